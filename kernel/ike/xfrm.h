@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Oakley's xfrm glue: the only code that calls xfrm_*().  It installs and
+ * removes the state pair and the policies of one Child SA.
+ */
+#ifndef OAKLEY_IKE_XFRM_H
+#define OAKLEY_IKE_XFRM_H
+
+#include <linux/types.h>
+#include <net/xfrm.h>
+
+struct net;
+
+/* One traffic selector as installed: a range, like IKEv2's TS. */
+struct oak_ts {
+	u16 family;		/* AF_INET or AF_INET6 */
+	u8 proto;		/* 0 = any */
+	u8 prefixlen;		/* when the range is a prefix: its length; else 0xff */
+	u16 start_port, end_port;
+	xfrm_address_t start, end;
+};
+
+#define OAK_MAX_TS 16
+
+/* One direction's keys (KEYMAT slices, RFC 7296 §2.17). */
+struct oak_child_keys {
+	const u8 *enc;		/* includes the 4-byte salt for GCM / ChaCha20-Poly1305 */
+	unsigned int enc_len;
+	const u8 *auth;		/* NULL for AEAD */
+	unsigned int auth_len;
+};
+
+struct oak_child_params {
+	struct net *net;
+	u16 family;		/* outer family */
+	xfrm_address_t local, remote;	/* outer addresses */
+	u16 local_port, remote_port;	/* IKE ports (for NAT-T later) */
+	u8 proto;		/* IPPROTO_ESP or IPPROTO_AH */
+	u8 mode;		/* OAKLEY_MODE_TUNNEL / _TRANSPORT */
+	u32 reqid;
+	__be32 spi_in, spi_out;
+	u16 encr, encr_keylen;	/* IANA ESP transform ID, bits */
+	u16 integ;		/* IANA integrity ID, 0 for AEAD */
+	bool esn;
+	struct oak_child_keys in, out;
+	/* selectors after narrowing; local is "our side" */
+	unsigned int n_local_ts, n_remote_ts;
+	struct oak_ts local_ts[OAK_MAX_TS], remote_ts[OAK_MAX_TS];
+	/* lifetimes: 0 = none */
+	u64 soft_time, hard_time;	/* seconds */
+	u64 soft_bytes, hard_bytes;
+	u64 soft_packets, hard_packets;
+	u32 replay_window;	/* packets; 0 selects the default (32 / ESN 128) */
+};
+
+/* Unique reqid for a new Child SA in this netns. */
+u32 oak_xfrm_new_reqid(struct net *net);
+
+/*
+ * Reserve an inbound SPI: creates a larval (acquire) state for
+ * remote -> local, proto, reqid and allocates a random SPI in it.
+ * oak_xfrm_install() later completes that state; oak_xfrm_release_spi()
+ * deletes it when the negotiation fails.
+ */
+int oak_xfrm_alloc_spi(struct net *net, u16 family, const xfrm_address_t *local,
+		       const xfrm_address_t *remote, u8 proto, u32 reqid, __be32 *spi);
+void oak_xfrm_release_spi(struct net *net, u16 family, const xfrm_address_t *local,
+			  u8 proto, __be32 spi);
+
+/*
+ * Install the inbound and outbound states and the in/out/fwd policies
+ * (tunnel mode: fwd too; transport: in/out) for every local x remote
+ * selector pair.  All or nothing: on error everything added is removed.
+ */
+int oak_xfrm_install(const struct oak_child_params *p);
+/* Remove what oak_xfrm_install() added (both states and the policies). */
+void oak_xfrm_remove(const struct oak_child_params *p);
+
+/* Byte/packet counters of an installed Child SA (for `oak show sa`). */
+struct oak_child_counters {
+	u64 bytes_in, bytes_out, packets_in, packets_out;
+	u64 add_time_in;	/* seconds since epoch the inbound state was added */
+};
+
+int oak_xfrm_counters(const struct oak_child_params *p, struct oak_child_counters *c);
+
+/* ESP transform facts for the engine's proposal logic. */
+bool oak_xfrm_esp_supported(u16 encr, u16 keylen_bits, u16 integ);
+/* KEYMAT bytes for one direction: encryption key (+salt) and integrity key. */
+int oak_xfrm_key_lens(u16 encr, u16 keylen_bits, u16 integ,
+		      unsigned int *enc_len, unsigned int *auth_len);
+
+#endif /* OAKLEY_IKE_XFRM_H */
