@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The in-memory model of an oak configuration file, and its parser.
+ * The same structures are filled by the netlink decoder (encode.c), so a
+ * parsed file and a kernel dump print through one JSON routine.
+ */
+#ifndef OAK_CONFIG_H
+#define OAK_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/oakley.h>
+
+struct oak_transform {
+	uint8_t type;
+	uint16_t id;
+	uint16_t keylen;
+};
+
+struct oak_proposal {
+	unsigned int n;
+	struct oak_transform t[OAKLEY_MAX_TRANSFORMS];
+};
+
+struct oak_proplist {
+	unsigned int n;
+	struct oak_proposal *p;
+};
+
+struct oak_ts {
+	uint16_t family;
+	uint8_t addr[16];
+	uint8_t prefixlen;
+	uint8_t proto;
+	uint16_t port;
+};
+
+struct oak_tslist {
+	unsigned int n;
+	struct oak_ts ts[OAKLEY_MAX_TS];
+};
+
+struct oak_id {
+	uint8_t type;
+	uint16_t len;
+	uint8_t data[OAKLEY_ID_MAX];
+};
+
+enum oak_conn_key {
+	CK_VERSION, CK_LOCAL, CK_REMOTE, CK_LOCAL_ID, CK_REMOTE_ID, CK_AUTH,
+	CK_SECRET, CK_IKE, CK_EXCHANGE, CK_START, CK_DPD, CK_DPD_ACTION,
+	CK_IKE_REKEY, CK_IKE_LIFETIME, CK_REAUTH, CK_JITTER, CK_MAX
+};
+
+enum oak_child_key {
+	HK_LOCAL_TS, HK_REMOTE_TS, HK_ESP, HK_AH, HK_MODE, HK_START, HK_REKEY,
+	HK_LIFETIME, HK_REKEY_BYTES, HK_LIFE_BYTES, HK_REKEY_PACKETS,
+	HK_LIFE_PACKETS, HK_MAX
+};
+
+struct oak_child {
+	char name[OAKLEY_NAME_MAX + 1];
+	struct oak_tslist lts, rts;
+	struct oak_proplist esp, ah;	/* ah.n > 0: AH instead of ESP */
+	uint8_t mode, start;
+	uint32_t rekey, lifetime;
+	uint64_t rekey_bytes, life_bytes, rekey_packets, life_packets;
+	/* where it came from (0 when decoded from netlink) */
+	const char *file;
+	unsigned int line;
+	unsigned int key_line[HK_MAX];
+};
+
+struct oak_conn {
+	char name[OAKLEY_NAME_MAX + 1];
+	uint8_t version;
+	uint16_t family;
+	uint8_t laddr[16], raddr[16];
+	bool remote_any;
+	uint16_t lport, rport;
+	struct oak_id lid, rid;
+	uint8_t auth;
+	char secret[OAKLEY_NAME_MAX + 1];
+	struct oak_proplist ike;
+	uint8_t exchange;		/* 0 = not sent (IKEv2) */
+	uint8_t start, dpd_action, jitter;
+	uint32_t dpd, ike_rekey, ike_lifetime, reauth;
+	unsigned int nchildren;
+	struct oak_child *children;
+	const char *file;
+	unsigned int line;
+	unsigned int key_line[CK_MAX];
+};
+
+struct oak_secret {
+	char name[OAKLEY_NAME_MAX + 1];
+	uint16_t len;
+	uint8_t psk[OAKLEY_PSK_MAX];
+	const char *file;
+	unsigned int line;
+};
+
+struct oak_config {
+	unsigned int nconns, nsecrets;
+	struct oak_conn *conns;
+	struct oak_secret *secrets;
+	/* file names, kept alive for error messages */
+	unsigned int nfiles;
+	char **files;
+};
+
+/* Reads a whole file; returns 0 or -errno.  *buf is malloc'ed, NUL added. */
+typedef int (*oak_read_fn)(const char *path, char **buf, size_t *len);
+
+struct oak_parse_opts {
+	oak_read_fn read;		/* NULL: read from the filesystem */
+	bool allow_missing_secret;	/* `oak add`: the kernel may have it */
+	bool no_include;		/* fuzzing: include is an error */
+	/* warnings go here (one line each, no newline); NULL = stderr */
+	void (*warn)(void *ctx, const char *msg);
+	void *warn_ctx;
+};
+
+/*
+ * Parse FILE (or BUF of LEN bytes named FILE).  Returns 0, or -1 with a
+ * message "FILE:LINE: key 'K': reason" in err.  cfg is always valid
+ * afterwards and must be released with oak_config_free().
+ */
+int oak_config_parse_file(struct oak_config *cfg, const char *file,
+			  const struct oak_parse_opts *opts, char *err, size_t errlen);
+int oak_config_parse_buf(struct oak_config *cfg, const char *file, const char *buf,
+			 size_t len, const struct oak_parse_opts *opts, char *err,
+			 size_t errlen);
+void oak_config_free(struct oak_config *cfg);
+void oak_conn_free(struct oak_conn *c);
+void oak_proplist_free(struct oak_proplist *pl);
+
+/*
+ * Room for element N (0-based) of an array that grows by doubling: returns
+ * the (possibly moved) array, or NULL with P untouched.
+ */
+void *oak_grow(void *p, unsigned int n, size_t size);
+
+/* reads a whole file, NUL-terminated; 0 or -errno */
+int oak_read_file(const char *path, char **buf, size_t *len);
+
+/* value parsers, exposed for the tests; 0 or -1 */
+int oak_parse_duration(const char *s, uint32_t *out);
+int oak_parse_size(const char *s, uint64_t *out);
+int oak_parse_addr(const char *s, uint16_t *family, uint8_t addr[16], uint16_t *port,
+		   bool *has_port);
+int oak_parse_id(const char *s, bool remote, struct oak_id *id, char *err, size_t errlen);
+int oak_parse_ts(const char *s, struct oak_ts *ts, char *err, size_t errlen);
+int oak_parse_psk(const char *s, bool quoted, uint8_t *out, uint16_t *len, char *err,
+		  size_t errlen);
+
+#define OAK_DEFAULT_IKE \
+	"aes256gcm16-aes128gcm16-prfsha256-prfsha384-prfsha512-x25519-ecp256-modp2048, " \
+	"aes256-aes128-sha256-sha384-sha512-x25519-ecp256-modp2048"
+#define OAK_DEFAULT_ESP		"aes256gcm16, aes128-sha256"
+#define OAK_DEFAULT_DPD		30
+#define OAK_DEFAULT_IKE_REKEY	(4 * 3600)
+#define OAK_DEFAULT_REKEY	3600
+#define OAK_DEFAULT_JITTER	10
+#define OAK_PORT		500
+
+#endif

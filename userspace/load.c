@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/* oak load FILE, oak add FILE */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "config.h"
+#include "encode.h"
+#include "json.h"
+#include "nl.h"
+#include "subcommands.h"
+
+static void print_kernel_error(const char *op, const struct oak_nlerr *err,
+			       const struct oak_srcmap *map)
+{
+	const struct oak_srcent *s = NULL;
+	const char *msg = err->msg[0] ? err->msg : strerror(err->err);
+
+	if (err->err == EPERM || err->err == EACCES) {
+		oak_nl_perror(op, err);
+		return;
+	}
+	if (err->has_offs)
+		s = oak_srcmap_find(map, err->offs);
+	if (!s) {
+		oak_nl_perror(op, err);
+		return;
+	}
+	if (s->key)
+		fprintf(stderr, "%s:%u: key '%s': %s\n", s->file, s->line, s->key, msg);
+	else
+		fprintf(stderr, "%s:%u: key '[%s %s]': %s\n", s->file, s->line, s->section,
+			s->name, msg);
+}
+
+int oak_encode_error(const char *op, const struct nlbuf *b, const struct oak_config *cfg)
+{
+	unsigned int i;
+
+	if (b->oom) {
+		fprintf(stderr, "oak: %s: out of memory\n", op);
+		return -1;
+	}
+	/* find which connection's nest overflowed, to name it */
+	for (i = 0; i < cfg->nconns; i++) {
+		struct nlbuf one;
+		struct oak_config single = { .nconns = 1, .conns = &cfg->conns[i] };
+		bool big;
+
+		nlbuf_init(&one);
+		oak_encode_config(&one, &single, NULL);
+		big = one.too_big;
+		nlbuf_free(&one);
+		if (big) {
+			fprintf(stderr, "%s:%u: key '[connection %s]': too large for one netlink "
+				"attribute (64 KiB)\n", cfg->conns[i].file, cfg->conns[i].line,
+				cfg->conns[i].name);
+			return -1;
+		}
+	}
+	fprintf(stderr, "oak: %s: message too large\n", op);
+	return -1;
+}
+
+static int send_config(const char *op, const char *file, bool replace)
+{
+	struct oak_parse_opts opts = { .allow_missing_secret = !replace };
+	struct oak_srcmap map = { 0 };
+	struct oak_config cfg;
+	struct oak_nlerr err;
+	struct oak_nl nl;
+	struct nlbuf b;
+	char msg[1024];
+	int ret = -1;
+
+	if (oak_config_parse_file(&cfg, file, &opts, msg, sizeof(msg))) {
+		fprintf(stderr, "%s\n", msg);
+		oak_config_free(&cfg);
+		return -1;
+	}
+	nlbuf_init(&b);
+	nlbuf_msg(&b, OAKLEY_CMD_LOAD, NLM_F_ACK);
+	if (replace)
+		nlbuf_put(&b, OAKLEY_A_REPLACE, NULL, 0);
+	if (oak_encode_config(&b, &cfg, &map)) {
+		oak_encode_error(op, &b, &cfg);
+		goto out;
+	}
+	if (oak_nl_open(&nl))
+		goto out;
+	if (oak_nl_request(&nl, &b, NULL, NULL, &err))
+		print_kernel_error(op, &err, &map);
+	else
+		ret = 0;
+	oak_nl_close(&nl);
+out:
+	nlbuf_free(&b);
+	oak_srcmap_free(&map);
+	oak_config_free(&cfg);
+	return ret;
+}
+
+int load_main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "Usage: %s load FILE\n", prog);
+		return -1;
+	}
+	return send_config("load", argv[1], true);
+}
+
+int add_main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "Usage: %s add FILE\n", prog);
+		return -1;
+	}
+	return send_config("add", argv[1], false);
+}

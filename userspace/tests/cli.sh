@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Tests of the oak binary that need no kernel module: check, errors, usage.
+# Usage: tests/cli.sh [path/to/oak]    (prints TAP; exits non-zero on failure)
+set -u
+export LANG=C LC_ALL=C
+OAK=$(realpath "${1:-./oak}")
+HERE=$(cd "$(dirname "$0")" && pwd)
+EX=$HERE/../examples
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+n=0
+failed=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+check() { local name=$1; shift; if "$@" >/dev/null; then ok "$name"; else nok "$name"; fi; }
+
+# expect_fail NAME EXPECTED-STDERR CMD...: non-zero exit, exact stderr
+expect_fail()
+{
+	local name=$1 want=$2 got rc
+	shift 2
+	got=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	if [[ $rc -ne 0 && $got == "$want" ]]; then
+		ok "$name"
+	else
+		nok "$name"
+		echo "#  rc=$rc"
+		echo "#  got:      $got"
+		echo "#  expected: $want"
+	fi
+}
+
+for f in site-to-site roadwarrior ipv6; do
+	check "check $f.conf exits 0" "$OAK" check "$EX/$f.conf"
+	check "check -j $f.conf is a JSON array" \
+		bash -c "'$OAK' check -j '$EX/$f.conf' | jq -e 'type == \"array\" and length > 0' >/dev/null"
+done
+check "check -j never prints a psk" \
+	bash -c "! '$OAK' check -j '$EX/site-to-site.conf' | grep -q 'correct horse'"
+check "check -j has all connection keys" \
+	bash -c "'$OAK' check -j '$EX/site-to-site.conf' | jq -e '.[0] | keys == ([\"auth\",\"children\",\"dpd\",\"dpd-action\",\"ike\",\"ike-lifetime\",\"ike-rekey\",\"jitter\",\"local\",\"local-id\",\"name\",\"reauth\",\"remote\",\"remote-id\",\"secret\",\"start\",\"version\"])' >/dev/null"
+check "check -j -j order does not matter" \
+	bash -c "diff <('$OAK' check -j '$EX/ipv6.conf') <('$OAK' check '$EX/ipv6.conf' --json)"
+
+printf '[secret s]\npsk = "0123456789abcdef"\n[connection c]\nlocal = 192.0.2.1\nremote = 198.51.100.7\nsecret = s\nike = aes128-md5-modp2048\n' > "$TMP/bad.conf"
+expect_fail "check reports FILE:LINE: key" \
+	"$TMP/bad.conf:7: key 'ike': unknown algorithm 'md5'" "$OAK" check "$TMP/bad.conf"
+expect_fail "load stops at the parse error, before netlink" \
+	"$TMP/bad.conf:7: key 'ike': unknown algorithm 'md5'" "$OAK" load "$TMP/bad.conf"
+expect_fail "add stops at the parse error" \
+	"$TMP/bad.conf:7: key 'ike': unknown algorithm 'md5'" "$OAK" add "$TMP/bad.conf"
+expect_fail "missing file (direct)" "no/such.conf: No such file or directory" \
+	bash -c "cd '$TMP' && exec '$OAK' check no/such.conf"
+printf '[secret s]\npsk = "short"\n' > "$TMP/short.conf"
+got=$("$OAK" check "$TMP/short.conf" 2>&1 >/dev/null); rc=$?
+check "short psk only warns" test $rc -eq 0 -a "$got" == "$TMP/short.conf:2: key 'psk': warning: secret 's' is shorter than 16 bytes"
+
+expect_fail "unknown command" "oak: unknown command 'frobnicate'" \
+	bash -c "'$OAK' frobnicate 2>&1 >/dev/null | head -1 >&2; exit 1"
+check "help exits 0" bash -c "'$OAK' help | grep -q 'Usage: oak'"
+check "--version exits 0" bash -c "'$OAK' --version | grep -q '^oak '"
+expect_fail "no arguments is an error" "Usage: oak COMMAND [ARGS]" \
+	bash -c "'$OAK' 2>&1 | head -1 >&2; exit 1"
+expect_fail "load needs a file" "Usage: oak load FILE" "$OAK" load
+expect_fail "up checks the name" "oak: up: bad name 'a b'" "$OAK" up "a b"
+expect_fail "down checks the child name" "oak: down: bad name 'c/'" "$OAK" down "c/"
+expect_fail "del checks the name" "oak: del: bad name 'x/y'" "$OAK" del "x/y"
+expect_fail "show takes conn or sa" "Usage: oak show [conn|sa] [NAME] [-j]" "$OAK" show conn a b
+
+# Without the module (this host never loads it), kernel commands fail cleanly.
+if ! grep -qw oakley /proc/net/netlink 2>/dev/null && ! [[ -d /sys/module/oakley ]]; then
+	expect_fail "load without the module" \
+		"oak: generic netlink family 'oakley' not found (is the oakley module loaded?)" \
+		"$OAK" load "$EX/site-to-site.conf"
+	expect_fail "stats without the module" \
+		"oak: generic netlink family 'oakley' not found (is the oakley module loaded?)" \
+		"$OAK" stats
+fi
+
+echo "1..$n"
+[[ $failed -eq 0 ]]
