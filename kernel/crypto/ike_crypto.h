@@ -63,6 +63,13 @@ struct oak_dh;
 
 /* Generates a fresh private value and the public value.  NULL on failure. */
 struct oak_dh *oak_dh_new(u16 group);
+/*
+ * The same with a given private value, for known-answer tests: MODP the
+ * exponent (big-endian, 1..oak_dh_pub_len() bytes), ECP the scalar
+ * (big-endian, exactly half of oak_dh_pub_len()), Curve25519 the 32-byte
+ * scalar.  priv NULL generates one as oak_dh_new() does.
+ */
+struct oak_dh *oak_dh_new_priv(u16 group, const u8 *priv, size_t priv_len);
 u16 oak_dh_group(const struct oak_dh *dh);
 /* The public value to send in KE (oak_dh_pub_len(group) bytes). */
 const u8 *oak_dh_public(const struct oak_dh *dh);
@@ -145,7 +152,11 @@ int oak_auth_psk(u16 prf, const u8 *psk, size_t psk_len,
 		 const u8 *sk_p, size_t sk_p_len,
 		 const u8 *id_body, size_t id_body_len, u8 *out);
 
-/* ---- SK payload protection (§3.14; AEAD per RFC 5282) ---- */
+/*
+ * ---- SK payload protection (§3.14; AEAD per RFC 5282) ----
+ * msg must be kmalloc()ed (the crypto API reads it through a scatterlist:
+ * no stack or vmalloc memory).
+ */
 struct oak_sk;
 
 /*
@@ -174,7 +185,8 @@ int oak_sk_seal(struct oak_sk *sk, u8 *msg, size_t cap, size_t sk_off, size_t *m
  * Verify and decrypt in place.  msg/msg_len is a received message whose last
  * payload is SK at sk_off (as found by ike_parse_msg()).  On success *plain
  * and *plain_len describe the inner payloads (padding removed).  -EBADMSG on a
- * bad ICV, bad padding or a short payload.
+ * bad ICV, bad padding or a short payload.  Decryption is in place: after a
+ * failure the bytes after the IV are undefined.
  */
 int oak_sk_open(struct oak_sk *sk, u8 *msg, size_t msg_len, size_t sk_off,
 		const u8 **plain, size_t *plain_len);

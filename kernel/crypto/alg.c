@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Module-wide state of the crypto glue and the facts about each transform.
+ */
+#include <crypto/hash.h>
+#include <linux/err.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/random.h>
+
+#include "internal.h"
+
+static const char * const oak_hash_names[OAK_HASH_COUNT] = {
+	[OAK_SHA256] = "sha256",
+	[OAK_SHA384] = "sha384",
+	[OAK_SHA512] = "sha512",
+};
+
+static struct crypto_shash *oak_hashes[OAK_HASH_COUNT];
+static unsigned int oak_crypto_users;
+static DEFINE_MUTEX(oak_crypto_lock);
+
+struct crypto_shash *oak_hash_tfm(enum oak_hash hash)
+{
+	if (hash >= OAK_HASH_COUNT)
+		return NULL;
+	return READ_ONCE(oak_hashes[hash]);
+}
+
+static void oak_crypto_free_hashes(void)
+{
+	int i;
+
+	for (i = 0; i < OAK_HASH_COUNT; i++) {
+		crypto_free_shash(oak_hashes[i]);	/* NULL is fine */
+		oak_hashes[i] = NULL;
+	}
+}
+
+/*
+ * Counted, so that the KUnit suite can take its own reference whether or
+ * not the module's init has already run.
+ */
+int oak_crypto_init(void)
+{
+	struct crypto_shash *tfm;
+	int err = 0;
+	int i;
+
+	mutex_lock(&oak_crypto_lock);
+	if (oak_crypto_users++)
+		goto out;
+	for (i = 0; i < OAK_HASH_COUNT; i++) {
+		tfm = crypto_alloc_shash(oak_hash_names[i], 0, 0);
+		if (IS_ERR(tfm)) {
+			err = PTR_ERR(tfm);
+			pr_err("oakley: cannot allocate %s: %d\n", oak_hash_names[i], err);
+			goto err_free;
+		}
+		WRITE_ONCE(oak_hashes[i], tfm);
+	}
+	goto out;
+
+err_free:
+	oak_crypto_free_hashes();
+	oak_crypto_users--;
+out:
+	mutex_unlock(&oak_crypto_lock);
+	return err;
+}
+
+void oak_crypto_exit(void)
+{
+	mutex_lock(&oak_crypto_lock);
+	if (!WARN_ON(!oak_crypto_users) && !--oak_crypto_users)
+		oak_crypto_free_hashes();
+	mutex_unlock(&oak_crypto_lock);
+}
+
+bool oak_encr_is_aead(u16 encr)
+{
+	return encr == IKE_ENCR_AES_GCM_16 || encr == IKE_ENCR_CHACHA20_POLY1305;
+}
+
+/* AES takes a Key Length attribute; ChaCha20-Poly1305 must have none (RFC 7634 §3). */
+bool oak_encr_supported(u16 encr, u16 keylen_bits)
+{
+	switch (encr) {
+	case IKE_ENCR_AES_CBC:
+	case IKE_ENCR_AES_GCM_16:
+		return keylen_bits == 128 || keylen_bits == 192 || keylen_bits == 256;
+	case IKE_ENCR_CHACHA20_POLY1305:
+		return keylen_bits == 0;
+	}
+	return false;
+}
+
+unsigned int oak_encr_key_len(u16 encr, u16 keylen_bits)
+{
+	if (!oak_encr_supported(encr, keylen_bits))
+		return 0;
+	switch (encr) {
+	case IKE_ENCR_AES_CBC:
+		return keylen_bits / 8;
+	case IKE_ENCR_AES_GCM_16:
+		return keylen_bits / 8 + 4;
+	default:
+		return 32 + 4;
+	}
+}
+
+bool oak_integ_supported(u16 integ)
+{
+	return oak_integ_hash(integ) >= 0;
+}
+
+/* The key is as long as the hash output (RFC 4868 §2.1.1). */
+unsigned int oak_integ_key_len(u16 integ)
+{
+	switch (integ) {
+	case IKE_INTEG_HMAC_SHA2_256_128:
+		return 32;
+	case IKE_INTEG_HMAC_SHA2_384_192:
+		return 48;
+	case IKE_INTEG_HMAC_SHA2_512_256:
+		return 64;
+	}
+	return 0;
+}
+
+/* Truncated ICV length (RFC 4868 §2.3): half the hash output. */
+unsigned int oak_integ_icv_len(u16 integ)
+{
+	return oak_integ_key_len(integ) / 2;
+}
+
+void oak_random(void *buf, size_t len)
+{
+	get_random_bytes(buf, len);
+}

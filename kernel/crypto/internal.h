@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared between the files of Oakley's crypto glue; nothing outside uses it. */
+#ifndef OAKLEY_CRYPTO_INTERNAL_H
+#define OAKLEY_CRYPTO_INTERNAL_H
+
+#include <linux/types.h>
+#include "ike_crypto.h"
+
+struct crypto_shash;
+
+/* The hashes under every PRF and integrity transform. */
+enum oak_hash {
+	OAK_SHA256,
+	OAK_SHA384,
+	OAK_SHA512,
+	OAK_HASH_COUNT,
+};
+
+#define OAK_HASH_MAX_BLOCK	128	/* SHA-384/512 */
+#define OAK_HASH_MAX_DIGEST	64
+
+/* HMAC (RFC 2104) on the module's shared unkeyed hash: usable concurrently. */
+struct oak_hmac {
+	struct crypto_shash *tfm;
+	unsigned int block;
+	unsigned int digest;
+	u8 ipad[OAK_HASH_MAX_BLOCK];
+	u8 opad[OAK_HASH_MAX_BLOCK];
+};
+
+struct crypto_shash *oak_hash_tfm(enum oak_hash hash);
+int oak_prf_hash(u16 prf);	/* enum oak_hash or -EINVAL */
+int oak_integ_hash(u16 integ);	/* enum oak_hash or -EINVAL */
+unsigned int oak_integ_icv_len(u16 integ);	/* truncated ICV bytes, 0 if unknown */
+
+int oak_hmac_init(struct oak_hmac *h, enum oak_hash hash, const u8 *key, size_t key_len);
+int oak_hmac_digest(const struct oak_hmac *h, const struct oak_iov *iov, unsigned int n,
+		    u8 *out);
+void oak_hmac_wipe(struct oak_hmac *h);
+
+/* prf+ with the seed S given as up to OAK_SEED_MAX_PIECES pieces. */
+#define OAK_SEED_MAX_PIECES	5
+int oak_prf_plusv(u16 prf, const u8 *key, size_t key_len,
+		  const struct oak_iov *seed, unsigned int nseed, u8 *out, size_t out_len);
+
+struct oak_sk;
+/* oak_sk_seal() with a given IV instead of a fresh one: for known-answer tests only. */
+int oak_sk_seal_iv(struct oak_sk *sk, u8 *msg, size_t cap, size_t sk_off, size_t *msg_len,
+		   const u8 *iv);
+
+#endif /* OAKLEY_CRYPTO_INTERNAL_H */
