@@ -75,6 +75,12 @@ void oak_xfrm_release_spi(struct net *net, u16 family, const xfrm_address_t *loc
 int oak_xfrm_install(const struct oak_child_params *p);
 /* Remove what oak_xfrm_install() added (both states and the policies). */
 void oak_xfrm_remove(const struct oak_child_params *p);
+/*
+ * Remove only the two states, keeping the policies: for a rekey where the
+ * new Child SA reuses this reqid and these selectors (its install left the
+ * policies in place; see xfrm.c).
+ */
+void oak_xfrm_remove_states(const struct oak_child_params *p);
 
 /* Byte/packet counters of an installed Child SA (for `oak show sa`). */
 struct oak_child_counters {
