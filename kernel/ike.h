@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Oakley: the hooks the control plane calls into the IKE engine.
+ *
+ * kernel/ike_stub.c implements them for a build without the engine; the
+ * engine replaces that file.  Locking contract:
+ *  - oakley_ike_net_init/exit: from the pernet init/exit of the namespace,
+ *    net_init before any configuration exists, net_exit after all of it
+ *    has been removed (conn_removed was called for every connection);
+ *  - oakley_ike_conn_added/removed: with on->lock held, after the table
+ *    changed; the engine may sleep but must not take on->lock.  A replaced
+ *    connection gets conn_removed(old) then conn_added(new); a connection
+ *    reloaded with identical configuration gets neither (its SAs stay);
+ *  - oakley_ike_initiate/terminate: without on->lock, with a reference on
+ *    @conn held by the caller for the duration of the call; @child is NULL
+ *    for "all children" and otherwise names a child that exists in @conn;
+ *  - oakley_ike_dump_sas: the dumpit of OAKLEY_CMD_SA_GET; put messages
+ *    with oakley_nl_dump_put() / genlmsg_end(), return skb->len to be called
+ *    again or 0 when done; cb->args[0..5] belong to the engine.
+ */
+#ifndef _OAKLEY_IKE_H
+#define _OAKLEY_IKE_H
+
+struct netlink_callback;
+struct netlink_ext_ack;
+struct sk_buff;
+struct oakley_conn;
+struct oakley_net;
+
+int oakley_ike_net_init(struct oakley_net *on);
+void oakley_ike_net_exit(struct oakley_net *on);
+void oakley_ike_conn_added(struct oakley_net *on, struct oakley_conn *conn);
+void oakley_ike_conn_removed(struct oakley_net *on, struct oakley_conn *conn);
+int oakley_ike_initiate(struct oakley_net *on, struct oakley_conn *conn, const char *child,
+			struct netlink_ext_ack *extack);
+int oakley_ike_terminate(struct oakley_net *on, struct oakley_conn *conn, const char *child,
+			 struct netlink_ext_ack *extack);
+int oakley_ike_dump_sas(struct oakley_net *on, struct sk_buff *skb,
+			struct netlink_callback *cb);
+
+#endif /* _OAKLEY_IKE_H */

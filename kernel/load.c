@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Oakley: configuration changes as all-or-nothing transactions.
+ *
+ * A LOAD first builds every object of the request into private tables
+ * (strictly checked, no lock held), then, under the instance's lock, checks
+ * the references between objects and finally swaps the objects in.  The
+ * swap cannot fail, so any error leaves the configuration untouched.
+ */
+
+#include <linux/list.h>
+#include <linux/rculist.h>
+#include <linux/string.h>
+#include <net/netlink.h>
+
+#include "conn.h"
+#include "events.h"
+#include "ike.h"
+#include "load.h"
+#include "netns.h"
+#include "nlparse.h"
+#include "secret.h"
+
+struct oakley_load {
+	struct oakley_net *on;
+	bool replace;
+	struct hlist_head *conns;	/* private: struct oakley_conn by name */
+	struct hlist_head *secrets;	/* private: struct oakley_secret by name */
+};
+
+static struct oakley_conn *oakley_load_conn(struct oakley_load *ld, const char *name)
+{
+	struct oakley_conn *conn;
+
+	hlist_for_each_entry(conn, &ld->conns[oakley_name_hash(name)], node)
+		if (!strcmp(conn->name, name))
+			return conn;
+	return NULL;
+}
+
+static struct oakley_secret *oakley_load_secret(struct oakley_load *ld, const char *name)
+{
+	struct oakley_secret *secret;
+
+	hlist_for_each_entry(secret, &ld->secrets[oakley_name_hash(name)], node)
+		if (!strcmp(secret->name, name))
+			return secret;
+	return NULL;
+}
+
+static int oakley_load_add_conn(struct oakley_load *ld, const struct nlattr *nest,
+				struct netlink_ext_ack *extack)
+{
+	struct oakley_conn *conn;
+
+	conn = oakley_conn_build(ld->on, nest, extack);
+	if (IS_ERR(conn))
+		return PTR_ERR(conn);
+	if (oakley_load_conn(ld, conn->name)) {
+		oakley_conn_put(conn);
+		return oakley_err(extack, nest, "connection defined twice in one request");
+	}
+	conn->src = nest;
+	hlist_add_head(&conn->node, &ld->conns[oakley_name_hash(conn->name)]);
+	return 0;
+}
+
+static int oakley_load_add_secret(struct oakley_load *ld, const struct nlattr *nest,
+				  struct netlink_ext_ack *extack)
+{
+	struct oakley_secret *secret;
+
+	secret = oakley_secret_build(ld->on, nest, extack);
+	if (IS_ERR(secret))
+		return PTR_ERR(secret);
+	if (oakley_load_secret(ld, secret->name)) {
+		oakley_secret_put(secret);
+		return oakley_err(extack, nest, "secret defined twice in one request");
+	}
+	secret->src = nest;
+	hlist_add_head(&secret->node, &ld->secrets[oakley_name_hash(secret->name)]);
+	return 0;
+}
+
+static int oakley_load_build(struct oakley_load *ld, const struct nlattr *head, int len,
+			     struct netlink_ext_ack *extack)
+{
+	const struct nlattr *a;
+	int rem, err;
+
+	nla_for_each_attr(a, head, len, rem) {
+		switch (nla_type(a)) {
+		case OAKLEY_A_CONN:
+			err = oakley_load_add_conn(ld, a, extack);
+			break;
+		case OAKLEY_A_SECRET:
+			err = oakley_load_add_secret(ld, a, extack);
+			break;
+		case OAKLEY_A_REPLACE:
+			err = 0;
+			break;
+		default:
+			err = oakley_err(extack, a, "attribute not allowed in LOAD");
+		}
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Does every psk connection name a secret that will exist?  (on->lock held) */
+static int oakley_load_check_secrets(struct oakley_load *ld, struct netlink_ext_ack *extack)
+{
+	struct oakley_conn *conn;
+	unsigned int i;
+
+	for (i = 0; i < OAKLEY_HASH_SIZE; i++) {
+		hlist_for_each_entry(conn, &ld->conns[i], node) {
+			if (!conn->secret[0] || oakley_load_secret(ld, conn->secret))
+				continue;
+			if (!ld->replace && oakley_secret_lookup(ld->on, conn->secret))
+				continue;
+			return oakley_err(extack, nla_find_nested(conn->src, OAKLEY_CONN_A_SECRET),
+					  "secret not found (neither in the request nor installed)");
+		}
+	}
+	return 0;
+}
+
+static void oakley_remove_conn(struct oakley_net *on, struct oakley_conn *conn)
+{
+	oakley_conn_unlink(on, conn);
+	oakley_ike_conn_removed(on, conn);
+	oakley_event_conn(on, OAKLEY_EVENT_CONN_DELETED, conn->name);
+	oakley_conn_put(conn);
+}
+
+static void oakley_remove_secret(struct oakley_net *on, struct oakley_secret *secret)
+{
+	oakley_secret_unlink(on, secret);
+	oakley_event_secret(on, OAKLEY_EVENT_SECRET_DELETED, secret->name);
+	oakley_secret_put(secret);
+}
+
+/* With OAKLEY_A_REPLACE: remove what the request does not name. */
+static void oakley_load_prune(struct oakley_load *ld)
+{
+	struct oakley_net *on = ld->on;
+	struct oakley_secret *secret;
+	struct oakley_conn *conn;
+	struct hlist_node *tmp;
+	unsigned int i;
+
+	for (i = 0; i < OAKLEY_HASH_SIZE; i++) {
+		hlist_for_each_entry_safe(conn, tmp, &on->conns[i], node)
+			if (!oakley_load_conn(ld, conn->name))
+				oakley_remove_conn(on, conn);
+		hlist_for_each_entry_safe(secret, tmp, &on->secrets[i], node)
+			if (!oakley_load_secret(ld, secret->name))
+				oakley_remove_secret(on, secret);
+	}
+}
+
+static void oakley_load_commit_secret(struct oakley_net *on, struct oakley_secret *secret)
+{
+	struct oakley_secret *old = oakley_secret_lookup(on, secret->name);
+
+	hlist_del(&secret->node);
+	secret->src = NULL;
+	if (old) {
+		oakley_secret_replace(on, old, secret);
+		oakley_secret_put(old);
+	} else {
+		oakley_secret_link(on, secret);
+	}
+	oakley_event_secret(on, OAKLEY_EVENT_SECRET_ADDED, secret->name);
+}
+
+static void oakley_load_commit_conn(struct oakley_net *on, struct oakley_conn *conn)
+{
+	struct oakley_conn *old = oakley_conn_lookup(on, conn->name);
+
+	hlist_del(&conn->node);
+	conn->src = NULL;
+	if (old && oakley_conn_equal(old, conn)) {
+		/* Unchanged: keep the installed object and its SAs. */
+		oakley_conn_put(conn);
+		return;
+	}
+	if (old) {
+		oakley_conn_replace(on, old, conn);
+		oakley_ike_conn_removed(on, old);
+		oakley_conn_put(old);
+	} else {
+		oakley_conn_link(on, conn);
+	}
+	oakley_ike_conn_added(on, conn);
+	oakley_event_conn(on, OAKLEY_EVENT_CONN_ADDED, conn->name);
+}
+
+/* Cannot fail.  (on->lock held) */
+static void oakley_load_commit(struct oakley_load *ld)
+{
+	struct oakley_secret *secret;
+	struct oakley_conn *conn;
+	struct hlist_node *tmp;
+	unsigned int i;
+
+	if (ld->replace)
+		oakley_load_prune(ld);
+	for (i = 0; i < OAKLEY_HASH_SIZE; i++)
+		hlist_for_each_entry_safe(secret, tmp, &ld->secrets[i], node)
+			oakley_load_commit_secret(ld->on, secret);
+	for (i = 0; i < OAKLEY_HASH_SIZE; i++)
+		hlist_for_each_entry_safe(conn, tmp, &ld->conns[i], node)
+			oakley_load_commit_conn(ld->on, conn);
+}
+
+static void oakley_load_free(struct oakley_load *ld)
+{
+	struct oakley_secret *secret;
+	struct oakley_conn *conn;
+	struct hlist_node *tmp;
+	unsigned int i;
+
+	for (i = 0; ld->conns && i < OAKLEY_HASH_SIZE; i++) {
+		hlist_for_each_entry_safe(conn, tmp, &ld->conns[i], node) {
+			hlist_del(&conn->node);
+			oakley_conn_put(conn);
+		}
+	}
+	for (i = 0; ld->secrets && i < OAKLEY_HASH_SIZE; i++) {
+		hlist_for_each_entry_safe(secret, tmp, &ld->secrets[i], node) {
+			hlist_del(&secret->node);
+			oakley_secret_put(secret);
+		}
+	}
+	oakley_hash_free(ld->conns);
+	oakley_hash_free(ld->secrets);
+}
+
+/**
+ * oakley_load - apply a LOAD request, all or nothing
+ * @on: the instance
+ * @head: the request's top-level attributes (OAKLEY_A_CONN, _SECRET, _REPLACE)
+ * @len: their length in bytes
+ * @replace: the configuration becomes exactly the request's
+ * @extack: where a rejection is explained
+ */
+int oakley_load(struct oakley_net *on, const struct nlattr *head, int len, bool replace,
+		struct netlink_ext_ack *extack)
+{
+	struct oakley_load ld = { .on = on, .replace = replace };
+	int err;
+
+	ld.conns = oakley_hash_alloc();
+	ld.secrets = oakley_hash_alloc();
+	err = -ENOMEM;
+	if (ld.conns && ld.secrets)
+		err = oakley_load_build(&ld, head, len, extack);
+	if (!err) {
+		mutex_lock(&on->lock);
+		err = oakley_load_check_secrets(&ld, extack);
+		if (!err)
+			oakley_load_commit(&ld);
+		mutex_unlock(&on->lock);
+	}
+	oakley_load_free(&ld);
+	return err;
+}
+
+int oakley_conn_delete(struct oakley_net *on, const char *name, struct netlink_ext_ack *extack)
+{
+	struct oakley_conn *conn;
+	int err = 0;
+
+	mutex_lock(&on->lock);
+	conn = oakley_conn_lookup(on, name);
+	if (conn)
+		oakley_remove_conn(on, conn);
+	else
+		err = -ENOENT;
+	mutex_unlock(&on->lock);
+	if (err)
+		NL_SET_ERR_MSG(extack, "connection not found");
+	return err;
+}
+
+static bool oakley_secret_in_use(struct oakley_net *on, const char *name)
+{
+	struct oakley_conn *conn;
+	unsigned int i;
+
+	for (i = 0; i < OAKLEY_HASH_SIZE; i++)
+		hlist_for_each_entry(conn, &on->conns[i], node)
+			if (!strcmp(conn->secret, name))
+				return true;
+	return false;
+}
+
+int oakley_secret_delete(struct oakley_net *on, const char *name,
+			 struct netlink_ext_ack *extack)
+{
+	struct oakley_secret *secret;
+	int err = 0;
+
+	mutex_lock(&on->lock);
+	secret = oakley_secret_lookup(on, name);
+	if (!secret) {
+		NL_SET_ERR_MSG(extack, "secret not found");
+		err = -ENOENT;
+	} else if (oakley_secret_in_use(on, name)) {
+		NL_SET_ERR_MSG(extack, "secret is in use by a connection");
+		err = -EBUSY;
+	} else {
+		oakley_remove_secret(on, secret);
+	}
+	mutex_unlock(&on->lock);
+	return err;
+}
