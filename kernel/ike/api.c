@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Oakley IKE engine: the control plane's entry points (kernel/ike.h):
+ * initiate, terminate and the SA dump.
+ */
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+
+#include "ike_int.h"
+#include "../ike.h"
+#include "../netlink.h"
+
+static bool oak_sa_of(const struct oak_ike_sa *sa, const struct oakley_conn *conn)
+{
+	return !strcmp(sa->conn->name, conn->name);
+}
+
+static struct oak_ike_sa *oak_sa_find_conn(struct oak_ike_net *in,
+					   const struct oakley_conn *conn)
+{
+	struct oak_ike_sa *sa;
+
+	list_for_each_entry(sa, &in->sas, node)
+		if (oak_sa_of(sa, conn) && sa->state != OAKLEY_IKE_STATE_DELETING)
+			return sa;
+	return NULL;
+}
+
+static int oak_initiate_locked(struct oak_ike_net *in, struct oakley_conn *conn,
+			       const char *child, struct netlink_ext_ack *extack)
+{
+	unsigned int alen = conn->family == AF_INET ? 4 : 16;
+	struct oak_ike_sa *sa;
+	u16 group;
+	int err;
+
+	if (conn->version != 2) {
+		NL_SET_ERR_MSG(extack, "IKEv1 is not implemented yet");
+		return -EOPNOTSUPP;
+	}
+	if (!conn->has_remote) {
+		NL_SET_ERR_MSG(extack, "cannot initiate to remote %any");
+		return -EINVAL;
+	}
+	if (oak_sa_find_conn(in, conn)) {
+		NL_SET_ERR_MSG(extack, "connection already has an IKE SA");
+		return -EALREADY;
+	}
+	group = oak_prop_first_dh(conn->ike_props);
+	if (!group) {
+		NL_SET_ERR_MSG(extack, "no DH group in the IKE proposals");
+		return -EINVAL;
+	}
+	err = oak_sock_open(in);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "cannot bind UDP port 500");
+		return err;
+	}
+	sa = oak_sa_new(in, conn, true);
+	if (!sa)
+		return -ENOMEM;
+	sa->local.family = conn->family;
+	sa->local.port = conn->local_port;
+	memcpy(sa->local.addr, conn->local_addr, alen);
+	sa->remote.family = conn->family;
+	sa->remote.port = conn->remote_port;
+	memcpy(sa->remote.addr, conn->remote_addr, alen);
+	if (child)
+		sa->want_child = oakley_conn_child(conn, child);
+	else if (conn->nchildren)
+		sa->want_child = conn->children[0];
+	sa->algs.dh = group;
+	oak_sa_hash(sa);
+	err = oak_init_start(sa, group);
+	if (err) {
+		oak_stat(sa, OAKLEY_STATS_A_IKE_FAILED);
+		oak_sa_kill(sa);
+		NL_SET_ERR_MSG(extack, "cannot start IKE_SA_INIT");
+	}
+	return err;
+}
+
+int oakley_ike_initiate(struct oakley_net *on, struct oakley_conn *conn, const char *child,
+			struct netlink_ext_ack *extack)
+{
+	struct oak_ike_net *in = on->ike;
+	int err;
+
+	if (!in)
+		return -ENODEV;
+	mutex_lock(&in->lock);
+	err = in->dying ? -ENODEV : oak_initiate_locked(in, conn, child, extack);
+	mutex_unlock(&in->lock);
+	return err;
+}
+
+/* INFORMATIONAL request with Delete(ESP/AH) for one Child SA; best effort. */
+static void oak_send_delete_child(struct oak_ike_sa *sa, struct oak_child_sa *c)
+{
+	struct ike_buf b;
+	size_t sk;
+	u8 *mem;
+
+	if (!c->installed || !sa->sk_out)
+		return;
+	mem = kmalloc(OAK_MSG_MAX, GFP_KERNEL);
+	if (!mem)
+		return;
+	ike_buf_init(&b, mem, OAK_MSG_MAX);
+	oak_hdr(sa, &b, IKE_INFORMATIONAL, false, sa->msgid_out++);
+	sk = ike_sk_begin(&b, oak_sk_iv_len(sa->sk_out));
+	ike_add_delete(&b, c->p.proto == IPPROTO_AH ? IKE_PROTO_AH : IKE_PROTO_ESP, 4,
+		       (const u8 *)&c->p.spi_in, 1);
+	if (oak_sk_finish(sa, &b, sk)) {
+		kfree(mem);
+		return;
+	}
+	if (!sa->req) {
+		oak_send_request(sa, mem, b.len);
+		return;
+	}
+	oak_send(sa->in, &sa->remote, b.data, b.len);
+	kfree(mem);
+}
+
+static int oak_terminate_child(struct oak_ike_sa *sa, const char *child)
+{
+	struct oak_child_sa *c, *tmp;
+	int found = 0;
+
+	list_for_each_entry_safe(c, tmp, &sa->children, node) {
+		if (strcmp(c->cfg->name, child))
+			continue;
+		oak_send_delete_child(sa, c);
+		if (c->installed)
+			oak_sa_event(sa, OAKLEY_EVENT_CHILD_DOWN, c->cfg->name, 0, NULL);
+		oak_child_free(sa, c);
+		found = 1;
+	}
+	return found;
+}
+
+int oakley_ike_terminate(struct oakley_net *on, struct oakley_conn *conn, const char *child,
+			 struct netlink_ext_ack *extack)
+{
+	struct oak_ike_net *in = on->ike;
+	struct oak_ike_sa *sa, *tmp;
+	int found = 0;
+
+	if (!in)
+		return -ENODEV;
+	mutex_lock(&in->lock);
+	list_for_each_entry_safe(sa, tmp, &in->sas, node) {
+		if (!oak_sa_of(sa, conn))
+			continue;
+		if (child) {
+			found |= oak_terminate_child(sa, child);
+			continue;
+		}
+		if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED)
+			oak_send_delete_ike(sa);
+		sa->state = OAKLEY_IKE_STATE_DELETING;
+		oak_sa_kill(sa);
+		found = 1;
+	}
+	mutex_unlock(&in->lock);
+	if (!found) {
+		if (child)
+			NL_SET_ERR_MSG(extack, "no such Child SA is up");
+		else
+			NL_SET_ERR_MSG(extack, "no IKE SA for this connection");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* ---- OAKLEY_CMD_SA_GET ---- */
+
+static int oak_fill_tslist(struct sk_buff *skb, int attr, const struct oak_ts *ts,
+			   unsigned int n)
+{
+	struct nlattr *list, *one;
+	unsigned int i, alen;
+
+	list = nla_nest_start(skb, attr);
+	if (!list)
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++) {
+		alen = ts[i].family == AF_INET ? 4 : 16;
+		one = nla_nest_start(skb, OAKLEY_TSLIST_A_TS);
+		if (!one || nla_put_u16(skb, OAKLEY_TS_A_FAMILY, ts[i].family) ||
+		    nla_put(skb, OAKLEY_TS_A_ADDR, alen, &ts[i].start) ||
+		    nla_put_u8(skb, OAKLEY_TS_A_PREFIXLEN,
+			       ts[i].prefixlen == 0xff ? alen * 8 : ts[i].prefixlen) ||
+		    nla_put_u8(skb, OAKLEY_TS_A_PROTO, ts[i].proto) ||
+		    nla_put_u16(skb, OAKLEY_TS_A_PORT,
+				ts[i].start_port == ts[i].end_port ? ts[i].start_port : 0))
+			return -EMSGSIZE;
+		nla_nest_end(skb, one);
+	}
+	nla_nest_end(skb, list);
+	return 0;
+}
+
+static int oak_fill_child(struct sk_buff *skb, const struct oak_child_sa *c)
+{
+	const struct oak_child_params *p = &c->p;
+	struct oak_child_counters cnt = {};
+	struct nlattr *nest;
+
+	if (!c->installed)
+		return 0;
+	oak_xfrm_counters(p, &cnt);
+	nest = nla_nest_start(skb, OAKLEY_SA_A_CHILD);
+	if (!nest || nla_put_string(skb, OAKLEY_CHILD_SA_A_NAME, c->cfg->name) ||
+	    nla_put_be32(skb, OAKLEY_CHILD_SA_A_SPI_IN, p->spi_in) ||
+	    nla_put_be32(skb, OAKLEY_CHILD_SA_A_SPI_OUT, p->spi_out) ||
+	    nla_put_u8(skb, OAKLEY_CHILD_SA_A_PROTO, p->proto) ||
+	    nla_put_u8(skb, OAKLEY_CHILD_SA_A_MODE, p->mode) ||
+	    nla_put_u16(skb, OAKLEY_CHILD_SA_A_ENCR, p->encr) ||
+	    nla_put_u16(skb, OAKLEY_CHILD_SA_A_ENCR_KEYLEN, p->encr_keylen) ||
+	    nla_put_u16(skb, OAKLEY_CHILD_SA_A_INTEG, p->integ) ||
+	    nla_put_u16(skb, OAKLEY_CHILD_SA_A_DH, 0) ||
+	    oak_fill_tslist(skb, OAKLEY_CHILD_SA_A_LOCAL_TS, p->local_ts, p->n_local_ts) ||
+	    oak_fill_tslist(skb, OAKLEY_CHILD_SA_A_REMOTE_TS, p->remote_ts, p->n_remote_ts) ||
+	    nla_put_u64_64bit(skb, OAKLEY_CHILD_SA_A_AGE,
+			      ktime_get_boottime_seconds() - c->established,
+			      OAKLEY_CHILD_SA_A_PAD) ||
+	    nla_put_u64_64bit(skb, OAKLEY_CHILD_SA_A_BYTES_IN, cnt.bytes_in,
+			      OAKLEY_CHILD_SA_A_PAD) ||
+	    nla_put_u64_64bit(skb, OAKLEY_CHILD_SA_A_BYTES_OUT, cnt.bytes_out,
+			      OAKLEY_CHILD_SA_A_PAD) ||
+	    nla_put_u64_64bit(skb, OAKLEY_CHILD_SA_A_PACKETS_IN, cnt.packets_in,
+			      OAKLEY_CHILD_SA_A_PAD) ||
+	    nla_put_u64_64bit(skb, OAKLEY_CHILD_SA_A_PACKETS_OUT, cnt.packets_out,
+			      OAKLEY_CHILD_SA_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int oak_fill_sa(struct sk_buff *skb, const struct oak_ike_sa *sa)
+{
+	unsigned int alen = sa->local.family == AF_INET ? 4 : 16;
+	const struct oak_child_sa *c;
+	struct nlattr *nest;
+	u64 age = 0;
+
+	if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED)
+		age = ktime_get_boottime_seconds() - sa->established;
+	nest = nla_nest_start(skb, OAKLEY_A_IKE_SA);
+	if (!nest || nla_put_string(skb, OAKLEY_SA_A_CONN_NAME, sa->conn->name) ||
+	    nla_put_u8(skb, OAKLEY_SA_A_STATE, sa->state) ||
+	    (sa->initiator && nla_put_flag(skb, OAKLEY_SA_A_INITIATOR)) ||
+	    nla_put_u64_64bit(skb, OAKLEY_SA_A_SPI_I, get_unaligned((u64 *)sa->spi_i),
+			      OAKLEY_SA_A_PAD) ||
+	    nla_put_u64_64bit(skb, OAKLEY_SA_A_SPI_R, get_unaligned((u64 *)sa->spi_r),
+			      OAKLEY_SA_A_PAD) ||
+	    nla_put_u16(skb, OAKLEY_SA_A_FAMILY, sa->local.family) ||
+	    nla_put(skb, OAKLEY_SA_A_LOCAL_ADDR, alen, sa->local.addr) ||
+	    nla_put_u16(skb, OAKLEY_SA_A_LOCAL_PORT, sa->local.port) ||
+	    nla_put(skb, OAKLEY_SA_A_REMOTE_ADDR, alen, sa->remote.addr) ||
+	    nla_put_u16(skb, OAKLEY_SA_A_REMOTE_PORT, sa->remote.port) ||
+	    nla_put_u16(skb, OAKLEY_SA_A_ENCR, sa->algs.encr) ||
+	    nla_put_u16(skb, OAKLEY_SA_A_ENCR_KEYLEN, sa->algs.encr_keylen) ||
+	    nla_put_u16(skb, OAKLEY_SA_A_PRF, sa->algs.prf) ||
+	    nla_put_u16(skb, OAKLEY_SA_A_INTEG, sa->algs.integ) ||
+	    nla_put_u16(skb, OAKLEY_SA_A_DH, sa->algs.dh) ||
+	    nla_put_u64_64bit(skb, OAKLEY_SA_A_AGE, age, OAKLEY_SA_A_PAD))
+		return -EMSGSIZE;
+	list_for_each_entry(c, &sa->children, node)
+		if (oak_fill_child(skb, c))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+int oakley_ike_dump_sas(struct oakley_net *on, struct sk_buff *skb,
+			struct netlink_callback *cb)
+{
+	struct oak_ike_net *in = on->ike;
+	struct oak_ike_sa *sa;
+	long idx = 0, start = cb->args[0];
+	void *hdr;
+
+	if (!in)
+		return 0;
+	mutex_lock(&in->lock);
+	list_for_each_entry(sa, &in->sas, node) {
+		if (idx++ < start)
+			continue;
+		hdr = oakley_nl_dump_put(skb, cb, OAKLEY_CMD_SA_GET);
+		if (!hdr)
+			break;
+		if (oak_fill_sa(skb, sa)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = idx;
+	}
+	mutex_unlock(&in->lock);
+	return skb->len;
+}

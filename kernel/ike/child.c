@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Oakley IKE engine: Child SA keys and their installation in xfrm
+ * (RFC 7296 §2.17) through the xfrm glue (xfrm.h).
+ */
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+
+#include "ike_int.h"
+
+/* Outer addresses, protocol and reqid; reserves the inbound SPI. */
+int oak_child_reserve_spi(struct oak_ike_sa *sa, struct oak_child_sa *c)
+{
+	struct oak_child_params *p = &c->p;
+	unsigned int alen = sa->local.family == AF_INET ? 4 : 16;
+	int err;
+
+	p->net = sa->in->net;
+	p->family = sa->local.family;
+	memcpy(&p->local, sa->local.addr, alen);
+	memcpy(&p->remote, sa->remote.addr, alen);
+	p->local_port = sa->local.port;
+	p->remote_port = sa->remote.port;
+	p->proto = c->cfg->ah ? IPPROTO_AH : IPPROTO_ESP;
+	p->mode = c->cfg->mode;
+	p->reqid = oak_xfrm_new_reqid(p->net);
+	err = oak_xfrm_alloc_spi(p->net, p->family, &p->local, &p->remote, p->proto,
+				 p->reqid, &p->spi_in);
+	if (err)
+		return err;
+	c->spi_reserved = true;
+	return 0;
+}
+
+static void oak_child_lifetimes(struct oak_child_params *p, const struct oakley_child *cfg)
+{
+	p->soft_time = cfg->rekey;
+	p->hard_time = cfg->lifetime;
+	p->soft_bytes = cfg->rekey_bytes;
+	p->hard_bytes = cfg->life_bytes;
+	p->soft_packets = cfg->rekey_packets;
+	p->hard_packets = cfg->life_packets;
+}
+
+/*
+ * KEYMAT = prf+(SK_d, Ni | Nr): initiator->responder encryption then
+ * integrity key, then the same for responder->initiator.
+ */
+static int oak_child_keys(struct oak_ike_sa *sa, struct oak_child_sa *c, u8 **keymat)
+{
+	struct oak_child_params *p = &c->p;
+	unsigned int elen, alen, total;
+	const u8 *ir, *ri;
+	int err;
+
+	err = oak_xfrm_key_lens(c->algs.encr, c->algs.encr_keylen, c->algs.integ, &elen, &alen);
+	if (err)
+		return err;
+	total = 2 * (elen + alen);
+	*keymat = kmalloc(total, GFP_KERNEL);
+	if (!*keymat)
+		return -ENOMEM;
+	err = oak_child_keymat(sa->algs.prf, sa->keys.sk_d, sa->keys.prf_len, NULL, 0,
+			       sa->ni, sa->ni_len, sa->nr, sa->nr_len, *keymat, total);
+	if (err)
+		return err;
+	ir = *keymat;
+	ri = *keymat + elen + alen;
+	p->out.enc = sa->initiator ? ir : ri;
+	p->in.enc = sa->initiator ? ri : ir;
+	p->out.enc_len = elen;
+	p->in.enc_len = elen;
+	p->out.auth = alen ? p->out.enc + elen : NULL;
+	p->in.auth = alen ? p->in.enc + elen : NULL;
+	p->out.auth_len = alen;
+	p->in.auth_len = alen;
+	return 0;
+}
+
+/*
+ * Install a negotiated Child SA.  tsi/tsr are the agreed selectors of the
+ * initiator and the responder.  On failure nothing stays installed (the
+ * reserved SPI is released by oak_child_free()).
+ */
+int oak_child_install(struct oak_ike_sa *sa, struct oak_child_sa *c,
+		      const struct ike_ts_payload *tsi, const struct ike_ts_payload *tsr)
+{
+	struct oak_child_params *p = &c->p;
+	const struct ike_ts_payload *l = sa->initiator ? tsi : tsr;
+	const struct ike_ts_payload *r = sa->initiator ? tsr : tsi;
+	u8 *keymat = NULL;
+	int n, err;
+
+	p->encr = c->algs.encr;
+	p->encr_keylen = c->algs.encr_keylen;
+	p->integ = c->algs.integ;
+	p->esn = c->algs.esn == 1;
+	oak_child_lifetimes(p, c->cfg);
+	n = oak_ts_to_xfrm(l, p->local_ts, OAK_MAX_TS);
+	if (n < 0)
+		return n;
+	p->n_local_ts = n;
+	n = oak_ts_to_xfrm(r, p->remote_ts, OAK_MAX_TS);
+	if (n < 0)
+		return n;
+	p->n_remote_ts = n;
+	err = oak_child_keys(sa, c, &keymat);
+	if (!err)
+		err = oak_xfrm_install(p);
+	memset(&p->in, 0, sizeof(p->in));
+	memset(&p->out, 0, sizeof(p->out));
+	if (keymat)
+		kfree_sensitive(keymat);
+	if (err) {
+		pr_debug("oakley: %s: Child SA install failed: %d\n", sa->conn->name, err);
+		return err;
+	}
+	c->spi_reserved = false;
+	c->installed = true;
+	c->established = ktime_get_boottime_seconds();
+	oakley_stat_inc(sa->in->on, OAKLEY_STATS_A_CHILD_SAS);
+	oak_stat(sa, OAKLEY_STATS_A_CHILD_INSTALLED);
+	return 0;
+}
+
+void oak_child_uninstall(struct oak_ike_sa *sa, struct oak_child_sa *c)
+{
+	struct oak_child_params *p = &c->p;
+
+	if (c->installed) {
+		oak_xfrm_remove(p);
+		c->installed = false;
+		oakley_stat_dec(sa->in->on, OAKLEY_STATS_A_CHILD_SAS);
+	} else if (c->spi_reserved) {
+		oak_xfrm_release_spi(p->net, p->family, &p->local, p->proto, p->spi_in);
+		c->spi_reserved = false;
+	}
+}

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Oakley IKEv2 engine: internal structures shared by the files of kernel/ike/.
+ *
+ * Concurrency: every engine operation of a namespace (received packets,
+ * retransmission timers, netlink initiate/terminate/dump) runs under the
+ * namespace engine's @lock, in process context.  The only softirq code is
+ * the UDP receive hook, which touches nothing but the bounded rx queue.
+ */
+#ifndef OAKLEY_IKE_INT_H
+#define OAKLEY_IKE_INT_H
+
+#include <linux/bits.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/skbuff.h>
+#include <linux/workqueue.h>
+#include <linux/in6.h>
+
+#include "../netns.h"
+#include "../conn.h"
+#include "../codec/ikev2_wire.h"
+#include "../crypto/ike_crypto.h"
+#include "xfrm.h"
+
+#define OAK_IKE_PORT		500
+#define OAK_SA_HASH_BITS	8
+#define OAK_SA_HASH_SIZE	BIT(OAK_SA_HASH_BITS)
+#define OAK_RXQ_MAX		512	/* datagrams waiting for the worker */
+#define OAK_RX_BUDGET		32	/* datagrams per worker run */
+#define OAK_NONCE_LEN		32
+#define OAK_MSG_MAX		8192	/* largest message we build */
+#define OAK_RTX_FIRST_MS	500
+#define OAK_RTX_MAX_MS		8000
+#define OAK_RTX_TRIES		5
+#define OAK_HALF_OPEN_TTL	(30 * HZ)
+#define OAK_COOKIE_MAX		64	/* RFC 7296 §2.6: 1..64 bytes */
+
+/* The engine's state of one network namespace (oakley_net->ike). */
+struct oak_ike_net {
+	struct oakley_net *on;
+	struct net *net;
+	struct mutex lock;		/* serialises the whole engine of the namespace */
+	struct socket *sock4;
+	struct socket *sock6;
+	struct sk_buff_head rxq;
+	struct work_struct rx_work;
+	struct workqueue_struct *wq;	/* ordered: rx and timers */
+	bool dying;
+	struct hlist_head by_spi[OAK_SA_HASH_SIZE];	/* our SPI */
+	struct hlist_head by_peer[OAK_SA_HASH_SIZE];	/* responder: SPIi */
+	struct list_head sas;				/* all, for dumps */
+};
+
+/* One negotiated transform set. */
+struct oak_algs {
+	u16 encr, encr_keylen, prf, integ, dh, esn;
+};
+
+struct oak_addr {
+	u16 family;
+	u16 port;		/* host order */
+	u8 addr[16];
+};
+
+/* A Child SA (installed or being negotiated). */
+struct oak_child_sa {
+	struct list_head node;
+	const struct oakley_child *cfg;	/* in sa->conn, which we hold */
+	struct oak_algs algs;
+	bool spi_reserved;		/* larval inbound state exists */
+	bool installed;
+	u64 established;		/* boottime seconds */
+	struct oak_child_params p;
+};
+
+struct oak_ike_sa {
+	struct kref ref;
+	struct hlist_node spi_node;
+	struct hlist_node peer_node;	/* responder only */
+	struct list_head node;		/* in->sas */
+	struct oak_ike_net *in;
+	struct oakley_conn *conn;	/* reference held */
+	const struct oakley_child *want_child;	/* initiator: child to set up */
+	bool initiator;
+	bool dead;			/* removed from the tables */
+	bool hashed_peer;
+	bool counted_half_open;
+	u8 state;			/* enum oakley_ike_state */
+	u8 spi_i[IKE_SPI_LEN];
+	u8 spi_r[IKE_SPI_LEN];
+	struct oak_addr local, remote;
+	struct oak_algs algs;
+	struct oak_dh *dh;
+	u8 ni[IKE_NONCE_MAX], nr[IKE_NONCE_MAX];
+	u16 ni_len, nr_len;
+	u8 *init_req;			/* IKE_SA_INIT request as sent/received */
+	size_t init_req_len;
+	u8 *init_resp;
+	size_t init_resp_len;
+	struct oak_ike_keys keys;
+	struct oak_sk *sk_in, *sk_out;
+	/* requests we send (window 1) */
+	u32 msgid_out;
+	u8 *req;			/* outstanding request, NULL when none */
+	size_t req_len;
+	unsigned int rtx_tries;
+	unsigned int rtx_ms;
+	u8 ke_retries;
+	u8 cookie_len;			/* initiator: responder's COOKIE to echo */
+	u8 cookie[OAK_COOKIE_MAX];
+	struct delayed_work rtx_work;
+	/* requests we receive */
+	u32 msgid_in;			/* next expected */
+	u8 *resp;			/* response to msgid_in - 1 */
+	size_t resp_len;
+	unsigned long created;		/* jiffies */
+	u64 established;		/* boottime seconds */
+	struct list_head children;
+};
+
+/* socket.c */
+int oak_sock_open(struct oak_ike_net *in);
+void oak_sock_close(struct oak_ike_net *in);
+int oak_send(struct oak_ike_net *in, const struct oak_addr *to, const u8 *buf, size_t len);
+void oak_rx_work(struct work_struct *work);
+
+/* sa.c */
+struct oak_ike_net *oak_ike_net_get(struct oakley_net *on);
+struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, struct oakley_conn *conn, bool initiator);
+void oak_sa_hash(struct oak_ike_sa *sa);
+void oak_sa_rehash_peer(struct oak_ike_sa *sa);
+struct oak_ike_sa *oak_sa_lookup(struct oak_ike_net *in, const u8 *spi);
+struct oak_ike_sa *oak_sa_lookup_peer(struct oak_ike_net *in, const struct oak_addr *peer,
+				      const u8 *spi_i);
+void oak_sa_put(struct oak_ike_sa *sa);
+void oak_sa_kill(struct oak_ike_sa *sa);
+void oak_sa_set_state(struct oak_ike_sa *sa, u8 state);
+void oak_sa_established(struct oak_ike_sa *sa);
+const u8 *oak_sa_our_spi(const struct oak_ike_sa *sa);
+struct oak_child_sa *oak_child_new(struct oak_ike_sa *sa, const struct oakley_child *cfg);
+void oak_child_free(struct oak_ike_sa *sa, struct oak_child_sa *c);
+void oak_sa_fail(struct oak_ike_sa *sa, u16 notify, const char *why);
+int oak_sa_event(struct oak_ike_sa *sa, u8 type, const char *child, u16 notify,
+		 const char *msg);
+
+/* proposal.c */
+int oak_prop_build(const struct oakley_proposals *props, u8 protocol, const u8 *spi,
+		   u8 spi_len, bool with_dh, struct ike_sa_payload *out);
+int oak_prop_select(const struct ike_sa_payload *peer, const struct oakley_proposals *ours,
+		    u8 protocol, bool ignore_dh, struct oak_algs *algs, u8 *chosen);
+int oak_prop_from_algs(const struct oak_algs *a, u8 num, u8 protocol, const u8 *spi,
+		       u8 spi_len, struct ike_sa_payload *out);
+u16 oak_prop_first_dh(const struct oakley_proposals *props);
+bool oak_prop_has_dh(const struct oakley_proposals *props, u16 group);
+bool oak_prop_select_algs(const struct oakley_proposals *props, const struct oak_algs *algs);
+
+/* ts.c */
+int oak_ts_from_conf(const struct oakley_tslist *l, const struct oak_addr *dflt,
+		     struct ike_ts_payload *out);
+int oak_ts_narrow(const struct ike_ts_payload *peer, const struct ike_ts_payload *ours,
+		  struct ike_ts_payload *out);
+bool oak_ts_subset(const struct ike_ts_payload *got, const struct ike_ts_payload *ours);
+int oak_ts_to_xfrm(const struct ike_ts_payload *ts, struct oak_ts *out, unsigned int max);
+
+/* ikev2.c */
+void oak_ikev2_rx(struct oak_ike_net *in, u8 *buf, size_t len, const struct oak_addr *src,
+		  const struct oak_addr *dst);
+int oak_send_request(struct oak_ike_sa *sa, u8 *buf, size_t len);
+int oak_send_response(struct oak_ike_sa *sa, u8 *buf, size_t len);
+int oak_sk_finish(struct oak_ike_sa *sa, struct ike_buf *b, size_t sk_off);
+void oak_hdr(struct oak_ike_sa *sa, struct ike_buf *b, u8 exchange, bool response, u32 msgid);
+int oak_send_delete_ike(struct oak_ike_sa *sa);
+void oak_rtx_work(struct work_struct *work);
+void oak_rtx_arm(struct oak_ike_sa *sa, unsigned long delay);
+void oak_send_notify_plain(struct oak_ike_net *in, const struct ike_msg *req,
+			   const struct oak_addr *to, u16 type, const u8 *data, size_t len);
+
+/* ikev2_sa_init.c */
+int oak_init_start(struct oak_ike_sa *sa, u16 group);
+void oak_init_request(struct oak_ike_net *in, u8 *buf, size_t len, const struct ike_msg *m,
+		      const struct oak_addr *src, const struct oak_addr *dst);
+void oak_init_response(struct oak_ike_sa *sa, const u8 *buf, size_t len,
+		       const struct ike_msg *m);
+
+/* ikev2_auth.c */
+int oak_auth_start(struct oak_ike_sa *sa);
+void oak_auth_request(struct oak_ike_sa *sa, const struct ike_msg *m);
+void oak_auth_response(struct oak_ike_sa *sa, const struct ike_msg *m);
+int oak_psk_get(struct oak_ike_sa *sa, u8 *psk, size_t *len);
+
+/* child.c */
+int oak_child_reserve_spi(struct oak_ike_sa *sa, struct oak_child_sa *c);
+int oak_child_install(struct oak_ike_sa *sa, struct oak_child_sa *c,
+		      const struct ike_ts_payload *tsi, const struct ike_ts_payload *tsr);
+void oak_child_uninstall(struct oak_ike_sa *sa, struct oak_child_sa *c);
+
+static inline void oak_stat(struct oak_ike_sa *sa, int attr)
+{
+	oakley_stat_inc(sa->in->on, attr);
+}
+
+#endif /* OAKLEY_IKE_INT_H */

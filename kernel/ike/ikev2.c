@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Oakley IKE engine: IKEv2 message dispatch (RFC 7296 §2.1-2.3).
+ *
+ * A received datagram is parsed, matched to an IKE SA by our SPI, checked
+ * against the message ID window (1 in each direction), decrypted and handed
+ * to the handler of its exchange.  Requests we send are kept and resent
+ * (0.5 s, doubling, OAK_RTX_TRIES times); the last response we sent is kept
+ * and resent when its request arrives again.
+ */
+#include <linux/slab.h>
+
+#include "ike_int.h"
+
+static bool oak_pl_known(u8 type)
+{
+	return (type >= IKE_PL_SA && type <= IKE_PL_EAP) || type == IKE_PL_SKF;
+}
+
+/* The first unknown critical payload of a message, or 0. */
+static u8 oak_unknown_critical(const struct ike_msg *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->npayloads; i++)
+		if (m->pl[i].critical && !oak_pl_known(m->pl[i].type))
+			return m->pl[i].type;
+	return 0;
+}
+
+void oak_hdr(struct oak_ike_sa *sa, struct ike_buf *b, u8 exchange, bool response, u32 msgid)
+{
+	u8 flags = (sa->initiator ? IKE_FLAG_INITIATOR : 0) | (response ? IKE_FLAG_RESPONSE : 0);
+
+	ike_put_header(b, sa->spi_i, sa->spi_r, exchange, flags, msgid);
+}
+
+/* Close and seal an SK payload begun at sk_off; b->len becomes the message length. */
+int oak_sk_finish(struct oak_ike_sa *sa, struct ike_buf *b, size_t sk_off)
+{
+	size_t len;
+	int err;
+
+	ike_sk_end(b, sk_off);
+	if (b->err)
+		return b->err;
+	len = b->len;
+	err = oak_sk_seal(sa->sk_out, b->data, b->cap, sk_off, &len);
+	if (err)
+		return err;
+	b->len = len;
+	return 0;
+}
+
+void oak_rtx_arm(struct oak_ike_sa *sa, unsigned long delay)
+{
+	if (!mod_delayed_work(sa->in->wq, &sa->rtx_work, delay))
+		kref_get(&sa->ref);
+}
+
+/* Send a new request (takes buf, kmalloc'ed) and arm its retransmission. */
+int oak_send_request(struct oak_ike_sa *sa, u8 *buf, size_t len)
+{
+	int err;
+
+	kfree_sensitive(sa->req);
+	sa->req = buf;
+	sa->req_len = len;
+	sa->rtx_tries = 0;
+	sa->rtx_ms = OAK_RTX_FIRST_MS;
+	err = oak_send(sa->in, &sa->remote, buf, len);
+	if (err)
+		pr_debug("oakley: %s: send failed: %d\n", sa->conn->name, err);
+	oak_rtx_arm(sa, msecs_to_jiffies(sa->rtx_ms));
+	return 0;
+}
+
+/* Our request was answered: stop retransmitting it. */
+static void oak_req_done(struct oak_ike_sa *sa)
+{
+	kfree_sensitive(sa->req);
+	sa->req = NULL;
+	sa->req_len = 0;
+	if (cancel_delayed_work(&sa->rtx_work))
+		oak_sa_put(sa);
+}
+
+/* Send the response to request sa->msgid_in (takes buf) and keep it. */
+int oak_send_response(struct oak_ike_sa *sa, u8 *buf, size_t len)
+{
+	kfree_sensitive(sa->resp);
+	sa->resp = buf;
+	sa->resp_len = len;
+	sa->msgid_in++;
+	return oak_send(sa->in, &sa->remote, buf, len);
+}
+
+void oak_rtx_work(struct work_struct *work)
+{
+	struct oak_ike_sa *sa = container_of(to_delayed_work(work), struct oak_ike_sa, rtx_work);
+	struct oak_ike_net *in = sa->in;
+
+	mutex_lock(&in->lock);
+	if (sa->dead || in->dying)
+		goto out;
+	if (!sa->req) {
+		/* responder half-open timeout */
+		if (sa->state != OAKLEY_IKE_STATE_ESTABLISHED)
+			oak_sa_fail(sa, 0, "half-open IKE SA timed out");
+		goto out;
+	}
+	if (sa->rtx_tries >= OAK_RTX_TRIES) {
+		oak_sa_fail(sa, 0, "peer does not answer");
+		goto out;
+	}
+	sa->rtx_tries++;
+	sa->rtx_ms = min(sa->rtx_ms * 2, (unsigned int)OAK_RTX_MAX_MS);
+	oak_stat(sa, OAKLEY_STATS_A_RETRANSMITS);
+	oak_send(in, &sa->remote, sa->req, sa->req_len);
+	oak_rtx_arm(sa, msecs_to_jiffies(sa->rtx_ms));
+out:
+	mutex_unlock(&in->lock);
+	oak_sa_put(sa);
+}
+
+/* Unencrypted error response to an IKE_SA_INIT request (SPIr zero). */
+void oak_send_notify_plain(struct oak_ike_net *in, const struct ike_msg *req,
+			   const struct oak_addr *to, u16 type, const u8 *data, size_t len)
+{
+	static const u8 zero[IKE_SPI_LEN];
+	struct ike_buf b;
+	u8 *mem;
+
+	mem = kmalloc(512, GFP_KERNEL);
+	if (!mem)
+		return;
+	ike_buf_init(&b, mem, 512);
+	ike_put_header(&b, req->spi_i, zero, req->exchange, IKE_FLAG_RESPONSE, req->msgid);
+	ike_add_notify(&b, 0, NULL, 0, type, data, len);
+	if (!ike_buf_finish(&b))
+		oak_send(in, to, b.data, b.len);
+	kfree(mem);
+}
+
+static u8 *oak_msg_alloc(struct ike_buf *b)
+{
+	u8 *mem = kmalloc(OAK_MSG_MAX, GFP_KERNEL);
+
+	if (mem)
+		ike_buf_init(b, mem, OAK_MSG_MAX);
+	return mem;
+}
+
+/* An encrypted response carrying one notify (errors in established SAs). */
+static void oak_respond_notify(struct oak_ike_sa *sa, const struct ike_msg *m, u16 type,
+			       const u8 *data, size_t len)
+{
+	struct ike_buf b;
+	size_t sk;
+	u8 *mem = oak_msg_alloc(&b);
+
+	if (!mem)
+		return;
+	oak_hdr(sa, &b, m->exchange, true, m->msgid);
+	sk = ike_sk_begin(&b, oak_sk_iv_len(sa->sk_out));
+	ike_add_notify(&b, 0, NULL, 0, type, data, len);
+	if (oak_sk_finish(sa, &b, sk)) {
+		kfree(mem);
+		return;
+	}
+	oak_send_response(sa, mem, b.len);
+}
+
+/* Best effort: INFORMATIONAL request with Delete(IKE), not retransmitted. */
+int oak_send_delete_ike(struct oak_ike_sa *sa)
+{
+	struct ike_buf b;
+	size_t sk;
+	int err;
+	u8 *mem;
+
+	if (!sa->sk_out)
+		return -ENOTCONN;
+	mem = oak_msg_alloc(&b);
+	if (!mem)
+		return -ENOMEM;
+	oak_hdr(sa, &b, IKE_INFORMATIONAL, false, sa->msgid_out++);
+	sk = ike_sk_begin(&b, oak_sk_iv_len(sa->sk_out));
+	ike_add_delete(&b, IKE_PROTO_IKE, 0, NULL, 0);
+	err = oak_sk_finish(sa, &b, sk);
+	if (!err)
+		err = oak_send(sa->in, &sa->remote, b.data, b.len);
+	kfree(mem);
+	return err;
+}
+
+/* Child SAs named by a Delete payload; the response lists our inbound SPIs. */
+static void oak_info_delete_child(struct oak_ike_sa *sa, const struct ike_delete *d,
+				  __be32 *out, u16 *nout)
+{
+	struct oak_child_sa *c, *tmp;
+	unsigned int i;
+	__be32 spi;
+
+	for (i = 0; i < d->nspi; i++) {
+		memcpy(&spi, d->spis + i * 4, 4);
+		list_for_each_entry_safe(c, tmp, &sa->children, node) {
+			if (c->p.spi_out != spi || c->p.proto != (d->protocol == IKE_PROTO_ESP ?
+			    IPPROTO_ESP : IPPROTO_AH))
+				continue;
+			if (*nout < OAKLEY_MAX_CHILDREN)
+				out[(*nout)++] = c->p.spi_in;
+			oak_sa_event(sa, OAKLEY_EVENT_CHILD_DOWN, c->cfg->name, 0, NULL);
+			oak_child_free(sa, c);
+		}
+	}
+}
+
+static void oak_info_request(struct oak_ike_sa *sa, const struct ike_msg *m)
+{
+	__be32 spis[OAKLEY_MAX_CHILDREN];
+	u16 nspi = 0, proto = IKE_PROTO_ESP;
+	bool delete_ike = false;
+	struct ike_delete d;
+	struct ike_buf b;
+	unsigned int i;
+	size_t sk;
+	u8 *mem;
+
+	for (i = 0; i < m->npayloads; i++) {
+		if (m->pl[i].type != IKE_PL_DELETE ||
+		    ike_parse_delete(m->pl[i].body, m->pl[i].len, &d))
+			continue;
+		if (d.protocol == IKE_PROTO_IKE) {
+			delete_ike = true;
+		} else if (d.spi_len == 4 && !delete_ike) {
+			proto = d.protocol;
+			oak_info_delete_child(sa, &d, spis, &nspi);
+		}
+	}
+	mem = oak_msg_alloc(&b);
+	if (!mem)
+		return;
+	oak_hdr(sa, &b, IKE_INFORMATIONAL, true, m->msgid);
+	sk = ike_sk_begin(&b, oak_sk_iv_len(sa->sk_out));
+	if (nspi && !delete_ike)
+		ike_add_delete(&b, proto, 4, (const u8 *)spis, nspi);
+	if (oak_sk_finish(sa, &b, sk)) {
+		kfree(mem);
+		return;
+	}
+	oak_send_response(sa, mem, b.len);
+	if (delete_ike) {
+		sa->state = OAKLEY_IKE_STATE_DELETING;
+		oak_sa_kill(sa);
+	}
+}
+
+static void oak_info_response(struct oak_ike_sa *sa, const struct ike_msg *m)
+{
+	oak_req_done(sa);
+	if (sa->state == OAKLEY_IKE_STATE_DELETING)
+		oak_sa_kill(sa);
+}
+
+/* Decrypt the SK payload and replace m's payload list with the inner one. */
+static int oak_decrypt(struct oak_ike_sa *sa, u8 *buf, size_t len, struct ike_msg *m)
+{
+	const u8 *plain;
+	size_t plain_len;
+	int err;
+
+	if (m->sk_index < 0 || !sa->sk_in)
+		return -EBADMSG;
+	err = oak_sk_open(sa->sk_in, buf, len, m->pl[m->sk_index].off, &plain, &plain_len);
+	if (err) {
+		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_AUTH);
+		return err;
+	}
+	err = ike_parse_inner(plain, plain_len, m->sk_first_inner, m);
+	if (err) {
+		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_MALFORMED);
+		return err;
+	}
+	return 0;
+}
+
+static void oak_rx_request(struct oak_ike_sa *sa, u8 *buf, size_t len, struct ike_msg *m)
+{
+	u8 crit;
+
+	if (sa->resp && m->msgid + 1 == sa->msgid_in) {
+		/* retransmitted request: resend our answer */
+		oak_send(sa->in, &sa->remote, sa->resp, sa->resp_len);
+		return;
+	}
+	if (m->msgid != sa->msgid_in) {
+		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_REPLAY);
+		return;
+	}
+	if (oak_decrypt(sa, buf, len, m))
+		return;
+	crit = oak_unknown_critical(m);
+	if (crit) {
+		oak_respond_notify(sa, m, IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD, &crit, 1);
+		return;
+	}
+	switch (m->exchange) {
+	case IKE_AUTH:
+		if (!sa->initiator && sa->state == OAKLEY_IKE_STATE_CONNECTING)
+			oak_auth_request(sa, m);
+		else
+			oak_stat(sa, OAKLEY_STATS_A_RX_DROP_REPLAY);
+		break;
+	case IKE_INFORMATIONAL:
+		if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED ||
+		    sa->state == OAKLEY_IKE_STATE_DELETING)
+			oak_info_request(sa, m);
+		break;
+	case IKE_CREATE_CHILD_SA:
+		/* rekeying is not implemented yet */
+		oak_respond_notify(sa, m, IKE_N_NO_ADDITIONAL_SAS, NULL, 0);
+		break;
+	default:
+		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_MALFORMED);
+	}
+}
+
+static void oak_rx_response(struct oak_ike_sa *sa, u8 *buf, size_t len, struct ike_msg *m)
+{
+	if (!sa->req || m->msgid + 1 != sa->msgid_out) {
+		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_REPLAY);
+		return;
+	}
+	if (oak_decrypt(sa, buf, len, m))
+		return;
+	switch (m->exchange) {
+	case IKE_AUTH:
+		if (sa->initiator && sa->state == OAKLEY_IKE_STATE_AUTHENTICATING) {
+			oak_req_done(sa);
+			oak_auth_response(sa, m);
+		}
+		break;
+	case IKE_INFORMATIONAL:
+		oak_info_response(sa, m);
+		break;
+	default:
+		oak_req_done(sa);
+	}
+}
+
+static bool oak_addr_eq(const struct oak_addr *a, const struct oak_addr *b)
+{
+	return a->family == b->family && a->port == b->port &&
+	       !memcmp(a->addr, b->addr, sizeof(a->addr));
+}
+
+void oak_ikev2_rx(struct oak_ike_net *in, u8 *buf, size_t len, const struct oak_addr *src,
+		  const struct oak_addr *dst)
+{
+	struct oak_ike_sa *sa;
+	struct ike_msg *m;
+	bool resp;
+
+	m = kmalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return;
+	if (ike_parse_msg(buf, len, m)) {
+		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
+		goto out;
+	}
+	resp = m->flags & IKE_FLAG_RESPONSE;
+	if (m->exchange == IKE_SA_INIT) {
+		if (!resp) {
+			oak_init_request(in, buf, len, m, src, dst);
+			goto out;
+		}
+		sa = oak_sa_lookup(in, m->spi_i);
+		if (sa && sa->initiator && oak_addr_eq(&sa->remote, src))
+			oak_init_response(sa, buf, len, m);
+		else
+			oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_NO_SA);
+		goto out;
+	}
+	/* the I flag says who sent it: the original initiator's peer owns spi_r */
+	sa = oak_sa_lookup(in, (m->flags & IKE_FLAG_INITIATOR) ? m->spi_r : m->spi_i);
+	if (!sa || sa->initiator == !!(m->flags & IKE_FLAG_INITIATOR) ||
+	    memcmp(sa->initiator ? sa->spi_r : sa->spi_i,
+		   sa->initiator ? m->spi_r : m->spi_i, IKE_SPI_LEN) ||
+	    !oak_addr_eq(&sa->remote, src)) {
+		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_NO_SA);
+		goto out;
+	}
+	kref_get(&sa->ref);
+	if (resp)
+		oak_rx_response(sa, buf, len, m);
+	else
+		oak_rx_request(sa, buf, len, m);
+	oak_sa_put(sa);
+out:
+	kfree(m);
+}

@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Oakley IKE engine: the IKE_AUTH exchange with a pre-shared key and the
+ * first Child SA (RFC 7296 §1.2, §2.15, §2.9, §1.3.1).
+ *
+ *   Initiator                         Responder
+ *   HDR, SK {IDi, [IDr,] AUTH,
+ *       [N(USE_TRANSPORT_MODE),]
+ *       SAi2, TSi, TSr}          -->
+ *                                <--  HDR, SK {IDr, AUTH,
+ *                                         [N(USE_TRANSPORT_MODE),]
+ *                                         SAr2, TSi, TSr}
+ */
+#include <linux/slab.h>
+#include <linux/rculist.h>
+#include <crypto/algapi.h>
+
+#include "ike_int.h"
+#include "../secret.h"
+
+#define OAK_ID_BODY_MAX	(4 + OAKLEY_ID_MAX)
+
+/* The attachment of an IKE_AUTH message being built or checked. */
+struct oak_auth_ctx {
+	struct ike_sa_payload sa;
+	struct ike_ts_payload tsi, tsr;
+	struct ike_ts_payload conf_i, conf_r;	/* configured, for narrowing */
+	struct ike_ts_payload out_i, out_r;
+	u8 id_body[OAK_ID_BODY_MAX];
+	u8 psk[OAKLEY_PSK_MAX];
+	u8 auth[IKE_PRF_MAX_LEN];
+	u8 auth2[IKE_PRF_MAX_LEN];
+};
+
+int oak_psk_get(struct oak_ike_sa *sa, u8 *psk, size_t *len)
+{
+	struct oakley_secret *s;
+
+	s = oakley_secret_find(sa->in->on, sa->conn->secret);
+	if (!s)
+		return -ENOKEY;
+	*len = min_t(size_t, s->len, OAKLEY_PSK_MAX);
+	memcpy(psk, s->psk, *len);
+	oakley_secret_put(s);
+	return *len ? 0 : -ENOKEY;
+}
+
+static size_t oak_id_body(const struct oakley_id *id, u8 *body)
+{
+	body[0] = id->type;
+	body[1] = 0;
+	body[2] = 0;
+	body[3] = 0;
+	memcpy(body + 4, id->data, id->len);
+	return 4 + id->len;
+}
+
+static bool oak_id_ok(const struct oakley_id *want, const struct ike_id *got)
+{
+	if (want->type == OAKLEY_ID_ANY)
+		return true;
+	return want->type == got->type && want->len == got->len &&
+	       !memcmp(want->data, got->data, got->len);
+}
+
+/*
+ * The AUTH value of one side: msg is the signer's IKE_SA_INIT message,
+ * nonce the other side's nonce, sk_p the signer's SK_p.
+ */
+static int oak_auth_compute(struct oak_ike_sa *sa, struct oak_auth_ctx *x, bool of_initiator,
+			    const u8 *id_body, size_t id_len, u8 *out)
+{
+	size_t psk_len;
+	int err;
+
+	err = oak_psk_get(sa, x->psk, &psk_len);
+	if (err)
+		return err;
+	if (of_initiator)
+		err = oak_auth_psk(sa->algs.prf, x->psk, psk_len, sa->init_req, sa->init_req_len,
+				   sa->nr, sa->nr_len, sa->keys.sk_pi, sa->keys.prf_len,
+				   id_body, id_len, out);
+	else
+		err = oak_auth_psk(sa->algs.prf, x->psk, psk_len, sa->init_resp,
+				   sa->init_resp_len, sa->ni, sa->ni_len, sa->keys.sk_pr,
+				   sa->keys.prf_len, id_body, id_len, out);
+	memzero_explicit(x->psk, sizeof(x->psk));
+	return err;
+}
+
+/* Check the peer's IDx and AUTH payloads; 0 or an error notify type. */
+static u16 oak_auth_verify(struct oak_ike_sa *sa, struct oak_auth_ctx *x,
+			   const struct ike_msg *m, struct ike_id *id)
+{
+	const struct ike_payload *pid, *pauth;
+	struct ike_auth auth;
+
+	pid = ike_find(m, sa->initiator ? IKE_PL_IDR : IKE_PL_IDI);
+	pauth = ike_find(m, IKE_PL_AUTH);
+	if (!pid || !pauth || ike_parse_id(pid->body, pid->len, id) ||
+	    ike_parse_auth(pauth->body, pauth->len, &auth)) {
+		oak_stat(sa, OAKLEY_STATS_A_INVALID_SYNTAX);
+		return IKE_N_INVALID_SYNTAX;
+	}
+	if (!oak_id_ok(sa->conn->remote_id, id) || auth.method != IKE_AUTH_PSK ||
+	    auth.len != sa->keys.prf_len ||
+	    oak_auth_compute(sa, x, !sa->initiator, id->body, id->body_len, x->auth2) ||
+	    crypto_memneq(auth.data, x->auth2, auth.len)) {
+		oak_stat(sa, OAKLEY_STATS_A_AUTH_FAILED);
+		return IKE_N_AUTHENTICATION_FAILED;
+	}
+	return 0;
+}
+
+/* Our ID and AUTH payloads. */
+static int oak_auth_add_own(struct oak_ike_sa *sa, struct oak_auth_ctx *x, struct ike_buf *b)
+{
+	const struct oakley_id *id = sa->conn->local_id;
+	size_t len = oak_id_body(id, x->id_body);
+	int err;
+
+	err = oak_auth_compute(sa, x, sa->initiator, x->id_body, len, x->auth);
+	if (err)
+		return err;
+	ike_add_id(b, sa->initiator ? IKE_PL_IDI : IKE_PL_IDR, id->type, id->data, id->len);
+	ike_add_auth(b, IKE_AUTH_PSK, x->auth, sa->keys.prf_len);
+	return 0;
+}
+
+static u8 oak_child_ike_proto(const struct oakley_child *cfg)
+{
+	return cfg->ah ? IKE_PROTO_AH : IKE_PROTO_ESP;
+}
+
+static void *oak_auth_alloc(struct ike_buf *b, struct oak_auth_ctx **x)
+{
+	u8 *mem = kmalloc(OAK_MSG_MAX, GFP_KERNEL);
+
+	*x = kzalloc(sizeof(**x), GFP_KERNEL);
+	if (!mem || !*x) {
+		kfree(mem);
+		kfree(*x);
+		return NULL;
+	}
+	ike_buf_init(b, mem, OAK_MSG_MAX);
+	return mem;
+}
+
+static void oak_auth_ctx_free(struct oak_auth_ctx *x)
+{
+	kfree_sensitive(x);
+}
+
+/* ---- initiator ---- */
+
+static int oak_auth_add_child(struct oak_ike_sa *sa, struct oak_auth_ctx *x,
+			      struct ike_buf *b, struct oak_child_sa *c)
+{
+	const struct oakley_child *cfg = c->cfg;
+	int err;
+
+	err = oak_child_reserve_spi(sa, c);
+	if (err)
+		return err;
+	err = oak_prop_build(cfg->ah ? cfg->ah : cfg->esp, oak_child_ike_proto(cfg),
+			     (const u8 *)&c->p.spi_in, 4, false, &x->sa);
+	if (!err)
+		err = oak_ts_from_conf(cfg->local_ts, &sa->local, &x->tsi);
+	if (!err)
+		err = oak_ts_from_conf(cfg->remote_ts, &sa->remote, &x->tsr);
+	if (err)
+		return err;
+	if (cfg->mode == OAKLEY_MODE_TRANSPORT)
+		ike_add_notify(b, 0, NULL, 0, IKE_N_USE_TRANSPORT_MODE, NULL, 0);
+	ike_add_sa(b, &x->sa);
+	ike_add_ts(b, IKE_PL_TSI, &x->tsi);
+	ike_add_ts(b, IKE_PL_TSR, &x->tsr);
+	return 0;
+}
+
+int oak_auth_start(struct oak_ike_sa *sa)
+{
+	struct oak_child_sa *c = NULL;
+	struct oak_auth_ctx *x;
+	struct ike_buf b;
+	size_t sk;
+	u8 *mem;
+	int err;
+
+	mem = oak_auth_alloc(&b, &x);
+	if (!mem)
+		return -ENOMEM;
+	oak_hdr(sa, &b, IKE_AUTH, false, sa->msgid_out++);
+	sk = ike_sk_begin(&b, oak_sk_iv_len(sa->sk_out));
+	err = oak_auth_add_own(sa, x, &b);
+	if (err)
+		goto err;
+	if (sa->conn->remote_id->type != OAKLEY_ID_ANY)
+		ike_add_id(&b, IKE_PL_IDR, sa->conn->remote_id->type, sa->conn->remote_id->data,
+			   sa->conn->remote_id->len);
+	if (sa->want_child) {
+		err = -ENOMEM;
+		c = oak_child_new(sa, sa->want_child);
+		if (!c)
+			goto err;
+		err = oak_auth_add_child(sa, x, &b, c);
+		if (err)
+			goto err;
+	}
+	err = oak_sk_finish(sa, &b, sk);
+	if (err)
+		goto err;
+	oak_auth_ctx_free(x);
+	return oak_send_request(sa, mem, b.len);
+err:
+	if (c)
+		oak_child_free(sa, c);
+	oak_auth_ctx_free(x);
+	kfree(mem);
+	return err;
+}
+
+/* Error notify of a response (child or IKE level), or 0. */
+static u16 oak_msg_error(const struct ike_msg *m)
+{
+	struct ike_notify n;
+	unsigned int i;
+
+	for (i = 0; i < m->npayloads; i++)
+		if (m->pl[i].type == IKE_PL_NOTIFY &&
+		    !ike_parse_notify(m->pl[i].body, m->pl[i].len, &n) && n.type < 16384)
+			return n.type;
+	return 0;
+}
+
+static int oak_parse_child_pl(const struct ike_msg *m, struct oak_auth_ctx *x)
+{
+	const struct ike_payload *psa = ike_find(m, IKE_PL_SA);
+	const struct ike_payload *pi = ike_find(m, IKE_PL_TSI);
+	const struct ike_payload *pr = ike_find(m, IKE_PL_TSR);
+
+	if (!psa || !pi || !pr)
+		return -ENOENT;
+	if (ike_parse_sa(psa->body, psa->len, &x->sa) || ike_parse_ts(pi->body, pi->len, &x->tsi) ||
+	    ike_parse_ts(pr->body, pr->len, &x->tsr))
+		return -EBADMSG;
+	return 0;
+}
+
+static void oak_child_failed(struct oak_ike_sa *sa, struct oak_child_sa *c, u16 notify,
+			     const char *why)
+{
+	oak_sa_event(sa, OAKLEY_EVENT_ERROR, c->cfg->name, notify, why);
+	oak_child_free(sa, c);
+}
+
+/* The Child SA part of the IKE_AUTH response. */
+static void oak_auth_child_response(struct oak_ike_sa *sa, struct oak_auth_ctx *x,
+				    const struct ike_msg *m, struct oak_child_sa *c)
+{
+	const struct oakley_child *cfg = c->cfg;
+	u16 err = oak_msg_error(m);
+	struct ike_notify n;
+	int idx;
+
+	if (err) {
+		if (err == IKE_N_TS_UNACCEPTABLE)
+			oak_stat(sa, OAKLEY_STATS_A_TS_UNACCEPTABLE);
+		else if (err == IKE_N_NO_PROPOSAL_CHOSEN)
+			oak_stat(sa, OAKLEY_STATS_A_NO_PROPOSAL);
+		oak_child_failed(sa, c, err, "peer refused the Child SA");
+		return;
+	}
+	if (oak_parse_child_pl(m, x)) {
+		oak_child_failed(sa, c, IKE_N_INVALID_SYNTAX, "Child SA payloads missing");
+		return;
+	}
+	idx = oak_prop_select(&x->sa, cfg->ah ? cfg->ah : cfg->esp, oak_child_ike_proto(cfg),
+			      true, &c->algs, NULL);
+	if (idx < 0 || x->sa.nproposals != 1) {
+		oak_stat(sa, OAKLEY_STATS_A_NO_PROPOSAL);
+		oak_child_failed(sa, c, IKE_N_NO_PROPOSAL_CHOSEN,
+				 "peer chose a proposal we did not offer");
+		return;
+	}
+	memcpy(&c->p.spi_out, x->sa.p[idx].spi, 4);
+	oak_ts_from_conf(cfg->local_ts, &sa->local, &x->conf_i);
+	oak_ts_from_conf(cfg->remote_ts, &sa->remote, &x->conf_r);
+	if (!oak_ts_subset(&x->tsi, &x->conf_i) || !oak_ts_subset(&x->tsr, &x->conf_r)) {
+		oak_stat(sa, OAKLEY_STATS_A_TS_UNACCEPTABLE);
+		oak_child_failed(sa, c, IKE_N_TS_UNACCEPTABLE, "peer's selectors are not ours");
+		return;
+	}
+	c->p.mode = ike_find_notify(m, IKE_N_USE_TRANSPORT_MODE, &n) ? OAKLEY_MODE_TUNNEL :
+		    OAKLEY_MODE_TRANSPORT;
+	if (c->p.mode != cfg->mode) {
+		oak_child_failed(sa, c, 0, "peer changed the mode");
+		return;
+	}
+	if (oak_child_install(sa, c, &x->tsi, &x->tsr)) {
+		oak_child_failed(sa, c, 0, "cannot install the Child SA");
+		return;
+	}
+	oak_sa_event(sa, OAKLEY_EVENT_CHILD_UP, cfg->name, 0, NULL);
+}
+
+void oak_auth_response(struct oak_ike_sa *sa, const struct ike_msg *m)
+{
+	struct oak_child_sa *c;
+	struct oak_auth_ctx *x;
+	struct ike_id id;
+	u16 err;
+
+	x = kzalloc(sizeof(*x), GFP_KERNEL);
+	if (!x) {
+		oak_sa_fail(sa, 0, "out of memory");
+		return;
+	}
+	if (!ike_find(m, IKE_PL_AUTH)) {
+		err = oak_msg_error(m);
+		if (err == IKE_N_AUTHENTICATION_FAILED)
+			oak_stat(sa, OAKLEY_STATS_A_AUTH_FAILED);
+		oak_sa_fail(sa, err ? err : IKE_N_INVALID_SYNTAX, "IKE_AUTH refused by the peer");
+		goto out;
+	}
+	err = oak_auth_verify(sa, x, m, &id);
+	if (err) {
+		oak_sa_fail(sa, err, "peer authentication failed");
+		goto out;
+	}
+	oak_sa_established(sa);
+	c = list_first_entry_or_null(&sa->children, struct oak_child_sa, node);
+	if (c && !c->installed)
+		oak_auth_child_response(sa, x, m, c);
+out:
+	oak_auth_ctx_free(x);
+}
+
+/* ---- responder ---- */
+
+/*
+ * A connection whose addresses fit this SA and whose remote-id accepts
+ * the peer's IDi: the current one if it does, else another (referenced).
+ */
+static struct oakley_conn *oak_conn_for_id(struct oak_ike_sa *sa, const struct ike_id *id)
+{
+	unsigned int alen = sa->local.family == AF_INET ? 4 : 16;
+	struct oakley_conn *c, *best = NULL;
+	unsigned int i;
+
+	if (oak_id_ok(sa->conn->remote_id, id))
+		return oakley_conn_get(sa->conn);
+	rcu_read_lock();
+	for (i = 0; i < OAKLEY_HASH_SIZE && !best; i++) {
+		hlist_for_each_entry_rcu(c, &sa->in->on->conns[i], node) {
+			if (c->version != 2 || c->family != sa->local.family ||
+			    memcmp(c->local_addr, sa->local.addr, alen) ||
+			    (c->has_remote && memcmp(c->remote_addr, sa->remote.addr, alen)) ||
+			    c->remote_id->type == OAKLEY_ID_ANY || !oak_id_ok(c->remote_id, id))
+				continue;
+			if (oak_prop_select_algs(c->ike_props, &sa->algs) &&
+			    kref_get_unless_zero(&c->ref)) {
+				best = c;
+				break;
+			}
+		}
+	}
+	rcu_read_unlock();
+	return best;
+}
+
+/* Pick a child of the connection for the peer's SAi2/TSi/TSr; 0 or a notify type. */
+static u16 oak_child_choose(struct oak_ike_sa *sa, struct oak_auth_ctx *x,
+			    const struct ike_msg *m, struct oak_child_sa **out, u8 *num)
+{
+	bool transport = !ike_find_notify(m, IKE_N_USE_TRANSPORT_MODE,
+					  &(struct ike_notify){});
+	u16 err = IKE_N_NO_PROPOSAL_CHOSEN;
+	const struct oakley_child *cfg;
+	struct oak_algs algs;
+	bool want_transport;
+	unsigned int i;
+	int idx;
+
+	for (i = 0; i < sa->conn->nchildren; i++) {
+		cfg = sa->conn->children[i];
+		idx = oak_prop_select(&x->sa, cfg->ah ? cfg->ah : cfg->esp,
+				      oak_child_ike_proto(cfg), true, &algs, num);
+		if (idx < 0)
+			continue;
+		want_transport = cfg->mode == OAKLEY_MODE_TRANSPORT;
+		if (transport != want_transport)
+			continue;
+		oak_ts_from_conf(cfg->remote_ts, &sa->remote, &x->conf_i);
+		oak_ts_from_conf(cfg->local_ts, &sa->local, &x->conf_r);
+		if (oak_ts_narrow(&x->tsi, &x->conf_i, &x->out_i) ||
+		    oak_ts_narrow(&x->tsr, &x->conf_r, &x->out_r)) {
+			err = IKE_N_TS_UNACCEPTABLE;
+			continue;
+		}
+		*out = oak_child_new(sa, cfg);
+		if (!*out)
+			return IKE_N_TEMPORARY_FAILURE;
+		(*out)->algs = algs;
+		memcpy(&(*out)->p.spi_out, x->sa.p[idx].spi, 4);
+		(*out)->p.mode = cfg->mode;
+		return 0;
+	}
+	if (err == IKE_N_TS_UNACCEPTABLE)
+		oak_stat(sa, OAKLEY_STATS_A_TS_UNACCEPTABLE);
+	else
+		oak_stat(sa, OAKLEY_STATS_A_NO_PROPOSAL);
+	return err;
+}
+
+/* Negotiate and install the Child SA; adds its payloads or an error notify. */
+static void oak_auth_child_request(struct oak_ike_sa *sa, struct oak_auth_ctx *x,
+				   const struct ike_msg *m, struct ike_buf *b)
+{
+	struct oak_child_sa *c = NULL;
+	u8 num = 0;
+	u16 err;
+
+	if (oak_parse_child_pl(m, x))
+		return;		/* no child requested (or malformed: none made) */
+	err = oak_child_choose(sa, x, m, &c, &num);
+	if (!err && (oak_child_reserve_spi(sa, c) ||
+		     oak_child_install(sa, c, &x->out_i, &x->out_r)))
+		err = IKE_N_TEMPORARY_FAILURE;
+	if (err) {
+		if (c)
+			oak_child_failed(sa, c, err, "cannot install the Child SA");
+		ike_add_notify(b, 0, NULL, 0, err, NULL, 0);
+		return;
+	}
+	if (c->p.mode == OAKLEY_MODE_TRANSPORT)
+		ike_add_notify(b, 0, NULL, 0, IKE_N_USE_TRANSPORT_MODE, NULL, 0);
+	oak_prop_from_algs(&c->algs, num, oak_child_ike_proto(c->cfg),
+			   (const u8 *)&c->p.spi_in, 4, &x->sa);
+	ike_add_sa(b, &x->sa);
+	ike_add_ts(b, IKE_PL_TSI, &x->out_i);
+	ike_add_ts(b, IKE_PL_TSR, &x->out_r);
+	oak_sa_event(sa, OAKLEY_EVENT_CHILD_UP, c->cfg->name, 0, NULL);
+}
+
+static void oak_auth_reject(struct oak_ike_sa *sa, const struct ike_msg *m, u16 err)
+{
+	struct ike_buf b;
+	size_t sk;
+	u8 *mem = kmalloc(OAK_MSG_MAX, GFP_KERNEL);
+
+	if (mem) {
+		ike_buf_init(&b, mem, OAK_MSG_MAX);
+		oak_hdr(sa, &b, IKE_AUTH, true, m->msgid);
+		sk = ike_sk_begin(&b, oak_sk_iv_len(sa->sk_out));
+		ike_add_notify(&b, 0, NULL, 0, err, NULL, 0);
+		if (!oak_sk_finish(sa, &b, sk))
+			oak_send_response(sa, mem, b.len);
+		else
+			kfree(mem);
+	}
+	oak_sa_fail(sa, err, "IKE_AUTH request rejected");
+}
+
+static int oak_auth_switch_conn(struct oak_ike_sa *sa, const struct ike_id *id)
+{
+	struct oakley_conn *c = oak_conn_for_id(sa, id);
+
+	if (!c)
+		return -ENOENT;
+	oakley_conn_put(sa->conn);
+	sa->conn = c;
+	return 0;
+}
+
+void oak_auth_request(struct oak_ike_sa *sa, const struct ike_msg *m)
+{
+	const struct ike_payload *pid;
+	struct oak_auth_ctx *x;
+	struct ike_buf b;
+	struct ike_id id;
+	size_t sk;
+	u16 err;
+	u8 *mem;
+
+	mem = oak_auth_alloc(&b, &x);
+	if (!mem)
+		return;
+	pid = ike_find(m, IKE_PL_IDI);
+	if (pid && !ike_parse_id(pid->body, pid->len, &id) && oak_auth_switch_conn(sa, &id)) {
+		oak_stat(sa, OAKLEY_STATS_A_AUTH_FAILED);
+		oak_auth_reject(sa, m, IKE_N_AUTHENTICATION_FAILED);
+		goto out;
+	}
+	err = oak_auth_verify(sa, x, m, &id);
+	if (err) {
+		oak_auth_reject(sa, m, err);
+		goto out;
+	}
+	oak_hdr(sa, &b, IKE_AUTH, true, m->msgid);
+	sk = ike_sk_begin(&b, oak_sk_iv_len(sa->sk_out));
+	if (oak_auth_add_own(sa, x, &b)) {
+		oak_auth_reject(sa, m, IKE_N_AUTHENTICATION_FAILED);
+		goto out;
+	}
+	oak_auth_child_request(sa, x, m, &b);
+	if (oak_sk_finish(sa, &b, sk)) {
+		oak_sa_fail(sa, 0, "cannot build the IKE_AUTH response");
+		goto out;
+	}
+	oak_send_response(sa, mem, b.len);
+	mem = NULL;
+	/* the half-open timeout is no longer needed */
+	if (cancel_delayed_work(&sa->rtx_work))
+		oak_sa_put(sa);
+	oak_sa_established(sa);
+out:
+	kfree(mem);
+	oak_auth_ctx_free(x);
+}

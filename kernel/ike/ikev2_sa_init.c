@@ -1,0 +1,454 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Oakley IKE engine: the IKE_SA_INIT exchange (RFC 7296 §1.2, §2.6, §2.7).
+ *
+ *   Initiator                         Responder
+ *   HDR, SAi1, KEi, Ni           -->
+ *                                <--  HDR, SAr1, KEr, Nr
+ */
+#include <linux/slab.h>
+#include <linux/rculist.h>
+
+#include "ike_int.h"
+
+#define OAK_KE_RETRIES	3
+
+/* Both directions' SK state and SK_* keys from the DH result and nonces. */
+static int oak_init_keys(struct oak_ike_sa *sa, const u8 *peer_pub, size_t peer_len)
+{
+	struct oak_ike_keys *k = &sa->keys;
+	u8 *shared;
+	size_t slen;
+	int err;
+
+	shared = kmalloc(IKE_DH_MAX_SHARED, GFP_KERNEL);
+	if (!shared)
+		return -ENOMEM;
+	err = oak_dh_compute(sa->dh, peer_pub, peer_len, shared, &slen);
+	if (err) {
+		pr_debug("oakley: %s: DH computation failed: %d\n", sa->conn->name, err);
+		goto out;
+	}
+	k->prf = sa->algs.prf;
+	k->encr = sa->algs.encr;
+	k->encr_keylen = sa->algs.encr_keylen;
+	k->integ = sa->algs.integ;
+	err = oak_ike_derive(k, sa->ni, sa->ni_len, sa->nr, sa->nr_len, shared, slen,
+			     sa->spi_i, sa->spi_r);
+	if (err) {
+		pr_debug("oakley: %s: key derivation failed: %d\n", sa->conn->name, err);
+		goto out;
+	}
+	sa->sk_in = oak_sk_new(k->encr, k->encr_keylen, k->integ,
+			       sa->initiator ? k->sk_er : k->sk_ei, k->ek_len,
+			       sa->initiator ? k->sk_ar : k->sk_ai, k->ak_len);
+	sa->sk_out = oak_sk_new(k->encr, k->encr_keylen, k->integ,
+				sa->initiator ? k->sk_ei : k->sk_er, k->ek_len,
+				sa->initiator ? k->sk_ai : k->sk_ar, k->ak_len);
+	if (!sa->sk_in || !sa->sk_out) {
+		pr_debug("oakley: %s: SK setup failed (encr %u/%u integ %u, key %u/%u)\n",
+			 sa->conn->name, k->encr, k->encr_keylen, k->integ, k->ek_len, k->ak_len);
+		err = -ENOMEM;
+	}
+out:
+	kfree_sensitive(shared);
+	oak_dh_free(sa->dh);
+	sa->dh = NULL;
+	return err;
+}
+
+static u8 *oak_init_buf(struct ike_buf *b)
+{
+	u8 *mem = kmalloc(OAK_MSG_MAX, GFP_KERNEL);
+
+	if (mem)
+		ike_buf_init(b, mem, OAK_MSG_MAX);
+	return mem;
+}
+
+/* ---- initiator ---- */
+
+int oak_init_start(struct oak_ike_sa *sa, u16 group)
+{
+	struct ike_sa_payload *sap;
+	struct ike_buf b;
+	u8 *mem;
+	int err = -ENOMEM;
+
+	oak_dh_free(sa->dh);
+	sa->dh = oak_dh_new(group);
+	sap = kmalloc(sizeof(*sap), GFP_KERNEL);
+	mem = oak_init_buf(&b);
+	if (!sa->dh || !sap || !mem)
+		goto err;
+	sa->ni_len = OAK_NONCE_LEN;
+	get_random_bytes(sa->ni, sa->ni_len);
+	err = oak_prop_build(sa->conn->ike_props, IKE_PROTO_IKE, NULL, 0, true, sap);
+	if (err)
+		goto err;
+	sa->msgid_out = 0;
+	oak_hdr(sa, &b, IKE_SA_INIT, false, sa->msgid_out++);
+	if (sa->cookie_len)
+		ike_add_notify(&b, 0, NULL, 0, IKE_N_COOKIE, sa->cookie, sa->cookie_len);
+	ike_add_sa(&b, sap);
+	ike_add_ke(&b, group, oak_dh_public(sa->dh), oak_dh_pub_len(group));
+	ike_add_nonce(&b, sa->ni, sa->ni_len);
+	err = ike_buf_finish(&b);
+	if (err)
+		goto err;
+	kfree_sensitive(sa->init_req);
+	sa->init_req = kmemdup(b.data, b.len, GFP_KERNEL);
+	if (!sa->init_req) {
+		err = -ENOMEM;
+		goto err;
+	}
+	sa->init_req_len = b.len;
+	kfree(sap);
+	return oak_send_request(sa, mem, b.len);
+
+err:
+	kfree(sap);
+	kfree(mem);
+	return err;
+}
+
+/* The responder wants another group: start over with it, a few times. */
+static void oak_init_invalid_ke(struct oak_ike_sa *sa, const struct ike_notify *n)
+{
+	u16 group;
+
+	oak_stat(sa, OAKLEY_STATS_A_INVALID_KE);
+	if (n->len != 2) {
+		oak_sa_fail(sa, IKE_N_INVALID_KE_PAYLOAD, "malformed INVALID_KE_PAYLOAD");
+		return;
+	}
+	group = get_unaligned_be16(n->data);
+	if (++sa->ke_retries > OAK_KE_RETRIES || !oak_prop_has_dh(sa->conn->ike_props, group) ||
+	    !oak_dh_supported(group) || group == oak_dh_group(sa->dh)) {
+		oak_sa_fail(sa, IKE_N_INVALID_KE_PAYLOAD, "peer wants a DH group we do not offer");
+		return;
+	}
+	sa->algs.dh = group;
+	if (oak_init_start(sa, group))
+		oak_sa_fail(sa, 0, "cannot restart IKE_SA_INIT");
+}
+
+/* The responder wants its cookie back (§2.6): resend the request with it. */
+static void oak_init_cookie(struct oak_ike_sa *sa, const struct ike_notify *n)
+{
+	if (!n->len || n->len > OAK_COOKIE_MAX || ++sa->ke_retries > OAK_KE_RETRIES) {
+		oak_sa_fail(sa, 0, "unusable COOKIE from the peer");
+		return;
+	}
+	memcpy(sa->cookie, n->data, n->len);
+	sa->cookie_len = n->len;
+	if (oak_init_start(sa, oak_dh_group(sa->dh)))
+		oak_sa_fail(sa, 0, "cannot restart IKE_SA_INIT");
+}
+
+/* An error notify in an IKE_SA_INIT response, or 0. */
+static u16 oak_first_error(const struct ike_msg *m)
+{
+	struct ike_notify n;
+	unsigned int i;
+
+	for (i = 0; i < m->npayloads; i++)
+		if (m->pl[i].type == IKE_PL_NOTIFY &&
+		    !ike_parse_notify(m->pl[i].body, m->pl[i].len, &n) && n.type < 16384)
+			return n.type;
+	return 0;
+}
+
+static int oak_init_parse(const struct ike_msg *m, struct ike_sa_payload *sap,
+			  struct ike_ke *ke, const u8 **nonce, u16 *nlen)
+{
+	const struct ike_payload *psa = ike_find(m, IKE_PL_SA);
+	const struct ike_payload *pke = ike_find(m, IKE_PL_KE);
+	const struct ike_payload *pn = ike_find(m, IKE_PL_NONCE);
+
+	if (!psa || !pke || !pn)
+		return -EBADMSG;
+	if (ike_parse_sa(psa->body, psa->len, sap) || ike_parse_ke(pke->body, pke->len, ke) ||
+	    ike_parse_nonce(pn->body, pn->len, nonce, nlen))
+		return -EBADMSG;
+	if (*nlen < IKE_NONCE_MIN || *nlen > IKE_NONCE_MAX)
+		return -EBADMSG;
+	return 0;
+}
+
+void oak_init_response(struct oak_ike_sa *sa, const u8 *buf, size_t len,
+		       const struct ike_msg *m)
+{
+	struct ike_sa_payload *sap;
+	struct ike_notify n;
+	struct ike_ke ke;
+	const u8 *nonce;
+	u16 nlen, err_type;
+	static const u8 zero[IKE_SPI_LEN];
+
+	if (sa->state != OAKLEY_IKE_STATE_CONNECTING || !sa->req || m->msgid != 0)
+		return;
+	if (!ike_find_notify(m, IKE_N_COOKIE, &n)) {
+		oak_init_cookie(sa, &n);
+		return;
+	}
+	if (!ike_find_notify(m, IKE_N_INVALID_KE_PAYLOAD, &n)) {
+		oak_init_invalid_ke(sa, &n);
+		return;
+	}
+	err_type = oak_first_error(m);
+	if (err_type) {
+		if (err_type == IKE_N_NO_PROPOSAL_CHOSEN)
+			oak_stat(sa, OAKLEY_STATS_A_NO_PROPOSAL);
+		oak_sa_fail(sa, err_type, "IKE_SA_INIT refused by the peer");
+		return;
+	}
+	sap = kmalloc(sizeof(*sap), GFP_KERNEL);
+	if (!sap)
+		return;
+	if (oak_init_parse(m, sap, &ke, &nonce, &nlen) || !memcmp(m->spi_r, zero, IKE_SPI_LEN)) {
+		oak_stat(sa, OAKLEY_STATS_A_INVALID_SYNTAX);
+		goto fail;
+	}
+	if (sap->nproposals != 1 ||
+	    oak_prop_select(sap, sa->conn->ike_props, IKE_PROTO_IKE, false, &sa->algs, NULL) < 0 ||
+	    sa->algs.dh != ke.group || ke.group != oak_dh_group(sa->dh)) {
+		oak_stat(sa, OAKLEY_STATS_A_NO_PROPOSAL);
+		oak_sa_fail(sa, IKE_N_NO_PROPOSAL_CHOSEN, "peer chose a proposal we did not offer");
+		goto out;
+	}
+	memcpy(sa->spi_r, m->spi_r, IKE_SPI_LEN);
+	memcpy(sa->nr, nonce, nlen);
+	sa->nr_len = nlen;
+	sa->init_resp = kmemdup(buf, len, GFP_KERNEL);
+	if (!sa->init_resp)
+		goto fail;
+	sa->init_resp_len = len;
+	if (oak_init_keys(sa, ke.data, ke.len))
+		goto fail;
+	kfree_sensitive(sa->req);
+	sa->req = NULL;
+	sa->state = OAKLEY_IKE_STATE_AUTHENTICATING;
+	if (oak_auth_start(sa))
+		oak_sa_fail(sa, 0, "cannot start IKE_AUTH");
+	goto out;
+fail:
+	oak_sa_fail(sa, IKE_N_INVALID_SYNTAX, "bad IKE_SA_INIT response");
+out:
+	kfree(sap);
+}
+
+/* ---- responder ---- */
+
+static bool oak_conn_matches(const struct oakley_conn *c, const struct oak_addr *local,
+			     const struct oak_addr *remote)
+{
+	unsigned int alen = local->family == AF_INET ? 4 : 16;
+
+	return c->version == 2 && c->family == local->family &&
+	       !memcmp(c->local_addr, local->addr, alen) &&
+	       (!c->has_remote || !memcmp(c->remote_addr, remote->addr, alen));
+}
+
+/* A connection for a peer: exact remote address first, then %any. Referenced. */
+static struct oakley_conn *oak_conn_for(struct oak_ike_net *in, const struct oak_addr *local,
+					const struct oak_addr *remote)
+{
+	struct oakley_conn *c, *best = NULL;
+	unsigned int i;
+
+	rcu_read_lock();
+	for (i = 0; i < OAKLEY_HASH_SIZE; i++) {
+		hlist_for_each_entry_rcu(c, &in->on->conns[i], node) {
+			if (!oak_conn_matches(c, local, remote))
+				continue;
+			if (!best || (c->has_remote && !best->has_remote))
+				best = c;
+		}
+	}
+	if (best && !kref_get_unless_zero(&best->ref))
+		best = NULL;
+	rcu_read_unlock();
+	return best;
+}
+
+static int oak_init_respond(struct oak_ike_sa *sa, u8 num)
+{
+	struct ike_sa_payload *sap;
+	struct ike_buf b;
+	u8 *mem;
+	int err = -ENOMEM;
+
+	sap = kmalloc(sizeof(*sap), GFP_KERNEL);
+	mem = oak_init_buf(&b);
+	if (!sap || !mem)
+		goto err;
+	oak_prop_from_algs(&sa->algs, num, IKE_PROTO_IKE, NULL, 0, sap);
+	oak_hdr(sa, &b, IKE_SA_INIT, true, 0);
+	ike_add_sa(&b, sap);
+	ike_add_ke(&b, sa->algs.dh, oak_dh_public(sa->dh), oak_dh_pub_len(sa->algs.dh));
+	ike_add_nonce(&b, sa->nr, sa->nr_len);
+	err = ike_buf_finish(&b);
+	if (err)
+		goto err;
+	sa->init_resp = kmemdup(b.data, b.len, GFP_KERNEL);
+	if (!sa->init_resp) {
+		err = -ENOMEM;
+		goto err;
+	}
+	sa->init_resp_len = b.len;
+	kfree(sap);
+	/* sent by the caller once the keys are derived */
+	sa->resp = mem;
+	sa->resp_len = b.len;
+	sa->msgid_in = 1;
+	return 0;
+err:
+	kfree(sap);
+	kfree(mem);
+	return err;
+}
+
+/* A retransmitted request gets the same answer; anything else is dropped. */
+static bool oak_init_retransmit(struct oak_ike_net *in, const u8 *buf, size_t len,
+				const struct ike_msg *m, const struct oak_addr *src)
+{
+	struct oak_ike_sa *sa = oak_sa_lookup_peer(in, src, m->spi_i);
+
+	if (!sa)
+		return false;
+	if (sa->resp && sa->msgid_in == 1 && sa->init_req_len == len &&
+	    !memcmp(sa->init_req, buf, len))
+		oak_send(in, src, sa->resp, sa->resp_len);
+	else
+		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_REPLAY);
+	return true;
+}
+
+/* Checks before any state is created; a notify type to answer with, or 0. */
+static u16 oak_init_check(struct oak_ike_net *in, const struct ike_msg *m,
+			  struct oakley_conn *conn, struct ike_sa_payload *sap, struct ike_ke *ke,
+			  const u8 **nonce, u16 *nlen, struct oak_algs *algs, u8 *num)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->npayloads; i++)
+		if (m->pl[i].critical && (m->pl[i].type < IKE_PL_SA || m->pl[i].type > IKE_PL_EAP))
+			return IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD;
+	if (oak_init_parse(m, sap, ke, nonce, nlen)) {
+		oakley_stat_inc(in->on, OAKLEY_STATS_A_INVALID_SYNTAX);
+		return IKE_N_INVALID_SYNTAX;
+	}
+	if (oak_prop_select(sap, conn->ike_props, IKE_PROTO_IKE, false, algs, num) < 0) {
+		oakley_stat_inc(in->on, OAKLEY_STATS_A_NO_PROPOSAL);
+		return IKE_N_NO_PROPOSAL_CHOSEN;
+	}
+	if (ke->group != algs->dh) {
+		oakley_stat_inc(in->on, OAKLEY_STATS_A_INVALID_KE);
+		return IKE_N_INVALID_KE_PAYLOAD;
+	}
+	return 0;
+}
+
+static void oak_init_reply_error(struct oak_ike_net *in, const struct ike_msg *m,
+				 const struct oak_addr *src, u16 type, const struct oak_algs *a)
+{
+	unsigned int i;
+	u8 data[2];
+
+	if (type == IKE_N_INVALID_KE_PAYLOAD) {
+		put_unaligned_be16(a->dh, data);
+		oak_send_notify_plain(in, m, src, type, data, 2);
+		return;
+	}
+	if (type == IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD) {
+		for (i = 0; i < m->npayloads; i++)
+			if (m->pl[i].critical &&
+			    (m->pl[i].type < IKE_PL_SA || m->pl[i].type > IKE_PL_EAP))
+				break;
+		data[0] = i < m->npayloads ? m->pl[i].type : 0;
+		oak_send_notify_plain(in, m, src, type, data, 1);
+		return;
+	}
+	oak_send_notify_plain(in, m, src, type, NULL, 0);
+}
+
+static struct oak_ike_sa *oak_init_new_sa(struct oak_ike_net *in, struct oakley_conn *conn,
+					  const struct ike_msg *m, const struct oak_addr *src,
+					  const struct oak_addr *dst)
+{
+	struct oak_ike_sa *sa = oak_sa_new(in, conn, false);
+
+	if (!sa)
+		return NULL;
+	sa->local = *dst;
+	sa->remote = *src;
+	memcpy(sa->spi_i, m->spi_i, IKE_SPI_LEN);
+	sa->msgid_out = 0;
+	return sa;
+}
+
+void oak_init_request(struct oak_ike_net *in, u8 *buf, size_t len, const struct ike_msg *m,
+		      const struct oak_addr *src, const struct oak_addr *dst)
+{
+	static const u8 zero[IKE_SPI_LEN];
+	struct oakley_conn *conn = NULL;
+	struct ike_sa_payload *sap;
+	struct oak_ike_sa *sa = NULL;
+	struct oak_algs algs;
+	struct ike_ke ke;
+	const u8 *nonce;
+	u16 nlen, err;
+	u8 num = 0;
+
+	if (!(m->flags & IKE_FLAG_INITIATOR) || m->msgid != 0 ||
+	    memcmp(m->spi_r, zero, IKE_SPI_LEN) || !memcmp(m->spi_i, zero, IKE_SPI_LEN)) {
+		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
+		return;
+	}
+	if (oak_init_retransmit(in, buf, len, m, src))
+		return;
+	conn = oak_conn_for(in, dst, src);
+	if (!conn) {
+		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_NO_SA);
+		return;
+	}
+	sap = kmalloc(sizeof(*sap), GFP_KERNEL);
+	if (!sap)
+		goto out;
+	err = oak_init_check(in, m, conn, sap, &ke, &nonce, &nlen, &algs, &num);
+	if (err) {
+		oak_init_reply_error(in, m, src, err, &algs);
+		goto out;
+	}
+	sa = oak_init_new_sa(in, conn, m, src, dst);
+	if (!sa)
+		goto out;
+	sa->algs = algs;
+	memcpy(sa->ni, nonce, nlen);
+	sa->ni_len = nlen;
+	sa->nr_len = OAK_NONCE_LEN;
+	get_random_bytes(sa->nr, sa->nr_len);
+	sa->init_req = kmemdup(buf, len, GFP_KERNEL);
+	sa->init_req_len = len;
+	sa->dh = oak_dh_new(algs.dh);
+	if (!sa->init_req || !sa->dh)
+		goto err_sa;
+	/* the response carries our public value: build it before the DH is dropped */
+	if (oak_init_respond(sa, num))
+		goto err_sa;
+	if (oak_init_keys(sa, ke.data, ke.len)) {
+		oak_stat(sa, OAKLEY_STATS_A_INVALID_SYNTAX);
+		goto err_sa;
+	}
+	oak_sa_hash(sa);
+	oak_send(in, src, sa->resp, sa->resp_len);
+	oak_rtx_arm(sa, OAK_HALF_OPEN_TTL);
+	goto out;
+err_sa:
+	oak_stat(sa, OAKLEY_STATS_A_IKE_FAILED);
+	oak_sa_kill(sa);
+out:
+	kfree(sap);
+	oakley_conn_put(conn);
+}

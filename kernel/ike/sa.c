@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Oakley IKE engine: IKE SA objects, the per-namespace SA tables and the
+ * engine's namespace state.
+ *
+ * An IKE SA is reference counted (kref).  The tables (by our SPI; for
+ * responders also by the peer's SPIi) hold one reference; a pending
+ * retransmission timer holds another.  oak_sa_kill() unhashes an SA, removes
+ * its Child SAs from xfrm and drops the tables' reference; the last put
+ * wipes every secret and frees it.  All of it runs under in->lock.
+ */
+#include <linux/jhash.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+
+#include "ike_int.h"
+#include "../ike.h"
+#include "../events.h"
+
+static u32 oak_spi_hash(const u8 *spi)
+{
+	return jhash(spi, IKE_SPI_LEN, 0) & (OAK_SA_HASH_SIZE - 1);
+}
+
+static u32 oak_peer_hash(const struct oak_addr *peer, const u8 *spi_i)
+{
+	u32 h = jhash(peer->addr, sizeof(peer->addr), peer->port);
+
+	return jhash(spi_i, IKE_SPI_LEN, h) & (OAK_SA_HASH_SIZE - 1);
+}
+
+struct oak_ike_net *oak_ike_net_get(struct oakley_net *on)
+{
+	return on->ike;
+}
+
+const u8 *oak_sa_our_spi(const struct oak_ike_sa *sa)
+{
+	return sa->initiator ? sa->spi_i : sa->spi_r;
+}
+
+struct oak_ike_sa *oak_sa_lookup(struct oak_ike_net *in, const u8 *spi)
+{
+	struct oak_ike_sa *sa;
+
+	hlist_for_each_entry(sa, &in->by_spi[oak_spi_hash(spi)], spi_node)
+		if (!memcmp(oak_sa_our_spi(sa), spi, IKE_SPI_LEN))
+			return sa;
+	return NULL;
+}
+
+struct oak_ike_sa *oak_sa_lookup_peer(struct oak_ike_net *in, const struct oak_addr *peer,
+				      const u8 *spi_i)
+{
+	struct oak_ike_sa *sa;
+	u32 h = oak_peer_hash(peer, spi_i);
+
+	hlist_for_each_entry(sa, &in->by_peer[h], peer_node)
+		if (sa->remote.family == peer->family && sa->remote.port == peer->port &&
+		    !memcmp(sa->remote.addr, peer->addr, sizeof(peer->addr)) &&
+		    !memcmp(sa->spi_i, spi_i, IKE_SPI_LEN))
+			return sa;
+	return NULL;
+}
+
+/* A random non-zero SPI that is not in use in this namespace. */
+static void oak_new_spi(struct oak_ike_net *in, u8 *spi)
+{
+	static const u8 zero[IKE_SPI_LEN];
+
+	do {
+		get_random_bytes(spi, IKE_SPI_LEN);
+	} while (!memcmp(spi, zero, IKE_SPI_LEN) || oak_sa_lookup(in, spi));
+}
+
+struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, struct oakley_conn *conn, bool initiator)
+{
+	struct oak_ike_sa *sa;
+
+	sa = kzalloc(sizeof(*sa), GFP_KERNEL);
+	if (!sa)
+		return NULL;
+	kref_init(&sa->ref);
+	INIT_HLIST_NODE(&sa->spi_node);
+	INIT_HLIST_NODE(&sa->peer_node);
+	INIT_LIST_HEAD(&sa->node);
+	INIT_LIST_HEAD(&sa->children);
+	INIT_DELAYED_WORK(&sa->rtx_work, oak_rtx_work);
+	sa->in = in;
+	sa->conn = oakley_conn_get(conn);
+	sa->initiator = initiator;
+	sa->state = OAKLEY_IKE_STATE_CONNECTING;
+	sa->created = jiffies;
+	sa->rtx_ms = OAK_RTX_FIRST_MS;
+	oak_new_spi(in, initiator ? sa->spi_i : sa->spi_r);
+	oakley_stat_inc(in->on, OAKLEY_STATS_A_OBJECTS);
+	oakley_stat_inc(in->on, OAKLEY_STATS_A_IKE_SAS);
+	oakley_stat_inc(in->on, OAKLEY_STATS_A_HALF_OPEN);
+	sa->counted_half_open = true;
+	return sa;
+}
+
+/* Link a new SA into the tables (the tables take over the initial reference). */
+void oak_sa_hash(struct oak_ike_sa *sa)
+{
+	struct oak_ike_net *in = sa->in;
+
+	hlist_add_head(&sa->spi_node, &in->by_spi[oak_spi_hash(oak_sa_our_spi(sa))]);
+	list_add_tail(&sa->node, &in->sas);
+	if (!sa->initiator) {
+		hlist_add_head(&sa->peer_node, &in->by_peer[oak_peer_hash(&sa->remote, sa->spi_i)]);
+		sa->hashed_peer = true;
+	}
+}
+
+static void oak_sa_free(struct kref *ref)
+{
+	struct oak_ike_sa *sa = container_of(ref, struct oak_ike_sa, ref);
+	struct oakley_net *on = sa->in->on;
+
+	oak_dh_free(sa->dh);
+	oak_sk_free(sa->sk_in);
+	oak_sk_free(sa->sk_out);
+	oak_ike_keys_wipe(&sa->keys);
+	kfree_sensitive(sa->init_req);
+	kfree_sensitive(sa->init_resp);
+	kfree_sensitive(sa->req);
+	kfree_sensitive(sa->resp);
+	oakley_conn_put(sa->conn);
+	kfree_sensitive(sa);
+	oakley_stat_dec(on, OAKLEY_STATS_A_OBJECTS);
+}
+
+void oak_sa_put(struct oak_ike_sa *sa)
+{
+	if (sa)
+		kref_put(&sa->ref, oak_sa_free);
+}
+
+struct oak_child_sa *oak_child_new(struct oak_ike_sa *sa, const struct oakley_child *cfg)
+{
+	struct oak_child_sa *c;
+
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return NULL;
+	c->cfg = cfg;
+	list_add_tail(&c->node, &sa->children);
+	oak_stat(sa, OAKLEY_STATS_A_OBJECTS);
+	return c;
+}
+
+void oak_child_free(struct oak_ike_sa *sa, struct oak_child_sa *c)
+{
+	oak_child_uninstall(sa, c);
+	list_del(&c->node);
+	kfree_sensitive(c);
+	oakley_stat_dec(sa->in->on, OAKLEY_STATS_A_OBJECTS);
+}
+
+void oak_sa_set_state(struct oak_ike_sa *sa, u8 state)
+{
+	sa->state = state;
+}
+
+void oak_sa_established(struct oak_ike_sa *sa)
+{
+	sa->state = OAKLEY_IKE_STATE_ESTABLISHED;
+	sa->established = ktime_get_boottime_seconds();
+	if (sa->counted_half_open) {
+		sa->counted_half_open = false;
+		oakley_stat_dec(sa->in->on, OAKLEY_STATS_A_HALF_OPEN);
+	}
+	oak_stat(sa, OAKLEY_STATS_A_IKE_ESTABLISHED);
+	oak_sa_event(sa, OAKLEY_EVENT_IKE_UP, NULL, 0, NULL);
+}
+
+/*
+ * Remove an SA: from the tables, its Child SAs from xfrm, its timer; then
+ * drop the tables' reference.  Idempotent.  Caller holds in->lock.
+ */
+void oak_sa_kill(struct oak_ike_sa *sa)
+{
+	struct oakley_net *on = sa->in->on;
+	struct oak_child_sa *c, *tmp;
+	bool was_up = sa->state == OAKLEY_IKE_STATE_ESTABLISHED ||
+		      sa->state == OAKLEY_IKE_STATE_DELETING;
+
+	if (sa->dead)
+		return;
+	sa->dead = true;
+	if (cancel_delayed_work(&sa->rtx_work))
+		oak_sa_put(sa);
+	list_for_each_entry_safe(c, tmp, &sa->children, node)
+		oak_child_free(sa, c);
+	hlist_del_init(&sa->spi_node);
+	if (sa->hashed_peer)
+		hlist_del_init(&sa->peer_node);
+	list_del_init(&sa->node);
+	if (sa->counted_half_open) {
+		sa->counted_half_open = false;
+		oakley_stat_dec(on, OAKLEY_STATS_A_HALF_OPEN);
+	}
+	oakley_stat_dec(on, OAKLEY_STATS_A_IKE_SAS);
+	if (was_up)
+		oak_sa_event(sa, OAKLEY_EVENT_IKE_DOWN, NULL, 0, NULL);
+	oak_sa_put(sa);
+}
+
+/* A negotiation failed for good: count it, tell userspace, remove the SA. */
+void oak_sa_fail(struct oak_ike_sa *sa, u16 notify, const char *why)
+{
+	if (sa->dead)
+		return;
+	if (sa->state != OAKLEY_IKE_STATE_ESTABLISHED)
+		oak_stat(sa, OAKLEY_STATS_A_IKE_FAILED);
+	pr_debug("oakley: %s: IKE SA failed: %s (notify %u)\n", sa->conn->name, why, notify);
+	oak_sa_event(sa, OAKLEY_EVENT_ERROR, NULL, notify, why);
+	oak_sa_kill(sa);
+}
+
+int oak_sa_event(struct oak_ike_sa *sa, u8 type, const char *child, u16 notify,
+		 const char *msg)
+{
+	struct oakley_event ev = {
+		.type = type,
+		.conn = sa->conn->name,
+		.child = child,
+		.message = msg,
+		.family = sa->remote.family,
+		.remote_addr = sa->remote.addr,
+		.notify = notify,
+	};
+
+	memcpy(&ev.spi_i, sa->spi_i, IKE_SPI_LEN);
+	memcpy(&ev.spi_r, sa->spi_r, IKE_SPI_LEN);
+	return oakley_event_send(sa->in->on, &ev, GFP_KERNEL);
+}
+
+/* ---- namespace state ---- */
+
+int oakley_ike_net_init(struct oakley_net *on)
+{
+	struct oak_ike_net *in;
+	unsigned int i;
+	int err;
+
+	in = kzalloc(sizeof(*in), GFP_KERNEL);
+	if (!in)
+		return -ENOMEM;
+	/* the shared hash transforms: counted, held while the engine exists */
+	err = oak_crypto_init();
+	if (err) {
+		kfree(in);
+		return err;
+	}
+	in->wq = alloc_ordered_workqueue("oakley-ike", WQ_MEM_RECLAIM);
+	if (!in->wq) {
+		oak_crypto_exit();
+		kfree(in);
+		return -ENOMEM;
+	}
+	in->on = on;
+	in->net = on->net;
+	mutex_init(&in->lock);
+	skb_queue_head_init(&in->rxq);
+	INIT_WORK(&in->rx_work, oak_rx_work);
+	INIT_LIST_HEAD(&in->sas);
+	for (i = 0; i < OAK_SA_HASH_SIZE; i++) {
+		INIT_HLIST_HEAD(&in->by_spi[i]);
+		INIT_HLIST_HEAD(&in->by_peer[i]);
+	}
+	on->ike = in;
+	return 0;
+}
+
+void oakley_ike_net_exit(struct oakley_net *on)
+{
+	struct oak_ike_net *in = on->ike;
+	struct oak_ike_sa *sa, *tmp;
+
+	if (!in)
+		return;
+	mutex_lock(&in->lock);
+	oak_sock_close(in);	/* no new datagrams after this */
+	in->dying = true;
+	list_for_each_entry_safe(sa, tmp, &in->sas, node)
+		oak_sa_kill(sa);
+	mutex_unlock(&in->lock);
+	destroy_workqueue(in->wq);	/* runs what was queued; it sees @dying */
+	skb_queue_purge(&in->rxq);
+	on->ike = NULL;
+	kfree(in);
+	oak_crypto_exit();
+}
+
+/*
+ * Open the sockets once the namespace has a connection.  A failure (port 500
+ * taken by another daemon) is logged; initiate reports it to the user.
+ */
+void oakley_ike_conn_added(struct oakley_net *on, struct oakley_conn *conn)
+{
+	struct oak_ike_net *in = on->ike;
+
+	if (!in)
+		return;
+	mutex_lock(&in->lock);
+	if (!in->dying)
+		oak_sock_open(in);
+	mutex_unlock(&in->lock);
+}
+
+/* A connection was deleted or replaced by a different one: remove its SAs. */
+void oakley_ike_conn_removed(struct oakley_net *on, struct oakley_conn *conn)
+{
+	struct oak_ike_net *in = on->ike;
+	struct oak_ike_sa *sa, *tmp;
+
+	if (!in)
+		return;
+	mutex_lock(&in->lock);
+	list_for_each_entry_safe(sa, tmp, &in->sas, node) {
+		if (sa->conn != conn)
+			continue;
+		if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED)
+			oak_send_delete_ike(sa);
+		oak_sa_kill(sa);
+	}
+	mutex_unlock(&in->lock);
+}

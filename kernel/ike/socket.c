@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Oakley IKE engine: the UDP sockets on port 500 of one namespace.
+ *
+ * The sockets are opened when the namespace gets its first connection (so
+ * that an unconfigured namespace leaves port 500 to other daemons) and are
+ * closed at namespace exit.  The receive hook runs in softirq: it checks the
+ * length, queues the datagram on a bounded queue and kicks the worker, which
+ * does everything else.
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/udp.h>
+#include <linux/net.h>
+#include <net/sock.h>
+#include <net/udp.h>
+#include <net/udp_tunnel.h>
+#include <net/ipv6.h>
+
+#include "ike_int.h"
+
+static int oak_udp_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct oak_ike_net *in;
+
+	rcu_read_lock_bh();
+	in = rcu_dereference_sk_user_data(sk);
+	if (unlikely(!in))
+		goto drop;
+	if (skb->len < sizeof(struct udphdr) + IKE_HDR_LEN) {
+		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
+		goto drop;
+	}
+	if (skb_queue_len(&in->rxq) >= OAK_RXQ_MAX) {
+		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_RATELIMIT);
+		goto drop;
+	}
+	skb_mark_not_on_list(skb);
+	skb_queue_tail(&in->rxq, skb);
+	queue_work(in->wq, &in->rx_work);
+	rcu_read_unlock_bh();
+	return 0;
+
+drop:
+	rcu_read_unlock_bh();
+	kfree_skb(skb);
+	return 0;
+}
+
+static int oak_sock_create(struct oak_ike_net *in, u8 family, struct socket **sockp)
+{
+	struct udp_tunnel_sock_cfg tcfg = {
+		.sk_user_data = in,
+		.encap_type = 1,
+		.encap_rcv = oak_udp_rcv,
+	};
+	struct udp_port_cfg cfg = {
+		.family = family,
+		.local_udp_port = htons(OAK_IKE_PORT),
+		.use_udp_checksums = 1,
+		.use_udp6_tx_checksums = 1,
+		.use_udp6_rx_checksums = 1,
+		.ipv6_v6only = 1,
+	};
+	int err;
+
+	if (family == AF_INET)
+		cfg.local_ip.s_addr = htonl(INADDR_ANY);
+	else
+		cfg.local_ip6 = in6addr_any;
+	err = udp_sock_create(in->net, &cfg, sockp);
+	if (err)
+		return err;
+	setup_udp_tunnel_sock(in->net, *sockp, &tcfg);
+	return 0;
+}
+
+/* Caller holds in->lock. */
+int oak_sock_open(struct oak_ike_net *in)
+{
+	int err;
+
+	if (in->sock4)
+		return 0;
+	err = oak_sock_create(in, AF_INET, &in->sock4);
+	if (err) {
+		in->sock4 = NULL;
+		pr_warn("oakley: cannot bind UDP port %u (IPv4): %d\n", OAK_IKE_PORT, err);
+		return err;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	if (ipv6_mod_enabled()) {
+		err = oak_sock_create(in, AF_INET6, &in->sock6);
+		if (err) {
+			in->sock6 = NULL;
+			pr_warn("oakley: cannot bind UDP port %u (IPv6): %d\n",
+				OAK_IKE_PORT, err);
+		}
+	}
+#endif
+	return 0;
+}
+
+void oak_sock_close(struct oak_ike_net *in)
+{
+	if (in->sock4)
+		udp_tunnel_sock_release(in->sock4);
+	if (in->sock6)
+		udp_tunnel_sock_release(in->sock6);
+	in->sock4 = NULL;
+	in->sock6 = NULL;
+}
+
+int oak_send(struct oak_ike_net *in, const struct oak_addr *to, const u8 *buf, size_t len)
+{
+	struct sockaddr_storage ss = {};
+	struct msghdr msg = {};
+	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct socket *sock;
+	int err;
+
+	if (to->family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		sock = in->sock4;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(to->port);
+		memcpy(&sin->sin_addr, to->addr, 4);
+		msg.msg_namelen = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		sock = in->sock6;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(to->port);
+		memcpy(&sin6->sin6_addr, to->addr, 16);
+		msg.msg_namelen = sizeof(*sin6);
+	}
+	if (!sock)
+		return -ENOTCONN;
+	msg.msg_name = &ss;
+	msg.msg_flags = MSG_DONTWAIT;
+	err = kernel_sendmsg(sock, &msg, &iov, 1, len);
+	if (err < 0)
+		return err;
+	oakley_stat_inc(in->on, OAKLEY_STATS_A_TX_PACKETS);
+	return 0;
+}
+
+/* Addresses and the IKE message of a queued datagram; 0 or -EBADMSG. */
+static int oak_skb_addrs(struct sk_buff *skb, struct oak_addr *src, struct oak_addr *dst,
+			 unsigned int *off, unsigned int *len)
+{
+	struct udphdr *uh = udp_hdr(skb);
+	unsigned int ulen = ntohs(uh->len);
+
+	memset(src, 0, sizeof(*src));
+	memset(dst, 0, sizeof(*dst));
+	if (ip_hdr(skb)->version == 4) {
+		src->family = AF_INET;
+		dst->family = AF_INET;
+		memcpy(src->addr, &ip_hdr(skb)->saddr, 4);
+		memcpy(dst->addr, &ip_hdr(skb)->daddr, 4);
+	} else if (ip_hdr(skb)->version == 6) {
+		src->family = AF_INET6;
+		dst->family = AF_INET6;
+		memcpy(src->addr, &ipv6_hdr(skb)->saddr, 16);
+		memcpy(dst->addr, &ipv6_hdr(skb)->daddr, 16);
+	} else {
+		return -EBADMSG;
+	}
+	src->port = ntohs(uh->source);
+	dst->port = ntohs(uh->dest);
+	*off = skb_transport_offset(skb) + sizeof(*uh);
+	if (ulen < sizeof(*uh) + IKE_HDR_LEN || ulen > IKE_MAX_MSG)
+		return -EBADMSG;
+	*len = ulen - sizeof(*uh);
+	if (*off + *len > skb->len)
+		return -EBADMSG;
+	return 0;
+}
+
+static void oak_rx_one(struct oak_ike_net *in, struct sk_buff *skb)
+{
+	struct oak_addr src, dst;
+	unsigned int off, len;
+	u8 *buf;
+
+	oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_PACKETS);
+	if (oak_skb_addrs(skb, &src, &dst, &off, &len)) {
+		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
+		return;
+	}
+	buf = kmalloc(len, GFP_KERNEL);
+	if (!buf)
+		return;
+	if (!skb_copy_bits(skb, off, buf, len)) {
+		mutex_lock(&in->lock);
+		if (!in->dying)
+			oak_ikev2_rx(in, buf, len, &src, &dst);
+		mutex_unlock(&in->lock);
+	}
+	kfree_sensitive(buf);
+}
+
+void oak_rx_work(struct work_struct *work)
+{
+	struct oak_ike_net *in = container_of(work, struct oak_ike_net, rx_work);
+	struct sk_buff *skb;
+	unsigned int n = 0;
+
+	while (n++ < OAK_RX_BUDGET && (skb = skb_dequeue(&in->rxq))) {
+		oak_rx_one(in, skb);
+		kfree_skb(skb);
+		cond_resched();
+	}
+	if (!skb_queue_empty(&in->rxq))
+		queue_work(in->wq, &in->rx_work);
+}
