@@ -156,6 +156,14 @@ struct enc {
 	const char *section, *name;
 };
 
+/* the section that the attributes recorded next belong to */
+static void enter(struct enc *e, unsigned int line, const char *section, const char *name)
+{
+	e->sline = line;
+	e->section = section;
+	e->name = name;
+}
+
 static size_t mark(struct enc *e)
 {
 	return e->b->len;
@@ -275,9 +283,7 @@ static void encode_child(struct enc *e, const struct oak_child *h)
 	const unsigned int *kl = h->key_line;
 	size_t nest = nlbuf_nest_start(b, OAKLEY_CONN_A_CHILD);
 
-	e->sline = h->line;
-	e->section = "child";
-	e->name = h->name;
+	enter(e, h->line, "child", h->name);
 	PUT(e, 0, NULL, nlbuf_str(b, OAKLEY_CHILD_A_NAME, h->name));
 	PUT(e, kl[HK_LOCAL_TS], "local-ts", put_tslist(b, OAKLEY_CHILD_A_LOCAL_TS, &h->lts));
 	PUT(e, kl[HK_REMOTE_TS], "remote-ts", put_tslist(b, OAKLEY_CHILD_A_REMOTE_TS, &h->rts));
@@ -311,9 +317,7 @@ static void encode_conn(struct enc *e, const struct oak_conn *c)
 	unsigned int i;
 
 	e->file = c->file;
-	e->sline = c->line;
-	e->section = "connection";
-	e->name = c->name;
+	enter(e, c->line, "connection", c->name);
 	PUT(e, 0, NULL, nlbuf_str(b, OAKLEY_CONN_A_NAME, c->name));
 	PUT(e, kl[CK_VERSION], "version", nlbuf_u8(b, OAKLEY_CONN_A_VERSION, c->version));
 	PUT(e, kl[CK_LOCAL], "local", nlbuf_u16(b, OAKLEY_CONN_A_FAMILY, c->family));
@@ -343,9 +347,7 @@ static void encode_conn(struct enc *e, const struct oak_conn *c)
 	PUT(e, kl[CK_JITTER], "jitter", nlbuf_u8(b, OAKLEY_CONN_A_JITTER, c->jitter));
 	for (i = 0; i < c->nchildren; i++) {
 		encode_child(e, &c->children[i]);
-		e->sline = c->line;
-		e->section = "connection";
-		e->name = c->name;
+		enter(e, c->line, "connection", c->name);
 	}
 	nlbuf_nest_end(b, nest);
 	record(e, nest, 0, NULL);
@@ -357,9 +359,7 @@ static void encode_secret(struct enc *e, const struct oak_secret *s)
 	size_t nest = nlbuf_nest_start(b, OAKLEY_A_SECRET);
 
 	e->file = s->file;
-	e->sline = s->line;
-	e->section = "secret";
-	e->name = s->name;
+	enter(e, s->line, "secret", s->name);
 	PUT(e, 0, NULL, nlbuf_str(b, OAKLEY_SECRET_A_NAME, s->name));
 	PUT(e, 0, "psk", nlbuf_put(b, OAKLEY_SECRET_A_PSK, s->psk, s->len));
 	nlbuf_nest_end(b, nest);
@@ -380,7 +380,7 @@ int oak_encode_config(struct nlbuf *b, const struct oak_config *cfg, struct oak_
 
 /* ---- decoding ------------------------------------------------------------------ */
 
-static int get(const struct nlattr *a, void *out, size_t len)
+int oak_attr_fixed(const struct nlattr *a, void *out, size_t len)
 {
 	if (mnl_attr_get_payload_len(a) != len)
 		return -1;
@@ -388,7 +388,7 @@ static int get(const struct nlattr *a, void *out, size_t len)
 	return 0;
 }
 
-static int get_str(const struct nlattr *a, char *out, size_t size)
+int oak_attr_str(const struct nlattr *a, char *out, size_t size)
 {
 	size_t n = mnl_attr_get_payload_len(a);
 	const char *s = mnl_attr_get_payload(a);
@@ -402,7 +402,7 @@ static int get_str(const struct nlattr *a, char *out, size_t size)
 	return 0;
 }
 
-static int get_addr(const struct nlattr *a, uint8_t *out)
+int oak_attr_addr(const struct nlattr *a, uint8_t *out)
 {
 	size_t n = mnl_attr_get_payload_len(a);
 
@@ -441,13 +441,13 @@ static int decode_proposals(const struct nlattr *nest, struct oak_proplist *pl)
 
 				switch (mnl_attr_get_type(a)) {
 				case OAKLEY_TRANSFORM_A_TYPE:
-					r = get(a, &t->type, 1);
+					r = oak_attr_fixed(a, &t->type, 1);
 					break;
 				case OAKLEY_TRANSFORM_A_ID:
-					r = get(a, &t->id, 2);
+					r = oak_attr_fixed(a, &t->id, 2);
 					break;
 				case OAKLEY_TRANSFORM_A_KEYLEN:
-					r = get(a, &t->keylen, 2);
+					r = oak_attr_fixed(a, &t->keylen, 2);
 					break;
 				}
 				if (r)
@@ -468,7 +468,7 @@ static int decode_id(const struct nlattr *nest, struct oak_id *id)
 
 		switch (mnl_attr_get_type(a)) {
 		case OAKLEY_ID_A_TYPE:
-			if (get(a, &id->type, 1))
+			if (oak_attr_fixed(a, &id->type, 1))
 				return -1;
 			break;
 		case OAKLEY_ID_A_DATA:
@@ -501,19 +501,19 @@ int oak_decode_tslist(const struct nlattr *nest, struct oak_tslist *l)
 
 			switch (mnl_attr_get_type(a)) {
 			case OAKLEY_TS_A_FAMILY:
-				r = get(a, &ts->family, 2);
+				r = oak_attr_fixed(a, &ts->family, 2);
 				break;
 			case OAKLEY_TS_A_ADDR:
-				r = get_addr(a, ts->addr);
+				r = oak_attr_addr(a, ts->addr);
 				break;
 			case OAKLEY_TS_A_PREFIXLEN:
-				r = get(a, &ts->prefixlen, 1);
+				r = oak_attr_fixed(a, &ts->prefixlen, 1);
 				break;
 			case OAKLEY_TS_A_PROTO:
-				r = get(a, &ts->proto, 1);
+				r = oak_attr_fixed(a, &ts->proto, 1);
 				break;
 			case OAKLEY_TS_A_PORT:
-				r = get(a, &ts->port, 2);
+				r = oak_attr_fixed(a, &ts->port, 2);
 				break;
 			}
 			if (r)
@@ -532,7 +532,7 @@ static int decode_child(const struct nlattr *nest, struct oak_child *h)
 
 		switch (mnl_attr_get_type(a)) {
 		case OAKLEY_CHILD_A_NAME:
-			r = get_str(a, h->name, sizeof(h->name));
+			r = oak_attr_str(a, h->name, sizeof(h->name));
 			break;
 		case OAKLEY_CHILD_A_LOCAL_TS:
 			r = oak_decode_tslist(a, &h->lts);
@@ -547,28 +547,28 @@ static int decode_child(const struct nlattr *nest, struct oak_child *h)
 			r = decode_proposals(a, &h->ah);
 			break;
 		case OAKLEY_CHILD_A_MODE:
-			r = get(a, &h->mode, 1);
+			r = oak_attr_fixed(a, &h->mode, 1);
 			break;
 		case OAKLEY_CHILD_A_START:
-			r = get(a, &h->start, 1);
+			r = oak_attr_fixed(a, &h->start, 1);
 			break;
 		case OAKLEY_CHILD_A_REKEY:
-			r = get(a, &h->rekey, 4);
+			r = oak_attr_fixed(a, &h->rekey, 4);
 			break;
 		case OAKLEY_CHILD_A_LIFETIME:
-			r = get(a, &h->lifetime, 4);
+			r = oak_attr_fixed(a, &h->lifetime, 4);
 			break;
 		case OAKLEY_CHILD_A_REKEY_BYTES:
-			r = get(a, &h->rekey_bytes, 8);
+			r = oak_attr_fixed(a, &h->rekey_bytes, 8);
 			break;
 		case OAKLEY_CHILD_A_LIFE_BYTES:
-			r = get(a, &h->life_bytes, 8);
+			r = oak_attr_fixed(a, &h->life_bytes, 8);
 			break;
 		case OAKLEY_CHILD_A_REKEY_PACKETS:
-			r = get(a, &h->rekey_packets, 8);
+			r = oak_attr_fixed(a, &h->rekey_packets, 8);
 			break;
 		case OAKLEY_CHILD_A_LIFE_PACKETS:
-			r = get(a, &h->life_packets, 8);
+			r = oak_attr_fixed(a, &h->life_packets, 8);
 			break;
 		}
 		if (r)
@@ -583,46 +583,46 @@ static int decode_conn_attr(const struct nlattr *a, struct oak_conn *c)
 
 	switch (mnl_attr_get_type(a)) {
 	case OAKLEY_CONN_A_NAME:
-		return get_str(a, c->name, sizeof(c->name));
+		return oak_attr_str(a, c->name, sizeof(c->name));
 	case OAKLEY_CONN_A_VERSION:
-		return get(a, &c->version, 1);
+		return oak_attr_fixed(a, &c->version, 1);
 	case OAKLEY_CONN_A_FAMILY:
-		return get(a, &c->family, 2);
+		return oak_attr_fixed(a, &c->family, 2);
 	case OAKLEY_CONN_A_LOCAL_ADDR:
-		return get_addr(a, c->laddr);
+		return oak_attr_addr(a, c->laddr);
 	case OAKLEY_CONN_A_LOCAL_PORT:
-		return get(a, &c->lport, 2);
+		return oak_attr_fixed(a, &c->lport, 2);
 	case OAKLEY_CONN_A_REMOTE_ADDR:
 		c->remote_any = false;
-		return get_addr(a, c->raddr);
+		return oak_attr_addr(a, c->raddr);
 	case OAKLEY_CONN_A_REMOTE_PORT:
-		return get(a, &c->rport, 2);
+		return oak_attr_fixed(a, &c->rport, 2);
 	case OAKLEY_CONN_A_LOCAL_ID:
 		return decode_id(a, &c->lid);
 	case OAKLEY_CONN_A_REMOTE_ID:
 		return decode_id(a, &c->rid);
 	case OAKLEY_CONN_A_AUTH:
-		return get(a, &c->auth, 1);
+		return oak_attr_fixed(a, &c->auth, 1);
 	case OAKLEY_CONN_A_SECRET:
-		return get_str(a, c->secret, sizeof(c->secret));
+		return oak_attr_str(a, c->secret, sizeof(c->secret));
 	case OAKLEY_CONN_A_IKE_PROPOSALS:
 		return decode_proposals(a, &c->ike);
 	case OAKLEY_CONN_A_EXCHANGE:
-		return get(a, &c->exchange, 1);
+		return oak_attr_fixed(a, &c->exchange, 1);
 	case OAKLEY_CONN_A_START:
-		return get(a, &c->start, 1);
+		return oak_attr_fixed(a, &c->start, 1);
 	case OAKLEY_CONN_A_DPD:
-		return get(a, &c->dpd, 4);
+		return oak_attr_fixed(a, &c->dpd, 4);
 	case OAKLEY_CONN_A_DPD_ACTION:
-		return get(a, &c->dpd_action, 1);
+		return oak_attr_fixed(a, &c->dpd_action, 1);
 	case OAKLEY_CONN_A_IKE_REKEY:
-		return get(a, &c->ike_rekey, 4);
+		return oak_attr_fixed(a, &c->ike_rekey, 4);
 	case OAKLEY_CONN_A_IKE_LIFETIME:
-		return get(a, &c->ike_lifetime, 4);
+		return oak_attr_fixed(a, &c->ike_lifetime, 4);
 	case OAKLEY_CONN_A_REAUTH:
-		return get(a, &c->reauth, 4);
+		return oak_attr_fixed(a, &c->reauth, 4);
 	case OAKLEY_CONN_A_JITTER:
-		return get(a, &c->jitter, 1);
+		return oak_attr_fixed(a, &c->jitter, 1);
 	case OAKLEY_CONN_A_CHILD:
 		if (c->nchildren >= OAKLEY_MAX_CHILDREN)
 			return -1;
@@ -681,7 +681,7 @@ static void json_proposals(struct json *j, const char *key, const struct oak_pro
 	free(s);
 }
 
-static void json_tslist(struct json *j, const char *key, const struct oak_tslist *l)
+void oak_json_tslist(struct json *j, const char *key, const struct oak_tslist *l)
 {
 	char buf[OAK_ADDRSTRLEN + 32];
 	unsigned int i;
@@ -698,8 +698,8 @@ static void json_child(struct json *j, const struct oak_child *h)
 {
 	json_obj_open(j, NULL);
 	json_str(j, "name", h->name);
-	json_tslist(j, "local-ts", &h->lts);
-	json_tslist(j, "remote-ts", &h->rts);
+	oak_json_tslist(j, "local-ts", &h->lts);
+	oak_json_tslist(j, "remote-ts", &h->rts);
 	json_proposals(j, "esp", &h->esp);
 	json_proposals(j, "ah", &h->ah);
 	json_str(j, "mode", oak_mode_name(h->mode));

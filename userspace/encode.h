@@ -55,6 +55,17 @@ void oak_srcmap_free(struct oak_srcmap *m);
 /* the innermost entry that contains OFF, or NULL */
 const struct oak_srcent *oak_srcmap_find(const struct oak_srcmap *m, uint32_t off);
 
+/*
+ * Attribute getters shared by every decoder of oak; each returns 0, or -1 if
+ * the attribute is malformed (out is then left untouched).
+ */
+/* exactly LEN bytes of payload */
+int oak_attr_fixed(const struct nlattr *a, void *out, size_t len);
+/* a string shorter than SIZE, NUL-terminated or not, without a NUL inside */
+int oak_attr_str(const struct nlattr *a, char *out, size_t size);
+/* a 4- or 16-byte address into out[16]; the bytes after an IPv4 address are zeroed */
+int oak_attr_addr(const struct nlattr *a, uint8_t *out);
+
 /* Decode one OAKLEY_A_CONN nest and append it to cfg.  0 or -1 (malformed). */
 int oak_decode_conn(const struct nlattr *nest, struct oak_config *cfg);
 /* Decode every OAKLEY_A_CONN in a genl message. */
@@ -64,6 +75,8 @@ int oak_decode_msg(const struct nlmsghdr *nlh, struct oak_config *cfg);
 void oak_json_conns(struct json *j, const struct oak_config *cfg, const char *key);
 int oak_decode_tslist(const struct nlattr *nest, struct oak_tslist *l);
 void oak_json_conn(struct json *j, const struct oak_conn *c);
+/* KEY: ["10.1.0.0/16", ...] */
+void oak_json_tslist(struct json *j, const char *key, const struct oak_tslist *l);
 /* indices of cfg->conns sorted by name; malloc'ed */
 unsigned int *oak_sorted_conns(const struct oak_config *cfg);
 

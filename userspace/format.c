@@ -78,7 +78,18 @@ void oak_fmt_ts(char *buf, size_t len, const struct oak_ts *ts)
 		snprintf(buf, len, "%s/%u[%s]", a, ts->prefixlen, p);
 }
 
-static void fmt_hex(char *buf, size_t len, const char *prefix, const uint8_t *d, size_t n)
+void oak_print_tslist(const struct oak_tslist *l)
+{
+	char buf[OAK_ADDRSTRLEN + 32];
+	unsigned int i;
+
+	for (i = 0; i < l->n; i++) {
+		oak_fmt_ts(buf, sizeof(buf), &l->ts[i]);
+		printf("%s%s", i ? ", " : "", buf);
+	}
+}
+
+void oak_fmt_hex(char *buf, size_t len, const char *prefix, const uint8_t *d, size_t n)
 {
 	size_t i, o = snprintf(buf, len, "%s", prefix);
 
@@ -130,7 +141,7 @@ void oak_fmt_id(char *buf, size_t len, const struct oak_id *id)
 	}
 	/* no config syntax for it: show the raw bytes */
 	snprintf(tmp, sizeof(tmp), "id%u:", id->type);
-	fmt_hex(buf, len, tmp, id->data, id->len);
+	oak_fmt_hex(buf, len, tmp, id->data, id->len);
 }
 
 const char *oak_start_name(uint8_t v)

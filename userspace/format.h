@@ -14,6 +14,10 @@ void oak_fmt_endpoint(char *buf, size_t len, uint16_t family, const uint8_t *add
 		      uint16_t port);
 /* "10.1.0.0/16", "10.1.0.0/16[tcp/443]" */
 void oak_fmt_ts(char *buf, size_t len, const struct oak_ts *ts);
+/* the selectors joined by ", ", to stdout */
+void oak_print_tslist(const struct oak_tslist *l);
+/* PREFIX then D in lower-case hex, as much as fits */
+void oak_fmt_hex(char *buf, size_t len, const char *prefix, const uint8_t *d, size_t n);
 /* the config syntax of an identity; re-parses to the same identity */
 void oak_fmt_id(char *buf, size_t len, const struct oak_id *id);
 

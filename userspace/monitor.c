@@ -50,14 +50,6 @@ static void copy_str(const struct nlattr *a, char *out, size_t size)
 	out[n] = 0;
 }
 
-static int fixed(const struct nlattr *a, void *out, size_t len)
-{
-	if (mnl_attr_get_payload_len(a) != len)
-		return -1;
-	memcpy(out, mnl_attr_get_payload(a), len);
-	return 0;
-}
-
 static int decode_event(const struct nlattr *nest, struct event *ev)
 {
 	const struct nlattr *a;
@@ -67,7 +59,7 @@ static int decode_event(const struct nlattr *nest, struct event *ev)
 		r = 0;
 		switch (mnl_attr_get_type(a)) {
 		case OAKLEY_EVENT_A_TYPE:
-			r = fixed(a, &ev->type, 1);
+			r = oak_attr_fixed(a, &ev->type, 1);
 			break;
 		case OAKLEY_EVENT_A_CONN_NAME:
 			copy_str(a, ev->conn, sizeof(ev->conn));
@@ -79,32 +71,30 @@ static int decode_event(const struct nlattr *nest, struct event *ev)
 			copy_str(a, ev->secret, sizeof(ev->secret));
 			break;
 		case OAKLEY_EVENT_A_SPI_I:
-			r = fixed(a, ev->spi_i, 8);
+			r = oak_attr_fixed(a, ev->spi_i, 8);
 			ev->has_spi_ike = true;
 			break;
 		case OAKLEY_EVENT_A_SPI_R:
-			r = fixed(a, ev->spi_r, 8);
+			r = oak_attr_fixed(a, ev->spi_r, 8);
 			ev->has_spi_ike = true;
 			break;
 		case OAKLEY_EVENT_A_SPI_IN:
-			r = fixed(a, ev->spi_in, 4);
+			r = oak_attr_fixed(a, ev->spi_in, 4);
 			ev->has_spi_child = true;
 			break;
 		case OAKLEY_EVENT_A_SPI_OUT:
-			r = fixed(a, ev->spi_out, 4);
+			r = oak_attr_fixed(a, ev->spi_out, 4);
 			ev->has_spi_child = true;
 			break;
 		case OAKLEY_EVENT_A_FAMILY:
-			r = fixed(a, &ev->family, 2);
+			r = oak_attr_fixed(a, &ev->family, 2);
 			break;
 		case OAKLEY_EVENT_A_REMOTE_ADDR:
-			if (mnl_attr_get_payload_len(a) != 4 && mnl_attr_get_payload_len(a) != 16)
-				return -1;
-			memcpy(ev->raddr, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
+			r = oak_attr_addr(a, ev->raddr);
 			ev->has_raddr = true;
 			break;
 		case OAKLEY_EVENT_A_NOTIFY:
-			r = fixed(a, &ev->notify, 2);
+			r = oak_attr_fixed(a, &ev->notify, 2);
 			ev->has_notify = true;
 			break;
 		case OAKLEY_EVENT_A_MESSAGE:
@@ -115,14 +105,6 @@ static int decode_event(const struct nlattr *nest, struct event *ev)
 			return -1;
 	}
 	return 0;
-}
-
-static void hex(char *buf, const uint8_t *d, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		sprintf(buf + 2 * i, "%02x", d[i]);
 }
 
 static void print_event(const struct event *ev, bool json)
@@ -145,14 +127,14 @@ static void print_event(const struct event *ev, bool json)
 		if (ev->secret[0])
 			json_str(&j, "secret", ev->secret);
 		if (ev->has_spi_ike) {
-			hex(a, ev->spi_i, 8);
-			hex(b, ev->spi_r, 8);
+			oak_fmt_hex(a, sizeof(a), "", ev->spi_i, 8);
+			oak_fmt_hex(b, sizeof(b), "", ev->spi_r, 8);
 			json_str(&j, "spi-i", a);
 			json_str(&j, "spi-r", b);
 		}
 		if (ev->has_spi_child) {
-			hex(a, ev->spi_in, 4);
-			hex(b, ev->spi_out, 4);
+			oak_fmt_hex(a, sizeof(a), "", ev->spi_in, 4);
+			oak_fmt_hex(b, sizeof(b), "", ev->spi_out, 4);
 			json_str(&j, "spi-in", a);
 			json_str(&j, "spi-out", b);
 		}
@@ -173,13 +155,13 @@ static void print_event(const struct event *ev, bool json)
 		if (ev->has_raddr)
 			printf(" remote %s", addr);
 		if (ev->has_spi_ike) {
-			hex(a, ev->spi_i, 8);
-			hex(b, ev->spi_r, 8);
+			oak_fmt_hex(a, sizeof(a), "", ev->spi_i, 8);
+			oak_fmt_hex(b, sizeof(b), "", ev->spi_r, 8);
 			printf(" spi-i %s spi-r %s", a, b);
 		}
 		if (ev->has_spi_child) {
-			hex(a, ev->spi_in, 4);
-			hex(b, ev->spi_out, 4);
+			oak_fmt_hex(a, sizeof(a), "", ev->spi_in, 4);
+			oak_fmt_hex(b, sizeof(b), "", ev->spi_out, 4);
 			printf(" spi-in %s spi-out %s", a, b);
 		}
 		if (ev->has_notify)

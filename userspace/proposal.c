@@ -209,12 +209,8 @@ static int parse_one(const char *s, const char *end, enum oak_prop_kind kind,
 			snprintf(err, errlen, "unknown algorithm '%.*s'", (int)(dash - tok), tok);
 			return -1;
 		}
-		if (a->type == OAKLEY_TRANS_PRF && kind != OAK_PROP_IKE) {
-			snprintf(err, errlen, "'%s' is not allowed in %s proposals", a->name,
-				 kind_name(kind));
-			return -1;
-		}
-		if ((a->type == OAKLEY_TRANS_ESN && kind == OAK_PROP_IKE) ||
+		if ((a->type == OAKLEY_TRANS_PRF && kind != OAK_PROP_IKE) ||
+		    (a->type == OAKLEY_TRANS_ESN && kind == OAK_PROP_IKE) ||
 		    (a->type == OAKLEY_TRANS_ENCR && kind == OAK_PROP_AH)) {
 			snprintf(err, errlen, "'%s' is not allowed in %s proposals", a->name,
 				 kind_name(kind));

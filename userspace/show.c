@@ -22,17 +22,6 @@ static int conn_cb(const struct nlmsghdr *nlh, void *data)
 	return oak_decode_msg(nlh, data) ? -1 : 0;
 }
 
-static void print_tslist(const struct oak_tslist *l)
-{
-	char buf[OAK_ADDRSTRLEN + 32];
-	unsigned int i;
-
-	for (i = 0; i < l->n; i++) {
-		oak_fmt_ts(buf, sizeof(buf), &l->ts[i]);
-		printf("%s%s", i ? ", " : "", buf);
-	}
-}
-
 static void print_conn(const struct oak_conn *c)
 {
 	char a[OAK_IDSTRLEN], b[OAK_IDSTRLEN];
@@ -62,9 +51,9 @@ static void print_conn(const struct oak_conn *c)
 		const struct oak_child *h = &c->children[i];
 
 		printf("  child %s/%s: ", c->name, h->name);
-		print_tslist(&h->lts);
+		oak_print_tslist(&h->lts);
 		printf(" === ");
-		print_tslist(&h->rts);
+		oak_print_tslist(&h->rts);
 		printf("\n    %s: ", h->ah.n ? "ah" : "esp");
 		oak_proposals_format(h->ah.n ? &h->ah : &h->esp, stdout);
 		printf("\n    mode: %s, start: %s, rekey: %us, lifetime: %us",
