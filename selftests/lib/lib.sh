@@ -21,6 +21,8 @@
 #   oakley_load [PARAM=V...]           modprobe its dependencies, insmod oakley.ko
 #   oakley_unload                      rmmod oakley if loaded
 #   oakley_modprobe_deps               just the dependencies
+#   oakley_deps                        print them: modinfo's depends of
+#                                      OAKLEY_KO, then $OAKLEY_DEPS_EXTRA
 #   oakley_loaded                      true if the module is loaded
 #   oak ARGS...                        run the CLI
 #   genl_family_exists NAME            true if the genl family is registered
@@ -110,13 +112,28 @@ oakley_load()
 }
 
 # insmod does not resolve dependencies: load the modules oakley.ko links
-# against (modinfo's "depends", filled in by modpost) and the xfrm/ESP
-# modules the SAs need, from the VM's (= the host's) /lib/modules.
+# against (modinfo's "depends", filled in by modpost, so never out of date)
+# and the xfrm/ESP modules the SAs need, from the VM's (= the host's)
+# /lib/modules. OAKLEY_DEPS_EXTRA overrides that second list.
+OAKLEY_DEPS_EXTRA=${OAKLEY_DEPS_EXTRA-xfrm_user esp4 esp6}
+
+oakley_deps()
+{
+	local deps
+
+	deps=$(modinfo -F depends "$OAKLEY_KO") || return 1
+	echo "${deps//,/ } $OAKLEY_DEPS_EXTRA"
+}
+
 oakley_modprobe_deps()
 {
 	local deps
-	deps=$(modinfo -F depends "$OAKLEY_KO" 2>/dev/null | tr ',' ' ')
-	modprobe -a $deps xfrm_user esp4 esp6 || fail "modprobe $deps xfrm_user esp4 esp6"
+
+	deps=$(oakley_deps) || fail "modinfo cannot read $OAKLEY_KO"
+	# one modprobe for all (tests load the module often); it names the
+	# module it could not load
+	# shellcheck disable=SC2086 # a list of words
+	modprobe -a $deps || fail "modprobe -a $deps (needed by oakley.ko)"
 }
 
 oakley_unload()
