@@ -3,11 +3,31 @@
  * Oakley: the Internet Key Exchange in the kernel.  Module entry points.
  */
 
+#include <linux/atomic.h>
 #include <linux/init.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 
 #include "netlink.h"
 #include "netns.h"
+
+atomic64_t oakley_objects_total = ATOMIC64_INIT(0);
+
+/*
+ * Read-only leak check across namespaces: an object leaked by a namespace
+ * that is gone shows here, where no per-namespace counter can see it.
+ */
+static int oakley_objects_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%lld\n", (long long)atomic64_read(&oakley_objects_total));
+}
+
+static const struct kernel_param_ops oakley_objects_ops = {
+	.get = oakley_objects_get,
+};
+
+module_param_cb(objects, &oakley_objects_ops, NULL, 0444);
+MODULE_PARM_DESC(objects, "Oakley objects alive in all network namespaces (read-only)");
 
 static int __init oakley_mod_init(void)
 {

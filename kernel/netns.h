@@ -65,19 +65,24 @@ void oakley_secret_replace(struct oakley_net *on, struct oakley_secret *old,
 
 void oakley_net_flush(struct oakley_net *on);
 
+/* Live Oakley objects in every namespace: /sys/module/oakley/parameters/objects. */
+extern atomic64_t oakley_objects_total;
+
 static inline void oakley_stat_add(struct oakley_net *on, int attr, s64 n)
 {
 	atomic64_add(n, &on->stats[attr]);
+	if (attr == OAKLEY_STATS_A_OBJECTS)
+		atomic64_add(n, &oakley_objects_total);
 }
 
 static inline void oakley_stat_inc(struct oakley_net *on, int attr)
 {
-	atomic64_inc(&on->stats[attr]);
+	oakley_stat_add(on, attr, 1);
 }
 
 static inline void oakley_stat_dec(struct oakley_net *on, int attr)
 {
-	atomic64_dec(&on->stats[attr]);
+	oakley_stat_add(on, attr, -1);
 }
 
 static inline u64 oakley_stat_read(struct oakley_net *on, int attr)
