@@ -6,6 +6,9 @@
 # tunnel.  Checks: the IKE SA is ESTABLISHED on both sides with one Child SA,
 # ping works between the protected subnets, the ESP states' counters rose,
 # `oak down` removes everything on both sides (the peer via the Delete).
+# This is the quick smoke test of the engine; the algorithm / mode / family
+# matrix is ike_matrix.sh, failures, loss and lifetime hygiene are
+# ike_negative.sh, interoperability is ike_strongswan.sh.
 # Runs inside the test VM only:  selftests/vm/run.sh -- selftests/ike_basic.sh
 #
 # Variant: IKE_BASIC_IKE / IKE_BASIC_ESP override the proposals (strongSwan
@@ -44,7 +47,7 @@ ip -n "$B" addr add 10.2.0.1/24 dev lo
 ip -n "$A" route add 10.2.0.0/24 via 10.99.0.2 src 10.1.0.1
 ip -n "$B" route add 10.1.0.0/24 via 10.99.0.1 src 10.2.0.1
 
-conf()	# NAME LOCAL REMOTE LOCAL_TS REMOTE_TS [IKE]
+conf()	# NAME LOCAL REMOTE LOCAL_TS REMOTE_TS
 {
 	cat <<EOF
 [secret psk]
@@ -54,7 +57,7 @@ psk = "ike_basic selftest secret 0123456789"
 local = $2
 remote = $3
 secret = psk
-ike = ${6:-$IKE}
+ike = $IKE
 
 [child net]
 local-ts = $4
@@ -82,6 +85,9 @@ diag()
 }
 
 die() { diag >&2; fail "$*"; }
+
+# xfrm policies other than the IKE sockets' own bypass ("socket in/out") ones
+main_pols() { ip -n "$1" xfrm policy | grep -E '^[[:space:]]+dir '; }
 
 sa_state()	# NS -> state of the first IKE SA, or "none"
 {
@@ -143,102 +149,9 @@ done
 [ "$(sa_state "$B")" = none ] || die "responder did not act on the Delete"
 [ -z "$(ip -n "$A" xfrm state)" ] || die "xfrm states left in $A"
 [ -z "$(ip -n "$B" xfrm state)" ] || die "xfrm states left in $B"
-[ -z "$(ip -n "$A" xfrm policy)" ] || die "xfrm policies left in $A"
-[ -z "$(ip -n "$B" xfrm policy)" ] || die "xfrm policies left in $B"
+[ -z "$(main_pols "$A")" ] || die "xfrm policies left in $A"
+[ -z "$(main_pols "$B")" ] || die "xfrm policies left in $B"
 log "everything removed on both sides"
-
-stat_of()	# NS KEY
-{
-	nsexec "$1" "$OAKLEY_OAK" stats -j | jq -r ".\"$2\""
-}
-
-wait_state()	# NS STATE
-{
-	for i in $(seq 1 100); do
-		[ "$(sa_state "$1")" = "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-down_both()
-{
-	nsexec "$A" "$OAKLEY_OAK" down gw >/dev/null 2>&1
-	wait_state "$B" none || die "responder kept its IKE SA after oak down"
-}
-
-# INVALID_KE_PAYLOAD: A guesses x25519, B only takes MODP 2048 (A's second proposal)
-conf gw 10.99.0.1 10.99.0.2 10.1.0.0/24 10.2.0.0/24 \
-	"aes256gcm16-prfsha384-x25519, aes128-sha256-modp2048" >"$TMP/a-ke.conf"
-conf gw 10.99.0.2 10.99.0.1 10.2.0.0/24 10.1.0.0/24 aes128-sha256-modp2048 >"$TMP/b-ke.conf"
-assert_ok nsexec "$A" "$OAKLEY_OAK" load "$TMP/a-ke.conf"
-assert_ok nsexec "$B" "$OAKLEY_OAK" load "$TMP/b-ke.conf"
-nsexec "$A" "$OAKLEY_OAK" up gw || die "oak up gw (INVALID_KE case) failed"
-wait_state "$A" established || die "no IKE SA after the INVALID_KE_PAYLOAD retry"
-[ "$(stat_of "$A" invalid-ke)" -ge 1 ] || die "initiator did not count INVALID_KE_PAYLOAD"
-[ "$(stat_of "$B" invalid-ke)" -ge 1 ] || die "responder did not count INVALID_KE_PAYLOAD"
-down_both
-log "INVALID_KE_PAYLOAD: retried with the responder's group"
-
-# TS_UNACCEPTABLE: B protects another subnet; the IKE SA comes up without a Child SA
-conf gw 10.99.0.2 10.99.0.1 10.2.0.0/24 10.3.0.0/24 >"$TMP/b-ts.conf"
-assert_ok nsexec "$A" "$OAKLEY_OAK" load "$TMP/a.conf"
-assert_ok nsexec "$B" "$OAKLEY_OAK" load "$TMP/b-ts.conf"
-nsexec "$A" "$OAKLEY_OAK" up gw || die "oak up gw (TS case) failed"
-wait_state "$A" established || die "no IKE SA in the TS_UNACCEPTABLE case"
-sleep 0.5
-[ "$(child_count "$A")" = 0 ] || die "initiator installed a Child SA despite TS_UNACCEPTABLE"
-[ "$(child_count "$B")" = 0 ] || die "responder installed a Child SA with unacceptable selectors"
-[ "$(stat_of "$A" ts-unacceptable)" -ge 1 ] || die "initiator did not count TS_UNACCEPTABLE"
-[ -z "$(ip -n "$A" xfrm state)" ] || die "xfrm states left in $A after TS_UNACCEPTABLE"
-[ -z "$(ip -n "$B" xfrm state)" ] || die "xfrm states left in $B after TS_UNACCEPTABLE"
-down_both
-log "TS_UNACCEPTABLE: IKE SA without Child SA, nothing installed"
-
-# NO_PROPOSAL_CHOSEN: no common IKE proposal
-conf gw 10.99.0.2 10.99.0.1 10.2.0.0/24 10.1.0.0/24 aes128-sha256-modp2048 >"$TMP/b-np.conf"
-assert_ok nsexec "$B" "$OAKLEY_OAK" load "$TMP/b-np.conf"
-nsexec "$A" "$OAKLEY_OAK" up gw || die "oak up gw (NO_PROPOSAL case) failed"
-sleep 1
-wait_state "$A" none || die "initiator kept an IKE SA after NO_PROPOSAL_CHOSEN"
-[ "$(sa_state "$B")" = none ] || die "responder created an IKE SA without a proposal"
-[ "$(stat_of "$A" no-proposal)" -ge 1 ] || die "initiator did not count NO_PROPOSAL_CHOSEN"
-[ "$(stat_of "$B" no-proposal)" -ge 1 ] || die "responder did not count NO_PROPOSAL_CHOSEN"
-log "NO_PROPOSAL_CHOSEN: refused on both sides"
-
-# a wrong PSK on the responder: AUTHENTICATION_FAILED, nothing installed
-sed 's/0123456789/9876543210/' "$TMP/b.conf" >"$TMP/b-bad.conf"
-assert_ok nsexec "$A" "$OAKLEY_OAK" load "$TMP/a.conf"
-assert_ok nsexec "$B" "$OAKLEY_OAK" load "$TMP/b-bad.conf"
-nsexec "$A" "$OAKLEY_OAK" up gw || die "oak up gw (bad psk) failed"
-for i in $(seq 1 50); do
-	[ "$(sa_state "$A")" = none ] && break
-	sleep 0.1
-done
-[ "$(sa_state "$A")" = none ] || die "initiator kept an IKE SA after AUTHENTICATION_FAILED"
-[ "$(sa_state "$B")" = none ] || die "responder kept an IKE SA after a bad AUTH"
-[ -z "$(ip -n "$A" xfrm state)" ] || die "xfrm states left in $A after a failed auth"
-nsexec "$B" "$OAKLEY_OAK" stats -j | jq -e '."auth-failed" >= 1' >/dev/null ||
-	die "responder did not count the failed authentication"
-log "wrong PSK rejected"
-
-# no answer: B has no connection any more; A retransmits, then gives up
-assert_ok nsexec "$B" "$OAKLEY_OAK" load "$(dirname "$0")/configs/empty.conf"
-rtx0=$(stat_of "$A" retransmits)
-failed0=$(stat_of "$A" ike-failed)
-nosa0=$(stat_of "$B" rx-drop-no-sa)
-nsexec "$A" "$OAKLEY_OAK" up gw || die "oak up gw (no answer) failed"
-for i in $(seq 1 60); do
-	[ "$(sa_state "$A")" = none ] && break
-	sleep 0.5
-done
-[ "$(sa_state "$A")" = none ] || die "initiator never gave up on a silent peer"
-[ "$(stat_of "$A" retransmits)" -ge $((rtx0 + 5)) ] || die "fewer than 5 retransmissions"
-[ "$(stat_of "$A" ike-failed)" -gt "$failed0" ] || die "the failure was not counted"
-[ "$(stat_of "$B" rx-drop-no-sa)" -ge $((nosa0 + 6)) ] || die "responder did not count the unmatched requests"
-[ "$(stat_of "$A" ike-sas)" = 0 ] && [ "$(stat_of "$A" half-open)" = 0 ] ||
-	die "IKE SA gauges not back to 0"
-log "silent peer: 5 retransmissions, then the IKE SA failed"
 
 ip netns del "$A"
 ip netns del "$B"

@@ -44,10 +44,8 @@ static int oak_initiate_locked(struct oak_ike_net *in, struct oakley_conn *conn,
 		NL_SET_ERR_MSG(extack, "cannot initiate to remote %any");
 		return -EINVAL;
 	}
-	if (oak_sa_find_conn(in, conn)) {
-		NL_SET_ERR_MSG(extack, "connection already has an IKE SA");
-		return -EALREADY;
-	}
+	if (oak_sa_find_conn(in, conn))
+		return -EALREADY;	/* up or coming up: nothing to do */
 	group = oak_prop_first_dh(conn->ike_props);
 	if (!group) {
 		NL_SET_ERR_MSG(extack, "no DH group in the IKE proposals");
@@ -82,6 +80,51 @@ static int oak_initiate_locked(struct oak_ike_net *in, struct oakley_conn *conn,
 	return err;
 }
 
+/* Caller holds in->lock; the entry takes a reference on @conn. */
+void oak_start_queue(struct oak_ike_net *in, struct oakley_conn *conn)
+{
+	struct oak_start *st = kmalloc(sizeof(*st), GFP_KERNEL);
+
+	if (!st)
+		return;
+	st->conn = oakley_conn_get(conn);
+	list_add_tail(&st->node, &in->starts);
+	queue_work(in->wq, &in->start_work);
+}
+
+/* Forget pending starts of @conn (NULL: all of them).  Caller holds in->lock. */
+void oak_start_cancel(struct oak_ike_net *in, const struct oakley_conn *conn)
+{
+	struct oak_start *st, *tmp;
+
+	list_for_each_entry_safe(st, tmp, &in->starts, node) {
+		if (conn && st->conn != conn)
+			continue;
+		list_del(&st->node);
+		oakley_conn_put(st->conn);
+		kfree(st);
+	}
+}
+
+void oak_start_work(struct work_struct *work)
+{
+	struct oak_ike_net *in = container_of(work, struct oak_ike_net, start_work);
+	struct oak_start *st;
+	int err;
+
+	mutex_lock(&in->lock);
+	while (!in->dying && !list_empty(&in->starts)) {
+		st = list_first_entry(&in->starts, struct oak_start, node);
+		list_del(&st->node);
+		err = oak_initiate_locked(in, st->conn, NULL, NULL);
+		if (err && err != -EALREADY)
+			pr_info("oakley: %s: start failed: %d\n", st->conn->name, err);
+		oakley_conn_put(st->conn);
+		kfree(st);
+	}
+	mutex_unlock(&in->lock);
+}
+
 int oakley_ike_initiate(struct oakley_net *on, struct oakley_conn *conn, const char *child,
 			struct netlink_ext_ack *extack)
 {
@@ -93,7 +136,7 @@ int oakley_ike_initiate(struct oakley_net *on, struct oakley_conn *conn, const c
 	mutex_lock(&in->lock);
 	err = in->dying ? -ENODEV : oak_initiate_locked(in, conn, child, extack);
 	mutex_unlock(&in->lock);
-	return err;
+	return err == -EALREADY ? 0 : err;	/* `oak up` is idempotent */
 }
 
 /* INFORMATIONAL request with Delete(ESP/AH) for one Child SA; best effort. */
@@ -121,7 +164,7 @@ static void oak_send_delete_child(struct oak_ike_sa *sa, struct oak_child_sa *c)
 		oak_send_request(sa, mem, b.len);
 		return;
 	}
-	oak_send(sa->in, &sa->remote, b.data, b.len);
+	oak_send(sa->in, &sa->local, &sa->remote, b.data, b.len);
 	kfree(mem);
 }
 

@@ -51,6 +51,14 @@ struct oak_ike_net {
 	struct hlist_head by_spi[OAK_SA_HASH_SIZE];	/* our SPI */
 	struct hlist_head by_peer[OAK_SA_HASH_SIZE];	/* responder: SPIi */
 	struct list_head sas;				/* all, for dumps */
+	struct list_head starts;	/* struct oak_start: start = start, pending */
+	struct work_struct start_work;
+};
+
+/* A connection loaded with start = start, to initiate from the workqueue. */
+struct oak_start {
+	struct list_head node;
+	struct oakley_conn *conn;	/* reference held */
 };
 
 /* One negotiated transform set. */
@@ -123,7 +131,8 @@ struct oak_ike_sa {
 /* socket.c */
 int oak_sock_open(struct oak_ike_net *in);
 void oak_sock_close(struct oak_ike_net *in);
-int oak_send(struct oak_ike_net *in, const struct oak_addr *to, const u8 *buf, size_t len);
+int oak_send(struct oak_ike_net *in, const struct oak_addr *from, const struct oak_addr *to,
+	     const u8 *buf, size_t len);
 void oak_rx_work(struct work_struct *work);
 
 /* sa.c */
@@ -164,6 +173,11 @@ int oak_ts_narrow(const struct ike_ts_payload *peer, const struct ike_ts_payload
 bool oak_ts_subset(const struct ike_ts_payload *got, const struct ike_ts_payload *ours);
 int oak_ts_to_xfrm(const struct ike_ts_payload *ts, struct oak_ts *out, unsigned int max);
 
+/* api.c */
+void oak_start_work(struct work_struct *work);
+void oak_start_queue(struct oak_ike_net *in, struct oakley_conn *conn);
+void oak_start_cancel(struct oak_ike_net *in, const struct oakley_conn *conn);
+
 /* ikev2.c */
 void oak_ikev2_rx(struct oak_ike_net *in, u8 *buf, size_t len, const struct oak_addr *src,
 		  const struct oak_addr *dst);
@@ -175,7 +189,8 @@ int oak_send_delete_ike(struct oak_ike_sa *sa);
 void oak_rtx_work(struct work_struct *work);
 void oak_rtx_arm(struct oak_ike_sa *sa, unsigned long delay);
 void oak_send_notify_plain(struct oak_ike_net *in, const struct ike_msg *req,
-			   const struct oak_addr *to, u16 type, const u8 *data, size_t len);
+			   const struct oak_addr *from, const struct oak_addr *to, u16 type,
+			   const u8 *data, size_t len);
 
 /* ikev2_sa_init.c */
 int oak_init_start(struct oak_ike_sa *sa, u16 group);

@@ -68,7 +68,7 @@ int oak_send_request(struct oak_ike_sa *sa, u8 *buf, size_t len)
 	sa->req_len = len;
 	sa->rtx_tries = 0;
 	sa->rtx_ms = OAK_RTX_FIRST_MS;
-	err = oak_send(sa->in, &sa->remote, buf, len);
+	err = oak_send(sa->in, &sa->local, &sa->remote, buf, len);
 	if (err)
 		pr_debug("oakley: %s: send failed: %d\n", sa->conn->name, err);
 	oak_rtx_arm(sa, msecs_to_jiffies(sa->rtx_ms));
@@ -92,7 +92,7 @@ int oak_send_response(struct oak_ike_sa *sa, u8 *buf, size_t len)
 	sa->resp = buf;
 	sa->resp_len = len;
 	sa->msgid_in++;
-	return oak_send(sa->in, &sa->remote, buf, len);
+	return oak_send(sa->in, &sa->local, &sa->remote, buf, len);
 }
 
 void oak_rtx_work(struct work_struct *work)
@@ -116,7 +116,7 @@ void oak_rtx_work(struct work_struct *work)
 	sa->rtx_tries++;
 	sa->rtx_ms = min(sa->rtx_ms * 2, (unsigned int)OAK_RTX_MAX_MS);
 	oak_stat(sa, OAKLEY_STATS_A_RETRANSMITS);
-	oak_send(in, &sa->remote, sa->req, sa->req_len);
+	oak_send(in, &sa->local, &sa->remote, sa->req, sa->req_len);
 	oak_rtx_arm(sa, msecs_to_jiffies(sa->rtx_ms));
 out:
 	mutex_unlock(&in->lock);
@@ -125,7 +125,8 @@ out:
 
 /* Unencrypted error response to an IKE_SA_INIT request (SPIr zero). */
 void oak_send_notify_plain(struct oak_ike_net *in, const struct ike_msg *req,
-			   const struct oak_addr *to, u16 type, const u8 *data, size_t len)
+			   const struct oak_addr *from, const struct oak_addr *to, u16 type,
+			   const u8 *data, size_t len)
 {
 	static const u8 zero[IKE_SPI_LEN];
 	struct ike_buf b;
@@ -138,7 +139,7 @@ void oak_send_notify_plain(struct oak_ike_net *in, const struct ike_msg *req,
 	ike_put_header(&b, req->spi_i, zero, req->exchange, IKE_FLAG_RESPONSE, req->msgid);
 	ike_add_notify(&b, 0, NULL, 0, type, data, len);
 	if (!ike_buf_finish(&b))
-		oak_send(in, to, b.data, b.len);
+		oak_send(in, from, to, b.data, b.len);
 	kfree(mem);
 }
 
@@ -189,7 +190,7 @@ int oak_send_delete_ike(struct oak_ike_sa *sa)
 	ike_add_delete(&b, IKE_PROTO_IKE, 0, NULL, 0);
 	err = oak_sk_finish(sa, &b, sk);
 	if (!err)
-		err = oak_send(sa->in, &sa->remote, b.data, b.len);
+		err = oak_send(sa->in, &sa->local, &sa->remote, b.data, b.len);
 	kfree(mem);
 	return err;
 }
@@ -291,7 +292,7 @@ static void oak_rx_request(struct oak_ike_sa *sa, u8 *buf, size_t len, struct ik
 
 	if (sa->resp && m->msgid + 1 == sa->msgid_in) {
 		/* retransmitted request: resend our answer */
-		oak_send(sa->in, &sa->remote, sa->resp, sa->resp_len);
+		oak_send(sa->in, &sa->local, &sa->remote, sa->resp, sa->resp_len);
 		return;
 	}
 	if (m->msgid != sa->msgid_in) {

@@ -325,6 +325,11 @@ void oak_auth_response(struct oak_ike_sa *sa, const struct ike_msg *m)
 	}
 	err = oak_auth_verify(sa, x, m, &id);
 	if (err) {
+		/*
+		 * The responder already considers the IKE SA (and its Child SA)
+		 * up: tell it to remove them (RFC 7296 2.21.2), best effort.
+		 */
+		oak_send_delete_ike(sa);
 		oak_sa_fail(sa, err, "peer authentication failed");
 		goto out;
 	}

@@ -311,7 +311,8 @@ err:
 
 /* A retransmitted request gets the same answer; anything else is dropped. */
 static bool oak_init_retransmit(struct oak_ike_net *in, const u8 *buf, size_t len,
-				const struct ike_msg *m, const struct oak_addr *src)
+				const struct ike_msg *m, const struct oak_addr *src,
+				const struct oak_addr *dst)
 {
 	struct oak_ike_sa *sa = oak_sa_lookup_peer(in, src, m->spi_i);
 
@@ -319,7 +320,7 @@ static bool oak_init_retransmit(struct oak_ike_net *in, const u8 *buf, size_t le
 		return false;
 	if (sa->resp && sa->msgid_in == 1 && sa->init_req_len == len &&
 	    !memcmp(sa->init_req, buf, len))
-		oak_send(in, src, sa->resp, sa->resp_len);
+		oak_send(in, dst, src, sa->resp, sa->resp_len);
 	else
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_REPLAY);
 	return true;
@@ -351,14 +352,15 @@ static u16 oak_init_check(struct oak_ike_net *in, const struct ike_msg *m,
 }
 
 static void oak_init_reply_error(struct oak_ike_net *in, const struct ike_msg *m,
-				 const struct oak_addr *src, u16 type, const struct oak_algs *a)
+				 const struct oak_addr *src, const struct oak_addr *dst, u16 type,
+				 const struct oak_algs *a)
 {
 	unsigned int i;
 	u8 data[2];
 
 	if (type == IKE_N_INVALID_KE_PAYLOAD) {
 		put_unaligned_be16(a->dh, data);
-		oak_send_notify_plain(in, m, src, type, data, 2);
+		oak_send_notify_plain(in, m, dst, src, type, data, 2);
 		return;
 	}
 	if (type == IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD) {
@@ -367,10 +369,10 @@ static void oak_init_reply_error(struct oak_ike_net *in, const struct ike_msg *m
 			    (m->pl[i].type < IKE_PL_SA || m->pl[i].type > IKE_PL_EAP))
 				break;
 		data[0] = i < m->npayloads ? m->pl[i].type : 0;
-		oak_send_notify_plain(in, m, src, type, data, 1);
+		oak_send_notify_plain(in, m, dst, src, type, data, 1);
 		return;
 	}
-	oak_send_notify_plain(in, m, src, type, NULL, 0);
+	oak_send_notify_plain(in, m, dst, src, type, NULL, 0);
 }
 
 static struct oak_ike_sa *oak_init_new_sa(struct oak_ike_net *in, struct oakley_conn *conn,
@@ -406,7 +408,7 @@ void oak_init_request(struct oak_ike_net *in, u8 *buf, size_t len, const struct 
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
 		return;
 	}
-	if (oak_init_retransmit(in, buf, len, m, src))
+	if (oak_init_retransmit(in, buf, len, m, src, dst))
 		return;
 	conn = oak_conn_for(in, dst, src);
 	if (!conn) {
@@ -418,7 +420,7 @@ void oak_init_request(struct oak_ike_net *in, u8 *buf, size_t len, const struct 
 		goto out;
 	err = oak_init_check(in, m, conn, sap, &ke, &nonce, &nlen, &algs, &num);
 	if (err) {
-		oak_init_reply_error(in, m, src, err, &algs);
+		oak_init_reply_error(in, m, src, dst, err, &algs);
 		goto out;
 	}
 	sa = oak_init_new_sa(in, conn, m, src, dst);
@@ -442,7 +444,7 @@ void oak_init_request(struct oak_ike_net *in, u8 *buf, size_t len, const struct 
 		goto err_sa;
 	}
 	oak_sa_hash(sa);
-	oak_send(in, src, sa->resp, sa->resp_len);
+	oak_send(in, dst, src, sa->resp, sa->resp_len);
 	oak_rtx_arm(sa, OAK_HALF_OPEN_TTL);
 	goto out;
 err_sa:

@@ -267,6 +267,8 @@ int oakley_ike_net_init(struct oakley_net *on)
 	skb_queue_head_init(&in->rxq);
 	INIT_WORK(&in->rx_work, oak_rx_work);
 	INIT_LIST_HEAD(&in->sas);
+	INIT_LIST_HEAD(&in->starts);
+	INIT_WORK(&in->start_work, oak_start_work);
 	for (i = 0; i < OAK_SA_HASH_SIZE; i++) {
 		INIT_HLIST_HEAD(&in->by_spi[i]);
 		INIT_HLIST_HEAD(&in->by_peer[i]);
@@ -285,6 +287,7 @@ void oakley_ike_net_exit(struct oakley_net *on)
 	mutex_lock(&in->lock);
 	oak_sock_close(in);	/* no new datagrams after this */
 	in->dying = true;
+	oak_start_cancel(in, NULL);
 	list_for_each_entry_safe(sa, tmp, &in->sas, node)
 		oak_sa_kill(sa);
 	mutex_unlock(&in->lock);
@@ -297,7 +300,9 @@ void oakley_ike_net_exit(struct oakley_net *on)
 
 /*
  * Open the sockets once the namespace has a connection.  A failure (port 500
- * taken by another daemon) is logged; initiate reports it to the user.
+ * taken by another daemon) is logged; initiate reports it to the user.  A
+ * connection with start = start is initiated from the workqueue: we are
+ * called with on->lock held and must not build packets here.
  */
 void oakley_ike_conn_added(struct oakley_net *on, struct oakley_conn *conn)
 {
@@ -306,8 +311,11 @@ void oakley_ike_conn_added(struct oakley_net *on, struct oakley_conn *conn)
 	if (!in)
 		return;
 	mutex_lock(&in->lock);
-	if (!in->dying)
+	if (!in->dying) {
 		oak_sock_open(in);
+		if (conn->start == OAKLEY_START_START)
+			oak_start_queue(in, conn);
+	}
 	mutex_unlock(&in->lock);
 }
 
@@ -320,6 +328,7 @@ void oakley_ike_conn_removed(struct oakley_net *on, struct oakley_conn *conn)
 	if (!in)
 		return;
 	mutex_lock(&in->lock);
+	oak_start_cancel(in, conn);
 	list_for_each_entry_safe(sa, tmp, &in->sas, node) {
 		if (sa->conn != conn)
 			continue;

@@ -11,7 +11,14 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/udp.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/socket.h>
 #include <linux/net.h>
+#include <linux/kmod.h>
+#include <linux/sockptr.h>
+#include <linux/xfrm.h>
+#include <net/xfrm.h>
 #include <net/sock.h>
 #include <net/udp.h>
 #include <net/udp_tunnel.h>
@@ -47,6 +54,45 @@ drop:
 	return 0;
 }
 
+/*
+ * IKE traffic must bypass IPsec: a Child SA between the IKE endpoints
+ * themselves (transport mode, or a tunnel whose selectors cover them) would
+ * otherwise capture the IKE messages.  Like every IKE daemon, give the
+ * sockets an ALLOW policy in both directions (what setsockopt(IP_XFRM_POLICY)
+ * does; compiled by xfrm_user's key manager, which is loaded on demand).
+ */
+static int oak_sock_bypass_dir(struct sock *sk, u8 family, u8 dir)
+{
+	struct xfrm_userpolicy_info pi = {
+		.action = XFRM_POLICY_ALLOW,
+		.sel.family = family,
+		.dir = dir,
+		.lft = {
+			.soft_byte_limit = XFRM_INF,
+			.hard_byte_limit = XFRM_INF,
+			.soft_packet_limit = XFRM_INF,
+			.hard_packet_limit = XFRM_INF,
+		},
+	};
+	int opt = family == AF_INET ? IP_XFRM_POLICY : IPV6_XFRM_POLICY;
+
+	return xfrm_user_policy(sk, opt, KERNEL_SOCKPTR(&pi), sizeof(pi));
+}
+
+static int oak_sock_bypass(struct sock *sk, u8 family)
+{
+	int err = oak_sock_bypass_dir(sk, family, XFRM_POLICY_OUT);
+
+	if (err == -EINVAL) {
+		/* no key manager registered yet */
+		request_module("xfrm_user");
+		err = oak_sock_bypass_dir(sk, family, XFRM_POLICY_OUT);
+	}
+	if (!err)
+		err = oak_sock_bypass_dir(sk, family, XFRM_POLICY_IN);
+	return err;
+}
+
 static int oak_sock_create(struct oak_ike_net *in, u8 family, struct socket **sockp)
 {
 	struct udp_tunnel_sock_cfg tcfg = {
@@ -71,6 +117,10 @@ static int oak_sock_create(struct oak_ike_net *in, u8 family, struct socket **so
 	err = udp_sock_create(in->net, &cfg, sockp);
 	if (err)
 		return err;
+	/* without it only SAs whose selectors leave out UDP 500 work: go on */
+	err = oak_sock_bypass((*sockp)->sk, family);
+	if (err)
+		pr_warn("oakley: cannot exempt the IKE socket from IPsec: %d\n", err);
 	setup_udp_tunnel_sock(in->net, *sockp, &tcfg);
 	return 0;
 }
@@ -111,8 +161,40 @@ void oak_sock_close(struct oak_ike_net *in)
 	in->sock6 = NULL;
 }
 
-int oak_send(struct oak_ike_net *in, const struct oak_addr *to, const u8 *buf, size_t len)
+/* The control message that makes the datagram leave from @from. */
+static void oak_cmsg_src(struct msghdr *msg, void *ctl, const struct oak_addr *from)
 {
+	struct cmsghdr *cm = ctl;
+
+	msg->msg_control = ctl;
+	if (from->family == AF_INET) {
+		struct in_pktinfo *pi = (struct in_pktinfo *)CMSG_DATA(cm);
+
+		cm->cmsg_level = SOL_IP;
+		cm->cmsg_type = IP_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(*pi));
+		memcpy(&pi->ipi_spec_dst, from->addr, 4);
+		msg->msg_controllen = CMSG_SPACE(sizeof(*pi));
+	} else {
+		struct in6_pktinfo *pi = (struct in6_pktinfo *)CMSG_DATA(cm);
+
+		cm->cmsg_level = SOL_IPV6;
+		cm->cmsg_type = IPV6_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(*pi));
+		memcpy(&pi->ipi6_addr, from->addr, 16);
+		msg->msg_controllen = CMSG_SPACE(sizeof(*pi));
+	}
+}
+
+/*
+ * Send one datagram to @to from the local address @from (the connection's
+ * or the one the request came to), never from the route's preferred source:
+ * the peer matches its connection and its SA on our address.
+ */
+int oak_send(struct oak_ike_net *in, const struct oak_addr *from, const struct oak_addr *to,
+	     const u8 *buf, size_t len)
+{
+	u64 ctl[CMSG_SPACE(sizeof(struct in6_pktinfo)) / sizeof(u64) + 1] = {};
 	struct sockaddr_storage ss = {};
 	struct msghdr msg = {};
 	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
@@ -140,6 +222,8 @@ int oak_send(struct oak_ike_net *in, const struct oak_addr *to, const u8 *buf, s
 		return -ENOTCONN;
 	msg.msg_name = &ss;
 	msg.msg_flags = MSG_DONTWAIT;
+	if (from && from->family == to->family)
+		oak_cmsg_src(&msg, ctl, from);
 	err = kernel_sendmsg(sock, &msg, &iov, 1, len);
 	if (err < 0)
 		return err;
