@@ -57,3 +57,5 @@ module_exit(oakley_mod_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Oakley: IKEv2/IKEv1 key exchange in the kernel");
 MODULE_ALIAS_GENL_FAMILY(OAKLEY_GENL_NAME);
+/* The IKE sockets' bypass policies go through xfrm_user's compiler. */
+MODULE_SOFTDEP("pre: xfrm_user");
