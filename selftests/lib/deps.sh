@@ -12,9 +12,10 @@ pkgs=(
 	qemu-system-x86 busybox-static
 	libmnl-dev pkg-config iproute2 iputils-ping
 	strongswan-charon strongswan-swanctl libstrongswan-extra-plugins libcharon-extra-plugins
+	libstrongswan-standard-plugins
 	sparse clang libfuzzer-14-dev libclang-rt-14-dev
 	flex bison bc cpio kmod jq util-linux python3-scapy libelf-dev gcc make python3
-	xz-utils perl
+	xz-utils perl rsync libssl-dev libc6-dev
 )
 srcver=6.1
 srcdir=${OAKLEY_CACHE:-$HOME/.cache/oakley}/src
