@@ -193,6 +193,36 @@ wait_down()
 	return 1
 }
 
+# expected_algs IKE -> "OAKLEY_ALGS|CHARON_IKE_ALGS|CHARON_ESP_ALGS" for the default sets
+expected_algs()
+{
+	case $1 in
+	aes256gcm16-prfsha384-ecp384)
+		echo "aes256gcm16 - prfsha384 ecp384|AES_GCM_16-256/PRF_HMAC_SHA2_384/ECP_384|ESP:AES_GCM_16-256";;
+	aes128-sha256-modp2048)
+		echo "aes128 sha256 prfsha256 modp2048|AES_CBC-128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048|ESP:AES_CBC-128/HMAC_SHA2_256_128";;
+	aes256-sha512-x25519)
+		echo "aes256 sha512 prfsha512 x25519|AES_CBC-256/HMAC_SHA2_512_256/PRF_HMAC_SHA2_512/CURVE_25519|ESP:AES_CBC-256/HMAC_SHA2_512_256";;
+	chacha20poly1305-prfsha256-x25519)
+		echo "chacha20poly1305 - prfsha256 x25519|CHACHA20_POLY1305/PRF_HMAC_SHA2_256/CURVE_25519|ESP:CHACHA20_POLY1305";;
+	esac
+}
+
+# Both sides report the negotiated algorithms they were configured with.
+check_algs()	# WHAT IKE
+{
+	local exp oak swan_ike swan_esp got
+
+	exp=$(expected_algs "$2")
+	[ -n "$exp" ] || return 0	# a custom IKE_SWAN_SETS entry
+	IFS='|' read -r oak swan_ike swan_esp <<<"$exp"
+	got=$(oakn show sa -j | jq -r '.[0] | "\(.encr) \(.integ // "-") \(.prf) \(.dh)"')
+	[ "$got" = "$oak" ] || die "$1: Oakley reports '$got', expected '$oak'"
+	swan --list-sas >"$TMP/sas" 2>&1
+	grep -qF "$swan_ike" "$TMP/sas" && grep -qF "$swan_esp" "$TMP/sas" ||
+		{ cat "$TMP/sas" >&2; die "$1: charon does not report $swan_ike / $swan_esp"; }
+}
+
 check_traffic()	# WHAT
 {
 	local before after
@@ -212,6 +242,7 @@ while read -r set; do
 	what="Oakley initiates $ike / $esp"
 	oakn up oak || die "$what: oak up failed"
 	wait_up || die "$what: not established"
+	check_algs "$what" "$ike"
 	check_traffic "$what"
 	oakn down oak || die "$what: oak down failed"
 	wait_down || die "$what: SAs left after oak down"
@@ -221,6 +252,7 @@ while read -r set; do
 	swan --initiate --child net >"$TMP/swan-init" 2>&1 ||
 		{ cat "$TMP/swan-init" >&2; die "$what: swanctl --initiate failed"; }
 	wait_up || die "$what: not established"
+	check_algs "$what" "$ike"
 	check_traffic "$what"
 	swan --terminate --ike oak >/dev/null 2>&1 || die "$what: swanctl --terminate failed"
 	wait_down || die "$what: SAs left after swanctl --terminate"
