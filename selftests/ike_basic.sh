@@ -15,6 +15,7 @@
 # syntax), e.g. IKE_BASIC_IKE=aes128-sha256-modp2048.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib/ike.sh"
 
 set -o pipefail
 export LANG=C LC_ALL=C
@@ -69,43 +70,7 @@ EOF
 conf gw 10.99.0.1 10.99.0.2 10.1.0.0/24 10.2.0.0/24 >"$TMP/a.conf"
 conf gw 10.99.0.2 10.99.0.1 10.2.0.0/24 10.1.0.0/24 >"$TMP/b.conf"
 
-diag()
-{
-	local ns
-	for ns in "$A" "$B"; do
-		echo "## $ns: oak show sa -j"
-		nsexec "$ns" "$OAKLEY_OAK" show sa -j
-		echo "## $ns: oak stats -j"
-		nsexec "$ns" "$OAKLEY_OAK" stats -j
-		echo "## $ns: ip xfrm state / policy"
-		ip -n "$ns" -s xfrm state
-		ip -n "$ns" xfrm policy
-	done
-	dmesg | grep -v 'ADDRCONF' | tail -n 40
-}
-
-die() { diag >&2; fail "$*"; }
-
-# xfrm policies other than the IKE sockets' own bypass ("socket in/out") ones
-main_pols() { ip -n "$1" xfrm policy | grep -E '^[[:space:]]+dir '; }
-
-sa_state()	# NS -> state of the first IKE SA, or "none"
-{
-	nsexec "$1" "$OAKLEY_OAK" show sa -j |
-		jq -r '[.. | objects | select(has("state") and has("spi-i"))][0].state // "none"'
-}
-
-child_count()	# NS -> number of Child SAs
-{
-	nsexec "$1" "$OAKLEY_OAK" show sa -j |
-		jq '[.. | objects | select(has("spi-in"))] | length'
-}
-
-esp_packets()	# NS -> sum of the packet counters of the ESP states
-{
-	ip -n "$1" -s xfrm state | awk '/^[ \t]+[0-9]+\(bytes\), [0-9]+\(packets\)/ {
-		sub(/\(packets\)/, "", $2); n += $2 } END { print n + 0 }'
-}
+die() { ike_diag "$A" "$B" >&2; fail "$*"; }
 
 assert_ok nsexec "$A" "$OAKLEY_OAK" load "$TMP/a.conf"
 assert_ok nsexec "$B" "$OAKLEY_OAK" load "$TMP/b.conf"

@@ -21,6 +21,7 @@
 # Runs inside the test VM only:  selftests/vm/run.sh -- selftests/ike_matrix.sh
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib/ike.sh"
 
 set -o pipefail
 export LANG=C LC_ALL=C
@@ -129,25 +130,7 @@ EOF
 	done
 done 3<<<"$CASES"
 
-diag()
-{
-	local ns
-	for ns in "$A" "$B"; do
-		echo "## $ns: oak show sa -j"
-		nsexec "$ns" "$OAKLEY_OAK" show sa -j
-		echo "## $ns: oak stats -j"
-		nsexec "$ns" "$OAKLEY_OAK" stats -j
-		echo "## $ns: ip xfrm state / policy"
-		ip -n "$ns" -s xfrm state
-		ip -n "$ns" xfrm policy
-	done
-	dmesg | grep -v 'ADDRCONF' | tail -n 60
-}
-
-die() { diag >&2; fail "$*"; }
-
-# xfrm policies other than the IKE sockets' own bypass ("socket in/out") ones
-main_pols() { ip -n "$1" xfrm policy | grep -E '^[[:space:]]+dir '; }
+die() { ike_diag "$A" "$B" >&2; fail "$*"; }
 
 sa_json()	# NS CONN -> the IKE SA object of CONN, or null
 {
@@ -165,13 +148,6 @@ all_up()	# NS -> number of ESTABLISHED IKE SAs with one Child SA
 	nsexec "$1" "$OAKLEY_OAK" show sa -j |
 		jq '[.. | objects | select(has("spi-i") and .state == "established" and
 			(.children | length) == 1)] | length'
-}
-
-esp_packets()	# NS SRC DST -> packet counter of the ESP states SRC -> DST
-{
-	ip -n "$1" -s xfrm state list src "$2" dst "$3" |
-		awk '/^[ \t]+[0-9]+\(bytes\), [0-9]+\(packets\)/ {
-		sub(/\(packets\)/, "", $2); n += $2 } END { print n + 0 }'
 }
 
 ncases=$(wc -l <<<"$CASES")
@@ -232,14 +208,14 @@ while read -r name fam mode ike esp <&3; do
 		src=$la
 		dst=$lb
 	fi
-	before_a=$(esp_packets "$A" "$la" "$lb")
-	before_b=$(esp_packets "$B" "$la" "$lb")
+	before_a=$(esp_packets "$A" src "$la" dst "$lb")
+	before_b=$(esp_packets "$B" src "$la" dst "$lb")
 	nsexec "$A" ping -c 3 -i 0.2 -W 3 -I "$src" "$dst" >"$TMP/ping" 2>&1 ||
 		{ cat "$TMP/ping" >&2; die "$name: ping $src -> $dst failed"; }
 	port=$((port + 1))
 	tcp_xfer "$A" "$B" "$dst" "$port" || die "$name: TCP transfer to $dst:$port failed"
-	after_a=$(esp_packets "$A" "$la" "$lb")
-	after_b=$(esp_packets "$B" "$la" "$lb")
+	after_a=$(esp_packets "$A" src "$la" dst "$lb")
+	after_b=$(esp_packets "$B" src "$la" dst "$lb")
 	# 3 echo requests plus the TCP segments: out of A, into B
 	[ "$after_a" -ge $((before_a + 10)) ] || die "$name: ESP out of $A: $before_a -> $after_a"
 	[ "$after_b" -ge $((before_b + 10)) ] || die "$name: ESP into $B: $before_b -> $after_b"

@@ -18,6 +18,7 @@
 # Runs inside the test VM only:  selftests/vm/run.sh -- selftests/ike_negative.sh
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib/ike.sh"
 
 set -o pipefail
 export LANG=C LC_ALL=C
@@ -100,35 +101,15 @@ load()	# NS SIDE [KEY=VALUE...]
 diag()
 {
 	local ns
+
+	ike_diag "$A" "$B"
 	for ns in "$A" "$B"; do
-		echo "## $ns: oak show sa -j"
-		nsexec "$ns" "$OAKLEY_OAK" show sa -j
-		echo "## $ns: oak stats -j"
-		nsexec "$ns" "$OAKLEY_OAK" stats -j
-		echo "## $ns: ip xfrm state / policy"
-		ip -n "$ns" -s xfrm state
-		ip -n "$ns" xfrm policy
 		echo "## $ns: tail of oak monitor -j"
 		tail -n 10 "$TMP/mon-${ns##*-}"
 	done
-	dmesg | grep -v 'ADDRCONF' | tail -n 40
 }
 
 die() { diag >&2; fail "$*"; }
-
-# xfrm policies other than the IKE sockets' own bypass ("socket in/out") ones
-main_pols() { ip -n "$1" xfrm policy | grep -E '^[[:space:]]+dir '; }
-
-sa_state()	# NS -> state of the first IKE SA, or "none"
-{
-	nsexec "$1" "$OAKLEY_OAK" show sa -j |
-		jq -r '[.. | objects | select(has("state") and has("spi-i"))][0].state // "none"'
-}
-
-child_count()	# NS
-{
-	nsexec "$1" "$OAKLEY_OAK" show sa -j | jq '[.. | objects | select(has("spi-in"))] | length'
-}
 
 stat_of()	# NS KEY
 {

@@ -11,6 +11,7 @@
 # IKE_SWAN_SETS="ike:esp ..." overrides the proposal sets (strongSwan syntax).
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib/ike.sh"
 
 set -o pipefail
 export LANG=C LC_ALL=C
@@ -103,22 +104,9 @@ diag()
 
 die() { diag >&2; fail "$*"; }
 
-oak_state()
-{
-	oakn show sa -j | jq -r '[.. | objects | select(has("state") and has("spi-i"))][0].state // "none"'
-}
-
-oak_children() { oakn show sa -j | jq '[.. | objects | select(has("spi-in"))] | length'; }
-
 swan_up() { swan --list-sas 2>/dev/null | grep -q 'ESTABLISHED' &&
 	    swan --list-sas 2>/dev/null | grep -q 'INSTALLED'; }
 swan_none() { ! swan --list-sas 2>/dev/null | grep -q '^oak:'; }
-
-esp_packets()
-{
-	ip -n "$1" -s xfrm state | awk '/^[ \t]+[0-9]+\(bytes\), [0-9]+\(packets\)/ {
-		sub(/\(packets\)/, "", $2); n += $2 } END { print n + 0 }'
-}
 
 load_configs()	# IKE ESP
 {
@@ -178,7 +166,7 @@ EOF
 wait_up()
 {
 	for i in $(seq 1 150); do
-		[ "$(oak_state)" = established ] && [ "$(oak_children)" = 1 ] && swan_up && return 0
+		[ "$(sa_state "$O")" = established ] && [ "$(child_count "$O")" = 1 ] && swan_up && return 0
 		sleep 0.2
 	done
 	return 1
@@ -187,7 +175,7 @@ wait_up()
 wait_down()
 {
 	for i in $(seq 1 100); do
-		[ "$(oak_state)" = none ] && swan_none && return 0
+		[ "$(sa_state "$O")" = none ] && swan_none && return 0
 		sleep 0.2
 	done
 	return 1

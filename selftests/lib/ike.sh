@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ike.sh: what the IKE selftests (selftests/ike_*.sh) ask of Oakley and xfrm.
+# Source after lib.sh; the oak binary is $OAKLEY_OAK.
+
+# ike_diag NS...: SAs, counters, xfrm states and policies of each namespace,
+# then the kernel log's tail (for a failing test's stderr)
+ike_diag()
+{
+	local ns
+
+	for ns in "$@"; do
+		echo "## $ns: oak show sa -j"
+		nsexec "$ns" "$OAKLEY_OAK" show sa -j
+		echo "## $ns: oak stats -j"
+		nsexec "$ns" "$OAKLEY_OAK" stats -j
+		echo "## $ns: ip xfrm state / policy"
+		ip -n "$ns" -s xfrm state
+		ip -n "$ns" xfrm policy
+	done
+	dmesg | grep -v 'ADDRCONF' | tail -n 60
+}
+
+# main_pols NS: xfrm policies other than the IKE sockets' own bypass
+# ("socket in/out") ones
+main_pols() { ip -n "$1" xfrm policy | grep -E '^[[:space:]]+dir '; }
+
+# sa_state NS -> state of the first IKE SA, or "none"
+sa_state()
+{
+	nsexec "$1" "$OAKLEY_OAK" show sa -j |
+		jq -r '[.. | objects | select(has("state") and has("spi-i"))][0].state // "none"'
+}
+
+# child_count NS -> number of Child SAs
+child_count()
+{
+	nsexec "$1" "$OAKLEY_OAK" show sa -j | jq '[.. | objects | select(has("spi-in"))] | length'
+}
+
+# esp_packets NS [xfrm state selector...] -> sum of the ESP states' packet counters
+esp_packets()
+{
+	local ns=$1
+
+	shift
+	ip -n "$ns" -s xfrm state list "$@" | awk '/^[ \t]+[0-9]+\(bytes\), [0-9]+\(packets\)/ {
+		sub(/\(packets\)/, "", $2); n += $2 } END { print n + 0 }'
+}
