@@ -11,7 +11,7 @@
  *    changed; the engine may sleep but must not take on->lock.  A replaced
  *    connection gets conn_removed(old) then conn_added(new); a connection
  *    reloaded with identical configuration gets neither (its SAs stay);
- *  - oakley_ike_initiate/terminate: without on->lock, with a reference on
+ *  - oakley_ike_initiate/terminate/rekey: without on->lock, with a reference on
  *    @conn held by the caller for the duration of the call; @child is NULL
  *    for "all children" and otherwise names a child that exists in @conn;
  *  - oakley_ike_dump_sas: the dumpit of OAKLEY_CMD_SA_GET; put messages
@@ -35,6 +35,8 @@ int oakley_ike_initiate(struct oakley_net *on, struct oakley_conn *conn, const c
 			struct netlink_ext_ack *extack);
 int oakley_ike_terminate(struct oakley_net *on, struct oakley_conn *conn, const char *child,
 			 struct netlink_ext_ack *extack);
+int oakley_ike_rekey(struct oakley_net *on, struct oakley_conn *conn, const char *child,
+		     struct netlink_ext_ack *extack);
 int oakley_ike_dump_sas(struct oakley_net *on, struct sk_buff *skb,
 			struct netlink_callback *cb);
 

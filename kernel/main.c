@@ -10,6 +10,7 @@
 
 #include "netlink.h"
 #include "netns.h"
+#include "ike/km.h"
 
 atomic64_t oakley_objects_total = ATOMIC64_INIT(0);
 
@@ -39,8 +40,13 @@ static int __init oakley_mod_init(void)
 	err = oakley_genl_register();
 	if (err)
 		goto err_netns;
+	err = oak_km_register();
+	if (err)
+		goto err_genl;
 	return 0;
 
+err_genl:
+	oakley_genl_unregister();
 err_netns:
 	oakley_netns_unregister();
 	return err;
@@ -48,6 +54,7 @@ err_netns:
 
 static void __exit oakley_mod_exit(void)
 {
+	oak_km_unregister();
 	oakley_genl_unregister();
 	oakley_netns_unregister();
 }

@@ -210,7 +210,7 @@ static int oakley_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return oakley_ike_dump_sas(oakley_cb_net(cb), skb, cb);
 }
 
-static int oakley_nl_updown(struct genl_info *info, bool up)
+static int oakley_nl_updown(struct genl_info *info, u8 cmd)
 {
 	const struct nlattr *child_attr = info->attrs[OAKLEY_A_CHILD_NAME];
 	struct oakley_net *on = oakley_info_net(info);
@@ -229,8 +229,10 @@ static int oakley_nl_updown(struct genl_info *info, bool up)
 			goto out;
 		}
 	}
-	if (up)
+	if (cmd == OAKLEY_CMD_INITIATE)
 		err = oakley_ike_initiate(on, conn, child, info->extack);
+	else if (cmd == OAKLEY_CMD_REKEY)
+		err = oakley_ike_rekey(on, conn, child, info->extack);
 	else
 		err = oakley_ike_terminate(on, conn, child, info->extack);
 out:
@@ -240,12 +242,17 @@ out:
 
 static int oakley_nl_initiate(struct sk_buff *skb, struct genl_info *info)
 {
-	return oakley_nl_updown(info, true);
+	return oakley_nl_updown(info, OAKLEY_CMD_INITIATE);
 }
 
 static int oakley_nl_terminate(struct sk_buff *skb, struct genl_info *info)
 {
-	return oakley_nl_updown(info, false);
+	return oakley_nl_updown(info, OAKLEY_CMD_TERMINATE);
+}
+
+static int oakley_nl_rekey(struct sk_buff *skb, struct genl_info *info)
+{
+	return oakley_nl_updown(info, OAKLEY_CMD_REKEY);
 }
 
 static int oakley_nl_stats_fill(struct sk_buff *msg, struct oakley_net *on)
@@ -327,6 +334,12 @@ static const struct genl_ops oakley_genl_ops[] = {
 		.doit = oakley_nl_stats_get,
 		.policy = oakley_empty_policy,
 		.maxattr = OAKLEY_A_MAX,
+	}, {
+		.cmd = OAKLEY_CMD_REKEY,
+		.doit = oakley_nl_rekey,
+		.policy = oakley_updown_policy,
+		.maxattr = OAKLEY_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 

@@ -12,14 +12,13 @@
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib/lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib/ike.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib/charon.sh"
 
 set -o pipefail
 export LANG=C LC_ALL=C
 
 oakley_require_vm
 require_cmd ip ping jq modprobe swanctl unshare
-CHARON=/usr/lib/ipsec/charon
-[ -x "$CHARON" ] || skip "$CHARON not installed (apt-get install strongswan-charon)"
 
 SETS=${IKE_SWAN_SETS:-"aes256gcm16-prfsha384-ecp384:aes256gcm16
 aes128-sha256-modp2048:aes128-sha256
@@ -31,7 +30,6 @@ chmod 755 "$TMP"
 [ -n "${OAKLEY_KEEP_TMP:-}" ] || at_exit "rm -rf $TMP"
 O=oak-swan-o
 S=oak-swan-s
-VICI=unix://$TMP/charon.vici
 
 dmesg_mark "ike_strongswan $$"
 oakley_unload
@@ -50,45 +48,8 @@ ip -n "$S" addr add 10.2.0.1/24 dev lo
 ip -n "$O" route add 10.2.0.0/24 via 10.99.0.2 src 10.1.0.1
 ip -n "$S" route add 10.1.0.0/24 via 10.99.0.1 src 10.2.0.1
 
-cat >"$TMP/strongswan.conf" <<EOF
-charon {
-	# a short plugin list: some of Debian's defaults crash in the bare VM
-	load = random nonce openssl aes sha1 sha2 hmac gmp curve25519 chapoly gcm kdf x509 pubkey pem pkcs1 kernel-netlink socket-default vici
-	port = 500
-	port_nat_t = 4500
-	install_routes = no
-	retransmit_timeout = 1
-	retransmit_tries = 3
-	plugins {
-		vici {
-			socket = $VICI
-		}
-	}
-	filelog {
-		charonlog {
-			path = $TMP/charon.log
-			default = 1
-			ike = 2
-			cfg = 2
-			flush_line = yes
-		}
-	}
-}
-EOF
+charon_start "$S" "$TMP"
 
-# charon in its own mount namespace (private /run), started in the background
-ip netns exec "$S" unshare -m sh -c "mount -t tmpfs t /run;
-	STRONGSWAN_CONF=$TMP/strongswan.conf exec $CHARON" >"$TMP/charon.out" 2>&1 &
-CHARON_PID=$!
-at_exit "kill $CHARON_PID; wait $CHARON_PID"
-for i in $(seq 1 300); do
-	[ -S "$TMP/charon.vici" ] && break
-	kill -0 $CHARON_PID 2>/dev/null || { cat "$TMP/charon.out" >&2; fail "charon died"; }
-	sleep 0.1
-done
-[ -S "$TMP/charon.vici" ] || fail "charon's vici socket did not appear"
-
-swan() { nsexec "$S" swanctl "$@" --uri "$VICI"; }
 oakn() { nsexec "$O" "$OAKLEY_OAK" "$@"; }
 
 diag()
@@ -98,7 +59,7 @@ diag()
 	echo "## swanctl --list-sas"; swan --list-sas
 	echo "## xfrm ($O)"; ip -n "$O" -s xfrm state; ip -n "$O" xfrm policy
 	echo "## xfrm ($S)"; ip -n "$S" -s xfrm state
-	echo "## charon.log (tail)"; tail -n 60 "$TMP/charon.log"
+	echo "## charon.log (tail)"; swan_log_tail 60
 	echo "## dmesg (tail)"; dmesg | grep -v ADDRCONF | tail -n 30
 }
 
@@ -248,8 +209,7 @@ while read -r set; do
 	log "$what: ok"
 done <<<"$SETS"
 
-kill $CHARON_PID
-wait $CHARON_PID 2>/dev/null
+charon_stop
 ip netns del "$O"
 ip netns del "$S"
 sleep 0.5

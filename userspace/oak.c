@@ -23,6 +23,7 @@ static const struct {
 	{ "del", del_main, "NAME | secret NAME delete a connection (and its SAs) or a secret" },
 	{ "up", up_main, "NAME[/CHILD]        initiate a connection or one child" },
 	{ "down", down_main, "NAME[/CHILD]      tear down a connection's SAs or one child" },
+	{ "rekey", rekey_main, "NAME[/CHILD]     rekey the IKE SA or one child's Child SA" },
 	{ "show", show_main, "[conn|sa] [NAME] [-j]  show connections and/or SAs" },
 	{ "monitor", monitor_main, "[-j]           print events as they happen" },
 	{ "stats", stats_main, "[-j]             print the namespace's counters" },

@@ -12,6 +12,7 @@ int check_main(int argc, char **argv);
 int del_main(int argc, char **argv);
 int up_main(int argc, char **argv);
 int down_main(int argc, char **argv);
+int rekey_main(int argc, char **argv);
 int show_main(int argc, char **argv);
 int monitor_main(int argc, char **argv);
 int stats_main(int argc, char **argv);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* oak up NAME[/CHILD], oak down NAME[/CHILD] */
+/* oak up NAME[/CHILD], oak down NAME[/CHILD], oak rekey NAME[/CHILD] */
 #include <stdio.h>
 #include <string.h>
 #include "nl.h"
@@ -50,4 +50,9 @@ int up_main(int argc, char **argv)
 int down_main(int argc, char **argv)
 {
 	return updown(argc, argv, OAKLEY_CMD_TERMINATE, "down");
+}
+
+int rekey_main(int argc, char **argv)
+{
+	return updown(argc, argv, OAKLEY_CMD_REKEY, "rekey");
 }

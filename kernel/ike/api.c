@@ -347,3 +347,11 @@ int oakley_ike_dump_sas(struct oakley_net *on, struct sk_buff *skb,
 	mutex_unlock(&in->lock);
 	return skb->len;
 }
+
+/* PLACEHOLDER (session 2 scaffolding): replaced by its owner. */
+int oakley_ike_rekey(struct oakley_net *on, struct oakley_conn *conn, const char *child,
+		     struct netlink_ext_ack *extack)
+{
+	NL_SET_ERR_MSG(extack, "rekeying is not implemented yet");
+	return -EOPNOTSUPP;
+}

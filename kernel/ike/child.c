@@ -23,7 +23,9 @@ int oak_child_reserve_spi(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	p->remote_port = sa->remote.port;
 	p->proto = c->cfg->ah ? IPPROTO_AH : IPPROTO_ESP;
 	p->mode = c->cfg->mode;
-	p->reqid = oak_xfrm_new_reqid(p->net);
+	p->reqid = oak_trap_reqid(sa->in, sa->conn, c->cfg->name);
+	if (!p->reqid)
+		p->reqid = oak_xfrm_new_reqid(p->net);
 	err = oak_xfrm_alloc_spi(p->net, p->family, &p->local, &p->remote, p->proto,
 				 p->reqid, &p->spi_in);
 	if (err)
@@ -131,6 +133,7 @@ void oak_child_uninstall(struct oak_ike_sa *sa, struct oak_child_sa *c)
 		oak_xfrm_remove(p);
 		c->installed = false;
 		oakley_stat_dec(sa->in->on, OAKLEY_STATS_A_CHILD_SAS);
+		oak_trap_restore(sa->in, sa->conn, c->cfg->name);
 	} else if (c->spi_reserved) {
 		oak_xfrm_release_spi(p->net, p->family, &p->local, p->proto, p->spi_in);
 		c->spi_reserved = false;

@@ -23,6 +23,9 @@
 #include "../codec/ikev2_wire.h"
 #include "../crypto/ike_crypto.h"
 #include "xfrm.h"
+#include "ike_queue.h"
+#include "ike_ccs.h"
+#include "km.h"
 
 #define OAK_IKE_PORT		500
 #define OAK_SA_HASH_BITS	8
@@ -53,6 +56,8 @@ struct oak_ike_net {
 	struct list_head sas;				/* all, for dumps */
 	struct list_head starts;	/* struct oak_start: start = start, pending */
 	struct work_struct start_work;
+	struct oak_km_net *km;		/* km.c, trap.c: acquire/expire events, traps */
+	struct oak_dos *dos;		/* dos.c: cookies, half-open limits, rate limits */
 };
 
 /* A connection loaded with start = start, to initiate from the workqueue. */
@@ -80,6 +85,7 @@ struct oak_child_sa {
 	bool spi_reserved;		/* larval inbound state exists */
 	bool installed;
 	u64 established;		/* boottime seconds */
+	struct oak_child_ccs ccs;	/* ikev2_child.c: rekey state */
 	struct oak_child_params p;
 };
 
@@ -126,6 +132,8 @@ struct oak_ike_sa {
 	unsigned long created;		/* jiffies */
 	u64 established;		/* boottime seconds */
 	struct list_head children;
+	struct oak_sa_queue q;		/* ikev2.c, timers.c: requests, DPD, timers */
+	struct oak_sa_ccs ccs;		/* ikev2_child.c, ikev2_rekey.c */
 };
 
 /* socket.c */

@@ -94,6 +94,7 @@ struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, struct oakley_conn *conn, 
 	sa->created = jiffies;
 	sa->rtx_ms = OAK_RTX_FIRST_MS;
 	oak_new_spi(in, initiator ? sa->spi_i : sa->spi_r);
+	oak_queue_sa_init(sa);
 	oakley_stat_inc(in->on, OAKLEY_STATS_A_OBJECTS);
 	oakley_stat_inc(in->on, OAKLEY_STATS_A_IKE_SAS);
 	oakley_stat_inc(in->on, OAKLEY_STATS_A_HALF_OPEN);
@@ -174,6 +175,7 @@ void oak_sa_established(struct oak_ike_sa *sa)
 	}
 	oak_stat(sa, OAKLEY_STATS_A_IKE_ESTABLISHED);
 	oak_sa_event(sa, OAKLEY_EVENT_IKE_UP, NULL, 0, NULL);
+	oak_queue_sa_up(sa);
 }
 
 /*
@@ -192,6 +194,7 @@ void oak_sa_kill(struct oak_ike_sa *sa)
 	sa->dead = true;
 	if (cancel_delayed_work(&sa->rtx_work))
 		oak_sa_put(sa);
+	oak_queue_sa_kill(sa);
 	list_for_each_entry_safe(c, tmp, &sa->children, node)
 		oak_child_free(sa, c);
 	hlist_del_init(&sa->spi_node);
@@ -273,6 +276,13 @@ int oakley_ike_net_init(struct oakley_net *on)
 		INIT_HLIST_HEAD(&in->by_spi[i]);
 		INIT_HLIST_HEAD(&in->by_peer[i]);
 	}
+	err = oak_km_net_init(in);
+	if (err) {
+		destroy_workqueue(in->wq);
+		oak_crypto_exit();
+		kfree(in);
+		return err;
+	}
 	on->ike = in;
 	return 0;
 }
@@ -291,6 +301,7 @@ void oakley_ike_net_exit(struct oakley_net *on)
 	list_for_each_entry_safe(sa, tmp, &in->sas, node)
 		oak_sa_kill(sa);
 	mutex_unlock(&in->lock);
+	oak_km_net_exit(in);
 	destroy_workqueue(in->wq);	/* runs what was queued; it sees @dying */
 	skb_queue_purge(&in->rxq);
 	on->ike = NULL;
@@ -315,6 +326,7 @@ void oakley_ike_conn_added(struct oakley_net *on, struct oakley_conn *conn)
 		oak_sock_open(in);
 		if (conn->start == OAKLEY_START_START)
 			oak_start_queue(in, conn);
+		oak_trap_install(in, conn);
 	}
 	mutex_unlock(&in->lock);
 }
@@ -329,6 +341,7 @@ void oakley_ike_conn_removed(struct oakley_net *on, struct oakley_conn *conn)
 		return;
 	mutex_lock(&in->lock);
 	oak_start_cancel(in, conn);
+	oak_trap_remove(in, conn);
 	list_for_each_entry_safe(sa, tmp, &in->sas, node) {
 		if (sa->conn != conn)
 			continue;

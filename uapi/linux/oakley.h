@@ -56,6 +56,11 @@ enum oakley_cmd {
 	OAKLEY_CMD_STATS_GET,
 	/* Multicast on "events" only: one OAKLEY_A_EVENT. */
 	OAKLEY_CMD_EVENT,
+	/*
+	 * Rekey the established IKE SA of OAKLEY_A_CONN_NAME, or with
+	 * OAKLEY_A_CHILD_NAME that child's Child SA (CREATE_CHILD_SA).
+	 */
+	OAKLEY_CMD_REKEY,
 
 	__OAKLEY_CMD_MAX,
 	OAKLEY_CMD_MAX = __OAKLEY_CMD_MAX - 1

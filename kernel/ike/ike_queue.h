@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Oakley IKE engine: requests on an established IKE SA (RFC 7296 §2.3),
+ * liveness checks, INFORMATIONAL exchanges and the IKE SA's timers.
+ *
+ * Every request sent on an established IKE SA (CREATE_CHILD_SA,
+ * INFORMATIONAL) goes through this queue: with a window of 1, the queue
+ * sends the next request only when the previous one was answered, so a
+ * DPD, a Child rekey and a Delete issued at once go out one after another.
+ *
+ * Owner: ikev2.c (queue, dispatch, INFORMATIONAL), timers.c (DPD, IKE
+ * rekey/reauth timers).  Everything runs under in->lock.
+ */
+#ifndef OAKLEY_IKE_QUEUE_H
+#define OAKLEY_IKE_QUEUE_H
+
+#include <linux/list.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+struct oak_ike_sa;
+struct oak_child_sa;
+struct ike_buf;
+struct ike_msg;
+
+struct oak_req;
+
+struct oak_req_ops {
+	u8 exchange;		/* IKE_CREATE_CHILD_SA or IKE_INFORMATIONAL */
+	/*
+	 * Add the request's payloads inside the SK payload that the queue has
+	 * opened (header and SK are the queue's).  Called when the request
+	 * reaches the head of the queue and the window is free; an error drops
+	 * the request (->done is then called with m == NULL).
+	 */
+	int (*build)(struct oak_ike_sa *sa, struct oak_req *r, struct ike_buf *b);
+	/*
+	 * The response arrived (m: decrypted, inner payloads parsed), or
+	 * m == NULL: the request failed (no answer after the retransmit schedule,
+	 * a build error, or the IKE SA is being removed).  Must not free @r.
+	 */
+	void (*done)(struct oak_ike_sa *sa, struct oak_req *r, const struct ike_msg *m);
+	/* Release @r (and whatever it carries); NULL: kfree_sensitive(r). */
+	void (*release)(struct oak_req *r);
+};
+
+/* Embed this in a bigger struct to carry state from build to done. */
+struct oak_req {
+	struct list_head node;
+	const struct oak_req_ops *ops;
+	struct oak_child_sa *child;	/* the Child SA concerned, or NULL */
+};
+
+/* The queue's and the timers' state inside struct oak_ike_sa (sa->q). */
+struct oak_sa_queue {
+	struct list_head pending;	/* struct oak_req, not yet sent */
+	struct oak_req *cur;		/* sent, waiting for the response */
+	unsigned long last_rx;		/* jiffies of the last valid message */
+	struct delayed_work dpd_work;	/* liveness check */
+	struct delayed_work rekey_work;	/* IKE SA rekey / reauth / hard lifetime */
+	u8 flags;
+};
+
+/*
+ * Queue @r on an established IKE SA; it is sent as soon as the window is
+ * free.  Takes ownership of @r in every case (on error ->done(NULL) and
+ * ->release have been called).  -ENOTCONN when the SA is not established.
+ */
+int oak_req_submit(struct oak_ike_sa *sa, struct oak_req *r);
+
+/* Ready-made requests. */
+int oak_req_delete_child(struct oak_ike_sa *sa, struct oak_child_sa *c);	/* then frees c */
+int oak_req_delete_ike(struct oak_ike_sa *sa);	/* then kills sa */
+int oak_req_liveness(struct oak_ike_sa *sa);
+
+/* Hooks called by sa.c */
+void oak_queue_sa_init(struct oak_ike_sa *sa);	/* from oak_sa_new() */
+void oak_queue_sa_up(struct oak_ike_sa *sa);	/* from oak_sa_established(): arm timers */
+void oak_queue_sa_kill(struct oak_ike_sa *sa);	/* from oak_sa_kill(): fail queue, stop timers */
+
+#endif /* OAKLEY_IKE_QUEUE_H */
