@@ -26,6 +26,7 @@
 #include "ike_queue.h"
 #include "ike_ccs.h"
 #include "km.h"
+#include "dos.h"
 
 #define OAK_IKE_PORT		500
 #define OAK_SA_HASH_BITS	8

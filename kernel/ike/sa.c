@@ -277,14 +277,21 @@ int oakley_ike_net_init(struct oakley_net *on)
 		INIT_HLIST_HEAD(&in->by_peer[i]);
 	}
 	err = oak_km_net_init(in);
+	if (err)
+		goto err_wq;
+	err = oak_dos_net_init(in);
 	if (err) {
-		destroy_workqueue(in->wq);
-		oak_crypto_exit();
-		kfree(in);
-		return err;
+		oak_km_net_exit(in);
+		goto err_wq;
 	}
 	on->ike = in;
 	return 0;
+
+err_wq:
+	destroy_workqueue(in->wq);
+	oak_crypto_exit();
+	kfree(in);
+	return err;
 }
 
 void oakley_ike_net_exit(struct oakley_net *on)
@@ -303,6 +310,7 @@ void oakley_ike_net_exit(struct oakley_net *on)
 	mutex_unlock(&in->lock);
 	oak_km_net_exit(in);
 	destroy_workqueue(in->wq);	/* runs what was queued; it sees @dying */
+	oak_dos_net_exit(in);
 	skb_queue_purge(&in->rxq);
 	on->ike = NULL;
 	kfree(in);
