@@ -16,6 +16,10 @@ static const char * const oak_hash_names[OAK_HASH_COUNT] = {
 	[OAK_SHA512] = "sha512",
 };
 
+#if IS_ENABLED(CONFIG_OAKLEY_KUNIT_TEST)
+void (*oak_secret_free_hook)(const void *p, size_t len);
+#endif
+
 static struct crypto_shash *oak_hashes[OAK_HASH_COUNT];
 static unsigned int oak_crypto_users;
 static DEFINE_MUTEX(oak_crypto_lock);

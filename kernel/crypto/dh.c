@@ -151,8 +151,8 @@ static int oak_modp_set_secret(struct oak_dh *dh, const u8 *priv, size_t priv_le
 	err = buf ? crypto_dh_encode_key(buf, len, &params) : -ENOMEM;
 	if (!err)
 		err = crypto_kpp_set_secret(dh->kpp, buf, len);
-	kfree_sensitive(buf);
-	memzero_explicit(x, sizeof(x));
+	oak_free_secret(buf, len);
+	oak_wipe(x, sizeof(x));
 	return err;
 }
 
@@ -182,8 +182,8 @@ static int oak_ecp_set_secret(struct oak_dh *dh, const u8 *priv, size_t priv_len
 		if (!err)
 			err = crypto_kpp_set_secret(dh->kpp, buf, len);
 	} while (err == -EINVAL && --tries);
-	kfree_sensitive(buf);
-	memzero_explicit(d, sizeof(d));
+	oak_free_secret(buf, len);
+	oak_wipe(d, sizeof(d));
 	return err;
 }
 
@@ -280,7 +280,7 @@ static int oak_dh_compute_kpp(struct oak_dh *dh, const u8 *peer, u8 *shared,
 		err = -EINVAL;	/* not on the curve, out of range, zero product */
 	}
 	kfree(in);
-	kfree_sensitive(out);
+	oak_free_secret(out, out_len);
 	return err;
 }
 
@@ -306,5 +306,5 @@ void oak_dh_free(struct oak_dh *dh)
 	if (!dh)
 		return;
 	crypto_free_kpp(dh->kpp);	/* the tfm's exit wipes its key */
-	kfree_sensitive(dh);
+	oak_free_secret(dh, sizeof(*dh));	/* the X25519 scalar */
 }

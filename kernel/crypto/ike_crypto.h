@@ -194,4 +194,15 @@ int oak_sk_open(struct oak_sk *sk, u8 *msg, size_t msg_len, size_t sk_off,
 /* ---- random ---- */
 void oak_random(void *buf, size_t len);
 
+#if IS_ENABLED(CONFIG_OAKLEY_KUNIT_TEST)
+/*
+ * Test builds only.  Called with every buffer of the crypto glue that held
+ * key material (DH private values and shared secrets, SKEYSEED, SK_*, prf+
+ * output, HMAC pads, the PSK pad, the SK state) after it was wiped, just
+ * before it is freed or goes out of scope.  The hygiene KUnit suite sets it
+ * and checks that every byte it is shown is zero.
+ */
+extern void (*oak_secret_free_hook)(const void *p, size_t len);
+#endif
+
 #endif /* OAKLEY_CRYPTO_IKE_CRYPTO_H */

@@ -3,6 +3,9 @@
 #ifndef OAKLEY_CRYPTO_INTERNAL_H
 #define OAKLEY_CRYPTO_INTERNAL_H
 
+#include <linux/compiler.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/types.h>
 #include "ike_crypto.h"
 
@@ -47,5 +50,32 @@ struct oak_sk;
 /* oak_sk_seal() with a given IV instead of a fresh one: for known-answer tests only. */
 int oak_sk_seal_iv(struct oak_sk *sk, u8 *msg, size_t cap, size_t sk_off, size_t *msg_len,
 		   const u8 *iv);
+
+/* A buffer that held key material was wiped: show it to the test hook. */
+static inline void oak_secret_gone(const void *p, size_t len)
+{
+#if IS_ENABLED(CONFIG_OAKLEY_KUNIT_TEST)
+	void (*hook)(const void *p, size_t len) = READ_ONCE(oak_secret_free_hook);
+
+	if (hook)
+		hook(p, len);
+#endif
+}
+
+/* Wipe key material that stays in place (stack, embedded) or goes out of scope. */
+static inline void oak_wipe(void *p, size_t len)
+{
+	memzero_explicit(p, len);
+	oak_secret_gone(p, len);
+}
+
+/* kfree_sensitive() with the length known, so that the test hook sees the bytes. */
+static inline void oak_free_secret(void *p, size_t len)
+{
+	if (!p)
+		return;
+	oak_wipe(p, len);
+	kfree(p);
+}
 
 #endif /* OAKLEY_CRYPTO_INTERNAL_H */

@@ -62,7 +62,7 @@ static int oak_ike_expand(struct oak_ike_keys *keys, const u8 *skeyseed, size_t 
 	p += keys->prf_len;
 	memcpy(keys->sk_pr, p, keys->prf_len);
 out:
-	kfree_sensitive(km);
+	oak_free_secret(km, total);
 	return err;
 }
 
@@ -98,11 +98,11 @@ int oak_ike_derive(struct oak_ike_keys *keys,
 	memcpy(nkey, nonces[0].p, ni_len);
 	memcpy(nkey + ni_len, nonces[1].p, nr_len);
 	err = oak_prf(keys->prf, nkey, ni_len + nr_len, gir, gir_len, skeyseed);
-	kfree_sensitive(nkey);
+	oak_free_secret(nkey, ni_len + nr_len);
 	if (!err)
 		err = oak_ike_expand(keys, skeyseed, keys->prf_len, ni, ni_len, nr, nr_len,
 				     spi_i, spi_r);
-	memzero_explicit(skeyseed, sizeof(skeyseed));
+	oak_wipe(skeyseed, sizeof(skeyseed));
 	if (err)
 		oak_ike_keys_clear(keys);
 	return err;
@@ -132,7 +132,7 @@ int oak_ike_derive_rekey(struct oak_ike_keys *keys, u16 old_prf,
 	if (!err)
 		err = oak_ike_expand(keys, skeyseed, oak_prf_len(old_prf),
 				     ni, ni_len, nr, nr_len, spi_i, spi_r);
-	memzero_explicit(skeyseed, sizeof(skeyseed));
+	oak_wipe(skeyseed, sizeof(skeyseed));
 	if (err)
 		oak_ike_keys_clear(keys);
 	return err;
@@ -140,7 +140,7 @@ int oak_ike_derive_rekey(struct oak_ike_keys *keys, u16 old_prf,
 
 void oak_ike_keys_wipe(struct oak_ike_keys *keys)
 {
-	memzero_explicit(keys, sizeof(*keys));
+	oak_wipe(keys, sizeof(*keys));
 }
 
 int oak_child_keymat(u16 prf, const u8 *sk_d, size_t sk_d_len,
@@ -186,7 +186,7 @@ int oak_auth_psk(u16 prf, const u8 *psk, size_t psk_len,
 	octets[2].len = plen;
 	err = oak_prfv(prf, padded, plen, octets, ARRAY_SIZE(octets), out);
 out:
-	memzero_explicit(padded, sizeof(padded));
-	memzero_explicit(maced_id, sizeof(maced_id));
+	oak_wipe(padded, sizeof(padded));
+	oak_wipe(maced_id, sizeof(maced_id));
 	return err;
 }

@@ -76,7 +76,7 @@ err_wipe:
 
 void oak_hmac_wipe(struct oak_hmac *h)
 {
-	memzero_explicit(h, sizeof(*h));
+	oak_wipe(h, sizeof(*h));
 }
 
 /* out = HMAC(key, iov[0] | ... | iov[n-1]); h->digest bytes. */
@@ -104,8 +104,9 @@ int oak_hmac_digest(const struct oak_hmac *h, const struct oak_iov *iov, unsigne
 	if (!err)
 		err = crypto_shash_finup(desc, inner, h->digest, out);
 
-	shash_desc_zero(desc);
-	memzero_explicit(inner, sizeof(inner));
+	shash_desc_zero(desc);	/* the hash state after the keyed pad */
+	oak_secret_gone(desc, sizeof(*desc) + crypto_shash_descsize(h->tfm));
+	oak_wipe(inner, sizeof(inner));
 	return err;
 }
 
@@ -191,7 +192,7 @@ int oak_prf_plusv(u16 prf, const u8 *key, size_t key_len,
 		n++;
 	}
 	oak_hmac_wipe(&h);
-	memzero_explicit(t, sizeof(t));
+	oak_wipe(t, sizeof(t));
 	return err;
 }
 

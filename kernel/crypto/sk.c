@@ -149,7 +149,7 @@ void oak_sk_free(struct oak_sk *sk)
 		return;
 	crypto_free_skcipher(sk->cbc);	/* freeing a tfm wipes its key */
 	crypto_free_aead(sk->aead);
-	kfree_sensitive(sk);		/* the HMAC pads and the salt */
+	oak_free_secret(sk, sizeof(*sk));	/* the HMAC pads and the salt */
 }
 
 /* CBC in place over buf; iv is consumed (the API updates it). */
@@ -200,7 +200,7 @@ static int oak_sk_aead(struct oak_sk *sk, bool enc, u8 *msg, size_t aad_len, siz
 	aead_request_set_crypt(req, sg, sg, len, nonce);
 	err = crypto_wait_req(enc ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req), &wait);
 	aead_request_free(req);
-	memzero_explicit(nonce, sizeof(nonce));
+	oak_wipe(nonce, sizeof(nonce));
 	return err;
 }
 
@@ -214,7 +214,7 @@ static int oak_sk_icv(struct oak_sk *sk, const u8 *msg, size_t len, u8 *out)
 	err = oak_hmac_digest(&sk->mac, &iov, 1, full);
 	if (!err)
 		memcpy(out, full, sk->icv_len);
-	memzero_explicit(full, sizeof(full));
+	oak_wipe(full, sizeof(full));
 	return err;
 }
 

@@ -1,15 +1,335 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Oakley IKE engine: IKE_SA_INIT flood defence.
- * PLACEHOLDER (session 2 scaffolding): replaced by its owner.
+ * Oakley IKE engine: defence against IKE_SA_INIT floods (RFC 7296 §2.6,
+ * RFC 8019).  See dos.h for the order of the checks.
+ *
+ * Cookies: <version> | HMAC-SHA-256(secret[version], Ni | IPi | SPIi).
+ * The secret of a namespace is replaced every OAK_COOKIE_ROTATE; a cookie
+ * made with the previous one is still accepted.  Keying a MAC with the
+ * secret is the RFC's Hash(Ni | IPi | SPIi | <secret>) done properly.
+ *
+ * Rate limits: one token bucket per source (IPv4 address, IPv6 /64) in a
+ * small hash table keyed with a random siphash key.  An entry whose bucket
+ * has been full for a while carries no information and is dropped by the
+ * garbage collection that runs at most once a second.  The table has at
+ * most OAK_RL_MAX entries: when it is full of active sources a new source
+ * is not tracked (the cookie and the half-open limit still bound the state
+ * a flood can create; the table only stops single sources that hammer).
+ *
+ * All of it runs under in->lock; nothing here takes another lock.
  */
+#include <linux/hash.h>
+#include <linux/ktime.h>
+#include <linux/moduleparam.h>
+#include <linux/random.h>
+#include <linux/siphash.h>
+#include <linux/slab.h>
+#include <crypto/algapi.h>
+
 #include "ike_int.h"
+
+static unsigned int half_open_cookie = 30;
+module_param(half_open_cookie, uint, 0444);
+MODULE_PARM_DESC(half_open_cookie,
+		 "Half-open IKE SAs per namespace from which IKE_SA_INIT needs a cookie (0: always)");
+
+static unsigned int half_open_max = 5000;
+module_param(half_open_max, uint, 0444);
+MODULE_PARM_DESC(half_open_max,
+		 "Half-open IKE SAs per namespace beyond which new IKE_SA_INITs are dropped");
+
+static unsigned int init_rate = 10;
+module_param(init_rate, uint, 0444);
+MODULE_PARM_DESC(init_rate,
+		 "Under load: IKE_SA_INIT requests per second per source address or IPv6 /64 (0: no limit)");
+
+static unsigned int init_burst = 20;
+module_param(init_burst, uint, 0444);
+MODULE_PARM_DESC(init_burst, "IKE_SA_INIT requests a source may send at once");
+
+#define OAK_COOKIE_ROTATE	(120 * HZ)
+#define OAK_COOKIE_SECRET_LEN	32
+#define OAK_RL_HASH_BITS	10
+#define OAK_RL_MAX		4096
+#define OAK_RL_GC_NS		NSEC_PER_SEC
+
+struct oak_cookie_secret {
+	u8 key[OAK_COOKIE_SECRET_LEN];
+	u8 ver;
+	bool valid;
+};
+
+struct oak_rl_entry {
+	struct hlist_node node;
+	u64 key[2];
+	u64 last_ns;
+	u64 tokens;		/* nanoseconds of credit */
+};
+
+struct oak_dos {
+	struct oak_cookie_secret secret[2];	/* by version & 1 */
+	u8 cur_ver;
+	unsigned long rotated;			/* jiffies of the last rotation */
+	siphash_key_t rl_key;
+	u64 rl_gc_ns;
+	unsigned int rl_count;
+	struct hlist_head rl_hash[1 << OAK_RL_HASH_BITS];
+};
+
+/* ---- cookie secrets ---- */
+
+static void oak_cookie_new_secret(struct oak_dos *d, u8 ver)
+{
+	struct oak_cookie_secret *s = &d->secret[ver & 1];
+
+	get_random_bytes(s->key, sizeof(s->key));
+	s->ver = ver;
+	s->valid = true;
+	d->cur_ver = ver;
+	d->rotated = jiffies;
+}
+
+/* Rotate when due; after two periods of silence the old one goes too. */
+static void oak_cookie_rotate(struct oak_dos *d)
+{
+	struct oak_cookie_secret *prev;
+
+	if (time_before(jiffies, d->rotated + OAK_COOKIE_ROTATE))
+		return;
+	prev = &d->secret[d->cur_ver & 1];
+	if (time_after_eq(jiffies, d->rotated + 2 * OAK_COOKIE_ROTATE)) {
+		memzero_explicit(prev->key, sizeof(prev->key));
+		prev->valid = false;
+	}
+	oak_cookie_new_secret(d, d->cur_ver + 1);
+}
+
+int oak_dos_cookie(struct oak_ike_net *in, int ver, const u8 *ni, size_t ni_len,
+		   const struct oak_addr *ipi, const u8 *spi_i, u8 *out)
+{
+	struct oak_dos *d = in->dos;
+	const struct oak_cookie_secret *s;
+	__be16 fam = htons(ipi->family);
+	__be16 nlen = htons(ni_len);
+	const struct oak_iov iov[] = {
+		{ &nlen, sizeof(nlen) }, { ni, ni_len },
+		{ &fam, sizeof(fam) }, { ipi->addr, ipi->family == AF_INET ? 4 : 16 },
+		{ spi_i, IKE_SPI_LEN },
+	};
+	u8 mac[IKE_PRF_MAX_LEN];
+	int err;
+
+	if (ver < 0)
+		ver = d->cur_ver;
+	s = &d->secret[ver & 1];
+	if (!s->valid || s->ver != ver)
+		return -ENOENT;
+	err = oak_prfv(IKE_PRF_HMAC_SHA2_256, s->key, sizeof(s->key), iov, ARRAY_SIZE(iov),
+		       mac);
+	if (!err) {
+		out[0] = ver;
+		memcpy(out + 1, mac, OAK_COOKIE_HASH_LEN);
+	}
+	memzero_explicit(mac, sizeof(mac));
+	return err;
+}
+
+/* The request's N(COOKIE) is one we made for this Ni, IPi and SPIi. */
+static bool oak_cookie_valid(struct oak_ike_net *in, const struct ike_msg *m,
+			     const u8 *ni, u16 ni_len, const struct oak_addr *src)
+{
+	u8 want[OAK_COOKIE_LEN];
+	struct ike_notify n;
+	bool ok;
+
+	if (ike_find_notify(m, IKE_N_COOKIE, &n) || n.len != OAK_COOKIE_LEN)
+		return false;
+	if (oak_dos_cookie(in, n.data[0], ni, ni_len, src, m->spi_i, want))
+		return false;
+	ok = !crypto_memneq(want, n.data, OAK_COOKIE_LEN);
+	memzero_explicit(want, sizeof(want));
+	return ok;
+}
+
+/* Answer with N(COOKIE) only; no state is kept. */
+static void oak_cookie_send(struct oak_ike_net *in, const struct ike_msg *m,
+			    const u8 *ni, u16 ni_len, const struct oak_addr *src,
+			    const struct oak_addr *dst)
+{
+	u8 cookie[OAK_COOKIE_LEN];
+
+	if (oak_dos_cookie(in, -1, ni, ni_len, src, m->spi_i, cookie))
+		return;
+	oak_send_notify_plain(in, m, dst, src, IKE_N_COOKIE, cookie, sizeof(cookie));
+	oakley_stat_inc(in->on, OAKLEY_STATS_A_COOKIES_SENT);
+	memzero_explicit(cookie, sizeof(cookie));
+}
+
+/* ---- per-source token buckets ---- */
+
+static u64 oak_rl_cost(void)
+{
+	return NSEC_PER_SEC / init_rate;
+}
+
+static u64 oak_rl_full(void)
+{
+	return oak_rl_cost() * max(init_burst, 1U);
+}
+
+static void oak_rl_key(const struct oak_addr *src, u64 *key)
+{
+	key[0] = src->family;
+	key[1] = 0;
+	if (src->family == AF_INET)
+		memcpy(&key[1], src->addr, 4);
+	else
+		memcpy(&key[1], src->addr, 8);	/* the /64 */
+}
+
+/* Drop the entries whose bucket has refilled: they are as good as new. */
+static void oak_rl_gc(struct oak_dos *d, u64 now, bool all)
+{
+	struct oak_rl_entry *e;
+	struct hlist_node *tmp;
+	unsigned int i;
+
+	d->rl_gc_ns = now;
+	for (i = 0; i < ARRAY_SIZE(d->rl_hash); i++) {
+		hlist_for_each_entry_safe(e, tmp, &d->rl_hash[i], node) {
+			if (!all && now - e->last_ns < oak_rl_full())
+				continue;
+			hlist_del(&e->node);
+			kfree(e);
+			d->rl_count--;
+		}
+	}
+}
+
+static struct oak_rl_entry *oak_rl_find(struct oak_dos *d, const u64 *key,
+					struct hlist_head **headp)
+{
+	struct hlist_head *head;
+	struct oak_rl_entry *e;
+
+	head = &d->rl_hash[hash_64(siphash(key, 2 * sizeof(u64), &d->rl_key),
+				   OAK_RL_HASH_BITS)];
+	*headp = head;
+	hlist_for_each_entry(e, head, node)
+		if (e->key[0] == key[0] && e->key[1] == key[1])
+			return e;
+	return NULL;
+}
+
+/* One request from @src: true if its bucket had a token. */
+static bool oak_rl_allow(struct oak_dos *d, const struct oak_addr *src)
+{
+	u64 now = ktime_get_ns();
+	struct hlist_head *head;
+	struct oak_rl_entry *e;
+	u64 key[2];
+
+	if (!init_rate)
+		return true;
+	if (now - d->rl_gc_ns >= OAK_RL_GC_NS)
+		oak_rl_gc(d, now, false);
+	oak_rl_key(src, key);
+	e = oak_rl_find(d, key, &head);
+	if (e) {
+		e->tokens = min(e->tokens + (now - e->last_ns), oak_rl_full());
+		e->last_ns = now;
+		if (e->tokens < oak_rl_cost())
+			return false;
+		e->tokens -= oak_rl_cost();
+		return true;
+	}
+	if (d->rl_count >= OAK_RL_MAX)
+		return true;	/* untracked: see the top of the file */
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return true;
+	e->key[0] = key[0];
+	e->key[1] = key[1];
+	e->last_ns = now;
+	e->tokens = oak_rl_full() - oak_rl_cost();
+	hlist_add_head(&e->node, head);
+	d->rl_count++;
+	return true;
+}
+
+/* ---- the checks ---- */
+
+static u64 oak_half_open(struct oak_ike_net *in)
+{
+	return oakley_stat_read(in->on, OAKLEY_STATS_A_HALF_OPEN);
+}
+
+enum oak_dos_verdict oak_dos_check_init(struct oak_ike_net *in, const struct ike_msg *m,
+					const struct oak_addr *src,
+					const struct oak_addr *dst)
+{
+	struct oak_dos *d = in->dos;
+	const struct ike_payload *pn;
+	const u8 *ni;
+	u16 ni_len;
+
+	/*
+	 * Unloaded, every request passes: a hub bringing up thousands of
+	 * tunnels from one address must not wait for a token bucket.  Under
+	 * load (as many half-open SAs as make us ask for cookies) each source
+	 * address gets its bucket.
+	 */
+	if (oak_half_open(in) >= half_open_cookie && !oak_rl_allow(d, src)) {
+		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_RATELIMIT);
+		return OAK_DOS_DROP;
+	}
+	if (oak_half_open(in) >= half_open_max) {
+		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_HALF_OPEN);
+		return OAK_DOS_DROP;
+	}
+	if (oak_half_open(in) < half_open_cookie)
+		return OAK_DOS_PASS;
+	/* the cookie covers Ni: a request without one is no request */
+	pn = ike_find(m, IKE_PL_NONCE);
+	if (!pn || ike_parse_nonce(pn->body, pn->len, &ni, &ni_len) ||
+	    ni_len < IKE_NONCE_MIN || ni_len > IKE_NONCE_MAX) {
+		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
+		return OAK_DOS_DROP;
+	}
+	oak_cookie_rotate(d);
+	if (oak_cookie_valid(in, m, ni, ni_len, src))
+		return OAK_DOS_PASS;
+	oak_cookie_send(in, m, ni, ni_len, src, dst);
+	return OAK_DOS_COOKIE;
+}
+
+/* ---- namespace ---- */
 
 int oak_dos_net_init(struct oak_ike_net *in)
 {
+	struct oak_dos *d;
+	unsigned int i;
+
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(d->rl_hash); i++)
+		INIT_HLIST_HEAD(&d->rl_hash[i]);
+	get_random_bytes(&d->rl_key, sizeof(d->rl_key));
+	d->rl_gc_ns = ktime_get_ns();
+	oak_cookie_new_secret(d, get_random_u32() & 0xff);
+	in->dos = d;
 	return 0;
 }
 
+/* After the workqueue is gone: nobody else looks at it any more. */
 void oak_dos_net_exit(struct oak_ike_net *in)
 {
+	struct oak_dos *d = in->dos;
+
+	if (!d)
+		return;
+	oak_rl_gc(d, ktime_get_ns(), true);
+	in->dos = NULL;
+	kfree_sensitive(d);	/* the cookie secrets and the siphash key */
 }

@@ -75,14 +75,23 @@ int oak_init_start(struct oak_ike_sa *sa, u16 group)
 	u8 *mem;
 	int err = -ENOMEM;
 
-	oak_dh_free(sa->dh);
-	sa->dh = oak_dh_new(group);
+	/*
+	 * A restart for a COOKIE keeps Ni and KEi (§2.6: "all other payloads
+	 * unchanged"; the responder's cookie covers Ni); one for another
+	 * group needs a new KEi.
+	 */
+	if (!sa->dh || oak_dh_group(sa->dh) != group) {
+		oak_dh_free(sa->dh);
+		sa->dh = oak_dh_new(group);
+	}
 	sap = kmalloc(sizeof(*sap), GFP_KERNEL);
 	mem = oak_init_buf(&b);
 	if (!sa->dh || !sap || !mem)
 		goto err;
-	sa->ni_len = OAK_NONCE_LEN;
-	get_random_bytes(sa->ni, sa->ni_len);
+	if (!sa->ni_len) {
+		sa->ni_len = OAK_NONCE_LEN;
+		get_random_bytes(sa->ni, sa->ni_len);
+	}
 	err = oak_prop_build(sa->conn->ike_props, IKE_PROTO_IKE, NULL, 0, true, sap);
 	if (err)
 		goto err;
@@ -136,6 +145,9 @@ static void oak_init_invalid_ke(struct oak_ike_sa *sa, const struct ike_notify *
 /* The responder wants its cookie back (§2.6): resend the request with it. */
 static void oak_init_cookie(struct oak_ike_sa *sa, const struct ike_notify *n)
 {
+	/* the answer to a retransmission of the request we already repeated */
+	if (n->len && n->len == sa->cookie_len && !memcmp(n->data, sa->cookie, n->len))
+		return;
 	if (!n->len || n->len > OAK_COOKIE_MAX || ++sa->ke_retries > OAK_KE_RETRIES) {
 		oak_sa_fail(sa, 0, "unusable COOKIE from the peer");
 		return;
@@ -409,6 +421,9 @@ void oak_init_request(struct oak_ike_net *in, u8 *buf, size_t len, const struct 
 		return;
 	}
 	if (oak_init_retransmit(in, buf, len, m, src, dst))
+		return;
+	/* rate, half-open limits and cookies: before any state or DH work */
+	if (oak_dos_check_init(in, m, src, dst) != OAK_DOS_PASS)
 		return;
 	conn = oak_conn_for(in, dst, src);
 	if (!conn) {

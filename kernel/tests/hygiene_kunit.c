@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite "oakley_hygiene": key material is wiped before it is freed.
+ *
+ * The crypto glue shows every buffer that held key material to
+ * oak_secret_free_hook (test builds only) after wiping it, just before it
+ * is freed or goes out of scope.  Each case here creates the objects with
+ * known, non-zero keys, drives them, frees them, and checks that
+ * - the hook saw the object itself (the free went through the wipe), and
+ * - every byte of every buffer the hook saw was zero at that moment.
+ * Removing a wipe, or replacing a wiping free by a plain kfree(), fails a case.
+ */
+#include <kunit/test.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "../crypto/ike_crypto.h"
+#include "../crypto/internal.h"
+
+#define OAK_HYG_MAX_CALLS	256
+
+struct oak_hyg_call {
+	const void *p;
+	size_t len;
+};
+
+struct oak_hyg_rec {
+	unsigned int calls;
+	unsigned int dirty;		/* calls that saw a non-zero byte */
+	struct oak_hyg_call call[OAK_HYG_MAX_CALLS];
+};
+
+static struct oak_hyg_rec *oak_hyg;
+
+static void oak_hyg_hook(const void *p, size_t len)
+{
+	struct oak_hyg_rec *r = oak_hyg;
+
+	if (!r)
+		return;
+	if (memchr_inv(p, 0, len))
+		r->dirty++;
+	if (r->calls < OAK_HYG_MAX_CALLS) {
+		r->call[r->calls].p = p;
+		r->call[r->calls].len = len;
+	}
+	r->calls++;
+}
+
+static void oak_hyg_reset(void)
+{
+	memset(oak_hyg, 0, sizeof(*oak_hyg));
+}
+
+/* The hook saw the buffer [p, p + len) (or a larger one starting at p). */
+static bool oak_hyg_saw(const void *p, size_t len)
+{
+	unsigned int i, n = min_t(unsigned int, oak_hyg->calls, OAK_HYG_MAX_CALLS);
+
+	for (i = 0; i < n; i++)
+		if (oak_hyg->call[i].p == p && oak_hyg->call[i].len >= len)
+			return true;
+	return false;
+}
+
+/* A call of exactly @len bytes, wherever. */
+static bool oak_hyg_saw_len(size_t len)
+{
+	unsigned int i, n = min_t(unsigned int, oak_hyg->calls, OAK_HYG_MAX_CALLS);
+
+	for (i = 0; i < n; i++)
+		if (oak_hyg->call[i].len == len)
+			return true;
+	return false;
+}
+
+static int oak_hyg_init(struct kunit *test)
+{
+	oak_hyg = kunit_kzalloc(test, sizeof(*oak_hyg), GFP_KERNEL);
+	if (!oak_hyg)
+		return -ENOMEM;
+	if (oak_crypto_init())
+		return -ENOENT;
+	WRITE_ONCE(oak_secret_free_hook, oak_hyg_hook);
+	return 0;
+}
+
+static void oak_hyg_exit(struct kunit *test)
+{
+	WRITE_ONCE(oak_secret_free_hook, NULL);
+	oak_hyg = NULL;
+	oak_crypto_exit();
+}
+
+/* The recorder itself notices a buffer that was not wiped. */
+static void oak_test_hyg_recorder(struct kunit *test)
+{
+	u8 buf[32];
+
+	memset(buf, 0x5a, sizeof(buf));
+	oak_secret_gone(buf, sizeof(buf));
+	KUNIT_EXPECT_EQ(test, oak_hyg->dirty, 1U);
+	KUNIT_EXPECT_TRUE(test, oak_hyg_saw(buf, sizeof(buf)));
+	oak_wipe(buf, sizeof(buf));
+	KUNIT_EXPECT_EQ(test, oak_hyg->dirty, 1U);
+	KUNIT_EXPECT_EQ(test, oak_hyg->calls, 2U);
+}
+
+/* One DH object: created with a known private value, used, freed. */
+static void oak_hyg_dh(struct kunit *test, u16 group, const u8 *priv, size_t priv_len)
+{
+	u8 *shared = kunit_kzalloc(test, IKE_DH_MAX_SHARED, GFP_KERNEL);
+	struct oak_dh *dh;
+	size_t slen = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, shared);
+	dh = oak_dh_new_priv(group, priv, priv_len);
+	KUNIT_ASSERT_NOT_NULL(test, dh);
+	/* our own public value is a valid peer value */
+	KUNIT_ASSERT_EQ(test, oak_dh_compute(dh, oak_dh_public(dh), oak_dh_pub_len(group),
+					     shared, &slen), 0);
+	KUNIT_EXPECT_GT(test, slen, (size_t)0);
+	oak_dh_free(dh);
+	KUNIT_EXPECT_TRUE_MSG(test, oak_hyg_saw(dh, 32), "group %u: DH object not wiped", group);
+	KUNIT_EXPECT_EQ_MSG(test, oak_hyg->dirty, 0U, "group %u: %u of %u buffers not wiped",
+			    group, oak_hyg->dirty, oak_hyg->calls);
+	memzero_explicit(shared, IKE_DH_MAX_SHARED);
+}
+
+static void oak_test_hyg_x25519(struct kunit *test)
+{
+	u8 priv[32];
+
+	memset(priv, 0xa5, sizeof(priv));
+	oak_hyg_dh(test, IKE_DH_CURVE25519, priv, sizeof(priv));
+}
+
+static void oak_test_hyg_ecp(struct kunit *test)
+{
+	u8 priv[48];
+
+	memset(priv, 0x11, sizeof(priv));
+	oak_hyg_dh(test, IKE_DH_ECP256, priv, 32);
+	/* the encoded private key and the shared secret went through the hook too */
+	KUNIT_EXPECT_GE(test, oak_hyg->calls, 4U);
+	oak_hyg_reset();
+	oak_hyg_dh(test, IKE_DH_ECP384, priv, 48);
+	KUNIT_EXPECT_GE(test, oak_hyg->calls, 4U);
+}
+
+static void oak_test_hyg_modp(struct kunit *test)
+{
+	u8 priv[32];
+
+	memset(priv, 0x5a, sizeof(priv));
+	oak_hyg_dh(test, IKE_DH_MODP2048, priv, sizeof(priv));
+	/* the exponent buffer, the encoded key, the shared secret, the object */
+	KUNIT_EXPECT_GE(test, oak_hyg->calls, 4U);
+	KUNIT_EXPECT_TRUE(test, oak_hyg_saw_len(IKE_DH_MAX_PUB));
+}
+
+/* SKEYSEED, prf+ output, the HMAC state and the SK_* in the SA's key block. */
+static void oak_test_hyg_ike_keys(struct kunit *test)
+{
+	struct oak_ike_keys k = {
+		.prf = IKE_PRF_HMAC_SHA2_256,
+		.encr = IKE_ENCR_AES_CBC,
+		.encr_keylen = 128,
+		.integ = IKE_INTEG_HMAC_SHA2_256_128,
+	};
+	u8 ni[32], nr[32], gir[256], spi_i[8], spi_r[8];
+	size_t total;
+
+	memset(ni, 0x01, sizeof(ni));
+	memset(nr, 0x02, sizeof(nr));
+	memset(gir, 0x03, sizeof(gir));
+	memset(spi_i, 0x04, sizeof(spi_i));
+	memset(spi_r, 0x05, sizeof(spi_r));
+	KUNIT_ASSERT_EQ(test, oak_ike_derive(&k, ni, sizeof(ni), nr, sizeof(nr), gir,
+					     sizeof(gir), spi_i, spi_r), 0);
+	KUNIT_ASSERT_NOT_NULL(test, memchr_inv(k.sk_d, 0, k.prf_len));
+	total = 3 * k.prf_len + 2 * k.ak_len + 2 * k.ek_len;
+	KUNIT_EXPECT_TRUE_MSG(test, oak_hyg_saw_len(total), "prf+ output of %zu not wiped", total);
+	KUNIT_EXPECT_TRUE_MSG(test, oak_hyg_saw_len(IKE_PRF_MAX_LEN), "SKEYSEED not wiped");
+	KUNIT_EXPECT_TRUE_MSG(test, oak_hyg_saw_len(sizeof(struct oak_hmac)),
+			      "HMAC pads not wiped");
+	oak_ike_keys_wipe(&k);
+	KUNIT_EXPECT_TRUE(test, oak_hyg_saw(&k, sizeof(k)));
+	KUNIT_EXPECT_NULL(test, memchr_inv(&k, 0, sizeof(k)));
+	KUNIT_EXPECT_EQ_MSG(test, oak_hyg->dirty, 0U, "%u of %u buffers not wiped",
+			    oak_hyg->dirty, oak_hyg->calls);
+
+	/* the same through a rekey */
+	oak_hyg_reset();
+	k.prf = IKE_PRF_HMAC_SHA2_512;
+	k.encr = IKE_ENCR_AES_GCM_16;
+	k.encr_keylen = 256;
+	k.integ = IKE_INTEG_NONE;
+	KUNIT_ASSERT_EQ(test, oak_ike_derive_rekey(&k, IKE_PRF_HMAC_SHA2_256, gir, 32, ni,
+						   sizeof(ni), nr, sizeof(nr), gir, sizeof(gir),
+						   spi_i, spi_r), 0);
+	oak_ike_keys_wipe(&k);
+	KUNIT_EXPECT_TRUE(test, oak_hyg_saw(&k, sizeof(k)));
+	KUNIT_EXPECT_TRUE(test, oak_hyg_saw_len(IKE_PRF_MAX_LEN));
+	KUNIT_EXPECT_EQ(test, oak_hyg->dirty, 0U);
+}
+
+/* KEYMAT and AUTH: the PRF state and the padded PSK. */
+static void oak_test_hyg_keymat_auth(struct kunit *test)
+{
+	static const char psk[] = "hygiene test pre-shared key";
+	u8 sk_d[32], ni[32], nr[32], id[8], msg[64], out[64];
+	u8 *keymat = kunit_kzalloc(test, 128, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, keymat);
+	memset(sk_d, 0x21, sizeof(sk_d));
+	memset(ni, 0x22, sizeof(ni));
+	memset(nr, 0x23, sizeof(nr));
+	memset(id, 0x24, sizeof(id));
+	memset(msg, 0x25, sizeof(msg));
+	KUNIT_ASSERT_EQ(test, oak_child_keymat(IKE_PRF_HMAC_SHA2_256, sk_d, sizeof(sk_d), NULL,
+					       0, ni, sizeof(ni), nr, sizeof(nr), keymat, 128),
+			0);
+	KUNIT_EXPECT_TRUE(test, oak_hyg_saw_len(sizeof(struct oak_hmac)));
+	KUNIT_EXPECT_EQ(test, oak_hyg->dirty, 0U);
+	oak_hyg_reset();
+	KUNIT_ASSERT_EQ(test, oak_auth_psk(IKE_PRF_HMAC_SHA2_384, psk, sizeof(psk) - 1, msg,
+					   sizeof(msg), nr, sizeof(nr), sk_d, sizeof(sk_d), id,
+					   sizeof(id), out), 0);
+	/* prf(psk, "Key Pad for IKEv2") and MACedIDFor* */
+	KUNIT_EXPECT_GE(test, oak_hyg->calls, 2U);
+	KUNIT_EXPECT_TRUE(test, oak_hyg_saw_len(IKE_PRF_MAX_LEN));
+	KUNIT_EXPECT_EQ(test, oak_hyg->dirty, 0U);
+	memzero_explicit(keymat, 128);
+}
+
+/* One SK direction of each kind: its object (HMAC pads, salt) is wiped. */
+static void oak_test_hyg_sk(struct kunit *test)
+{
+	u8 ekey[IKE_ENCR_MAX_KEY], akey[IKE_INTEG_MAX_KEY];
+	u8 *msg = kunit_kzalloc(test, 256, GFP_KERNEL);
+	const u8 *plain;
+	size_t len, plain_len;
+	struct oak_sk *sk;
+
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	memset(ekey, 0x31, sizeof(ekey));
+	memset(akey, 0x32, sizeof(akey));
+
+	sk = oak_sk_new(IKE_ENCR_AES_CBC, 128, IKE_INTEG_HMAC_SHA2_256_128, ekey, 16, akey, 32);
+	KUNIT_ASSERT_NOT_NULL(test, sk);
+	/* a message: IKE header, SK header at 28, IV, 8 bytes of payload */
+	len = 28 + 4 + oak_sk_iv_len(sk) + 8;
+	KUNIT_ASSERT_EQ(test, oak_sk_seal(sk, msg, 256, 28, &len), 0);
+	KUNIT_ASSERT_EQ(test, oak_sk_open(sk, msg, len, 28, &plain, &plain_len), 0);
+	oak_sk_free(sk);
+	KUNIT_EXPECT_TRUE(test, oak_hyg_saw(sk, sizeof(struct oak_hmac)));
+	KUNIT_EXPECT_EQ(test, oak_hyg->dirty, 0U);
+
+	oak_hyg_reset();
+	memset(msg, 0, 256);
+	sk = oak_sk_new(IKE_ENCR_AES_GCM_16, 256, IKE_INTEG_NONE, ekey, 36, NULL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, sk);
+	len = 28 + 4 + oak_sk_iv_len(sk) + 8;
+	KUNIT_ASSERT_EQ(test, oak_sk_seal(sk, msg, 256, 28, &len), 0);
+	KUNIT_ASSERT_EQ(test, oak_sk_open(sk, msg, len, 28, &plain, &plain_len), 0);
+	oak_sk_free(sk);
+	KUNIT_EXPECT_TRUE(test, oak_hyg_saw(sk, 16));
+	KUNIT_EXPECT_EQ(test, oak_hyg->dirty, 0U);
+}
+
+static struct kunit_case oak_hygiene_cases[] = {
+	KUNIT_CASE(oak_test_hyg_recorder),
+	KUNIT_CASE(oak_test_hyg_x25519),
+	KUNIT_CASE(oak_test_hyg_ecp),
+	KUNIT_CASE(oak_test_hyg_modp),
+	KUNIT_CASE(oak_test_hyg_ike_keys),
+	KUNIT_CASE(oak_test_hyg_keymat_auth),
+	KUNIT_CASE(oak_test_hyg_sk),
+	{}
+};
+
+static struct kunit_suite oak_hygiene_suite = {
+	.name = "oakley_hygiene",
+	.init = oak_hyg_init,
+	.exit = oak_hyg_exit,
+	.test_cases = oak_hygiene_cases,
+};
+
+kunit_test_suite(oak_hygiene_suite);
