@@ -1,47 +1,446 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Oakley IKE engine: the xfrm key manager.
- * PLACEHOLDER (session 2 scaffolding): replaced by its owner.
+ *
+ * One struct xfrm_mgr for the module.  xfrm calls it in atomic context
+ * (under rcu_read_lock(), from the packet path or a state's timer, often
+ * with the state's lock held), for every namespace.  The callbacks only copy
+ * what they need into a small event, put it on the namespace's bounded list
+ * and queue the namespace's work; the work runs in process context under
+ * in->lock like every other engine operation.
+ *
+ * - acquire: a packet matched a trap policy (trap.c) of ours: negotiate the
+ *   child (a new IKE SA, or CREATE_CHILD_SA on the established one).
+ *   Returning 0 keeps xfrm's larval state (it blocks or drops the flow's
+ *   packets until our outbound state replaces it); other reqids are not
+ *   ours: -EINVAL, so that xfrm_user / af_key listeners still get theirs.
+ * - expire: soft (time, bytes or packets) -> rekey the Child SA; hard -> the
+ *   state is gone already: remove the rest and send a Delete.
+ *
+ * The namespace's state is found through a registry keyed by struct net
+ * (RCU): it outlives every callback that can still see it (kfree_rcu), which
+ * the engine's own struct cannot promise while it is being torn down.
  */
+#include <linux/hash.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <net/xfrm.h>
+
 #include "ike_int.h"
+#include "../ike.h"
+#include "../events.h"
+
+#define OAK_KM_REG_BITS		6
+#define OAK_ACQUIRE_INTERVAL	HZ	/* at most one acquire per trap and second */
+
+enum oak_km_event_type {
+	OAK_KM_ACQUIRE,
+	OAK_KM_EXPIRE,
+};
+
+/* One xfrm event, copied out of atomic context. */
+struct oak_km_event {
+	struct list_head node;
+	u8 type;		/* enum oak_km_event_type */
+	u8 proto;		/* expire: the state's protocol */
+	bool hard;		/* expire: hard (else soft) */
+	u16 family;		/* expire: the state's; acquire: the packet's */
+	u32 reqid;
+	__be32 spi;		/* expire */
+	xfrm_address_t daddr;	/* expire: the state's destination */
+	xfrm_address_t saddr, paddr;	/* acquire: the packet's source, destination */
+};
+
+static DEFINE_SPINLOCK(oak_km_reg_lock);
+static DEFINE_HASHTABLE(oak_km_reg, OAK_KM_REG_BITS);
+
+/* Caller holds rcu_read_lock() (xfrm's callbacks all do). */
+static struct oak_km_net *oak_km_lookup(struct net *net)
+{
+	struct oak_km_net *km;
+
+	hash_for_each_possible_rcu(oak_km_reg, km, reg, (unsigned long)net)
+		if (km->net == net)
+			return km;
+	return NULL;
+}
+
+/*
+ * Queue @ev for the worker.  With @trap_reqid, only when that reqid is one
+ * of the namespace's traps (checked under the same lock).  Frees @ev and
+ * returns an error when it is not queued.
+ */
+static int oak_km_queue(struct oak_km_net *km, struct oak_km_event *ev, bool trap_reqid)
+{
+	int err = 0;
+
+	spin_lock_bh(&km->lock);
+	if (km->dead || (trap_reqid && !oak_trap_has_reqid(km, ev->reqid))) {
+		err = -EINVAL;
+	} else if (km->nevents >= OAK_KM_EVQ_MAX) {
+		km->dropped++;
+		err = -ENOBUFS;
+	} else {
+		list_add_tail(&ev->node, &km->events);
+		km->nevents++;
+		queue_work(km->in->wq, &km->work);
+	}
+	spin_unlock_bh(&km->lock);
+	if (err)
+		kfree(ev);
+	return err;
+}
+
+static int oak_km_acquire(struct xfrm_state *x, struct xfrm_tmpl *t, struct xfrm_policy *xp)
+{
+	struct oak_km_net *km;
+	struct oak_km_event *ev;
+
+	if (!oak_xfrm_reqid_ours(t->reqid))
+		return -EINVAL;
+	km = oak_km_lookup(xs_net(x));
+	if (!km || !READ_ONCE(km->ntraps))
+		return -EINVAL;
+	ev = kzalloc(sizeof(*ev), GFP_ATOMIC);
+	if (!ev)
+		return -ENOMEM;
+	ev->type = OAK_KM_ACQUIRE;
+	ev->reqid = t->reqid;
+	ev->family = x->sel.family;
+	ev->saddr = x->sel.saddr;
+	ev->paddr = x->sel.daddr;
+	return oak_km_queue(km, ev, true);
+}
+
+static int oak_km_notify(struct xfrm_state *x, const struct km_event *c)
+{
+	struct oak_km_net *km;
+	struct oak_km_event *ev;
+
+	if (c->event != XFRM_MSG_EXPIRE || !x || !oak_xfrm_reqid_ours(x->props.reqid))
+		return 0;
+	km = oak_km_lookup(xs_net(x));
+	if (!km)
+		return 0;
+	ev = kzalloc(sizeof(*ev), GFP_ATOMIC);
+	if (!ev)
+		return -ENOMEM;
+	ev->type = OAK_KM_EXPIRE;
+	ev->reqid = x->props.reqid;
+	ev->hard = c->data.hard;
+	ev->proto = x->id.proto;
+	ev->spi = x->id.spi;
+	ev->family = x->props.family;
+	ev->daddr = x->id.daddr;
+	oak_km_queue(km, ev, false);
+	return 0;
+}
+
+/* Policy events (add/delete/flush/expire) carry nothing we act on. */
+static int oak_km_notify_policy(struct xfrm_policy *xp, int dir, const struct km_event *c)
+{
+	return 0;
+}
+
+/*
+ * Socket policies are compiled by xfrm_user / af_key.  -EINVAL (not
+ * -EOPNOTSUPP) is what xfrm_user_policy() reports when no manager compiled
+ * it, so that socket.c still knows to load xfrm_user and retry.
+ */
+static struct xfrm_policy *oak_km_compile_policy(struct sock *sk, int opt, u8 *data,
+						 int len, int *dir)
+{
+	*dir = -EINVAL;
+	return NULL;
+}
+
+/* NAT traversal is not implemented: a changed peer port is not ours to track. */
+static int oak_km_new_mapping(struct xfrm_state *x, xfrm_address_t *ipaddr, __be16 sport)
+{
+	return -EINVAL;
+}
+
+/* Worth creating a larval state for this namespace: only when it has traps. */
+static bool oak_km_is_alive(const struct km_event *c)
+{
+	struct oak_km_net *km;
+	bool alive;
+
+	rcu_read_lock();
+	km = oak_km_lookup(c->net);
+	alive = km && READ_ONCE(km->ntraps);
+	rcu_read_unlock();
+	return alive;
+}
+
+static struct xfrm_mgr oak_km_mgr = {
+	.notify = oak_km_notify,
+	.acquire = oak_km_acquire,
+	.compile_policy = oak_km_compile_policy,
+	.new_mapping = oak_km_new_mapping,
+	.notify_policy = oak_km_notify_policy,
+	.is_alive = oak_km_is_alive,
+};
+
+/* ---- the worker (process context) ---- */
+
+static void oak_km_acquire_event(struct oak_km_net *km, const struct oak_trap *t,
+				 const struct oak_km_event *ev)
+{
+	struct oakley_event oe = {
+		.type = OAKLEY_EVENT_ACQUIRE,
+		.conn = t->conn->name,
+		.child = t->cfg->name,
+		.family = ev->family,
+		.remote_addr = &ev->paddr,
+	};
+	char msg[112];
+
+	if (ev->family == AF_INET)
+		snprintf(msg, sizeof(msg), "%pI4 -> %pI4", &ev->saddr.a4, &ev->paddr.a4);
+	else
+		snprintf(msg, sizeof(msg), "%pI6c -> %pI6c", ev->saddr.a6, ev->paddr.a6);
+	oe.message = msg;
+	oakley_event_send(km->in->on, &oe, GFP_KERNEL);
+}
+
+static struct oak_ike_sa *oak_km_conn_sa(struct oak_ike_net *in, const struct oakley_conn *conn)
+{
+	struct oak_ike_sa *sa;
+
+	list_for_each_entry(sa, &in->sas, node)
+		if (sa->conn == conn && !sa->dead && sa->state != OAKLEY_IKE_STATE_DELETING)
+			return sa;
+	return NULL;
+}
+
+/* Is @cfg's Child SA up or being negotiated (one on its way out does not count)? */
+static bool oak_km_child_exists(struct oak_ike_sa *sa, const struct oakley_child *cfg)
+{
+	struct oak_child_sa *c;
+
+	list_for_each_entry(c, &sa->children, node)
+		if (!strcmp(c->cfg->name, cfg->name) && !c->ccs.rekeyed && !c->ccs.deleting)
+			return true;
+	return false;
+}
+
+/*
+ * Under in->lock: act on an acquire.  Returns the connection (a reference)
+ * when a new IKE SA must be initiated, which the caller does without the
+ * lock through the control plane's own entry point.
+ */
+static struct oakley_conn *oak_km_do_acquire(struct oak_km_net *km,
+					     const struct oak_km_event *ev,
+					     const struct oakley_child **cfgp)
+{
+	struct oak_ike_net *in = km->in;
+	struct oak_ike_sa *sa;
+	struct oak_trap *t;
+	int err;
+
+	t = oak_trap_find_reqid(in, ev->reqid);
+	if (!t)
+		return NULL;
+	km->acquires++;
+	oak_km_acquire_event(km, t, ev);
+	if (time_before(jiffies, t->last_acquire + OAK_ACQUIRE_INTERVAL))
+		return NULL;
+	t->last_acquire = jiffies;
+	sa = oak_km_conn_sa(in, t->conn);
+	if (!sa) {
+		*cfgp = t->cfg;
+		return oakley_conn_get(t->conn);
+	}
+	/* an IKE SA being set up brings the child (or its siblings) up itself */
+	if (sa->state != OAKLEY_IKE_STATE_ESTABLISHED || oak_km_child_exists(sa, t->cfg))
+		return NULL;
+	err = oak_ccs_new_child(sa, t->cfg);
+	if (err)
+		pr_debug("oakley: %s/%s: acquire: CREATE_CHILD_SA failed: %d\n", t->conn->name,
+			 t->cfg->name, err);
+	return NULL;
+}
+
+static void oak_km_handle_acquire(struct oak_km_net *km, const struct oak_km_event *ev)
+{
+	struct oak_ike_net *in = km->in;
+	const struct oakley_child *cfg = NULL;
+	struct oakley_conn *conn = NULL;
+	int err;
+
+	mutex_lock(&in->lock);
+	if (!in->dying)
+		conn = oak_km_do_acquire(km, ev, &cfg);
+	mutex_unlock(&in->lock);
+	if (!conn)
+		return;
+	err = oakley_ike_initiate(in->on, conn, cfg->name, NULL);
+	if (err)
+		pr_debug("oakley: %s/%s: acquire: initiate failed: %d\n", conn->name, cfg->name,
+			 err);
+	oakley_conn_put(conn);
+}
+
+static bool oak_km_child_match(const struct oak_child_sa *c, const struct oak_km_event *ev)
+{
+	const struct oak_child_params *p = &c->p;
+	unsigned int alen = ev->family == AF_INET ? 4 : 16;
+
+	if (!c->installed || p->proto != ev->proto || p->family != ev->family)
+		return false;
+	if (p->spi_in == ev->spi && !memcmp(&p->local, &ev->daddr, alen))
+		return true;
+	return p->spi_out == ev->spi && !memcmp(&p->remote, &ev->daddr, alen);
+}
+
+static struct oak_child_sa *oak_km_find_child(struct oak_ike_net *in,
+					      const struct oak_km_event *ev,
+					      struct oak_ike_sa **sap)
+{
+	struct oak_child_sa *c;
+	struct oak_ike_sa *sa;
+
+	list_for_each_entry(sa, &in->sas, node) {
+		if (sa->dead)
+			continue;
+		list_for_each_entry(c, &sa->children, node) {
+			if (c->p.reqid == ev->reqid && oak_km_child_match(c, ev)) {
+				*sap = sa;
+				return c;
+			}
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Hard expiry: xfrm has deleted one of the two states.  Remove the other
+ * (the policies stay until the Child SA is freed, so nothing leaks in the
+ * clear meanwhile) and tell the peer: oak_req_delete_child() frees the Child
+ * SA (and reports it down) once the Delete is answered.  A Child SA already
+ * on its way out (rekeyed, or its Delete queued) only loses its states.
+ */
+static void oak_km_hard_expire(struct oak_ike_sa *sa, struct oak_child_sa *c)
+{
+	oak_xfrm_remove_states(&c->p);
+	if (c->ccs.rekeyed || c->ccs.deleting || oak_queue_deleting_child(sa, c))
+		return;
+	/* 0: queued; -ENOTCONN: not queued, and the failed request freed @c */
+	if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED && oak_req_delete_child(sa, c) != -ENOMEM)
+		return;
+	oak_sa_event(sa, OAKLEY_EVENT_CHILD_DOWN, c->cfg->name, 0, "hard lifetime expired");
+	oak_child_free(sa, c);
+}
+
+static void oak_km_handle_expire(struct oak_km_net *km, const struct oak_km_event *ev)
+{
+	struct oak_ike_net *in = km->in;
+	struct oak_child_sa *c;
+	struct oak_ike_sa *sa;
+	int err;
+
+	mutex_lock(&in->lock);
+	if (in->dying)
+		goto out;
+	if (ev->hard)
+		km->expires_hard++;
+	else
+		km->expires_soft++;
+	c = oak_km_find_child(in, ev, &sa);
+	if (!c)
+		goto out;
+	pr_debug("oakley: %s/%s: %s expiry of SPI %08x\n", sa->conn->name, c->cfg->name,
+		 ev->hard ? "hard" : "soft", ntohl(ev->spi));
+	if (ev->hard) {
+		oak_km_hard_expire(sa, c);
+	} else if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED && !c->ccs.rekeying &&
+		   !c->ccs.rekeyed && !c->ccs.deleting) {
+		err = oak_ccs_rekey_child(sa, c);
+		if (err)
+			pr_debug("oakley: %s/%s: rekey on soft expiry failed: %d\n",
+				 sa->conn->name, c->cfg->name, err);
+	}
+out:
+	mutex_unlock(&in->lock);
+}
+
+static void oak_km_work(struct work_struct *work)
+{
+	struct oak_km_net *km = container_of(work, struct oak_km_net, work);
+	struct oak_km_event *ev, *tmp;
+	LIST_HEAD(batch);
+
+	spin_lock_bh(&km->lock);
+	list_splice_init(&km->events, &batch);
+	km->nevents = 0;
+	spin_unlock_bh(&km->lock);
+
+	list_for_each_entry_safe(ev, tmp, &batch, node) {
+		if (ev->type == OAK_KM_ACQUIRE)
+			oak_km_handle_acquire(km, ev);
+		else
+			oak_km_handle_expire(km, ev);
+		list_del(&ev->node);
+		kfree(ev);
+	}
+}
+
+/* ---- registration ---- */
 
 int oak_km_register(void)
 {
+	xfrm_register_km(&oak_km_mgr);
 	return 0;
 }
 
 void oak_km_unregister(void)
 {
+	xfrm_unregister_km(&oak_km_mgr);	/* waits for running callbacks */
 }
 
 int oak_km_net_init(struct oak_ike_net *in)
 {
+	struct oak_km_net *km;
+
+	km = kzalloc(sizeof(*km), GFP_KERNEL);
+	if (!km)
+		return -ENOMEM;
+	km->net = in->net;
+	km->in = in;
+	spin_lock_init(&km->lock);
+	INIT_LIST_HEAD(&km->events);
+	INIT_WORK(&km->work, oak_km_work);
+	hash_init(km->by_reqid);
+	INIT_LIST_HEAD(&km->traps);
+	in->km = km;
+	spin_lock_bh(&oak_km_reg_lock);
+	hash_add_rcu(oak_km_reg, &km->reg, (unsigned long)km->net);
+	spin_unlock_bh(&oak_km_reg_lock);
 	return 0;
 }
 
 void oak_km_net_exit(struct oak_ike_net *in)
 {
-}
+	struct oak_km_net *km = in->km;
+	struct oak_km_event *ev, *tmp;
 
-int oak_trap_install(struct oak_ike_net *in, struct oakley_conn *conn)
-{
-	return 0;
-}
-
-void oak_trap_remove(struct oak_ike_net *in, struct oakley_conn *conn)
-{
-}
-
-u32 oak_trap_reqid(struct oak_ike_net *in, const struct oakley_conn *conn, const char *child)
-{
-	return 0;
-}
-
-void oak_trap_restore(struct oak_ike_net *in, const struct oakley_conn *conn, const char *child)
-{
-}
-
-int oak_trap_install_all(struct oak_ike_net *in, struct oakley_conn *conn)
-{
-	return 0;
+	if (!km)
+		return;
+	spin_lock_bh(&oak_km_reg_lock);
+	hash_del_rcu(&km->reg);
+	spin_unlock_bh(&oak_km_reg_lock);
+	spin_lock_bh(&km->lock);
+	km->dead = true;	/* callbacks still holding @km queue nothing */
+	spin_unlock_bh(&km->lock);
+	cancel_work_sync(&km->work);
+	list_for_each_entry_safe(ev, tmp, &km->events, node)
+		kfree(ev);
+	mutex_lock(&in->lock);
+	oak_trap_flush(in);
+	in->km = NULL;
+	mutex_unlock(&in->lock);
+	pr_debug("oakley: key manager: %llu acquires, %llu soft and %llu hard expiries, %llu events dropped\n",
+		 km->acquires, km->expires_soft, km->expires_hard, km->dropped);
+	kfree_rcu(km, rcu);
 }

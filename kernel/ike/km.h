@@ -12,10 +12,16 @@
 #ifndef OAKLEY_IKE_KM_H
 #define OAKLEY_IKE_KM_H
 
+#include <linux/hashtable.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
+struct net;
 struct oak_ike_net;
 struct oakley_conn;
+struct oakley_child;
 
 /* Module-wide: called from the module's init/exit (kernel/main.c). */
 int oak_km_register(void);
@@ -47,5 +53,51 @@ void oak_trap_restore(struct oak_ike_net *in, const struct oakley_conn *conn,
 		      const char *child);
 /* dpd-action = trap: trap every child of @conn (idempotent). */
 int oak_trap_install_all(struct oak_ike_net *in, struct oakley_conn *conn);
+
+/* ---- shared by km.c and trap.c only ---- */
+
+#define OAK_KM_EVQ_MAX		256	/* xfrm events waiting for the worker */
+#define OAK_TRAP_HASH_BITS	6
+
+/*
+ * One trapped child of a connection: its policies are installed without
+ * states under @reqid.  Created and destroyed under in->lock; linked in
+ * km->traps (in->lock) and km->by_reqid (also km->lock, which the atomic
+ * acquire callback takes to recognise the reqid).
+ */
+struct oak_trap {
+	struct list_head node;		/* km->traps */
+	struct hlist_node hnode;	/* km->by_reqid */
+	struct oakley_conn *conn;	/* reference held */
+	const struct oakley_child *cfg;	/* in @conn */
+	u32 reqid;
+	bool installed;			/* the policies are in xfrm */
+	unsigned long last_acquire;	/* jiffies: acquire rate limit */
+};
+
+/* The key manager's state of one namespace (in->km). */
+struct oak_km_net {
+	struct hlist_node reg;		/* the module's registry, by struct net (RCU) */
+	struct rcu_head rcu;
+	struct net *net;
+	struct oak_ike_net *in;
+	spinlock_t lock;		/* @events, @nevents, @dead, @by_reqid */
+	bool dead;			/* namespace going away: queue nothing */
+	struct list_head events;	/* struct oak_km_event */
+	unsigned int nevents;
+	struct work_struct work;
+	DECLARE_HASHTABLE(by_reqid, OAK_TRAP_HASH_BITS);
+	struct list_head traps;		/* struct oak_trap, under in->lock */
+	unsigned int ntraps;		/* read without lock by is_alive */
+	/* counters (pr_debug on change; no uapi attribute yet) */
+	u64 acquires, expires_soft, expires_hard, dropped;
+};
+
+/* trap.c, under in->lock */
+struct oak_trap *oak_trap_find_reqid(struct oak_ike_net *in, u32 reqid);
+/* trap.c, atomic context: is @reqid a trap of this namespace? */
+bool oak_trap_has_reqid(struct oak_km_net *km, u32 reqid);
+/* trap.c: remove every trap of the namespace (namespace exit). */
+void oak_trap_flush(struct oak_ike_net *in);
 
 #endif /* OAKLEY_IKE_KM_H */

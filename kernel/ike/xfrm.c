@@ -98,7 +98,6 @@ static const struct oak_integ_alg oak_integ_algs[] = {
 #define OAK_XFRM_MAX_REPLAY	4096	/* packets; xfrm_user's own limit */
 #define OAK_XFRM_SPI_MIN	0x100	/* 1..255 are reserved (RFC 4303) */
 #define OAK_XFRM_PRIO_BASE	200000	/* minus the selector's specificity */
-#define OAK_XFRM_REQID_BASE	0x10000	/* keeps clear of strongSwan's 1, 2, ... */
 
 static const struct xfrm_mark oak_no_mark;
 
@@ -106,12 +105,10 @@ static atomic_t oak_reqid_next = ATOMIC_INIT(0);
 
 u32 oak_xfrm_new_reqid(struct net *net)
 {
-	u32 r;
+	u32 n = (u32)atomic_inc_return(&oak_reqid_next);
 
-	do {
-		r = OAK_XFRM_REQID_BASE + (u32)atomic_inc_return(&oak_reqid_next);
-	} while (!r);
-	return r;
+	/* OAK_XFRM_REQID_BASE + 1 .. U32_MAX, also after the counter wraps */
+	return OAK_XFRM_REQID_BASE + 1 + n % (U32_MAX - OAK_XFRM_REQID_BASE);
 }
 
 /* --- algorithms ------------------------------------------------------- */
@@ -983,7 +980,8 @@ out:
 
 /* --- Child SA ----------------------------------------------------------- */
 
-static int oak_params_check(const struct oak_child_params *p)
+/* What the policies need: addresses, protocol, mode and reqid. */
+static int oak_params_check_pol(const struct oak_child_params *p)
 {
 	if (!p->net || (p->family != AF_INET && p->family != AF_INET6))
 		return -EINVAL;
@@ -991,8 +989,16 @@ static int oak_params_check(const struct oak_child_params *p)
 		return -EINVAL;
 	if (p->mode != OAKLEY_MODE_TUNNEL && p->mode != OAKLEY_MODE_TRANSPORT)
 		return -EINVAL;
-	if (!p->reqid || ntohl(p->spi_in) < OAK_XFRM_SPI_MIN ||
-	    ntohl(p->spi_out) < OAK_XFRM_SPI_MIN)
+	return p->reqid ? 0 : -EINVAL;
+}
+
+static int oak_params_check(const struct oak_child_params *p)
+{
+	int err = oak_params_check_pol(p);
+
+	if (err)
+		return err;
+	if (ntohl(p->spi_in) < OAK_XFRM_SPI_MIN || ntohl(p->spi_out) < OAK_XFRM_SPI_MIN)
 		return -EINVAL;
 	return 0;
 }
@@ -1022,17 +1028,42 @@ out:
 	return err;
 }
 
-void oak_xfrm_remove(const struct oak_child_params *p)
+int oak_xfrm_policies_install(const struct oak_child_params *p)
+{
+	struct oak_sel_list *sl;
+	int err;
+
+	err = oak_params_check_pol(p);
+	if (err)
+		return err;
+	sl = kmalloc(sizeof(*sl), GFP_KERNEL);
+	if (!sl)
+		return -ENOMEM;
+	err = oak_build_sels(p, sl, GFP_KERNEL);
+	if (!err)
+		err = oak_policies_add(p, sl);
+	kfree(sl);
+	return err;
+}
+
+void oak_xfrm_policies_remove(const struct oak_child_params *p)
 {
 	struct oak_sel_list *sl;
 
-	if (oak_params_check(p))
+	if (oak_params_check_pol(p))
 		return;
 	/* a remove must not fail half way: the allocations wait for memory */
 	sl = kmalloc(sizeof(*sl), GFP_KERNEL | __GFP_NOFAIL);
 	if (!oak_build_sels(p, sl, GFP_KERNEL | __GFP_NOFAIL))
 		oak_policies_del(p, sl, NULL);
 	kfree(sl);
+}
+
+void oak_xfrm_remove(const struct oak_child_params *p)
+{
+	if (oak_params_check(p))
+		return;
+	oak_xfrm_policies_remove(p);
 	oak_states_del(p);
 }
 

@@ -53,8 +53,19 @@ struct oak_child_params {
 	u32 replay_window;	/* packets; 0 selects the default (32 / ESN 128) */
 };
 
-/* Unique reqid for a new Child SA in this netns. */
+/*
+ * Unique reqid for a new Child SA or trap in this netns.  Oakley's reqids
+ * start at OAK_XFRM_REQID_BASE (clear of strongSwan's 1, 2, ...): the key
+ * manager (km.c) only acts on xfrm events for states and templates with
+ * such a reqid.
+ */
+#define OAK_XFRM_REQID_BASE	0x10000
 u32 oak_xfrm_new_reqid(struct net *net);
+
+static inline bool oak_xfrm_reqid_ours(u32 reqid)
+{
+	return reqid > OAK_XFRM_REQID_BASE;
+}
 
 /*
  * Reserve an inbound SPI: creates a larval (acquire) state for
@@ -81,6 +92,17 @@ void oak_xfrm_remove(const struct oak_child_params *p);
  * policies in place; see xfrm.c).
  */
 void oak_xfrm_remove_states(const struct oak_child_params *p);
+
+/*
+ * Trap policies (start = trap): the policies oak_xfrm_install() would add
+ * for @p's selectors, mode, proto and reqid, but no states, so that the
+ * first matching packet makes xfrm call the key manager's acquire.  Only
+ * net, family, local, remote, proto, mode, reqid and the selectors of @p
+ * are used.  A policy already present with the same reqid is kept.
+ */
+int oak_xfrm_policies_install(const struct oak_child_params *p);
+/* Remove the policies at @p's selectors that still carry @p's reqid. */
+void oak_xfrm_policies_remove(const struct oak_child_params *p);
 
 /* Byte/packet counters of an installed Child SA (for `oak show sa`). */
 struct oak_child_counters {

@@ -9,6 +9,7 @@
  *            -> "spi=0x%08x reqid=%u" (a new reqid when none is given)
  *   release  fam= local= spi= [proto=]
  *   install  | remove | remove_states | counters   PARAMS
+ *   policies | unpolicies   PARAMS (trap policies only: no states, no SPIs)
  *   keylens  encr= keylen= integ=   -> "enc=%u auth=%u"
  *   supported encr= keylen= integ=  -> "1" or "0"
  *
@@ -319,6 +320,12 @@ static int gt_run(struct gt_cmd *c)
 	}
 	if (!strcmp(c->verb, "remove_states")) {
 		oak_xfrm_remove_states(p);
+		return 0;
+	}
+	if (!strcmp(c->verb, "policies"))
+		return oak_xfrm_policies_install(p);
+	if (!strcmp(c->verb, "unpolicies")) {
+		oak_xfrm_policies_remove(p);
 		return 0;
 	}
 	if (!strcmp(c->verb, "counters"))

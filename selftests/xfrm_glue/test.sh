@@ -246,6 +246,34 @@ check "policies carry the new reqid" sh -c "$A ip xfrm policy | grep -q 'reqid $
 check "ping over the new Child SA" $A ping -c2 -i0.3 -W3 -I 10.1.0.1 10.2.0.1
 check "the new (ChaCha) state carries it" counters_ok "$A" "$PA" 2
 
+# --- trap policies: policies without states, shared with a Child SA of the same reqid ---
+ctl "$A" "remove $PA" >/dev/null; ctl "$B" "remove $PB" >/dev/null
+child x 4 tunnel gcm
+TRAP="fam=4 local=192.0.2.1 remote=192.0.2.2 mode=tunnel reqid=$REQA lts=10.1.0.0/24 rts=10.2.0.0/24"
+check "trap: policies only" ctl "$A" "policies $TRAP"
+check "trap: 3 policies, only the larval SPI state" test "$(npolicies "$A") $(nstates "$A")" = "3 1"
+check "trap: installing again is a no-op" ctl "$A" "policies $TRAP"
+check "trap: still 3 policies" test "$(npolicies "$A")" = 3
+check_not "trap: without a reqid refused" ctl "$A" "policies ${TRAP/reqid=$REQA/reqid=0}"
+# a listener for xfrm_user's acquire messages, so that xfrm makes the larval state
+$A ip xfrm monitor acquire >/dev/null 2>&1 &
+MON=$!
+sleep 0.5
+check "trap: a matching packet makes a larval state (acquire)" \
+	sh -c "$A ping -c1 -W1 -I 10.1.0.1 10.2.0.1; $A ip xfrm state | grep -q 'reqid $REQA mode tunnel'"
+kill "$MON" 2>/dev/null
+check "trap: Child SA with the trap's reqid installs over it (A)" ctl "$A" "install ${PA/lts=fd01::\/64 rts=fd02::\/64/}"
+check "trap: install B" ctl "$B" "install $PB"
+check "trap: ping over the Child SA" $A ping -c2 -i0.3 -W3 -I 10.1.0.1 10.2.0.1
+check "trap: 2 states (the larval one replaced), 3 policies" \
+	test "$(nstates "$A") $(npolicies "$A")" = "2 3"
+ctl "$A" "remove_states $PA" >/dev/null
+check "trap: unpolicies removes them" ctl "$A" "unpolicies $TRAP"
+check "trap: A empty" test "$(nstates "$A")$(npolicies "$A")" = 00
+check "trap: unpolicies of another reqid keeps B's policies" \
+	ctl "$B" "unpolicies fam=4 local=192.0.2.2 remote=192.0.2.1 mode=tunnel reqid=1 lts=10.2.0.0/24 rts=10.1.0.0/24"
+check "trap: B still has 6 policies" test "$(npolicies "$B")" = 6
+
 # --- wrong keys on one side: ESP really authenticates ---
 ctl "$A" "remove $PA" >/dev/null; ctl "$B" "remove $PB" >/dev/null
 child x 4 tunnel gcm
