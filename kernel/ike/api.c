@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Oakley IKE engine: the control plane's entry points (kernel/ike.h):
- * initiate, terminate and the SA dump.
+ * initiate (also one more Child SA, restarts and reauthentication),
+ * terminate through the request queue, rekey, and the SA dump.
  */
+#include <linux/delay.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <net/genetlink.h>
@@ -28,34 +31,26 @@ static struct oak_ike_sa *oak_sa_find_conn(struct oak_ike_net *in,
 	return NULL;
 }
 
-static int oak_initiate_locked(struct oak_ike_net *in, struct oakley_conn *conn,
-			       const char *child, struct netlink_ext_ack *extack)
+/*
+ * Create and start an initiator IKE SA for @conn.  @flags (OAK_Q_*) mark
+ * the engine's own initiations: OAK_Q_REAUTH_NEW may coexist with the
+ * established SA it replaces; OAK_Q_RESTART (dpd-action = restart) waits
+ * @delay_s seconds before its first message and retries until it succeeds.
+ */
+static int oak_initiate_new(struct oak_ike_net *in, struct oakley_conn *conn,
+			    const char *child, u16 flags, unsigned int delay_s)
 {
 	unsigned int alen = conn->family == AF_INET ? 4 : 16;
 	struct oak_ike_sa *sa;
 	u16 group;
 	int err;
 
-	if (conn->version != 2) {
-		NL_SET_ERR_MSG(extack, "IKEv1 is not implemented yet");
-		return -EOPNOTSUPP;
-	}
-	if (!conn->has_remote) {
-		NL_SET_ERR_MSG(extack, "cannot initiate to remote %any");
-		return -EINVAL;
-	}
-	if (oak_sa_find_conn(in, conn))
-		return -EALREADY;	/* up or coming up: nothing to do */
 	group = oak_prop_first_dh(conn->ike_props);
-	if (!group) {
-		NL_SET_ERR_MSG(extack, "no DH group in the IKE proposals");
+	if (!group)
 		return -EINVAL;
-	}
 	err = oak_sock_open(in);
-	if (err) {
-		NL_SET_ERR_MSG(extack, "cannot bind UDP port 500");
+	if (err)
 		return err;
-	}
 	sa = oak_sa_new(in, conn, true);
 	if (!sa)
 		return -ENOMEM;
@@ -70,13 +65,93 @@ static int oak_initiate_locked(struct oak_ike_net *in, struct oakley_conn *conn,
 	else if (conn->nchildren)
 		sa->want_child = conn->children[0];
 	sa->algs.dh = group;
+	sa->q.flags |= flags;
 	oak_sa_hash(sa);
+	if (delay_s) {
+		oak_timers_restart_delay(sa, delay_s);
+		return 0;
+	}
 	err = oak_init_start(sa, group);
 	if (err) {
 		oak_stat(sa, OAKLEY_STATS_A_IKE_FAILED);
 		oak_sa_kill(sa);
-		NL_SET_ERR_MSG(extack, "cannot start IKE_SA_INIT");
 	}
+	return err;
+}
+
+/* A reauthentication of @conn already under way? */
+static bool oak_reauth_pending(struct oak_ike_net *in, const struct oakley_conn *conn)
+{
+	struct oak_ike_sa *sa;
+
+	list_for_each_entry(sa, &in->sas, node)
+		if (oak_sa_of(sa, conn) && (sa->q.flags & OAK_Q_REAUTH_NEW))
+			return true;
+	return false;
+}
+
+int oak_initiate_flags(struct oak_ike_net *in, struct oakley_conn *conn, u16 flags,
+		       unsigned int delay_s)
+{
+	if (in->dying || conn->version != 2 || !conn->has_remote)
+		return -EINVAL;
+	if (flags & OAK_Q_REAUTH_NEW) {
+		if (oak_reauth_pending(in, conn))
+			return -EALREADY;
+	} else if (oak_sa_find_conn(in, conn)) {
+		return -EALREADY;
+	}
+	return oak_initiate_new(in, conn, NULL, flags, delay_s);
+}
+
+/* `oak up CONN/CHILD` on an established IKE SA: one more Child SA. */
+static int oak_initiate_child(struct oak_ike_sa *sa, const char *child,
+			      struct netlink_ext_ack *extack)
+{
+	const struct oakley_child *cfg;
+	struct oak_child_sa *c;
+	int err;
+
+	if (sa->state != OAKLEY_IKE_STATE_ESTABLISHED)
+		return -EALREADY;	/* coming up (or rekeying): nothing to do now */
+	cfg = oakley_conn_child(sa->conn, child);
+	if (!cfg) {
+		NL_SET_ERR_MSG(extack, "no such child in the connection");
+		return -ENOENT;
+	}
+	list_for_each_entry(c, &sa->children, node)
+		if (c->cfg == cfg && !c->ccs.rekeyed)
+			return -EALREADY;	/* up or being negotiated */
+	err = oak_ccs_new_child(sa, cfg);
+	if (err)
+		NL_SET_ERR_MSG(extack, "cannot start CREATE_CHILD_SA");
+	return err;
+}
+
+static int oak_initiate_locked(struct oak_ike_net *in, struct oakley_conn *conn,
+			       const char *child, struct netlink_ext_ack *extack)
+{
+	struct oak_ike_sa *sa;
+	int err;
+
+	if (conn->version != 2) {
+		NL_SET_ERR_MSG(extack, "IKEv1 is not implemented yet");
+		return -EOPNOTSUPP;
+	}
+	sa = oak_sa_find_conn(in, conn);
+	if (sa)
+		return child ? oak_initiate_child(sa, child, extack) : -EALREADY;
+	if (!conn->has_remote) {
+		NL_SET_ERR_MSG(extack, "cannot initiate to remote %any");
+		return -EINVAL;
+	}
+	err = oak_initiate_new(in, conn, child, 0, 0);
+	if (err == -EINVAL)
+		NL_SET_ERR_MSG(extack, "no DH group in the IKE proposals");
+	else if (err == -EADDRINUSE || err == -EACCES)
+		NL_SET_ERR_MSG(extack, "cannot bind UDP port 500");
+	else if (err)
+		NL_SET_ERR_MSG(extack, "cannot start IKE_SA_INIT");
 	return err;
 }
 
@@ -139,57 +214,98 @@ int oakley_ike_initiate(struct oakley_net *on, struct oakley_conn *conn, const c
 	return err == -EALREADY ? 0 : err;	/* `oak up` is idempotent */
 }
 
-/* INFORMATIONAL request with Delete(ESP/AH) for one Child SA; best effort. */
-static void oak_send_delete_child(struct oak_ike_sa *sa, struct oak_child_sa *c)
-{
-	struct ike_buf b;
-	size_t sk;
-	u8 *mem;
+/* How long `oak down` waits for the peer's answers (the queue gives up sooner). */
+#define OAK_DOWN_WAIT_MS	6000
+#define OAK_DOWN_POLL_MS	20
 
-	if (!c->installed || !sa->sk_out)
-		return;
-	mem = kmalloc(OAK_MSG_MAX, GFP_KERNEL);
-	if (!mem)
-		return;
-	ike_buf_init(&b, mem, OAK_MSG_MAX);
-	oak_hdr(sa, &b, IKE_INFORMATIONAL, false, sa->msgid_out++);
-	sk = ike_sk_begin(&b, oak_sk_iv_len(sa->sk_out));
-	ike_add_delete(&b, c->p.proto == IPPROTO_AH ? IKE_PROTO_AH : IKE_PROTO_ESP, 4,
-		       (const u8 *)&c->p.spi_in, 1);
-	if (oak_sk_finish(sa, &b, sk)) {
-		kfree(mem);
-		return;
-	}
-	if (!sa->req) {
-		oak_send_request(sa, mem, b.len);
-		return;
-	}
-	oak_send(sa->in, &sa->local, &sa->remote, b.data, b.len);
-	kfree(mem);
-}
-
+/*
+ * Queue a Delete for every Child SA of @sa named @child; 1 if there was
+ * one.  If the request cannot be queued the Child SA is removed at once.
+ */
 static int oak_terminate_child(struct oak_ike_sa *sa, const char *child)
 {
 	struct oak_child_sa *c, *tmp;
 	int found = 0;
 
 	list_for_each_entry_safe(c, tmp, &sa->children, node) {
-		if (strcmp(c->cfg->name, child))
+		if (strcmp(c->cfg->name, child) || !c->installed)
 			continue;
-		oak_send_delete_child(sa, c);
-		if (c->installed)
-			oak_sa_event(sa, OAKLEY_EVENT_CHILD_DOWN, c->cfg->name, 0, NULL);
-		oak_child_free(sa, c);
+		oak_req_delete_child(sa, c);	/* may free c */
 		found = 1;
 	}
 	return found;
 }
 
+/*
+ * `oak down CONN`: Delete(IKE) through the queue on an established SA (its
+ * Child SAs leave xfrm at once; the SA itself goes with the answer or after
+ * a short timeout), immediate removal otherwise.
+ */
+static void oak_terminate_ike(struct oak_ike_sa *sa)
+{
+	struct oak_child_sa *c, *tmp;
+
+	if (sa->state == OAKLEY_IKE_STATE_DELETING && (sa->q.flags & OAK_Q_DELETING))
+		return;
+	if (sa->state != OAKLEY_IKE_STATE_ESTABLISHED || oak_req_delete_ike(sa)) {
+		sa->state = OAKLEY_IKE_STATE_DELETING;
+		oak_sa_kill(sa);
+		return;
+	}
+	oak_queue_children_down(sa);
+	list_for_each_entry_safe(c, tmp, &sa->children, node)
+		oak_child_free(sa, c);
+}
+
+/* Is the work `oak down` started on @sa over? */
+static bool oak_terminate_done(struct oak_ike_sa *sa, const char *child)
+{
+	struct oak_child_sa *c;
+
+	if (sa->dead)
+		return true;
+	if (!child)
+		return false;
+	list_for_each_entry(c, &sa->children, node)
+		if (!strcmp(c->cfg->name, child) && oak_queue_deleting_child(sa, c))
+			return false;
+	return true;
+}
+
+/*
+ * Wait (without in->lock) until the Deletes are answered or given up, so
+ * that `oak down` returns with the SAs gone.  @sas holds references.
+ */
+static void oak_terminate_wait(struct oak_ike_net *in, struct oak_ike_sa **sas, unsigned int n,
+			       const char *child)
+{
+	unsigned int i, waited = 0;
+	bool busy = true;
+
+	while (busy && waited < OAK_DOWN_WAIT_MS) {
+		msleep(OAK_DOWN_POLL_MS);
+		waited += OAK_DOWN_POLL_MS;
+		busy = false;
+		mutex_lock(&in->lock);
+		for (i = 0; i < n && !busy; i++)
+			busy = !oak_terminate_done(sas[i], child);
+		mutex_unlock(&in->lock);
+		if (fatal_signal_pending(current))
+			break;
+	}
+	for (i = 0; i < n; i++)
+		oak_sa_put(sas[i]);
+}
+
+#define OAK_DOWN_MAX_SAS	16	/* SAs of one connection `oak down` waits for */
+
 int oakley_ike_terminate(struct oakley_net *on, struct oakley_conn *conn, const char *child,
 			 struct netlink_ext_ack *extack)
 {
+	struct oak_ike_sa *sas[OAK_DOWN_MAX_SAS];
 	struct oak_ike_net *in = on->ike;
 	struct oak_ike_sa *sa, *tmp;
+	unsigned int n = 0;
 	int found = 0;
 
 	if (!in)
@@ -199,16 +315,20 @@ int oakley_ike_terminate(struct oakley_net *on, struct oakley_conn *conn, const 
 		if (!oak_sa_of(sa, conn))
 			continue;
 		if (child) {
-			found |= oak_terminate_child(sa, child);
-			continue;
+			if (!oak_terminate_child(sa, child))
+				continue;
+		} else {
+			oak_terminate_ike(sa);
 		}
-		if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED)
-			oak_send_delete_ike(sa);
-		sa->state = OAKLEY_IKE_STATE_DELETING;
-		oak_sa_kill(sa);
 		found = 1;
+		if (!sa->dead && n < OAK_DOWN_MAX_SAS) {
+			kref_get(&sa->ref);
+			sas[n++] = sa;
+		}
 	}
 	mutex_unlock(&in->lock);
+	if (n)
+		oak_terminate_wait(in, sas, n, child);
 	if (!found) {
 		if (child)
 			NL_SET_ERR_MSG(extack, "no such Child SA is up");
@@ -348,10 +468,57 @@ int oakley_ike_dump_sas(struct oakley_net *on, struct sk_buff *skb,
 	return skb->len;
 }
 
-/* PLACEHOLDER (session 2 scaffolding): replaced by its owner. */
+/* ---- OAKLEY_CMD_REKEY ---- */
+
+static int oak_rekey_locked(struct oak_ike_sa *sa, const char *child,
+			    struct netlink_ext_ack *extack)
+{
+	struct oak_child_sa *c;
+	int err;
+
+	if (!child) {
+		err = oak_ccs_rekey_ike(sa);
+		if (err)
+			NL_SET_ERR_MSG(extack, "cannot rekey the IKE SA");
+		return err;
+	}
+	list_for_each_entry(c, &sa->children, node) {
+		if (strcmp(c->cfg->name, child) || !c->installed || c->ccs.rekeyed)
+			continue;
+		err = oak_ccs_rekey_child(sa, c);
+		if (err)
+			NL_SET_ERR_MSG(extack, "cannot rekey the Child SA");
+		return err;
+	}
+	NL_SET_ERR_MSG(extack, "no such Child SA is up");
+	return -ENOENT;
+}
+
+/* `oak rekey CONN[/CHILD]`: rekey the IKE SA or one Child SA now. */
 int oakley_ike_rekey(struct oakley_net *on, struct oakley_conn *conn, const char *child,
 		     struct netlink_ext_ack *extack)
 {
-	NL_SET_ERR_MSG(extack, "rekeying is not implemented yet");
-	return -EOPNOTSUPP;
+	struct oak_ike_net *in = on->ike;
+	struct oak_ike_sa *sa, *found = NULL;
+	int err;
+
+	if (!in)
+		return -ENODEV;
+	mutex_lock(&in->lock);
+	list_for_each_entry(sa, &in->sas, node) {
+		if (oak_sa_of(sa, conn) && !sa->dead &&
+		    sa->state == OAKLEY_IKE_STATE_ESTABLISHED && !sa->ccs.rekeyed_by &&
+		    !(sa->q.flags & (OAK_Q_DELETING | OAK_Q_REAUTH_OLD))) {
+			found = sa;
+			break;
+		}
+	}
+	if (found) {
+		err = oak_rekey_locked(found, child, extack);
+	} else {
+		NL_SET_ERR_MSG(extack, "the IKE SA is not established");
+		err = -ENOTCONN;
+	}
+	mutex_unlock(&in->lock);
+	return err;
 }

@@ -3,12 +3,17 @@
  * Oakley IKE engine: Child SA keys and their installation in xfrm
  * (RFC 7296 §2.17) through the xfrm glue (xfrm.h).
  */
+#include <linux/math64.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 
 #include "ike_int.h"
 
-/* Outer addresses, protocol and reqid; reserves the inbound SPI. */
+/*
+ * Outer addresses, protocol and reqid; reserves the inbound SPI.  A rekey
+ * sets c->p.reqid to the old Child SA's reqid before calling this.
+ */
 int oak_child_reserve_spi(struct oak_ike_sa *sa, struct oak_child_sa *c)
 {
 	struct oak_child_params *p = &c->p;
@@ -23,7 +28,8 @@ int oak_child_reserve_spi(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	p->remote_port = sa->remote.port;
 	p->proto = c->cfg->ah ? IPPROTO_AH : IPPROTO_ESP;
 	p->mode = c->cfg->mode;
-	p->reqid = oak_trap_reqid(sa->in, sa->conn, c->cfg->name);
+	if (!p->reqid)
+		p->reqid = oak_trap_reqid(sa->in, sa->conn, c->cfg->name);
 	if (!p->reqid)
 		p->reqid = oak_xfrm_new_reqid(p->net);
 	err = oak_xfrm_alloc_spi(p->net, p->family, &p->local, &p->remote, p->proto,
@@ -34,22 +40,52 @@ int oak_child_reserve_spi(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	return 0;
 }
 
-static void oak_child_lifetimes(struct oak_child_params *p, const struct oakley_child *cfg)
+/*
+ * A random part of jitter% is taken off the soft limits, so that many
+ * tunnels set up at once do not all rekey in the same second.
+ */
+static u64 oak_jitter(u64 v, u8 jitter)
 {
-	p->soft_time = cfg->rekey;
+	u64 span;
+
+	if (!v || !jitter)
+		return v;
+	span = div_u64(v * min_t(u8, jitter, 100), 100);
+	if (!span)
+		return v;
+	span = get_random_u32_below((u32)min_t(u64, span, U32_MAX - 1) + 1);
+	return v > span ? v - span : 1;
+}
+
+static void oak_child_lifetimes(struct oak_child_params *p, const struct oakley_child *cfg,
+				u8 jitter)
+{
+	p->soft_time = oak_jitter(cfg->rekey, jitter);
 	p->hard_time = cfg->lifetime;
-	p->soft_bytes = cfg->rekey_bytes;
+	p->soft_bytes = oak_jitter(cfg->rekey_bytes, jitter);
 	p->hard_bytes = cfg->life_bytes;
-	p->soft_packets = cfg->rekey_packets;
+	p->soft_packets = oak_jitter(cfg->rekey_packets, jitter);
 	p->hard_packets = cfg->life_packets;
 }
 
 /*
- * KEYMAT = prf+(SK_d, Ni | Nr): initiator->responder encryption then
- * integrity key, then the same for responder->initiator.
+ * Whether we initiated the exchange that made @c: the IKE SA's role for the
+ * first Child SA, the CREATE_CHILD_SA exchange's role for the others.
+ */
+static bool oak_child_role(const struct oak_ike_sa *sa, const struct oak_child_sa *c)
+{
+	return c->ccs.kmat ? c->ccs.kmat->initiator : sa->initiator;
+}
+
+/*
+ * KEYMAT = prf+(SK_d, [g^ir |] Ni | Nr): initiator->responder encryption
+ * then integrity key, then the same for responder->initiator.  The nonces
+ * are the IKE SA's for the first Child SA, the exchange's for one made by
+ * CREATE_CHILD_SA (c->ccs.kmat, with g^ir when PFS was negotiated).
  */
 static int oak_child_keys(struct oak_ike_sa *sa, struct oak_child_sa *c, u8 **keymat)
 {
+	const struct oak_ccs_kmat *km = c->ccs.kmat;
 	struct oak_child_params *p = &c->p;
 	unsigned int elen, alen, total;
 	const u8 *ir, *ri;
@@ -62,14 +98,19 @@ static int oak_child_keys(struct oak_ike_sa *sa, struct oak_child_sa *c, u8 **ke
 	*keymat = kmalloc(total, GFP_KERNEL);
 	if (!*keymat)
 		return -ENOMEM;
-	err = oak_child_keymat(sa->algs.prf, sa->keys.sk_d, sa->keys.prf_len, NULL, 0,
-			       sa->ni, sa->ni_len, sa->nr, sa->nr_len, *keymat, total);
+	if (km)
+		err = oak_child_keymat(sa->algs.prf, sa->keys.sk_d, sa->keys.prf_len, km->gir,
+				       km->gir_len, km->ni, km->ni_len, km->nr, km->nr_len,
+				       *keymat, total);
+	else
+		err = oak_child_keymat(sa->algs.prf, sa->keys.sk_d, sa->keys.prf_len, NULL, 0,
+				       sa->ni, sa->ni_len, sa->nr, sa->nr_len, *keymat, total);
 	if (err)
 		return err;
 	ir = *keymat;
 	ri = *keymat + elen + alen;
-	p->out.enc = sa->initiator ? ir : ri;
-	p->in.enc = sa->initiator ? ri : ir;
+	p->out.enc = oak_child_role(sa, c) ? ir : ri;
+	p->in.enc = oak_child_role(sa, c) ? ri : ir;
 	p->out.enc_len = elen;
 	p->in.enc_len = elen;
 	p->out.auth = alen ? p->out.enc + elen : NULL;
@@ -88,8 +129,8 @@ int oak_child_install(struct oak_ike_sa *sa, struct oak_child_sa *c,
 		      const struct ike_ts_payload *tsi, const struct ike_ts_payload *tsr)
 {
 	struct oak_child_params *p = &c->p;
-	const struct ike_ts_payload *l = sa->initiator ? tsi : tsr;
-	const struct ike_ts_payload *r = sa->initiator ? tsr : tsi;
+	const struct ike_ts_payload *l = oak_child_role(sa, c) ? tsi : tsr;
+	const struct ike_ts_payload *r = oak_child_role(sa, c) ? tsr : tsi;
 	u8 *keymat = NULL;
 	int n, err;
 
@@ -97,7 +138,7 @@ int oak_child_install(struct oak_ike_sa *sa, struct oak_child_sa *c,
 	p->encr_keylen = c->algs.encr_keylen;
 	p->integ = c->algs.integ;
 	p->esn = c->algs.esn == 1;
-	oak_child_lifetimes(p, c->cfg);
+	oak_child_lifetimes(p, c->cfg, sa->conn->jitter);
 	n = oak_ts_to_xfrm(l, p->local_ts, OAK_MAX_TS);
 	if (n < 0)
 		return n;
@@ -125,14 +166,30 @@ int oak_child_install(struct oak_ike_sa *sa, struct oak_child_sa *c,
 	return 0;
 }
 
+/* Another installed Child SA object shares @c's reqid (and so its policies). */
+static bool oak_child_shared(struct oak_ike_sa *sa, struct oak_child_sa *c)
+{
+	struct oak_child_sa *o;
+
+	list_for_each_entry(o, &sa->children, node)
+		if (o != c && o->installed && o->p.reqid == c->p.reqid)
+			return true;
+	return false;
+}
+
 void oak_child_uninstall(struct oak_ike_sa *sa, struct oak_child_sa *c)
 {
 	struct oak_child_params *p = &c->p;
 
 	if (c->installed) {
-		oak_xfrm_remove(p);
 		c->installed = false;
 		oakley_stat_dec(sa->in->on, OAKLEY_STATS_A_CHILD_SAS);
+		if (oak_child_shared(sa, c)) {
+			/* rekeyed: its successor keeps the policies */
+			oak_xfrm_remove_states(p);
+			return;
+		}
+		oak_xfrm_remove(p);
 		oak_trap_restore(sa->in, sa->conn, c->cfg->name);
 	} else if (c->spi_reserved) {
 		oak_xfrm_release_spi(p->net, p->family, &p->local, p->proto, p->spi_in);

@@ -6,27 +6,62 @@
  *
  * Owner: ikev2_child.c (Child SAs), ikev2_rekey.c (IKE SA rekey).
  * Everything runs under in->lock.
+ *
+ * A rekeyed Child SA keeps its reqid: the new one is installed with the same
+ * reqid (so it reuses the policies and, being newer, takes the outbound
+ * traffic at once), the old one keeps its inbound state until its Delete
+ * exchange is over.  oak_child_uninstall() removes the policies only with
+ * the last Child SA object of a reqid.
  */
 #ifndef OAKLEY_IKE_CCS_H
 #define OAKLEY_IKE_CCS_H
 
 #include <linux/types.h>
+#include <linux/workqueue.h>
+
+#include "../codec/ikev2_wire.h"
 
 struct oak_ike_sa;
 struct oak_child_sa;
 struct oakley_child;
 struct ike_msg;
 
+/* Keying material of a Child SA made by CREATE_CHILD_SA (§2.17). */
+struct oak_ccs_kmat {
+	const u8 *gir;			/* NULL without PFS */
+	size_t gir_len;
+	const u8 *ni, *nr;		/* the exchange's nonces */
+	u16 ni_len, nr_len;
+	bool initiator;			/* we initiated the exchange (TSi, KEYMAT order) */
+};
+
 /* Per IKE SA (sa->ccs). */
 struct oak_sa_ccs {
-	struct oak_ike_sa *rekeyed_by;	/* the new IKE SA that replaces this one */
+	struct oak_ike_sa *rekeyed_by;	/* the new IKE SA that replaces this one (ref) */
+	struct oak_ike_sa *rekey_of;	/* made by rekeying this IKE SA (ref) */
 	bool rekeying;			/* our IKE rekey request is outstanding */
+	bool retry_ike;			/* TEMPORARY_FAILURE: rekey the IKE SA later */
+	u8 busy;			/* our Child SA requests not yet answered */
+	u8 ke_tries;
+	u16 ke_group;			/* DH group for the next IKE rekey, 0: default */
+	struct delayed_work retry_work;	/* retries after TEMPORARY_FAILURE */
+	u16 nmin_len;			/* made by a rekey: the exchange's lowest nonce */
+	u8 nmin[IKE_NONCE_MAX];
 };
 
 /* Per Child SA (c->ccs). */
 struct oak_child_ccs {
 	bool rekeying;			/* our rekey request is outstanding */
 	bool rekeyed;			/* replaced: waiting for its Delete */
+	bool retry;			/* TEMPORARY_FAILURE: rekey later */
+	bool deleting;			/* our Delete for it is queued */
+	u8 ke_tries;
+	u16 ke_group;			/* DH group for the next rekey, 0: default */
+	u16 dh;				/* PFS group it was made with, 0: none */
+	struct oak_child_sa *peer_new;	/* collision: the SA the peer's rekey made */
+	const struct oak_ccs_kmat *kmat; /* during oak_child_install() only */
+	u16 nmin_len;			/* lowest nonce of the exchange that made it */
+	u8 nmin[IKE_NONCE_MAX];
 };
 
 /* Negotiate one more Child SA for @cfg on the established @sa. */
@@ -39,5 +74,42 @@ int oak_ccs_rekey_ike(struct oak_ike_sa *sa);
 void oak_ccs_request(struct oak_ike_sa *sa, const struct ike_msg *m);
 /* After IKE_AUTH (initiator): bring up the connection's other children. */
 void oak_ccs_auth_done(struct oak_ike_sa *sa);
+
+/* Hooks called by sa.c. */
+void oak_ccs_sa_init(struct oak_ike_sa *sa);	/* from oak_sa_new() */
+void oak_ccs_sa_kill(struct oak_ike_sa *sa);	/* from oak_sa_kill(): drops the links */
+/* From oak_child_free(): forget every pointer to @c (requests, collisions). */
+void oak_ccs_child_gone(struct oak_ike_sa *sa, struct oak_child_sa *c);
+
+/* sa.c, for rekeying */
+/* An IKE SA made by a rekey is up: like oak_sa_established(), event IKE_REKEYED. */
+void oak_sa_rekey_up(struct oak_ike_sa *sa);
+/* Move every Child SA of @from to @to (an IKE SA rekey). */
+void oak_sa_move_children(struct oak_ike_sa *from, struct oak_ike_sa *to);
+/*
+ * The live IKE SA that inherits the Child SAs of @sa when @sa goes: the one
+ * that replaced it, else (a redundant SA of a collision) the one it rekeyed.
+ */
+struct oak_ike_sa *oak_ccs_heir(struct oak_ike_sa *sa);
+
+/*
+ * Shared between ikev2_child.c and ikev2_rekey.c (internal).
+ */
+/* Lowest of two nonces (the §2.8.1 tie-break): <0 when a < b. */
+int oak_ccs_nonce_cmp(const u8 *a, u16 alen, const u8 *b, u16 blen);
+/* Keep the lower of (ni, nr) in dst/dst_len (IKE_NONCE_MAX bytes). */
+void oak_ccs_nonce_min(u8 *dst, u16 *dst_len, const u8 *ni, u16 ni_len,
+		       const u8 *nr, u16 nr_len);
+/* An encrypted CREATE_CHILD_SA response with one error notify. */
+void oak_ccs_respond_error(struct oak_ike_sa *sa, const struct ike_msg *m, u16 type,
+			   const u8 *data, size_t len);
+/* Error notify type (< 16384) of a response, or 0. */
+u16 oak_ccs_msg_error(const struct ike_msg *m, const u8 **data, u16 *len);
+/* Schedule a retry of the IKE SA's pending rekeys (TEMPORARY_FAILURE). */
+void oak_ccs_retry_later(struct oak_ike_sa *sa);
+/* Queue our own Delete of the IKE SA (then kill it). */
+int oak_ccs_delete_ike(struct oak_ike_sa *sa);
+/* ikev2_rekey.c: the peer wants to rekey the IKE SA (the SA payload is IKE's). */
+void oak_ccs_ike_request(struct oak_ike_sa *sa, const struct ike_msg *m);
 
 #endif /* OAKLEY_IKE_CCS_H */

@@ -40,6 +40,7 @@
 #define OAK_RTX_TRIES		5
 #define OAK_HALF_OPEN_TTL	(30 * HZ)
 #define OAK_COOKIE_MAX		64	/* RFC 7296 §2.6: 1..64 bytes */
+#define OAK_REQ_TAIL		32	/* request bytes kept to recognise its retransmission */
 
 /* The engine's state of one network namespace (oakley_net->ike). */
 struct oak_ike_net {
@@ -130,6 +131,9 @@ struct oak_ike_sa {
 	u32 msgid_in;			/* next expected */
 	u8 *resp;			/* response to msgid_in - 1 */
 	size_t resp_len;
+	/* the request @resp answers: length and tail (its ICV), to tell a retransmission */
+	u16 resp_req_len;
+	u8 resp_req_tail[OAK_REQ_TAIL];
 	unsigned long created;		/* jiffies */
 	u64 established;		/* boottime seconds */
 	struct list_head children;

@@ -6,7 +6,9 @@
  * against the message ID window (1 in each direction), decrypted and handed
  * to the handler of its exchange.  Requests we send are kept and resent
  * (0.5 s, doubling, OAK_RTX_TRIES times); the last response we sent is kept
- * and resent when its request arrives again.
+ * and resent when its request arrives again.  On an established SA the
+ * requests come from the queue (queue.c); INFORMATIONAL requests of the
+ * peer (Delete, notifies, liveness checks) are answered here.
  */
 #include <linux/slab.h>
 
@@ -109,8 +111,8 @@ void oak_rtx_work(struct work_struct *work)
 			oak_sa_fail(sa, 0, "half-open IKE SA timed out");
 		goto out;
 	}
-	if (sa->rtx_tries >= OAK_RTX_TRIES) {
-		oak_sa_fail(sa, 0, "peer does not answer");
+	if (sa->rtx_tries >= oak_queue_rtx_tries(sa)) {
+		oak_queue_rtx_exhausted(sa);
 		goto out;
 	}
 	sa->rtx_tries++;
@@ -172,7 +174,12 @@ static void oak_respond_notify(struct oak_ike_sa *sa, const struct ike_msg *m, u
 	oak_send_response(sa, mem, b.len);
 }
 
-/* Best effort: INFORMATIONAL request with Delete(IKE), not retransmitted. */
+/*
+ * Best effort: INFORMATIONAL request with Delete(IKE), not retransmitted,
+ * outside the request queue.  Only for an SA removed at once (connection
+ * deleted or replaced, namespace or module going away, IKE_AUTH response
+ * that fails authentication); everything else uses oak_req_delete_ike().
+ */
 int oak_send_delete_ike(struct oak_ike_sa *sa)
 {
 	struct ike_buf b;
@@ -195,10 +202,17 @@ int oak_send_delete_ike(struct oak_ike_sa *sa)
 	return err;
 }
 
-/* Child SAs named by a Delete payload; the response lists our inbound SPIs. */
+/*
+ * Child SAs named by a Delete payload (their SPIs are our outbound ones);
+ * the response lists the matching inbound SPIs, except for a Child SA whose
+ * Delete we sent ourselves and which crossed this one (RFC 7296 §1.4.1).
+ * A Child SA being rekeyed is deleted all the same (§2.25.1); the rekey's
+ * request sees r->child == NULL (oak_child_free -> oak_queue_child_gone).
+ */
 static void oak_info_delete_child(struct oak_ike_sa *sa, const struct ike_delete *d,
 				  __be32 *out, u16 *nout)
 {
+	u8 proto = d->protocol == IKE_PROTO_ESP ? IPPROTO_ESP : IPPROTO_AH;
 	struct oak_child_sa *c, *tmp;
 	unsigned int i;
 	__be32 spi;
@@ -206,21 +220,37 @@ static void oak_info_delete_child(struct oak_ike_sa *sa, const struct ike_delete
 	for (i = 0; i < d->nspi; i++) {
 		memcpy(&spi, d->spis + i * 4, 4);
 		list_for_each_entry_safe(c, tmp, &sa->children, node) {
-			if (c->p.spi_out != spi || c->p.proto != (d->protocol == IKE_PROTO_ESP ?
-			    IPPROTO_ESP : IPPROTO_AH))
+			if (!c->installed || c->p.spi_out != spi || c->p.proto != proto)
 				continue;
-			if (*nout < OAKLEY_MAX_CHILDREN)
+			if (!oak_queue_deleting_child(sa, c) && *nout < OAKLEY_MAX_CHILDREN)
 				out[(*nout)++] = c->p.spi_in;
-			oak_sa_event(sa, OAKLEY_EVENT_CHILD_DOWN, c->cfg->name, 0, NULL);
+			if (!c->ccs.rekeyed)
+				oak_sa_event(sa, OAKLEY_EVENT_CHILD_DOWN, c->cfg->name, 0, NULL);
 			oak_child_free(sa, c);
 		}
 	}
 }
 
-static void oak_info_request(struct oak_ike_sa *sa, const struct ike_msg *m)
+/* Error notifies (types below 16384) are reported; unknown status ones ignored. */
+static void oak_info_notify(struct oak_ike_sa *sa, const struct ike_payload *pl)
 {
-	__be32 spis[OAKLEY_MAX_CHILDREN];
-	u16 nspi = 0, proto = IKE_PROTO_ESP;
+	struct ike_notify n;
+
+	if (ike_parse_notify(pl->body, pl->len, &n) || n.type >= IKE_N_INITIAL_CONTACT)
+		return;
+	pr_debug("oakley: %s: peer reports error notify %u\n", sa->conn->name, n.type);
+	oak_sa_event(sa, OAKLEY_EVENT_ERROR, NULL, n.type, "error notify in INFORMATIONAL");
+}
+
+/*
+ * An INFORMATIONAL request: Delete payloads (Child SAs or the IKE SA),
+ * notifies, or nothing (a liveness check); the response carries the
+ * matching Deletes of our inbound SPIs.
+ */
+void oak_info_request(struct oak_ike_sa *sa, const struct ike_msg *m)
+{
+	__be32 spis[2][OAKLEY_MAX_CHILDREN];
+	u16 nspi[2] = { 0, 0 };
 	bool delete_ike = false;
 	struct ike_delete d;
 	struct ike_buf b;
@@ -229,23 +259,29 @@ static void oak_info_request(struct oak_ike_sa *sa, const struct ike_msg *m)
 	u8 *mem;
 
 	for (i = 0; i < m->npayloads; i++) {
+		if (m->pl[i].type == IKE_PL_NOTIFY) {
+			oak_info_notify(sa, &m->pl[i]);
+			continue;
+		}
 		if (m->pl[i].type != IKE_PL_DELETE ||
 		    ike_parse_delete(m->pl[i].body, m->pl[i].len, &d))
 			continue;
-		if (d.protocol == IKE_PROTO_IKE) {
+		if (d.protocol == IKE_PROTO_IKE)
 			delete_ike = true;
-		} else if (d.spi_len == 4 && !delete_ike) {
-			proto = d.protocol;
-			oak_info_delete_child(sa, &d, spis, &nspi);
-		}
+		else if (d.spi_len == 4 && (d.protocol == IKE_PROTO_ESP ||
+					    d.protocol == IKE_PROTO_AH))
+			oak_info_delete_child(sa, &d, spis[d.protocol == IKE_PROTO_AH],
+					      &nspi[d.protocol == IKE_PROTO_AH]);
 	}
 	mem = oak_msg_alloc(&b);
 	if (!mem)
 		return;
 	oak_hdr(sa, &b, IKE_INFORMATIONAL, true, m->msgid);
 	sk = ike_sk_begin(&b, oak_sk_iv_len(sa->sk_out));
-	if (nspi && !delete_ike)
-		ike_add_delete(&b, proto, 4, (const u8 *)spis, nspi);
+	if (!delete_ike && nspi[0])
+		ike_add_delete(&b, IKE_PROTO_ESP, 4, (const u8 *)spis[0], nspi[0]);
+	if (!delete_ike && nspi[1])
+		ike_add_delete(&b, IKE_PROTO_AH, 4, (const u8 *)spis[1], nspi[1]);
 	if (oak_sk_finish(sa, &b, sk)) {
 		kfree(mem);
 		return;
@@ -253,15 +289,10 @@ static void oak_info_request(struct oak_ike_sa *sa, const struct ike_msg *m)
 	oak_send_response(sa, mem, b.len);
 	if (delete_ike) {
 		sa->state = OAKLEY_IKE_STATE_DELETING;
+		oak_queue_children_down(sa);
 		oak_sa_kill(sa);
+		oak_conn_sa_gone(sa);
 	}
-}
-
-static void oak_info_response(struct oak_ike_sa *sa, const struct ike_msg *m)
-{
-	oak_req_done(sa);
-	if (sa->state == OAKLEY_IKE_STATE_DELETING)
-		oak_sa_kill(sa);
 }
 
 /* Decrypt the SK payload and replace m's payload list with the inner one. */
@@ -286,21 +317,58 @@ static int oak_decrypt(struct oak_ike_sa *sa, u8 *buf, size_t len, struct ike_ms
 	return 0;
 }
 
+/*
+ * Remember an authenticated request by its length and its last bytes (the
+ * ICV of the SK payload): only a datagram that matches them is a
+ * retransmission that deserves our cached response again.  A forged
+ * datagram with the right SPIs and message ID cannot make us reflect it.
+ */
+static void oak_req_tail(const u8 *buf, size_t len, u8 *tail)
+{
+	size_t n = min_t(size_t, len, OAK_REQ_TAIL);
+
+	memset(tail, 0, OAK_REQ_TAIL);
+	memcpy(tail, buf + len - n, n);
+}
+
+static void oak_req_remember(struct oak_ike_sa *sa, const u8 *tail, size_t len)
+{
+	sa->resp_req_len = len;
+	memcpy(sa->resp_req_tail, tail, OAK_REQ_TAIL);
+}
+
+static bool oak_req_is_last(const struct oak_ike_sa *sa, const u8 *buf, size_t len)
+{
+	u8 tail[OAK_REQ_TAIL];
+
+	oak_req_tail(buf, len, tail);
+	return sa->resp_req_len && sa->resp_req_len == len &&
+	       !memcmp(sa->resp_req_tail, tail, OAK_REQ_TAIL);
+}
+
 static void oak_rx_request(struct oak_ike_sa *sa, u8 *buf, size_t len, struct ike_msg *m)
 {
+	u8 tail[OAK_REQ_TAIL];
 	u8 crit;
 
 	if (sa->resp && m->msgid + 1 == sa->msgid_in) {
-		/* retransmitted request: resend our answer */
-		oak_send(sa->in, &sa->local, &sa->remote, sa->resp, sa->resp_len);
+		/* resend our answer only to a true retransmission, never to a forgery */
+		if (oak_req_is_last(sa, buf, len))
+			oak_send(sa->in, &sa->local, &sa->remote, sa->resp, sa->resp_len);
+		else
+			oak_stat(sa, OAKLEY_STATS_A_RX_DROP_REPLAY);
 		return;
 	}
 	if (m->msgid != sa->msgid_in) {
 		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_REPLAY);
 		return;
 	}
+	/* before decryption, which may work in place */
+	oak_req_tail(buf, len, tail);
 	if (oak_decrypt(sa, buf, len, m))
 		return;
+	oak_req_remember(sa, tail, len);
+	oak_timers_rx(sa);
 	crit = oak_unknown_critical(m);
 	if (crit) {
 		oak_respond_notify(sa, m, IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD, &crit, 1);
@@ -319,8 +387,13 @@ static void oak_rx_request(struct oak_ike_sa *sa, u8 *buf, size_t len, struct ik
 			oak_info_request(sa, m);
 		break;
 	case IKE_CREATE_CHILD_SA:
-		/* rekeying is not implemented yet */
-		oak_respond_notify(sa, m, IKE_N_NO_ADDITIONAL_SAS, NULL, 0);
+		if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED ||
+		    sa->state == OAKLEY_IKE_STATE_REKEYING)
+			oak_ccs_request(sa, m);
+		else if (sa->state == OAKLEY_IKE_STATE_DELETING)
+			oak_respond_notify(sa, m, IKE_N_TEMPORARY_FAILURE, NULL, 0);
+		else
+			oak_stat(sa, OAKLEY_STATS_A_RX_DROP_REPLAY);
 		break;
 	default:
 		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_MALFORMED);
@@ -335,6 +408,7 @@ static void oak_rx_response(struct oak_ike_sa *sa, u8 *buf, size_t len, struct i
 	}
 	if (oak_decrypt(sa, buf, len, m))
 		return;
+	oak_timers_rx(sa);
 	switch (m->exchange) {
 	case IKE_AUTH:
 		if (sa->initiator && sa->state == OAKLEY_IKE_STATE_AUTHENTICATING) {
@@ -343,10 +417,12 @@ static void oak_rx_response(struct oak_ike_sa *sa, u8 *buf, size_t len, struct i
 		}
 		break;
 	case IKE_INFORMATIONAL:
-		oak_info_response(sa, m);
+	case IKE_CREATE_CHILD_SA:
+		if (!oak_queue_response(sa, m))
+			oak_req_done(sa);	/* not the queue's (best-effort Delete) */
 		break;
 	default:
-		oak_req_done(sa);
+		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_MALFORMED);
 	}
 }
 

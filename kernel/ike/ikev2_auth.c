@@ -337,6 +337,8 @@ void oak_auth_response(struct oak_ike_sa *sa, const struct ike_msg *m)
 	c = list_first_entry_or_null(&sa->children, struct oak_child_sa, node);
 	if (c && !c->installed)
 		oak_auth_child_response(sa, x, m, c);
+	/* the connection's other children: CREATE_CHILD_SA each */
+	oak_ccs_auth_done(sa);
 out:
 	oak_auth_ctx_free(x);
 }

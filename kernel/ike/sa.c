@@ -95,6 +95,7 @@ struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, struct oakley_conn *conn, 
 	sa->rtx_ms = OAK_RTX_FIRST_MS;
 	oak_new_spi(in, initiator ? sa->spi_i : sa->spi_r);
 	oak_queue_sa_init(sa);
+	oak_ccs_sa_init(sa);
 	oakley_stat_inc(in->on, OAKLEY_STATS_A_OBJECTS);
 	oakley_stat_inc(in->on, OAKLEY_STATS_A_IKE_SAS);
 	oakley_stat_inc(in->on, OAKLEY_STATS_A_HALF_OPEN);
@@ -154,6 +155,8 @@ struct oak_child_sa *oak_child_new(struct oak_ike_sa *sa, const struct oakley_ch
 
 void oak_child_free(struct oak_ike_sa *sa, struct oak_child_sa *c)
 {
+	oak_queue_child_gone(sa, c);
+	oak_ccs_child_gone(sa, c);
 	oak_child_uninstall(sa, c);
 	list_del(&c->node);
 	kfree_sensitive(c);
@@ -178,6 +181,42 @@ void oak_sa_established(struct oak_ike_sa *sa)
 	oak_queue_sa_up(sa);
 }
 
+void oak_sa_rekey_up(struct oak_ike_sa *sa)
+{
+	sa->state = OAKLEY_IKE_STATE_ESTABLISHED;
+	sa->established = ktime_get_boottime_seconds();
+	if (sa->counted_half_open) {
+		sa->counted_half_open = false;
+		oakley_stat_dec(sa->in->on, OAKLEY_STATS_A_HALF_OPEN);
+	}
+	oak_sa_event(sa, OAKLEY_EVENT_IKE_REKEYED, NULL, 0, NULL);
+	oak_queue_sa_up(sa);
+}
+
+void oak_sa_move_children(struct oak_ike_sa *from, struct oak_ike_sa *to)
+{
+	list_splice_tail_init(&from->children, &to->children);
+}
+
+static struct oak_ike_sa *oak_sa_alive(struct oak_ike_sa *sa)
+{
+	return sa && !sa->dead ? sa : NULL;
+}
+
+struct oak_ike_sa *oak_ccs_heir(struct oak_ike_sa *sa)
+{
+	struct oak_ike_sa *old, *h;
+
+	h = oak_sa_alive(sa->ccs.rekeyed_by);
+	if (h)
+		return h;
+	old = oak_sa_alive(sa->ccs.rekey_of);
+	if (!old)
+		return NULL;
+	h = oak_sa_alive(old->ccs.rekeyed_by);
+	return h && h != sa ? h : old;
+}
+
 /*
  * Remove an SA: from the tables, its Child SAs from xfrm, its timer; then
  * drop the tables' reference.  Idempotent.  Caller holds in->lock.
@@ -186,6 +225,8 @@ void oak_sa_kill(struct oak_ike_sa *sa)
 {
 	struct oakley_net *on = sa->in->on;
 	struct oak_child_sa *c, *tmp;
+	struct oak_ike_sa *heir;
+	bool retry = false;
 	bool was_up = sa->state == OAKLEY_IKE_STATE_ESTABLISHED ||
 		      sa->state == OAKLEY_IKE_STATE_DELETING;
 
@@ -195,6 +236,19 @@ void oak_sa_kill(struct oak_ike_sa *sa)
 	if (cancel_delayed_work(&sa->rtx_work))
 		oak_sa_put(sa);
 	oak_queue_sa_kill(sa);
+	/* rekeyed (RFC 7296 §2.18): the Child SAs live on in the new IKE SA */
+	heir = oak_ccs_heir(sa);
+	if (heir) {
+		was_up = false;
+		list_for_each_entry(c, &sa->children, node) {
+			c->ccs.rekeying = false;
+			retry |= c->ccs.retry;
+		}
+		oak_sa_move_children(sa, heir);
+		if (retry)
+			oak_ccs_retry_later(heir);
+	}
+	oak_ccs_sa_kill(sa);
 	list_for_each_entry_safe(c, tmp, &sa->children, node)
 		oak_child_free(sa, c);
 	hlist_del_init(&sa->spi_node);

@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Oakley IKE engine: the timers of an IKE SA, all in one place.
+ *
+ * - sa->q.dpd_work: liveness (RFC 7296 §1.4, §2.4).  Armed every conn->dpd
+ *   seconds while the SA is up; when nothing arrived from the peer in that
+ *   time (no valid IKE message and no new inbound ESP packet) it queues an
+ *   empty INFORMATIONAL.  When the retransmissions of any request run out,
+ *   the peer is dead: OAKLEY_EVENT_DEAD_PEER, the SA goes, then dpd-action.
+ * - sa->q.rekey_work: the IKE SA's own deadlines, whichever comes first:
+ *   rekey (conn->ike_rekey minus up to conn->jitter percent), reauth
+ *   (conn->reauth, make-before-break), hard lifetime (conn->ike_lifetime).
+ *   On an SA that is not up yet it is the delay of a restart attempt.
+ *
+ * Each armed work item holds a reference on the SA; oak_timers_stop()
+ * (from oak_sa_kill) cancels them.  An idle SA costs one timer per DPD
+ * interval (rounded, so that many SAs wake up together) and one for its
+ * next deadline: 100,000 idle SAs with dpd = 0 wake up only to rekey.
+ */
+#include <linux/random.h>
+#include <linux/timer.h>
+
+#include "ike_int.h"
+
+#define OAK_RESTART_FIRST_S	2	/* backoff of dpd-action = restart */
+#define OAK_RESTART_MAX_S	30
+#define OAK_REAUTH_GRACE	(10 * HZ)	/* old IKE SA kept after a reauth */
+#define OAK_DUP_WINDOW		(20 * HZ)	/* "initiated at the same time" */
+
+static void oak_timer_arm(struct oak_ike_sa *sa, struct delayed_work *dw, unsigned long delay)
+{
+	if (sa->dead || sa->in->dying)
+		return;
+	if (!mod_delayed_work(sa->in->wq, dw, delay))
+		kref_get(&sa->ref);
+}
+
+static void oak_timer_cancel(struct oak_ike_sa *sa, struct delayed_work *dw)
+{
+	if (cancel_delayed_work(dw))
+		oak_sa_put(sa);
+}
+
+void oak_timers_stop(struct oak_ike_sa *sa)
+{
+	oak_timer_cancel(sa, &sa->q.dpd_work);
+	oak_timer_cancel(sa, &sa->q.rekey_work);
+}
+
+/* A valid (authenticated) message arrived from the peer. */
+void oak_timers_rx(struct oak_ike_sa *sa)
+{
+	sa->q.last_rx = jiffies;
+}
+
+/* Inbound ESP/AH packets on all the SA's Child SAs. */
+static u64 oak_esp_packets_in(struct oak_ike_sa *sa)
+{
+	struct oak_child_counters cnt;
+	struct oak_child_sa *c;
+	u64 sum = 0;
+
+	list_for_each_entry(c, &sa->children, node)
+		if (c->installed && !oak_xfrm_counters(&c->p, &cnt))
+			sum += cnt.packets_in;
+	return sum;
+}
+
+static void oak_dpd_arm(struct oak_ike_sa *sa, unsigned long delay)
+{
+	oak_timer_arm(sa, &sa->q.dpd_work, round_jiffies_relative(delay));
+}
+
+static void oak_dpd_check(struct oak_ike_sa *sa)
+{
+	unsigned long period = sa->conn->dpd * HZ;
+	unsigned long idle = jiffies - sa->q.last_rx;
+	u64 esp = oak_esp_packets_in(sa);
+
+	if (esp != sa->q.esp_in) {
+		/* the tunnel carries traffic from the peer: it is alive */
+		sa->q.esp_in = esp;
+		sa->q.last_rx = jiffies;
+		oak_dpd_arm(sa, period);
+		return;
+	}
+	if (idle < period) {
+		oak_dpd_arm(sa, period - idle);
+		return;
+	}
+	/* a request in flight is a liveness check of its own */
+	if (!sa->q.cur && list_empty(&sa->q.pending))
+		oak_req_liveness(sa);
+	oak_dpd_arm(sa, period);
+}
+
+static void oak_dpd_work(struct work_struct *work)
+{
+	struct oak_ike_sa *sa = container_of(to_delayed_work(work), struct oak_ike_sa,
+					     q.dpd_work);
+	struct oak_ike_net *in = sa->in;
+
+	mutex_lock(&in->lock);
+	if (!sa->dead && !in->dying && sa->conn->dpd &&
+	    (sa->state == OAKLEY_IKE_STATE_ESTABLISHED ||
+	     sa->state == OAKLEY_IKE_STATE_REKEYING))
+		oak_dpd_check(sa);
+	mutex_unlock(&in->lock);
+	oak_sa_put(sa);
+}
+
+/* The earliest deadline of the SA that has not fired yet, or 0. */
+static unsigned long oak_next_deadline(const struct oak_ike_sa *sa)
+{
+	unsigned long next = 0;
+
+	if (sa->q.rekey_at && !(sa->q.flags & OAK_Q_REKEY_DONE))
+		next = sa->q.rekey_at;
+	if (sa->q.reauth_at && !(sa->q.flags & OAK_Q_REAUTH_DONE) &&
+	    (!next || time_before(sa->q.reauth_at, next)))
+		next = sa->q.reauth_at;
+	if (sa->q.expire_at && (!next || time_before(sa->q.expire_at, next)))
+		next = sa->q.expire_at;
+	return next;
+}
+
+static void oak_deadline_arm(struct oak_ike_sa *sa)
+{
+	unsigned long next = oak_next_deadline(sa);
+
+	if (!next || (sa->q.flags & OAK_Q_DELETING))
+		return;
+	oak_timer_arm(sa, &sa->q.rekey_work,
+		      time_after(next, jiffies) ? next - jiffies : 0);
+}
+
+/* Make-before-break: a new IKE SA for the connection; this one stays until it is up. */
+static void oak_reauth_start(struct oak_ike_sa *sa)
+{
+	int err;
+
+	sa->q.flags |= OAK_Q_REAUTH_DONE;
+	if (!sa->conn->has_remote)
+		return;		/* a responder for %any cannot initiate */
+	sa->q.flags |= OAK_Q_REAUTH_OLD;
+	err = oak_initiate_flags(sa->in, sa->conn, OAK_Q_REAUTH_NEW, 0);
+	if (err) {
+		sa->q.flags &= ~OAK_Q_REAUTH_OLD;
+		pr_debug("oakley: %s: reauthentication not started: %d\n", sa->conn->name, err);
+	}
+}
+
+static void oak_deadline_fire(struct oak_ike_sa *sa)
+{
+	unsigned long now = jiffies;
+	int err;
+
+	if (sa->q.expire_at && time_after_eq(now, sa->q.expire_at)) {
+		pr_debug("oakley: %s: IKE SA lifetime expired\n", sa->conn->name);
+		sa->q.expire_at = 0;
+		if (oak_req_delete_ike(sa))
+			oak_sa_kill(sa);
+		return;
+	}
+	if (sa->q.reauth_at && !(sa->q.flags & OAK_Q_REAUTH_DONE) &&
+	    time_after_eq(now, sa->q.reauth_at))
+		oak_reauth_start(sa);
+	if (sa->q.rekey_at && !(sa->q.flags & OAK_Q_REKEY_DONE) &&
+	    time_after_eq(now, sa->q.rekey_at)) {
+		sa->q.flags |= OAK_Q_REKEY_DONE;
+		err = oak_ccs_rekey_ike(sa);
+		if (err)
+			pr_debug("oakley: %s: IKE rekey not started: %d\n", sa->conn->name, err);
+	}
+	oak_deadline_arm(sa);
+}
+
+/* A delayed restart attempt: send its IKE_SA_INIT now. */
+static void oak_restart_fire(struct oak_ike_sa *sa)
+{
+	if (oak_init_start(sa, sa->algs.dh))
+		oak_sa_fail(sa, 0, "cannot start IKE_SA_INIT");
+}
+
+static void oak_rekey_work(struct work_struct *work)
+{
+	struct oak_ike_sa *sa = container_of(to_delayed_work(work), struct oak_ike_sa,
+					     q.rekey_work);
+	struct oak_ike_net *in = sa->in;
+
+	mutex_lock(&in->lock);
+	if (sa->dead || in->dying)
+		goto out;
+	if (sa->state == OAKLEY_IKE_STATE_CONNECTING)
+		oak_restart_fire(sa);
+	else if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED ||
+		 sa->state == OAKLEY_IKE_STATE_REKEYING)
+		oak_deadline_fire(sa);
+out:
+	mutex_unlock(&in->lock);
+	oak_sa_put(sa);
+}
+
+void oak_timers_init(struct oak_ike_sa *sa)
+{
+	INIT_DELAYED_WORK(&sa->q.dpd_work, oak_dpd_work);
+	INIT_DELAYED_WORK(&sa->q.rekey_work, oak_rekey_work);
+}
+
+/* Delay a restart attempt's first message by @delay_s seconds. */
+void oak_timers_restart_delay(struct oak_ike_sa *sa, unsigned int delay_s)
+{
+	sa->q.restart_delay = delay_s;
+	oak_timer_arm(sa, &sa->q.rekey_work, delay_s * HZ);
+}
+
+/* @secs minus a random 0..jitter percent of it, in jiffies from now. */
+static unsigned long oak_jittered(u32 secs, u8 jitter)
+{
+	u64 ms = (u64)secs * MSEC_PER_SEC;
+
+	if (jitter)
+		ms -= div_u64(ms * get_random_u32_below(min_t(u32, jitter, 100) + 1), 100);
+	return jiffies + msecs_to_jiffies(ms) + 1;
+}
+
+/* The SA is up (IKE_AUTH done): arm DPD and its deadlines. */
+void oak_timers_up(struct oak_ike_sa *sa)
+{
+	const struct oakley_conn *conn = sa->conn;
+
+	sa->q.flags &= ~(OAK_Q_REKEY_DONE | OAK_Q_REAUTH_DONE);
+	sa->q.restart_delay = 0;
+	sa->q.rekey_at = conn->ike_rekey ? oak_jittered(conn->ike_rekey, conn->jitter) : 0;
+	sa->q.reauth_at = conn->reauth ? oak_jittered(conn->reauth, conn->jitter) : 0;
+	sa->q.expire_at = conn->ike_lifetime ?
+			  jiffies + (unsigned long)conn->ike_lifetime * HZ : 0;
+	sa->q.esp_in = 0;
+	if (conn->dpd)
+		oak_dpd_arm(sa, conn->dpd * HZ);
+	oak_deadline_arm(sa);
+}
+
+/* ---- dead peers ---- */
+
+/*
+ * The retransmissions of a request ran out.  On an established SA the peer
+ * is dead; a restart attempt that got no answer schedules the next one.
+ */
+void oak_queue_rtx_exhausted(struct oak_ike_sa *sa)
+{
+	struct oakley_conn *conn;
+	unsigned int next;
+
+	if (sa->q.cur) {
+		if (sa->q.flags & OAK_Q_DELETING)
+			oak_sa_kill(sa);	/* Delete(IKE) unanswered: remove anyway */
+		else
+			oak_peer_dead(sa);
+		return;
+	}
+	if (!(sa->q.flags & OAK_Q_RESTART) || sa->state == OAKLEY_IKE_STATE_ESTABLISHED) {
+		oak_sa_fail(sa, 0, "peer does not answer");
+		return;
+	}
+	next = sa->q.restart_delay ? min(sa->q.restart_delay * 2, OAK_RESTART_MAX_S) :
+	       OAK_RESTART_FIRST_S;
+	conn = oakley_conn_get(sa->conn);
+	oak_sa_fail(sa, 0, "peer does not answer");
+	if (!sa->in->dying && oak_initiate_flags(sa->in, conn, OAK_Q_RESTART, next))
+		pr_debug("oakley: %s: restart not scheduled\n", conn->name);
+	oakley_conn_put(conn);
+}
+
+/* No answer from the peer: remove its SA, then dpd-action. */
+void oak_peer_dead(struct oak_ike_sa *sa)
+{
+	struct oak_ike_net *in = sa->in;
+	struct oakley_conn *conn;
+	int err = 0;
+
+	if (sa->dead)
+		return;
+	conn = oakley_conn_get(sa->conn);
+	sa->q.flags |= OAK_Q_DEAD_PEER;
+	pr_debug("oakley: %s: peer is dead (action %u)\n", conn->name, conn->dpd_action);
+	oak_sa_event(sa, OAKLEY_EVENT_DEAD_PEER, NULL, 0, "no answer to retransmissions");
+	oak_queue_children_down(sa);
+	oak_sa_kill(sa);
+	if (in->dying)
+		goto out;
+	switch (conn->dpd_action) {
+	case OAKLEY_DPD_RESTART:
+		err = oak_initiate_flags(in, conn, OAK_Q_RESTART, 0);
+		break;
+	case OAKLEY_DPD_TRAP:
+		err = oak_trap_install_all(in, conn);
+		break;
+	default:
+		break;
+	}
+	if (err && err != -EALREADY)
+		pr_debug("oakley: %s: dpd-action failed: %d\n", conn->name, err);
+out:
+	oakley_conn_put(conn);
+}
+
+/* ---- several IKE SAs of one connection ---- */
+
+static bool oak_same_conn(const struct oak_ike_sa *a, const struct oak_ike_sa *b)
+{
+	return a != b && !b->dead && !strcmp(a->conn->name, b->conn->name);
+}
+
+/* Made by IKE_SA_INIT + IKE_AUTH (not by an IKE rekey), up, not going away. */
+static bool oak_dup_candidate(const struct oak_ike_sa *sa)
+{
+	return sa->init_req && sa->state == OAKLEY_IKE_STATE_ESTABLISHED &&
+	       !sa->ccs.rekeyed_by && !sa->ccs.rekey_of &&
+	       !(sa->q.flags & (OAK_Q_DELETING | OAK_Q_REAUTH_NEW | OAK_Q_REAUTH_OLD));
+}
+
+/*
+ * Both peers initiated at about the same time (start = start on both
+ * sides): two IKE SAs for one connection, created within OAK_DUP_WINDOW of
+ * each other.  RFC 7296 has no rule; ours: the IKE SA with the lower
+ * initiator SPI (compared as bytes) stays, the other is deleted by the side
+ * that initiated it (so only one Delete is sent).  Both sides see both SAs
+ * up at the latest when their second one completes, and agree on which.
+ */
+static void oak_dup_resolve(struct oak_ike_sa *sa)
+{
+	struct oak_ike_sa *o, *loser;
+
+	if (!oak_dup_candidate(sa))
+		return;
+	list_for_each_entry(o, &sa->in->sas, node) {
+		if (!oak_same_conn(sa, o) || !oak_dup_candidate(o) ||
+		    memcmp(o->remote.addr, sa->remote.addr, sizeof(o->remote.addr)) ||
+		    abs((long)(sa->created - o->created)) > OAK_DUP_WINDOW)
+			continue;
+		loser = memcmp(sa->spi_i, o->spi_i, IKE_SPI_LEN) < 0 ? o : sa;
+		pr_debug("oakley: %s: duplicate IKE SA, %s one goes\n", sa->conn->name,
+			 loser->initiator ? "our" : "the peer's");
+		if (loser->initiator && oak_req_delete_ike(loser))
+			oak_sa_kill(loser);
+		return;
+	}
+}
+
+/*
+ * Make-before-break: the new IKE SA is up; the old one goes after
+ * OAK_REAUTH_GRACE (its hard lifetime is brought forward), which leaves the
+ * new SA time to set up the connection's other Child SAs (CREATE_CHILD_SA)
+ * while the old ones still carry their traffic.
+ */
+static void oak_reauth_finish(struct oak_ike_sa *sa)
+{
+	unsigned long at = jiffies + OAK_REAUTH_GRACE;
+	struct oak_ike_sa *o;
+
+	sa->q.flags &= ~OAK_Q_REAUTH_NEW;
+	list_for_each_entry(o, &sa->in->sas, node) {
+		if (!oak_same_conn(sa, o) || !(o->q.flags & OAK_Q_REAUTH_OLD))
+			continue;
+		pr_debug("oakley: %s: reauthenticated, the old IKE SA goes\n", sa->conn->name);
+		if (!o->q.expire_at || time_after(o->q.expire_at, at))
+			o->q.expire_at = at;
+		oak_deadline_arm(o);
+	}
+}
+
+/* An IKE SA of the connection is up (from oak_queue_sa_up). */
+void oak_conn_sa_up(struct oak_ike_sa *sa)
+{
+	if (sa->q.flags & OAK_Q_REAUTH_NEW)
+		oak_reauth_finish(sa);
+	else
+		oak_dup_resolve(sa);
+}
+
+/*
+ * An IKE SA went away: a Child SA of another IKE SA of the same
+ * connection may have lost its policies to it (duplicate SAs, whose Child
+ * SAs have different reqids and the same selectors; the last installed one
+ * took the policies).  Put them back for the live, current Child SAs.
+ */
+void oak_conn_sa_gone(struct oak_ike_sa *sa)
+{
+	struct oak_child_sa *c;
+	struct oak_ike_sa *o;
+
+	if (sa->in->dying)
+		return;
+	list_for_each_entry(o, &sa->in->sas, node) {
+		if (!oak_same_conn(sa, o) || o->state != OAKLEY_IKE_STATE_ESTABLISHED)
+			continue;
+		list_for_each_entry(c, &o->children, node)
+			if (c->installed && !c->ccs.rekeyed &&
+			    oak_xfrm_policies_install(&c->p))
+				pr_debug("oakley: %s: policies of %s not restored\n",
+					 o->conn->name, c->cfg->name);
+	}
+}

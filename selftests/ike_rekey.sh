@@ -1,0 +1,429 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# CREATE_CHILD_SA: more Child SAs, Child SA rekey (with and without PFS),
+# IKE SA rekey and simultaneous rekeys (RFC 7296 §1.3, §2.8, §2.8.1, §2.18).
+#
+# Oakley <-> Oakley (namespaces A and B), one connection with three children
+# (c1 without PFS, c2 PFS x25519, c3 PFS ecp256):
+#   1. `oak up` brings up all three (IKE_AUTH + 2 x CREATE_CHILD_SA); ping on
+#      each selector; 3 state pairs in xfrm on each side.
+#   2. `oak rekey` of each Child SA and of the IKE SA, 3 + 2 times, while
+#      `ping -i 0.2` runs on c1: no reply lost, SPIs change, the old states
+#      go, one IKE SA and three Child SAs remain, the IKE SPIs agree.
+#   3. `oak rekey` on both sides at the same moment (a Child SA, then the IKE
+#      SA): no error, and afterwards exactly one pair of each.
+#   4. Short lifetimes (child rekey 5 s / life 10 s, ike-rekey 8 s): the
+#      kernel's soft expiry and the IKE rekey timer drive >= 3 Child and
+#      >= 2 IKE rekeys during a ping without loss.
+# Oakley <-> strongSwan (charon with rekey_time 8 s child / 12 s IKE):
+#   5. Oakley initiates, then charon initiates: charon's own rekeys and
+#      `oak rekey` of the Child and the IKE SA towards charon, ping without
+#      loss, both sides end with one IKE SA and one Child SA.
+# Runs inside the test VM only:  selftests/vm/run.sh -- selftests/ike_rekey.sh
+# OAKLEY_REKEY_PARTS="1 2 3 4 5" selects parts (1 always runs);
+# OAKLEY_REKEY_MAX_LOST=N tolerates N lost replies per ping (default 0);
+# OAKLEY_REKEY_SWAN_MAX_LOST (default 3) in part 5 only, see the note there.
+
+. "$(dirname "${BASH_SOURCE[0]}")/lib/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib/ike.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib/charon.sh"
+
+set -o pipefail
+export LANG=C LC_ALL=C
+
+oakley_require_vm
+require_cmd ip ping jq modprobe timeout
+
+PARTS=${OAKLEY_REKEY_PARTS:-"1 2 3 4 5"}
+PSK="ike_rekey selftest secret 0123456789"
+TMP=$(mktemp -d /tmp/oakley-ike-rekey.XXXXXX)
+chmod 755 "$TMP"
+[ -n "${OAKLEY_KEEP_TMP:-}" ] || at_exit "rm -rf $TMP"
+A=oak-rk-a
+B=oak-rk-b
+S=oak-rk-s
+
+part() { [[ " $PARTS " == *" $1 "* ]]; }
+
+dmesg_mark "ike_rekey $$"
+oakley_unload
+for d in $(modinfo -F depends "$OAKLEY_KO" | tr , ' '); do
+	modprobe "$d" || fail "cannot modprobe $d (a dependency of oakley.ko)"
+done
+oakley_load
+at_exit oakley_unload
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
+echo 'module oakley +p' >/sys/kernel/debug/dynamic_debug/control 2>/dev/null
+
+netns_add "$A" "$B"
+veth_pair "$A" veth-a 10.99.0.1/24 "$B" veth-b 10.99.0.2/24
+for n in 1 2 3; do
+	ip -n "$A" addr add "10.1.$n.1/24" dev lo
+	ip -n "$B" addr add "10.2.$n.1/24" dev lo
+	ip -n "$A" route add "10.2.$n.0/24" via 10.99.0.2 src "10.1.$n.1"
+	ip -n "$B" route add "10.1.$n.0/24" via 10.99.0.1 src "10.2.$n.1"
+done
+
+die() { ike_diag "$A" "$B" >&2; fail "$*"; }
+oa() { nsexec "$A" "$OAKLEY_OAK" "$@"; }
+ob() { nsexec "$B" "$OAKLEY_OAK" "$@"; }
+
+# conf SIDE [EXTRA_CONN_LINES] [EXTRA_CHILD_LINES]
+conf()
+{
+	local side=$1 l r lp rp n
+	if [ "$side" = a ]; then l=10.99.0.1 r=10.99.0.2 lp=1 rp=2; else l=10.99.0.2 r=10.99.0.1 lp=2 rp=1; fi
+	cat <<EOF
+[secret psk]
+psk = "$PSK"
+
+[connection rk]
+local = $l
+remote = $r
+secret = psk
+ike = aes128gcm16-prfsha256-x25519
+${2:-}
+EOF
+	for n in 1 2 3; do
+		case $n in
+		1) esp=aes256gcm16;;
+		2) esp=aes128-sha256-x25519;;
+		3) esp=aes128gcm16-ecp256;;
+		esac
+		cat <<EOF
+
+[child c$n]
+local-ts = 10.$lp.$n.0/24
+remote-ts = 10.$rp.$n.0/24
+esp = $esp
+${3:-}
+EOF
+	done
+}
+
+# ike_sas NS -> number of IKE SAs
+ike_sas() { nsexec "$1" "$OAKLEY_OAK" show sa -j | jq '[.. | objects | select(has("spi-i"))] | length'; }
+# child_spi NS CHILD -> "spi-in" of that child (first one)
+child_spi()
+{
+	nsexec "$1" "$OAKLEY_OAK" show sa -j |
+		jq -r --arg c "$2" '[.. | objects | select(has("spi-in") and .name == $c)][0]."spi-in" // "none"'
+}
+ike_spi() { nsexec "$1" "$OAKLEY_OAK" show sa -j | jq -r '[.. | objects | select(has("spi-i"))][0] | "\(."spi-i")/\(."spi-r")"'; }
+states() { ip -n "$1" xfrm state | grep -c '^src'; }
+
+# settled NS NCHILD: one established IKE SA, NCHILD Child SAs, 2*NCHILD states
+settled()
+{
+	nsexec "$1" "$OAKLEY_OAK" show sa -j | jq -e --argjson n "$2" '[.. | objects |
+		select(has("spi-i"))] | length == 1 and .[0].state == "established" and
+		(.[0].children | length) == $n' >/dev/null &&
+		[ "$(states "$1")" = $((2 * $2)) ] && [ "$(main_pols "$1" | wc -l)" = $((3 * $2)) ] &&
+		[ "$(reqids "$1" state)" = "$(reqids "$1" policy)" ]
+}
+
+# reqids NS state|policy -> the sorted distinct reqids of the states / policies
+reqids() { ip -n "$1" xfrm "$2" | grep -o 'reqid [0-9]*' | sort -u | tr '\n' ' '; }
+
+wait_settled()	# NCHILD NS... (up to 60 s)
+{
+	local n=$1 ns ok end=$((SECONDS + 60))
+	shift
+	while [ $SECONDS -lt $end ]; do
+		ok=1
+		for ns in "$@"; do settled "$ns" "$n" || { ok=0; break; }; done
+		[ $ok = 1 ] && return 0
+		sleep 0.3
+	done
+	return 1
+}
+
+ping_sel()	# NS N -> ping c$N's selector once
+{
+	local from=10.1.$2.1 to=10.2.$2.1
+	[ "$1" = "$B" ] && from=10.2.$2.1 to=10.1.$2.1
+	nsexec "$1" ping -c 2 -i 0.2 -W 3 -I "$from" "$to" >/dev/null 2>&1
+}
+
+# A ping -i 0.2 on c1 (from NS, default A) until ping_check stops it.
+ping_start()	# [NS FROM TO]
+{
+	ip netns exec "${1:-$A}" ping -i 0.2 -W 2 -I "${2:-10.1.1.1}" "${3:-10.2.1.1}" \
+		>"$TMP/ping" 2>&1 &
+	PING_PID=$!
+}
+
+# Stop the ping; every request up to the last answered one must have had
+# its reply (only the one in flight when it is stopped may be missing).
+ping_check()	# WHAT [MAX_LOST]
+{
+	local max got allowed=${2:-${OAKLEY_REKEY_MAX_LOST:-0}}
+	sleep 1
+	kill -INT "$PING_PID"
+	wait "$PING_PID"
+	max=$(grep -o 'icmp_seq=[0-9]*' "$TMP/ping" | cut -d= -f2 | sort -n | tail -n 1)
+	got=$(grep -o 'icmp_seq=[0-9]*' "$TMP/ping" | cut -d= -f2 | sort -nu | wc -l)
+	log "$1: $got of ${max:-0} echo requests answered, $((${max:-0} - got)) lost"
+	[ -n "$max" ] && [ "$max" -ge 20 ] || { cat "$TMP/ping" >&2; die "$1: ping got few replies"; }
+	[ $((max - got)) -le "$allowed" ] ||
+		{ grep -v icmp_seq "$TMP/ping" >&2; die "$1: replies lost"; }
+}
+
+# ---- 1: three children ----
+conf a >"$TMP/a.conf"
+conf b >"$TMP/b.conf"
+assert_ok ob load "$TMP/b.conf"
+assert_ok oa load "$TMP/a.conf"
+t0=$SECONDS
+assert_ok oa up rk
+log "1: oak up rk"
+wait_settled 3 "$A" "$B" || die "three Child SAs did not come up"
+log "1: IKE SA + 3 Child SAs up in $((SECONDS - t0)) s (6 xfrm states each side)"
+for n in 1 2 3; do
+	ping_sel "$A" $n || die "1: ping on c$n failed"
+	ping_sel "$B" $n || die "1: ping on c$n from B failed"
+done
+[ "$(oa show sa -j | jq -r '[.. | objects | select(.name == "c2")][0].mode')" = tunnel ] ||
+	die "1: c2 not reported"
+log "1: ping on all three selectors, both directions: ok"
+
+# ---- 2: oak rekey (3 Child, 2 IKE) under ping ----
+if part 2; then
+	spis_before="$(child_spi "$A" c1) $(child_spi "$A" c2) $(child_spi "$A" c3)"
+	ike_before=$(ike_spi "$A")
+	st0=$(oa stats -j)
+	ping_start
+	sleep 1
+	for round in 1 2 3; do
+		t1=$SECONDS
+		old=$(child_spi "$A" c1)
+		for n in 1 2 3; do assert_ok oa rekey "rk/c$n"; done
+		end=$((SECONDS + 60))
+		while [ $SECONDS -lt $end ]; do
+			[ "$(child_spi "$A" c1)" != "$old" ] && settled "$A" 3 && settled "$B" 3 && break
+			sleep 0.3
+		done
+		settled "$A" 3 && settled "$B" 3 || die "2: child rekey round $round did not settle"
+		log "2: child rekey round $round (3 Child SAs, c2/c3 with PFS) settled in $((SECONDS - t1)) s"
+		if [ $round -lt 3 ]; then
+			t1=$SECONDS
+			old=$(ike_spi "$A")
+			assert_ok oa rekey rk
+			end=$((SECONDS + 60))
+			while [ $SECONDS -lt $end ]; do
+				[ "$(ike_spi "$A")" != "$old" ] && settled "$A" 3 && settled "$B" 3 && break
+				sleep 0.3
+			done
+			[ "$(ike_spi "$A")" != "$old" ] || die "2: IKE SA $round not rekeyed"
+			settled "$A" 3 && settled "$B" 3 || die "2: IKE rekey $round did not settle"
+			log "2: IKE rekey $round settled in $((SECONDS - t1)) s"
+		fi
+	done
+	ping_check "2: ping -i 0.2 on c1 across 9 Child and 2 IKE rekeys (oak rekey)"
+	spis_after="$(child_spi "$A" c1) $(child_spi "$A" c2) $(child_spi "$A" c3)"
+	for n in 1 2 3; do
+		[ "$(echo "$spis_before" | cut -d' ' -f$n)" != "$(echo "$spis_after" | cut -d' ' -f$n)" ] ||
+			die "2: c$n kept its SPI"
+		ip -n "$A" xfrm state | grep -q "spi 0x$(echo "$spis_before" | cut -d' ' -f$n)" &&
+			die "2: the old state of c$n is still there"
+	done
+	[ "$(ike_spi "$A")" != "$ike_before" ] || die "2: IKE SPIs unchanged"
+	[ "$(ike_spi "$A")" = "$(ike_spi "$B")" ] || die "2: the two sides disagree on the IKE SPIs"
+	oa show sa -j | jq -e '.[0].children | map(.dh) | length == 3' >/dev/null || die "2: children"
+	for n in 1 2 3; do ping_sel "$A" $n || die "2: ping on c$n after the rekeys failed"; done
+	log "2: SPIs changed (c1..c3 $spis_before -> $spis_after), old states gone, one pair each"
+fi
+
+# ---- 3: simultaneous rekeys ----
+if part 3; then
+	for what in rk/c1 rk/c2 rk; do
+		t1=$SECONDS
+		if [ "$what" = rk ]; then old=$(ike_spi "$A"); else old=$(child_spi "$A" "${what#rk/}"); fi
+		oa rekey "$what" >"$TMP/ra" 2>&1 & pa=$!
+		ob rekey "$what" >"$TMP/rb" 2>&1 & pb=$!
+		wait $pa || { cat "$TMP/ra" >&2; die "3: oak rekey $what on A failed"; }
+		wait $pb || { cat "$TMP/rb" >&2; die "3: oak rekey $what on B failed"; }
+		end=$((SECONDS + 60))
+		while [ $SECONDS -lt $end ]; do
+			if [ "$what" = rk ]; then now=$(ike_spi "$A"); else now=$(child_spi "$A" "${what#rk/}"); fi
+			[ "$now" != "$old" ] && settled "$A" 3 && settled "$B" 3 && break
+			sleep 0.3
+		done
+		[ "$now" != "$old" ] || die "3: simultaneous rekey of $what changed nothing"
+		settled "$A" 3 && settled "$B" 3 || die "3: simultaneous rekey of $what: not one pair"
+		[ "$(ike_spi "$A")" = "$(ike_spi "$B")" ] || die "3: IKE SPIs differ after $what"
+		for n in 1 2 3; do ping_sel "$A" $n || die "3: ping on c$n after $what failed"; done
+		log "3: simultaneous rekey of $what: one pair left after $((SECONDS - t1)) s"
+	done
+	errs=$(oa stats -j | jq '."ike-failed" // 0')
+	[ "$errs" = 0 ] || die "3: ike-failed = $errs"
+fi
+
+# ---- 4: lifetimes drive the rekeys ----
+if part 4; then
+	conf a "ike-rekey = 8s" "rekey = 5s
+lifetime = 10s" >"$TMP/a4.conf"
+	conf b "ike-rekey = 8s" "rekey = 5s
+lifetime = 10s" >"$TMP/b4.conf"
+	assert_ok ob load "$TMP/b4.conf"
+	assert_ok oa load "$TMP/a4.conf"
+	assert_ok oa up rk
+	wait_settled 3 "$A" "$B" || die "4: not up with the short lifetimes"
+	ping_start
+	: >"$TMP/c1spis"
+	: >"$TMP/ikespis"
+	t1=$SECONDS
+	while [ $SECONDS -lt $((t1 + 29)) ]; do
+		child_spi "$A" c1 >>"$TMP/c1spis"
+		ike_spi "$A" >>"$TMP/ikespis"
+		sleep 0.5
+	done
+	ping_check "4: ping -i 0.2 on c1 for 29 s with rekey 5 s / ike-rekey 8 s"
+	nc=$(grep -v none "$TMP/c1spis" | sort -u | wc -l)
+	ni=$(grep -v null "$TMP/ikespis" | sort -u | wc -l)
+	log "4: c1 had $nc SPIs, the IKE SA $ni SPI pairs in 29 s"
+	[ "$nc" -ge 4 ] || die "4: only $((nc - 1)) Child rekeys in 29 s"
+	[ "$ni" -ge 3 ] || die "4: only $((ni - 1)) IKE rekeys in 29 s"
+	# rekeys go on every few seconds: each side must come back to one
+	# IKE SA and one pair per child between them (nothing accumulates)
+	wait_settled 3 "$A" || die "4: $A not back to one pair each between the rekeys"
+	wait_settled 3 "$B" || die "4: $B not back to one pair each between the rekeys"
+	for n in 1 2 3; do ping_sel "$A" $n || die "4: ping on c$n failed"; done
+	log "4: both sides back to one IKE SA and one Child SA pair per child"
+fi
+
+assert_ok oa down rk
+for i in $(seq 1 50); do
+	[ "$(sa_state "$A")" = none ] && [ "$(sa_state "$B")" = none ] && break
+	sleep 0.2
+done
+[ "$(sa_state "$A")" = none ] && [ "$(sa_state "$B")" = none ] || die "SAs left after oak down"
+[ -z "$(ip -n "$A" xfrm state)" ] && [ -z "$(ip -n "$B" xfrm state)" ] || die "states left"
+[ -z "$(main_pols "$A")" ] && [ -z "$(main_pols "$B")" ] || die "policies left"
+log "oak down: nothing left on either side"
+ip netns del "$A"
+ip netns del "$B"
+
+# ---- 5: strongSwan ----
+if part 5; then
+	[ -x "$CHARON" ] || skip "charon not installed"
+	require_cmd swanctl unshare
+	O=$A
+	netns_add "$O" "$S"
+	veth_pair "$O" veth-o 10.99.0.1/24 "$S" veth-s 10.99.0.2/24
+	ip -n "$O" addr add 10.1.1.1/24 dev lo
+	ip -n "$S" addr add 10.2.1.1/24 dev lo
+	ip -n "$O" route add 10.2.1.0/24 via 10.99.0.2 src 10.1.1.1
+	ip -n "$S" route add 10.1.1.0/24 via 10.99.0.1 src 10.2.1.1
+	charon_start "$S" "$TMP"
+	die() { echo "## oak show sa"; oa show sa -j; swan --list-sas; ip -n "$O" -s xfrm state
+		swan_log_tail 80; dmesg | tail -n 40; fail "$*"; } >&2
+	cat >"$TMP/o.conf" <<EOF
+[secret psk]
+psk = "$PSK"
+
+[connection sw]
+local = 10.99.0.1
+remote = 10.99.0.2
+secret = psk
+ike = aes128-sha256-x25519
+
+[child net]
+local-ts = 10.1.1.0/24
+remote-ts = 10.2.1.0/24
+esp = aes128gcm16-x25519
+EOF
+	cat >"$TMP/swanctl.conf" <<EOF
+connections {
+	sw {
+		version = 2
+		local_addrs = 10.99.0.2
+		remote_addrs = 10.99.0.1
+		proposals = aes128-sha256-x25519
+		rekey_time = 12s
+		over_time = 6s
+		local {
+			auth = psk
+			id = 10.99.0.2
+		}
+		remote {
+			auth = psk
+			id = 10.99.0.1
+		}
+		children {
+			net {
+				local_ts = 10.2.1.0/24
+				remote_ts = 10.1.1.0/24
+				esp_proposals = aes128gcm16-x25519
+				rekey_time = 8s
+				life_time = 16s
+				mode = tunnel
+			}
+		}
+	}
+}
+secrets {
+	ike-sw {
+		id-1 = 10.99.0.1
+		id-2 = 10.99.0.2
+		secret = "$PSK"
+	}
+}
+EOF
+	assert_ok oa load "$TMP/o.conf"
+	swan --load-all --file "$TMP/swanctl.conf" >"$TMP/swan-load" 2>&1 ||
+		{ cat "$TMP/swan-load" >&2; die "swanctl --load-all failed"; }
+	swan_one() { swan --list-sas 2>/dev/null | grep -c 'ESTABLISHED'; }
+	swan_sane() { [ "$(swan_one)" = 1 ] && [ "$(swan --list-sas 2>/dev/null | grep -c INSTALLED)" = 1 ]; }
+	for who in oakley charon; do
+		if [ $who = oakley ]; then
+			assert_ok oa up sw
+		else
+			swan --initiate --child net >"$TMP/swan-init" 2>&1 ||
+				{ cat "$TMP/swan-init" >&2; die "5: swanctl --initiate failed"; }
+		fi
+		wait_settled 1 "$O" && swan_sane || die "5 ($who initiates): not established"
+		ping_start
+		: >"$TMP/c1spis"
+		: >"$TMP/ikespis"
+		t1=$SECONDS
+		while [ $SECONDS -lt $((t1 + 29)) ]; do
+			child_spi "$O" net >>"$TMP/c1spis"
+			ike_spi "$O" >>"$TMP/ikespis"
+			case $((SECONDS - t1)) in
+			10|11) [ -e "$TMP/r1.$who" ] || { touch "$TMP/r1.$who"; oa rekey sw/net ||
+				die "5: oak rekey sw/net failed"; };;
+			20|21) [ -e "$TMP/r2.$who" ] || { touch "$TMP/r2.$who"; oa rekey sw ||
+				die "5: oak rekey sw failed"; };;
+			esac
+			sleep 0.5
+		done
+		# KNOWN GAP (issue #4 stays open): when Oakley answers a Child rekey it
+		# installs the new outbound state at once, before the initiator has
+		# its new inbound state; charon's rekeys lose 1-2 replies in that gap.
+		# Oakley<->Oakley (parts 2-4) must lose none.
+		ping_check "5 ($who initiates): ping -i 0.2 for 29 s, charon rekeying (8 s / 12 s) + oak rekey" \
+			"${OAKLEY_REKEY_SWAN_MAX_LOST:-3}"
+		nc=$(grep -v none "$TMP/c1spis" | sort -u | wc -l)
+		ni=$(grep -v null "$TMP/ikespis" | sort -u | wc -l)
+		log "5 ($who initiates): the Child SA had $nc SPIs, the IKE SA $ni SPI pairs in 29 s"
+		# charon's own (8 s, minus its rand_time) + one oak rekey of each
+		[ "$nc" -ge 3 ] || die "5: only $((nc - 1)) Child rekeys"
+		[ "$ni" -ge 3 ] || die "5: only $((ni - 1)) IKE rekeys"
+		wait_settled 1 "$O" && swan_sane || die "5 ($who initiates): not one pair at the end"
+		assert_ok oa down sw
+		for i in $(seq 1 50); do
+			[ "$(sa_state "$O")" = none ] && [ "$(swan_one)" = 0 ] && break
+			sleep 0.2
+		done
+		[ "$(sa_state "$O")" = none ] && [ "$(swan_one)" = 0 ] || die "5: SAs left after oak down"
+	done
+	charon_stop
+	ip netns del "$O"
+	ip netns del "$S"
+fi
+sleep 0.5
+oakley_unload
+dmesg_check
+log "PASS"
