@@ -4,6 +4,7 @@
 # Build Oakley into a User-Mode Linux kernel and run its KUnit suites.
 #
 #   selftests/kunit/run.sh [--warm] [kunit.py exec options, e.g. --filter_glob=oakley_crypto*]
+#   selftests/kunit/run.sh --kasan [...]   the same under KASAN (generic) + UBSAN
 #
 # Environment: OAKLEY_LINUX_SRC (pristine tree), OAKLEY_KUNIT_CACHE (work tree
 # and objects), OAKLEY_KUNIT_JOBS (make -j, default nproc),
@@ -20,12 +21,29 @@
 # Prints the KTAP output (`ok`/`not ok` lines) and exits non-zero on a build
 # error, a failed or crashed test, or when no test ran.  --warm only builds
 # the kernel without Oakley (to fill the cache).
+#
+# --kasan (first argument) builds a second UML kernel in its own cache
+# (OAKLEY_KUNIT_KASAN_CACHE, default ~/.cache/oakley/kunit-kasan) with
+# CONFIG_KASAN (generic, outline) and CONFIG_UBSAN; UML has no
+# UBSAN_SANITIZE_ALL, so the copied net/oakley Makefile gets
+# UBSAN_SANITIZE := y and only Oakley's objects are UBSAN-instrumented.
+# Any "BUG: KASAN", "UBSAN:" or WARNING line in the test log fails the run.
 
 set -u
 
+kasan=0
+if [ "${1:-}" = "--kasan" ]; then
+	kasan=1
+	shift
+fi
+
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 pristine=${OAKLEY_LINUX_SRC:-$HOME/.cache/oakley/src/linux-source-6.1}
-cache=${OAKLEY_KUNIT_CACHE:-$HOME/.cache/oakley/kunit}
+if [ $kasan = 1 ]; then
+	cache=${OAKLEY_KUNIT_KASAN_CACHE:-$HOME/.cache/oakley/kunit-kasan}
+else
+	cache=${OAKLEY_KUNIT_CACHE:-$HOME/.cache/oakley/kunit}
+fi
 work=$cache/src
 build=$cache/build
 jobs=${OAKLEY_KUNIT_JOBS:-$(nproc)}
@@ -119,10 +137,38 @@ exclude_objects()
 	done
 }
 
+# --kasan: instrument Oakley's objects with UBSAN too (UML lacks SANITIZE_ALL).
+sanitize_objects()
+{
+	[ $kasan = 1 ] || return 0
+	append_line "$work/net/oakley/Makefile" 'UBSAN_SANITIZE := y'
+}
+
+# The sanitizer options added to the kunitconfig for --kasan.
+kasan_config()
+{
+	cat "$kunitconfig"
+	cat <<-EOF
+	CONFIG_KASAN=y
+	CONFIG_KASAN_GENERIC=y
+	CONFIG_KASAN_OUTLINE=y
+	CONFIG_KASAN_STACK=y
+	CONFIG_UBSAN=y
+	CONFIG_UBSAN_BOUNDS=y
+	CONFIG_UBSAN_SHIFT=y
+	CONFIG_UBSAN_DIV_ZERO=y
+	CONFIG_UBSAN_BOOL=y
+	CONFIG_UBSAN_ENUM=y
+	CONFIG_DEBUG_KERNEL=y
+	CONFIG_SLUB_DEBUG=y
+	EOF
+}
+
 hook_oakley()
 {
 	sync_sources
 	exclude_objects
+	sanitize_objects
 	append_line "$work/net/Kconfig" 'source "net/oakley/Kconfig"'
 	append_line "$work/net/Makefile" 'obj-$(CONFIG_OAKLEY) += oakley/'
 }
@@ -142,10 +188,14 @@ mkdir -p "$build"
 hook_oakley
 
 cfg=$kunitconfig
+if [ $kasan = 1 ]; then
+	cfg=$cache/kasan.kunitconfig
+	kasan_config > "$cfg"
+fi
 if [ "${1:-}" = "--warm" ]; then
 	shift
+	grep -v 'OAKLEY' "$cfg" > "$cache/warm.kunitconfig"
 	cfg=$cache/warm.kunitconfig
-	grep -v 'OAKLEY' "$kunitconfig" > "$cfg"
 fi
 
 t0=$(date +%s)
@@ -158,10 +208,13 @@ if ! kunit build --kunitconfig="$cfg" --build_dir="$build" --jobs="$jobs" \
 fi
 t1=$(date +%s)
 echo "kunit/run.sh: build took $((t1 - t0)) s" >&2
-[ "$cfg" = "$kunitconfig" ] || exit 0
+[ "$cfg" = "$cache/warm.kunitconfig" ] && exit 0
 
 log=$cache/ktap.log
-kunit exec --build_dir="$build" --raw_output=kunit --timeout=600 "$@" > "$log" 2>&1
+raw=kunit
+# KASAN/UBSAN reports are not KTAP: keep the whole console for them.
+[ $kasan = 1 ] && raw=all
+kunit exec --build_dir="$build" --raw_output=$raw --timeout=600 "$@" > "$log" 2>&1
 cat "$log"
 t2=$(date +%s)
 echo "kunit/run.sh: tests took $((t2 - t1)) s" >&2
@@ -172,6 +225,17 @@ if ! kunit parse "$log" > "$cache/parse.log" 2>&1; then
 	die "KUnit reported failures"
 fi
 grep -q '^[[:space:]]*not ok' "$log" && die "a test failed"
+if [ $kasan = 1 ]; then
+	# From the first KTAP line on: UML's own boot (virt-pci without a
+	# virtio device) WARNs before any test runs.
+	bad='BUG: KASAN|UBSAN:|WARNING:|general protection|Kernel panic|BUG:'
+	sed -n '/^[[:space:]]*K\{0,1\}TAP version/,$p' "$log" > "$cache/tests.log"
+	if grep -qE "$bad" "$cache/tests.log"; then
+		grep -E -A20 "$bad" "$cache/tests.log" | head -n 60 >&2
+		die "a sanitizer reported an error"
+	fi
+	grep -q '^CONFIG_KASAN=y' "$build/.config" || die "the kernel was built without KASAN"
+fi
 grep -q '^[[:space:]]*ok [0-9]' "$log" || die "no test ran"
 tail -n 3 "$cache/parse.log" >&2
 echo "kunit/run.sh: all KUnit tests passed" >&2
