@@ -14,7 +14,7 @@ pkgs=(
 	strongswan-charon strongswan-swanctl libstrongswan-extra-plugins libcharon-extra-plugins
 	libstrongswan-standard-plugins
 	sparse clang libfuzzer-14-dev libclang-rt-14-dev
-	flex bison bc cpio kmod jq util-linux python3-scapy libelf-dev gcc make python3
+	flex bison bc cpio kmod jq util-linux python3-scapy python3-cryptography libelf-dev gcc make python3
 	xz-utils perl rsync libssl-dev libc6-dev
 )
 srcver=6.1

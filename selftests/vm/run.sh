@@ -138,7 +138,7 @@ boot()
 		-nodefaults -display none -no-reboot -monitor none \
 		-serial "file:$log" \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 quiet panic=-1 oakvm_stage2=$here/guest.sh$extra_append" \
+		-append "console=ttyS0 quiet panic=-1 no_timer_check oakvm_stage2=$here/guest.sh$extra_append" \
 		-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
 		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
 		-fsdev local,id=oakres,path="$share",security_model=none \
