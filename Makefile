@@ -57,7 +57,7 @@ CHECKPATCH = perl $(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse --sho
 	$(if $(CHECKPATCH_IGNORE),--ignore $(CHECKPATCH_IGNORE))
 
 .PHONY: all module oak install deps demo check ci checkpatch sparse build-werror \
-	unit kunit check-kasan fuzz fuzz-smoke selftests selftests-build vm clean distclean help
+	unit kunit check-kasan check-kasan-vm fuzz fuzz-smoke selftests selftests-build vm clean distclean help
 
 all: module oak
 
@@ -134,6 +134,12 @@ kunit:
 # cache (~/.cache/oakley/kunit-kasan; first build ~45 min on 2 busy cores, then ~10).
 check-kasan:
 	selftests/kunit/run.sh --kasan
+
+# The whole VM suite on Debian's 6.1 rebuilt with KASAN + UBSAN + lockdep
+# (selftests/kasan/; kernel cached in ~/.cache/oakley/kasan-vm, first build ~1 h).
+# TESTS="ike_basic.sh ike_rekey.sh" runs only those.
+check-kasan-vm: all
+	selftests/kasan/run.sh $(TESTS)
 
 # Codec fuzzers (selftests/codec) and the config-parser fuzzer (userspace).
 # fuzz: long runs; fuzz-smoke: a short run of each, for make check.
@@ -214,6 +220,7 @@ help:
 	@echo "         make unit              userspace + codec unit tests"
 	@echo "         make kunit             KUnit suites (UML)"
 	@echo "         make check-kasan       KUnit suites on a KASAN + UBSAN UML kernel"
+	@echo "         make check-kasan-vm    the VM suite on a KASAN + UBSAN + lockdep kernel"
 	@echo "         make fuzz              codec + config fuzzers (long); fuzz-smoke: short"
 	@echo "         make selftests         kselftests in one VM boot (TAP)"
 	@echo "         make bench             performance vs strongSwan (one VM, run alone; build/bench/)"

@@ -32,6 +32,17 @@ ln -sf /proc/self/fd/0 /dev/stdin 2>/dev/null
 ln -sf /proc/self/fd/1 /dev/stdout 2>/dev/null
 ln -sf /proc/self/fd/2 /dev/stderr 2>/dev/null
 hostname oakvm
+# A kernel of our own (run.sh --modroot): its modules, where modprobe looks.
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	oakvm_modroot=*)
+		kmods=/lib/modules/$(uname -r)
+		mkdir -p "$kmods" &&
+			mount --bind "${arg#oakvm_modroot=}$kmods" "$kmods" ||
+			echo "oakvm guest: cannot mount the modules of $(uname -r)"
+		;;
+	esac
+done
 ip link set lo up 2>/dev/null
 
 echo "@@OAKVM-BEGIN@@"

@@ -1,20 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# mkinitramfs.sh KVER
+# mkinitramfs.sh KVER [MODROOT]
 # Build (or reuse) the test VM's initramfs for kernel KVER and print its path.
+# The modules come from MODROOT/lib/modules/KVER (MODROOT default: /).
 # It holds busybox-static, selftests/vm/init and the modules needed to mount
 # the host root over virtio-9p with a tmpfs overlay. The image is cached in
 # ~/.cache/oakley/vm/ and rebuilt only when one of its inputs changed.
 set -euo pipefail
 
-kver=${1:?usage: mkinitramfs.sh KVER}
+kver=${1:?usage: mkinitramfs.sh KVER [MODROOT]}
+modroot=${2:-/}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cache=${OAKLEY_CACHE:-$HOME/.cache/oakley}/vm
 modules="netfs fscache 9pnet virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev
 	 virtio_pci 9pnet_virtio 9p overlay"
 busybox=/bin/busybox
-moddir=/lib/modules/$kver/kernel
+moddir=${modroot%/}/lib/modules/$kver/kernel
 out=$cache/initramfs-$kver.cpio.gz
 
 [ -x "$busybox" ] || { echo "mkinitramfs: $busybox missing (run: make deps)" >&2; exit 1; }

@@ -14,6 +14,9 @@
 #   --mem SIZE        guest memory (default 2G; $OAKLEY_VM_MEM)
 #   --smp N           guest CPUs (default: host CPUs, at most 4)
 #   --kver VER        kernel to boot (default: the one KDIR belongs to)
+#   --kernel IMAGE    boot IMAGE instead of /boot/vmlinuz-VER (a kernel of our own)
+#   --modroot DIR     its modules are in DIR/lib/modules/VER (the guest mounts
+#                     them at /lib/modules/VER; the host's /lib/modules is untouched)
 #   --kvm | --no-kvm  force the accelerator choice (default: probe, see below)
 #   --panic-on-warn   boot with panic_on_warn=1
 #   --no-dmesg-check  do not fail on kernel log problems (still reported)
@@ -33,6 +36,8 @@ boot_timeout=20
 mem=${OAKLEY_VM_MEM:-2G}
 smp=$(nproc); [ "$smp" -gt 4 ] && smp=4
 kver=${OAKLEY_KVER:-}
+kernel=${OAKLEY_VM_KERNEL:-}
+modroot=${OAKLEY_VM_MODROOT:-}
 accel=probe
 extra_append=
 dmesg_check=1
@@ -41,7 +46,7 @@ keep=0
 
 usage()
 {
-	sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '3,30p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -52,6 +57,8 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift 2 ;;
 	--smp) smp=$2; shift 2 ;;
 	--kver) kver=$2; shift 2 ;;
+	--kernel) kernel=$2; shift 2 ;;
+	--modroot) modroot=$2; shift 2 ;;
 	--kvm) accel=kvm; shift ;;
 	--no-kvm) accel=tcg; shift ;;
 	--panic-on-warn) extra_append+=" panic_on_warn=1"; shift ;;
@@ -67,11 +74,15 @@ done
 case "$timeout" in ''|*[!0-9]*) echo "run.sh: bad --timeout" >&2; exit 2 ;; esac
 
 [ -n "$kver" ] || kver=$("$lib/kdir.sh" --kver) || exit 2
-kernel=/boot/vmlinuz-$kver
+[ -n "$kernel" ] || kernel=/boot/vmlinuz-$kver
 [ -r "$kernel" ] || { echo "run.sh: $kernel missing (run: make deps)" >&2; exit 2; }
 command -v qemu-system-x86_64 >/dev/null ||
 	{ echo "run.sh: qemu-system-x86_64 missing (run: make deps)" >&2; exit 2; }
-initrd=$("$here/mkinitramfs.sh" "$kver") || exit 2
+if [ -n "$modroot" ]; then
+	modroot=$(cd "$modroot" && pwd) || exit 2
+	extra_append+=" oakvm_modroot=$modroot"
+fi
+initrd=$("$here/mkinitramfs.sh" "$kver" "${modroot:-/}") || exit 2
 
 cache=${OAKLEY_CACHE:-$HOME/.cache/oakley}/vm
 mkdir -p "$cache"
