@@ -432,6 +432,16 @@ EOF
 			die "5w ($1): not one new pair after the Delete ($out0 -> $out1)"
 		log "5w ($1): after the Delete: outbound $out1, one pair"
 	}
+	swan_down()	# WHAT: oak down, nothing left on either side
+	{
+		local i
+		assert_ok oa down sw
+		for i in $(seq 1 50); do
+			[ "$(sa_state "$O")" = none ] && [ "$(swan_one)" = 0 ] && break
+			sleep 0.2
+		done
+		[ "$(sa_state "$O")" = none ] && [ "$(swan_one)" = 0 ] || die "$1: SAs left after oak down"
+	}
 	swan_sane() { [ "$(swan_one)" = 1 ] && [ "$(swan --list-sas 2>/dev/null | grep -c INSTALLED)" = 1 ]; }
 	for who in oakley charon; do
 		if [ $who = oakley ]; then
@@ -465,12 +475,7 @@ EOF
 		[ "$nc" -ge 3 ] || die "5: only $((nc - 1)) Child rekeys"
 		[ "$ni" -ge 3 ] || die "5: only $((ni - 1)) IKE rekeys"
 		wait_settled 1 "$O" && swan_sane || die "5 ($who initiates): not one pair at the end"
-		assert_ok oa down sw
-		for i in $(seq 1 50); do
-			[ "$(sa_state "$O")" = none ] && [ "$(swan_one)" = 0 ] && break
-			sleep 0.2
-		done
-		[ "$(sa_state "$O")" = none ] && [ "$(swan_one)" = 0 ] || die "5: SAs left after oak down"
+		swan_down 5
 	done
 	# no automatic rekeys here: nothing else may be under way while the
 	# Deletes are held back (charon's window is one request)
@@ -488,12 +493,7 @@ EOF
 	swan_window 2
 	ping_check "5w: ping -i 0.2 across 2 charon rekeys with the Delete held back" \
 		"${OAKLEY_REKEY_SWAN_MAX_LOST:-0}"
-	assert_ok oa down sw
-	for i in $(seq 1 50); do
-		[ "$(sa_state "$O")" = none ] && [ "$(swan_one)" = 0 ] && break
-		sleep 0.2
-	done
-	[ "$(sa_state "$O")" = none ] && [ "$(swan_one)" = 0 ] || die "5w: SAs left after oak down"
+	swan_down 5w
 	charon_stop
 	ip netns del "$O"
 	ip netns del "$S"
