@@ -120,6 +120,56 @@ static int oak_child_keys(struct oak_ike_sa *sa, struct oak_child_sa *c, u8 **ke
 	return 0;
 }
 
+/* Keep p->out's keys for oak_child_install_out(). */
+static int oak_child_keep_out(struct oak_child_sa *c)
+{
+	const struct oak_child_keys *k = &c->p.out;
+	struct oak_child_ccs *cc = &c->ccs;
+
+	if (k->enc_len + k->auth_len > sizeof(cc->out_key))
+		return -EINVAL;
+	if (k->enc_len)
+		memcpy(cc->out_key, k->enc, k->enc_len);
+	if (k->auth_len)
+		memcpy(cc->out_key + k->enc_len, k->auth, k->auth_len);
+	cc->out_enc_len = k->enc_len;
+	cc->out_auth_len = k->auth_len;
+	cc->out_pending = true;
+	return 0;
+}
+
+void oak_child_drop_out(struct oak_child_sa *c)
+{
+	struct oak_child_ccs *cc = &c->ccs;
+
+	memzero_explicit(cc->out_key, sizeof(cc->out_key));
+	cc->out_enc_len = 0;
+	cc->out_auth_len = 0;
+	cc->out_pending = false;
+	cc->out_after = NULL;
+}
+
+/* The states (both, or only the inbound one for a rekey we answer) and policies. */
+static int oak_child_install_keys(struct oak_ike_sa *sa, struct oak_child_sa *c)
+{
+	bool defer = c->ccs.kmat && c->ccs.kmat->defer_out;
+	u8 *keymat = NULL;
+	int err;
+
+	err = oak_child_keys(sa, c, &keymat);
+	if (!err && defer)
+		err = oak_child_keep_out(c);
+	if (!err)
+		err = defer ? oak_xfrm_install_in(&c->p) : oak_xfrm_install(&c->p);
+	if (err)
+		oak_child_drop_out(c);
+	memset(&c->p.in, 0, sizeof(c->p.in));
+	memset(&c->p.out, 0, sizeof(c->p.out));
+	if (keymat)
+		kfree_sensitive(keymat);
+	return err;
+}
+
 /*
  * Install a negotiated Child SA.  tsi/tsr are the agreed selectors of the
  * initiator and the responder.  On failure nothing stays installed (the
@@ -131,7 +181,6 @@ int oak_child_install(struct oak_ike_sa *sa, struct oak_child_sa *c,
 	struct oak_child_params *p = &c->p;
 	const struct ike_ts_payload *l = oak_child_role(sa, c) ? tsi : tsr;
 	const struct ike_ts_payload *r = oak_child_role(sa, c) ? tsr : tsi;
-	u8 *keymat = NULL;
 	int n, err;
 
 	p->encr = c->algs.encr;
@@ -147,13 +196,7 @@ int oak_child_install(struct oak_ike_sa *sa, struct oak_child_sa *c,
 	if (n < 0)
 		return n;
 	p->n_remote_ts = n;
-	err = oak_child_keys(sa, c, &keymat);
-	if (!err)
-		err = oak_xfrm_install(p);
-	memset(&p->in, 0, sizeof(p->in));
-	memset(&p->out, 0, sizeof(p->out));
-	if (keymat)
-		kfree_sensitive(keymat);
+	err = oak_child_install_keys(sa, c);
 	if (err) {
 		pr_debug("oakley: %s: Child SA install failed: %d\n", sa->conn->name, err);
 		return err;
@@ -164,6 +207,28 @@ int oak_child_install(struct oak_ike_sa *sa, struct oak_child_sa *c,
 	oakley_stat_inc(sa->in->on, OAKLEY_STATS_A_CHILD_SAS);
 	oak_stat(sa, OAKLEY_STATS_A_CHILD_INSTALLED);
 	return 0;
+}
+
+int oak_child_install_out(struct oak_ike_sa *sa, struct oak_child_sa *c)
+{
+	struct oak_child_params *p = &c->p;
+	struct oak_child_ccs *cc = &c->ccs;
+	int err;
+
+	if (!cc->out_pending)
+		return 0;
+	if (!c->installed) {
+		oak_child_drop_out(c);
+		return -ENOENT;
+	}
+	p->out.enc = cc->out_enc_len ? cc->out_key : NULL;
+	p->out.enc_len = cc->out_enc_len;
+	p->out.auth = cc->out_auth_len ? cc->out_key + cc->out_enc_len : NULL;
+	p->out.auth_len = cc->out_auth_len;
+	err = oak_xfrm_install_out(p);
+	memset(&p->out, 0, sizeof(p->out));
+	oak_child_drop_out(c);
+	return err;
 }
 
 /* Another installed Child SA object shares @c's reqid (and so its policies). */
@@ -181,6 +246,7 @@ void oak_child_uninstall(struct oak_ike_sa *sa, struct oak_child_sa *c)
 {
 	struct oak_child_params *p = &c->p;
 
+	oak_child_drop_out(c);
 	if (c->installed) {
 		c->installed = false;
 		oakley_stat_dec(sa->in->on, OAKLEY_STATS_A_CHILD_SAS);

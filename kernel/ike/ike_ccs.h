@@ -9,9 +9,17 @@
  *
  * A rekeyed Child SA keeps its reqid: the new one is installed with the same
  * reqid (so it reuses the policies and, being newer, takes the outbound
- * traffic at once), the old one keeps its inbound state until its Delete
- * exchange is over.  oak_child_uninstall() removes the policies only with
- * the last Child SA object of a reqid.
+ * traffic as soon as its outbound state is there), the old one keeps its
+ * inbound state until its Delete exchange is over.  oak_child_uninstall()
+ * removes the policies only with the last Child SA object of a reqid.
+ *
+ * The responder of a Child SA rekey (RFC 7296 §2.8) installs only the new
+ * inbound state with its answer: the initiator installs its new inbound
+ * state only once it has the answer, so sending on the new SA at once would
+ * lose packets.  The new outbound keys wait in the Child SA (wiped on every
+ * path) and go into xfrm when the old Child SA goes away (the initiator's
+ * Delete, before the old states are removed, or any other reason), or
+ * after OAK_CCS_OUT_DELAY_MS when the initiator never deletes it.
  */
 #ifndef OAKLEY_IKE_CCS_H
 #define OAKLEY_IKE_CCS_H
@@ -33,7 +41,13 @@ struct oak_ccs_kmat {
 	const u8 *ni, *nr;		/* the exchange's nonces */
 	u16 ni_len, nr_len;
 	bool initiator;			/* we initiated the exchange (TSi, KEYMAT order) */
+	bool defer_out;			/* a rekey we answer: keep the outbound keys */
 };
+
+/* The new outbound state of a rekey we answered: fallback delay. */
+#define OAK_CCS_OUT_DELAY_MS	5000
+/* Keys kept for it: encryption (+ salt) and integrity key. */
+#define OAK_CCS_OUT_KEY_MAX	128
 
 /* Per IKE SA (sa->ccs). */
 struct oak_sa_ccs {
@@ -45,6 +59,7 @@ struct oak_sa_ccs {
 	u8 ke_tries;
 	u16 ke_group;			/* DH group for the next IKE rekey, 0: default */
 	struct delayed_work retry_work;	/* retries after TEMPORARY_FAILURE */
+	struct delayed_work out_work;	/* deferred outbound states: fallback */
 	u16 nmin_len;			/* made by a rekey: the exchange's lowest nonce */
 	u8 nmin[IKE_NONCE_MAX];
 };
@@ -62,6 +77,12 @@ struct oak_child_ccs {
 	const struct oak_ccs_kmat *kmat; /* during oak_child_install() only */
 	u16 nmin_len;			/* lowest nonce of the exchange that made it */
 	u8 nmin[IKE_NONCE_MAX];
+	/* a rekey we answered: the outbound state is not installed yet */
+	bool out_pending;
+	u8 out_enc_len, out_auth_len;
+	struct oak_child_sa *out_after;	/* the Child SA it replaces (until it goes) */
+	unsigned long out_due;		/* jiffies: install it by then */
+	u8 out_key[OAK_CCS_OUT_KEY_MAX];	/* wiped by oak_child_drop_out() */
 };
 
 /* Negotiate one more Child SA for @cfg on the established @sa. */
@@ -80,6 +101,12 @@ void oak_ccs_sa_init(struct oak_ike_sa *sa);	/* from oak_sa_new() */
 void oak_ccs_sa_kill(struct oak_ike_sa *sa);	/* from oak_sa_kill(): drops the links */
 /* From oak_child_free(): forget every pointer to @c (requests, collisions). */
 void oak_ccs_child_gone(struct oak_ike_sa *sa, struct oak_child_sa *c);
+
+/* child.c: the deferred outbound state of a rekey we answered. */
+/* Install it now (nothing to do without one); the kept keys are wiped. */
+int oak_child_install_out(struct oak_ike_sa *sa, struct oak_child_sa *c);
+/* Forget it: wipe the kept keys. */
+void oak_child_drop_out(struct oak_child_sa *c);
 
 /* sa.c, for rekeying */
 /* An IKE SA made by a rekey is up: like oak_sa_established(), event IKE_REKEYED. */

@@ -12,8 +12,11 @@
  *
  * Our requests go through the IKE SA's request queue.  A rekeyed Child SA
  * gets a successor with the same reqid, installed before the old one is
- * deleted: the newer outbound state takes the traffic at once and the old
- * inbound state stays until the Delete exchange of the old SA is over.
+ * deleted: the newer outbound state takes the traffic and the old inbound
+ * state stays until the Delete exchange of the old SA is over.  As the
+ * initiator we install both new states with the response; as the
+ * responder only the inbound one, the outbound one when the old SA goes
+ * (ike_ccs.h), so that we never send on an SA the peer cannot receive yet.
  * When both peers rekey the same Child SA at once (§2.8.1), the SA made by
  * the exchange with the lowest nonce is redundant and is deleted by the
  * side that initiated that exchange; the other side deletes the old SA.
@@ -164,15 +167,81 @@ void oak_ccs_retry_later(struct oak_ike_sa *sa)
 		kref_get(&sa->ref);
 }
 
+/* ---- deferred outbound states of the rekeys we answered ---- */
+
+static void oak_ccs_out_install(struct oak_ike_sa *sa, struct oak_child_sa *c)
+{
+	int err = oak_child_install_out(sa, c);
+
+	if (!err)
+		return;
+	pr_debug("oakley: %s/%s: cannot install the outbound state: %d\n", sa->conn->name,
+		 c->cfg->name, err);
+	oak_sa_event(sa, OAKLEY_EVENT_ERROR, c->cfg->name, 0,
+		     "cannot install the new outbound state");
+}
+
+static void oak_ccs_out_arm(struct oak_ike_sa *sa, unsigned long delay)
+{
+	if (sa->dead)
+		return;
+	if (queue_delayed_work(sa->in->wq, &sa->ccs.out_work, delay))
+		kref_get(&sa->ref);
+}
+
+/* Install the outbound states that are due; wait for the others. */
+static void oak_ccs_out_due(struct oak_ike_sa *sa)
+{
+	unsigned long now = jiffies, next = 0;
+	struct oak_child_sa *c;
+	bool more = false;
+
+	list_for_each_entry(c, &sa->children, node) {
+		if (!c->ccs.out_pending)
+			continue;
+		if (time_after_eq(now, c->ccs.out_due)) {
+			pr_debug("oakley: %s/%s: the old Child SA was not deleted in time\n",
+				 sa->conn->name, c->cfg->name);
+			oak_ccs_out_install(sa, c);
+		} else if (!more || time_before(c->ccs.out_due, next)) {
+			next = c->ccs.out_due;
+			more = true;
+		}
+	}
+	if (more)
+		oak_ccs_out_arm(sa, next - now);
+}
+
+static void oak_ccs_out_work(struct work_struct *work)
+{
+	struct oak_ike_sa *sa = container_of(to_delayed_work(work), struct oak_ike_sa,
+					     ccs.out_work);
+	struct oak_ike_net *in = sa->in;
+
+	mutex_lock(&in->lock);
+	if (!sa->dead && !in->dying)
+		oak_ccs_out_due(sa);
+	mutex_unlock(&in->lock);
+	oak_sa_put(sa);
+}
+
 void oak_ccs_sa_init(struct oak_ike_sa *sa)
 {
 	INIT_DELAYED_WORK(&sa->ccs.retry_work, oak_ccs_retry_work);
+	INIT_DELAYED_WORK(&sa->ccs.out_work, oak_ccs_out_work);
 }
 
 void oak_ccs_sa_kill(struct oak_ike_sa *sa)
 {
+	struct oak_ike_sa *heir = oak_ccs_heir(sa);
+
 	if (cancel_delayed_work(&sa->ccs.retry_work))
 		oak_sa_put(sa);
+	if (cancel_delayed_work(&sa->ccs.out_work))
+		oak_sa_put(sa);
+	/* the Child SAs moved to the heir: its timer takes over */
+	if (heir)
+		oak_ccs_out_due(heir);
 	oak_sa_put(sa->ccs.rekeyed_by);
 	sa->ccs.rekeyed_by = NULL;
 	oak_sa_put(sa->ccs.rekey_of);
@@ -200,9 +269,16 @@ void oak_ccs_child_gone(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	oak_ccs_req_forget(sa->q.cur, c);
 	list_for_each_entry(r, &sa->q.pending, node)
 		oak_ccs_req_forget(r, c);
-	list_for_each_entry(o, &sa->children, node)
+	list_for_each_entry(o, &sa->children, node) {
 		if (o->ccs.peer_new == c)
 			o->ccs.peer_new = NULL;
+		if (o->ccs.out_after != c)
+			continue;
+		/* before @c's states go: the traffic moves to o's at once */
+		o->ccs.out_after = NULL;
+		if (!sa->dead)
+			oak_ccs_out_install(sa, o);
+	}
 }
 
 /* ---- initiator ---- */
@@ -393,9 +469,12 @@ static void oak_ccs_rekey_finish(struct oak_ike_sa *sa, struct oak_child_sa *old
 		oak_req_delete_child(sa, c);
 		return;
 	}
-	if (old->ccs.rekeyed && peer)
+	if (old->ccs.rekeyed && peer) {
 		pr_debug("oakley: %s/%s: rekey collision, the peer's is redundant\n",
 			 sa->conn->name, c->cfg->name);
+		/* the peer deletes it: it never carries our traffic */
+		oak_child_drop_out(peer);
+	}
 	old->ccs.rekeyed = true;
 	old->ccs.deleting = true;
 	oak_sa_event(sa, OAKLEY_EVENT_CHILD_REKEYED, c->cfg->name, 0, NULL);
@@ -701,6 +780,7 @@ static u16 oak_ccs_negotiate(struct oak_ike_sa *sa, const struct ike_msg *m,
 	x->km.nr = a->nr;
 	x->km.nr_len = sizeof(a->nr);
 	x->km.initiator = false;
+	x->km.defer_out = !!old;
 	if (oak_child_reserve_spi(sa, a->c) || oak_ccs_install(sa, a->c, x, &x->out_i, &x->out_r))
 		return IKE_N_TEMPORARY_FAILURE;
 	a->c->ccs.dh = a->c->algs.dh;
@@ -773,6 +853,9 @@ static void oak_ccs_child_request(struct oak_ike_sa *sa, const struct ike_msg *m
 		goto out;
 	}
 	/* rekeyed by the peer: it deletes @old (or, after a collision, one of the two) */
+	a.c->ccs.out_after = old;
+	a.c->ccs.out_due = jiffies + msecs_to_jiffies(OAK_CCS_OUT_DELAY_MS);
+	oak_ccs_out_arm(sa, msecs_to_jiffies(OAK_CCS_OUT_DELAY_MS));
 	if (old->ccs.rekeying)
 		old->ccs.peer_new = a.c;
 	old->ccs.rekeyed = true;

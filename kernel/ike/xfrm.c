@@ -7,7 +7,8 @@
  * Shape of one Child SA in the kernel:
  * - inbound state:  remote -> local, SPI spi_in (our SPI, reserved earlier by
  *   oak_xfrm_alloc_spi() as a larval state which oak_xfrm_install() completes);
- * - outbound state: local -> remote, SPI spi_out (the peer's SPI);
+ * - outbound state: local -> remote, SPI spi_out (the peer's SPI); added
+ *   later, by oak_xfrm_install_out(), for a rekey we answer;
  * - policies: for every local x remote selector pair of the same family, OUT
  *   (local -> remote), IN (remote -> local) and, in tunnel mode, FWD
  *   (remote -> local), each with one template carrying the reqid.
@@ -462,9 +463,13 @@ static int oak_spi_larval(const struct oak_child_params *p)
 	return ret;
 }
 
-static int oak_states_add(const struct oak_child_params *p)
+/*
+ * The inbound state, then (with_out) the outbound one.  Without with_out the
+ * outbound state is added later by oak_xfrm_install_out().
+ */
+static int oak_states_add(const struct oak_child_params *p, bool with_out)
 {
-	struct xfrm_state *in, *out;
+	struct xfrm_state *in, *out = NULL;
 	int larval, err;
 
 	larval = oak_spi_larval(p);
@@ -473,16 +478,21 @@ static int oak_states_add(const struct oak_child_params *p)
 	in = oak_state_build(p, &p->remote, &p->local, p->spi_in, &p->in, &err);
 	if (!in)
 		return err;
-	out = oak_state_build(p, &p->local, &p->remote, p->spi_out, &p->out, &err);
-	if (!out) {
-		oak_state_discard(in);
-		return err;
+	if (with_out) {
+		out = oak_state_build(p, &p->local, &p->remote, p->spi_out, &p->out, &err);
+		if (!out) {
+			oak_state_discard(in);
+			return err;
+		}
 	}
 	err = oak_state_insert(in, larval);
 	if (err) {
-		oak_state_discard(out);
+		if (out)
+			oak_state_discard(out);
 		return err;
 	}
+	if (!out)
+		return 0;
 	err = oak_state_insert(out, false);
 	if (err) {
 		oak_state_del(p->net, p->family, &p->local, p->spi_in, p->proto);
@@ -1003,7 +1013,7 @@ static int oak_params_check(const struct oak_child_params *p)
 	return 0;
 }
 
-int oak_xfrm_install(const struct oak_child_params *p)
+static int oak_xfrm_install_dirs(const struct oak_child_params *p, bool with_out)
 {
 	struct oak_sel_list *sl;
 	int err;
@@ -1017,7 +1027,7 @@ int oak_xfrm_install(const struct oak_child_params *p)
 	err = oak_build_sels(p, sl, GFP_KERNEL);
 	if (err)
 		goto out;
-	err = oak_states_add(p);
+	err = oak_states_add(p, with_out);
 	if (err)
 		goto out;
 	err = oak_policies_add(p, sl);
@@ -1026,6 +1036,30 @@ int oak_xfrm_install(const struct oak_child_params *p)
 out:
 	kfree(sl);
 	return err;
+}
+
+int oak_xfrm_install(const struct oak_child_params *p)
+{
+	return oak_xfrm_install_dirs(p, true);
+}
+
+int oak_xfrm_install_in(const struct oak_child_params *p)
+{
+	return oak_xfrm_install_dirs(p, false);
+}
+
+int oak_xfrm_install_out(const struct oak_child_params *p)
+{
+	struct xfrm_state *out;
+	int err;
+
+	err = oak_params_check(p);
+	if (err)
+		return err;
+	out = oak_state_build(p, &p->local, &p->remote, p->spi_out, &p->out, &err);
+	if (!out)
+		return err;
+	return oak_state_insert(out, false);
 }
 
 int oak_xfrm_policies_install(const struct oak_child_params *p)
@@ -1100,6 +1134,7 @@ int oak_xfrm_counters(const struct oak_child_params *p, struct oak_child_counter
 			     &c->add_time_in);
 	if (err)
 		return err;
-	return oak_state_read(p, &p->remote, p->spi_out, &c->bytes_out, &c->packets_out,
-			      NULL);
+	/* no outbound state (yet) leaves them 0: see oak_xfrm_install_in() */
+	oak_state_read(p, &p->remote, p->spi_out, &c->bytes_out, &c->packets_out, NULL);
+	return 0;
 }

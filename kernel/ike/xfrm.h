@@ -84,6 +84,14 @@ void oak_xfrm_release_spi(struct net *net, u16 family, const xfrm_address_t *loc
  * selector pair.  All or nothing: on error everything added is removed.
  */
 int oak_xfrm_install(const struct oak_child_params *p);
+/*
+ * The same without the outbound state (p->out is not used): the responder
+ * of a Child SA rekey keeps sending on the old outbound state until the
+ * initiator has its new inbound one, then adds the new outbound state with
+ * oak_xfrm_install_out().  oak_xfrm_remove*() work with or without it.
+ */
+int oak_xfrm_install_in(const struct oak_child_params *p);
+int oak_xfrm_install_out(const struct oak_child_params *p);
 /* Remove what oak_xfrm_install() added (both states and the policies). */
 void oak_xfrm_remove(const struct oak_child_params *p);
 /*
@@ -104,7 +112,11 @@ int oak_xfrm_policies_install(const struct oak_child_params *p);
 /* Remove the policies at @p's selectors that still carry @p's reqid. */
 void oak_xfrm_policies_remove(const struct oak_child_params *p);
 
-/* Byte/packet counters of an installed Child SA (for `oak show sa`). */
+/*
+ * Byte/packet counters of an installed Child SA (for `oak show sa`); the
+ * outbound ones are 0 while it has no outbound state.  -ENOENT without the
+ * inbound state.
+ */
 struct oak_child_counters {
 	u64 bytes_in, bytes_out, packets_in, packets_out;
 	u64 add_time_in;	/* seconds since epoch the inbound state was added */
