@@ -126,7 +126,7 @@ struct oak_ike_sa {
 	u8 *init_resp;
 	u32 init_req_len;
 	u32 init_resp_len;
-	u8 *cookie;			/* kmalloc'ed, cookie_len bytes; until IKE_SA_INIT is done */
+	u8 *cookie;			/* cookie_len bytes, until IKE_SA_INIT is done */
 	struct oak_sk *sk_in, *sk_out;
 	/* requests we send (window 1) */
 	u8 *req;			/* outstanding request (exact size), NULL when none */
