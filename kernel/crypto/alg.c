@@ -63,6 +63,9 @@ int oak_crypto_init(void)
 		}
 		WRITE_ONCE(oak_hashes[i], tfm);
 	}
+	err = oak_sk_pool_init();
+	if (err)
+		goto err_free;
 	goto out;
 
 err_free:
@@ -76,8 +79,10 @@ out:
 void oak_crypto_exit(void)
 {
 	mutex_lock(&oak_crypto_lock);
-	if (!WARN_ON(!oak_crypto_users) && !--oak_crypto_users)
+	if (!WARN_ON(!oak_crypto_users) && !--oak_crypto_users) {
+		oak_sk_pool_exit();
 		oak_crypto_free_hashes();
+	}
 	mutex_unlock(&oak_crypto_lock);
 }
 

@@ -47,6 +47,14 @@ int oak_prf_plusv(u16 prf, const u8 *key, size_t key_len,
 		  const struct oak_iov *seed, unsigned int nseed, u8 *out, size_t out_len);
 
 struct oak_sk;
+/* The shared SK transforms (sk.c): from oak_crypto_init() / the last oak_crypto_exit(). */
+int oak_sk_pool_init(void);
+void oak_sk_pool_exit(void);
+#if IS_ENABLED(CONFIG_OAKLEY_KUNIT_TEST)
+/* Test builds: an oak_sk's key id, and how many shared tfms hold that key now. */
+u64 oak_sk_id(const struct oak_sk *sk);
+unsigned int oak_sk_slots_keyed(u64 id);
+#endif
 /* oak_sk_seal() with a given IV instead of a fresh one: for known-answer tests only. */
 int oak_sk_seal_iv(struct oak_sk *sk, u8 *msg, size_t cap, size_t sk_off, size_t *msg_len,
 		   const u8 *iv);

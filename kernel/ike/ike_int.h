@@ -91,55 +91,68 @@ struct oak_child_sa {
 	struct oak_child_params p;
 };
 
+/*
+ * One IKE SA.  Memory per SA is a goal of its own (issue #6): the struct
+ * must stay within kmalloc-2k (the static_assert below), so fields are
+ * ordered to leave no holes, and whatever only the handshake needs
+ * (IKE_SA_INIT messages, COOKIE) is allocated separately and freed as soon
+ * as it is done with.
+ */
 struct oak_ike_sa {
 	struct kref ref;
+	u8 state;			/* enum oakley_ike_state */
+	bool initiator;
+	bool dead;			/* removed from the tables */
+	bool hashed_peer;
 	struct hlist_node spi_node;
 	struct hlist_node peer_node;	/* responder only */
 	struct list_head node;		/* in->sas */
 	struct oak_ike_net *in;
 	struct oakley_conn *conn;	/* reference held */
 	const struct oakley_child *want_child;	/* initiator: child to set up */
-	bool initiator;
-	bool dead;			/* removed from the tables */
-	bool hashed_peer;
 	bool counted_half_open;
-	u8 state;			/* enum oakley_ike_state */
+	bool by_init;			/* made by IKE_SA_INIT (not by an IKE SA rekey) */
+	u8 ke_retries;
+	u8 cookie_len;			/* initiator: responder's COOKIE to echo */
+	u16 ni_len, nr_len;
 	u8 spi_i[IKE_SPI_LEN];
 	u8 spi_r[IKE_SPI_LEN];
 	struct oak_addr local, remote;
 	struct oak_algs algs;
 	struct oak_dh *dh;
 	u8 ni[IKE_NONCE_MAX], nr[IKE_NONCE_MAX];
-	u16 ni_len, nr_len;
-	u8 *init_req;			/* IKE_SA_INIT request as sent/received */
-	size_t init_req_len;
+	/* IKE_SA_INIT request and response as sent/received: until IKE_AUTH is over */
+	u8 *init_req;
 	u8 *init_resp;
-	size_t init_resp_len;
-	struct oak_ike_keys keys;
+	u32 init_req_len;
+	u32 init_resp_len;
+	u8 *cookie;			/* cookie_len bytes, until IKE_SA_INIT is done */
 	struct oak_sk *sk_in, *sk_out;
 	/* requests we send (window 1) */
+	u8 *req;			/* outstanding request (exact size), NULL when none */
+	u32 req_len;
 	u32 msgid_out;
-	u8 *req;			/* outstanding request, NULL when none */
-	size_t req_len;
 	unsigned int rtx_tries;
 	unsigned int rtx_ms;
-	u8 ke_retries;
-	u8 cookie_len;			/* initiator: responder's COOKIE to echo */
-	u8 cookie[OAK_COOKIE_MAX];
 	struct delayed_work rtx_work;
 	/* requests we receive */
+	u8 *resp;			/* response to msgid_in - 1 (exact size) */
+	u32 resp_len;
 	u32 msgid_in;			/* next expected */
-	u8 *resp;			/* response to msgid_in - 1 */
-	size_t resp_len;
 	/* the request @resp answers: length and tail (its ICV), to tell a retransmission */
-	u16 resp_req_len;
 	u8 resp_req_tail[OAK_REQ_TAIL];
+	u16 resp_req_len;
 	unsigned long created;		/* jiffies */
 	u64 established;		/* boottime seconds */
 	struct list_head children;
+	struct oak_ike_keys keys;
 	struct oak_sa_queue q;		/* ikev2.c, timers.c: requests, DPD, timers */
 	struct oak_sa_ccs ccs;		/* ikev2_child.c, ikev2_rekey.c */
 };
+
+/* kmalloc-4k from 2049 bytes on: twice the memory per SA (lockdep makes it bigger) */
+static_assert(IS_ENABLED(CONFIG_LOCKDEP) || sizeof(struct oak_ike_sa) <= 2048,
+	      "struct oak_ike_sa outgrew kmalloc-2k");
 
 /* socket.c */
 int oak_sock_open(struct oak_ike_net *in);

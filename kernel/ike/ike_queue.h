@@ -106,6 +106,12 @@ void oak_queue_sa_init(struct oak_ike_sa *sa);	/* from oak_sa_new() */
 void oak_queue_sa_up(struct oak_ike_sa *sa);	/* from oak_sa_established(): arm timers */
 void oak_queue_sa_kill(struct oak_ike_sa *sa);	/* from oak_sa_kill(): fail queue, stop timers */
 
+/*
+ * Keep a built message (sa->req, sa->resp): returns an exact-size copy and
+ * frees @buf, or @buf itself when no memory is left for the copy.
+ */
+u8 *oak_msg_keep(u8 *buf, size_t len);
+
 /* ikev2.c <-> queue.c <-> timers.c (internal to the queue's owner) */
 bool oak_queue_response(struct oak_ike_sa *sa, const struct ike_msg *m);
 unsigned int oak_queue_rtx_tries(const struct oak_ike_sa *sa);

@@ -66,11 +66,11 @@ int oak_send_request(struct oak_ike_sa *sa, u8 *buf, size_t len)
 	int err;
 
 	kfree_sensitive(sa->req);
-	sa->req = buf;
+	sa->req = oak_msg_keep(buf, len);
 	sa->req_len = len;
 	sa->rtx_tries = 0;
 	sa->rtx_ms = OAK_RTX_FIRST_MS;
-	err = oak_send(sa->in, &sa->local, &sa->remote, buf, len);
+	err = oak_send(sa->in, &sa->local, &sa->remote, sa->req, len);
 	if (err)
 		pr_debug("oakley: %s: send failed: %d\n", sa->conn->name, err);
 	oak_rtx_arm(sa, msecs_to_jiffies(sa->rtx_ms));
@@ -91,10 +91,10 @@ static void oak_req_done(struct oak_ike_sa *sa)
 int oak_send_response(struct oak_ike_sa *sa, u8 *buf, size_t len)
 {
 	kfree_sensitive(sa->resp);
-	sa->resp = buf;
+	sa->resp = oak_msg_keep(buf, len);
 	sa->resp_len = len;
 	sa->msgid_in++;
-	return oak_send(sa->in, &sa->local, &sa->remote, buf, len);
+	return oak_send(sa->in, &sa->local, &sa->remote, sa->resp, len);
 }
 
 void oak_rtx_work(struct work_struct *work)

@@ -304,6 +304,20 @@ static void oak_auth_child_response(struct oak_ike_sa *sa, struct oak_auth_ctx *
 	oak_sa_event(sa, OAKLEY_EVENT_CHILD_UP, cfg->name, 0, NULL);
 }
 
+/*
+ * IKE_AUTH is over: the IKE_SA_INIT messages that AUTH signed are not
+ * needed any more (a retransmitted IKE_AUTH request gets sa->resp).
+ */
+static void oak_auth_drop_init(struct oak_ike_sa *sa)
+{
+	kfree_sensitive(sa->init_req);
+	sa->init_req = NULL;
+	sa->init_req_len = 0;
+	kfree_sensitive(sa->init_resp);
+	sa->init_resp = NULL;
+	sa->init_resp_len = 0;
+}
+
 void oak_auth_response(struct oak_ike_sa *sa, const struct ike_msg *m)
 {
 	struct oak_child_sa *c;
@@ -333,6 +347,7 @@ void oak_auth_response(struct oak_ike_sa *sa, const struct ike_msg *m)
 		oak_sa_fail(sa, err, "peer authentication failed");
 		goto out;
 	}
+	oak_auth_drop_init(sa);
 	oak_sa_established(sa);
 	c = list_first_entry_or_null(&sa->children, struct oak_child_sa, node);
 	if (c && !c->installed)
@@ -520,6 +535,7 @@ void oak_auth_request(struct oak_ike_sa *sa, const struct ike_msg *m)
 	/* the half-open timeout is no longer needed */
 	if (cancel_delayed_work(&sa->rtx_work))
 		oak_sa_put(sa);
+	oak_auth_drop_init(sa);
 	oak_sa_established(sa);
 out:
 	kfree(mem);

@@ -112,6 +112,7 @@ int oak_init_start(struct oak_ike_sa *sa, u16 group)
 		goto err;
 	}
 	sa->init_req_len = b.len;
+	sa->by_init = true;
 	kfree(sap);
 	return oak_send_request(sa, mem, b.len);
 
@@ -152,7 +153,13 @@ static void oak_init_cookie(struct oak_ike_sa *sa, const struct ike_notify *n)
 		oak_sa_fail(sa, 0, "unusable COOKIE from the peer");
 		return;
 	}
-	memcpy(sa->cookie, n->data, n->len);
+	kfree(sa->cookie);
+	sa->cookie_len = 0;
+	sa->cookie = kmemdup(n->data, n->len, GFP_KERNEL);
+	if (!sa->cookie) {
+		oak_sa_fail(sa, 0, "out of memory");
+		return;
+	}
 	sa->cookie_len = n->len;
 	if (oak_init_start(sa, oak_dh_group(sa->dh)))
 		oak_sa_fail(sa, 0, "cannot restart IKE_SA_INIT");
@@ -240,6 +247,9 @@ void oak_init_response(struct oak_ike_sa *sa, const u8 *buf, size_t len,
 		goto fail;
 	kfree_sensitive(sa->req);
 	sa->req = NULL;
+	kfree(sa->cookie);	/* IKE_SA_INIT is done: no restart will echo it */
+	sa->cookie = NULL;
+	sa->cookie_len = 0;
 	sa->state = OAKLEY_IKE_STATE_AUTHENTICATING;
 	if (oak_auth_start(sa))
 		oak_sa_fail(sa, 0, "cannot start IKE_AUTH");
@@ -311,7 +321,7 @@ static int oak_init_respond(struct oak_ike_sa *sa, u8 num)
 	sa->init_resp_len = b.len;
 	kfree(sap);
 	/* sent by the caller once the keys are derived */
-	sa->resp = mem;
+	sa->resp = oak_msg_keep(mem, b.len);
 	sa->resp_len = b.len;
 	sa->msgid_in = 1;
 	return 0;
@@ -448,6 +458,7 @@ void oak_init_request(struct oak_ike_net *in, u8 *buf, size_t len, const struct 
 	get_random_bytes(sa->nr, sa->nr_len);
 	sa->init_req = kmemdup(buf, len, GFP_KERNEL);
 	sa->init_req_len = len;
+	sa->by_init = true;
 	sa->dh = oak_dh_new(algs.dh);
 	if (!sa->init_req || !sa->dh)
 		goto err_sa;

@@ -20,6 +20,21 @@
 /* Retransmissions of a Delete(IKE) before we remove the SA anyway (~3.5 s). */
 #define OAK_DELETE_TRIES	2
 
+/*
+ * What a kept message costs: an exact-size copy instead of the build
+ * buffer (OAK_MSG_MAX bytes, mostly unused).  Takes @buf; on allocation
+ * failure the build buffer itself is kept.
+ */
+u8 *oak_msg_keep(u8 *buf, size_t len)
+{
+	u8 *keep = kmemdup(buf, len, GFP_KERNEL);
+
+	if (!keep)
+		return buf;
+	kfree_sensitive(buf);
+	return keep;
+}
+
 static void oak_req_release(struct oak_req *r)
 {
 	if (r->ops->release)

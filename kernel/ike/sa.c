@@ -127,6 +127,7 @@ static void oak_sa_free(struct kref *ref)
 	oak_ike_keys_wipe(&sa->keys);
 	kfree_sensitive(sa->init_req);
 	kfree_sensitive(sa->init_resp);
+	kfree(sa->cookie);
 	kfree_sensitive(sa->req);
 	kfree_sensitive(sa->resp);
 	oakley_conn_put(sa->conn);

@@ -315,7 +315,7 @@ static bool oak_same_conn(const struct oak_ike_sa *a, const struct oak_ike_sa *b
 /* Made by IKE_SA_INIT + IKE_AUTH (not by an IKE rekey), up, not going away. */
 static bool oak_dup_candidate(const struct oak_ike_sa *sa)
 {
-	return sa->init_req && sa->state == OAKLEY_IKE_STATE_ESTABLISHED &&
+	return sa->by_init && sa->state == OAKLEY_IKE_STATE_ESTABLISHED &&
 	       !sa->ccs.rekeyed_by && !sa->ccs.rekey_of &&
 	       !(sa->q.flags & (OAK_Q_DELETING | OAK_Q_REAUTH_NEW | OAK_Q_REAUTH_OLD));
 }

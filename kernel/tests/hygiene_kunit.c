@@ -234,7 +234,10 @@ static void oak_test_hyg_keymat_auth(struct kunit *test)
 	memzero_explicit(keymat, 128);
 }
 
-/* One SK direction of each kind: its object (HMAC pads, salt) is wiped. */
+/*
+ * One SK direction of each kind: its object (key, HMAC pads, salt) is
+ * wiped, and no shared transform still holds its key.
+ */
 static void oak_test_hyg_sk(struct kunit *test)
 {
 	u8 ekey[IKE_ENCR_MAX_KEY], akey[IKE_INTEG_MAX_KEY];
@@ -242,6 +245,7 @@ static void oak_test_hyg_sk(struct kunit *test)
 	const u8 *plain;
 	size_t len, plain_len;
 	struct oak_sk *sk;
+	u64 id;
 
 	KUNIT_ASSERT_NOT_NULL(test, msg);
 	memset(ekey, 0x31, sizeof(ekey));
@@ -253,7 +257,11 @@ static void oak_test_hyg_sk(struct kunit *test)
 	len = 28 + 4 + oak_sk_iv_len(sk) + 8;
 	KUNIT_ASSERT_EQ(test, oak_sk_seal(sk, msg, 256, 28, &len), 0);
 	KUNIT_ASSERT_EQ(test, oak_sk_open(sk, msg, len, 28, &plain, &plain_len), 0);
+	/* the shared tfm that did the work holds the key until the free */
+	id = oak_sk_id(sk);
+	KUNIT_EXPECT_GE(test, oak_sk_slots_keyed(id), 1U);
 	oak_sk_free(sk);
+	KUNIT_EXPECT_EQ(test, oak_sk_slots_keyed(id), 0U);
 	KUNIT_EXPECT_TRUE(test, oak_hyg_saw(sk, sizeof(struct oak_hmac)));
 	KUNIT_EXPECT_EQ(test, oak_hyg->dirty, 0U);
 
@@ -264,7 +272,10 @@ static void oak_test_hyg_sk(struct kunit *test)
 	len = 28 + 4 + oak_sk_iv_len(sk) + 8;
 	KUNIT_ASSERT_EQ(test, oak_sk_seal(sk, msg, 256, 28, &len), 0);
 	KUNIT_ASSERT_EQ(test, oak_sk_open(sk, msg, len, 28, &plain, &plain_len), 0);
+	id = oak_sk_id(sk);
+	KUNIT_EXPECT_GE(test, oak_sk_slots_keyed(id), 1U);
 	oak_sk_free(sk);
+	KUNIT_EXPECT_EQ(test, oak_sk_slots_keyed(id), 0U);
 	KUNIT_EXPECT_TRUE(test, oak_hyg_saw(sk, 16));
 	KUNIT_EXPECT_EQ(test, oak_hyg->dirty, 0U);
 }
