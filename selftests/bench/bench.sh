@@ -17,7 +17,8 @@
 #   scale   S concurrent IKE SAs (no Child SA), `oak show sa -j` time, idle CPU,
 #           ping on an unrelated tunnel during a rekey wave (if rekeying exists)
 #   config  `oak load` / `oak show conn` of 1,000 and 10,000 connections
-#   perf    perf record -a of a smaller Oakley run (if perf works in the VM)
+#   perf    perf record -a -g over the handshakes of a smaller Oakley run (from
+#           `oak load` to the last child-up; if perf works in the VM)
 # ("memory" is part of "oakley"; listed for documentation only.)
 #
 # Variables: OAKLEY_BENCH_N (2000), OAKLEY_BENCH_SCALE (100000, or "auto":
@@ -617,21 +618,49 @@ phase_perf()
 	oak_conf_resp "$TMP/pb.conf" 10.95.0.2
 	oak_conf_init "$TMP/pa.conf" 10.95.0.1 10.95.0.2 "$n" start 1
 	nsexec "$B" "$OAKLEY_OAK" load "$TMP/pb.conf" || return
-	# a fixed window (no call graphs: they cost too much under TCG)
-	perf record -o "$TMP/perf.data" -e cpu-clock -F 250 -a -- \
-		sleep "${OAKLEY_BENCH_PERF_SECS:-40}" >/dev/null 2>&1 &
-	local pp=$!
-	sleep 2
+	# the window is the handshakes: from just before `oak load` until the
+	# n-th child-up event (or the time limit), so idle time does not drown
+	# the profile; -g: call graphs, to see who calls the hot functions
+	mkfifo "$TMP/perf-mon.fifo"
+	nsexec "$A" stdbuf -oL "$OAKLEY_OAK" monitor -j >"$TMP/perf-mon.fifo" 2>/dev/null &
+	local monpid=$!
+	python3 "$HERE/evcount.py" oak "$n" "$TMP/perf.ev" "$RUN_TIMEOUT" <"$TMP/perf-mon.fifo" &
+	local evpid=$!
+	# perf starts with its events off (-D -1; setting up takes seconds under
+	# TCG) and turns them on when told, acknowledging on the second fifo
+	mkfifo "$TMP/perf.ctl" "$TMP/perf.ack"
+	perf record -o "$TMP/perf.data" -e cpu-clock -F 1000 -a -g -D -1 \
+		--control "fifo:$TMP/perf.ctl,$TMP/perf.ack" >/dev/null 2>"$TMP/perf.err" &
+	local pp=$! t0
+	exec 8>"$TMP/perf.ctl" 9<"$TMP/perf.ack"
+	echo enable >&8
+	read -r -t 120 _ <&9 || note "perf: no ack for enable"
+	t0=$(now)
 	nsexec "$A" "$OAKLEY_OAK" load "$TMP/pa.conf"
+	wait "$evpid"
+	echo disable >&8
+	read -r -t 60 _ <&9
+	exec 8>&- 9<&-
+	kill -INT "$pp"
 	wait "$pp"
+	sed 's/^/# perf: /' "$TMP/perf.err" | tail -n 5
+	kill "$monpid" 2>/dev/null
+	wait "$monpid" 2>/dev/null
 	res perf.n "$n"
 	res perf.established "$(spd_out "$A")"
+	res perf.window_seconds "$(fdiff "$t0" "$(tail -n 1 "$TMP/perf.ev" | cut -d' ' -f1)")"
 	perf report -i "$TMP/perf.data" --stdio -g none --no-children --sort comm,sym 2>/dev/null |
 		grep -E '^ +[0-9]' | head -n 40 | sed 's/^/@@PERF sym /'
+	perf report -i "$TMP/perf.data" --stdio -g none --children --sort sym 2>/dev/null |
+		grep -E '^ +[0-9]' | head -n 40 | sed 's/^/@@PERF children /'
 	perf report -i "$TMP/perf.data" --stdio -g none --no-children --sort dso 2>/dev/null |
 		grep -E '^ +[0-9]' | head -n 12 | sed 's/^/@@PERF dso /'
 	perf report -i "$TMP/perf.data" --stdio -g none --no-children --sort comm 2>/dev/null |
 		grep -E '^ +[0-9]' | head -n 12 | sed 's/^/@@PERF comm /'
+	[ -z "${OAKLEY_BENCH_PERF_GRAPH:-}" ] ||
+		perf report -i "$TMP/perf.data" --stdio --no-children --sort sym \
+			-g caller,0.5,callee --percent-limit 2 2>/dev/null | grep -v '^$' |
+			head -n 400 | sed 's/^/@@PERF graph /'
 	ip netns del "$A"; ip netns del "$B"
 
 	# where `oak load` of 1,000 connections spends its time
