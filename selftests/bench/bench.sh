@@ -634,7 +634,7 @@ phase_perf()
 	local pp=$! t0
 	exec 8>"$TMP/perf.ctl" 9<"$TMP/perf.ack"
 	echo enable >&8
-	read -r -t 120 _ <&9 || note "perf: no ack for enable"
+	read -r -t 900 _ <&9 || note "perf: no ack for enable"
 	t0=$(now)
 	nsexec "$A" "$OAKLEY_OAK" load "$TMP/pa.conf"
 	wait "$evpid"
