@@ -107,6 +107,7 @@ struct oakley_conn {
 	struct oakley_net *on;		/* counters; never dereferenced otherwise */
 	const struct nlattr *src;	/* during LOAD only: the request nest */
 	void *ike;			/* the IKE engine's per-connection state */
+	struct hlist_node ike_addr;	/* IKE engine: its index by address (sa.c) */
 	char name[OAKLEY_NAME_MAX + 1];
 	char secret[OAKLEY_NAME_MAX + 1];	/* "" when none */
 	u8 version;

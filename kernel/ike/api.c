@@ -25,7 +25,7 @@ static struct oak_ike_sa *oak_sa_find_conn(struct oak_ike_net *in,
 {
 	struct oak_ike_sa *sa;
 
-	list_for_each_entry(sa, &in->sas, node)
+	list_for_each_entry(sa, oak_sa_conn_list(in, conn->name), conn_node)
 		if (oak_sa_of(sa, conn) && sa->state != OAKLEY_IKE_STATE_DELETING)
 			return sa;
 	return NULL;
@@ -84,7 +84,7 @@ static bool oak_reauth_pending(struct oak_ike_net *in, const struct oakley_conn 
 {
 	struct oak_ike_sa *sa;
 
-	list_for_each_entry(sa, &in->sas, node)
+	list_for_each_entry(sa, oak_sa_conn_list(in, conn->name), conn_node)
 		if (oak_sa_of(sa, conn) && (sa->q.flags & OAK_Q_REAUTH_NEW))
 			return true;
 	return false;
@@ -181,14 +181,24 @@ void oak_start_cancel(struct oak_ike_net *in, const struct oakley_conn *conn)
 	}
 }
 
+/*
+ * Starts per run of the work item.  The workqueue is ordered: after a batch
+ * the item requeues itself behind the receive work and the timers that came
+ * in meanwhile, so the answers to the first IKE_SA_INITs are handled while
+ * later connections are still being started (instead of after all of them,
+ * by which time their retransmission timers have fired).
+ */
+#define OAK_START_BATCH	4
+
 void oak_start_work(struct work_struct *work)
 {
 	struct oak_ike_net *in = container_of(work, struct oak_ike_net, start_work);
 	struct oak_start *st;
+	unsigned int n = 0;
 	int err;
 
 	mutex_lock(&in->lock);
-	while (!in->dying && !list_empty(&in->starts)) {
+	while (!in->dying && !list_empty(&in->starts) && n++ < OAK_START_BATCH) {
 		st = list_first_entry(&in->starts, struct oak_start, node);
 		list_del(&st->node);
 		err = oak_initiate_locked(in, st->conn, NULL, NULL);
@@ -197,6 +207,8 @@ void oak_start_work(struct work_struct *work)
 		oakley_conn_put(st->conn);
 		kfree(st);
 	}
+	if (!in->dying && !list_empty(&in->starts))
+		queue_work(in->wq, &in->start_work);
 	mutex_unlock(&in->lock);
 }
 
@@ -311,7 +323,7 @@ int oakley_ike_terminate(struct oakley_net *on, struct oakley_conn *conn, const 
 	if (!in)
 		return -ENODEV;
 	mutex_lock(&in->lock);
-	list_for_each_entry_safe(sa, tmp, &in->sas, node) {
+	list_for_each_entry_safe(sa, tmp, oak_sa_conn_list(in, conn->name), conn_node) {
 		if (!oak_sa_of(sa, conn))
 			continue;
 		if (child) {
@@ -505,7 +517,7 @@ int oakley_ike_rekey(struct oakley_net *on, struct oakley_conn *conn, const char
 	if (!in)
 		return -ENODEV;
 	mutex_lock(&in->lock);
-	list_for_each_entry(sa, &in->sas, node) {
+	list_for_each_entry(sa, oak_sa_conn_list(in, conn->name), conn_node) {
 		if (oak_sa_of(sa, conn) && !sa->dead &&
 		    sa->state == OAKLEY_IKE_STATE_ESTABLISHED && !sa->ccs.rekeyed_by &&
 		    !(sa->q.flags & (OAK_Q_DELETING | OAK_Q_REAUTH_OLD))) {

@@ -56,6 +56,8 @@ struct oak_ike_net {
 	struct hlist_head by_spi[OAK_SA_HASH_SIZE];	/* our SPI */
 	struct hlist_head by_peer[OAK_SA_HASH_SIZE];	/* responder: SPIi */
 	struct list_head sas;				/* all, for dumps */
+	struct list_head *by_conn;	/* OAKLEY_HASH_SIZE: SAs by connection name */
+	struct hlist_head *conn_addr;	/* OAKLEY_HASH_SIZE: IKEv2 connections by address */
 	struct list_head starts;	/* struct oak_start: start = start, pending */
 	struct work_struct start_work;
 	struct oak_km_net *km;		/* km.c, trap.c: acquire/expire events, traps */
@@ -107,6 +109,7 @@ struct oak_ike_sa {
 	struct hlist_node spi_node;
 	struct hlist_node peer_node;	/* responder only */
 	struct list_head node;		/* in->sas */
+	struct list_head conn_node;	/* in->by_conn, oldest first */
 	struct oak_ike_net *in;
 	struct oakley_conn *conn;	/* reference held */
 	const struct oakley_child *want_child;	/* initiator: child to set up */
@@ -165,6 +168,10 @@ void oak_rx_work(struct work_struct *work);
 struct oak_ike_net *oak_ike_net_get(struct oakley_net *on);
 struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, struct oakley_conn *conn, bool initiator);
 void oak_sa_hash(struct oak_ike_sa *sa);
+struct list_head *oak_sa_conn_list(struct oak_ike_net *in, const char *name);
+void oak_sa_set_conn(struct oak_ike_sa *sa, struct oakley_conn *conn);
+struct oakley_conn *oak_conn_by_addr(struct oak_ike_net *in, const struct oak_addr *local,
+				     const struct oak_addr *remote);
 void oak_sa_rehash_peer(struct oak_ike_sa *sa);
 struct oak_ike_sa *oak_sa_lookup(struct oak_ike_net *in, const u8 *spi);
 struct oak_ike_sa *oak_sa_lookup_peer(struct oak_ike_net *in, const struct oak_addr *peer,

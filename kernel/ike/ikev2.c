@@ -60,6 +60,27 @@ void oak_rtx_arm(struct oak_ike_sa *sa, unsigned long delay)
 		kref_get(&sa->ref);
 }
 
+/* Extra first wait per half-open IKE SA of the namespace (below). */
+#define OAK_RTX_PENDING_MS	10
+
+/*
+ * The first wait for the answer to a request of a half-open SA (IKE_SA_INIT,
+ * IKE_AUTH) grows with the namespace's half-open SAs: a peer that gets N
+ * IKE_SA_INITs at once (start = start of many connections) answers them one
+ * after the other, and resending all of them after 0.5 s only fills its
+ * receive queue with duplicates that push out new requests.
+ */
+static unsigned int oak_rtx_first_ms(const struct oak_ike_sa *sa)
+{
+	u64 ms;
+
+	if (!sa->counted_half_open)
+		return OAK_RTX_FIRST_MS;
+	ms = OAK_RTX_FIRST_MS +
+	     oakley_stat_read(sa->in->on, OAKLEY_STATS_A_HALF_OPEN) * OAK_RTX_PENDING_MS;
+	return min_t(u64, ms, OAK_RTX_MAX_MS);
+}
+
 /* Send a new request (takes buf, kmalloc'ed) and arm its retransmission. */
 int oak_send_request(struct oak_ike_sa *sa, u8 *buf, size_t len)
 {
@@ -69,7 +90,7 @@ int oak_send_request(struct oak_ike_sa *sa, u8 *buf, size_t len)
 	sa->req = oak_msg_keep(buf, len);
 	sa->req_len = len;
 	sa->rtx_tries = 0;
-	sa->rtx_ms = OAK_RTX_FIRST_MS;
+	sa->rtx_ms = oak_rtx_first_ms(sa);
 	err = oak_send(sa->in, &sa->local, &sa->remote, sa->req, len);
 	if (err)
 		pr_debug("oakley: %s: send failed: %d\n", sa->conn->name, err);

@@ -490,8 +490,7 @@ static int oak_auth_switch_conn(struct oak_ike_sa *sa, const struct ike_id *id)
 
 	if (!c)
 		return -ENOENT;
-	oakley_conn_put(sa->conn);
-	sa->conn = c;
+	oak_sa_set_conn(sa, c);
 	return 0;
 }
 

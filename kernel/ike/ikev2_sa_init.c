@@ -7,7 +7,6 @@
  *                                <--  HDR, SAr1, KEr, Nr
  */
 #include <linux/slab.h>
-#include <linux/rculist.h>
 
 #include "ike_int.h"
 
@@ -262,38 +261,6 @@ out:
 
 /* ---- responder ---- */
 
-static bool oak_conn_matches(const struct oakley_conn *c, const struct oak_addr *local,
-			     const struct oak_addr *remote)
-{
-	unsigned int alen = local->family == AF_INET ? 4 : 16;
-
-	return c->version == 2 && c->family == local->family &&
-	       !memcmp(c->local_addr, local->addr, alen) &&
-	       (!c->has_remote || !memcmp(c->remote_addr, remote->addr, alen));
-}
-
-/* A connection for a peer: exact remote address first, then %any. Referenced. */
-static struct oakley_conn *oak_conn_for(struct oak_ike_net *in, const struct oak_addr *local,
-					const struct oak_addr *remote)
-{
-	struct oakley_conn *c, *best = NULL;
-	unsigned int i;
-
-	rcu_read_lock();
-	for (i = 0; i < OAKLEY_HASH_SIZE; i++) {
-		hlist_for_each_entry_rcu(c, &in->on->conns[i], node) {
-			if (!oak_conn_matches(c, local, remote))
-				continue;
-			if (!best || (c->has_remote && !best->has_remote))
-				best = c;
-		}
-	}
-	if (best && !kref_get_unless_zero(&best->ref))
-		best = NULL;
-	rcu_read_unlock();
-	return best;
-}
-
 static int oak_init_respond(struct oak_ike_sa *sa, u8 num)
 {
 	struct ike_sa_payload *sap;
@@ -435,7 +402,7 @@ void oak_init_request(struct oak_ike_net *in, u8 *buf, size_t len, const struct 
 	/* rate, half-open limits and cookies: before any state or DH work */
 	if (oak_dos_check_init(in, m, src, dst) != OAK_DOS_PASS)
 		return;
-	conn = oak_conn_for(in, dst, src);
+	conn = oak_conn_by_addr(in, dst, src);
 	if (!conn) {
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_NO_SA);
 		return;

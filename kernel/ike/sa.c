@@ -85,6 +85,7 @@ struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, struct oakley_conn *conn, 
 	INIT_HLIST_NODE(&sa->spi_node);
 	INIT_HLIST_NODE(&sa->peer_node);
 	INIT_LIST_HEAD(&sa->node);
+	INIT_LIST_HEAD(&sa->conn_node);
 	INIT_LIST_HEAD(&sa->children);
 	INIT_DELAYED_WORK(&sa->rtx_work, oak_rtx_work);
 	sa->in = in;
@@ -103,6 +104,23 @@ struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, struct oakley_conn *conn, 
 	return sa;
 }
 
+/* The IKE SAs of the connection named @name are on this list (with others). */
+struct list_head *oak_sa_conn_list(struct oak_ike_net *in, const char *name)
+{
+	return &in->by_conn[oakley_name_hash(name)];
+}
+
+/* The responder moves @sa to another connection (IKE_AUTH); takes over @conn's reference. */
+void oak_sa_set_conn(struct oak_ike_sa *sa, struct oakley_conn *conn)
+{
+	oakley_conn_put(sa->conn);
+	sa->conn = conn;
+	if (list_empty(&sa->conn_node))
+		return;		/* not hashed (yet) */
+	list_del(&sa->conn_node);
+	list_add_tail(&sa->conn_node, oak_sa_conn_list(sa->in, conn->name));
+}
+
 /* Link a new SA into the tables (the tables take over the initial reference). */
 void oak_sa_hash(struct oak_ike_sa *sa)
 {
@@ -110,6 +128,7 @@ void oak_sa_hash(struct oak_ike_sa *sa)
 
 	hlist_add_head(&sa->spi_node, &in->by_spi[oak_spi_hash(oak_sa_our_spi(sa))]);
 	list_add_tail(&sa->node, &in->sas);
+	list_add_tail(&sa->conn_node, oak_sa_conn_list(in, sa->conn->name));
 	if (!sa->initiator) {
 		hlist_add_head(&sa->peer_node, &in->by_peer[oak_peer_hash(&sa->remote, sa->spi_i)]);
 		sa->hashed_peer = true;
@@ -256,6 +275,7 @@ void oak_sa_kill(struct oak_ike_sa *sa)
 	if (sa->hashed_peer)
 		hlist_del_init(&sa->peer_node);
 	list_del_init(&sa->node);
+	list_del_init(&sa->conn_node);
 	if (sa->counted_half_open) {
 		sa->counted_half_open = false;
 		oakley_stat_dec(on, OAKLEY_STATS_A_HALF_OPEN);
@@ -296,28 +316,114 @@ int oak_sa_event(struct oak_ike_sa *sa, u8 type, const char *child, u16 notify,
 	return oakley_event_send(sa->in->on, &ev, GFP_KERNEL);
 }
 
+/* ---- connections by address (IKE_SA_INIT requests pick theirs here) ---- */
+
+static u32 oak_conn_addr_hash(u16 family, const u8 *local, const u8 *remote)
+{
+	unsigned int alen = family == AF_INET ? 4 : 16;
+	u32 h = jhash(local, alen, family);
+
+	if (remote)
+		h = jhash(remote, alen, h);
+	return h & (OAKLEY_HASH_SIZE - 1);
+}
+
+/* Index an IKEv2 connection by local + remote address, or local alone for %any. */
+static void oak_conn_index(struct oak_ike_net *in, struct oakley_conn *conn)
+{
+	u32 h;
+
+	if (conn->version != 2 || !hlist_unhashed(&conn->ike_addr))
+		return;
+	h = oak_conn_addr_hash(conn->family, conn->local_addr,
+			       conn->has_remote ? conn->remote_addr : NULL);
+	hlist_add_head(&conn->ike_addr, &in->conn_addr[h]);
+}
+
+static void oak_conn_unindex(struct oakley_conn *conn)
+{
+	if (!hlist_unhashed(&conn->ike_addr))
+		hlist_del_init(&conn->ike_addr);
+}
+
+static struct oakley_conn *oak_conn_addr_find(struct oak_ike_net *in, const struct oak_addr *local,
+					      const struct oak_addr *remote, bool any)
+{
+	unsigned int alen = local->family == AF_INET ? 4 : 16;
+	struct oakley_conn *c;
+	u32 h;
+
+	h = oak_conn_addr_hash(local->family, local->addr, any ? NULL : remote->addr);
+	hlist_for_each_entry(c, &in->conn_addr[h], ike_addr)
+		if (c->family == local->family && c->has_remote == !any &&
+		    !memcmp(c->local_addr, local->addr, alen) &&
+		    (any || !memcmp(c->remote_addr, remote->addr, alen)))
+			return c;
+	return NULL;
+}
+
+/*
+ * The connection for an IKE_SA_INIT request from @remote to @local: one with
+ * that remote address first, else one with remote = %any.  Referenced.
+ * O(1): the index is kept by oakley_ike_conn_added/removed under in->lock.
+ */
+struct oakley_conn *oak_conn_by_addr(struct oak_ike_net *in, const struct oak_addr *local,
+				     const struct oak_addr *remote)
+{
+	struct oakley_conn *c = oak_conn_addr_find(in, local, remote, false);
+
+	if (!c)
+		c = oak_conn_addr_find(in, local, remote, true);
+	return c ? oakley_conn_get(c) : NULL;
+}
+
 /* ---- namespace state ---- */
+
+static int oak_ike_tables_alloc(struct oak_ike_net *in)
+{
+	unsigned int i;
+
+	in->by_conn = kvmalloc_array(OAKLEY_HASH_SIZE, sizeof(*in->by_conn), GFP_KERNEL);
+	in->conn_addr = kvcalloc(OAKLEY_HASH_SIZE, sizeof(*in->conn_addr), GFP_KERNEL);
+	if (!in->by_conn || !in->conn_addr) {
+		kvfree(in->by_conn);
+		kvfree(in->conn_addr);
+		return -ENOMEM;
+	}
+	for (i = 0; i < OAKLEY_HASH_SIZE; i++)
+		INIT_LIST_HEAD(&in->by_conn[i]);
+	for (i = 0; i < OAK_SA_HASH_SIZE; i++) {
+		INIT_HLIST_HEAD(&in->by_spi[i]);
+		INIT_HLIST_HEAD(&in->by_peer[i]);
+	}
+	return 0;
+}
+
+static void oak_ike_tables_free(struct oak_ike_net *in)
+{
+	kvfree(in->by_conn);
+	kvfree(in->conn_addr);
+}
 
 int oakley_ike_net_init(struct oakley_net *on)
 {
 	struct oak_ike_net *in;
-	unsigned int i;
 	int err;
 
 	in = kzalloc(sizeof(*in), GFP_KERNEL);
 	if (!in)
 		return -ENOMEM;
+	err = oak_ike_tables_alloc(in);
+	if (err)
+		goto err_in;
 	/* the shared hash transforms: counted, held while the engine exists */
 	err = oak_crypto_init();
-	if (err) {
-		kfree(in);
-		return err;
-	}
+	if (err)
+		goto err_tables;
 	in->wq = alloc_ordered_workqueue("oakley-ike", WQ_MEM_RECLAIM);
 	if (!in->wq) {
-		oak_crypto_exit();
-		kfree(in);
-		return -ENOMEM;
+		err = -ENOMEM;
+		goto err_crypto;
 	}
 	in->on = on;
 	in->net = on->net;
@@ -327,10 +433,6 @@ int oakley_ike_net_init(struct oakley_net *on)
 	INIT_LIST_HEAD(&in->sas);
 	INIT_LIST_HEAD(&in->starts);
 	INIT_WORK(&in->start_work, oak_start_work);
-	for (i = 0; i < OAK_SA_HASH_SIZE; i++) {
-		INIT_HLIST_HEAD(&in->by_spi[i]);
-		INIT_HLIST_HEAD(&in->by_peer[i]);
-	}
 	err = oak_km_net_init(in);
 	if (err)
 		goto err_wq;
@@ -344,7 +446,11 @@ int oakley_ike_net_init(struct oakley_net *on)
 
 err_wq:
 	destroy_workqueue(in->wq);
+err_crypto:
 	oak_crypto_exit();
+err_tables:
+	oak_ike_tables_free(in);
+err_in:
 	kfree(in);
 	return err;
 }
@@ -368,6 +474,7 @@ void oakley_ike_net_exit(struct oakley_net *on)
 	oak_dos_net_exit(in);
 	skb_queue_purge(&in->rxq);
 	on->ike = NULL;
+	oak_ike_tables_free(in);
 	kfree(in);
 	oak_crypto_exit();
 }
@@ -385,6 +492,7 @@ void oakley_ike_conn_added(struct oakley_net *on, struct oakley_conn *conn)
 	if (!in)
 		return;
 	mutex_lock(&in->lock);
+	oak_conn_index(in, conn);
 	if (!in->dying) {
 		oak_sock_open(in);
 		if (conn->start == OAKLEY_START_START)
@@ -403,9 +511,10 @@ void oakley_ike_conn_removed(struct oakley_net *on, struct oakley_conn *conn)
 	if (!in)
 		return;
 	mutex_lock(&in->lock);
+	oak_conn_unindex(conn);
 	oak_start_cancel(in, conn);
 	oak_trap_remove(in, conn);
-	list_for_each_entry_safe(sa, tmp, &in->sas, node) {
+	list_for_each_entry_safe(sa, tmp, oak_sa_conn_list(in, conn->name), conn_node) {
 		if (sa->conn != conn)
 			continue;
 		if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED)

@@ -332,9 +332,10 @@ static void oak_dup_resolve(struct oak_ike_sa *sa)
 {
 	struct oak_ike_sa *o, *loser;
 
-	if (!oak_dup_candidate(sa))
+	/* only an initiator SA can lose, and a %any connection never initiates */
+	if (!oak_dup_candidate(sa) || !sa->conn->has_remote)
 		return;
-	list_for_each_entry(o, &sa->in->sas, node) {
+	list_for_each_entry(o, oak_sa_conn_list(sa->in, sa->conn->name), conn_node) {
 		if (!oak_same_conn(sa, o) || !oak_dup_candidate(o) ||
 		    memcmp(o->remote.addr, sa->remote.addr, sizeof(o->remote.addr)) ||
 		    abs((long)(sa->created - o->created)) > OAK_DUP_WINDOW)
@@ -360,7 +361,7 @@ static void oak_reauth_finish(struct oak_ike_sa *sa)
 	struct oak_ike_sa *o;
 
 	sa->q.flags &= ~OAK_Q_REAUTH_NEW;
-	list_for_each_entry(o, &sa->in->sas, node) {
+	list_for_each_entry(o, oak_sa_conn_list(sa->in, sa->conn->name), conn_node) {
 		if (!oak_same_conn(sa, o) || !(o->q.flags & OAK_Q_REAUTH_OLD))
 			continue;
 		pr_debug("oakley: %s: reauthenticated, the old IKE SA goes\n", sa->conn->name);
@@ -392,7 +393,7 @@ void oak_conn_sa_gone(struct oak_ike_sa *sa)
 
 	if (sa->in->dying)
 		return;
-	list_for_each_entry(o, &sa->in->sas, node) {
+	list_for_each_entry(o, oak_sa_conn_list(sa->in, sa->conn->name), conn_node) {
 		if (!oak_same_conn(sa, o) || o->state != OAKLEY_IKE_STATE_ESTABLISHED)
 			continue;
 		list_for_each_entry(c, &o->children, node)

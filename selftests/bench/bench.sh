@@ -17,7 +17,8 @@
 #   scale   S concurrent IKE SAs (no Child SA), `oak show sa -j` time, idle CPU,
 #           ping on an unrelated tunnel during a rekey wave (if rekeying exists)
 #   config  `oak load` / `oak show conn` of 1,000 and 10,000 connections
-#   perf    perf record -a of a smaller Oakley run (if perf works in the VM)
+#   perf    perf record -a -g over the handshakes of a smaller Oakley run (from
+#           `oak load` to the last child-up; if perf works in the VM)
 # ("memory" is part of "oakley"; listed for documentation only.)
 #
 # Variables: OAKLEY_BENCH_N (2000), OAKLEY_BENCH_SCALE (100000, or "auto":
@@ -149,10 +150,35 @@ oak_conf_init()	# FILE LOCAL REMOTE N START WITH_CHILD [PREFIX]
 	} >"$1"
 }
 
+# One tunnel in scratch namespaces, timed, before a measured run.  The first
+# handshake after boot makes the kernel load its crypto and xfrm modules
+# (request_module: one modprobe each, 0.3-1 s under TCG: gcm, ghash, cryptd,
+# seqiv, esp4, ...) and self-test the new algorithm instances, with the
+# engine waiting meanwhile.  That is once per boot, not per SA: it must not
+# be inside the measured window (charon runs after Oakley and never pays it).
+oak_warmup()
+{
+	local A=bench-wa B=bench-wb t0 i
+
+	mkns "$A" "$B" 10.98.0
+	oak_conf_resp "$TMP/wb.conf" 10.98.0.2
+	oak_conf_init "$TMP/wa.conf" 10.98.0.1 10.98.0.2 1 start 1
+	nsexec "$B" "$OAKLEY_OAK" load "$TMP/wb.conf" || fail "oak load (warm-up responder)"
+	t0=$(now)
+	nsexec "$A" "$OAKLEY_OAK" load "$TMP/wa.conf" || fail "oak load (warm-up initiator)"
+	for ((i = 0; i < 600; i++)); do
+		[ "$(spd_out "$A")" = 1 ] && break
+		sleep 0.2
+	done
+	res oakley.first_tunnel_cold_seconds "$(fdiff "$t0" "$(now)")"
+	ip netns del "$A"; ip netns del "$B"
+}
+
 phase_oakley()
 {
 	local A=bench-oa B=bench-ob n=$N t0 c0 c1 m0 m1 m2 m3 last rate cpu ok
 
+	oak_warmup
 	mkns "$A" "$B" 10.99.0
 	oak_conf_resp "$TMP/ob.conf" 10.99.0.2
 	oak_conf_init "$TMP/oa-none.conf" 10.99.0.1 10.99.0.2 "$n" none 1
@@ -613,25 +639,54 @@ phase_perf()
 		return
 	fi
 	oakley_loaded || oakley_load
+	oak_warmup
 	mkns "$A" "$B" 10.95.0
 	oak_conf_resp "$TMP/pb.conf" 10.95.0.2
 	oak_conf_init "$TMP/pa.conf" 10.95.0.1 10.95.0.2 "$n" start 1
 	nsexec "$B" "$OAKLEY_OAK" load "$TMP/pb.conf" || return
-	# a fixed window (no call graphs: they cost too much under TCG)
-	perf record -o "$TMP/perf.data" -e cpu-clock -F 250 -a -- \
-		sleep "${OAKLEY_BENCH_PERF_SECS:-40}" >/dev/null 2>&1 &
-	local pp=$!
-	sleep 2
+	# the window is the handshakes: from just before `oak load` until the
+	# n-th child-up event (or the time limit), so idle time does not drown
+	# the profile; -g: call graphs, to see who calls the hot functions
+	mkfifo "$TMP/perf-mon.fifo"
+	nsexec "$A" stdbuf -oL "$OAKLEY_OAK" monitor -j >"$TMP/perf-mon.fifo" 2>/dev/null &
+	local monpid=$!
+	python3 "$HERE/evcount.py" oak "$n" "$TMP/perf.ev" "$RUN_TIMEOUT" <"$TMP/perf-mon.fifo" &
+	local evpid=$!
+	# perf starts with its events off (-D -1; setting up takes seconds under
+	# TCG) and turns them on when told, acknowledging on the second fifo
+	mkfifo "$TMP/perf.ctl" "$TMP/perf.ack"
+	perf record -o "$TMP/perf.data" -e cpu-clock -F 1000 -a -g -D -1 \
+		--control "fifo:$TMP/perf.ctl,$TMP/perf.ack" >/dev/null 2>"$TMP/perf.err" &
+	local pp=$! t0
+	exec 8>"$TMP/perf.ctl" 9<"$TMP/perf.ack"
+	echo enable >&8
+	read -r -t 900 _ <&9 || note "perf: no ack for enable"
+	t0=$(now)
 	nsexec "$A" "$OAKLEY_OAK" load "$TMP/pa.conf"
+	wait "$evpid"
+	echo disable >&8
+	read -r -t 60 _ <&9
+	exec 8>&- 9<&-
+	kill -INT "$pp"
 	wait "$pp"
+	sed 's/^/# perf: /' "$TMP/perf.err" | tail -n 5
+	kill "$monpid" 2>/dev/null
+	wait "$monpid" 2>/dev/null
 	res perf.n "$n"
 	res perf.established "$(spd_out "$A")"
+	res perf.window_seconds "$(fdiff "$t0" "$(tail -n 1 "$TMP/perf.ev" | cut -d' ' -f1)")"
 	perf report -i "$TMP/perf.data" --stdio -g none --no-children --sort comm,sym 2>/dev/null |
 		grep -E '^ +[0-9]' | head -n 40 | sed 's/^/@@PERF sym /'
+	perf report -i "$TMP/perf.data" --stdio -g none --children --sort sym 2>/dev/null |
+		grep -E '^ +[0-9]' | head -n 40 | sed 's/^/@@PERF children /'
 	perf report -i "$TMP/perf.data" --stdio -g none --no-children --sort dso 2>/dev/null |
 		grep -E '^ +[0-9]' | head -n 12 | sed 's/^/@@PERF dso /'
 	perf report -i "$TMP/perf.data" --stdio -g none --no-children --sort comm 2>/dev/null |
 		grep -E '^ +[0-9]' | head -n 12 | sed 's/^/@@PERF comm /'
+	[ -z "${OAKLEY_BENCH_PERF_GRAPH:-}" ] ||
+		perf report -i "$TMP/perf.data" --stdio --no-children --sort sym \
+			-g caller,0.5,callee --percent-limit 2 2>/dev/null | grep -v '^$' |
+			head -n 400 | sed 's/^/@@PERF graph /'
 	ip netns del "$A"; ip netns del "$B"
 
 	# where `oak load` of 1,000 connections spends its time

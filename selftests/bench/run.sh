@@ -33,7 +33,8 @@ make -s -C "$KDIR" M="$build" OAK_SRC="$top" modules >"$build/build.log" 2>&1 ||
 # snapshots: a rebuild on the host while the VM runs cannot hand it half a file
 snap=$out/snapshot
 mkdir -p "$snap"
-cp "$build/oak_dh_bench.ko" "$OAKLEY_KO" "$snap/"
+cp "$build/oak_dh_bench.ko" "$snap/"
+cp "$OAKLEY_KO" "$snap/oakley.ko"	# whatever its name was
 cp "$OAKLEY_OAK" "$snap/oak"
 export OAKLEY_KO=$snap/oakley.ko OAKLEY_OAK=$snap/oak OAKLEY_BENCH_DH_KO=$snap/oak_dh_bench.ko
 export OAKLEY_BENCH_N=${BENCH_N:-2000} OAKLEY_BENCH_SCALE=${BENCH_SCALE:-auto}
