@@ -304,6 +304,8 @@ static int oak_ccs_build(struct oak_ike_sa *sa, struct oak_req *r, struct ike_bu
 		err = oak_ts_from_conf(cfg->local_ts, &sa->local, &x->tsi);
 	if (!err)
 		err = oak_ts_from_conf(cfg->remote_ts, &sa->remote, &x->tsr);
+	if (!err && !req->rekey)
+		oak_trap_packet_ts(sa->in, sa->conn, cfg, &x->tsi, &x->tsr);
 	if (err)
 		goto out;
 	group = c->ccs.ke_group ? c->ccs.ke_group : oak_prop_first_dh(oak_ccs_props(cfg));
