@@ -64,6 +64,11 @@ child_spi() { nsexec "$1" "$OAKLEY_OAK" show sa -j |
 nchild() { nsexec "$1" "$OAKLEY_OAK" show sa -j |
 	jq --arg c "$2" '[.. | objects | select(has("spi-in") and .name == $c)] | length'; }
 
+# eq VALUE CMD... / ne VALUE CMD...: CMD prints (not) VALUE; for wait_for, which
+# runs CMD again on every poll (a "$(...)" argument would be expanded only once)
+eq() { [ "$("${@:2}")" = "$1" ]; }
+ne() { [ "$("${@:2}")" != "$1" ]; }
+
 # wait_for SECONDS CMD...: poll every 0.2 s until CMD succeeds
 wait_for()
 {
@@ -154,7 +159,7 @@ part1()
 
 	oak_a down gw || die "oak down gw failed"
 	wait_for 10 both_none || die "oak down did not remove the SAs"
-	wait_for 5 test "$(nstates "$A")" = 0 || die "A kept xfrm states after oak down"
+	wait_for 5 eq 0 nstates "$A" || die "A kept xfrm states after oak down"
 	[ "$(npols "$A")" = 3 ] || die "trap not restored: A has $(npols "$A") policies"
 	[ "$(npols "$B")" = 0 ] || die "B kept policies after the Delete"
 	log "oak down: SAs gone, the trap policies are back"
@@ -231,7 +236,7 @@ part2()
 	oak_b load "$TMP/b2.conf" || die "oak load (B) failed"
 	for c in bytes packets hard; do
 		oak_a up "life/$c" || die "oak up life/$c failed"
-		wait_for 30 test "$(nchild "$A" "$c")" = 1 || die "child $c did not come up"
+		wait_for 30 eq 1 nchild "$A" "$c" || die "child $c did not come up"
 	done
 	wait_for 20 all_children || die "not all 3 children up on both sides"
 	sb=$(child_spi "$A" bytes)
@@ -241,16 +246,16 @@ part2()
 	# ~100 KB each way: past rekey-bytes (64K), far below life-bytes (1M)
 	nsexec "$A" ping -q -c 100 -i 0.02 -s 1000 -W 2 -I 10.1.1.1 10.2.1.1 >"$TMP/ping" 2>&1 ||
 		{ cat "$TMP/ping" >&2; die "ping on child bytes failed"; }
-	wait_for 20 test "$(child_spi "$A" bytes)" != "$sb" ||
+	wait_for 20 ne "$sb" child_spi "$A" bytes ||
 		die "soft byte expiry did not rekey child bytes"
-	wait_for 20 test "$(nchild "$A" bytes)" = 1 || die "A: old Child SA bytes not removed"
+	wait_for 20 eq 1 nchild "$A" bytes || die "A: old Child SA bytes not removed"
 	log "rekey-bytes: bytes $sb -> $(child_spi "$A" bytes)"
 
 	nsexec "$A" ping -q -c 50 -i 0.02 -W 2 -I 10.1.2.1 10.2.2.1 >"$TMP/ping" 2>&1 ||
 		{ cat "$TMP/ping" >&2; die "ping on child packets failed"; }
-	wait_for 20 test "$(child_spi "$A" packets)" != "$sp" ||
+	wait_for 20 ne "$sp" child_spi "$A" packets ||
 		die "soft packet expiry did not rekey child packets"
-	wait_for 20 test "$(nchild "$A" packets)" = 1 || die "A: old Child SA packets not removed"
+	wait_for 20 eq 1 nchild "$A" packets || die "A: old Child SA packets not removed"
 	log "rekey-packets: packets $sp -> $(child_spi "$A" packets)"
 
 	# ~80 KB each way: past A's life-bytes (60K); B has no limit on it
@@ -263,7 +268,7 @@ part2()
 	oak_a del life || die "oak del life failed"
 	oak_b del life || die "oak del life (B) failed"
 	wait_for 10 both_none || die "SAs left after oak del life"
-	wait_for 5 test "$(nstates "$A")" = 0 || die "states left in A"
+	wait_for 5 eq 0 nstates "$A" || die "states left in A"
 	[ "$(npols "$A")" = 0 ] && [ "$(npols "$B")" = 0 ] || die "policies left"
 }
 
@@ -332,7 +337,7 @@ EOF
 	[ "$(nlarval "$O")" = 0 ] || fail "a larval state was left"
 	log "acquire -> tunnel with charon up, pings pass"
 	nsexec "$O" "$OAKLEY_OAK" del gw || fail "oak del failed"
-	wait_for 10 test "$(sa_state "$O")" = none || fail "SA left after oak del"
+	wait_for 10 eq none sa_state "$O" || fail "SA left after oak del"
 	[ "$(npols "$O")" = 0 ] || fail "policies left after oak del"
 	charon_stop
 	ip netns del "$O"
@@ -415,7 +420,7 @@ part4()
 	oak_a del gw || die "oak del gw failed"
 	oak_b del gw || die "oak del gw (B) failed"
 	wait_for 10 both_none || die "SAs left after oak del"
-	wait_for 5 test "$(nstates "$A")" = 0 || die "A kept xfrm states after oak del"
+	wait_for 5 eq 0 nstates "$A" || die "A kept xfrm states after oak del"
 	[ "$(npols "$A")" = 0 ] && [ "$(npols "$B")" = 0 ] || die "policies left after oak del"
 }
 
