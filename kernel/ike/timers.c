@@ -358,9 +358,8 @@ static void oak_dup_resolve(struct oak_ike_sa *sa)
  */
 static void oak_reauth_finish(struct oak_ike_sa *sa)
 {
-	unsigned long grace = min_t(unsigned long, OAK_REAUTH_GRACE,
-				    max_t(unsigned long, (unsigned long)sa->conn->reauth * HZ / 2, HZ));
-	unsigned long at = jiffies + grace;
+	unsigned long half = (unsigned long)sa->conn->reauth * HZ / 2;
+	unsigned long at = jiffies + clamp_t(unsigned long, half, HZ, OAK_REAUTH_GRACE);
 	struct oak_ike_sa *o;
 
 	sa->q.flags &= ~OAK_Q_REAUTH_NEW;
