@@ -14,8 +14,13 @@
 #     expiry on both sides (the Delete reaches B).
 #  3. Against strongSwan as responder: Oakley start = trap, a ping brings the
 #     tunnel up.
+#  4. Narrowing to the packet (RFC 7296 §2.9): A traps 10.2.0.0/16, B has two
+#     children, "one" for 10.2.1.0/24 and "two" for 10.2.2.0/24.  A ping to
+#     10.2.2.1 makes A propose the packet's addresses as the first selectors,
+#     so B picks "two" (not "one", the first child that merely intersects
+#     A's /16) and the ping passes.
 # Runs inside the test VM only:  selftests/vm/run.sh -- selftests/ike_trap.sh
-# OAKLEY_TRAP_PARTS="1 2 3" selects parts.
+# OAKLEY_TRAP_PARTS="1 2 3 4" selects parts.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib/lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib/ike.sh"
@@ -27,7 +32,7 @@ export LANG=C LC_ALL=C
 oakley_require_vm
 require_cmd ip ping jq modprobe
 
-PARTS=${OAKLEY_TRAP_PARTS:-"1 2 3"}
+PARTS=${OAKLEY_TRAP_PARTS:-"1 2 3 4"}
 PSK="ike_trap selftest secret 0123456789"
 TMP=$(mktemp -d /tmp/oakley-ike-trap.XXXXXX)
 chmod 755 "$TMP"
@@ -58,6 +63,11 @@ child_spi() { nsexec "$1" "$OAKLEY_OAK" show sa -j |
 	jq -r --arg c "$2" '[.. | objects | select(has("spi-in") and .name == $c)][0]["spi-in"] // ""'; }
 nchild() { nsexec "$1" "$OAKLEY_OAK" show sa -j |
 	jq --arg c "$2" '[.. | objects | select(has("spi-in") and .name == $c)] | length'; }
+
+# eq VALUE CMD... / ne VALUE CMD...: CMD prints (not) VALUE; for wait_for, which
+# runs CMD again on every poll (a "$(...)" argument would be expanded only once)
+eq() { [ "$("${@:2}")" = "$1" ]; }
+ne() { [ "$("${@:2}")" != "$1" ]; }
 
 # wait_for SECONDS CMD...: poll every 0.2 s until CMD succeeds
 wait_for()
@@ -149,7 +159,7 @@ part1()
 
 	oak_a down gw || die "oak down gw failed"
 	wait_for 10 both_none || die "oak down did not remove the SAs"
-	wait_for 5 test "$(nstates "$A")" = 0 || die "A kept xfrm states after oak down"
+	wait_for 5 eq 0 nstates "$A" || die "A kept xfrm states after oak down"
 	[ "$(npols "$A")" = 3 ] || die "trap not restored: A has $(npols "$A") policies"
 	[ "$(npols "$B")" = 0 ] || die "B kept policies after the Delete"
 	log "oak down: SAs gone, the trap policies are back"
@@ -226,7 +236,7 @@ part2()
 	oak_b load "$TMP/b2.conf" || die "oak load (B) failed"
 	for c in bytes packets hard; do
 		oak_a up "life/$c" || die "oak up life/$c failed"
-		wait_for 30 test "$(nchild "$A" "$c")" = 1 || die "child $c did not come up"
+		wait_for 30 eq 1 nchild "$A" "$c" || die "child $c did not come up"
 	done
 	wait_for 20 all_children || die "not all 3 children up on both sides"
 	sb=$(child_spi "$A" bytes)
@@ -236,16 +246,16 @@ part2()
 	# ~100 KB each way: past rekey-bytes (64K), far below life-bytes (1M)
 	nsexec "$A" ping -q -c 100 -i 0.02 -s 1000 -W 2 -I 10.1.1.1 10.2.1.1 >"$TMP/ping" 2>&1 ||
 		{ cat "$TMP/ping" >&2; die "ping on child bytes failed"; }
-	wait_for 20 test "$(child_spi "$A" bytes)" != "$sb" ||
+	wait_for 20 ne "$sb" child_spi "$A" bytes ||
 		die "soft byte expiry did not rekey child bytes"
-	wait_for 20 test "$(nchild "$A" bytes)" = 1 || die "A: old Child SA bytes not removed"
+	wait_for 20 eq 1 nchild "$A" bytes || die "A: old Child SA bytes not removed"
 	log "rekey-bytes: bytes $sb -> $(child_spi "$A" bytes)"
 
 	nsexec "$A" ping -q -c 50 -i 0.02 -W 2 -I 10.1.2.1 10.2.2.1 >"$TMP/ping" 2>&1 ||
 		{ cat "$TMP/ping" >&2; die "ping on child packets failed"; }
-	wait_for 20 test "$(child_spi "$A" packets)" != "$sp" ||
+	wait_for 20 ne "$sp" child_spi "$A" packets ||
 		die "soft packet expiry did not rekey child packets"
-	wait_for 20 test "$(nchild "$A" packets)" = 1 || die "A: old Child SA packets not removed"
+	wait_for 20 eq 1 nchild "$A" packets || die "A: old Child SA packets not removed"
 	log "rekey-packets: packets $sp -> $(child_spi "$A" packets)"
 
 	# ~80 KB each way: past A's life-bytes (60K); B has no limit on it
@@ -258,7 +268,7 @@ part2()
 	oak_a del life || die "oak del life failed"
 	oak_b del life || die "oak del life (B) failed"
 	wait_for 10 both_none || die "SAs left after oak del life"
-	wait_for 5 test "$(nstates "$A")" = 0 || die "states left in A"
+	wait_for 5 eq 0 nstates "$A" || die "states left in A"
 	[ "$(npols "$A")" = 0 ] && [ "$(npols "$B")" = 0 ] || die "policies left"
 }
 
@@ -327,11 +337,91 @@ EOF
 	[ "$(nlarval "$O")" = 0 ] || fail "a larval state was left"
 	log "acquire -> tunnel with charon up, pings pass"
 	nsexec "$O" "$OAKLEY_OAK" del gw || fail "oak del failed"
-	wait_for 10 test "$(sa_state "$O")" = none || fail "SA left after oak del"
+	wait_for 10 eq none sa_state "$O" || fail "SA left after oak del"
 	[ "$(npols "$O")" = 0 ] || fail "policies left after oak del"
 	charon_stop
 	ip netns del "$O"
 	ip netns del "$S"
+}
+
+# ---- part 4: the packet's selectors first ---------------------------------
+
+narrow_conf_a()
+{
+	cat <<EOF
+[secret psk]
+psk = "$PSK"
+
+[connection gw]
+local = 10.99.0.1
+remote = 10.99.0.2
+secret = psk
+ike = aes256gcm16-prfsha384-x25519
+dpd = 0
+start = trap
+
+[child wide]
+local-ts = 10.1.0.0/24
+remote-ts = 10.2.0.0/16
+esp = aes256gcm16
+EOF
+}
+
+narrow_conf_b()
+{
+	cat <<EOF
+[secret psk]
+psk = "$PSK"
+
+[connection gw]
+local = 10.99.0.2
+remote = 10.99.0.1
+secret = psk
+ike = aes256gcm16-prfsha384-x25519
+dpd = 0
+
+[child one]
+local-ts = 10.2.1.0/24
+remote-ts = 10.1.0.0/24
+esp = aes256gcm16
+
+[child two]
+local-ts = 10.2.2.0/24
+remote-ts = 10.1.0.0/24
+esp = aes256gcm16
+EOF
+}
+
+# names of NS's Child SAs, sorted, comma-separated
+child_names() { nsexec "$1" "$OAKLEY_OAK" show sa -j |
+	jq -r '[.. | objects | select(has("spi-in")) | .name] | sort | join(",")'; }
+
+part4()
+{
+	log "part 4: trap narrowed to the packet's addresses"
+	narrow_conf_a >"$TMP/a4.conf"
+	narrow_conf_b >"$TMP/b4.conf"
+	oak_a load "$TMP/a4.conf" || die "oak load (A) failed"
+	oak_b load "$TMP/b4.conf" || die "oak load (B) failed"
+	sleep 0.5
+	[ "$(sa_state "$A")" = none ] || die "an IKE SA exists before any traffic"
+
+	nsexec "$A" ping -c 3 -i 0.3 -W 1 -I 10.1.0.1 10.2.2.1 >/dev/null 2>&1
+	wait_for 30 both_up || die "the ping to 10.2.2.1 did not bring the tunnel up"
+	[ "$(child_names "$B")" = two ] ||
+		die "B picked child '$(child_names "$B")' for a packet to 10.2.2.1, want 'two'"
+	nsexec "$A" ping -c 3 -i 0.2 -W 2 -I 10.1.0.1 10.2.2.1 >"$TMP/ping" 2>&1 ||
+		{ cat "$TMP/ping" >&2; die "ping to 10.2.2.1 through the narrowed tunnel failed"; }
+	[ "$(child_count "$A")" = 1 ] && [ "$(child_count "$B")" = 1 ] ||
+		die "A has $(child_count "$A"), B $(child_count "$B") Child SAs, want 1 each"
+	[ "$(nlarval "$A")" = 0 ] || die "a larval state was left in A"
+	log "B chose child 'two' for 10.1.0.1 -> 10.2.2.1; pings pass"
+
+	oak_a del gw || die "oak del gw failed"
+	oak_b del gw || die "oak del gw (B) failed"
+	wait_for 10 both_none || die "SAs left after oak del"
+	wait_for 5 eq 0 nstates "$A" || die "A kept xfrm states after oak del"
+	[ "$(npols "$A")" = 0 ] && [ "$(npols "$B")" = 0 ] || die "policies left after oak del"
 }
 
 for p in $PARTS; do

@@ -231,14 +231,28 @@ int oak_child_install_out(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	return err;
 }
 
-/* Another installed Child SA object shares @c's reqid (and so its policies). */
+/*
+ * Another installed Child SA object shares @c's reqid (and so its
+ * policies), or the same child of the connection lives on in another IKE
+ * SA (make-before-break reauth): its policies, with the same selectors, are
+ * those of the newer one; removing them would let packets pass in the clear
+ * until oak_conn_sa_gone() puts them back.
+ */
 static bool oak_child_shared(struct oak_ike_sa *sa, struct oak_child_sa *c)
 {
 	struct oak_child_sa *o;
+	struct oak_ike_sa *s;
 
 	list_for_each_entry(o, &sa->children, node)
 		if (o != c && o->installed && o->p.reqid == c->p.reqid)
 			return true;
+	list_for_each_entry(s, &sa->in->sas, node) {
+		if (s == sa || s->dead || strcmp(s->conn->name, sa->conn->name))
+			continue;
+		list_for_each_entry(o, &s->children, node)
+			if (o->installed && !o->ccs.rekeyed && !strcmp(o->cfg->name, c->cfg->name))
+				return true;
+	}
 	return false;
 }
 

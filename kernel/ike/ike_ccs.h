@@ -58,8 +58,8 @@ struct oak_sa_ccs {
 	u8 busy;			/* our Child SA requests not yet answered */
 	u8 ke_tries;
 	u16 ke_group;			/* DH group for the next IKE rekey, 0: default */
-	struct delayed_work retry_work;	/* retries after TEMPORARY_FAILURE */
-	struct delayed_work out_work;	/* deferred outbound states: fallback */
+	unsigned long retry_at;		/* jiffies: retry after TEMPORARY_FAILURE (0: none) */
+	struct delayed_work work;	/* ikev2_child.c: retries, deferred outbound states */
 	u16 nmin_len;			/* made by a rekey: the exchange's lowest nonce */
 	u8 nmin[IKE_NONCE_MAX];
 };

@@ -113,11 +113,13 @@ struct oak_ike_sa {
 	struct oak_ike_net *in;
 	struct oakley_conn *conn;	/* reference held */
 	const struct oakley_child *want_child;	/* initiator: child to set up */
+	u8 *peer_id;			/* ikev2_auth.c: the peer's authenticated ID body */
 	bool counted_half_open;
 	bool by_init;			/* made by IKE_SA_INIT (not by an IKE SA rekey) */
 	u8 ke_retries;
 	u8 cookie_len;			/* initiator: responder's COOKIE to echo */
 	u16 ni_len, nr_len;
+	u16 peer_id_len;
 	u8 spi_i[IKE_SPI_LEN];
 	u8 spi_r[IKE_SPI_LEN];
 	struct oak_addr local, remote;
@@ -204,6 +206,8 @@ int oak_ts_from_conf(const struct oakley_tslist *l, const struct oak_addr *dflt,
 int oak_ts_narrow(const struct ike_ts_payload *peer, const struct ike_ts_payload *ours,
 		  struct ike_ts_payload *out);
 bool oak_ts_subset(const struct ike_ts_payload *got, const struct ike_ts_payload *ours);
+bool oak_ts_covers(const struct ike_ts_payload *ts, const struct ike_ts *t);
+int oak_ts_prepend_addr(struct ike_ts_payload *ts, u16 family, const u8 *addr);
 int oak_ts_to_xfrm(const struct ike_ts_payload *ts, struct oak_ts *out, unsigned int max);
 
 /* api.c */
@@ -237,6 +241,7 @@ int oak_auth_start(struct oak_ike_sa *sa);
 void oak_auth_request(struct oak_ike_sa *sa, const struct ike_msg *m);
 void oak_auth_response(struct oak_ike_sa *sa, const struct ike_msg *m);
 int oak_psk_get(struct oak_ike_sa *sa, u8 *psk, size_t *len);
+void oak_auth_inherit_id(struct oak_ike_sa *nsa, const struct oak_ike_sa *old);
 
 /* child.c */
 int oak_child_reserve_spi(struct oak_ike_sa *sa, struct oak_child_sa *c);

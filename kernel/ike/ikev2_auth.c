@@ -127,6 +127,114 @@ static int oak_auth_add_own(struct oak_ike_sa *sa, struct oak_auth_ctx *x, struc
 	return 0;
 }
 
+/* ---- identities of IKE SAs, INITIAL_CONTACT (RFC 7296 §2.4, §3.10.1) ---- */
+
+static int oak_auth_save_id(struct oak_ike_sa *sa, const struct ike_id *id)
+{
+	u8 *body = kmemdup(id->body, id->body_len, GFP_KERNEL);
+
+	if (!body)
+		return -ENOMEM;
+	kfree(sa->peer_id);
+	sa->peer_id = body;
+	sa->peer_id_len = id->body_len;
+	return 0;
+}
+
+/* A rekey's new IKE SA authenticates nothing: it inherits the old one's peer. */
+void oak_auth_inherit_id(struct oak_ike_sa *nsa, const struct oak_ike_sa *old)
+{
+	if (!old->peer_id)
+		return;
+	nsa->peer_id = kmemdup(old->peer_id, old->peer_id_len, GFP_KERNEL);
+	nsa->peer_id_len = nsa->peer_id ? old->peer_id_len : 0;
+}
+
+static bool oak_id_same(const struct oakley_id *a, const struct oakley_id *b)
+{
+	return a->type == b->type && a->len == b->len && !memcmp(a->data, b->data, a->len);
+}
+
+/* Is @o's authenticated peer the ID whose body is @body? */
+static bool oak_sa_peer_is(const struct oak_ike_sa *o, const u8 *body, size_t len)
+{
+	const struct oakley_id *rid = o->conn->remote_id;
+
+	if (o->peer_id)
+		return o->peer_id_len == len && !memcmp(o->peer_id, body, len);
+	/* no ID kept (out of memory): a specific remote-id is what it authenticated */
+	return rid->type != OAKLEY_ID_ANY && len == 4 + rid->len && body[0] == rid->type &&
+	       !memcmp(body + 4, rid->data, rid->len);
+}
+
+/*
+ * May our first IKE_AUTH request say INITIAL_CONTACT?  Only when we hold no
+ * other IKE SA, in any state, of the connection, to the same peer address
+ * with the same local ID, or with the peer ID we ask for.
+ */
+static bool oak_auth_first_contact(struct oak_ike_sa *sa)
+{
+	const struct oakley_id *rid = sa->conn->remote_id;
+	u8 *body = kmalloc(OAK_ID_BODY_MAX, GFP_KERNEL);
+	struct oak_ike_sa *o;
+	size_t len = 0;
+	bool first = !!body;
+
+	if (body && rid->type != OAKLEY_ID_ANY)
+		len = oak_id_body(rid, body);
+	list_for_each_entry(o, &sa->in->sas, node) {
+		if (o == sa || o->dead || !first)
+			continue;
+		if (!strcmp(o->conn->name, sa->conn->name) ||
+		    (oak_id_same(o->conn->local_id, sa->conn->local_id) &&
+		     ((len && oak_sa_peer_is(o, body, len)) ||
+		      !memcmp(o->remote.addr, sa->remote.addr, sizeof(o->remote.addr)))))
+			first = false;
+	}
+	kfree(body);
+	return first;
+}
+
+/* Authenticated with its peer's ID (not a rekey's heir in the making). */
+static bool oak_sa_authenticated(const struct oak_ike_sa *o)
+{
+	return o->state == OAKLEY_IKE_STATE_ESTABLISHED || o->state == OAKLEY_IKE_STATE_REKEYING ||
+	       o->state == OAKLEY_IKE_STATE_DELETING;
+}
+
+static struct oak_ike_sa *oak_auth_stale_sa(struct oak_ike_sa *sa)
+{
+	struct oak_ike_sa *o;
+
+	list_for_each_entry(o, &sa->in->sas, node)
+		if (o != sa && !o->dead && oak_sa_authenticated(o) &&
+		    oak_id_same(o->conn->local_id, sa->conn->local_id) &&
+		    oak_sa_peer_is(o, sa->peer_id, sa->peer_id_len))
+			return o;
+	return NULL;
+}
+
+/*
+ * The peer, now authenticated, said INITIAL_CONTACT: every other IKE SA
+ * between its identity and our same identity is a leftover of its past
+ * (a restart): remove them and their Child SAs without a Delete, before
+ * the new Child SA is installed with the same selectors.
+ */
+static void oak_auth_initial_contact(struct oak_ike_sa *sa, const struct ike_msg *m)
+{
+	struct ike_notify n;
+	struct oak_ike_sa *o;
+
+	if (!sa->peer_id || ike_find_notify(m, IKE_N_INITIAL_CONTACT, &n))
+		return;
+	while ((o = oak_auth_stale_sa(sa))) {
+		pr_debug("oakley: %s: INITIAL_CONTACT: an older IKE SA of %s goes\n",
+			 sa->conn->name, o->conn->name);
+		oak_queue_children_down(o);
+		oak_sa_kill(o);
+	}
+}
+
 static u8 oak_child_ike_proto(const struct oakley_child *cfg)
 {
 	return cfg->ah ? IKE_PROTO_AH : IKE_PROTO_ESP;
@@ -170,6 +278,7 @@ static int oak_auth_add_child(struct oak_ike_sa *sa, struct oak_auth_ctx *x,
 		err = oak_ts_from_conf(cfg->remote_ts, &sa->remote, &x->tsr);
 	if (err)
 		return err;
+	oak_trap_packet_ts(sa->in, sa->conn, cfg, &x->tsi, &x->tsr);
 	if (cfg->mode == OAKLEY_MODE_TRANSPORT)
 		ike_add_notify(b, 0, NULL, 0, IKE_N_USE_TRANSPORT_MODE, NULL, 0);
 	ike_add_sa(b, &x->sa);
@@ -198,6 +307,8 @@ int oak_auth_start(struct oak_ike_sa *sa)
 	if (sa->conn->remote_id->type != OAKLEY_ID_ANY)
 		ike_add_id(&b, IKE_PL_IDR, sa->conn->remote_id->type, sa->conn->remote_id->data,
 			   sa->conn->remote_id->len);
+	if (oak_auth_first_contact(sa))
+		ike_add_notify(&b, 0, NULL, 0, IKE_N_INITIAL_CONTACT, NULL, 0);
 	if (sa->want_child) {
 		err = -ENOMEM;
 		c = oak_child_new(sa, sa->want_child);
@@ -347,6 +458,11 @@ void oak_auth_response(struct oak_ike_sa *sa, const struct ike_msg *m)
 		oak_sa_fail(sa, err, "peer authentication failed");
 		goto out;
 	}
+	if (oak_auth_save_id(sa, &id)) {
+		oak_sa_fail(sa, 0, "out of memory");
+		goto out;
+	}
+	oak_auth_initial_contact(sa, m);
 	oak_auth_drop_init(sa);
 	oak_sa_established(sa);
 	c = list_first_entry_or_null(&sa->children, struct oak_child_sa, node);
@@ -391,7 +507,43 @@ static struct oakley_conn *oak_conn_for_id(struct oak_ike_sa *sa, const struct i
 	return best;
 }
 
-/* Pick a child of the connection for the peer's SAi2/TSi/TSr; 0 or a notify type. */
+/*
+ * Does @cfg fit the peer's SAi2/TSi/TSr (x->out_i/out_r: the narrowed
+ * selectors)?  With @packet, only when it also holds the peer's first
+ * selectors, those of the packet that triggered the request (§2.9).
+ */
+static int oak_child_fits(struct oak_ike_sa *sa, struct oak_auth_ctx *x,
+			  const struct oakley_child *cfg, bool transport, bool packet,
+			  struct oak_algs *algs, u8 *num, u16 *err)
+{
+	bool want_transport;
+	int idx;
+
+	idx = oak_prop_select(&x->sa, cfg->ah ? cfg->ah : cfg->esp, oak_child_ike_proto(cfg),
+			      true, algs, num);
+	if (idx < 0)
+		return -1;
+	want_transport = cfg->mode == OAKLEY_MODE_TRANSPORT;
+	if (transport != want_transport)
+		return -1;
+	oak_ts_from_conf(cfg->remote_ts, &sa->remote, &x->conf_i);
+	oak_ts_from_conf(cfg->local_ts, &sa->local, &x->conf_r);
+	if (oak_ts_narrow(&x->tsi, &x->conf_i, &x->out_i) ||
+	    oak_ts_narrow(&x->tsr, &x->conf_r, &x->out_r)) {
+		*err = IKE_N_TS_UNACCEPTABLE;
+		return -1;
+	}
+	if (packet && (!oak_ts_covers(&x->out_i, &x->tsi.ts[0]) ||
+		       !oak_ts_covers(&x->out_r, &x->tsr.ts[0])))
+		return -1;
+	return idx;
+}
+
+/*
+ * Pick a child of the connection for the peer's SAi2/TSi/TSr; 0 or a
+ * notify type.  A child whose selectors hold the peer's first ones comes
+ * before one that only intersects them.
+ */
 static u16 oak_child_choose(struct oak_ike_sa *sa, struct oak_auth_ctx *x,
 			    const struct ike_msg *m, struct oak_child_sa **out, u8 *num)
 {
@@ -400,39 +552,30 @@ static u16 oak_child_choose(struct oak_ike_sa *sa, struct oak_auth_ctx *x,
 	u16 err = IKE_N_NO_PROPOSAL_CHOSEN;
 	const struct oakley_child *cfg;
 	struct oak_algs algs;
-	bool want_transport;
-	unsigned int i;
+	unsigned int i, pass;
 	int idx;
 
-	for (i = 0; i < sa->conn->nchildren; i++) {
-		cfg = sa->conn->children[i];
-		idx = oak_prop_select(&x->sa, cfg->ah ? cfg->ah : cfg->esp,
-				      oak_child_ike_proto(cfg), true, &algs, num);
-		if (idx < 0)
-			continue;
-		want_transport = cfg->mode == OAKLEY_MODE_TRANSPORT;
-		if (transport != want_transport)
-			continue;
-		oak_ts_from_conf(cfg->remote_ts, &sa->remote, &x->conf_i);
-		oak_ts_from_conf(cfg->local_ts, &sa->local, &x->conf_r);
-		if (oak_ts_narrow(&x->tsi, &x->conf_i, &x->out_i) ||
-		    oak_ts_narrow(&x->tsr, &x->conf_r, &x->out_r)) {
-			err = IKE_N_TS_UNACCEPTABLE;
-			continue;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < sa->conn->nchildren; i++) {
+			cfg = sa->conn->children[i];
+			idx = oak_child_fits(sa, x, cfg, transport, !pass, &algs, num, &err);
+			if (idx >= 0)
+				goto found;
 		}
-		*out = oak_child_new(sa, cfg);
-		if (!*out)
-			return IKE_N_TEMPORARY_FAILURE;
-		(*out)->algs = algs;
-		memcpy(&(*out)->p.spi_out, x->sa.p[idx].spi, 4);
-		(*out)->p.mode = cfg->mode;
-		return 0;
 	}
 	if (err == IKE_N_TS_UNACCEPTABLE)
 		oak_stat(sa, OAKLEY_STATS_A_TS_UNACCEPTABLE);
 	else
 		oak_stat(sa, OAKLEY_STATS_A_NO_PROPOSAL);
 	return err;
+found:
+	*out = oak_child_new(sa, cfg);
+	if (!*out)
+		return IKE_N_TEMPORARY_FAILURE;
+	(*out)->algs = algs;
+	memcpy(&(*out)->p.spi_out, x->sa.p[idx].spi, 4);
+	(*out)->p.mode = cfg->mode;
+	return 0;
 }
 
 /* Negotiate and install the Child SA; adds its payloads or an error notify. */
@@ -514,10 +657,13 @@ void oak_auth_request(struct oak_ike_sa *sa, const struct ike_msg *m)
 		goto out;
 	}
 	err = oak_auth_verify(sa, x, m, &id);
+	if (!err && oak_auth_save_id(sa, &id))
+		err = IKE_N_TEMPORARY_FAILURE;
 	if (err) {
 		oak_auth_reject(sa, m, err);
 		goto out;
 	}
+	oak_auth_initial_contact(sa, m);
 	oak_hdr(sa, &b, IKE_AUTH, true, m->msgid);
 	sk = ike_sk_begin(&b, oak_sk_iv_len(sa->sk_out));
 	if (oak_auth_add_own(sa, x, &b)) {

@@ -131,16 +131,40 @@ u16 oak_ccs_msg_error(const struct ike_msg *m, const u8 **data, u16 *len)
 	return 0;
 }
 
-static void oak_ccs_retry_work(struct work_struct *work)
+/*
+ * One timer per IKE SA for the CCS work that waits: the TEMPORARY_FAILURE
+ * retries (ccs.retry_at) and the deferred outbound states of the rekeys we
+ * answered (c->ccs.out_due).  Armed for the earliest deadline; it holds a
+ * reference on the SA while queued.
+ */
+static void oak_ccs_arm(struct oak_ike_sa *sa)
 {
-	struct oak_ike_sa *sa = container_of(to_delayed_work(work), struct oak_ike_sa,
-					     ccs.retry_work);
-	struct oak_ike_net *in = sa->in;
+	unsigned long now = jiffies, next = sa->ccs.retry_at;
+	bool due = sa->ccs.retry_at;
+	struct oak_child_sa *c;
+
+	if (sa->dead)
+		return;
+	list_for_each_entry(c, &sa->children, node) {
+		if (c->ccs.out_pending && (!due || time_before(c->ccs.out_due, next))) {
+			next = c->ccs.out_due;
+			due = true;
+		}
+	}
+	if (!due)
+		return;
+	if (!mod_delayed_work(sa->in->wq, &sa->ccs.work,
+			      time_after(next, now) ? next - now : 0))
+		kref_get(&sa->ref);
+}
+
+static void oak_ccs_retry(struct oak_ike_sa *sa)
+{
 	struct oak_child_sa *c, *tmp;
 
-	mutex_lock(&in->lock);
-	if (sa->dead || in->dying || sa->state != OAKLEY_IKE_STATE_ESTABLISHED)
-		goto out;
+	sa->ccs.retry_at = 0;
+	if (sa->state != OAKLEY_IKE_STATE_ESTABLISHED)
+		return;
 	if (sa->ccs.retry_ike) {
 		sa->ccs.retry_ike = false;
 		oak_ccs_rekey_ike(sa);
@@ -151,9 +175,6 @@ static void oak_ccs_retry_work(struct work_struct *work)
 		c->ccs.retry = false;
 		oak_ccs_rekey_child(sa, c);
 	}
-out:
-	mutex_unlock(&in->lock);
-	oak_sa_put(sa);
 }
 
 void oak_ccs_retry_later(struct oak_ike_sa *sa)
@@ -163,8 +184,9 @@ void oak_ccs_retry_later(struct oak_ike_sa *sa)
 
 	if (sa->dead)
 		return;
-	if (queue_delayed_work(sa->in->wq, &sa->ccs.retry_work, delay))
-		kref_get(&sa->ref);
+	if (!sa->ccs.retry_at)
+		sa->ccs.retry_at = (jiffies + delay) ?: 1;
+	oak_ccs_arm(sa);
 }
 
 /* ---- deferred outbound states of the rekeys we answered ---- */
@@ -181,67 +203,52 @@ static void oak_ccs_out_install(struct oak_ike_sa *sa, struct oak_child_sa *c)
 		     "cannot install the new outbound state");
 }
 
-static void oak_ccs_out_arm(struct oak_ike_sa *sa, unsigned long delay)
-{
-	if (sa->dead)
-		return;
-	if (queue_delayed_work(sa->in->wq, &sa->ccs.out_work, delay))
-		kref_get(&sa->ref);
-}
-
-/* Install the outbound states that are due; wait for the others. */
+/* Install the outbound states that are due; the timer waits for the others. */
 static void oak_ccs_out_due(struct oak_ike_sa *sa)
 {
-	unsigned long now = jiffies, next = 0;
+	unsigned long now = jiffies;
 	struct oak_child_sa *c;
-	bool more = false;
 
 	list_for_each_entry(c, &sa->children, node) {
-		if (!c->ccs.out_pending)
-			continue;
-		if (time_after_eq(now, c->ccs.out_due)) {
+		if (c->ccs.out_pending && time_after_eq(now, c->ccs.out_due)) {
 			pr_debug("oakley: %s/%s: the old Child SA was not deleted in time\n",
 				 sa->conn->name, c->cfg->name);
 			oak_ccs_out_install(sa, c);
-		} else if (!more || time_before(c->ccs.out_due, next)) {
-			next = c->ccs.out_due;
-			more = true;
 		}
 	}
-	if (more)
-		oak_ccs_out_arm(sa, next - now);
 }
 
-static void oak_ccs_out_work(struct work_struct *work)
+static void oak_ccs_work(struct work_struct *work)
 {
 	struct oak_ike_sa *sa = container_of(to_delayed_work(work), struct oak_ike_sa,
-					     ccs.out_work);
+					     ccs.work);
 	struct oak_ike_net *in = sa->in;
 
 	mutex_lock(&in->lock);
-	if (!sa->dead && !in->dying)
+	if (!sa->dead && !in->dying) {
+		if (sa->ccs.retry_at && time_after_eq(jiffies, sa->ccs.retry_at))
+			oak_ccs_retry(sa);
 		oak_ccs_out_due(sa);
+		oak_ccs_arm(sa);
+	}
 	mutex_unlock(&in->lock);
 	oak_sa_put(sa);
 }
 
 void oak_ccs_sa_init(struct oak_ike_sa *sa)
 {
-	INIT_DELAYED_WORK(&sa->ccs.retry_work, oak_ccs_retry_work);
-	INIT_DELAYED_WORK(&sa->ccs.out_work, oak_ccs_out_work);
+	INIT_DELAYED_WORK(&sa->ccs.work, oak_ccs_work);
 }
 
 void oak_ccs_sa_kill(struct oak_ike_sa *sa)
 {
 	struct oak_ike_sa *heir = oak_ccs_heir(sa);
 
-	if (cancel_delayed_work(&sa->ccs.retry_work))
-		oak_sa_put(sa);
-	if (cancel_delayed_work(&sa->ccs.out_work))
+	if (cancel_delayed_work(&sa->ccs.work))
 		oak_sa_put(sa);
 	/* the Child SAs moved to the heir: its timer takes over */
 	if (heir)
-		oak_ccs_out_due(heir);
+		oak_ccs_arm(heir);
 	oak_sa_put(sa->ccs.rekeyed_by);
 	sa->ccs.rekeyed_by = NULL;
 	oak_sa_put(sa->ccs.rekey_of);
@@ -380,6 +387,8 @@ static int oak_ccs_build(struct oak_ike_sa *sa, struct oak_req *r, struct ike_bu
 		err = oak_ts_from_conf(cfg->local_ts, &sa->local, &x->tsi);
 	if (!err)
 		err = oak_ts_from_conf(cfg->remote_ts, &sa->remote, &x->tsr);
+	if (!err && !req->rekey)
+		oak_trap_packet_ts(sa->in, sa->conn, cfg, &x->tsi, &x->tsr);
 	if (err)
 		goto out;
 	group = c->ccs.ke_group ? c->ccs.ke_group : oak_prop_first_dh(oak_ccs_props(cfg));
@@ -855,7 +864,7 @@ static void oak_ccs_child_request(struct oak_ike_sa *sa, const struct ike_msg *m
 	/* rekeyed by the peer: it deletes @old (or, after a collision, one of the two) */
 	a.c->ccs.out_after = old;
 	a.c->ccs.out_due = jiffies + msecs_to_jiffies(OAK_CCS_OUT_DELAY_MS);
-	oak_ccs_out_arm(sa, msecs_to_jiffies(OAK_CCS_OUT_DELAY_MS));
+	oak_ccs_arm(sa);
 	if (old->ccs.rekeying)
 		old->ccs.peer_new = a.c;
 	old->ccs.rekeyed = true;

@@ -67,6 +67,7 @@ static struct oak_ike_sa *oak_rekey_new_sa(struct oak_ike_sa *old, bool initiato
 	nsa->msgid_in = 0;
 	kref_get(&old->ref);
 	nsa->ccs.rekey_of = old;
+	oak_auth_inherit_id(nsa, old);
 	return nsa;
 }
 

@@ -247,6 +247,7 @@ static struct oakley_conn *oak_km_do_acquire(struct oak_km_net *km,
 	if (time_before(jiffies, t->last_acquire + OAK_ACQUIRE_INTERVAL))
 		return NULL;
 	t->last_acquire = jiffies;
+	oak_trap_set_packet(t, ev->family, &ev->saddr, &ev->paddr);
 	sa = oak_km_conn_sa(in, t->conn);
 	if (!sa) {
 		*cfgp = t->cfg;

@@ -53,6 +53,15 @@ void oak_trap_restore(struct oak_ike_net *in, const struct oakley_conn *conn,
 		      const char *child);
 /* dpd-action = trap: trap every child of @conn (idempotent). */
 int oak_trap_install_all(struct oak_ike_net *in, struct oakley_conn *conn);
+/*
+ * A Child SA of @conn/@cfg is being proposed with selectors @tsi/@tsr (from
+ * the configuration): when an acquire of its trap is waiting for it, put the
+ * triggering packet's source and destination first (RFC 7296 §2.9), once.
+ */
+struct ike_ts_payload;
+void oak_trap_packet_ts(struct oak_ike_net *in, const struct oakley_conn *conn,
+			const struct oakley_child *cfg, struct ike_ts_payload *tsi,
+			struct ike_ts_payload *tsr);
 
 /* ---- shared by km.c and trap.c only ---- */
 
@@ -73,6 +82,10 @@ struct oak_trap {
 	u32 reqid;
 	bool installed;			/* the policies are in xfrm */
 	unsigned long last_acquire;	/* jiffies: acquire rate limit */
+	/* the packet of the last acquire, until a proposal carries it */
+	bool pkt_pending;
+	u16 pkt_family;
+	u8 pkt_src[16], pkt_dst[16];
 };
 
 /* The key manager's state of one namespace (in->km). */
@@ -97,6 +110,8 @@ struct oak_km_net {
 struct oak_trap *oak_trap_find_reqid(struct oak_ike_net *in, u32 reqid);
 /* trap.c, atomic context: is @reqid a trap of this namespace? */
 bool oak_trap_has_reqid(struct oak_km_net *km, u32 reqid);
+/* trap.c: remember the addresses of an acquire's packet for the proposal */
+void oak_trap_set_packet(struct oak_trap *t, u16 family, const void *src, const void *dst);
 /* trap.c: remove every trap of the namespace (namespace exit). */
 void oak_trap_flush(struct oak_ike_net *in);
 

@@ -149,6 +149,7 @@ static void oak_sa_free(struct kref *ref)
 	kfree(sa->cookie);
 	kfree_sensitive(sa->req);
 	kfree_sensitive(sa->resp);
+	kfree(sa->peer_id);
 	oakley_conn_put(sa->conn);
 	kfree_sensitive(sa);
 	oakley_stat_dec(on, OAKLEY_STATS_A_OBJECTS);

@@ -351,13 +351,16 @@ static void oak_dup_resolve(struct oak_ike_sa *sa)
 
 /*
  * Make-before-break: the new IKE SA is up; the old one goes after
- * OAK_REAUTH_GRACE (its hard lifetime is brought forward), which leaves the
- * new SA time to set up the connection's other Child SAs (CREATE_CHILD_SA)
- * while the old ones still carry their traffic.
+ * OAK_REAUTH_GRACE, or half the reauth interval when that is shorter (its
+ * hard lifetime is brought forward), which leaves the new SA time to set up
+ * the connection's other Child SAs (CREATE_CHILD_SA) while the old ones
+ * still carry their traffic.  Half the interval: with a short `reauth` the
+ * old SA is gone well before the new one reauthenticates in its turn.
  */
 static void oak_reauth_finish(struct oak_ike_sa *sa)
 {
-	unsigned long at = jiffies + OAK_REAUTH_GRACE;
+	unsigned long half = (unsigned long)sa->conn->reauth * HZ / 2;
+	unsigned long at = jiffies + clamp_t(unsigned long, half, HZ, OAK_REAUTH_GRACE);
 	struct oak_ike_sa *o;
 
 	sa->q.flags &= ~OAK_Q_REAUTH_NEW;

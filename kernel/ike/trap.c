@@ -12,12 +12,21 @@
  * larval one and it shares the trap's policies; when it goes away its
  * removal deletes those policies and oak_trap_restore() puts them back.
  *
+ * The acquire's packet (the larval state's selector holds its addresses) is
+ * kept on the trap until the proposal of its Child SA is built:
+ * oak_trap_packet_ts() puts its source and destination as the first
+ * selectors of TSi and TSr, before the configured ones (RFC 7296 §2.9), so
+ * that a responder with several children, or narrower selectors, picks the
+ * one that carries this packet.
+ *
  * Everything here runs under in->lock; the reqid table is also changed
  * under km->lock because the acquire callback reads it in atomic context.
  */
 #include <linux/slab.h>
 
 #include "ike_int.h"
+
+#define OAK_TRAP_PKT_TTL	(30 * HZ)	/* an acquire's packet, unused, is forgotten */
 
 static struct oak_trap *oak_trap_find(struct oak_ike_net *in, const struct oakley_conn *conn,
 				      const char *child)
@@ -258,4 +267,38 @@ void oak_trap_restore(struct oak_ike_net *in, const struct oakley_conn *conn, co
 	/* the Child SA's removal deleted the policies that carried our reqid */
 	if (t && oak_trap_policies(in, t, true))
 		pr_info("oakley: %s/%s: cannot restore trap policies\n", conn->name, child);
+}
+
+void oak_trap_set_packet(struct oak_trap *t, u16 family, const void *src, const void *dst)
+{
+	unsigned int alen = family == AF_INET ? 4 : 16;
+
+	if (family != AF_INET && family != AF_INET6)
+		return;
+	t->pkt_family = family;
+	memcpy(t->pkt_src, src, alen);
+	memcpy(t->pkt_dst, dst, alen);
+	t->pkt_pending = true;
+}
+
+void oak_trap_packet_ts(struct oak_ike_net *in, const struct oakley_conn *conn,
+			const struct oakley_child *cfg, struct ike_ts_payload *tsi,
+			struct ike_ts_payload *tsr)
+{
+	struct oak_trap *t = oak_trap_find(in, conn, cfg->name);
+
+	if (!t || !t->pkt_pending)
+		return;
+	t->pkt_pending = false;
+	if (time_after(jiffies, t->last_acquire + OAK_TRAP_PKT_TTL) ||
+	    oak_ts_prepend_addr(tsi, t->pkt_family, t->pkt_src))
+		return;
+	if (oak_ts_prepend_addr(tsr, t->pkt_family, t->pkt_dst)) {
+		/* both or neither: take the first selector of TSi out again */
+		tsi->nts--;
+		memmove(&tsi->ts[0], &tsi->ts[1], tsi->nts * sizeof(tsi->ts[0]));
+		return;
+	}
+	pr_debug("oakley: %s/%s: proposing the acquire's packet selectors first\n", conn->name,
+		 cfg->name);
 }

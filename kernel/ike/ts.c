@@ -89,20 +89,6 @@ static bool oak_ts_intersect(const struct ike_ts *a, const struct ike_ts *b, str
 	return memcmp(r->start, r->end, alen) <= 0;
 }
 
-/* The peer's selectors narrowed to ours; -ENOENT when nothing is left. */
-int oak_ts_narrow(const struct ike_ts_payload *peer, const struct ike_ts_payload *ours,
-		  struct ike_ts_payload *out)
-{
-	unsigned int i, j;
-
-	memset(out, 0, sizeof(*out));
-	for (i = 0; i < peer->nts; i++)
-		for (j = 0; j < ours->nts && out->nts < IKE_MAX_TS; j++)
-			if (oak_ts_intersect(&peer->ts[i], &ours->ts[j], &out->ts[out->nts]))
-				out->nts++;
-	return out->nts ? 0 : -ENOENT;
-}
-
 static bool oak_ts_within(const struct ike_ts *a, const struct ike_ts *b)
 {
 	unsigned int alen = oak_ts_alen(a->type);
@@ -110,6 +96,75 @@ static bool oak_ts_within(const struct ike_ts *a, const struct ike_ts *b)
 	return a->type == b->type && (!b->proto || a->proto == b->proto) &&
 	       a->start_port >= b->start_port && a->end_port <= b->end_port &&
 	       memcmp(a->start, b->start, alen) >= 0 && memcmp(a->end, b->end, alen) <= 0;
+}
+
+/* Is @ts[@k] inside another of @ts's selectors (an earlier one when equal)? */
+static bool oak_ts_redundant(const struct ike_ts_payload *ts, unsigned int k)
+{
+	unsigned int i;
+
+	for (i = 0; i < ts->nts; i++)
+		if (i != k && oak_ts_within(&ts->ts[k], &ts->ts[i]) &&
+		    (i < k || !oak_ts_within(&ts->ts[i], &ts->ts[k])))
+			return true;
+	return false;
+}
+
+/*
+ * The peer's selectors narrowed to ours; -ENOENT when nothing is left.  A
+ * result inside another result goes: the packet's own addresses that a
+ * trap-initiated request puts first (§2.9) add nothing to a configured
+ * range that holds them.
+ */
+int oak_ts_narrow(const struct ike_ts_payload *peer, const struct ike_ts_payload *ours,
+		  struct ike_ts_payload *out)
+{
+	unsigned int i, j, n;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < peer->nts; i++)
+		for (j = 0; j < ours->nts && out->nts < IKE_MAX_TS; j++)
+			if (oak_ts_intersect(&peer->ts[i], &ours->ts[j], &out->ts[out->nts]))
+				out->nts++;
+	for (i = 0, n = 0; i < out->nts; i++)
+		if (!oak_ts_redundant(out, i))
+			out->ts[n++] = out->ts[i];
+	out->nts = n;
+	return out->nts ? 0 : -ENOENT;
+}
+
+/* Does one of @ts's selectors hold all of @t? */
+bool oak_ts_covers(const struct ike_ts_payload *ts, const struct ike_ts *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < ts->nts; i++)
+		if (oak_ts_within(t, &ts->ts[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Put one address (any protocol and port) in front of @ts, as the first
+ * selector that carries a triggering packet's address (§2.9).  -ENOSPC when
+ * the payload is full, -EINVAL when the address is outside every selector.
+ */
+int oak_ts_prepend_addr(struct ike_ts_payload *ts, u16 family, const u8 *addr)
+{
+	struct ike_ts t;
+	int err;
+
+	err = oak_ts_one(&t, family, addr, family == AF_INET ? 32 : 128, 0, 0);
+	if (err)
+		return err;
+	if (!oak_ts_covers(ts, &t))
+		return -EINVAL;
+	if (ts->nts >= IKE_MAX_TS)
+		return -ENOSPC;
+	memmove(&ts->ts[1], &ts->ts[0], ts->nts * sizeof(ts->ts[0]));
+	ts->ts[0] = t;
+	ts->nts++;
+	return 0;
 }
 
 /* Every selector of got lies inside one of ours. */
