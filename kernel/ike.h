@@ -14,6 +14,8 @@
  *  - oakley_ike_initiate/terminate/rekey: without on->lock, with a reference on
  *    @conn held by the caller for the duration of the call; @child is NULL
  *    for "all children" and otherwise names a child that exists in @conn;
+ *  - oakley_ike_conn_warm: for each connection of a LOAD before it is
+ *    installed, with no lock held (it may sleep for seconds);
  *  - oakley_ike_dump_sas: the dumpit of OAKLEY_CMD_SA_GET; put messages
  *    with oakley_nl_dump_put() / genlmsg_end(), return skb->len to be called
  *    again or 0 when done; cb->args[0..5] belong to the engine.
@@ -29,6 +31,7 @@ struct oakley_net;
 
 int oakley_ike_net_init(struct oakley_net *on);
 void oakley_ike_net_exit(struct oakley_net *on);
+void oakley_ike_conn_warm(const struct oakley_conn *conn);
 void oakley_ike_conn_added(struct oakley_net *on, struct oakley_conn *conn);
 void oakley_ike_conn_removed(struct oakley_net *on, struct oakley_conn *conn);
 int oakley_ike_initiate(struct oakley_net *on, struct oakley_conn *conn, const char *child,

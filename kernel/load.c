@@ -108,6 +108,21 @@ static int oakley_load_build(struct oakley_load *ld, const struct nlattr *head, 
 	return 0;
 }
 
+/*
+ * Load the modules and instantiate the algorithms of every connection now,
+ * with no lock held, rather than in its first handshake under the engine's
+ * lock (kernel/ike/warm.c).  Cheap when they were loaded before.
+ */
+static void oakley_load_warm(struct oakley_load *ld)
+{
+	struct oakley_conn *conn;
+	unsigned int i;
+
+	for (i = 0; i < OAKLEY_HASH_SIZE; i++)
+		hlist_for_each_entry(conn, &ld->conns[i], node)
+			oakley_ike_conn_warm(conn);
+}
+
 /* Does every psk connection name a secret that will exist?  (on->lock held) */
 static int oakley_load_check_secrets(struct oakley_load *ld, struct netlink_ext_ack *extack)
 {
@@ -259,6 +274,7 @@ int oakley_load(struct oakley_net *on, const struct nlattr *head, int len, bool 
 	if (ld.conns && ld.secrets)
 		err = oakley_load_build(&ld, head, len, extack);
 	if (!err) {
+		oakley_load_warm(&ld);
 		mutex_lock(&on->lock);
 		err = oakley_load_check_secrets(&ld, extack);
 		if (!err)

@@ -21,7 +21,7 @@ set -o pipefail
 export LANG=C LC_ALL=C
 
 oakley_require_vm
-require_cmd ip ping jq modprobe
+require_cmd ip ping jq modprobe lsmod comm
 
 IKE=${IKE_BASIC_IKE:-aes256gcm16-prfsha384-x25519}
 ESP=${IKE_BASIC_ESP:-aes256gcm16}
@@ -33,7 +33,9 @@ oakley_unload
 for d in $(modinfo -F depends "$OAKLEY_KO" | tr , ' '); do
 	modprobe "$d" || fail "cannot modprobe $d (a dependency of oakley.ko)"
 done
-oakley_load
+# esp4/esp6 are left to oak load (checked below), not loaded beforehand
+rmmod esp4 esp6 2>/dev/null
+OAKLEY_DEPS_EXTRA=xfrm_user oakley_load
 at_exit oakley_unload
 # the engine's pr_debug() lines end up in the diagnostics on failure
 mount -t debugfs none /sys/kernel/debug 2>/dev/null
@@ -75,6 +77,22 @@ die() { ike_diag "$A" "$B" >&2; fail "$*"; }
 assert_ok nsexec "$A" "$OAKLEY_OAK" load "$TMP/a.conf"
 assert_ok nsexec "$B" "$OAKLEY_OAK" load "$TMP/b.conf"
 
+# oak load itself loads the modules and instantiates the algorithms the
+# connection can use (kernel/ike/warm.c), so that a handshake, under the
+# engine's lock, does not: the ESP type (esp4) and the transform xfrm
+# allocates for the Child SA are there before any handshake, and the
+# handshake loads no module.
+crypto_has() { awk -F' *: ' '$1 == "name" { print $2 }' /proc/crypto | grep -Fx "$1" >/dev/null; }
+lsmod | awk 'NR > 1 { print $1 }' | sort >"$TMP/mods.load"
+grep -qx esp4 "$TMP/mods.load" || die "oak load did not load esp4 (modules: $(xargs <"$TMP/mods.load"))"
+if [ -z "${IKE_BASIC_ESP:-}" ]; then
+	crypto_has 'seqiv(rfc4106(gcm(aes)))' ||
+		die "oak load did not instantiate seqiv(rfc4106(gcm(aes))) (ESP $ESP)"
+fi
+if [ -z "${IKE_BASIC_IKE:-}" ]; then
+	crypto_has 'gcm(aes)' || die "oak load did not instantiate gcm(aes) (IKE $IKE)"
+fi
+
 log "oak up gw (IKE $IKE, ESP $ESP)"
 nsexec "$A" "$OAKLEY_OAK" up gw || die "oak up gw failed"
 
@@ -88,6 +106,9 @@ done
 [ "$(child_count "$A")" = 1 ] || die "initiator has $(child_count "$A") Child SAs"
 [ "$(child_count "$B")" = 1 ] || die "responder has $(child_count "$B") Child SAs"
 log "IKE SA and Child SA established on both sides"
+lsmod | awk 'NR > 1 { print $1 }' | sort >"$TMP/mods.up"
+new_mods=$(comm -13 "$TMP/mods.load" "$TMP/mods.up" | xargs)
+[ -z "$new_mods" ] || die "the handshake loaded modules oak load did not: $new_mods"
 
 before_a=$(esp_packets "$A")
 before_b=$(esp_packets "$B")

@@ -19,7 +19,9 @@
 #include <crypto/dh.h>
 #include <crypto/ecdh.h>
 #include <crypto/kpp.h>
+#include <linux/bitops.h>
 #include <linux/err.h>
+#include <linux/mutex.h>
 #include <linux/random.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -218,6 +220,36 @@ static int oak_x25519_setup(struct oak_dh *dh, const u8 *priv, size_t priv_len)
 	if (!curve25519_generate_public(dh->pub, dh->x25519_priv))
 		return -EINVAL;
 	return 0;
+}
+
+/* Groups whose kpp was allocated once (bit = index in oak_dh_groups). */
+static unsigned long oak_dh_warmed;
+static DEFINE_MUTEX(oak_dh_warm_lock);
+
+int oak_dh_warm(u16 group)
+{
+	const struct oak_dh_group *grp = oak_dh_find(group);
+	struct crypto_kpp *tfm;
+	unsigned int bit;
+	int err = 0;
+
+	if (!grp)
+		return -EOPNOTSUPP;
+	bit = grp - oak_dh_groups;
+	/* Curve25519 is a library: linked in when the module was loaded. */
+	if (!grp->kpp || test_bit(bit, &oak_dh_warmed))
+		return 0;
+	mutex_lock(&oak_dh_warm_lock);
+	if (!test_bit(bit, &oak_dh_warmed)) {
+		tfm = crypto_alloc_kpp(grp->kpp, 0, 0);
+		if (IS_ERR(tfm))
+			err = PTR_ERR(tfm);
+		else
+			crypto_free_kpp(tfm);
+		set_bit(bit, &oak_dh_warmed);	/* tried: a failure stays one */
+	}
+	mutex_unlock(&oak_dh_warm_lock);
+	return err;
 }
 
 struct oak_dh *oak_dh_new_priv(u16 group, const u8 *priv, size_t priv_len)

@@ -58,6 +58,18 @@ unsigned int oak_integ_key_len(u16 integ);
 /* Length of a KE payload's key exchange data for the group. */
 unsigned int oak_dh_pub_len(u16 group);
 
+/*
+ * ---- preloading ----
+ * Make sure what an IKE SA with this transform uses exists: loads its
+ * modules and instantiates its templates (with their self-tests), which can
+ * take seconds on a cold system.  For a configuration load, outside every
+ * engine lock, so that no handshake waits for it.  Each algorithm is tried
+ * once; later calls return at once (0, or -EOPNOTSUPP for an unknown ID).
+ * PRF and integrity need nothing: their hashes exist from oak_crypto_init().
+ */
+int oak_encr_warm(u16 encr, u16 keylen_bits);
+int oak_dh_warm(u16 group);
+
 /* ---- Diffie-Hellman ---- */
 struct oak_dh;
 

@@ -277,12 +277,24 @@ static size_t oak_sk_size(unsigned int kind)
 				    sizeof(struct oak_sk);
 }
 
+static unsigned int oak_sk_kind_of(u16 encr)
+{
+	return encr == IKE_ENCR_AES_CBC ? OAK_SK_CBC :
+	       encr == IKE_ENCR_AES_GCM_16 ? OAK_SK_GCM : OAK_SK_CHACHA;
+}
+
+int oak_encr_warm(u16 encr, u16 keylen_bits)
+{
+	if (!oak_encr_supported(encr, keylen_bits))
+		return -EOPNOTSUPP;
+	return oak_sk_kind_ready(oak_sk_kind_of(encr));
+}
+
 struct oak_sk *oak_sk_new(u16 encr, u16 keylen_bits, u16 integ,
 			  const u8 *ekey, size_t ekey_len,
 			  const u8 *akey, size_t akey_len)
 {
-	unsigned int kind = encr == IKE_ENCR_AES_CBC ? OAK_SK_CBC :
-			    encr == IKE_ENCR_AES_GCM_16 ? OAK_SK_GCM : OAK_SK_CHACHA;
+	unsigned int kind = oak_sk_kind_of(encr);
 	bool aead = oak_encr_is_aead(encr);
 	struct oak_sk *sk;
 	int err;

@@ -19,9 +19,14 @@
  * policies whose template still carries our reqid.
  */
 
+#include <crypto/aead.h>
+#include <crypto/hash.h>
 #include <linux/atomic.h>
+#include <linux/bitops.h>
 #include <linux/in.h>
 #include <linux/kernel.h>
+#include <linux/kmod.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <net/xfrm.h>
@@ -207,6 +212,129 @@ bool oak_xfrm_esp_supported(u16 encr, u16 keylen_bits, u16 integ)
 	if (!oak_encr_available(e))
 		return false;
 	return !i || xfrm_aalg_get_byname(i->name, 1);
+}
+
+/* --- preloading ------------------------------------------------------- */
+
+/*
+ * What the first state add of a kind makes the kernel load (net/xfrm/
+ * xfrm_state.c, net/ipv4/esp4.c, net/ipv4/ah4.c): the type module through
+ * request_module("xfrm-type-FAMILY-PROTO") (esp4, esp6, ah4, ah6), then in
+ * the type's init_state the transform that wraps the algorithms: ESP AEAD
+ * "GENIV(AEAD)", ESP otherwise "GENIV(authenc[esn](AUTH,CIPHER))", AH the
+ * hash.  Each is done once, remembered in these bits.
+ */
+#define OAK_WARM_NE	(ARRAY_SIZE(oak_encr_algs) + 1)		/* + none (AH) */
+#define OAK_WARM_NI	(ARRAY_SIZE(oak_integ_algs) + 1)	/* + none (AEAD) */
+
+static DECLARE_BITMAP(oak_warm_algs, OAK_WARM_NE * OAK_WARM_NI * 2);
+static DECLARE_BITMAP(oak_warm_types, 4);	/* (family is v6) * 2 + (proto is AH) */
+static DEFINE_MUTEX(oak_warm_lock);
+
+static unsigned int oak_warm_bit(const struct oak_encr_alg *e, const struct oak_integ_alg *i,
+				 bool esn)
+{
+	unsigned int ei = e ? e - oak_encr_algs : ARRAY_SIZE(oak_encr_algs);
+	unsigned int ii = i ? i - oak_integ_algs : ARRAY_SIZE(oak_integ_algs);
+
+	return (ei * OAK_WARM_NI + ii) * 2 + esn;
+}
+
+/* The name esp_init_aead() / esp_init_authenc() allocate.  (oak_warm_lock held) */
+static int oak_warm_esp_name(const struct oak_encr_alg *e, const struct oak_integ_alg *i,
+			     bool esn, char *name)
+{
+	struct xfrm_algo_desc *d, *a = NULL;
+	const char *geniv;
+	int n;
+
+	if (e->aead) {
+		d = xfrm_aead_get_byname(e->name, e->icv_bits, 1);
+		if (!d)
+			return -ENOENT;
+		n = snprintf(name, CRYPTO_MAX_ALG_NAME, "%s(%s)", d->uinfo.aead.geniv, d->name);
+		return n < CRYPTO_MAX_ALG_NAME ? 0 : -ENAMETOOLONG;
+	}
+	d = xfrm_ealg_get_byname(e->name, 1);
+	if (i)
+		a = xfrm_aalg_get_byname(i->name, 1);
+	if (!d || (i && !a))
+		return -ENOENT;
+	geniv = d->uinfo.encr.geniv;
+	n = snprintf(name, CRYPTO_MAX_ALG_NAME, "%s%sauthenc%s(%s,%s)%s",
+		     geniv ?: "", geniv ? "(" : "", esn ? "esn" : "",
+		     a ? a->name : "digest_null", d->name, geniv ? ")" : "");
+	return n < CRYPTO_MAX_ALG_NAME ? 0 : -ENAMETOOLONG;
+}
+
+/* Allocate and free what a state of this kind allocates.  (oak_warm_lock held) */
+static int oak_warm_crypto(const struct oak_encr_alg *e, const struct oak_integ_alg *i,
+			   bool esn)
+{
+	struct xfrm_algo_desc *a;
+	struct crypto_ahash *hash;
+	struct crypto_aead *aead;
+	char *name;
+	int err;
+
+	if (!e) {
+		a = xfrm_aalg_get_byname(i->name, 1);
+		if (!a)
+			return -ENOENT;
+		hash = crypto_alloc_ahash(a->name, 0, 0);
+		if (IS_ERR(hash))
+			return PTR_ERR(hash);
+		crypto_free_ahash(hash);
+		return 0;
+	}
+	name = kmalloc(CRYPTO_MAX_ALG_NAME, GFP_KERNEL);
+	if (!name)
+		return -ENOMEM;
+	err = oak_warm_esp_name(e, i, esn, name);
+	if (!err) {
+		aead = crypto_alloc_aead(name, 0, 0);
+		err = PTR_ERR_OR_ZERO(aead);
+		if (!err)
+			crypto_free_aead(aead);
+	}
+	kfree(name);
+	return err;
+}
+
+static int oak_warm_type(u16 family, u8 proto)
+{
+	unsigned int bit = (family == AF_INET6) * 2 + (proto == IPPROTO_AH);
+
+	if (test_bit(bit, oak_warm_types))
+		return 0;
+	set_bit(bit, oak_warm_types);
+	/* a module already loaded makes this a quick no-op for modprobe */
+	return request_module("xfrm-type-%d-%d", family, proto);
+}
+
+int oak_xfrm_warm(u16 family, u8 proto, u16 encr, u16 keylen_bits, u16 integ, bool esn)
+{
+	const struct oak_encr_alg *e;
+	const struct oak_integ_alg *i;
+	unsigned int bit;
+	int err, terr;
+
+	if ((family != AF_INET && family != AF_INET6) ||
+	    (proto != IPPROTO_ESP && proto != IPPROTO_AH) ||
+	    (proto == IPPROTO_AH ? encr != 0 : encr == 0))
+		return -EINVAL;
+	err = oak_algs_resolve(encr, keylen_bits, integ, &e, &i);
+	if (err)
+		return err;
+	bit = oak_warm_bit(e, i, esn && e && !e->aead);	/* ESN changes authenc only */
+	mutex_lock(&oak_warm_lock);
+	terr = oak_warm_type(family, proto);
+	if (!test_bit(bit, oak_warm_algs)) {
+		set_bit(bit, oak_warm_algs);	/* tried: a failure stays one */
+		err = oak_warm_crypto(e, i, esn);
+	}
+	mutex_unlock(&oak_warm_lock);
+	return err ?: terr;
 }
 
 /* --- states ----------------------------------------------------------- */

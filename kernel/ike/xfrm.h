@@ -68,6 +68,16 @@ static inline bool oak_xfrm_reqid_ours(u32 reqid)
 }
 
 /*
+ * Load what the first state of this kind would make the kernel load (the
+ * esp4/esp6/ah4/ah6 module, the algorithm modules) and instantiate the
+ * transform it allocates, with its self-tests: seconds on a cold system,
+ * so done when a configuration is loaded, not in a handshake.  Once per
+ * kind; later calls return at once.  encr 0 for AH; -EINVAL for a
+ * combination no state can have (AEAD with integrity, ...).
+ */
+int oak_xfrm_warm(u16 family, u8 proto, u16 encr, u16 keylen_bits, u16 integ, bool esn);
+
+/*
  * Reserve an inbound SPI: creates a larval (acquire) state for
  * remote -> local, proto, reqid and allocates a random SPI in it.
  * oak_xfrm_install() later completes that state; oak_xfrm_release_spi()
