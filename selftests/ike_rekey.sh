@@ -12,7 +12,9 @@
 #      `ping -i 0.2` runs on c1: no reply lost, SPIs change, the old states
 #      go, one IKE SA and three Child SAs remain, the IKE SPIs agree.
 #   3. `oak rekey` on both sides at the same moment (a Child SA, then the IKE
-#      SA): no error, and afterwards exactly one pair of each.
+#      SA): no error, and afterwards exactly one pair of each.  Then an IKE
+#      rekey from B crossing a Child SA rekey from A (netem 400 ms each
+#      way): both refused with TEMPORARY_FAILURE, both retried, both done.
 #   4. Short lifetimes (child rekey 5 s / life 10 s, ike-rekey 8 s / 20 s): the
 #      kernel's soft expiry and the IKE rekey timer drive >= 3 Child and
 #      >= 2 IKE rekeys during a ping without loss.
@@ -38,7 +40,7 @@ set -o pipefail
 export LANG=C LC_ALL=C
 
 oakley_require_vm
-require_cmd ip ping jq modprobe timeout
+require_cmd ip ping jq modprobe timeout tc
 
 PARTS=${OAKLEY_REKEY_PARTS:-"1 2 3 4 5"}
 PSK="ike_rekey selftest secret 0123456789"
@@ -261,6 +263,36 @@ if part 3; then
 		for n in 1 2 3; do ping_sel "$A" $n || die "3: ping on c$n after $what failed"; done
 		log "3: simultaneous rekey of $what: one pair left after $((SECONDS - t1)) s"
 	done
+	# An IKE rekey crossing a Child SA rekey (RFC 7296 §2.25.2): each side
+	# refuses the other's request with TEMPORARY_FAILURE, and both must
+	# retry after a short random delay until both are rekeyed.  netem
+	# delays every packet 400 ms each way, so the two requests are in
+	# flight at the same time.
+	modprobe sch_netem || fail "modprobe sch_netem"
+	tc -n "$A" qdisc add dev veth-a root netem delay 400ms || die "3: tc netem in $A"
+	tc -n "$B" qdisc add dev veth-b root netem delay 400ms || die "3: tc netem in $B"
+	t1=$SECONDS
+	old=$(ike_spi "$A")
+	oldc=$(child_spi "$A" c1)
+	oa rekey rk/c1 >"$TMP/ra" 2>&1 & pa=$!
+	ob rekey rk >"$TMP/rb" 2>&1 & pb=$!
+	wait $pa || { cat "$TMP/ra" >&2; die "3: oak rekey rk/c1 on A failed"; }
+	wait $pb || { cat "$TMP/rb" >&2; die "3: oak rekey rk on B failed"; }
+	end=$((SECONDS + 60))
+	while [ $SECONDS -lt $end ]; do
+		[ "$(ike_spi "$A")" != "$old" ] && [ "$(child_spi "$A" c1)" != "$oldc" ] &&
+			settled "$A" 3 && settled "$B" 3 && break
+		sleep 0.3
+	done
+	tc -n "$A" qdisc del dev veth-a root
+	tc -n "$B" qdisc del dev veth-b root
+	[ "$(ike_spi "$A")" != "$old" ] || die "3: IKE rekey crossing a Child rekey: IKE SA not rekeyed"
+	[ "$(child_spi "$A" c1)" != "$oldc" ] ||
+		die "3: IKE rekey crossing a Child rekey: c1 not rekeyed"
+	settled "$A" 3 && settled "$B" 3 || die "3: IKE rekey crossing a Child rekey: not one pair"
+	[ "$(ike_spi "$A")" = "$(ike_spi "$B")" ] || die "3: IKE SPIs differ after the crossing rekeys"
+	for n in 1 2 3; do ping_sel "$A" $n || die "3: ping on c$n after the crossing rekeys failed"; done
+	log "3: IKE rekey crossing a Child rekey: both done after $((SECONDS - t1)) s"
 	errs=$(oa stats -j | jq '."ike-failed" // 0')
 	[ "$errs" = 0 ] || die "3: ike-failed = $errs"
 fi

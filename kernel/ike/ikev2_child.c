@@ -177,10 +177,31 @@ static void oak_ccs_retry(struct oak_ike_sa *sa)
 	}
 }
 
-void oak_ccs_retry_later(struct oak_ike_sa *sa)
+/*
+ * After TEMPORARY_FAILURE (§2.25): not at once, after a random 1-2 s, but
+ * always in the first half of what is left of the IKE SA's hard lifetime.
+ * Both sides can refuse each other's rekey (an IKE rekey crossing a Child
+ * SA exchange, §2.25.2) when the rekey deadline came less than 2 s before
+ * the hard one (ike-lifetime defaults to ike-rekey + 10 %): the retry must
+ * still have time to complete, or the SA dies with its Child SAs.
+ */
+static unsigned long oak_ccs_retry_delay(const struct oak_ike_sa *sa)
 {
 	unsigned long delay = msecs_to_jiffies(OAK_CCS_RETRY_MS +
 					       get_random_u32_below(OAK_CCS_RETRY_MS));
+	unsigned long now = jiffies, left;
+
+	if (!sa->q.expire_at || !time_before(now, sa->q.expire_at))
+		return delay;
+	left = sa->q.expire_at - now;
+	if (delay > left / 2)
+		delay = left / 4 + get_random_u32_below(left / 4 + 1);
+	return delay;
+}
+
+void oak_ccs_retry_later(struct oak_ike_sa *sa)
+{
+	unsigned long delay = oak_ccs_retry_delay(sa);
 
 	if (sa->dead)
 		return;
