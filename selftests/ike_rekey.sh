@@ -278,7 +278,7 @@ if part 3; then
 	ob rekey rk >"$TMP/rb" 2>&1 & pb=$!
 	wait $pa || { cat "$TMP/ra" >&2; die "3: oak rekey rk/c1 on A failed"; }
 	wait $pb || { cat "$TMP/rb" >&2; die "3: oak rekey rk on B failed"; }
-	end=$((SECONDS + 60))
+	end=$((SECONDS + 120))
 	while [ $SECONDS -lt $end ]; do
 		[ "$(ike_spi "$A")" != "$old" ] && [ "$(child_spi "$A" c1)" != "$oldc" ] &&
 			settled "$A" 3 && settled "$B" 3 && break
