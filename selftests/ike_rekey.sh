@@ -13,9 +13,10 @@
 #      go, one IKE SA and three Child SAs remain, the IKE SPIs agree.
 #   3. `oak rekey` on both sides at the same moment (a Child SA, then the IKE
 #      SA): no error, and afterwards exactly one pair of each.
-#   4. Short lifetimes (child rekey 5 s / life 10 s, ike-rekey 8 s / 20 s): the
-#      kernel's soft expiry and the IKE rekey timer drive >= 3 Child and
-#      >= 2 IKE rekeys during a ping without loss.
+#   4. Short lifetimes (child rekey 5 s / life 10 s, ike-rekey 8 s / 20 s,
+#      each times OAKLEY_TIME_SCALE, see lib.sh): the kernel's soft expiry
+#      and the IKE rekey timer drive >= 3 Child and >= 2 IKE rekeys during a
+#      ping without loss.
 # Oakley <-> strongSwan (charon with rekey_time 8 s child / 12 s IKE):
 #   5. Oakley initiates, then charon initiates: charon's own rekeys and
 #      `oak rekey` of the Child and the IKE SA towards charon, ping without
@@ -131,9 +132,9 @@ settled()
 # reqids NS state|policy -> the sorted distinct reqids of the states / policies
 reqids() { ip -n "$1" xfrm "$2" | grep -o 'reqid [0-9]*' | sort -u | tr '\n' ' '; }
 
-wait_settled()	# NCHILD NS... (up to 60 s)
+wait_settled()	# NCHILD NS... (up to 60 s, scaled)
 {
-	local n=$1 ns ok end=$((SECONDS + 60))
+	local n=$1 ns ok end=$((SECONDS + $(tscale 60)))
 	shift
 	while [ $SECONDS -lt $end ]; do
 		ok=1
@@ -270,12 +271,13 @@ if part 4; then
 	# ike-lifetime: the default (ike-rekey + 10 %) leaves 0.8 s, too little
 	# for a rekey both sides start at once to be refused (TEMPORARY_FAILURE)
 	# and retried: the IKE SA then hit its hard lifetime with its children.
-	conf a "ike-rekey = 8s
-ike-lifetime = 20s" "rekey = 5s
-lifetime = 10s" >"$TMP/a4.conf"
-	conf b "ike-rekey = 8s
-ike-lifetime = 20s" "rekey = 5s
-lifetime = 10s" >"$TMP/b4.conf"
+	# Lifetimes and the window scale with OAKLEY_TIME_SCALE (lib.sh).
+	win=$(tscale 29)
+	for sd in a b; do
+		conf $sd "ike-rekey = $(tscale 8)s
+ike-lifetime = $(tscale 20)s" "rekey = $(tscale 5)s
+lifetime = $(tscale 10)s" >"$TMP/${sd}4.conf"
+	done
 	assert_ok ob load "$TMP/b4.conf"
 	assert_ok oa load "$TMP/a4.conf"
 	assert_ok oa up rk
@@ -284,17 +286,17 @@ lifetime = 10s" >"$TMP/b4.conf"
 	: >"$TMP/c1spis"
 	: >"$TMP/ikespis"
 	t1=$SECONDS
-	while [ $SECONDS -lt $((t1 + 29)) ]; do
+	while [ $SECONDS -lt $((t1 + win)) ]; do
 		child_spi "$A" c1 >>"$TMP/c1spis"
 		ike_spi "$A" >>"$TMP/ikespis"
 		sleep 0.5
 	done
-	ping_check "4: ping -i 0.2 on c1 for 29 s with rekey 5 s / ike-rekey 8 s"
+	ping_check "4: ping -i 0.2 on c1 for $win s with rekey $(tscale 5) s / ike-rekey $(tscale 8) s"
 	nc=$(grep -v none "$TMP/c1spis" | sort -u | wc -l)
 	ni=$(grep -v null "$TMP/ikespis" | sort -u | wc -l)
-	log "4: c1 had $nc SPIs, the IKE SA $ni SPI pairs in 29 s"
-	[ "$nc" -ge 4 ] || die "4: only $((nc - 1)) Child rekeys in 29 s"
-	[ "$ni" -ge 3 ] || die "4: only $((ni - 1)) IKE rekeys in 29 s"
+	log "4: c1 had $nc SPIs, the IKE SA $ni SPI pairs in $win s"
+	[ "$nc" -ge 4 ] || die "4: only $((nc - 1)) Child rekeys in $win s"
+	[ "$ni" -ge 3 ] || die "4: only $((ni - 1)) IKE rekeys in $win s"
 	# rekeys go on every few seconds: each side must come back to one
 	# IKE SA and one pair per child between them (nothing accumulates)
 	wait_settled 3 "$A" || die "4: $A not back to one pair each between the rekeys"
