@@ -43,24 +43,13 @@ require_cmd ip ping jq modprobe timeout
 
 PARTS=${OAKLEY_REKEY_PARTS:-"1 2 3 4 5"}
 PSK="ike_rekey selftest secret 0123456789"
-TMP=$(mktemp -d /tmp/oakley-ike-rekey.XXXXXX)
-chmod 755 "$TMP"
-[ -n "${OAKLEY_KEEP_TMP:-}" ] || at_exit "rm -rf $TMP"
 A=oak-rk-a
 B=oak-rk-b
 S=oak-rk-s
 
 part() { [[ " $PARTS " == *" $1 "* ]]; }
 
-dmesg_mark "ike_rekey $$"
-oakley_unload
-for d in $(modinfo -F depends "$OAKLEY_KO" | tr , ' '); do
-	modprobe "$d" || fail "cannot modprobe $d (a dependency of oakley.ko)"
-done
-oakley_load
-at_exit oakley_unload
-mount -t debugfs none /sys/kernel/debug 2>/dev/null
-echo 'module oakley +p' >/sys/kernel/debug/dynamic_debug/control 2>/dev/null
+ike_setup ike_rekey
 
 netns_add "$A" "$B"
 veth_pair "$A" veth-a 10.99.0.1/24 "$B" veth-b 10.99.0.2/24
