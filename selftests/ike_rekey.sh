@@ -17,7 +17,7 @@
 #      each times OAKLEY_TIME_SCALE, see lib.sh): the kernel's soft expiry
 #      and the IKE rekey timer drive >= 3 Child and >= 2 IKE rekeys during a
 #      ping without loss.
-# Oakley <-> strongSwan (charon with rekey_time 8 s child / 12 s IKE):
+# Oakley <-> strongSwan (charon with rekey_time 8 s child / 12 s IKE, scaled):
 #   5. Oakley initiates, then charon initiates: charon's own rekeys and
 #      `oak rekey` of the Child and the IKE SA towards charon, ping without
 #      loss, both sides end with one IKE SA and one Child SA.  Then, without
@@ -343,8 +343,8 @@ connections {
 		local_addrs = 10.99.0.2
 		remote_addrs = 10.99.0.1
 		proposals = aes128-sha256-x25519
-		rekey_time = 12s
-		over_time = 6s
+		rekey_time = $(tscale 12)s
+		over_time = $(tscale 6)s
 		local {
 			auth = psk
 			id = 10.99.0.2
@@ -358,8 +358,8 @@ connections {
 				local_ts = 10.2.1.0/24
 				remote_ts = 10.1.1.0/24
 				esp_proposals = aes128gcm16-x25519
-				rekey_time = 8s
-				life_time = 16s
+				rekey_time = $(tscale 8)s
+				life_time = $(tscale 16)s
 				mode = tunnel
 			}
 		}
@@ -451,22 +451,25 @@ EOF
 		: >"$TMP/c1spis"
 		: >"$TMP/ikespis"
 		t1=$SECONDS
-		while [ $SECONDS -lt $((t1 + 29)) ]; do
+		while [ $SECONDS -lt $((t1 + $(tscale 29))) ]; do
 			child_spi "$O" net >>"$TMP/c1spis"
 			ike_spi "$O" >>"$TMP/ikespis"
-			case $((SECONDS - t1)) in
-			10|11) [ -e "$TMP/r1.$who" ] || { touch "$TMP/r1.$who"; oa rekey sw/net ||
-				die "5: oak rekey sw/net failed"; };;
-			20|21) [ -e "$TMP/r2.$who" ] || { touch "$TMP/r2.$who"; oa rekey sw ||
-				die "5: oak rekey sw failed"; };;
-			esac
+			# one oak rekey of the Child SA after 10 s, of the IKE SA after 20 s
+			if [ $((SECONDS - t1)) -ge "$(tscale 10)" ] && [ ! -e "$TMP/r1.$who" ]; then
+				touch "$TMP/r1.$who"
+				oa rekey sw/net || die "5: oak rekey sw/net failed"
+			fi
+			if [ $((SECONDS - t1)) -ge "$(tscale 20)" ] && [ ! -e "$TMP/r2.$who" ]; then
+				touch "$TMP/r2.$who"
+				oa rekey sw || die "5: oak rekey sw failed"
+			fi
 			sleep 0.5
 		done
-		ping_check "5 ($who initiates): ping -i 0.2, charon rekeying (8 s / 12 s) + oak rekey" \
+		ping_check "5 ($who initiates): ping -i 0.2, charon rekeying ($(tscale 8) s / $(tscale 12) s) + oak rekey" \
 			"${OAKLEY_REKEY_SWAN_MAX_LOST:-0}"
 		nc=$(grep -v none "$TMP/c1spis" | sort -u | wc -l)
 		ni=$(grep -v null "$TMP/ikespis" | sort -u | wc -l)
-		log "5 ($who initiates): the Child SA had $nc SPIs, the IKE SA $ni SPI pairs in 29 s"
+		log "5 ($who initiates): the Child SA had $nc SPIs, the IKE SA $ni SPI pairs in $(tscale 29) s"
 		# charon's own (8 s, minus its rand_time) + one oak rekey of each
 		[ "$nc" -ge 3 ] || die "5: only $((nc - 1)) Child rekeys"
 		[ "$ni" -ge 3 ] || die "5: only $((ni - 1)) IKE rekeys"
@@ -475,8 +478,8 @@ EOF
 	done
 	# no automatic rekeys here: nothing else may be under way while the
 	# Deletes are held back (charon's window is one request)
-	sed -e 's/rekey_time = 12s/rekey_time = 1h/' -e 's/rekey_time = 8s/rekey_time = 1h/' \
-		-e 's/life_time = 16s/life_time = 2h/' -e 's/over_time = 6s/over_time = 10m/' \
+	sed -e 's/rekey_time = [0-9]*s/rekey_time = 1h/' -e 's/life_time = [0-9]*s/life_time = 2h/' \
+		-e 's/over_time = [0-9]*s/over_time = 10m/' \
 		"$TMP/swanctl.conf" >"$TMP/swanctl-w.conf"
 	swan --load-all --file "$TMP/swanctl-w.conf" >"$TMP/swan-load" 2>&1 ||
 		{ cat "$TMP/swan-load" >&2; die "5w: swanctl --load-all failed"; }
