@@ -25,21 +25,11 @@ require_cmd ip ping jq modprobe lsmod comm
 
 IKE=${IKE_BASIC_IKE:-aes256gcm16-prfsha384-x25519}
 ESP=${IKE_BASIC_ESP:-aes256gcm16}
-TMP=$(mktemp -d /tmp/oakley-ike-basic.XXXXXX)
-[ -n "${OAKLEY_KEEP_TMP:-}" ] || at_exit "rm -rf $TMP"
 
-dmesg_mark "ike_basic $$"
-oakley_unload
-for d in $(modinfo -F depends "$OAKLEY_KO" | tr , ' '); do
-	modprobe "$d" || fail "cannot modprobe $d (a dependency of oakley.ko)"
-done
 # esp4/esp6 are left to oak load (checked below), not loaded beforehand
 rmmod esp4 esp6 2>/dev/null
-OAKLEY_DEPS_EXTRA=xfrm_user oakley_load
-at_exit oakley_unload
+OAKLEY_DEPS_EXTRA=xfrm_user ike_setup ike_basic
 # the engine's pr_debug() lines end up in the diagnostics on failure
-mount -t debugfs none /sys/kernel/debug 2>/dev/null
-echo 'module oakley +p' >/sys/kernel/debug/dynamic_debug/control 2>/dev/null
 
 A=oak-ike-a
 B=oak-ike-b

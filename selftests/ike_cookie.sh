@@ -27,18 +27,10 @@ require_cmd ip ping jq modprobe swanctl unshare python3
 FLOOD="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/tools/ike_flood.py"
 PSK="ike_cookie selftest secret 0123456789"
 IKE=aes256gcm16-prfsha384-x25519
-TMP=$(mktemp -d /tmp/oakley-ike-cookie.XXXXXX)
-chmod 755 "$TMP"
-[ -n "${OAKLEY_KEEP_TMP:-}" ] || at_exit "rm -rf $TMP"
 O=oak-ck-o
 S=oak-ck-s
 
-dmesg_mark "ike_cookie $$"
-oakley_unload
-oakley_load half_open_cookie=0
-at_exit oakley_unload
-mount -t debugfs none /sys/kernel/debug 2>/dev/null
-echo 'module oakley +p' >/sys/kernel/debug/dynamic_debug/control 2>/dev/null
+ike_setup ike_cookie half_open_cookie=0
 
 netns_add "$O" "$S"
 veth_pair "$O" veth-o 10.99.0.1/24 "$S" veth-s 10.99.0.2/24

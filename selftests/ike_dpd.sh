@@ -32,23 +32,12 @@ require_cmd ip ping jq modprobe tc
 
 PSK="ike_dpd selftest secret 0123456789"
 IKE=aes256gcm16-prfsha384-x25519
-TMP=$(mktemp -d /tmp/oakley-ike-dpd.XXXXXX)
-chmod 755 "$TMP"
-[ -n "${OAKLEY_KEEP_TMP:-}" ] || at_exit "rm -rf $TMP"
 A=oak-dpd-a
 B=oak-dpd-b
 S=oak-dpd-s
 
-dmesg_mark "ike_dpd $$"
-oakley_unload
-for d in $(modinfo -F depends "$OAKLEY_KO" | tr , ' '); do
-	modprobe "$d" || fail "cannot modprobe $d (a dependency of oakley.ko)"
-done
-oakley_load
-at_exit oakley_unload
+ike_setup ike_dpd
 modprobe sch_netem || skip "no sch_netem"
-mount -t debugfs none /sys/kernel/debug 2>/dev/null
-echo 'module oakley +p' >/sys/kernel/debug/dynamic_debug/control 2>/dev/null
 
 netns_add "$A" "$B" "$S"
 veth_pair "$A" veth-a 10.99.0.1/24 "$B" veth-b 10.99.0.2/24

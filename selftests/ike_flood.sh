@@ -43,15 +43,8 @@ MAX=${IKE_FLOOD_MAX:-150}
 SECS=${IKE_FLOOD_SECONDS:-40}
 MAX_LOSS=${IKE_FLOOD_MAX_LOSS:-10}	# percent of the pings during the flood
 IKE=aes256gcm16-prfsha384-x25519
-TMP=$(mktemp -d /tmp/oakley-ike-flood.XXXXXX)
-[ -n "${OAKLEY_KEEP_TMP:-}" ] || at_exit "rm -rf $TMP"
 
-dmesg_mark "ike_flood $$"
-oakley_unload
-oakley_load half_open_cookie="$COOKIE_AT" half_open_max="$MAX"
-at_exit oakley_unload
-mount -t debugfs none /sys/kernel/debug 2>/dev/null
-echo 'module oakley +p' >/sys/kernel/debug/dynamic_debug/control 2>/dev/null
+ike_setup ike_flood half_open_cookie="$COOKIE_AT" half_open_max="$MAX"
 
 A=oak-fl-a
 B=oak-fl-b

@@ -34,21 +34,10 @@ require_cmd ip ping jq modprobe
 
 PARTS=${OAKLEY_LIFETIME_PARTS:-"1 2 3 4 5"}
 PSK="ike_lifetime selftest secret 0123456789"
-TMP=$(mktemp -d /tmp/oakley-ike-life.XXXXXX)
-chmod 755 "$TMP"
-[ -n "${OAKLEY_KEEP_TMP:-}" ] || at_exit "rm -rf $TMP"
 A=oak-life-a
 B=oak-life-b
 
-dmesg_mark "ike_lifetime $$"
-oakley_unload
-for d in $(modinfo -F depends "$OAKLEY_KO" | tr , ' '); do
-	modprobe "$d" || fail "cannot modprobe $d (a dependency of oakley.ko)"
-done
-oakley_load
-at_exit oakley_unload
-mount -t debugfs none /sys/kernel/debug 2>/dev/null
-echo 'module oakley +p' >/sys/kernel/debug/dynamic_debug/control 2>/dev/null
+ike_setup ike_lifetime
 
 oak_a() { nsexec "$A" "$OAKLEY_OAK" "$@"; }
 oak_b() { nsexec "$B" "$OAKLEY_OAK" "$@"; }

@@ -29,9 +29,6 @@ export LANG=C LC_ALL=C
 oakley_require_vm
 require_cmd ip ping jq modprobe busybox timeout cmp ss
 
-TMP=$(mktemp -d /tmp/oakley-ike-matrix.XXXXXX)
-[ -n "${OAKLEY_KEEP_TMP:-}" ] || at_exit "rm -rf $TMP"
-
 # name family mode ike esp (one proposal each: what is negotiated is known)
 CASES="c1 4 tunnel aes128-sha256-modp2048 aes128-sha256
 c2 6 tunnel aes256-sha384-modp3072 aes256-sha384
@@ -41,13 +38,8 @@ c5 4 tunnel aes256gcm16-prfsha384-ecp384 aes256gcm16
 c6 6 tunnel chacha20poly1305-prfsha512-x25519 chacha20poly1305
 c7 4 tunnel aes128-sha512-x25519 aes128-sha512"
 
-dmesg_mark "ike_matrix $$"
-oakley_unload
-oakley_load
-at_exit oakley_unload
+ike_setup ike_matrix
 modprobe dummy 2>/dev/null
-mount -t debugfs none /sys/kernel/debug 2>/dev/null
-echo 'module oakley +p' >/sys/kernel/debug/dynamic_debug/control 2>/dev/null
 
 A=oak-mx-a
 B=oak-mx-b

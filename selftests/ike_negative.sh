@@ -27,16 +27,9 @@ oakley_require_vm
 require_cmd ip ping jq modprobe tc
 
 IKE=aes256gcm16-prfsha384-x25519
-TMP=$(mktemp -d /tmp/oakley-ike-neg.XXXXXX)
-[ -n "${OAKLEY_KEEP_TMP:-}" ] || at_exit "rm -rf $TMP"
 
-dmesg_mark "ike_negative $$"
-oakley_unload
-oakley_load
-at_exit oakley_unload
+ike_setup ike_negative
 modprobe sch_netem || skip "no sch_netem"
-mount -t debugfs none /sys/kernel/debug 2>/dev/null
-echo 'module oakley +p' >/sys/kernel/debug/dynamic_debug/control 2>/dev/null
 
 A=oak-neg-a
 B=oak-neg-b

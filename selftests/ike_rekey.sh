@@ -15,10 +15,10 @@
 #      SA): no error, and afterwards exactly one pair of each.  Then an IKE
 #      rekey from B crossing a Child SA rekey from A (netem 400 ms each
 #      way): both refused with TEMPORARY_FAILURE, both retried, both done.
-#   4. Short lifetimes (child rekey 5 s / life 10 s, ike-rekey 8 s / 20 s): the
-#      kernel's soft expiry and the IKE rekey timer drive >= 3 Child and
-#      >= 2 IKE rekeys during a ping without loss.
-# Oakley <-> strongSwan (charon with rekey_time 8 s child / 12 s IKE):
+#   4. Short lifetimes (child rekey 5 s / life 10 s, ike-rekey 8 s / 20 s,
+#      each times OAKLEY_TIME_SCALE, see lib.sh): the kernel's soft expiry
+#      and the IKE rekey timer drive >= 3 Child and >= 2 IKE rekeys during a
+#      ping without loss.
 #   5. Oakley initiates, then charon initiates: charon's own rekeys and
 #      `oak rekey` of the Child and the IKE SA towards charon, ping without
 #      loss, both sides end with one IKE SA and one Child SA.  Then, without
@@ -44,24 +44,13 @@ require_cmd ip ping jq modprobe timeout tc
 
 PARTS=${OAKLEY_REKEY_PARTS:-"1 2 3 4 5"}
 PSK="ike_rekey selftest secret 0123456789"
-TMP=$(mktemp -d /tmp/oakley-ike-rekey.XXXXXX)
-chmod 755 "$TMP"
-[ -n "${OAKLEY_KEEP_TMP:-}" ] || at_exit "rm -rf $TMP"
 A=oak-rk-a
 B=oak-rk-b
 S=oak-rk-s
 
 part() { [[ " $PARTS " == *" $1 "* ]]; }
 
-dmesg_mark "ike_rekey $$"
-oakley_unload
-for d in $(modinfo -F depends "$OAKLEY_KO" | tr , ' '); do
-	modprobe "$d" || fail "cannot modprobe $d (a dependency of oakley.ko)"
-done
-oakley_load
-at_exit oakley_unload
-mount -t debugfs none /sys/kernel/debug 2>/dev/null
-echo 'module oakley +p' >/sys/kernel/debug/dynamic_debug/control 2>/dev/null
+ike_setup ike_rekey
 
 netns_add "$A" "$B"
 veth_pair "$A" veth-a 10.99.0.1/24 "$B" veth-b 10.99.0.2/24
@@ -133,9 +122,9 @@ settled()
 # reqids NS state|policy -> the sorted distinct reqids of the states / policies
 reqids() { ip -n "$1" xfrm "$2" | grep -o 'reqid [0-9]*' | sort -u | tr '\n' ' '; }
 
-wait_settled()	# NCHILD NS... (up to 60 s)
+wait_settled()	# NCHILD NS... (up to 60 s, scaled)
 {
-	local n=$1 ns ok end=$((SECONDS + 60))
+	local n=$1 ns ok end=$((SECONDS + $(tscale 60)))
 	shift
 	while [ $SECONDS -lt $end ]; do
 		ok=1
@@ -302,12 +291,13 @@ if part 4; then
 	# ike-lifetime: the default (ike-rekey + 10 %) leaves 0.8 s, too little
 	# for a rekey both sides start at once to be refused (TEMPORARY_FAILURE)
 	# and retried: the IKE SA then hit its hard lifetime with its children.
-	conf a "ike-rekey = 8s
-ike-lifetime = 20s" "rekey = 5s
-lifetime = 10s" >"$TMP/a4.conf"
-	conf b "ike-rekey = 8s
-ike-lifetime = 20s" "rekey = 5s
-lifetime = 10s" >"$TMP/b4.conf"
+	# Lifetimes and the window scale with OAKLEY_TIME_SCALE (lib.sh).
+	win=$(tscale 29)
+	for sd in a b; do
+		conf $sd "ike-rekey = $(tscale 8)s
+ike-lifetime = $(tscale 20)s" "rekey = $(tscale 5)s
+lifetime = $(tscale 10)s" >"$TMP/${sd}4.conf"
+	done
 	assert_ok ob load "$TMP/b4.conf"
 	assert_ok oa load "$TMP/a4.conf"
 	assert_ok oa up rk
@@ -316,17 +306,17 @@ lifetime = 10s" >"$TMP/b4.conf"
 	: >"$TMP/c1spis"
 	: >"$TMP/ikespis"
 	t1=$SECONDS
-	while [ $SECONDS -lt $((t1 + 29)) ]; do
+	while [ $SECONDS -lt $((t1 + win)) ]; do
 		child_spi "$A" c1 >>"$TMP/c1spis"
 		ike_spi "$A" >>"$TMP/ikespis"
 		sleep 0.5
 	done
-	ping_check "4: ping -i 0.2 on c1 for 29 s with rekey 5 s / ike-rekey 8 s"
+	ping_check "4: ping -i 0.2 on c1 for $win s with rekey $(tscale 5) s / ike-rekey $(tscale 8) s"
 	nc=$(grep -v none "$TMP/c1spis" | sort -u | wc -l)
 	ni=$(grep -v null "$TMP/ikespis" | sort -u | wc -l)
-	log "4: c1 had $nc SPIs, the IKE SA $ni SPI pairs in 29 s"
-	[ "$nc" -ge 4 ] || die "4: only $((nc - 1)) Child rekeys in 29 s"
-	[ "$ni" -ge 3 ] || die "4: only $((ni - 1)) IKE rekeys in 29 s"
+	log "4: c1 had $nc SPIs, the IKE SA $ni SPI pairs in $win s"
+	[ "$nc" -ge 4 ] || die "4: only $((nc - 1)) Child rekeys in $win s"
+	[ "$ni" -ge 3 ] || die "4: only $((ni - 1)) IKE rekeys in $win s"
 	# rekeys go on every few seconds: each side must come back to one
 	# IKE SA and one pair per child between them (nothing accumulates)
 	wait_settled 3 "$A" || die "4: $A not back to one pair each between the rekeys"
@@ -384,8 +374,8 @@ connections {
 		local_addrs = 10.99.0.2
 		remote_addrs = 10.99.0.1
 		proposals = aes128-sha256-x25519
-		rekey_time = 12s
-		over_time = 6s
+		rekey_time = $(tscale 12)s
+		over_time = $(tscale 6)s
 		local {
 			auth = psk
 			id = 10.99.0.2
@@ -399,8 +389,8 @@ connections {
 				local_ts = 10.2.1.0/24
 				remote_ts = 10.1.1.0/24
 				esp_proposals = aes128gcm16-x25519
-				rekey_time = 8s
-				life_time = 16s
+				rekey_time = $(tscale 8)s
+				life_time = $(tscale 16)s
 				mode = tunnel
 			}
 		}
@@ -492,22 +482,25 @@ EOF
 		: >"$TMP/c1spis"
 		: >"$TMP/ikespis"
 		t1=$SECONDS
-		while [ $SECONDS -lt $((t1 + 29)) ]; do
+		while [ $SECONDS -lt $((t1 + $(tscale 29))) ]; do
 			child_spi "$O" net >>"$TMP/c1spis"
 			ike_spi "$O" >>"$TMP/ikespis"
-			case $((SECONDS - t1)) in
-			10|11) [ -e "$TMP/r1.$who" ] || { touch "$TMP/r1.$who"; oa rekey sw/net ||
-				die "5: oak rekey sw/net failed"; };;
-			20|21) [ -e "$TMP/r2.$who" ] || { touch "$TMP/r2.$who"; oa rekey sw ||
-				die "5: oak rekey sw failed"; };;
-			esac
+			# one oak rekey of the Child SA after 10 s, of the IKE SA after 20 s
+			if [ $((SECONDS - t1)) -ge "$(tscale 10)" ] && [ ! -e "$TMP/r1.$who" ]; then
+				touch "$TMP/r1.$who"
+				oa rekey sw/net || die "5: oak rekey sw/net failed"
+			fi
+			if [ $((SECONDS - t1)) -ge "$(tscale 20)" ] && [ ! -e "$TMP/r2.$who" ]; then
+				touch "$TMP/r2.$who"
+				oa rekey sw || die "5: oak rekey sw failed"
+			fi
 			sleep 0.5
 		done
-		ping_check "5 ($who initiates): ping -i 0.2, charon rekeying (8 s / 12 s) + oak rekey" \
+		ping_check "5 ($who initiates): ping -i 0.2, charon rekeying ($(tscale 8) s / $(tscale 12) s) + oak rekey" \
 			"${OAKLEY_REKEY_SWAN_MAX_LOST:-0}"
 		nc=$(grep -v none "$TMP/c1spis" | sort -u | wc -l)
 		ni=$(grep -v null "$TMP/ikespis" | sort -u | wc -l)
-		log "5 ($who initiates): the Child SA had $nc SPIs, the IKE SA $ni SPI pairs in 29 s"
+		log "5 ($who initiates): the Child SA had $nc SPIs, the IKE SA $ni SPI pairs in $(tscale 29) s"
 		# charon's own (8 s, minus its rand_time) + one oak rekey of each
 		[ "$nc" -ge 3 ] || die "5: only $((nc - 1)) Child rekeys"
 		[ "$ni" -ge 3 ] || die "5: only $((ni - 1)) IKE rekeys"
@@ -516,8 +509,8 @@ EOF
 	done
 	# no automatic rekeys here: nothing else may be under way while the
 	# Deletes are held back (charon's window is one request)
-	sed -e 's/rekey_time = 12s/rekey_time = 1h/' -e 's/rekey_time = 8s/rekey_time = 1h/' \
-		-e 's/life_time = 16s/life_time = 2h/' -e 's/over_time = 6s/over_time = 10m/' \
+	sed -e 's/rekey_time = [0-9]*s/rekey_time = 1h/' -e 's/life_time = [0-9]*s/life_time = 2h/' \
+		-e 's/over_time = [0-9]*s/over_time = 10m/' \
 		"$TMP/swanctl.conf" >"$TMP/swanctl-w.conf"
 	swan --load-all --file "$TMP/swanctl-w.conf" >"$TMP/swan-load" 2>&1 ||
 		{ cat "$TMP/swan-load" >&2; die "5w: swanctl --load-all failed"; }

@@ -25,21 +25,10 @@ aes128-sha256-modp2048:aes128-sha256
 aes256-sha512-x25519:aes256-sha512
 chacha20poly1305-prfsha256-x25519:chacha20poly1305"}
 PSK="ike_strongswan selftest secret 0123456789"
-TMP=$(mktemp -d /tmp/oakley-ike-swan.XXXXXX)
-chmod 755 "$TMP"
-[ -n "${OAKLEY_KEEP_TMP:-}" ] || at_exit "rm -rf $TMP"
 O=oak-swan-o
 S=oak-swan-s
 
-dmesg_mark "ike_strongswan $$"
-oakley_unload
-for d in $(modinfo -F depends "$OAKLEY_KO" | tr , ' '); do
-	modprobe "$d" || fail "cannot modprobe $d (a dependency of oakley.ko)"
-done
-oakley_load
-at_exit oakley_unload
-mount -t debugfs none /sys/kernel/debug 2>/dev/null
-echo 'module oakley +p' >/sys/kernel/debug/dynamic_debug/control 2>/dev/null
+ike_setup ike_strongswan
 
 netns_add "$O" "$S"
 veth_pair "$O" veth-o 10.99.0.1/24 "$S" veth-s 10.99.0.2/24

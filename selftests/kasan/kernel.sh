@@ -38,7 +38,7 @@ lsmod_list()
 {
 	local dirs="crypto arch/x86/crypto lib/crypto net/xfrm net/ipv4 net/ipv6 net/key
 		    fs/9p net/9p fs/overlayfs fs/netfs fs/fscache drivers/virtio"
-	local extra="veth dummy sch_netem udp_tunnel ip6_udp_tunnel"
+	local extra="veth dummy sch_netem sch_ingress cls_u32 act_gact udp_tunnel ip6_udp_tunnel"
 	local m d
 	{
 		for d in $dirs; do

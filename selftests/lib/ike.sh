@@ -4,6 +4,27 @@
 # ike.sh: what the IKE selftests (selftests/ike_*.sh) ask of Oakley and xfrm.
 # Source after lib.sh; the oak binary is $OAKLEY_OAK.
 
+# ike_setup NAME [PARAM=VALUE...]: what every ike_*.sh does first.  TMP is a
+# private directory (mode 755: charon's helpers read configs there; removed
+# at exit unless OAKLEY_KEEP_TMP is set), the kernel log gets a mark for
+# dmesg_check, oakley.ko is loaded afresh with the module parameters given
+# (and unloaded at exit), and its dynamic debug is on for ike_diag.
+ike_setup()
+{
+	local name=$1
+
+	shift
+	TMP=$(mktemp -d "/tmp/oakley-$name.XXXXXX") || fail "mktemp -d failed"
+	chmod 755 "$TMP"
+	[ -n "${OAKLEY_KEEP_TMP:-}" ] || at_exit "rm -rf $TMP"
+	dmesg_mark "$name $$"
+	oakley_unload
+	oakley_load "$@"
+	at_exit oakley_unload
+	mount -t debugfs none /sys/kernel/debug 2>/dev/null
+	echo 'module oakley +p' >/sys/kernel/debug/dynamic_debug/control 2>/dev/null
+}
+
 # ike_diag NS...: SAs, counters, xfrm states and policies of each namespace,
 # then the kernel log's tail (for a failing test's stderr)
 ike_diag()

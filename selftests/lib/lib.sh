@@ -45,6 +45,16 @@ OAKLEY_KO=${OAKLEY_KO:-$OAKLEY_REPO/kernel/oakley.ko}
 OAKLEY_OAK=${OAKLEY_OAK:-$OAKLEY_REPO/userspace/oak}
 OAKLEY_TEST=${OAKLEY_TEST:-$(basename "$0")}
 OAKLEY_MARK="oakley-selftest: start"
+OAKLEY_TIME_SCALE=${OAKLEY_TIME_SCALE:-1}
+
+# tscale N -> N x $OAKLEY_TIME_SCALE.  Lifetimes short enough to drive rekeys
+# within a test, and the windows that watch them, scale together on a slower
+# kernel (selftests/kasan/run.sh sets 3 for its KASAN + lockdep build, whose
+# exchanges take ~5x longer): the expected counts stay the same.
+tscale()
+{
+	echo $(($1 * OAKLEY_TIME_SCALE))
+}
 
 log()
 {
