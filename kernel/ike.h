@@ -29,6 +29,9 @@ struct sk_buff;
 struct oakley_conn;
 struct oakley_net;
 
+/* Module init/exit: the engine's slab caches. */
+int oakley_ike_init(void);
+void oakley_ike_exit(void);
 int oakley_ike_net_init(struct oakley_net *on);
 void oakley_ike_net_exit(struct oakley_net *on);
 void oakley_ike_conn_warm(const struct oakley_conn *conn);

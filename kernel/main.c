@@ -8,6 +8,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
+#include "ike.h"
 #include "netlink.h"
 #include "netns.h"
 #include "ike/km.h"
@@ -34,9 +35,12 @@ static int __init oakley_mod_init(void)
 {
 	int err;
 
-	err = oakley_netns_register();
+	err = oakley_ike_init();
 	if (err)
 		return err;
+	err = oakley_netns_register();
+	if (err)
+		goto err_ike;
 	err = oakley_genl_register();
 	if (err)
 		goto err_netns;
@@ -49,6 +53,8 @@ err_genl:
 	oakley_genl_unregister();
 err_netns:
 	oakley_netns_unregister();
+err_ike:
+	oakley_ike_exit();
 	return err;
 }
 
@@ -57,6 +63,7 @@ static void __exit oakley_mod_exit(void)
 	oak_km_unregister();
 	oakley_genl_unregister();
 	oakley_netns_unregister();
+	oakley_ike_exit();
 }
 
 module_init(oakley_mod_init);

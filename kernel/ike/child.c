@@ -9,6 +9,7 @@
 #include <linux/timekeeping.h>
 
 #include "ike_int.h"
+#include "../crypto/internal.h"
 
 /*
  * Outer addresses, protocol and reqid; reserves the inbound SPI.  A rekey
@@ -99,11 +100,11 @@ static int oak_child_keys(struct oak_ike_sa *sa, struct oak_child_sa *c, u8 **ke
 	if (!*keymat)
 		return -ENOMEM;
 	if (km)
-		err = oak_child_keymat(sa->algs.prf, sa->keys.sk_d, sa->keys.prf_len, km->gir,
+		err = oak_child_keymat(sa->algs.prf, sa->sk_d, sa->prf_len, km->gir,
 				       km->gir_len, km->ni, km->ni_len, km->nr, km->nr_len,
 				       *keymat, total);
 	else
-		err = oak_child_keymat(sa->algs.prf, sa->keys.sk_d, sa->keys.prf_len, NULL, 0,
+		err = oak_child_keymat(sa->algs.prf, sa->sk_d, sa->prf_len, NULL, 0,
 				       sa->ni, sa->ni_len, sa->nr, sa->nr_len, *keymat, total);
 	if (err)
 		return err;
@@ -120,14 +121,16 @@ static int oak_child_keys(struct oak_ike_sa *sa, struct oak_child_sa *c, u8 **ke
 	return 0;
 }
 
-/* Keep p->out's keys for oak_child_install_out(). */
-static int oak_child_keep_out(struct oak_child_sa *c)
+int oak_child_keep_out(struct oak_child_sa *c)
 {
 	const struct oak_child_keys *k = &c->p.out;
 	struct oak_child_ccs *cc = &c->ccs;
 
-	if (k->enc_len + k->auth_len > sizeof(cc->out_key))
+	if (k->enc_len + k->auth_len > OAK_CCS_OUT_KEY_MAX || cc->out_key)
 		return -EINVAL;
+	cc->out_key = kmalloc(k->enc_len + k->auth_len, GFP_KERNEL);
+	if (!cc->out_key)
+		return -ENOMEM;
 	if (k->enc_len)
 		memcpy(cc->out_key, k->enc, k->enc_len);
 	if (k->auth_len)
@@ -142,7 +145,8 @@ void oak_child_drop_out(struct oak_child_sa *c)
 {
 	struct oak_child_ccs *cc = &c->ccs;
 
-	memzero_explicit(cc->out_key, sizeof(cc->out_key));
+	oak_free_secret(cc->out_key, cc->out_enc_len + cc->out_auth_len);
+	cc->out_key = NULL;
 	cc->out_enc_len = 0;
 	cc->out_auth_len = 0;
 	cc->out_pending = false;
@@ -171,6 +175,36 @@ static int oak_child_install_keys(struct oak_ike_sa *sa, struct oak_child_sa *c)
 }
 
 /*
+ * The agreed selectors, in one array of exactly as many entries (most
+ * Child SAs have one pair: 80 bytes, not the 1280 of OAK_MAX_TS pairs);
+ * oak_child_free() frees it.
+ */
+static int oak_child_set_ts(struct oak_child_params *p, const struct ike_ts_payload *l,
+			    const struct ike_ts_payload *r)
+{
+	struct oak_ts *ts;
+	int nl, nr;
+
+	if (!l->nts || l->nts > OAK_MAX_TS || !r->nts || r->nts > OAK_MAX_TS)
+		return -EINVAL;
+	ts = kmalloc_array(l->nts + r->nts, sizeof(*ts), GFP_KERNEL);
+	if (!ts)
+		return -ENOMEM;
+	nl = oak_ts_to_xfrm(l, ts, l->nts);
+	nr = oak_ts_to_xfrm(r, ts + l->nts, r->nts);
+	if (nl < 0 || nr < 0) {
+		kfree(ts);
+		return -EINVAL;
+	}
+	kfree(p->local_ts);
+	p->local_ts = ts;
+	p->remote_ts = ts + nl;
+	p->n_local_ts = nl;
+	p->n_remote_ts = nr;
+	return 0;
+}
+
+/*
  * Install a negotiated Child SA.  tsi/tsr are the agreed selectors of the
  * initiator and the responder.  On failure nothing stays installed (the
  * reserved SPI is released by oak_child_free()).
@@ -181,21 +215,16 @@ int oak_child_install(struct oak_ike_sa *sa, struct oak_child_sa *c,
 	struct oak_child_params *p = &c->p;
 	const struct ike_ts_payload *l = oak_child_role(sa, c) ? tsi : tsr;
 	const struct ike_ts_payload *r = oak_child_role(sa, c) ? tsr : tsi;
-	int n, err;
+	int err;
 
 	p->encr = c->algs.encr;
 	p->encr_keylen = c->algs.encr_keylen;
 	p->integ = c->algs.integ;
 	p->esn = c->algs.esn == 1;
 	oak_child_lifetimes(p, c->cfg, sa->conn->jitter);
-	n = oak_ts_to_xfrm(l, p->local_ts, OAK_MAX_TS);
-	if (n < 0)
-		return n;
-	p->n_local_ts = n;
-	n = oak_ts_to_xfrm(r, p->remote_ts, OAK_MAX_TS);
-	if (n < 0)
-		return n;
-	p->n_remote_ts = n;
+	err = oak_child_set_ts(p, l, r);
+	if (err)
+		return err;
 	err = oak_child_install_keys(sa, c);
 	if (err) {
 		pr_debug("oakley: %s: Child SA install failed: %d\n", sa->conn->name, err);

@@ -61,11 +61,20 @@ struct oak_sa_ccs {
 	unsigned long retry_at;		/* jiffies: retry after TEMPORARY_FAILURE (0: none) */
 	struct delayed_work work;	/* ikev2_child.c: retries, deferred outbound states */
 	u16 nmin_len;			/* made by a rekey: the exchange's lowest nonce */
-	u8 nmin[IKE_NONCE_MAX];
+	u8 *nmin;			/* nmin_len bytes (kmalloc); NULL: not made by a rekey */
 };
 
-/* Per Child SA (c->ccs). */
+/* Per Child SA (c->ccs); ordered to leave no holes (issue #6). */
 struct oak_child_ccs {
+	struct oak_child_sa *peer_new;	/* collision: the SA the peer's rekey made */
+	const struct oak_ccs_kmat *kmat; /* during oak_child_install() only */
+	u8 *nmin;			/* nmin_len bytes (kmalloc); NULL: made by IKE_AUTH */
+	/* a rekey we answered: the outbound state is not installed yet */
+	struct oak_child_sa *out_after;	/* the Child SA it replaces (until it goes) */
+	unsigned long out_due;		/* jiffies: install it by then */
+	u8 *out_key;			/* kmalloc; oak_child_drop_out() wipes, frees it */
+	bool out_pending;
+	u8 out_enc_len, out_auth_len;
 	bool rekeying;			/* our rekey request is outstanding */
 	bool rekeyed;			/* replaced: waiting for its Delete */
 	bool retry;			/* TEMPORARY_FAILURE: rekey later */
@@ -73,16 +82,7 @@ struct oak_child_ccs {
 	u8 ke_tries;
 	u16 ke_group;			/* DH group for the next rekey, 0: default */
 	u16 dh;				/* PFS group it was made with, 0: none */
-	struct oak_child_sa *peer_new;	/* collision: the SA the peer's rekey made */
-	const struct oak_ccs_kmat *kmat; /* during oak_child_install() only */
 	u16 nmin_len;			/* lowest nonce of the exchange that made it */
-	u8 nmin[IKE_NONCE_MAX];
-	/* a rekey we answered: the outbound state is not installed yet */
-	bool out_pending;
-	u8 out_enc_len, out_auth_len;
-	struct oak_child_sa *out_after;	/* the Child SA it replaces (until it goes) */
-	unsigned long out_due;		/* jiffies: install it by then */
-	u8 out_key[OAK_CCS_OUT_KEY_MAX];	/* wiped by oak_child_drop_out() */
 };
 
 /* Negotiate one more Child SA for @cfg on the established @sa. */
@@ -105,7 +105,9 @@ void oak_ccs_child_gone(struct oak_ike_sa *sa, struct oak_child_sa *c);
 /* child.c: the deferred outbound state of a rekey we answered. */
 /* Install it now (nothing to do without one); the kept keys are wiped. */
 int oak_child_install_out(struct oak_ike_sa *sa, struct oak_child_sa *c);
-/* Forget it: wipe the kept keys. */
+/* Keep c->p.out's keys (a copy of their bytes) for oak_child_install_out(). */
+int oak_child_keep_out(struct oak_child_sa *c);
+/* Forget it: wipe and free the kept keys. */
 void oak_child_drop_out(struct oak_child_sa *c);
 
 /* sa.c, for rekeying */
@@ -124,9 +126,9 @@ struct oak_ike_sa *oak_ccs_heir(struct oak_ike_sa *sa);
  */
 /* Lowest of two nonces (the §2.8.1 tie-break): <0 when a < b. */
 int oak_ccs_nonce_cmp(const u8 *a, u16 alen, const u8 *b, u16 blen);
-/* Keep the lower of (ni, nr) in dst/dst_len (IKE_NONCE_MAX bytes). */
-void oak_ccs_nonce_min(u8 *dst, u16 *dst_len, const u8 *ni, u16 ni_len,
-		       const u8 *nr, u16 nr_len);
+/* Keep a copy of the lower of (ni, nr) in *dst (kmalloc, replaces the old one). */
+int oak_ccs_nonce_min(u8 **dst, u16 *dst_len, const u8 *ni, u16 ni_len,
+		      const u8 *nr, u16 nr_len);
 /* An encrypted CREATE_CHILD_SA response with one error notify. */
 void oak_ccs_respond_error(struct oak_ike_sa *sa, const struct ike_msg *m, u16 type,
 			   const u8 *data, size_t len);

@@ -94,11 +94,22 @@ struct oak_child_sa {
 };
 
 /*
+ * What only IKE_SA_INIT + IKE_AUTH (or the CREATE_CHILD_SA that rekeys an
+ * IKE SA) needs: the nonces and every SK_* key but SK_d (the SK state keeps
+ * its own copy of SK_e/SK_a, SK_pi/SK_pr sign AUTH).  Allocated with the SA,
+ * wiped and freed by oak_sa_hs_free() once the exchange is over.
+ */
+struct oak_ike_hs {
+	struct oak_ike_keys keys;
+	u8 ni[IKE_NONCE_MAX], nr[IKE_NONCE_MAX];
+};
+
+/*
  * One IKE SA.  Memory per SA is a goal of its own (issue #6): the struct
- * must stay within kmalloc-2k (the static_assert below), so fields are
- * ordered to leave no holes, and whatever only the handshake needs
- * (IKE_SA_INIT messages, COOKIE) is allocated separately and freed as soon
- * as it is done with.
+ * has its own slab cache and must stay within the size the static_assert
+ * below pins, so fields are ordered to leave no holes, and whatever only
+ * the handshake needs (nonces, SK_* keys, IKE_SA_INIT messages, COOKIE) is
+ * allocated separately and freed as soon as it is done with.
  */
 struct oak_ike_sa {
 	struct kref ref;
@@ -118,14 +129,18 @@ struct oak_ike_sa {
 	bool by_init;			/* made by IKE_SA_INIT (not by an IKE SA rekey) */
 	u8 ke_retries;
 	u8 cookie_len;			/* initiator: responder's COOKIE to echo */
-	u16 ni_len, nr_len;
+	u16 ni_len, nr_len;		/* 0 once the handshake context is gone */
 	u16 peer_id_len;
 	u8 spi_i[IKE_SPI_LEN];
 	u8 spi_r[IKE_SPI_LEN];
 	struct oak_addr local, remote;
 	struct oak_algs algs;
+	u8 prf_len;			/* PRF output: bytes of SK_d, SK_p*, AUTH */
+	u8 sk_d[IKE_PRF_MAX_LEN];	/* for every later Child SA and IKE SA rekey */
 	struct oak_dh *dh;
-	u8 ni[IKE_NONCE_MAX], nr[IKE_NONCE_MAX];
+	/* handshake context and its nonces (NULL once the exchange is over) */
+	struct oak_ike_hs *hs;
+	u8 *ni, *nr;			/* hs->ni, hs->nr */
 	/* IKE_SA_INIT request and response as sent/received: until IKE_AUTH is over */
 	u8 *init_req;
 	u8 *init_resp;
@@ -150,14 +165,22 @@ struct oak_ike_sa {
 	unsigned long created;		/* jiffies */
 	u64 established;		/* boottime seconds */
 	struct list_head children;
-	struct oak_ike_keys keys;
 	struct oak_sa_queue q;		/* ikev2.c, timers.c: requests, DPD, timers */
 	struct oak_sa_ccs ccs;		/* ikev2_child.c, ikev2_rekey.c */
 };
 
-/* kmalloc-4k from 2049 bytes on: twice the memory per SA (lockdep makes it bigger) */
-static_assert(IS_ENABLED(CONFIG_LOCKDEP) || sizeof(struct oak_ike_sa) <= 2048,
-	      "struct oak_ike_sa outgrew kmalloc-2k");
+/*
+ * Each has a slab cache of its own (exact size, its own /proc/slabinfo
+ * line): these pin the sizes measured in Documentation/performance.md, so
+ * that growing either one is a conscious decision (lockdep makes them bigger).
+ */
+#define OAK_IKE_SA_SIZE_MAX	912
+#define OAK_CHILD_SA_SIZE_MAX	312
+static_assert(IS_ENABLED(CONFIG_LOCKDEP) || sizeof(struct oak_ike_sa) <= OAK_IKE_SA_SIZE_MAX,
+	      "struct oak_ike_sa outgrew its budget (issue #6)");
+static_assert(IS_ENABLED(CONFIG_LOCKDEP) ||
+	      sizeof(struct oak_child_sa) <= OAK_CHILD_SA_SIZE_MAX,
+	      "struct oak_child_sa outgrew its budget (issue #6)");
 
 /* socket.c */
 int oak_sock_open(struct oak_ike_net *in);
@@ -169,6 +192,8 @@ void oak_rx_work(struct work_struct *work);
 /* sa.c */
 struct oak_ike_net *oak_ike_net_get(struct oakley_net *on);
 struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, struct oakley_conn *conn, bool initiator);
+void oak_sa_keep_sk_d(struct oak_ike_sa *sa);
+void oak_sa_hs_free(struct oak_ike_sa *sa);
 void oak_sa_hash(struct oak_ike_sa *sa);
 struct list_head *oak_sa_conn_list(struct oak_ike_net *in, const char *name);
 void oak_sa_set_conn(struct oak_ike_sa *sa, struct oakley_conn *conn);

@@ -78,12 +78,12 @@ static int oak_auth_compute(struct oak_ike_sa *sa, struct oak_auth_ctx *x, bool 
 		return err;
 	if (of_initiator)
 		err = oak_auth_psk(sa->algs.prf, x->psk, psk_len, sa->init_req, sa->init_req_len,
-				   sa->nr, sa->nr_len, sa->keys.sk_pi, sa->keys.prf_len,
+				   sa->nr, sa->nr_len, sa->hs->keys.sk_pi, sa->prf_len,
 				   id_body, id_len, out);
 	else
 		err = oak_auth_psk(sa->algs.prf, x->psk, psk_len, sa->init_resp,
-				   sa->init_resp_len, sa->ni, sa->ni_len, sa->keys.sk_pr,
-				   sa->keys.prf_len, id_body, id_len, out);
+				   sa->init_resp_len, sa->ni, sa->ni_len, sa->hs->keys.sk_pr,
+				   sa->prf_len, id_body, id_len, out);
 	memzero_explicit(x->psk, sizeof(x->psk));
 	return err;
 }
@@ -103,7 +103,7 @@ static u16 oak_auth_verify(struct oak_ike_sa *sa, struct oak_auth_ctx *x,
 		return IKE_N_INVALID_SYNTAX;
 	}
 	if (!oak_id_ok(sa->conn->remote_id, id) || auth.method != IKE_AUTH_PSK ||
-	    auth.len != sa->keys.prf_len ||
+	    auth.len != sa->prf_len ||
 	    oak_auth_compute(sa, x, !sa->initiator, id->body, id->body_len, x->auth2) ||
 	    crypto_memneq(auth.data, x->auth2, auth.len)) {
 		oak_stat(sa, OAKLEY_STATS_A_AUTH_FAILED);
@@ -123,7 +123,7 @@ static int oak_auth_add_own(struct oak_ike_sa *sa, struct oak_auth_ctx *x, struc
 	if (err)
 		return err;
 	ike_add_id(b, sa->initiator ? IKE_PL_IDI : IKE_PL_IDR, id->type, id->data, id->len);
-	ike_add_auth(b, IKE_AUTH_PSK, x->auth, sa->keys.prf_len);
+	ike_add_auth(b, IKE_AUTH_PSK, x->auth, sa->prf_len);
 	return 0;
 }
 
@@ -416,8 +416,9 @@ static void oak_auth_child_response(struct oak_ike_sa *sa, struct oak_auth_ctx *
 }
 
 /*
- * IKE_AUTH is over: the IKE_SA_INIT messages that AUTH signed are not
- * needed any more (a retransmitted IKE_AUTH request gets sa->resp).
+ * IKE_AUTH is over: the IKE_SA_INIT messages that AUTH signed, the nonces
+ * and SK_pi/SK_pr are not needed any more (a retransmitted IKE_AUTH request
+ * gets sa->resp); the Child SA of IKE_AUTH must be installed by now.
  */
 static void oak_auth_drop_init(struct oak_ike_sa *sa)
 {
@@ -427,6 +428,7 @@ static void oak_auth_drop_init(struct oak_ike_sa *sa)
 	kfree_sensitive(sa->init_resp);
 	sa->init_resp = NULL;
 	sa->init_resp_len = 0;
+	oak_sa_hs_free(sa);
 }
 
 void oak_auth_response(struct oak_ike_sa *sa, const struct ike_msg *m)
@@ -463,11 +465,11 @@ void oak_auth_response(struct oak_ike_sa *sa, const struct ike_msg *m)
 		goto out;
 	}
 	oak_auth_initial_contact(sa, m);
-	oak_auth_drop_init(sa);
 	oak_sa_established(sa);
 	c = list_first_entry_or_null(&sa->children, struct oak_child_sa, node);
 	if (c && !c->installed)
 		oak_auth_child_response(sa, x, m, c);
+	oak_auth_drop_init(sa);
 	/* the connection's other children: CREATE_CHILD_SA each */
 	oak_ccs_auth_done(sa);
 out:

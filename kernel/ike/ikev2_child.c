@@ -82,15 +82,20 @@ int oak_ccs_nonce_cmp(const u8 *a, u16 alen, const u8 *b, u16 blen)
 	return (int)alen - (int)blen;
 }
 
-void oak_ccs_nonce_min(u8 *dst, u16 *dst_len, const u8 *ni, u16 ni_len,
-		       const u8 *nr, u16 nr_len)
+int oak_ccs_nonce_min(u8 **dst, u16 *dst_len, const u8 *ni, u16 ni_len,
+		      const u8 *nr, u16 nr_len)
 {
 	bool i_low = oak_ccs_nonce_cmp(ni, ni_len, nr, nr_len) < 0;
 	const u8 *n = i_low ? ni : nr;
 	u16 len = min_t(u16, i_low ? ni_len : nr_len, IKE_NONCE_MAX);
+	u8 *copy = kmemdup(n, len, GFP_KERNEL);
 
-	memcpy(dst, n, len);
+	if (!copy)
+		return -ENOMEM;
+	kfree(*dst);
+	*dst = copy;
 	*dst_len = len;
+	return 0;
 }
 
 void oak_ccs_respond_error(struct oak_ike_sa *sa, const struct ike_msg *m, u16 type,
@@ -469,13 +474,14 @@ static int oak_ccs_install(struct oak_ike_sa *sa, struct oak_child_sa *c, struct
 
 	x->km.gir = x->shared_len ? x->shared : NULL;
 	x->km.gir_len = x->shared_len;
-	c->ccs.kmat = &x->km;
-	err = oak_child_install(sa, c, tsi, tsr);
-	c->ccs.kmat = NULL;
+	err = oak_ccs_nonce_min(&c->ccs.nmin, &c->ccs.nmin_len, x->km.ni, x->km.ni_len,
+				x->km.nr, x->km.nr_len);
+	if (!err) {
+		c->ccs.kmat = &x->km;
+		err = oak_child_install(sa, c, tsi, tsr);
+		c->ccs.kmat = NULL;
+	}
 	memzero_explicit(x->shared, sizeof(x->shared));
-	if (!err)
-		oak_ccs_nonce_min(c->ccs.nmin, &c->ccs.nmin_len, x->km.ni, x->km.ni_len,
-				  x->km.nr, x->km.nr_len);
 	return err;
 }
 

@@ -78,16 +78,22 @@ static struct oak_ike_sa *oak_rekey_new_sa(struct oak_ike_sa *old, bool initiato
 static int oak_rekey_keys(struct oak_ike_sa *old, struct oak_ike_sa *nsa,
 			  const u8 *gir, size_t gir_len)
 {
-	struct oak_ike_keys *k = &nsa->keys;
+	struct oak_ike_keys *k = &nsa->hs->keys;
 	int err;
 
 	k->prf = nsa->algs.prf;
 	k->encr = nsa->algs.encr;
 	k->encr_keylen = nsa->algs.encr_keylen;
 	k->integ = nsa->algs.integ;
-	err = oak_ike_derive_rekey(k, old->algs.prf, old->keys.sk_d, old->keys.prf_len,
+	err = oak_ike_derive_rekey(k, old->algs.prf, old->sk_d, old->prf_len,
 				   nsa->ni, nsa->ni_len, nsa->nr, nsa->nr_len, gir, gir_len,
 				   nsa->spi_i, nsa->spi_r);
+	if (err)
+		return err;
+	oak_sa_keep_sk_d(nsa);
+	/* the §2.8.1 tie-break nonce, while the nonces are there */
+	err = oak_ccs_nonce_min(&nsa->ccs.nmin, &nsa->ccs.nmin_len, nsa->ni, nsa->ni_len,
+				nsa->nr, nsa->nr_len);
 	if (err)
 		return err;
 	nsa->sk_in = oak_sk_new(k->encr, k->encr_keylen, k->integ,
@@ -118,11 +124,9 @@ static int oak_rekey_parse(const struct ike_msg *m, struct oak_rekey_ctx *x)
 	return 0;
 }
 
-/* The new SA is up: hash it, announce it, remember the tie-break nonce. */
+/* The new SA is up: hash it, announce it (oak_rekey_keys() kept the tie-break nonce). */
 static void oak_rekey_up(struct oak_ike_sa *nsa)
 {
-	oak_ccs_nonce_min(nsa->ccs.nmin, &nsa->ccs.nmin_len, nsa->ni, nsa->ni_len,
-			  nsa->nr, nsa->nr_len);
 	oak_sa_hash(nsa);
 	oak_sa_rekey_up(nsa);
 }

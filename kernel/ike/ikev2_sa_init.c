@@ -15,7 +15,7 @@
 /* Both directions' SK state and SK_* keys from the DH result and nonces. */
 static int oak_init_keys(struct oak_ike_sa *sa, const u8 *peer_pub, size_t peer_len)
 {
-	struct oak_ike_keys *k = &sa->keys;
+	struct oak_ike_keys *k = &sa->hs->keys;
 	u8 *shared;
 	size_t slen;
 	int err;
@@ -38,6 +38,7 @@ static int oak_init_keys(struct oak_ike_sa *sa, const u8 *peer_pub, size_t peer_
 		pr_debug("oakley: %s: key derivation failed: %d\n", sa->conn->name, err);
 		goto out;
 	}
+	oak_sa_keep_sk_d(sa);
 	sa->sk_in = oak_sk_new(k->encr, k->encr_keylen, k->integ,
 			       sa->initiator ? k->sk_er : k->sk_ei, k->ek_len,
 			       sa->initiator ? k->sk_ar : k->sk_ai, k->ak_len);

@@ -15,6 +15,7 @@
 #include <linux/timekeeping.h>
 
 #include "ike_int.h"
+#include "../crypto/internal.h"
 #include "../ike.h"
 #include "../events.h"
 
@@ -74,13 +75,69 @@ static void oak_new_spi(struct oak_ike_net *in, u8 *spi)
 	} while (!memcmp(spi, zero, IKE_SPI_LEN) || oak_sa_lookup(in, spi));
 }
 
+/* Exact-size caches: a struct of 600 bytes costs 600, not 1024 (issue #6). */
+static struct kmem_cache *oak_sa_cache, *oak_child_cache;
+
+int oakley_ike_init(void)
+{
+	oak_sa_cache = KMEM_CACHE(oak_ike_sa, 0);
+	if (!oak_sa_cache)
+		return -ENOMEM;
+	oak_child_cache = KMEM_CACHE(oak_child_sa, 0);
+	if (!oak_child_cache) {
+		kmem_cache_destroy(oak_sa_cache);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void oakley_ike_exit(void)
+{
+	kmem_cache_destroy(oak_child_cache);
+	kmem_cache_destroy(oak_sa_cache);
+}
+
+/* The handshake context: the nonces live there until oak_sa_hs_free(). */
+static int oak_sa_hs_new(struct oak_ike_sa *sa)
+{
+	sa->hs = kzalloc(sizeof(*sa->hs), GFP_KERNEL);
+	if (!sa->hs)
+		return -ENOMEM;
+	sa->ni = sa->hs->ni;
+	sa->nr = sa->hs->nr;
+	return 0;
+}
+
+void oak_sa_hs_free(struct oak_ike_sa *sa)
+{
+	oak_free_secret(sa->hs, sizeof(*sa->hs));
+	sa->hs = NULL;
+	sa->ni = NULL;
+	sa->nr = NULL;
+	sa->ni_len = 0;
+	sa->nr_len = 0;
+}
+
+/* The SA's keys are derived (into sa->hs->keys): keep SK_d for its lifetime. */
+void oak_sa_keep_sk_d(struct oak_ike_sa *sa)
+{
+	const struct oak_ike_keys *k = &sa->hs->keys;
+
+	memcpy(sa->sk_d, k->sk_d, k->prf_len);
+	sa->prf_len = k->prf_len;
+}
+
 struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, struct oakley_conn *conn, bool initiator)
 {
 	struct oak_ike_sa *sa;
 
-	sa = kzalloc(sizeof(*sa), GFP_KERNEL);
+	sa = kmem_cache_zalloc(oak_sa_cache, GFP_KERNEL);
 	if (!sa)
 		return NULL;
+	if (oak_sa_hs_new(sa)) {
+		kmem_cache_free(oak_sa_cache, sa);
+		return NULL;
+	}
 	kref_init(&sa->ref);
 	INIT_HLIST_NODE(&sa->spi_node);
 	INIT_HLIST_NODE(&sa->peer_node);
@@ -143,15 +200,17 @@ static void oak_sa_free(struct kref *ref)
 	oak_dh_free(sa->dh);
 	oak_sk_free(sa->sk_in);
 	oak_sk_free(sa->sk_out);
-	oak_ike_keys_wipe(&sa->keys);
+	oak_sa_hs_free(sa);
 	kfree_sensitive(sa->init_req);
 	kfree_sensitive(sa->init_resp);
 	kfree(sa->cookie);
 	kfree_sensitive(sa->req);
 	kfree_sensitive(sa->resp);
 	kfree(sa->peer_id);
+	kfree(sa->ccs.nmin);
 	oakley_conn_put(sa->conn);
-	kfree_sensitive(sa);
+	oak_wipe(sa->sk_d, sizeof(sa->sk_d));
+	kmem_cache_free(oak_sa_cache, sa);
 	oakley_stat_dec(on, OAKLEY_STATS_A_OBJECTS);
 }
 
@@ -165,7 +224,7 @@ struct oak_child_sa *oak_child_new(struct oak_ike_sa *sa, const struct oakley_ch
 {
 	struct oak_child_sa *c;
 
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	c = kmem_cache_zalloc(oak_child_cache, GFP_KERNEL);
 	if (!c)
 		return NULL;
 	c->cfg = cfg;
@@ -180,7 +239,9 @@ void oak_child_free(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	oak_ccs_child_gone(sa, c);
 	oak_child_uninstall(sa, c);
 	list_del(&c->node);
-	kfree_sensitive(c);
+	kfree(c->p.local_ts);		/* both selector arrays */
+	kfree(c->ccs.nmin);
+	kmem_cache_free(oak_child_cache, c);	/* oak_child_uninstall() wiped the kept keys */
 	oakley_stat_dec(sa->in->on, OAKLEY_STATS_A_OBJECTS);
 }
 
@@ -211,6 +272,7 @@ void oak_sa_rekey_up(struct oak_ike_sa *sa)
 		oakley_stat_dec(sa->in->on, OAKLEY_STATS_A_HALF_OPEN);
 	}
 	oak_sa_event(sa, OAKLEY_EVENT_IKE_REKEYED, NULL, 0, NULL);
+	oak_sa_hs_free(sa);
 	oak_queue_sa_up(sa);
 }
 

@@ -100,15 +100,26 @@ out:
 	return n;
 }
 
+/* Params with room for the most selectors a configuration has (freed with kfree(p)). */
+struct oak_trap_params {
+	struct oak_child_params p;
+	struct oak_ts ts[2 * OAK_MAX_TS];
+};
+
 static struct oak_child_params *oak_trap_params(struct oak_ike_net *in, const struct oak_trap *t)
 {
 	const struct oakley_conn *conn = t->conn;
 	unsigned int alen = conn->family == AF_INET ? 4 : 16;
+	struct oak_trap_params *tp;
 	struct oak_child_params *p;
 
-	p = kzalloc(sizeof(*p), GFP_KERNEL);
-	if (!p)
+	BUILD_BUG_ON(offsetof(struct oak_trap_params, p));
+	tp = kzalloc(sizeof(*tp), GFP_KERNEL);
+	if (!tp)
 		return NULL;
+	p = &tp->p;
+	p->local_ts = tp->ts;
+	p->remote_ts = tp->ts + OAK_MAX_TS;
 	p->net = in->net;
 	p->family = conn->family;
 	memcpy(&p->local, conn->local_addr, alen);

@@ -25,8 +25,8 @@ struct oak_ts {
 /* One direction's keys (KEYMAT slices, RFC 7296 §2.17). */
 struct oak_child_keys {
 	const u8 *enc;		/* includes the 4-byte salt for GCM / ChaCha20-Poly1305 */
-	unsigned int enc_len;
 	const u8 *auth;		/* NULL for AEAD */
+	unsigned int enc_len;
 	unsigned int auth_len;
 };
 
@@ -43,9 +43,12 @@ struct oak_child_params {
 	u16 integ;		/* IANA integrity ID, 0 for AEAD */
 	bool esn;
 	struct oak_child_keys in, out;
-	/* selectors after narrowing; local is "our side" */
+	/*
+	 * Selectors after narrowing; local is "our side".  A Child SA points
+	 * both into one array of exactly n_local_ts + n_remote_ts entries.
+	 */
 	unsigned int n_local_ts, n_remote_ts;
-	struct oak_ts local_ts[OAK_MAX_TS], remote_ts[OAK_MAX_TS];
+	struct oak_ts *local_ts, *remote_ts;
 	/* lifetimes: 0 = none */
 	u64 soft_time, hard_time;	/* seconds */
 	u64 soft_bytes, hard_bytes;
