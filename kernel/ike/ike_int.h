@@ -6,6 +6,10 @@
  * retransmission timers, netlink initiate/terminate/dump) runs under the
  * namespace engine's @lock, in process context.  The only softirq code is
  * the UDP receive hook, which touches nothing but the bounded rx queue.
+ * The exception is the IKE_SA_INIT Diffie-Hellman work (keygen, shared
+ * secret, SKEYSEED and the SK_* keys): it runs on @dh_wq (unbound, all
+ * CPUs) without the lock, in a job that holds a reference on its SA, which
+ * is marked @dh_pending meanwhile (ikev2_sa_init.c, Documentation/design/ike.md).
  */
 #ifndef OAKLEY_IKE_INT_H
 #define OAKLEY_IKE_INT_H
@@ -52,6 +56,7 @@ struct oak_ike_net {
 	struct sk_buff_head rxq;
 	struct work_struct rx_work;
 	struct workqueue_struct *wq;	/* ordered: rx and timers */
+	struct workqueue_struct *dh_wq;	/* unbound: IKE_SA_INIT DH jobs, without @lock */
 	bool dying;
 	struct hlist_head by_spi[OAK_SA_HASH_SIZE];	/* our SPI */
 	struct hlist_head by_peer[OAK_SA_HASH_SIZE];	/* responder: SPIi */
@@ -162,6 +167,7 @@ struct oak_ike_sa {
 	/* the request @resp answers: length and tail (its ICV), to tell a retransmission */
 	u8 resp_req_tail[OAK_REQ_TAIL];
 	u16 resp_req_len;
+	bool dh_pending;		/* an IKE_SA_INIT DH job runs for it: see ikev2_sa_init.c */
 	unsigned long created;		/* jiffies */
 	u64 established;		/* boottime seconds */
 	struct list_head children;

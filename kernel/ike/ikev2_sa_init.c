@@ -12,10 +12,44 @@
 
 #define OAK_KE_RETRIES	3
 
-/* Both directions' SK state and SK_* keys from the DH result and nonces. */
-static int oak_init_keys(struct oak_ike_sa *sa, const u8 *peer_pub, size_t peer_len)
+/*
+ * The Diffie-Hellman work of IKE_SA_INIT runs without in->lock, on the
+ * namespace's unbound in->dh_wq (all CPUs), in a job:
+ *
+ *   initiator, before sending the request: keygen (a new group)
+ *   initiator, on the response:            shared secret, SKEYSEED, SK_*
+ *   responder, on the request:             keygen, shared secret, SKEYSEED, SK_*
+ *
+ * The job holds a reference on its SA and owns the DH state; the SA is
+ * marked dh_pending.  While it is, nothing changes the inputs the job reads
+ * without the lock (algs, nonces, SPIs, conn) and nothing else works on the
+ * SA's handshake: IKE_SA_INIT responses for it and retransmitted requests
+ * are dropped (the peer's next retransmission gets the answer), SK messages
+ * fail to decrypt (no keys yet).  The job writes nothing in the SA until it
+ * holds in->lock again; then, if the SA is neither dead nor the namespace
+ * dying (both may happen meanwhile), it installs the result and goes on
+ * with the exchange.  Otherwise it only drops its reference.  Netns exit
+ * destroys in->dh_wq (waits for every job) before the rest.
+ */
+struct oak_dh_job {
+	struct work_struct work;
+	struct oak_ike_sa *sa;		/* referenced */
+	struct oak_dh *dh;		/* ours: made by the job or taken from the SA */
+	struct oak_sk *sk_in, *sk_out;
+	int err;
+	u16 group;
+	u16 peer_len;			/* 0: keygen only */
+	u8 num;				/* responder: number of the chosen proposal */
+	u8 peer[IKE_DH_MAX_PUB];	/* the peer's KE data */
+	struct oak_ike_keys keys;
+};
+
+/* Keys and SK state from the DH result and nonces, into the job (no lock). */
+static int oak_dh_job_keys(struct oak_dh_job *j)
 {
-	struct oak_ike_keys *k = &sa->hs->keys;
+	const struct oak_ike_sa *sa = j->sa;
+	struct oak_ike_keys *k = &j->keys;
+	bool ini = sa->initiator;
 	u8 *shared;
 	size_t slen;
 	int err;
@@ -23,38 +57,117 @@ static int oak_init_keys(struct oak_ike_sa *sa, const u8 *peer_pub, size_t peer_
 	shared = kmalloc(IKE_DH_MAX_SHARED, GFP_KERNEL);
 	if (!shared)
 		return -ENOMEM;
-	err = oak_dh_compute(sa->dh, peer_pub, peer_len, shared, &slen);
-	if (err) {
-		pr_debug("oakley: %s: DH computation failed: %d\n", sa->conn->name, err);
+	err = oak_dh_compute(j->dh, j->peer, j->peer_len, shared, &slen);
+	if (err)
 		goto out;
-	}
 	k->prf = sa->algs.prf;
 	k->encr = sa->algs.encr;
 	k->encr_keylen = sa->algs.encr_keylen;
 	k->integ = sa->algs.integ;
 	err = oak_ike_derive(k, sa->ni, sa->ni_len, sa->nr, sa->nr_len, shared, slen,
 			     sa->spi_i, sa->spi_r);
-	if (err) {
-		pr_debug("oakley: %s: key derivation failed: %d\n", sa->conn->name, err);
+	if (err)
 		goto out;
-	}
-	oak_sa_keep_sk_d(sa);
-	sa->sk_in = oak_sk_new(k->encr, k->encr_keylen, k->integ,
-			       sa->initiator ? k->sk_er : k->sk_ei, k->ek_len,
-			       sa->initiator ? k->sk_ar : k->sk_ai, k->ak_len);
-	sa->sk_out = oak_sk_new(k->encr, k->encr_keylen, k->integ,
-				sa->initiator ? k->sk_ei : k->sk_er, k->ek_len,
-				sa->initiator ? k->sk_ai : k->sk_ar, k->ak_len);
-	if (!sa->sk_in || !sa->sk_out) {
-		pr_debug("oakley: %s: SK setup failed (encr %u/%u integ %u, key %u/%u)\n",
-			 sa->conn->name, k->encr, k->encr_keylen, k->integ, k->ek_len, k->ak_len);
+	j->sk_in = oak_sk_new(k->encr, k->encr_keylen, k->integ, ini ? k->sk_er : k->sk_ei,
+			      k->ek_len, ini ? k->sk_ar : k->sk_ai, k->ak_len);
+	j->sk_out = oak_sk_new(k->encr, k->encr_keylen, k->integ, ini ? k->sk_ei : k->sk_er,
+			       k->ek_len, ini ? k->sk_ai : k->sk_ar, k->ak_len);
+	if (!j->sk_in || !j->sk_out)
 		err = -ENOMEM;
-	}
 out:
 	kfree_sensitive(shared);
-	oak_dh_free(sa->dh);
-	sa->dh = NULL;
 	return err;
+}
+
+static int oak_dh_job_math(struct oak_dh_job *j)
+{
+	if (!j->dh) {
+		j->dh = oak_dh_new(j->group);
+		if (!j->dh)
+			return -ENOMEM;
+	}
+	return j->peer_len ? oak_dh_job_keys(j) : 0;
+}
+
+/*
+ * Under in->lock: the SA takes the job's keys (into its handshake context,
+ * SK_d also into the SA for its lifetime) and SK state.
+ */
+static void oak_dh_job_install(struct oak_ike_sa *sa, struct oak_dh_job *j)
+{
+	sa->hs->keys = j->keys;
+	oak_sa_keep_sk_d(sa);
+	sa->sk_in = j->sk_in;
+	sa->sk_out = j->sk_out;
+	j->sk_in = NULL;
+	j->sk_out = NULL;
+}
+
+static void oak_dh_job_free(struct oak_dh_job *j)
+{
+	oak_sk_free(j->sk_in);
+	oak_sk_free(j->sk_out);
+	oak_dh_free(j->dh);
+	oak_ike_keys_wipe(&j->keys);
+	kfree_sensitive(j);
+}
+
+static void oak_init_keygen_done(struct oak_ike_sa *sa, struct oak_dh_job *j);
+static void oak_init_response_done(struct oak_ike_sa *sa, struct oak_dh_job *j);
+static void oak_init_request_done(struct oak_ike_sa *sa, struct oak_dh_job *j);
+
+static void oak_dh_job_run(struct work_struct *work)
+{
+	struct oak_dh_job *j = container_of(work, struct oak_dh_job, work);
+	struct oak_ike_sa *sa = j->sa;
+	struct oak_ike_net *in = sa->in;
+
+	j->err = oak_dh_job_math(j);
+	mutex_lock(&in->lock);
+	if (!sa->dead && !in->dying && sa->dh_pending) {
+		sa->dh_pending = false;
+		if (!j->peer_len)
+			oak_init_keygen_done(sa, j);
+		else if (sa->initiator)
+			oak_init_response_done(sa, j);
+		else
+			oak_init_request_done(sa, j);
+	}
+	mutex_unlock(&in->lock);
+	oak_dh_job_free(j);
+	oak_sa_put(sa);
+}
+
+/*
+ * Queue the DH work of @sa (in->lock held): @dh is handed over to the job
+ * (NULL: the job makes one of @group); @peer, the peer's KE data, is
+ * copied (NULL: keygen only).
+ */
+static int oak_dh_job_queue(struct oak_ike_sa *sa, struct oak_dh *dh, u16 group,
+			    const u8 *peer, size_t peer_len, u8 num)
+{
+	struct oak_dh_job *j;
+
+	if (sa->in->dying || sa->dh_pending)
+		return -EBUSY;
+	if (peer && peer_len != oak_dh_pub_len(group))
+		return -EINVAL;
+	j = kzalloc(sizeof(*j), GFP_KERNEL);
+	if (!j)
+		return -ENOMEM;
+	INIT_WORK(&j->work, oak_dh_job_run);
+	kref_get(&sa->ref);
+	j->sa = sa;
+	j->dh = dh;
+	j->group = group;
+	j->num = num;
+	if (peer) {
+		memcpy(j->peer, peer, peer_len);
+		j->peer_len = peer_len;
+	}
+	sa->dh_pending = true;
+	queue_work(sa->in->dh_wq, &j->work);
+	return 0;
 }
 
 static u8 *oak_init_buf(struct ike_buf *b)
@@ -81,12 +194,14 @@ int oak_init_start(struct oak_ike_sa *sa, u16 group)
 	 * group needs a new KEi.
 	 */
 	if (!sa->dh || oak_dh_group(sa->dh) != group) {
+		/* the keygen runs in a job; oak_init_keygen_done() comes back here */
 		oak_dh_free(sa->dh);
-		sa->dh = oak_dh_new(group);
+		sa->dh = NULL;
+		return oak_dh_job_queue(sa, NULL, group, NULL, 0, 0);
 	}
 	sap = kmalloc(sizeof(*sap), GFP_KERNEL);
 	mem = oak_init_buf(&b);
-	if (!sa->dh || !sap || !mem)
+	if (!sap || !mem)
 		goto err;
 	if (!sa->ni_len) {
 		sa->ni_len = OAK_NONCE_LEN;
@@ -120,6 +235,18 @@ err:
 	kfree(sap);
 	kfree(mem);
 	return err;
+}
+
+static void oak_init_keygen_done(struct oak_ike_sa *sa, struct oak_dh_job *j)
+{
+	if (j->err) {
+		oak_sa_fail(sa, 0, "cannot make a DH key");
+		return;
+	}
+	sa->dh = j->dh;
+	j->dh = NULL;
+	if (oak_init_start(sa, j->group))
+		oak_sa_fail(sa, 0, "cannot start IKE_SA_INIT");
 }
 
 /* The responder wants another group: start over with it, a few times. */
@@ -207,6 +334,11 @@ void oak_init_response(struct oak_ike_sa *sa, const u8 *buf, size_t len,
 
 	if (sa->state != OAKLEY_IKE_STATE_CONNECTING || !sa->req || m->msgid != 0)
 		return;
+	if (sa->dh_pending) {
+		/* a copy of the response whose DH is under way, or one to an old request */
+		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_REPLAY);
+		return;
+	}
 	if (!ike_find_notify(m, IKE_N_COOKIE, &n)) {
 		oak_init_cookie(sa, &n);
 		return;
@@ -243,8 +375,25 @@ void oak_init_response(struct oak_ike_sa *sa, const u8 *buf, size_t len,
 	if (!sa->init_resp)
 		goto fail;
 	sa->init_resp_len = len;
-	if (oak_init_keys(sa, ke.data, ke.len))
+	/* the job owns our DH state from here; oak_init_response_done() goes on */
+	if (oak_dh_job_queue(sa, sa->dh, ke.group, ke.data, ke.len, 0))
 		goto fail;
+	sa->dh = NULL;
+	goto out;
+fail:
+	oak_sa_fail(sa, IKE_N_INVALID_SYNTAX, "bad IKE_SA_INIT response");
+out:
+	kfree(sap);
+}
+
+static void oak_init_response_done(struct oak_ike_sa *sa, struct oak_dh_job *j)
+{
+	if (j->err) {
+		pr_debug("oakley: %s: IKE_SA_INIT keys failed: %d\n", sa->conn->name, j->err);
+		oak_sa_fail(sa, IKE_N_INVALID_SYNTAX, "bad IKE_SA_INIT response");
+		return;
+	}
+	oak_dh_job_install(sa, j);
 	kfree_sensitive(sa->req);
 	sa->req = NULL;
 	kfree(sa->cookie);	/* IKE_SA_INIT is done: no restart will echo it */
@@ -253,16 +402,11 @@ void oak_init_response(struct oak_ike_sa *sa, const u8 *buf, size_t len,
 	sa->state = OAKLEY_IKE_STATE_AUTHENTICATING;
 	if (oak_auth_start(sa))
 		oak_sa_fail(sa, 0, "cannot start IKE_AUTH");
-	goto out;
-fail:
-	oak_sa_fail(sa, IKE_N_INVALID_SYNTAX, "bad IKE_SA_INIT response");
-out:
-	kfree(sap);
 }
 
 /* ---- responder ---- */
 
-static int oak_init_respond(struct oak_ike_sa *sa, u8 num)
+static int oak_init_respond(struct oak_ike_sa *sa, const struct oak_dh *dh, u8 num)
 {
 	struct ike_sa_payload *sap;
 	struct ike_buf b;
@@ -276,7 +420,7 @@ static int oak_init_respond(struct oak_ike_sa *sa, u8 num)
 	oak_prop_from_algs(&sa->algs, num, IKE_PROTO_IKE, NULL, 0, sap);
 	oak_hdr(sa, &b, IKE_SA_INIT, true, 0);
 	ike_add_sa(&b, sap);
-	ike_add_ke(&b, sa->algs.dh, oak_dh_public(sa->dh), oak_dh_pub_len(sa->algs.dh));
+	ike_add_ke(&b, sa->algs.dh, oak_dh_public(dh), oak_dh_pub_len(sa->algs.dh));
 	ike_add_nonce(&b, sa->nr, sa->nr_len);
 	err = ike_buf_finish(&b);
 	if (err)
@@ -288,7 +432,6 @@ static int oak_init_respond(struct oak_ike_sa *sa, u8 num)
 	}
 	sa->init_resp_len = b.len;
 	kfree(sap);
-	/* sent by the caller once the keys are derived */
 	sa->resp = oak_msg_keep(mem, b.len);
 	sa->resp_len = b.len;
 	sa->msgid_in = 1;
@@ -299,7 +442,31 @@ err:
 	return err;
 }
 
-/* A retransmitted request gets the same answer; anything else is dropped. */
+/* Under in->lock, the responder's DH job done: answer, or drop the SA. */
+static void oak_init_request_done(struct oak_ike_sa *sa, struct oak_dh_job *j)
+{
+	if (j->err) {
+		pr_debug("oakley: %s: IKE_SA_INIT keys failed: %d\n", sa->conn->name, j->err);
+		if (j->err != -ENOMEM)
+			oak_stat(sa, OAKLEY_STATS_A_INVALID_SYNTAX);
+		goto err;
+	}
+	oak_dh_job_install(sa, j);
+	if (oak_init_respond(sa, j->dh, j->num))
+		goto err;
+	oak_send(sa->in, &sa->local, &sa->remote, sa->resp, sa->resp_len);
+	oak_rtx_arm(sa, OAK_HALF_OPEN_TTL);
+	return;
+err:
+	oak_stat(sa, OAKLEY_STATS_A_IKE_FAILED);
+	oak_sa_kill(sa);
+}
+
+/*
+ * A retransmitted request gets the same answer; anything else is dropped,
+ * also a retransmission that comes while the DH job of its SA runs (no
+ * answer yet: the peer's next one gets it).
+ */
 static bool oak_init_retransmit(struct oak_ike_net *in, const u8 *buf, size_t len,
 				const struct ike_msg *m, const struct oak_addr *src,
 				const struct oak_addr *dst)
@@ -427,20 +594,16 @@ void oak_init_request(struct oak_ike_net *in, u8 *buf, size_t len, const struct 
 	sa->init_req = kmemdup(buf, len, GFP_KERNEL);
 	sa->init_req_len = len;
 	sa->by_init = true;
-	sa->dh = oak_dh_new(algs.dh);
-	if (!sa->init_req || !sa->dh)
+	if (!sa->init_req)
 		goto err_sa;
-	/* the response carries our public value: build it before the DH is dropped */
-	if (oak_init_respond(sa, num))
-		goto err_sa;
-	if (oak_init_keys(sa, ke.data, ke.len)) {
+	if (ke.len != oak_dh_pub_len(algs.dh)) {
 		oak_stat(sa, OAKLEY_STATS_A_INVALID_SYNTAX);
 		goto err_sa;
 	}
+	/* hashed now: a retransmission finds it while the job runs */
 	oak_sa_hash(sa);
-	oak_send(in, dst, src, sa->resp, sa->resp_len);
-	oak_rtx_arm(sa, OAK_HALF_OPEN_TTL);
-	goto out;
+	if (!oak_dh_job_queue(sa, NULL, algs.dh, ke.data, ke.len, num))
+		goto out;	/* oak_init_request_done() answers */
 err_sa:
 	oak_stat(sa, OAKLEY_STATS_A_IKE_FAILED);
 	oak_sa_kill(sa);

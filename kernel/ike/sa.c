@@ -488,6 +488,13 @@ int oakley_ike_net_init(struct oakley_net *on)
 		err = -ENOMEM;
 		goto err_crypto;
 	}
+	/* at most one DH job per CPU at a time: more would only share the CPUs */
+	in->dh_wq = alloc_workqueue("oakley-dh", WQ_UNBOUND,
+				    clamp_t(int, num_online_cpus(), 1, WQ_UNBOUND_MAX_ACTIVE));
+	if (!in->dh_wq) {
+		err = -ENOMEM;
+		goto err_wq;
+	}
 	in->on = on;
 	in->net = on->net;
 	mutex_init(&in->lock);
@@ -508,6 +515,8 @@ int oakley_ike_net_init(struct oakley_net *on)
 	return 0;
 
 err_wq:
+	if (in->dh_wq)
+		destroy_workqueue(in->dh_wq);
 	destroy_workqueue(in->wq);
 err_crypto:
 	oak_crypto_exit();
@@ -533,6 +542,8 @@ void oakley_ike_net_exit(struct oakley_net *on)
 		oak_sa_kill(sa);
 	mutex_unlock(&in->lock);
 	oak_km_net_exit(in);
+	/* DH jobs first: they may still arm timers on in->wq (not once @dying is seen) */
+	destroy_workqueue(in->dh_wq);
 	destroy_workqueue(in->wq);	/* runs what was queued; it sees @dying */
 	oak_dos_net_exit(in);
 	skb_queue_purge(&in->rxq);
