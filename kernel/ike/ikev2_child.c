@@ -136,6 +136,8 @@ u16 oak_ccs_msg_error(const struct ike_msg *m, const u8 **data, u16 *len)
 	return 0;
 }
 
+static unsigned long oak_ccs_retry_delay(const struct oak_ike_sa *sa);
+
 /*
  * One timer per IKE SA for the CCS work that waits: the TEMPORARY_FAILURE
  * retries (ccs.retry_at) and the deferred outbound states of the rekeys we
@@ -144,12 +146,22 @@ u16 oak_ccs_msg_error(const struct ike_msg *m, const u8 **data, u16 *len)
  */
 static void oak_ccs_arm(struct oak_ike_sa *sa)
 {
-	unsigned long now = jiffies, next = sa->ccs.retry_at;
-	bool due = sa->ccs.retry_at;
+	unsigned long now = jiffies, next;
 	struct oak_child_sa *c;
+	bool due;
 
 	if (sa->dead)
 		return;
+	/*
+	 * A Child SA rekey refused while the IKE SA was being rekeyed moves to
+	 * the new IKE SA with its retry still owed (c->ccs.retry): schedule it.
+	 */
+	list_for_each_entry(c, &sa->children, node) {
+		if (c->ccs.retry && !sa->ccs.retry_at)
+			sa->ccs.retry_at = (now + oak_ccs_retry_delay(sa)) ?: 1;
+	}
+	next = sa->ccs.retry_at;
+	due = next;
 	list_for_each_entry(c, &sa->children, node) {
 		if (c->ccs.out_pending && (!due || time_before(c->ccs.out_due, next))) {
 			next = c->ccs.out_due;
