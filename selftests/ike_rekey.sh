@@ -408,8 +408,11 @@ EOF
 	swan --load-all --file "$TMP/swanctl.conf" >"$TMP/swan-load" 2>&1 ||
 		{ cat "$TMP/swan-load" >&2; die "swanctl --load-all failed"; }
 	swan_one() { swan --list-sas 2>/dev/null | grep -c 'ESTABLISHED'; }
-	# SPIs of Oakley's complete states towards DST (larval ones have no key)
-	xspis() { ip -n "$O" xfrm state list dst "$1" | grep -B3 aead | grep -o 'spi 0x[0-9a-f]*' | sort; }
+	# SPIs of Oakley's complete states towards DST (larval ones have no key),
+	# from one `ip xfrm state` snapshot (stdin) so that in and out agree
+	xspis_of() { awk -v d="$1" '$1 == "src" { dst = $4 } $1 == "proto" { spi = $4 }
+		/aead/ && dst == d { print "spi", spi }' | sort; }
+	xspis() { ip -n "$O" xfrm state | xspis_of "$1"; }
 	# Drop (1) or pass (0) IKE messages under 128 bytes (Deletes, DPDs) from charon.
 	hold_small_ike()
 	{
@@ -427,7 +430,7 @@ EOF
 	# Delete passes, Oakley sends on the new one and one pair is left.
 	swan_window()
 	{
-		local in0 out0 in1 out1 end rk
+		local in0 out0 in1 out1 end rk snap
 		wait_settled 1 "$O" && swan_sane || die "5w ($1): not settled before"
 		in0=$(xspis 10.99.0.1)
 		out0=$(xspis 10.99.0.2)
@@ -437,11 +440,12 @@ EOF
 		rk=$!
 		end=$((SECONDS + 30))
 		while [ $SECONDS -lt $end ]; do
-			in1=$(xspis 10.99.0.1)
+			snap=$(ip -n "$O" xfrm state)
+			in1=$(echo "$snap" | xspis_of 10.99.0.1)
+			out1=$(echo "$snap" | xspis_of 10.99.0.2)
 			[ "$(echo "$in1" | grep -cvxF "$in0")" -ge 1 ] && break
 			sleep 0.05
 		done
-		out1=$(xspis 10.99.0.2)
 		hold_small_ike 0
 		wait $rk || { cat "$TMP/swan-rekey" >&2; die "5w: swanctl --rekey failed"; }
 		[ "$(echo "$in1" | grep -cvxF "$in0")" -ge 1 ] || die "5w ($1): no new inbound state"

@@ -136,7 +136,7 @@ u16 oak_ccs_msg_error(const struct ike_msg *m, const u8 **data, u16 *len)
 	return 0;
 }
 
-static unsigned long oak_ccs_retry_delay(const struct oak_ike_sa *sa);
+static void oak_ccs_retry_owe(struct oak_ike_sa *sa);
 
 /*
  * One timer per IKE SA for the CCS work that waits: the TEMPORARY_FAILURE
@@ -157,8 +157,8 @@ static void oak_ccs_arm(struct oak_ike_sa *sa)
 	 * the new IKE SA with its retry still owed (c->ccs.retry): schedule it.
 	 */
 	list_for_each_entry(c, &sa->children, node) {
-		if (c->ccs.retry && !sa->ccs.retry_at)
-			sa->ccs.retry_at = (now + oak_ccs_retry_delay(sa)) ?: 1;
+		if (c->ccs.retry)
+			oak_ccs_retry_owe(sa);
 	}
 	next = sa->ccs.retry_at;
 	due = next;
@@ -216,14 +216,18 @@ static unsigned long oak_ccs_retry_delay(const struct oak_ike_sa *sa)
 	return delay;
 }
 
+/* Schedule the retries unless a deadline is already set */
+static void oak_ccs_retry_owe(struct oak_ike_sa *sa)
+{
+	if (!sa->ccs.retry_at)
+		sa->ccs.retry_at = (jiffies + oak_ccs_retry_delay(sa)) ?: 1;
+}
+
 void oak_ccs_retry_later(struct oak_ike_sa *sa)
 {
-	unsigned long delay = oak_ccs_retry_delay(sa);
-
 	if (sa->dead)
 		return;
-	if (!sa->ccs.retry_at)
-		sa->ccs.retry_at = (jiffies + delay) ?: 1;
+	oak_ccs_retry_owe(sa);
 	oak_ccs_arm(sa);
 }
 
