@@ -35,10 +35,28 @@ static int oakley_event_fill(struct sk_buff *skb, const struct oakley_event *ev)
 	     (nla_put_u16(skb, OAKLEY_EVENT_A_FAMILY, ev->family) ||
 	      nla_put(skb, OAKLEY_EVENT_A_REMOTE_ADDR, alen, ev->remote_addr))) ||
 	    (ev->notify && nla_put_u16(skb, OAKLEY_EVENT_A_NOTIFY, ev->notify)) ||
-	    oakley_event_put_str(skb, OAKLEY_EVENT_A_MESSAGE, ev->message))
+	    oakley_event_put_str(skb, OAKLEY_EVENT_A_MESSAGE, ev->message) ||
+	    nla_put_u64_64bit(skb, OAKLEY_EVENT_A_TIME, ktime_get_real_ns(), OAKLEY_EVENT_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
+}
+
+static size_t oakley_event_str_size(const char *s)
+{
+	return s ? nla_total_size(strlen(s) + 1) : 0;
+}
+
+/* An upper bound of what oakley_event_fill() puts, so that a burst of events
+ * does not cost a page each in the listeners' receive buffers.
+ */
+static size_t oakley_event_size(const struct oakley_event *ev)
+{
+	return nla_total_size(0) + nla_total_size(sizeof(u8)) +
+	       oakley_event_str_size(ev->conn) + oakley_event_str_size(ev->child) +
+	       oakley_event_str_size(ev->secret) + oakley_event_str_size(ev->message) +
+	       3 * nla_total_size_64bit(sizeof(u64)) + 2 * nla_total_size(sizeof(u32)) +
+	       2 * nla_total_size(sizeof(u16)) + nla_total_size(16);
 }
 
 /**
@@ -57,7 +75,7 @@ int oakley_event_send(struct oakley_net *on, const struct oakley_event *ev, gfp_
 
 	if (!on->net || !genl_has_listeners(&oakley_genl_family, on->net, OAKLEY_MCGRP_ID_EVENTS))
 		return 0;
-	skb = genlmsg_new(NLMSG_GOODSIZE, gfp);
+	skb = genlmsg_new(oakley_event_size(ev), gfp);
 	if (!skb)
 		return -ENOMEM;
 	hdr = genlmsg_put(skb, 0, 0, &oakley_genl_family, 0, OAKLEY_CMD_EVENT);

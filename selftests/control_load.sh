@@ -37,6 +37,7 @@ expect_conn()
 }
 
 # Someone watching events for the whole test.
+T_START=$(date +%s%N)
 "$OAK" monitor -j >"$TMP/monitor.json" 2>"$TMP/monitor.err" &
 MON=$!
 bg_track "$MON"
@@ -107,6 +108,14 @@ want+=" conn-deleted a1 conn-deleted a2 conn-deleted c1"
 [[ $(<"$TMP/events") == "$want" ]] || {
 	cat "$TMP/monitor.json" >&2
 	fail "oak monitor -j: want the events [$want], got [$(<"$TMP/events")]"
+}
+# Every event carries the kernel's time of it, inside the test's run.
+jq -rs --argjson t0 "$T_START" --argjson t1 "$(date +%s%N)" \
+	'map(select((.["time-ns"] // 0) < $t0 or (.["time-ns"] // 0) > $t1)) | length' \
+	"$TMP/monitor.json" >"$TMP/badtime"
+[[ $(<"$TMP/badtime") == 0 ]] || {
+	cat "$TMP/monitor.json" >&2
+	fail "oak monitor -j: $(<"$TMP/badtime") events without a time-ns in [$T_START, now]"
 }
 
 pretty "load 1,000 connections"

@@ -33,7 +33,8 @@ struct event {
 	bool has_spi_ike, has_spi_child;
 	uint16_t family, notify;
 	uint8_t raddr[16];
-	bool has_raddr, has_notify;
+	bool has_raddr, has_notify, has_time;
+	uint64_t time_ns;
 	char message[512];
 };
 
@@ -100,6 +101,10 @@ static int decode_event(const struct nlattr *nest, struct event *ev)
 		case OAKLEY_EVENT_A_MESSAGE:
 			copy_str(a, ev->message, sizeof(ev->message));
 			break;
+		case OAKLEY_EVENT_A_TIME:
+			r = oak_attr_fixed(a, &ev->time_ns, 8);
+			ev->has_time = true;
+			break;
 		}
 		if (r)
 			return -1;
@@ -144,6 +149,8 @@ static void print_event(const struct event *ev, bool json)
 			json_u64(&j, "notify", ev->notify);
 		if (ev->message[0])
 			json_str(&j, "message", ev->message);
+		if (ev->has_time)
+			json_u64(&j, "time-ns", ev->time_ns);
 		json_close_obj(&j);
 		json_end(&j);
 	} else {

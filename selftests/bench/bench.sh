@@ -81,6 +81,8 @@ slab_top()	# WHO OLD NEW NSAS
 }
 spd_out() { ip -n "$1" xfrm policy count | sed -n 's/.*OUT[: ]*\([0-9]*\).*/\1/p' | head -n 1; }
 nstates() { ip -n "$1" xfrm state count | sed -n 's/[^0-9]*\([0-9]*\).*/\1/p'; }
+# UDP datagrams a namespace dropped because a socket's receive buffer was full
+udp_rcvbuf_errs() { ip netns exec "$1" awk '/^Udp:/ { if (h) print $6; h = 1 }' /proc/net/snmp; }
 
 mkns()	# NS_A NS_B PREFIX (e.g. 10.99.0)
 {
@@ -178,6 +180,40 @@ oak_warmup()
 	ip netns del "$A"; ip netns del "$B"
 }
 
+# OAKLEY_BENCH_FTRACE="func ...": when the kernel called these functions
+# during the handshake run (function tracer), as seconds from the start:
+# first, 10 %, 50 %, 90 % and last call.  Shows whether Child SAs complete
+# along the way or in a burst, independently of `oak monitor` and python.
+FT=/sys/kernel/tracing
+ftrace_start()
+{
+	[ -n "${OAKLEY_BENCH_FTRACE:-}" ] || return 0
+	mount -t tracefs nodev $FT 2>/dev/null
+	echo nop >$FT/current_tracer
+	# shellcheck disable=SC2086 # a list of function names
+	printf '%s\n' $OAKLEY_BENCH_FTRACE >$FT/set_ftrace_filter ||
+		{ note "ftrace: cannot filter on $OAKLEY_BENCH_FTRACE"; return 0; }
+	echo 16384 >$FT/buffer_size_kb
+	echo >$FT/trace
+	echo function >$FT/current_tracer
+	echo t0 >$FT/trace_marker
+}
+
+ftrace_report()
+{
+	[ -n "${OAKLEY_BENCH_FTRACE:-}" ] || return 0
+	echo 0 >$FT/tracing_on	# a change of tracer would empty the buffer
+	awk '/ t0$/ { sub(":", "", $4); t0 = $4; next }
+	$1 !~ /^#/ && t0 != "" { f = $5; sub(":", "", $4); n[f]++; t[f, n[f]] = $4 - t0 }
+	END { for (f in n) { c = n[f]
+		printf "@@BENCH oakley.ftrace.%s=n %d first %.3f p10 %.3f p50 %.3f p90 %.3f last %.3f\n",
+			f, c, t[f, 1], t[f, int(c * 0.1) + 1], t[f, int(c * 0.5) + 1],
+			t[f, int(c * 0.9) + 1], t[f, c] } }' $FT/trace
+	echo nop >$FT/current_tracer
+	echo >$FT/set_ftrace_filter
+	echo 1 >$FT/tracing_on
+}
+
 phase_oakley()
 {
 	local A=bench-oa B=bench-ob n=$N t0 c0 c1 m0 m1 m2 m3 last rate cpu ok
@@ -196,6 +232,7 @@ phase_oakley()
 	python3 "$HERE/evcount.py" oak "$n" "$TMP/oak.ev" "$RUN_TIMEOUT" <"$TMP/mon.fifo" &
 	local evpid=$!
 	sleep 1
+	ftrace_start
 	c0=$(cpu_jiffies)
 	t0=$(now)
 	# N connections with start = start: all N initiate on load
@@ -207,6 +244,7 @@ phase_oakley()
 	kill "$monpid" 2>/dev/null
 	wait "$monpid" 2>/dev/null
 	[ "$ok" = 0 ] || note "oakley: not all $n Child SAs came up within ${RUN_TIMEOUT}s"
+	ftrace_report
 	last=$(tail -n 1 "$TMP/oak.ev" | cut -d' ' -f1)
 	local got
 	got=$(tail -n 1 "$TMP/oak.ev" | cut -d' ' -f2)
@@ -223,6 +261,8 @@ phase_oakley()
 	[ -s "$TMP/mon.err" ] && sed 's/^/# oak monitor: /' "$TMP/mon.err" | sort | uniq -c
 	res oakley.spd_out_a "$(spd_out "$A")"
 	res oakley.spd_out_b "$(spd_out "$B")"
+	res oakley.udp_rcvbuf_errors_a "$(udp_rcvbuf_errs "$A")"
+	res oakley.udp_rcvbuf_errors_b "$(udp_rcvbuf_errs "$B")"
 	res oakley.xfrm_states_a "$(nstates "$A")"
 	res oakley.xfrm_states_b "$(nstates "$B")"
 	nsexec "$A" "$OAKLEY_OAK" stats -j >"$TMP/stats-a.json"
@@ -445,6 +485,8 @@ phase_charon()
 		awk -v n="$n" 'NR == 1 || $4 % (int(n / 300) + 1) == 0 || $4 == n'
 	res charon.spd_out_a "$(spd_out "$A")"
 	res charon.spd_out_b "$(spd_out "$B")"
+	res charon.udp_rcvbuf_errors_a "$(udp_rcvbuf_errs "$A")"
+	res charon.udp_rcvbuf_errors_b "$(udp_rcvbuf_errs "$B")"
 	settle
 	m1=$(slab_kib)
 	ra1=$(proc_rss "$pa"); rb1=$(proc_rss "$pb")
@@ -711,6 +753,16 @@ modprobe dummy 2>/dev/null
 res vm.cpus "$(nproc)"
 res vm.mem_kib "$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
 res kernel "$(uname -r)"
+# Every tunnel is started at once, so the responder's socket sees N
+# IKE_SA_INITs in a burst.  With the default receive buffer (208 KiB, about
+# 170 such datagrams) charon's responder drops the rest and those tunnels
+# wait for charon's 30 s retransmission: the rate would then measure the
+# buffer, not charon.  The same larger default applies to both daemons.
+if [ "${OAKLEY_BENCH_RMEM:-16777216}" != 0 ]; then
+	sysctl -qw net.core.rmem_max="${OAKLEY_BENCH_RMEM:-16777216}" \
+		net.core.rmem_default="${OAKLEY_BENCH_RMEM:-16777216}"
+fi
+res vm.rmem_default "$(sysctl -n net.core.rmem_default)"
 # Oakley's IKE_SA_INIT flood defence (kernel/ike/dos.c: per-source rate
 # limit, cookies, half-open cap) is switched off, as charon's is
 # (dos_protection = no, init_limit_half_open = 0): every tunnel comes from one

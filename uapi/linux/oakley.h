@@ -370,6 +370,7 @@ enum oakley_event_attr {
 	OAKLEY_EVENT_A_NOTIFY,		/* u16: IKEv2 notify type of an error */
 	OAKLEY_EVENT_A_MESSAGE,		/* string: human-readable detail */
 	OAKLEY_EVENT_A_PAD,
+	OAKLEY_EVENT_A_TIME,		/* u64: when, ns since the epoch (CLOCK_REALTIME) */
 
 	__OAKLEY_EVENT_A_MAX,
 	OAKLEY_EVENT_A_MAX = __OAKLEY_EVENT_A_MAX - 1
