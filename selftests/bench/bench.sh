@@ -753,11 +753,12 @@ modprobe dummy 2>/dev/null
 res vm.cpus "$(nproc)"
 res vm.mem_kib "$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
 res kernel "$(uname -r)"
-# Every tunnel is started at once, so the responder's socket sees N
-# IKE_SA_INITs in a burst.  With the default receive buffer (208 KiB, about
-# 170 such datagrams) charon's responder drops the rest and those tunnels
-# wait for charon's 30 s retransmission: the rate would then measure the
-# buffer, not charon.  The same larger default applies to both daemons.
+# Every tunnel is started at once, so a responder's socket can see N
+# IKE_SA_INITs in a burst; the default receive buffer (208 KiB) holds about
+# 170 of them.  A lost one costs charon its 30 s retransmission (one run
+# had 20 of 200 charon tunnels up 27 s after the rest, cause not recorded
+# then): the rate would measure the buffer, not the daemon.  Both daemons
+# get the same larger default; udp_rcvbuf_errors_* record drops anyway.
 if [ "${OAKLEY_BENCH_RMEM:-16777216}" != 0 ]; then
 	sysctl -qw net.core.rmem_max="${OAKLEY_BENCH_RMEM:-16777216}" \
 		net.core.rmem_default="${OAKLEY_BENCH_RMEM:-16777216}"
