@@ -9,8 +9,9 @@
                                         vici (timeout -1: asynchronous, all at once)
 
 Writes OUT: one line "EPOCH_SECONDS COUNT" per event, then exits 0 when COUNT
-reached N, 1 on timeout or EOF.  With vici the first line is "EPOCH 0", the
-moment just before the first initiate request.  No process is started per
+reached N, 1 on timeout or EOF.  The first line is "EPOCH 0": with vici the
+moment just before the first initiate request, with oak the kernel's time of
+the first conn-added event (the load request has reached the kernel).  No process is started per
 event: the benchmark must not be slowed down by its own clock.
 """
 import re
@@ -37,9 +38,16 @@ def event_time(line):
 def oak_mode(n, out, timeout):
     end = time.time() + timeout
     got = 0
+    started = False
     with out_open(out) as f:
         for line in sys.stdin:
-            if '"event":"child-up"' in line.replace(" ", ""):
+            compact = line.replace(" ", "")
+            if not started and '"event":"conn-added"' in compact:
+                # the kernel has the configuration: the clock starts here,
+                # as charon's starts at its first initiate request
+                started = True
+                f.write("%.6f 0\n" % event_time(line))
+            if '"event":"child-up"' in compact:
                 got += 1
                 f.write("%.6f %d\n" % (event_time(line), got))
                 if got >= n:

@@ -68,6 +68,10 @@ def build(figs):
         ("handshake rate, IKE+Child SAs/s (N=%s)" % figs.get("oakley.n", "?"),
          o_rate, c_rate, ratio(o_rate, c_rate), ratio(o_rate, bound), ratio(c_rate, bound)),
         ("established of N", g("oakley.established"), g("charon.established"), None, None, None),
+        ("seconds to the last Child SA (Oakley: from the load's arrival)",
+         g("oakley.seconds"), g("charon.seconds"), None, None, None),
+        ("  Oakley from the start of the `oak load` process",
+         g("oakley.seconds_from_oak_load"), None, None, None, None),
         ("CPU ms per SA (whole VM, both peers)", o_cpu, c_cpu, ratio(c_cpu, o_cpu), None, None),
         ("memory per IKE+Child SA, bytes (Oakley slab excl. xfrm / charon RSS)",
          o_mem, c_mem, ratio(c_mem, o_mem), None, None),
@@ -101,7 +105,9 @@ def build(figs):
     targets = {
         "rate_vs_charon_3x": (ratio(o_rate, c_rate), 3.0, ">="),
         "dh_bound_fraction_0.7": (ratio(o_rate, bound), 0.7, ">="),
-        "bytes_per_sa_2048": (o_mem, 2048.0, "<="),
+        # SUnreclaim moves by ~100 KiB on its own: a figure at or below 0
+        # says "smaller than the noise", not "met"; take a larger BENCH_N
+        "bytes_per_sa_2048": (o_mem if o_mem is None or o_mem > 0 else None, 2048.0, "<="),
         "config_load_1000_1s": (g("config.load_1000.seconds"), 1.0, "<"),
         "scale_100k_established": (g("scale.established"), 100000.0, ">="),
     }
