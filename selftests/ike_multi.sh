@@ -94,18 +94,6 @@ esp = aes256gcm16
 EOF
 }
 
-wait_for()	# SECONDS COMMAND...: until the command succeeds
-{
-	local end=$((SECONDS + $1))
-
-	shift
-	while :; do
-		"$@" && return 0
-		[ $SECONDS -lt $end ] || return 1
-		sleep 0.2
-	done
-}
-
 # peer_sas NS ADDR -> established IKE SAs with that peer address
 peer_sas()
 {
