@@ -260,29 +260,86 @@ int oak_child_install_out(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	return err;
 }
 
+/* Would @a and @b install the same xfrm policies (selectors, directions)? */
+static bool oak_child_same_pols(const struct oak_child_params *a,
+				const struct oak_child_params *b)
+{
+	return a->mode == b->mode && a->n_local_ts == b->n_local_ts &&
+	       a->n_remote_ts == b->n_remote_ts &&
+	       !memcmp(a->local_ts, b->local_ts, a->n_local_ts * sizeof(*a->local_ts)) &&
+	       !memcmp(a->remote_ts, b->remote_ts, a->n_remote_ts * sizeof(*a->remote_ts));
+}
+
 /*
- * Another installed Child SA object shares @c's reqid (and so its
- * policies), or the same child of the connection lives on in another IKE
- * SA (make-before-break reauth): its policies, with the same selectors, are
- * those of the newer one; removing them would let packets pass in the clear
- * until oak_conn_sa_gone() puts them back.
+ * The installed Child SA that uses @c's policies after @c: one with the
+ * same reqid in the same IKE SA (a rekey's successor), or the same child of
+ * the connection in another IKE SA (make-before-break reauth, duplicate
+ * SAs), in both cases only with exactly @c's selectors.  On a %any
+ * connection every initiator has the same child with its own (narrowed)
+ * selectors: those are other policies, and @c's must go.  Selector arrays
+ * are zeroed before filled (oak_ts_to_xfrm()), so memcmp() compares them.
  */
-static bool oak_child_shared(struct oak_ike_sa *sa, struct oak_child_sa *c)
+static struct oak_child_sa *oak_child_shared(struct oak_ike_sa *sa, struct oak_child_sa *c)
 {
 	struct oak_child_sa *o;
 	struct oak_ike_sa *s;
 
 	list_for_each_entry(o, &sa->children, node)
-		if (o != c && o->installed && o->p.reqid == c->p.reqid)
-			return true;
+		if (o != c && o->installed && o->p.reqid == c->p.reqid &&
+		    oak_child_same_pols(&o->p, &c->p))
+			return o;
 	list_for_each_entry(s, &sa->in->sas, node) {
 		if (s == sa || s->dead || strcmp(s->conn->name, sa->conn->name))
 			continue;
 		list_for_each_entry(o, &s->children, node)
-			if (o->installed && !o->ccs.rekeyed && !strcmp(o->cfg->name, c->cfg->name))
-				return true;
+			if (o->installed && !o->ccs.rekeyed &&
+			    !strcmp(o->cfg->name, c->cfg->name) &&
+			    oak_child_same_pols(&o->p, &c->p))
+				return o;
 	}
-	return false;
+	return NULL;
+}
+
+/*
+ * A Child SA of @sa with @c's reqid and other selectors (a rekey whose
+ * selectors came out different) may have had some of them in common with
+ * @c: put back what @c's removal took.
+ */
+static void oak_child_restore_reqid(struct oak_ike_sa *sa, struct oak_child_sa *c)
+{
+	struct oak_child_sa *o;
+
+	list_for_each_entry(o, &sa->children, node)
+		if (o != c && o->installed && o->p.reqid == c->p.reqid &&
+		    oak_xfrm_policies_install(&o->p))
+			pr_debug("oakley: %s: policies of %s not restored\n", sa->conn->name,
+				 o->cfg->name);
+}
+
+/* Remove @c's states and the policies no other Child SA uses after it. */
+static void oak_child_remove_xfrm(struct oak_ike_sa *sa, struct oak_child_sa *c)
+{
+	struct oak_child_sa *o = oak_child_shared(sa, c);
+
+	if (!o) {
+		oak_xfrm_remove(&c->p);
+		oak_child_restore_reqid(sa, c);
+		oak_trap_restore(sa->in, sa->conn, c->cfg->name);
+		return;
+	}
+	if (o->p.reqid == c->p.reqid) {
+		/* a rekey's successor, or a trap's Child SAs: only the states go */
+		oak_xfrm_remove_states(&c->p);
+		return;
+	}
+	/*
+	 * Another reqid: if @c's install replaced @o's policies, put @o's
+	 * back first (no gap without a policy); then those left with @c's
+	 * reqid, if any, go.
+	 */
+	if (oak_xfrm_policies_install(&o->p))
+		pr_debug("oakley: %s: policies of %s not restored\n", sa->conn->name, o->cfg->name);
+	oak_xfrm_remove(&c->p);
 }
 
 void oak_child_uninstall(struct oak_ike_sa *sa, struct oak_child_sa *c)
@@ -293,13 +350,7 @@ void oak_child_uninstall(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	if (c->installed) {
 		c->installed = false;
 		oakley_stat_dec(sa->in->on, OAKLEY_STATS_A_CHILD_SAS);
-		if (oak_child_shared(sa, c)) {
-			/* rekeyed: its successor keeps the policies */
-			oak_xfrm_remove_states(p);
-			return;
-		}
-		oak_xfrm_remove(p);
-		oak_trap_restore(sa->in, sa->conn, c->cfg->name);
+		oak_child_remove_xfrm(sa, c);
 	} else if (c->spi_reserved) {
 		oak_xfrm_release_spi(p->net, p->family, &p->local, p->proto, p->spi_in);
 		c->spi_reserved = false;

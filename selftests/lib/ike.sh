@@ -25,6 +25,20 @@ ike_setup()
 	echo 'module oakley +p' >/sys/kernel/debug/dynamic_debug/control 2>/dev/null
 }
 
+# wait_for SECONDS COMMAND...: run COMMAND every 0.2 s until it succeeds
+# (0) or SECONDS have passed (1)
+wait_for()
+{
+	local end=$((SECONDS + $1))
+
+	shift
+	while :; do
+		"$@" && return 0
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.2
+	done
+}
+
 # ike_diag NS...: SAs, counters, xfrm states and policies of each namespace,
 # then the kernel log's tail (for a failing test's stderr)
 ike_diag()
