@@ -275,7 +275,7 @@ static bool oak_child_shared(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	list_for_each_entry(o, &sa->children, node)
 		if (o != c && o->installed && o->p.reqid == c->p.reqid)
 			return true;
-	list_for_each_entry(s, &sa->in->sas, node) {
+	list_for_each_entry(s, oak_sa_conn_list(sa->in, sa->conn->name), conn_node) {
 		if (s == sa || s->dead || strcmp(s->conn->name, sa->conn->name))
 			continue;
 		list_for_each_entry(o, &s->children, node)

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite "oakley_sa_tables": the IKE SA tables of a namespace
+ * (kernel/ike/sa.c), rhashtables by our SPI and, for responders, by the
+ * peer's address and SPIi.  Thousands of entries (several resizes), lookups
+ * of each, removals, and the same SPIs in two namespaces' tables.  The SA
+ * objects are bare: only the fields the tables read are set.
+ */
+#include <kunit/test.h>
+#include <linux/slab.h>
+
+#include "../ike/ike_int.h"
+
+#define SAT_N		3000	/* SAs per namespace */
+
+struct sat_ns {
+	struct oak_ike_net in;
+	struct oak_ike_sa *sa[SAT_N];
+};
+
+/* A deterministic, distinct SPI for index @i (a responder's SPIi differs from its SPIr). */
+static void sat_spi(u8 *spi, unsigned int i, u8 tag)
+{
+	memset(spi, 0, IKE_SPI_LEN);
+	spi[0] = tag;
+	spi[5] = i >> 16;
+	spi[6] = i >> 8;
+	spi[7] = i;
+}
+
+static void sat_peer(struct oak_addr *a, unsigned int i)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = AF_INET;
+	a->port = 500;
+	a->addr[0] = 10;
+	a->addr[2] = i >> 8;
+	a->addr[3] = i;
+}
+
+static struct sat_ns *sat_ns_new(struct kunit *test)
+{
+	struct sat_ns *ns = kzalloc(sizeof(*ns), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, ns);
+	KUNIT_ASSERT_EQ(test, oak_sa_tables_init(&ns->in), 0);
+	return ns;
+}
+
+/* Even indices are initiators (our SPI = SPIi), odd ones responders. */
+static void sat_fill(struct kunit *test, struct sat_ns *ns)
+{
+	struct oak_ike_sa *sa;
+	unsigned int i;
+
+	for (i = 0; i < SAT_N; i++) {
+		sa = kzalloc(sizeof(*sa), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, sa);
+		sa->in = &ns->in;
+		sa->initiator = !(i & 1);
+		sat_spi(sa->spi_i, i, 0x11);
+		if (!sa->initiator)
+			sat_spi(sa->spi_r, i, 0x22);
+		sat_peer(&sa->remote, i / 4);	/* several SAs per peer address */
+		ns->sa[i] = sa;
+		KUNIT_ASSERT_EQ(test, oak_sa_table_add(sa), 0);
+	}
+}
+
+static void sat_ns_free(struct sat_ns *ns)
+{
+	unsigned int i;
+
+	for (i = 0; i < SAT_N; i++) {
+		if (!ns->sa[i])
+			continue;
+		oak_sa_table_del(ns->sa[i]);
+		kfree(ns->sa[i]);
+	}
+	oak_sa_tables_destroy(&ns->in);
+	kfree(ns);
+}
+
+static void sat_check_present(struct kunit *test, struct sat_ns *ns, unsigned int i)
+{
+	struct oak_ike_sa *sa = ns->sa[i];
+
+	KUNIT_EXPECT_PTR_EQ(test, oak_sa_lookup(&ns->in, oak_sa_our_spi(sa)), sa);
+	if (sa->initiator)
+		KUNIT_EXPECT_NULL(test, oak_sa_lookup_peer(&ns->in, &sa->remote, sa->spi_i));
+	else
+		KUNIT_EXPECT_PTR_EQ(test, oak_sa_lookup_peer(&ns->in, &sa->remote, sa->spi_i),
+				    sa);
+}
+
+/* Every SA is found by its SPI, responders also by peer + SPIi; nothing else is. */
+static void sat_test_lookup(struct kunit *test)
+{
+	struct sat_ns *ns = sat_ns_new(test);
+	struct oak_addr other;
+	u8 spi[IKE_SPI_LEN];
+	unsigned int i;
+
+	sat_fill(test, ns);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ns->in.by_spi.nelems), SAT_N);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ns->in.by_peer.nelems), SAT_N / 2);
+	for (i = 0; i < SAT_N; i++)
+		sat_check_present(test, ns, i);
+	/* a responder's SPIi is not one of our SPIs */
+	sat_spi(spi, 1, 0x11);
+	KUNIT_EXPECT_NULL(test, oak_sa_lookup(&ns->in, spi));
+	sat_spi(spi, SAT_N, 0x11);
+	KUNIT_EXPECT_NULL(test, oak_sa_lookup(&ns->in, spi));
+	/* the right SPIi from another address, port or family is another SA */
+	other = ns->sa[1]->remote;
+	other.addr[3] ^= 0x80;
+	KUNIT_EXPECT_NULL(test, oak_sa_lookup_peer(&ns->in, &other, ns->sa[1]->spi_i));
+	other = ns->sa[1]->remote;
+	other.port = 4500;
+	KUNIT_EXPECT_NULL(test, oak_sa_lookup_peer(&ns->in, &other, ns->sa[1]->spi_i));
+	other = ns->sa[1]->remote;
+	other.family = AF_INET6;
+	KUNIT_EXPECT_NULL(test, oak_sa_lookup_peer(&ns->in, &other, ns->sa[1]->spi_i));
+	sat_ns_free(ns);
+}
+
+/* Removed SAs are gone from both tables; the others stay; removal is idempotent. */
+static void sat_test_remove(struct kunit *test)
+{
+	struct sat_ns *ns = sat_ns_new(test);
+	struct oak_ike_sa *sa;
+	unsigned int i;
+
+	sat_fill(test, ns);
+	for (i = 0; i < SAT_N; i += 3)
+		oak_sa_table_del(ns->sa[i]);
+	oak_sa_table_del(ns->sa[0]);	/* twice: no-op */
+	for (i = 0; i < SAT_N; i++) {
+		sa = ns->sa[i];
+		if (i % 3) {
+			sat_check_present(test, ns, i);
+			continue;
+		}
+		KUNIT_EXPECT_NULL(test, oak_sa_lookup(&ns->in, oak_sa_our_spi(sa)));
+		KUNIT_EXPECT_NULL(test, oak_sa_lookup_peer(&ns->in, &sa->remote, sa->spi_i));
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&ns->in.by_spi.nelems), SAT_N - SAT_N / 3);
+	/* back in: found again */
+	for (i = 0; i < SAT_N; i += 3)
+		KUNIT_ASSERT_EQ(test, oak_sa_table_add(ns->sa[i]), 0);
+	for (i = 0; i < SAT_N; i++)
+		sat_check_present(test, ns, i);
+	sat_ns_free(ns);
+}
+
+/* Two namespaces holding the very same SPIs and peers: each finds its own SA. */
+static void sat_test_namespaces(struct kunit *test)
+{
+	struct sat_ns *a = sat_ns_new(test);
+	struct sat_ns *b = sat_ns_new(test);
+	unsigned int i;
+
+	sat_fill(test, a);
+	sat_fill(test, b);
+	for (i = 0; i < SAT_N; i++) {
+		KUNIT_ASSERT_TRUE(test, !memcmp(oak_sa_our_spi(a->sa[i]), oak_sa_our_spi(b->sa[i]),
+						IKE_SPI_LEN));
+		sat_check_present(test, a, i);
+		sat_check_present(test, b, i);
+	}
+	/* emptying one leaves the other whole */
+	for (i = 0; i < SAT_N; i++)
+		oak_sa_table_del(a->sa[i]);
+	for (i = 0; i < SAT_N; i++) {
+		KUNIT_EXPECT_NULL(test, oak_sa_lookup(&a->in, oak_sa_our_spi(b->sa[i])));
+		sat_check_present(test, b, i);
+	}
+	sat_ns_free(a);
+	sat_ns_free(b);
+}
+
+static struct kunit_case sat_cases[] = {
+	KUNIT_CASE(sat_test_lookup),
+	KUNIT_CASE(sat_test_remove),
+	KUNIT_CASE(sat_test_namespaces),
+	{}
+};
+
+static struct kunit_suite sat_suite = {
+	.name = "oakley_sa_tables",
+	.test_cases = sat_cases,
+};
+
+kunit_test_suite(sat_suite);
