@@ -209,6 +209,7 @@ struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, struct oakley_conn *conn, 
 void oak_sa_keep_sk_d(struct oak_ike_sa *sa);
 void oak_sa_hs_free(struct oak_ike_sa *sa);
 int oak_sa_hash(struct oak_ike_sa *sa);
+void oak_sa_unhash(struct oak_ike_sa *sa);
 int oak_sa_tables_init(struct oak_ike_net *in);
 void oak_sa_tables_destroy(struct oak_ike_net *in);
 int oak_sa_table_add(struct oak_ike_sa *sa);

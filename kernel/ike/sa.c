@@ -470,6 +470,15 @@ int oak_sa_hash(struct oak_ike_sa *sa)
 	return 0;
 }
 
+/* Out of every table and list oak_sa_hash() put it in.  Idempotent. */
+void oak_sa_unhash(struct oak_ike_sa *sa)
+{
+	oak_sa_table_del(sa);
+	oak_sa_id_unindex(sa);
+	list_del_init(&sa->node);
+	list_del_init(&sa->conn_node);
+}
+
 static void oak_sa_free(struct kref *ref)
 {
 	struct oak_ike_sa *sa = container_of(ref, struct oak_ike_sa, ref);
@@ -612,10 +621,7 @@ void oak_sa_kill(struct oak_ike_sa *sa)
 	oak_ccs_sa_kill(sa);
 	list_for_each_entry_safe(c, tmp, &sa->children, node)
 		oak_child_free(sa, c);
-	oak_sa_table_del(sa);
-	oak_sa_id_unindex(sa);
-	list_del_init(&sa->node);
-	list_del_init(&sa->conn_node);
+	oak_sa_unhash(sa);
 	if (sa->counted_half_open) {
 		sa->counted_half_open = false;
 		oakley_stat_dec(on, OAKLEY_STATS_A_HALF_OPEN);

@@ -4,10 +4,12 @@
  * (kernel/ike/sa.c), rhashtables by our SPI and, for responders, by the
  * peer's address and SPIi.  Thousands of entries (several resizes), lookups
  * of each, removals, and the same SPIs in two namespaces' tables.  The SA
- * objects are bare: only the fields the tables read are set.
+ * objects are bare: only the fields the tables read are set.  The identity
+ * indexes (INITIAL_CONTACT) are checked against a scan of every SA.
  */
 #include <kunit/test.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "../ike/ike_int.h"
 
@@ -179,10 +181,185 @@ static void sat_test_namespaces(struct kunit *test)
 	sat_ns_free(b);
 }
 
+/* ---- identity indexes: oak_sa_find_id() finds what a scan of all SAs finds ---- */
+
+#define SAT_ID_N	2000
+#define SAT_LIDS	50	/* local IDs */
+#define SAT_ADDRS	40	/* peer addresses */
+
+struct sat_id_ctx {
+	struct sat_ns *ns;
+	struct oakley_conn *conn[SAT_LIDS];
+	u8 peer[SAT_ID_N][8];	/* ID payload body: type, 3 reserved, 4 bytes */
+};
+
+static struct oakley_id *sat_id(struct kunit *test, u8 type, const void *data, u16 len)
+{
+	struct oakley_id *id = kunit_kzalloc(test, sizeof(*id) + len, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, id);
+	id->type = type;
+	id->len = len;
+	memcpy(id->data, data, len);
+	return id;
+}
+
+struct sat_id_q {
+	const struct oakley_id *lid;
+	const u8 *addr;		/* or NULL */
+	const u8 *body;		/* or NULL */
+};
+
+static bool sat_id_match(const struct oak_ike_sa *o, const void *arg)
+{
+	const struct sat_id_q *q = arg;
+	const struct oakley_id *l = o->conn->local_id;
+
+	if (l->type != q->lid->type || l->len != q->lid->len ||
+	    memcmp(l->data, q->lid->data, l->len))
+		return false;
+	if (q->addr)
+		return !memcmp(o->remote.addr, q->addr, sizeof(o->remote.addr));
+	return o->peer_id && !memcmp(o->peer_id, q->body, 8);
+}
+
+static bool sat_id_scan(struct sat_ns *ns, const struct sat_id_q *q)
+{
+	unsigned int i;
+
+	for (i = 0; i < SAT_ID_N; i++)
+		if (ns->sa[i] && !list_empty(&ns->sa[i]->node) && sat_id_match(ns->sa[i], q))
+			return true;
+	return false;
+}
+
+static void sat_id_setup(struct kunit *test, struct sat_id_ctx *x)
+{
+	struct oak_ike_net *in;
+	struct oak_ike_sa *sa;
+	unsigned int i;
+	char name[16];
+
+	x->ns = sat_ns_new(test);
+	in = &x->ns->in;
+	INIT_LIST_HEAD(&in->sas);
+	in->by_conn = kunit_kcalloc(test, OAKLEY_HASH_SIZE, sizeof(*in->by_conn), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, in->by_conn);
+	for (i = 0; i < OAKLEY_HASH_SIZE; i++)
+		INIT_LIST_HEAD(&in->by_conn[i]);
+	for (i = 0; i < SAT_LIDS; i++) {
+		x->conn[i] = kunit_kzalloc(test, sizeof(*x->conn[i]), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, x->conn[i]);
+		snprintf(name, sizeof(name), "l%u@x", i);
+		strscpy(x->conn[i]->name, name, sizeof(x->conn[i]->name));
+		x->conn[i]->local_id = sat_id(test, OAKLEY_ID_FQDN, name, strlen(name));
+		x->conn[i]->remote_id = sat_id(test, OAKLEY_ID_ANY, "", 0);
+	}
+	for (i = 0; i < SAT_ID_N; i++) {
+		sa = kzalloc(sizeof(*sa), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, sa);
+		INIT_LIST_HEAD(&sa->node);
+		INIT_LIST_HEAD(&sa->conn_node);
+		sa->in = in;
+		sa->initiator = true;
+		sa->conn = x->conn[i % SAT_LIDS];
+		sat_spi(sa->spi_i, i, 0x33);
+		sat_peer(&sa->remote, i % SAT_ADDRS);
+		x->peer[i][0] = OAKLEY_ID_FQDN;
+		memcpy(&x->peer[i][4], &i, 4);
+		x->ns->sa[i] = sa;
+		KUNIT_ASSERT_EQ(test, oak_sa_hash(sa), 0);
+	}
+}
+
+static void sat_id_teardown(struct sat_id_ctx *x)
+{
+	unsigned int i;
+
+	for (i = 0; i < SAT_ID_N; i++) {
+		if (!x->ns->sa[i])
+			continue;
+		oak_sa_unhash(x->ns->sa[i]);
+		kfree(x->ns->sa[i]->peer_id);
+	}
+	sat_ns_free(x->ns);
+}
+
+/* Every (local ID, peer address) pair: the index answers as a full scan does. */
+static void sat_check_addr_ids(struct kunit *test, struct sat_id_ctx *x)
+{
+	struct sat_id_q q = {};
+	struct oak_addr a;
+	unsigned int l, i;
+	u32 key;
+
+	for (l = 0; l < SAT_LIDS; l++) {
+		for (i = 0; i < SAT_ADDRS + 2; i++) {
+			sat_peer(&a, i);
+			q.lid = x->conn[l]->local_id;
+			q.addr = a.addr;
+			key = oak_addr_id_key(q.lid, a.addr);
+			KUNIT_EXPECT_EQ(test, !!oak_sa_find_id(&x->ns->in, false, key,
+							       sat_id_match, &q),
+					sat_id_scan(x->ns, &q));
+		}
+	}
+}
+
+static void sat_test_ids(struct kunit *test)
+{
+	struct sat_id_ctx *x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
+	struct sat_id_q q = {};
+	struct oak_ike_sa *sa;
+	unsigned int i;
+	u32 key;
+
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	sat_id_setup(test, x);
+	sat_check_addr_ids(test, x);
+	/* half of them learn their peer's ID (IKE_AUTH): filed under it */
+	for (i = 0; i < SAT_ID_N; i += 2) {
+		sa = x->ns->sa[i];
+		sa->peer_id = kmemdup(x->peer[i], 8, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, sa->peer_id);
+		sa->peer_id_len = 8;
+		oak_sa_id_reindex(sa);
+	}
+	for (i = 0; i < SAT_ID_N; i++) {
+		sa = x->ns->sa[i];
+		q.lid = sa->conn->local_id;
+		q.body = x->peer[i];
+		key = oak_peer_id_key(q.lid, q.body, 8);
+		KUNIT_EXPECT_PTR_EQ(test, oak_sa_find_id(&x->ns->in, true, key, sat_id_match, &q),
+				    i % 2 ? NULL : sa);
+		/* the same peer ID under another local ID is not the same pair */
+		q.lid = x->conn[(i + 1) % SAT_LIDS]->local_id;
+		key = oak_peer_id_key(q.lid, q.body, 8);
+		KUNIT_EXPECT_NULL(test, oak_sa_find_id(&x->ns->in, true, key, sat_id_match, &q));
+	}
+	/* removed SAs are no longer found; the others still are */
+	for (i = 0; i < SAT_ID_N; i += 3)
+		oak_sa_unhash(x->ns->sa[i]);
+	sat_check_addr_ids(test, x);
+	sa = x->ns->sa[2];
+	q.lid = sa->conn->local_id;
+	q.body = x->peer[2];
+	KUNIT_EXPECT_PTR_EQ(test, oak_sa_find_id(&x->ns->in, true,
+						 oak_peer_id_key(q.lid, q.body, 8),
+						 sat_id_match, &q), sa);
+	q.lid = x->ns->sa[0]->conn->local_id;
+	q.body = x->peer[0];
+	KUNIT_EXPECT_NULL(test, oak_sa_find_id(&x->ns->in, true,
+					       oak_peer_id_key(q.lid, q.body, 8),
+					       sat_id_match, &q));
+	sat_id_teardown(x);
+}
+
 static struct kunit_case sat_cases[] = {
 	KUNIT_CASE(sat_test_lookup),
 	KUNIT_CASE(sat_test_remove),
 	KUNIT_CASE(sat_test_namespaces),
+	KUNIT_CASE(sat_test_ids),
 	{}
 };
 
