@@ -459,7 +459,23 @@ phase_charon()
 }
 
 # ------------------------------------------------------------------ scale
-established_a() { nsexec "$1" "$OAKLEY_OAK" stats -j | jq '."ike-established" // 0'; }
+# A netlink call of the scale phase that does not return (session 4 saw one
+# at ~6,000 SAs): show the blocked tasks and the kernel log, then give up.
+scale_hung()
+{
+	note "scale: $* did not return in time; blocked tasks and kernel log follow"
+	echo w >/proc/sysrq-trigger 2>/dev/null
+	dmesg | tail -n 400
+}
+
+established_a()
+{
+	local out
+
+	out=$(timeout 120 ip netns exec "$1" "$OAKLEY_OAK" stats -j) ||
+		{ scale_hung "oak stats -j"; return 1; }
+	jq '."ike-established" // 0' <<<"$out"
+}
 
 phase_scale()
 {
@@ -523,7 +539,8 @@ EOF
 		if [ "$from" = 1 ]; then
 			nsexec "$A" "$OAKLEY_OAK" load "$TMP/xa.conf" || { res scale.error load; break; }
 		else
-			nsexec "$A" "$OAKLEY_OAK" add "$TMP/xa.conf" || { res scale.error add; break; }
+			timeout 300 ip netns exec "$A" "$OAKLEY_OAK" add "$TMP/xa.conf" ||
+				{ scale_hung "oak add"; res scale.error add; break; }
 		fi
 		want=$((from + cnt - 1))
 		local waited=0
