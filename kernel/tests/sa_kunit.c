@@ -10,6 +10,8 @@
 #include <kunit/test.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/mm.h>
+#include <linux/rhashtable.h>
 
 #include "../ike/ike_int.h"
 
@@ -355,11 +357,81 @@ static void sat_test_ids(struct kunit *test)
 	sat_id_teardown(x);
 }
 
+/* ---- growing past several resize points under the engine lock ---- */
+
+#define SAT_GROW_N	20000U	/* 64 -> 32,768 buckets: grows at 6,144 and 12,288 among others */
+
+static unsigned int sat_buckets(struct rhashtable *ht)
+{
+	unsigned int size;
+
+	rcu_read_lock();
+	size = rcu_dereference(ht->tbl)->size;
+	rcu_read_unlock();
+	return size;
+}
+
+/*
+ * As the engine does it: every insert with in->lock held, no sleep in
+ * between.  No insert may fail at a resize point (-EBUSY, -ENOMEM from a
+ * table that could not grow in time), every SA is found while the deferred
+ * resizes run, and the resize worker finishes while in->lock is still held
+ * (it must not need it): a resize that waited for the inserter would hang
+ * here instead of in a scale run (session 4's stall near 6,000 SAs).
+ */
+static void sat_test_grow_locked(struct kunit *test)
+{
+	struct sat_ns *ns = sat_ns_new(test);
+	struct oak_ike_sa **sa;
+	unsigned int i;
+
+	sa = kvcalloc(SAT_GROW_N, sizeof(*sa), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sa);
+	mutex_init(&ns->in.lock);
+	mutex_lock(&ns->in.lock);
+	for (i = 0; i < SAT_GROW_N; i++) {
+		sa[i] = kzalloc(sizeof(*sa[i]), GFP_KERNEL);
+		if (!sa[i])
+			break;
+		sa[i]->in = &ns->in;
+		sat_spi(sa[i]->spi_i, i, 0x33);
+		sat_spi(sa[i]->spi_r, i, 0x44);
+		sat_peer(&sa[i]->remote, i);
+		if (oak_sa_table_add(sa[i]))
+			break;
+		if (i % 1000 == 999)	/* lookups while a resize may be in flight */
+			KUNIT_EXPECT_PTR_EQ(test, oak_sa_lookup(&ns->in, sa[i / 2]->spi_r),
+					    sa[i / 2]);
+	}
+	KUNIT_EXPECT_EQ(test, i, SAT_GROW_N);
+	flush_work(&ns->in.by_spi.run_work);
+	flush_work(&ns->in.by_peer.run_work);
+	KUNIT_EXPECT_GE(test, sat_buckets(&ns->in.by_spi), SAT_GROW_N * 4 / 3);
+	KUNIT_EXPECT_GE(test, sat_buckets(&ns->in.by_peer), SAT_GROW_N * 4 / 3);
+	for (i = 0; i < SAT_GROW_N && sa[i]; i++) {
+		KUNIT_EXPECT_PTR_EQ(test, oak_sa_lookup(&ns->in, sa[i]->spi_r), sa[i]);
+		KUNIT_EXPECT_PTR_EQ(test, oak_sa_lookup_peer(&ns->in, &sa[i]->remote,
+							     sa[i]->spi_i), sa[i]);
+	}
+	/* and back down (automatic shrinking), still under the lock */
+	for (i = 0; i < SAT_GROW_N && sa[i]; i++) {
+		oak_sa_table_del(sa[i]);
+		kfree(sa[i]);
+	}
+	flush_work(&ns->in.by_spi.run_work);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ns->in.by_spi.nelems), 0);
+	KUNIT_EXPECT_LT(test, sat_buckets(&ns->in.by_spi), 1024U);
+	mutex_unlock(&ns->in.lock);
+	kvfree(sa);
+	sat_ns_free(ns);
+}
+
 static struct kunit_case sat_cases[] = {
 	KUNIT_CASE(sat_test_lookup),
 	KUNIT_CASE(sat_test_remove),
 	KUNIT_CASE(sat_test_namespaces),
 	KUNIT_CASE(sat_test_ids),
+	KUNIT_CASE(sat_test_grow_locked),
 	{}
 };
 
