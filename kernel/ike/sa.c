@@ -823,8 +823,16 @@ void oakley_ike_net_exit(struct oakley_net *on)
 	oak_sock_close(in);	/* no new datagrams after this */
 	in->dying = true;
 	oak_start_cancel(in, NULL);
-	list_for_each_entry_safe(sa, tmp, &in->sas, node)
+	/*
+	 * Newest first: the identity indexes put a new SA at the head of the
+	 * SAs sharing its key (a responder: every SA from one peer address),
+	 * and removing one walks that list from its head; oldest first, that
+	 * is O(N^2) for N SAs of one peer (100,000: minutes).
+	 */
+	list_for_each_entry_safe_reverse(sa, tmp, &in->sas, node) {
 		oak_sa_kill(sa);
+		cond_resched();
+	}
 	mutex_unlock(&in->lock);
 	oak_km_net_exit(in);
 	/* DH jobs first: they may still arm timers on in->wq (not once @dying is seen) */
@@ -873,12 +881,14 @@ void oakley_ike_conn_removed(struct oakley_net *on, struct oakley_conn *conn)
 	oak_conn_unindex(conn);
 	oak_start_cancel(in, conn);
 	oak_trap_remove(in, conn);
-	list_for_each_entry_safe(sa, tmp, oak_sa_conn_list(in, conn->name), conn_node) {
+	/* newest first, as in oakley_ike_net_exit() */
+	list_for_each_entry_safe_reverse(sa, tmp, oak_sa_conn_list(in, conn->name), conn_node) {
 		if (sa->conn != conn)
 			continue;
 		if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED)
 			oak_send_delete_ike(sa);
 		oak_sa_kill(sa);
+		cond_resched();
 	}
 	mutex_unlock(&in->lock);
 }
