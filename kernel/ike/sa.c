@@ -235,6 +235,13 @@ err:
 	in->ids_lost++;
 }
 
+/*
+ * An SA joins the head of the list of SAs under its key (a responder's
+ * by_addr_id: every SA from one peer address), and removing one walks that
+ * list from its head.  Whoever removes many SAs unindexes them newest first
+ * (O(1) each); oldest first would be O(N^2) (100,000 SAs of one peer: the
+ * namespace's cleanup blocked for minutes).
+ */
 static void oak_sa_id_unindex(struct oak_ike_sa *sa)
 {
 	struct oak_ike_net *in = sa->in;
@@ -823,13 +830,9 @@ void oakley_ike_net_exit(struct oakley_net *on)
 	oak_sock_close(in);	/* no new datagrams after this */
 	in->dying = true;
 	oak_start_cancel(in, NULL);
-	/*
-	 * Newest first: the identity indexes put a new SA at the head of the
-	 * SAs sharing its key (a responder: every SA from one peer address),
-	 * and removing one walks that list from its head; oldest first, that
-	 * is O(N^2) for N SAs of one peer (100,000: minutes).
-	 */
-	list_for_each_entry_safe_reverse(sa, tmp, &in->sas, node) {
+	list_for_each_entry_reverse(sa, &in->sas, node)
+		oak_sa_id_unindex(sa);	/* see there: newest first */
+	list_for_each_entry_safe(sa, tmp, &in->sas, node) {
 		oak_sa_kill(sa);
 		cond_resched();
 	}
@@ -881,8 +884,11 @@ void oakley_ike_conn_removed(struct oakley_net *on, struct oakley_conn *conn)
 	oak_conn_unindex(conn);
 	oak_start_cancel(in, conn);
 	oak_trap_remove(in, conn);
-	/* newest first, as in oakley_ike_net_exit() */
-	list_for_each_entry_safe_reverse(sa, tmp, oak_sa_conn_list(in, conn->name), conn_node) {
+	list_for_each_entry_reverse(sa, oak_sa_conn_list(in, conn->name), conn_node)
+		if (sa->conn == conn)
+			oak_sa_id_unindex(sa);	/* see there: newest first */
+	/* oldest first: a Child SA's policies go with the newest (oak_child_shared) */
+	list_for_each_entry_safe(sa, tmp, oak_sa_conn_list(in, conn->name), conn_node) {
 		if (sa->conn != conn)
 			continue;
 		if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED)
