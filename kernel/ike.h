@@ -18,7 +18,8 @@
  *    installed, with no lock held (it may sleep for seconds);
  *  - oakley_ike_dump_sas: the dumpit of OAKLEY_CMD_SA_GET; put messages
  *    with oakley_nl_dump_put() / genlmsg_end(), return skb->len to be called
- *    again or 0 when done; cb->args[0..5] belong to the engine.
+ *    again or 0 when done; cb->args[0..5] belong to the engine;
+ *  - oakley_ike_dump_sas_done: the done of that dump (drops what it holds).
  */
 #ifndef _OAKLEY_IKE_H
 #define _OAKLEY_IKE_H
@@ -45,5 +46,6 @@ int oakley_ike_rekey(struct oakley_net *on, struct oakley_conn *conn, const char
 		     struct netlink_ext_ack *extack);
 int oakley_ike_dump_sas(struct oakley_net *on, struct sk_buff *skb,
 			struct netlink_callback *cb);
+int oakley_ike_dump_sas_done(struct netlink_callback *cb);
 
 #endif /* _OAKLEY_IKE_H */

@@ -210,6 +210,11 @@ static int oakley_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return oakley_ike_dump_sas(oakley_cb_net(cb), skb, cb);
 }
 
+static int oakley_nl_sa_dump_done(struct netlink_callback *cb)
+{
+	return oakley_ike_dump_sas_done(cb);
+}
+
 static int oakley_nl_updown(struct genl_info *info, u8 cmd)
 {
 	const struct nlattr *child_attr = info->attrs[OAKLEY_A_CHILD_NAME];
@@ -315,6 +320,7 @@ static const struct genl_ops oakley_genl_ops[] = {
 	}, {
 		.cmd = OAKLEY_CMD_SA_GET,
 		.dumpit = oakley_nl_sa_dump,
+		.done = oakley_nl_sa_dump_done,
 		.policy = oakley_empty_policy,
 		.maxattr = OAKLEY_A_MAX,
 	}, {

@@ -66,16 +66,19 @@ static int oak_initiate_new(struct oak_ike_net *in, struct oakley_conn *conn,
 		sa->want_child = conn->children[0];
 	sa->algs.dh = group;
 	sa->q.flags |= flags;
-	oak_sa_hash(sa);
+	err = oak_sa_hash(sa);
+	if (err)
+		goto err_sa;
 	if (delay_s) {
 		oak_timers_restart_delay(sa, delay_s);
 		return 0;
 	}
 	err = oak_init_start(sa, group);
-	if (err) {
-		oak_stat(sa, OAKLEY_STATS_A_IKE_FAILED);
-		oak_sa_kill(sa);
-	}
+	if (!err)
+		return 0;
+err_sa:
+	oak_stat(sa, OAKLEY_STATS_A_IKE_FAILED);
+	oak_sa_kill(sa);
 	return err;
 }
 
@@ -452,20 +455,38 @@ static int oak_fill_sa(struct sk_buff *skb, const struct oak_ike_sa *sa)
 	return 0;
 }
 
+/*
+ * Where the dump goes on: after the last SA it sent (cb->args[1], a
+ * reference held) while that one is still listed, so that a dump of N SAs
+ * costs O(N), not O(N^2) (issue #6: 100,000 SAs).  If it went meanwhile,
+ * the SA at position cb->args[0] (the count sent), as before.
+ */
+static struct oak_ike_sa *oak_dump_resume(struct oak_ike_net *in, struct netlink_callback *cb)
+{
+	struct oak_ike_sa *last = (struct oak_ike_sa *)cb->args[1];
+	struct oak_ike_sa *sa;
+	long idx = 0;
+
+	if (last && !list_empty(&last->node))
+		return list_next_entry(last, node);
+	list_for_each_entry(sa, &in->sas, node)
+		if (idx++ == cb->args[0])
+			break;
+	return sa;
+}
+
 int oakley_ike_dump_sas(struct oakley_net *on, struct sk_buff *skb,
 			struct netlink_callback *cb)
 {
 	struct oak_ike_net *in = on->ike;
-	struct oak_ike_sa *sa;
-	long idx = 0, start = cb->args[0];
+	struct oak_ike_sa *sa, *sent = NULL;
 	void *hdr;
 
 	if (!in)
 		return 0;
 	mutex_lock(&in->lock);
-	list_for_each_entry(sa, &in->sas, node) {
-		if (idx++ < start)
-			continue;
+	sa = oak_dump_resume(in, cb);
+	list_for_each_entry_from(sa, &in->sas, node) {
 		hdr = oakley_nl_dump_put(skb, cb, OAKLEY_CMD_SA_GET);
 		if (!hdr)
 			break;
@@ -474,10 +495,23 @@ int oakley_ike_dump_sas(struct oakley_net *on, struct sk_buff *skb,
 			break;
 		}
 		genlmsg_end(skb, hdr);
-		cb->args[0] = idx;
+		cb->args[0]++;
+		sent = sa;
+	}
+	if (sent) {
+		kref_get(&sent->ref);
+		oak_sa_put((struct oak_ike_sa *)cb->args[1]);
+		cb->args[1] = (long)sent;
 	}
 	mutex_unlock(&in->lock);
 	return skb->len;
+}
+
+int oakley_ike_dump_sas_done(struct netlink_callback *cb)
+{
+	oak_sa_put((struct oak_ike_sa *)cb->args[1]);
+	cb->args[1] = 0;
+	return 0;
 }
 
 /* ---- OAKLEY_CMD_REKEY ---- */

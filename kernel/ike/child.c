@@ -288,7 +288,7 @@ static struct oak_child_sa *oak_child_shared(struct oak_ike_sa *sa, struct oak_c
 		if (o != c && o->installed && o->p.reqid == c->p.reqid &&
 		    oak_child_same_pols(&o->p, &c->p))
 			return o;
-	list_for_each_entry(s, &sa->in->sas, node) {
+	list_for_each_entry(s, oak_sa_conn_list(sa->in, sa->conn->name), conn_node) {
 		if (s == sa || s->dead || strcmp(s->conn->name, sa->conn->name))
 			continue;
 		list_for_each_entry(o, &s->children, node)

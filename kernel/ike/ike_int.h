@@ -18,6 +18,7 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rhashtable-types.h>
 #include <linux/skbuff.h>
 #include <linux/workqueue.h>
 #include <linux/in6.h>
@@ -33,8 +34,6 @@
 #include "dos.h"
 
 #define OAK_IKE_PORT		500
-#define OAK_SA_HASH_BITS	8
-#define OAK_SA_HASH_SIZE	BIT(OAK_SA_HASH_BITS)
 #define OAK_RXQ_MAX		512	/* datagrams waiting for the worker */
 #define OAK_RX_BUDGET		32	/* datagrams per worker run */
 #define OAK_NONCE_LEN		32
@@ -58,8 +57,11 @@ struct oak_ike_net {
 	struct workqueue_struct *wq;	/* ordered: rx and timers */
 	struct workqueue_struct *dh_wq;	/* unbound: IKE_SA_INIT DH jobs, without @lock */
 	bool dying;
-	struct hlist_head by_spi[OAK_SA_HASH_SIZE];	/* our SPI */
-	struct hlist_head by_peer[OAK_SA_HASH_SIZE];	/* responder: SPIi */
+	struct rhashtable by_spi;	/* sa.c: our SPI (resizable) */
+	struct rhashtable by_peer;	/* sa.c: responder, by peer address + SPIi */
+	struct rhltable by_addr_id;	/* sa.c: by local ID + peer address */
+	struct rhltable by_peer_id;	/* sa.c: by local ID + peer ID */
+	unsigned int ids_lost;		/* SAs not in the two above (out of memory) */
 	struct list_head sas;				/* all, for dumps */
 	struct list_head *by_conn;	/* OAKLEY_HASH_SIZE: SAs by connection name */
 	struct hlist_head *conn_addr;	/* OAKLEY_HASH_SIZE: IKEv2 connections by address */
@@ -122,8 +124,11 @@ struct oak_ike_sa {
 	bool initiator;
 	bool dead;			/* removed from the tables */
 	bool hashed_peer;
-	struct hlist_node spi_node;
-	struct hlist_node peer_node;	/* responder only */
+	struct rhash_head spi_node;	/* in->by_spi */
+	struct rhash_head peer_node;	/* in->by_peer: responder only */
+	struct rhlist_head addr_id_node;	/* in->by_addr_id */
+	struct rhlist_head peer_id_node;	/* in->by_peer_id, once the peer ID is known */
+	u32 addr_id_key, peer_id_key;
 	struct list_head node;		/* in->sas */
 	struct list_head conn_node;	/* in->by_conn, oldest first */
 	struct oak_ike_net *in;
@@ -168,6 +173,9 @@ struct oak_ike_sa {
 	u8 resp_req_tail[OAK_REQ_TAIL];
 	u16 resp_req_len;
 	bool dh_pending;		/* an IKE_SA_INIT DH job runs for it: see ikev2_sa_init.c */
+	bool hashed_spi;		/* in in->by_spi */
+	bool hashed_addr_id, hashed_peer_id;	/* in in->by_addr_id, in->by_peer_id */
+	bool id_lost;			/* in neither: out of memory (in->ids_lost) */
 	unsigned long created;		/* jiffies */
 	u64 established;		/* boottime seconds */
 	struct list_head children;
@@ -180,7 +188,7 @@ struct oak_ike_sa {
  * line): these pin the sizes measured in Documentation/performance.md, so
  * that growing either one is a conscious decision (lockdep makes them bigger).
  */
-#define OAK_IKE_SA_SIZE_MAX	912
+#define OAK_IKE_SA_SIZE_MAX	936
 #define OAK_CHILD_SA_SIZE_MAX	312
 static_assert(IS_ENABLED(CONFIG_LOCKDEP) || sizeof(struct oak_ike_sa) <= OAK_IKE_SA_SIZE_MAX,
 	      "struct oak_ike_sa outgrew its budget (issue #6)");
@@ -200,12 +208,22 @@ struct oak_ike_net *oak_ike_net_get(struct oakley_net *on);
 struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, struct oakley_conn *conn, bool initiator);
 void oak_sa_keep_sk_d(struct oak_ike_sa *sa);
 void oak_sa_hs_free(struct oak_ike_sa *sa);
-void oak_sa_hash(struct oak_ike_sa *sa);
+int oak_sa_hash(struct oak_ike_sa *sa);
+void oak_sa_unhash(struct oak_ike_sa *sa);
+int oak_sa_tables_init(struct oak_ike_net *in);
+void oak_sa_tables_destroy(struct oak_ike_net *in);
+int oak_sa_table_add(struct oak_ike_sa *sa);
+void oak_sa_table_del(struct oak_ike_sa *sa);
+u32 oak_addr_id_key(const struct oakley_id *local, const u8 *addr);
+u32 oak_peer_id_key(const struct oakley_id *local, const u8 *body, size_t len);
+void oak_sa_id_reindex(struct oak_ike_sa *sa);
+struct oak_ike_sa *oak_sa_find_id(struct oak_ike_net *in, bool peer, u32 key,
+				  bool (*match)(const struct oak_ike_sa *o, const void *arg),
+				  const void *arg);
 struct list_head *oak_sa_conn_list(struct oak_ike_net *in, const char *name);
 void oak_sa_set_conn(struct oak_ike_sa *sa, struct oakley_conn *conn);
 struct oakley_conn *oak_conn_by_addr(struct oak_ike_net *in, const struct oak_addr *local,
 				     const struct oak_addr *remote);
-void oak_sa_rehash_peer(struct oak_ike_sa *sa);
 struct oak_ike_sa *oak_sa_lookup(struct oak_ike_net *in, const u8 *spi);
 struct oak_ike_sa *oak_sa_lookup_peer(struct oak_ike_net *in, const struct oak_addr *peer,
 				      const u8 *spi_i);

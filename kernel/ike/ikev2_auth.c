@@ -138,6 +138,7 @@ static int oak_auth_save_id(struct oak_ike_sa *sa, const struct ike_id *id)
 	kfree(sa->peer_id);
 	sa->peer_id = body;
 	sa->peer_id_len = id->body_len;
+	oak_sa_id_reindex(sa);
 	return 0;
 }
 
@@ -172,25 +173,48 @@ static bool oak_sa_peer_is(const struct oak_ike_sa *o, const u8 *body, size_t le
  * other IKE SA, in any state, of the connection, to the same peer address
  * with the same local ID, or with the peer ID we ask for.
  */
+struct oak_contact_q {
+	const struct oak_ike_sa *sa;
+	const u8 *body;		/* of the remote-id we ask for */
+	size_t len;		/* 0: remote-id %any */
+};
+
+static bool oak_auth_contact_match(const struct oak_ike_sa *o, const void *arg)
+{
+	const struct oak_contact_q *q = arg;
+	const struct oak_ike_sa *sa = q->sa;
+
+	return o != sa &&
+	       (!strcmp(o->conn->name, sa->conn->name) ||
+		(oak_id_same(o->conn->local_id, sa->conn->local_id) &&
+		 ((q->len && oak_sa_peer_is(o, q->body, q->len)) ||
+		  !memcmp(o->remote.addr, sa->remote.addr, sizeof(o->remote.addr)))));
+}
+
+/* O(1) at any number of SAs: the connection's list and the two identity indexes. */
 static bool oak_auth_first_contact(struct oak_ike_sa *sa)
 {
 	const struct oakley_id *rid = sa->conn->remote_id;
+	const struct oakley_id *lid = sa->conn->local_id;
 	u8 *body = kmalloc(OAK_ID_BODY_MAX, GFP_KERNEL);
+	struct oak_contact_q q = { .sa = sa, .body = body };
 	struct oak_ike_sa *o;
-	size_t len = 0;
 	bool first = !!body;
 
-	if (body && rid->type != OAKLEY_ID_ANY)
-		len = oak_id_body(rid, body);
-	list_for_each_entry(o, &sa->in->sas, node) {
-		if (o == sa || o->dead || !first)
-			continue;
-		if (!strcmp(o->conn->name, sa->conn->name) ||
-		    (oak_id_same(o->conn->local_id, sa->conn->local_id) &&
-		     ((len && oak_sa_peer_is(o, body, len)) ||
-		      !memcmp(o->remote.addr, sa->remote.addr, sizeof(o->remote.addr)))))
+	if (!body)
+		return false;
+	if (rid->type != OAKLEY_ID_ANY)
+		q.len = oak_id_body(rid, body);
+	list_for_each_entry(o, oak_sa_conn_list(sa->in, sa->conn->name), conn_node)
+		if (!o->dead && oak_auth_contact_match(o, &q))
 			first = false;
-	}
+	if (first && oak_sa_find_id(sa->in, false, oak_addr_id_key(lid, sa->remote.addr),
+				    oak_auth_contact_match, &q))
+		first = false;
+	if (first && q.len &&
+	    oak_sa_find_id(sa->in, true, oak_peer_id_key(lid, body, q.len),
+			   oak_auth_contact_match, &q))
+		first = false;
 	kfree(body);
 	return first;
 }
@@ -202,16 +226,21 @@ static bool oak_sa_authenticated(const struct oak_ike_sa *o)
 	       o->state == OAKLEY_IKE_STATE_DELETING;
 }
 
+static bool oak_auth_stale_match(const struct oak_ike_sa *o, const void *arg)
+{
+	const struct oak_ike_sa *sa = arg;
+
+	return o != sa && oak_sa_authenticated(o) &&
+	       oak_id_same(o->conn->local_id, sa->conn->local_id) &&
+	       oak_sa_peer_is(o, sa->peer_id, sa->peer_id_len);
+}
+
+/* O(1): by_peer_id holds every SA oak_sa_peer_is() can match, under this key. */
 static struct oak_ike_sa *oak_auth_stale_sa(struct oak_ike_sa *sa)
 {
-	struct oak_ike_sa *o;
+	u32 key = oak_peer_id_key(sa->conn->local_id, sa->peer_id, sa->peer_id_len);
 
-	list_for_each_entry(o, &sa->in->sas, node)
-		if (o != sa && !o->dead && oak_sa_authenticated(o) &&
-		    oak_id_same(o->conn->local_id, sa->conn->local_id) &&
-		    oak_sa_peer_is(o, sa->peer_id, sa->peer_id_len))
-			return o;
-	return NULL;
+	return oak_sa_find_id(sa->in, true, key, oak_auth_stale_match, sa);
 }
 
 /*

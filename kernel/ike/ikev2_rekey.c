@@ -124,11 +124,20 @@ static int oak_rekey_parse(const struct ike_msg *m, struct oak_rekey_ctx *x)
 	return 0;
 }
 
-/* The new SA is up: hash it, announce it (oak_rekey_keys() kept the tie-break nonce). */
-static void oak_rekey_up(struct oak_ike_sa *nsa)
+/*
+ * The new SA is up: hash it, announce it (oak_rekey_keys() kept the tie-break
+ * nonce).  Out of memory for the tables: it is killed (the old SA stays, the
+ * peer's new one times out) and -ENOMEM returned.
+ */
+static int oak_rekey_up(struct oak_ike_sa *nsa)
 {
-	oak_sa_hash(nsa);
+	if (oak_sa_hash(nsa)) {
+		pr_warn_ratelimited("oakley: %s: rekeyed IKE SA not hashed\n", nsa->conn->name);
+		oak_sa_kill(nsa);
+		return -ENOMEM;
+	}
 	oak_sa_rekey_up(nsa);
+	return 0;
 }
 
 static void oak_rekey_set_heir(struct oak_ike_sa *old, struct oak_ike_sa *nsa)
@@ -316,8 +325,8 @@ static void oak_rekey_done(struct oak_ike_sa *sa, struct oak_req *r, const struc
 	req->nsa = NULL;	/* the tables own it now */
 	sa->ccs.ke_tries = 0;
 	sa->ccs.ke_group = 0;
-	oak_rekey_up(nsa);
-	oak_rekey_finish(sa, nsa);
+	if (!oak_rekey_up(nsa))
+		oak_rekey_finish(sa, nsa);
 }
 
 static void oak_rekey_release(struct oak_req *r)
@@ -448,7 +457,8 @@ void oak_ccs_ike_request(struct oak_ike_sa *sa, const struct ike_msg *m)
 	}
 	oak_dh_free(nsa->dh);
 	nsa->dh = NULL;
-	oak_rekey_up(nsa);
+	if (oak_rekey_up(nsa))
+		goto out;
 	/* the Child SAs are the new SA's now; the peer deletes this one (§2.18) */
 	oak_sa_move_children(sa, nsa);
 	oak_rekey_set_heir(sa, nsa);

@@ -601,7 +601,8 @@ void oak_init_request(struct oak_ike_net *in, u8 *buf, size_t len, const struct 
 		goto err_sa;
 	}
 	/* hashed now: a retransmission finds it while the job runs */
-	oak_sa_hash(sa);
+	if (oak_sa_hash(sa))
+		goto err_sa;
 	if (!oak_dh_job_queue(sa, NULL, algs.dh, ke.data, ke.len, num))
 		goto out;	/* oak_init_request_done() answers */
 err_sa:

@@ -208,7 +208,7 @@ static struct oak_ike_sa *oak_km_conn_sa(struct oak_ike_net *in, const struct oa
 {
 	struct oak_ike_sa *sa;
 
-	list_for_each_entry(sa, &in->sas, node)
+	list_for_each_entry(sa, oak_sa_conn_list(in, conn->name), conn_node)
 		if (sa->conn == conn && !sa->dead && sa->state != OAKLEY_IKE_STATE_DELETING)
 			return sa;
 	return NULL;

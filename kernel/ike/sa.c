@@ -10,6 +10,7 @@
  * wipes every secret and frees it.  All of it runs under in->lock.
  */
 #include <linux/jhash.h>
+#include <linux/rhashtable.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -19,17 +20,76 @@
 #include "../ike.h"
 #include "../events.h"
 
-static u32 oak_spi_hash(const u8 *spi)
+/*
+ * The SA tables are rhashtables: they grow with the number of SAs (issue #6:
+ * 100,000 of them), so a lookup stays O(1).  Inserts and removals run under
+ * in->lock; so do lookups, which makes the returned SA safe to use (the
+ * rhashtable itself only needs RCU inside its lookup).
+ */
+static u32 oak_spi_hashfn(const void *data, u32 len, u32 seed)
 {
-	return jhash(spi, IKE_SPI_LEN, 0) & (OAK_SA_HASH_SIZE - 1);
+	return jhash(data, IKE_SPI_LEN, seed);
 }
 
-static u32 oak_peer_hash(const struct oak_addr *peer, const u8 *spi_i)
+static u32 oak_spi_obj_hashfn(const void *obj, u32 len, u32 seed)
 {
-	u32 h = jhash(peer->addr, sizeof(peer->addr), peer->port);
-
-	return jhash(spi_i, IKE_SPI_LEN, h) & (OAK_SA_HASH_SIZE - 1);
+	return oak_spi_hashfn(oak_sa_our_spi(obj), len, seed);
 }
+
+static int oak_spi_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	return memcmp(oak_sa_our_spi(obj), arg->key, IKE_SPI_LEN);
+}
+
+static const struct rhashtable_params oak_spi_params = {
+	.head_offset = offsetof(struct oak_ike_sa, spi_node),
+	.key_len = IKE_SPI_LEN,
+	.hashfn = oak_spi_hashfn,
+	.obj_hashfn = oak_spi_obj_hashfn,
+	.obj_cmpfn = oak_spi_cmp,
+	.automatic_shrinking = true,
+};
+
+/* The key of in->by_peer: the peer's address and port, and its SPIi. */
+struct oak_peer_key {
+	const struct oak_addr *peer;
+	const u8 *spi_i;
+};
+
+static u32 oak_peer_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct oak_peer_key *k = data;
+	u32 h = jhash(k->peer->addr, sizeof(k->peer->addr), seed ^ k->peer->port);
+
+	return jhash(k->spi_i, IKE_SPI_LEN, h);
+}
+
+static u32 oak_peer_obj_hashfn(const void *obj, u32 len, u32 seed)
+{
+	const struct oak_ike_sa *sa = obj;
+	const struct oak_peer_key k = { &sa->remote, sa->spi_i };
+
+	return oak_peer_hashfn(&k, len, seed);
+}
+
+static int oak_peer_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct oak_peer_key *k = arg->key;
+	const struct oak_ike_sa *sa = obj;
+
+	return sa->remote.family != k->peer->family || sa->remote.port != k->peer->port ||
+	       memcmp(sa->remote.addr, k->peer->addr, sizeof(sa->remote.addr)) ||
+	       memcmp(sa->spi_i, k->spi_i, IKE_SPI_LEN);
+}
+
+static const struct rhashtable_params oak_peer_params = {
+	.head_offset = offsetof(struct oak_ike_sa, peer_node),
+	.key_len = sizeof(struct oak_peer_key),
+	.hashfn = oak_peer_hashfn,
+	.obj_hashfn = oak_peer_obj_hashfn,
+	.obj_cmpfn = oak_peer_cmp,
+	.automatic_shrinking = true,
+};
 
 struct oak_ike_net *oak_ike_net_get(struct oakley_net *on)
 {
@@ -41,28 +101,249 @@ const u8 *oak_sa_our_spi(const struct oak_ike_sa *sa)
 	return sa->initiator ? sa->spi_i : sa->spi_r;
 }
 
+/* Caller holds in->lock. */
 struct oak_ike_sa *oak_sa_lookup(struct oak_ike_net *in, const u8 *spi)
 {
-	struct oak_ike_sa *sa;
-
-	hlist_for_each_entry(sa, &in->by_spi[oak_spi_hash(spi)], spi_node)
-		if (!memcmp(oak_sa_our_spi(sa), spi, IKE_SPI_LEN))
-			return sa;
-	return NULL;
+	return rhashtable_lookup_fast(&in->by_spi, spi, oak_spi_params);
 }
 
+/* Caller holds in->lock. */
 struct oak_ike_sa *oak_sa_lookup_peer(struct oak_ike_net *in, const struct oak_addr *peer,
 				      const u8 *spi_i)
 {
-	struct oak_ike_sa *sa;
-	u32 h = oak_peer_hash(peer, spi_i);
+	const struct oak_peer_key k = { peer, spi_i };
 
-	hlist_for_each_entry(sa, &in->by_peer[h], peer_node)
-		if (sa->remote.family == peer->family && sa->remote.port == peer->port &&
-		    !memcmp(sa->remote.addr, peer->addr, sizeof(peer->addr)) &&
-		    !memcmp(sa->spi_i, spi_i, IKE_SPI_LEN))
-			return sa;
-	return NULL;
+	return rhashtable_lookup_fast(&in->by_peer, &k, oak_peer_params);
+}
+
+/*
+ * Put @sa into the SPI tables (by our SPI; a responder's also by the peer's
+ * address and SPIi).  Fails only when a table cannot grow (-ENOMEM); then
+ * @sa is in neither.
+ */
+int oak_sa_table_add(struct oak_ike_sa *sa)
+{
+	struct oak_ike_net *in = sa->in;
+	int err;
+
+	err = rhashtable_insert_fast(&in->by_spi, &sa->spi_node, oak_spi_params);
+	if (err)
+		return err;
+	sa->hashed_spi = true;
+	if (sa->initiator)
+		return 0;
+	err = rhashtable_insert_fast(&in->by_peer, &sa->peer_node, oak_peer_params);
+	if (err) {
+		oak_sa_table_del(sa);
+		return err;
+	}
+	sa->hashed_peer = true;
+	return 0;
+}
+
+void oak_sa_table_del(struct oak_ike_sa *sa)
+{
+	struct oak_ike_net *in = sa->in;
+
+	if (sa->hashed_spi)
+		WARN_ON_ONCE(rhashtable_remove_fast(&in->by_spi, &sa->spi_node, oak_spi_params));
+	if (sa->hashed_peer)
+		WARN_ON_ONCE(rhashtable_remove_fast(&in->by_peer, &sa->peer_node,
+						    oak_peer_params));
+	sa->hashed_spi = false;
+	sa->hashed_peer = false;
+}
+
+/*
+ * ---- IKE SAs by identity (ikev2_auth.c: INITIAL_CONTACT) ----
+ *
+ * Two rhltables (several SAs per key) with a 32-bit digest as the key:
+ * by_addr_id by our local ID and the peer's address, by_peer_id by our local
+ * ID and the peer's ID (the one it authenticated with, or the remote-id it
+ * had to match).  A digest only narrows the search: oak_sa_find_id() still
+ * applies the caller's full test.  An SA the tables could not take (out of
+ * memory) is counted in in->ids_lost; while there is one, searches scan all
+ * SAs, so the answer never changes.
+ */
+static const struct rhashtable_params oak_addr_id_params = {
+	.head_offset = offsetof(struct oak_ike_sa, addr_id_node),
+	.key_offset = offsetof(struct oak_ike_sa, addr_id_key),
+	.key_len = sizeof(u32),
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params oak_peer_id_params = {
+	.head_offset = offsetof(struct oak_ike_sa, peer_id_node),
+	.key_offset = offsetof(struct oak_ike_sa, peer_id_key),
+	.key_len = sizeof(u32),
+	.automatic_shrinking = true,
+};
+
+static u32 oak_local_id_hash(const struct oakley_id *id)
+{
+	return jhash(id->data, id->len, id->type);
+}
+
+u32 oak_addr_id_key(const struct oakley_id *local, const u8 *addr)
+{
+	return jhash(addr, sizeof_field(struct oak_addr, addr), oak_local_id_hash(local));
+}
+
+/* Of an ID payload body: its type and data (the reserved bytes do not count). */
+u32 oak_peer_id_key(const struct oakley_id *local, const u8 *body, size_t len)
+{
+	u32 seed = ~oak_local_id_hash(local);
+
+	if (len < 4)
+		return jhash(body, len, seed);
+	return jhash(body + 4, len - 4, seed ^ body[0]);
+}
+
+/* The peer ID body @sa is known by (as ikev2_auth.c builds one), if any. */
+static bool oak_sa_peer_id_key(const struct oak_ike_sa *sa, u32 *key)
+{
+	const struct oakley_id *rid = sa->conn->remote_id;
+	u8 body[4 + OAKLEY_ID_MAX] = { rid->type };
+
+	if (sa->peer_id) {
+		*key = oak_peer_id_key(sa->conn->local_id, sa->peer_id, sa->peer_id_len);
+		return true;
+	}
+	if (rid->type == OAKLEY_ID_ANY)
+		return false;
+	memcpy(body + 4, rid->data, rid->len);
+	*key = oak_peer_id_key(sa->conn->local_id, body, 4 + rid->len);
+	return true;
+}
+
+static void oak_sa_id_index(struct oak_ike_sa *sa)
+{
+	struct oak_ike_net *in = sa->in;
+
+	sa->addr_id_key = oak_addr_id_key(sa->conn->local_id, sa->remote.addr);
+	if (rhltable_insert(&in->by_addr_id, &sa->addr_id_node, oak_addr_id_params))
+		goto err;
+	sa->hashed_addr_id = true;
+	if (!oak_sa_peer_id_key(sa, &sa->peer_id_key))
+		return;
+	if (rhltable_insert(&in->by_peer_id, &sa->peer_id_node, oak_peer_id_params))
+		goto err;
+	sa->hashed_peer_id = true;
+	return;
+err:
+	sa->id_lost = true;
+	in->ids_lost++;
+}
+
+/*
+ * An SA joins the head of the list of SAs under its key (a responder's
+ * by_addr_id: every SA from one peer address), and removing one walks that
+ * list from its head.  Whoever removes many SAs unindexes them newest first
+ * (O(1) each); oldest first would be O(N^2) (100,000 SAs of one peer: the
+ * namespace's cleanup blocked for minutes).
+ */
+static void oak_sa_id_unindex(struct oak_ike_sa *sa)
+{
+	struct oak_ike_net *in = sa->in;
+
+	if (sa->hashed_addr_id)
+		WARN_ON_ONCE(rhltable_remove(&in->by_addr_id, &sa->addr_id_node,
+					     oak_addr_id_params));
+	if (sa->hashed_peer_id)
+		WARN_ON_ONCE(rhltable_remove(&in->by_peer_id, &sa->peer_id_node,
+					     oak_peer_id_params));
+	if (sa->id_lost)
+		in->ids_lost--;
+	sa->hashed_addr_id = false;
+	sa->hashed_peer_id = false;
+	sa->id_lost = false;
+}
+
+/* @sa's connection or authenticated peer ID changed: file it under its new keys. */
+void oak_sa_id_reindex(struct oak_ike_sa *sa)
+{
+	if (list_empty(&sa->node))
+		return;		/* not hashed: oak_sa_hash() indexes it */
+	oak_sa_id_unindex(sa);
+	oak_sa_id_index(sa);
+}
+
+/*
+ * The first live SA among those filed under @key (in by_peer_id if @peer,
+ * else in by_addr_id) for which @match is true.  Caller holds in->lock.
+ */
+struct oak_ike_sa *oak_sa_find_id(struct oak_ike_net *in, bool peer, u32 key,
+				  bool (*match)(const struct oak_ike_sa *o, const void *arg),
+				  const void *arg)
+{
+	struct rhlist_head *list, *pos;
+	struct oak_ike_sa *o, *found = NULL;
+
+	if (in->ids_lost) {
+		list_for_each_entry(o, &in->sas, node)
+			if (!o->dead && match(o, arg))
+				return o;
+		return NULL;
+	}
+	rcu_read_lock();
+	if (peer) {
+		list = rhltable_lookup(&in->by_peer_id, &key, oak_peer_id_params);
+		rhl_for_each_entry_rcu(o, pos, list, peer_id_node)
+			if (!o->dead && match(o, arg)) {
+				found = o;
+				break;
+			}
+	} else {
+		list = rhltable_lookup(&in->by_addr_id, &key, oak_addr_id_params);
+		rhl_for_each_entry_rcu(o, pos, list, addr_id_node)
+			if (!o->dead && match(o, arg)) {
+				found = o;
+				break;
+			}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+int oak_sa_tables_init(struct oak_ike_net *in)
+{
+	int err;
+
+	err = rhashtable_init(&in->by_spi, &oak_spi_params);
+	if (err)
+		return err;
+	err = rhashtable_init(&in->by_peer, &oak_peer_params);
+	if (err)
+		goto err_spi;
+	err = rhltable_init(&in->by_addr_id, &oak_addr_id_params);
+	if (err)
+		goto err_peer;
+	err = rhltable_init(&in->by_peer_id, &oak_peer_id_params);
+	if (err)
+		goto err_addr_id;
+	return 0;
+
+err_addr_id:
+	rhltable_destroy(&in->by_addr_id);
+err_peer:
+	rhashtable_destroy(&in->by_peer);
+err_spi:
+	rhashtable_destroy(&in->by_spi);
+	return err;
+}
+
+/* Every SA was killed (unhashed) before: an entry left here is a bug. */
+static void oak_sa_table_leak(void *ptr, void *arg)
+{
+	WARN_ONCE(1, "oakley: IKE SA left in the %s table\n", (const char *)arg);
+}
+
+void oak_sa_tables_destroy(struct oak_ike_net *in)
+{
+	rhashtable_free_and_destroy(&in->by_spi, oak_sa_table_leak, "SPI");
+	rhashtable_free_and_destroy(&in->by_peer, oak_sa_table_leak, "peer");
+	rhltable_free_and_destroy(&in->by_addr_id, oak_sa_table_leak, "address ID");
+	rhltable_free_and_destroy(&in->by_peer_id, oak_sa_table_leak, "peer ID");
 }
 
 /* A random non-zero SPI that is not in use in this namespace. */
@@ -139,8 +420,6 @@ struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, struct oakley_conn *conn, 
 		return NULL;
 	}
 	kref_init(&sa->ref);
-	INIT_HLIST_NODE(&sa->spi_node);
-	INIT_HLIST_NODE(&sa->peer_node);
 	INIT_LIST_HEAD(&sa->node);
 	INIT_LIST_HEAD(&sa->conn_node);
 	INIT_LIST_HEAD(&sa->children);
@@ -176,20 +455,35 @@ void oak_sa_set_conn(struct oak_ike_sa *sa, struct oakley_conn *conn)
 		return;		/* not hashed (yet) */
 	list_del(&sa->conn_node);
 	list_add_tail(&sa->conn_node, oak_sa_conn_list(sa->in, conn->name));
+	oak_sa_id_reindex(sa);
 }
 
-/* Link a new SA into the tables (the tables take over the initial reference). */
-void oak_sa_hash(struct oak_ike_sa *sa)
+/*
+ * Link a new SA into the tables (the tables take over the initial
+ * reference).  On failure (-ENOMEM) it is in none of them and the caller
+ * still owns it: oak_sa_kill() disposes of it.
+ */
+int oak_sa_hash(struct oak_ike_sa *sa)
 {
 	struct oak_ike_net *in = sa->in;
+	int err;
 
-	hlist_add_head(&sa->spi_node, &in->by_spi[oak_spi_hash(oak_sa_our_spi(sa))]);
+	err = oak_sa_table_add(sa);
+	if (err)
+		return err;
 	list_add_tail(&sa->node, &in->sas);
 	list_add_tail(&sa->conn_node, oak_sa_conn_list(in, sa->conn->name));
-	if (!sa->initiator) {
-		hlist_add_head(&sa->peer_node, &in->by_peer[oak_peer_hash(&sa->remote, sa->spi_i)]);
-		sa->hashed_peer = true;
-	}
+	oak_sa_id_index(sa);
+	return 0;
+}
+
+/* Out of every table and list oak_sa_hash() put it in.  Idempotent. */
+void oak_sa_unhash(struct oak_ike_sa *sa)
+{
+	oak_sa_table_del(sa);
+	oak_sa_id_unindex(sa);
+	list_del_init(&sa->node);
+	list_del_init(&sa->conn_node);
 }
 
 static void oak_sa_free(struct kref *ref)
@@ -334,11 +628,7 @@ void oak_sa_kill(struct oak_ike_sa *sa)
 	oak_ccs_sa_kill(sa);
 	list_for_each_entry_safe(c, tmp, &sa->children, node)
 		oak_child_free(sa, c);
-	hlist_del_init(&sa->spi_node);
-	if (sa->hashed_peer)
-		hlist_del_init(&sa->peer_node);
-	list_del_init(&sa->node);
-	list_del_init(&sa->conn_node);
+	oak_sa_unhash(sa);
 	if (sa->counted_half_open) {
 		sa->counted_half_open = false;
 		oakley_stat_dec(on, OAKLEY_STATS_A_HALF_OPEN);
@@ -455,15 +745,17 @@ static int oak_ike_tables_alloc(struct oak_ike_net *in)
 	}
 	for (i = 0; i < OAKLEY_HASH_SIZE; i++)
 		INIT_LIST_HEAD(&in->by_conn[i]);
-	for (i = 0; i < OAK_SA_HASH_SIZE; i++) {
-		INIT_HLIST_HEAD(&in->by_spi[i]);
-		INIT_HLIST_HEAD(&in->by_peer[i]);
+	if (oak_sa_tables_init(in)) {
+		kvfree(in->by_conn);
+		kvfree(in->conn_addr);
+		return -ENOMEM;
 	}
 	return 0;
 }
 
 static void oak_ike_tables_free(struct oak_ike_net *in)
 {
+	oak_sa_tables_destroy(in);
 	kvfree(in->by_conn);
 	kvfree(in->conn_addr);
 }
@@ -538,8 +830,12 @@ void oakley_ike_net_exit(struct oakley_net *on)
 	oak_sock_close(in);	/* no new datagrams after this */
 	in->dying = true;
 	oak_start_cancel(in, NULL);
-	list_for_each_entry_safe(sa, tmp, &in->sas, node)
+	list_for_each_entry_reverse(sa, &in->sas, node)
+		oak_sa_id_unindex(sa);	/* see there: newest first */
+	list_for_each_entry_safe(sa, tmp, &in->sas, node) {
 		oak_sa_kill(sa);
+		cond_resched();
+	}
 	mutex_unlock(&in->lock);
 	oak_km_net_exit(in);
 	/* DH jobs first: they may still arm timers on in->wq (not once @dying is seen) */
@@ -588,12 +884,17 @@ void oakley_ike_conn_removed(struct oakley_net *on, struct oakley_conn *conn)
 	oak_conn_unindex(conn);
 	oak_start_cancel(in, conn);
 	oak_trap_remove(in, conn);
+	list_for_each_entry_reverse(sa, oak_sa_conn_list(in, conn->name), conn_node)
+		if (sa->conn == conn)
+			oak_sa_id_unindex(sa);	/* see there: newest first */
+	/* oldest first: a Child SA's policies go with the newest (oak_child_shared) */
 	list_for_each_entry_safe(sa, tmp, oak_sa_conn_list(in, conn->name), conn_node) {
 		if (sa->conn != conn)
 			continue;
 		if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED)
 			oak_send_delete_ike(sa);
 		oak_sa_kill(sa);
+		cond_resched();
 	}
 	mutex_unlock(&in->lock);
 }
