@@ -34,7 +34,14 @@
 #include "dos.h"
 
 #define OAK_IKE_PORT		500
-#define OAK_RXQ_MAX		512	/* datagrams waiting for the worker */
+/*
+ * Datagrams waiting for the worker: a burst of 2,000 IKE_SA_INITs (many
+ * peers reconnecting at once) overflowed 512 (make bench, N=2000).  Bounded
+ * by count and by the memory the skbs hold, so large datagrams cannot pin
+ * more than OAK_RXQ_BYTES per namespace.
+ */
+#define OAK_RXQ_MAX		4096
+#define OAK_RXQ_BYTES		(8 << 20)
 #define OAK_RX_BUDGET		32	/* datagrams per worker run */
 #define OAK_NONCE_LEN		32
 #define OAK_MSG_MAX		8192	/* largest message we build */
@@ -53,6 +60,7 @@ struct oak_ike_net {
 	struct socket *sock4;
 	struct socket *sock6;
 	struct sk_buff_head rxq;
+	atomic_t rxq_bytes;		/* truesize of the skbs in @rxq */
 	struct work_struct rx_work;
 	struct workqueue_struct *wq;	/* ordered: rx and timers */
 	struct workqueue_struct *dh_wq;	/* unbound: IKE_SA_INIT DH jobs, without @lock */

@@ -38,11 +38,13 @@ static int oak_udp_rcv(struct sock *sk, struct sk_buff *skb)
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
 		goto drop;
 	}
-	if (skb_queue_len(&in->rxq) >= OAK_RXQ_MAX) {
+	if (skb_queue_len(&in->rxq) >= OAK_RXQ_MAX ||
+	    atomic_read(&in->rxq_bytes) + skb->truesize > OAK_RXQ_BYTES) {
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_RATELIMIT);
 		goto drop;
 	}
 	skb_mark_not_on_list(skb);
+	atomic_add(skb->truesize, &in->rxq_bytes);
 	skb_queue_tail(&in->rxq, skb);
 	queue_work(in->wq, &in->rx_work);
 	rcu_read_unlock_bh();
@@ -294,6 +296,7 @@ void oak_rx_work(struct work_struct *work)
 	unsigned int n = 0;
 
 	while (n++ < OAK_RX_BUDGET && (skb = skb_dequeue(&in->rxq))) {
+		atomic_sub(skb->truesize, &in->rxq_bytes);
 		oak_rx_one(in, skb);
 		kfree_skb(skb);
 		cond_resched();
