@@ -30,7 +30,9 @@
 # Runs inside the test VM only:  selftests/vm/run.sh -- selftests/ike_rekey.sh
 # OAKLEY_REKEY_PARTS="1 2 3 4 5" selects parts (1 always runs);
 # OAKLEY_REKEY_MAX_LOST=N tolerates N lost replies per ping (default 0);
-# OAKLEY_REKEY_SWAN_MAX_LOST (default 0) the same in part 5.
+# OAKLEY_REKEY_SWAN_MAX_LOST (default 0) the same in part 5;
+# OAKLEY_REKEY_REPEAT=N runs part 5 N times (loss hunting: a lost reply is
+# explained by the loss witness of lib/ike.sh either way).
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib/lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib/ike.sh"
@@ -142,10 +144,12 @@ ping_sel()	# NS N -> ping c$N's selector once
 	nsexec "$1" ping -c 2 -i 0.2 -W 3 -I "$from" "$to" >/dev/null 2>&1
 }
 
-# A ping -i 0.2 on c1 (from NS, default A) until ping_check stops it.
+# A ping -i 0.2 on c1 (from NS, default A) until ping_check stops it, with a
+# loss witness (lib/ike.sh) on NS and PING_PEER (default B).
 ping_start()	# [NS FROM TO]
 {
-	ip netns exec "${1:-$A}" ping -i 0.2 -W 2 -I "${2:-10.1.1.1}" "${3:-10.2.1.1}" \
+	witness_start "$TMP" "${1:-$A}" "${PING_PEER:-$B}"
+	ip netns exec "${1:-$A}" ping -D -O -i 0.2 -W 2 -I "${2:-10.1.1.1}" "${3:-10.2.1.1}" \
 		>"$TMP/ping" 2>&1 &
 	PING_PID=$!
 }
@@ -158,10 +162,14 @@ ping_check()	# WHAT [MAX_LOST]
 	sleep 1
 	kill -INT "$PING_PID"
 	wait "$PING_PID"
-	max=$(grep -o 'icmp_seq=[0-9]*' "$TMP/ping" | cut -d= -f2 | sort -n | tail -n 1)
-	got=$(grep -o 'icmp_seq=[0-9]*' "$TMP/ping" | cut -d= -f2 | sort -nu | wc -l)
+	witness_stop
+	max=$(grep 'bytes from' "$TMP/ping" | grep -o 'icmp_seq=[0-9]*' | cut -d= -f2 |
+		sort -n | tail -n 1)
+	got=$(grep 'bytes from' "$TMP/ping" | grep -o 'icmp_seq=[0-9]*' | cut -d= -f2 |
+		sort -nu | wc -l)
 	log "$1: $got of ${max:-0} echo requests answered, $((${max:-0} - got)) lost"
 	[ -n "$max" ] && [ "$max" -ge 20 ] || { cat "$TMP/ping" >&2; die "$1: ping got few replies"; }
+	[ $((max - got)) -eq 0 ] || witness_report "$TMP/ping" ${CHARON_DIR:+"$CHARON_DIR/charon.log"}
 	[ $((max - got)) -le "$allowed" ] ||
 		{ grep -v icmp_seq "$TMP/ping" >&2; die "$1: replies lost"; }
 }
@@ -338,11 +346,14 @@ ip netns del "$A"
 ip netns del "$B"
 
 # ---- 5: strongSwan ----
-if part 5; then
-	[ -x "$CHARON" ] || skip "charon not installed"
-	require_cmd swanctl unshare tc
-	modprobe -a sch_ingress cls_u32 act_gact || fail "modprobe sch_ingress cls_u32 act_gact"
+# One round of part 5 (OAKLEY_REKEY_REPEAT rounds, default 1, each with fresh
+# namespaces and a fresh charon).
+part5()
+{
+	local who nc ni t1
 	O=$A
+	PING_PEER=$S
+	rm -f "$TMP"/r[12].*
 	netns_add "$O" "$S"
 	veth_pair "$O" veth-o 10.99.0.1/24 "$S" veth-s 10.99.0.2/24
 	ip -n "$O" addr add 10.1.1.1/24 dev lo
@@ -531,6 +542,16 @@ EOF
 	charon_stop
 	ip netns del "$O"
 	ip netns del "$S"
+}
+
+if part 5; then
+	[ -x "$CHARON" ] || skip "charon not installed"
+	require_cmd swanctl unshare tc
+	modprobe -a sch_ingress cls_u32 act_gact || fail "modprobe sch_ingress cls_u32 act_gact"
+	for round in $(seq 1 "${OAKLEY_REKEY_REPEAT:-1}"); do
+		[ "${OAKLEY_REKEY_REPEAT:-1}" = 1 ] || log "part 5: round $round of $OAKLEY_REKEY_REPEAT"
+		part5
+	done
 fi
 sleep 0.5
 oakley_unload

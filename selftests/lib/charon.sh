@@ -49,6 +49,9 @@ charon {
 			ike = 2
 			cfg = 2
 			flush_line = yes
+			# epoch seconds with ms: loss_witness.py lines them up
+			time_format = %s
+			time_add_ms = yes
 		}
 	}
 }
@@ -73,6 +76,8 @@ charon_stop()
 	kill "$CHARON_PID" 2>/dev/null
 	wait "$CHARON_PID" 2>/dev/null
 	CHARON_PID=
+	# a later charon_start in the same DIR must not take this one's socket
+	rm -f "$CHARON_DIR/charon.vici"
 }
 
 swan() { nsexec "$CHARON_NS" swanctl "$@" --uri "unix://$CHARON_DIR/charon.vici"; }

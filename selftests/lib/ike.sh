@@ -83,3 +83,73 @@ esp_packets()
 	ip -n "$ns" -s xfrm state list "$@" | awk '/^[ \t]+[0-9]+\(bytes\), [0-9]+\(packets\)/ {
 		sub(/\(packets\)/, "", $2); n += $2 } END { print n + 0 }'
 }
+
+# A lost ping reply explained: while a ping runs, record what can say where
+# its packet went, and print it around each lost icmp_seq
+# (selftests/tools/loss_witness.py).  The ping must run with -D -O.
+#   witness_start DIR NS [PEER_NS]  tcpdump of ESP and IKE in NS (when tcpdump
+#                                   is installed); xfrm_stat, states and
+#                                   `ip xfrm monitor` of both; oak monitor
+#   witness_stop                    stop the capture, xfrm_stat again
+#   witness_report PINGFILE [PEERLOG]  the counters that moved, then the
+#                                   timeline around each lost reply (with
+#                                   OAKLEY_WITNESS_KEEP=DIR, the sources are
+#                                   copied to a new directory in DIR)
+witness_start()
+{
+	local ns
+	WITNESS_DIR=$1
+	WITNESS_NS="$2 ${3:-}"
+	WITNESS_PID=
+	for ns in $WITNESS_NS; do
+		ip netns exec "$ns" cat /proc/net/xfrm_stat >"$WITNESS_DIR/xfrm_stat.$ns.0"
+		ip -n "$ns" -s xfrm state >"$WITNESS_DIR/states.$ns"
+		ip -tshort -n "$ns" xfrm monitor >"$WITNESS_DIR/xmon.$ns" 2>/dev/null &
+		WITNESS_PID="$WITNESS_PID $!"
+	done
+	ip netns exec "$2" "$OAKLEY_OAK" monitor -j >"$WITNESS_DIR/events.json" 2>/dev/null &
+	WITNESS_PID="$WITNESS_PID $!"
+	command -v tcpdump >/dev/null || return 0
+	ip netns exec "$2" tcpdump -i any -n -tt -l -U \
+		'esp or udp port 500 or udp port 4500' >"$WITNESS_DIR/wire" 2>/dev/null &
+	WITNESS_PID="$WITNESS_PID $!"
+}
+
+witness_stop()
+{
+	local ns
+	if [ -n "${WITNESS_PID:-}" ]; then
+		sleep 0.2
+		kill $WITNESS_PID 2>/dev/null
+		wait $WITNESS_PID 2>/dev/null
+		WITNESS_PID=
+	fi
+	for ns in ${WITNESS_NS:-}; do
+		ip netns exec "$ns" cat /proc/net/xfrm_stat >"$WITNESS_DIR/xfrm_stat.$ns.1" 2>/dev/null
+	done
+}
+
+witness_report()	# PINGFILE [PEERLOG]
+{
+	local ns
+	for ns in ${WITNESS_NS:-}; do
+		[ -f "$WITNESS_DIR/xfrm_stat.$ns.1" ] || continue
+		awk -v ns="$ns" 'NR == FNR { n[$1] = $2; next }
+			$2 != n[$1] { print "witness: " ns ": " $1 " +" $2 - n[$1] }' \
+			"$WITNESS_DIR/xfrm_stat.$ns.0" "$WITNESS_DIR/xfrm_stat.$ns.1"
+	done
+	dmesg --time-format iso >"$WITNESS_DIR/klog" 2>/dev/null
+	jq -rc '"\(."time-ns" / 1e9) \(del(."time-ns"))"' "$WITNESS_DIR/events.json" \
+		>"$WITNESS_DIR/events" 2>/dev/null
+	python3 "$(dirname "${BASH_SOURCE[0]}")/../tools/loss_witness.py" --ping "$1" \
+		--wire "$WITNESS_DIR/wire" --klog "$WITNESS_DIR/klog" ${2:+--peerlog "$2"} \
+		--label "event=$WITNESS_DIR/events" $(for ns in ${WITNESS_NS:-}; do
+			echo "--label xfrm:$ns=$WITNESS_DIR/xmon.$ns"; done)
+	# OAKLEY_WITNESS_KEEP=DIR (e.g. the VM's result share): keep the sources
+	[ -n "${OAKLEY_WITNESS_KEEP:-}" ] || return 0
+	local keep
+	keep=$(mktemp -d "$OAKLEY_WITNESS_KEEP/loss.XXXXXX") &&
+		cp "$1" "$WITNESS_DIR"/wire "$WITNESS_DIR"/klog "$WITNESS_DIR"/events \
+			"$WITNESS_DIR"/xfrm_stat.* "$WITNESS_DIR"/states.* "$WITNESS_DIR"/xmon.* \
+			${2:+"$2"} "$keep/" 2>/dev/null
+}
