@@ -15,6 +15,8 @@
 #      SA): no error, and afterwards exactly one pair of each.  Then an IKE
 #      rekey from B crossing a Child SA rekey from A (netem 400 ms each
 #      way): both refused with TEMPORARY_FAILURE, both retried, both done.
+#      Then colliding Child SA rekeys (300 ms each way) under a counted ping:
+#      the redundant SA never carries traffic, no reply lost.
 #   4. Short lifetimes (child rekey 5 s / life 10 s, ike-rekey 8 s / 20 s,
 #      each times OAKLEY_TIME_SCALE, see lib.sh): the kernel's soft expiry
 #      and the IKE rekey timer drive >= 3 Child and >= 2 IKE rekeys during a
@@ -290,6 +292,43 @@ if part 3; then
 	[ "$(ike_spi "$A")" = "$(ike_spi "$B")" ] || die "3: IKE SPIs differ after the crossing rekeys"
 	for n in 1 2 3; do ping_sel "$A" $n || die "3: ping on c$n after the crossing rekeys failed"; done
 	log "3: IKE rekey crossing a Child rekey: both done after $((SECONDS - t1)) s"
+	# Colliding Child SA rekeys under traffic (§2.8.1): with 300 ms each way
+	# and both `oak rekey` released at once (they wait on a FIFO), both
+	# requests are in flight together, each side answers the other's and one
+	# of the two new SAs is redundant.  The side that made it deletes it, and
+	# must never have sent on it: the peer drops its inbound state when the
+	# Delete arrives, 300 ms before the Delete's response.  Until two
+	# collisions were seen (each side is then likely to have lost one).
+	tc -n "$A" qdisc add dev veth-a root netem delay 300ms || die "3: tc netem in $A"
+	tc -n "$B" qdisc add dev veth-b root netem delay 300ms || die "3: tc netem in $B"
+	collisions() { dmesg | grep -c 'rk/c1: rekey collision, ours is redundant'; }
+	ncoll=$(collisions)
+	ping_start
+	sleep 2
+	for round in 1 2 3 4 5 6; do
+		[ "$(collisions)" -ge $((ncoll + 2)) ] && break
+		t1=$SECONDS
+		oldc=$(child_spi "$A" c1)
+		rm -f "$TMP/go"
+		mkfifo "$TMP/go"
+		nsexec "$A" sh -c "read x <'$TMP/go'; exec '$OAKLEY_OAK' rekey rk/c1" \
+			>"$TMP/ra" 2>&1 & pa=$!
+		nsexec "$B" sh -c "read x <'$TMP/go'; exec '$OAKLEY_OAK' rekey rk/c1" \
+			>"$TMP/rb" 2>&1 & pb=$!
+		sleep 1
+		printf 'go\ngo\n' >"$TMP/go"
+		wait $pa || { cat "$TMP/ra" >&2; die "3: oak rekey rk/c1 on A failed"; }
+		wait $pb || { cat "$TMP/rb" >&2; die "3: oak rekey rk/c1 on B failed"; }
+		wait_for 60 eval '[ "$(child_spi "$A" c1)" != "$oldc" ] && settled "$A" 3 &&
+			settled "$B" 3' || die "3: colliding rekeys of c1 ($round): not one pair"
+		log "3: rekeys of c1 at once under ping ($round): one pair after $((SECONDS - t1)) s"
+	done
+	sleep 2
+	ping_check "3: ping -i 0.2 across colliding Child SA rekeys (300 ms each way)"
+	[ "$(collisions)" -ge $((ncoll + 2)) ] ||
+		die "3: the Child SA rekeys of c1 did not collide twice in 6 tries"
+	tc -n "$A" qdisc del dev veth-a root
+	tc -n "$B" qdisc del dev veth-b root
 	errs=$(oa stats -j | jq '."ike-failed" // 0')
 	[ "$errs" = 0 ] || die "3: ike-failed = $errs"
 fi

@@ -153,10 +153,15 @@ void oak_child_drop_out(struct oak_child_sa *c)
 	cc->out_after = NULL;
 }
 
-/* The states (both, or only the inbound one for a rekey we answer) and policies. */
+/*
+ * The states and policies: both states, or only the inbound one for a rekey
+ * we answer (its outbound keys kept for later) and for the redundant SA of a
+ * rekey collision (deleted at once: it never carries our traffic).
+ */
 static int oak_child_install_keys(struct oak_ike_sa *sa, struct oak_child_sa *c)
 {
-	bool defer = c->ccs.kmat && c->ccs.kmat->defer_out;
+	const struct oak_ccs_kmat *km = c->ccs.kmat;
+	bool defer = km && km->defer_out, in_only = km && km->in_only;
 	u8 *keymat = NULL;
 	int err;
 
@@ -164,7 +169,7 @@ static int oak_child_install_keys(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	if (!err && defer)
 		err = oak_child_keep_out(c);
 	if (!err)
-		err = defer ? oak_xfrm_install_in(&c->p) : oak_xfrm_install(&c->p);
+		err = defer || in_only ? oak_xfrm_install_in(&c->p) : oak_xfrm_install(&c->p);
 	if (err)
 		oak_child_drop_out(c);
 	memset(&c->p.in, 0, sizeof(c->p.in));

@@ -42,6 +42,7 @@ struct oak_ccs_kmat {
 	u16 ni_len, nr_len;
 	bool initiator;			/* we initiated the exchange (TSi, KEYMAT order) */
 	bool defer_out;			/* a rekey we answer: keep the outbound keys */
+	bool in_only;			/* redundant (§2.8.1): no outbound state at all */
 };
 
 /* The new outbound state of a rekey we answered: fallback delay. */

@@ -502,18 +502,37 @@ static int oak_ccs_install(struct oak_ike_sa *sa, struct oak_child_sa *c, struct
 }
 
 /*
- * Our rekey of @old made @c: delete the old one — unless the peer rekeyed
- * @old at the same time and our exchange had the lowest nonce (§2.8.1):
- * then ours is the redundant one and we delete @c instead.
+ * §2.8.1: the peer rekeyed @old at the same time as we did and our exchange
+ * (nonces in @km) had the lowest nonce: the SA our exchange made is the
+ * redundant one.  Known before it is installed, so that it gets no outbound
+ * state: the peer drops its inbound one when our Delete arrives, and
+ * whatever we sent on it until then would be lost.
+ */
+static bool oak_ccs_redundant(const struct oak_child_sa *old, const struct oak_ccs_kmat *km)
+{
+	const struct oak_child_sa *peer = old ? old->ccs.peer_new : NULL;
+	const u8 *n = km->ni;
+	u16 len = km->ni_len;
+
+	if (!peer || !old->ccs.rekeyed)
+		return false;
+	if (oak_ccs_nonce_cmp(km->nr, km->nr_len, n, len) < 0) {
+		n = km->nr;
+		len = km->nr_len;
+	}
+	return oak_ccs_nonce_cmp(n, len, peer->ccs.nmin, peer->ccs.nmin_len) < 0;
+}
+
+/*
+ * Our rekey of @old made @c: delete the old one, or @c if it is the
+ * redundant SA of a collision (the peer deletes @old then).
  */
 static void oak_ccs_rekey_finish(struct oak_ike_sa *sa, struct oak_child_sa *old,
-				 struct oak_child_sa *c)
+				 struct oak_child_sa *c, bool redundant)
 {
 	struct oak_child_sa *peer = old->ccs.peer_new;
 
-	if (old->ccs.rekeyed && peer &&
-	    oak_ccs_nonce_cmp(c->ccs.nmin, c->ccs.nmin_len, peer->ccs.nmin,
-			      peer->ccs.nmin_len) < 0) {
+	if (redundant) {
 		pr_debug("oakley: %s/%s: rekey collision, ours is redundant\n", sa->conn->name,
 			 c->cfg->name);
 		c->ccs.rekeyed = true;
@@ -642,8 +661,11 @@ static void oak_ccs_response(struct oak_ike_sa *sa, struct oak_ccs_req *req,
 		return;
 	}
 	why = oak_ccs_check_resp(sa, req, c, m, x);
-	if (!why && oak_ccs_install(sa, c, x, &x->tsi, &x->tsr))
-		why = "cannot install the Child SA";
+	if (!why) {
+		x->km.in_only = oak_ccs_redundant(req->old, &x->km);
+		if (oak_ccs_install(sa, c, x, &x->tsi, &x->tsr))
+			why = "cannot install the Child SA";
+	}
 	if (why) {
 		memzero_explicit(x->shared, sizeof(x->shared));
 		pr_debug("oakley: %s/%s: %s\n", sa->conn->name, c->cfg->name, why);
@@ -655,7 +677,7 @@ static void oak_ccs_response(struct oak_ike_sa *sa, struct oak_ccs_req *req,
 	c->ccs.ke_group = c->algs.dh;
 	c->ccs.ke_tries = 0;
 	if (req->old)
-		oak_ccs_rekey_finish(sa, req->old, c);
+		oak_ccs_rekey_finish(sa, req->old, c, x->km.in_only);
 	else
 		oak_sa_event(sa, OAKLEY_EVENT_CHILD_UP, c->cfg->name, 0, NULL);
 out:
