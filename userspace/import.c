@@ -880,7 +880,7 @@ static void put_conn(struct importer *im, FILE *f, struct snode *c)
 {
 	char name[OAKLEY_NAME_MAX + 1], cpath[256], p[512], q[600];
 	char laddr[128] = "", raddr[128] = "%any", lid[300] = "", rid[300] = "";
-	struct snode *n, *loc, *rem, *kids, *ch, *dpd_action = NULL, *rekey;
+	struct snode *n, *loc, *rem, *kids, *ch, *dpd_action = NULL, *rekey, *start = NULL;
 	const char *lid_raw = NULL, *rid_raw = NULL, *sec;
 	bool remote_any, have_local = false;
 	char *cb = NULL;
@@ -1022,6 +1022,27 @@ static void put_conn(struct importer *im, FILE *f, struct snode *c)
 		put_child(im, cf, ch, p, laddr, raddr, remote_any, &dpd_action);
 	}
 	fclose(cf);
+	/*
+	 * strongSwan initiates the children with start_action = start; Oakley
+	 * initiates a connection with start = start and then negotiates all its
+	 * children but the trap ones.
+	 */
+	for (ch = kids ? kids->kids : NULL; ch; ch = ch->next)
+		if (!ch->value && (n = get(ch, "start_action")) && !strcmp(n->value, "start"))
+			start = n;
+	for (ch = kids ? kids->kids : NULL; ch && start; ch = ch->next) {
+		if (ch->value)
+			continue;
+		n = get(ch, "start_action");
+		if (!n || !strcmp(n->value, "none")) {
+			mkpath(p, sizeof(p), cpath, "children");
+			mkpath(q, sizeof(q), p, ch->name);
+			note(im, n ? n : ch, q, "is started with the connection: Oakley "
+			     "negotiates every child but trap ones once the IKE SA is up");
+		}
+	}
+	if (start)
+		put(f, "start", "start");
 	if (dpd_action)
 		put(f, "dpd-action", dpd_action->value);
 	fputs(cb ? cb : "", f);

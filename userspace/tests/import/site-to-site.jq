@@ -1,4 +1,4 @@
-length == 1 and .[0].name == "branch"
+length == 1 and .[0].name == "branch" and .[0].start == "start"
 and .[0].local == "192.0.2.1" and .[0].remote == "198.51.100.7"
 and .[0]["local-id"] == "hq.example.org" and .[0]["remote-id"] == "branch.example.org"
 and .[0].secret == "ike-branch"
