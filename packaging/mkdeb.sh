@@ -176,4 +176,15 @@ Description: in-kernel IKEv2/IKEv1 key exchange (command-line tool)
  oakley.service and oakley@.service (one network namespace each), bash
  completion and example configurations.
 EOC
+# systemd reads the new or changed units; nothing is enabled or started.
+for script in postinst postrm; do
+	cat >"$root/DEBIAN/$script" <<'EOC'
+#!/bin/sh
+set -e
+if [ -d /run/systemd/system ]; then
+	systemctl --system daemon-reload >/dev/null || true
+fi
+EOC
+	chmod 0755 "$root/DEBIAN/$script"
+done
 dpkg-deb --root-owner-group -Zxz --build "$root" "$out/oak_${debver}_${arch}.deb"

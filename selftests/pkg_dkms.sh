@@ -132,6 +132,9 @@ connections {
 	rw {
 		local_addrs = 10.99.0.2
 		remote_addrs = 10.99.0.1
+		# charon's default list (one IKE proposal of ~35 transforms) gets
+		# INVALID_SYNTAX from Oakley's responder: name what Oakley has
+		proposals = aes128-sha256-x25519
 		local {
 			auth = psk
 			id = laptop@example.org
@@ -143,6 +146,7 @@ connections {
 		children {
 			home {
 				remote_ts = 10.1.0.0/24
+				esp_proposals = aes256gcm16
 			}
 		}
 	}
