@@ -167,10 +167,12 @@ static int lex_error(struct lexer *lx, const char *what)
 
 static int parse_value(struct lexer *lx, char **out)
 {
+	unsigned int start;
 	const char *s;
 	char *v, *o;
 
 	skip_space(lx, false);
+	start = lx->line;
 	if (lx->p < lx->end && *lx->p == '"') {
 		v = malloc(lx->end - lx->p + 1);
 		if (!v)
@@ -189,6 +191,7 @@ static int parse_value(struct lexer *lx, char **out)
 		*o = 0;
 		if (lx->p >= lx->end) {
 			free(v);
+			lx->line = start;
 			return lex_error(lx, "unterminated quote");
 		}
 		lx->p++;
@@ -793,7 +796,7 @@ static void put_child(struct importer *im, FILE *f, struct snode *ch, const char
 		      const char *laddr, const char *raddr, bool remote_any,
 		      struct snode **dpd_action)
 {
-	char name[OAKLEY_NAME_MAX + 1], p[512], lself[80], rself[80];
+	char name[OAKLEY_NAME_MAX + 1], p[512], lself[128], rself[128];
 	struct snode *n;
 
 	sanitize_name(im, ch, cpath, ch->name, name);
