@@ -4,6 +4,7 @@
 #
 #   make              build kernel/oakley.ko (against KDIR) and userspace/oak
 #   make install      install module + oak + man page, run depmod
+#   make deb          Debian packages oakley-dkms and oak in build/deb/
 #   make deps         install the Debian packages everything here needs
 #   make demo         boot a VM, load two gateways' configs, show them
 #   make check        every check below; prints "N passed, N failed"
@@ -56,6 +57,7 @@ CHECKPATCH_IGNORE ?=
 CHECKPATCH = perl $(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse --show-types \
 	$(if $(CHECKPATCH_IGNORE),--ignore $(CHECKPATCH_IGNORE))
 
+.PHONY: deb check-pkg
 .PHONY: all module oak install deps demo check ci checkpatch sparse build-werror \
 	unit kunit check-kasan check-kasan-vm fuzz fuzz-smoke selftests selftests-build vm clean distclean help
 
@@ -89,6 +91,19 @@ install: all
 
 deps:
 	@selftests/lib/deps.sh
+
+# Debian packages (packaging/mkdeb.sh): oakley-dkms (module sources + DKMS)
+# and oak (CLI, man pages, systemd units, bash completion, examples). The
+# version is the one in VERSION.
+deb: oak
+	packaging/mkdeb.sh $(BUILD)/deb
+
+# The packaging checks (selftests/pkg/check.sh, TAP): make deb from a clean
+# copy of the tree, the packages' metadata and files, dkms build against
+# KDIR, systemd-analyze verify, man pages without warnings, bash completion.
+check-pkg:
+	$(need_kdir)
+	@selftests/pkg/check.sh
 
 # Static checks --------------------------------------------------------------
 
@@ -212,12 +227,14 @@ help:
 	@echo "Build:   make [KDIR=...]        module + oak"
 	@echo "         make install           module, oak, man page, depmod (as root)"
 	@echo "         make deps              install the Debian packages (idempotent)"
+	@echo "         make deb               Debian packages oakley-dkms and oak in build/deb/"
 	@echo "Try it:  make demo              two gateways in a VM"
 	@echo "Checks:  make check             everything below; 'N passed, N failed'"
 	@echo "         make build-werror      W=1 -Werror module build + oak"
 	@echo "         make sparse            module build under sparse (C=2)"
 	@echo "         make checkpatch        checkpatch.pl --strict on kernel/ and uapi/"
 	@echo "         make unit              userspace + codec unit tests"
+	@echo "         make check-pkg         make deb, dkms build, units, man pages, completion"
 	@echo "         make kunit             KUnit suites (UML)"
 	@echo "         make check-kasan       KUnit suites on a KASAN + UBSAN UML kernel"
 	@echo "         make check-kasan-vm    the VM suite on a KASAN + UBSAN + lockdep kernel"

@@ -10,6 +10,8 @@
 #     sparse      module build with C=2
 #     checkpatch  checkpatch.pl --strict on kernel/ and uapi/ (one test per file)
 #     unit        userspace + codec unit tests
+#     package     make deb from a clean tree, package metadata, dkms build,
+#                 systemd-analyze verify, man pages, bash completion
 #     kunit       KUnit suites on UML (selftests/kunit/run.sh)
 #     fuzz-smoke  short fuzzer run over the codec
 #     selftests   kselftests in one VM boot
@@ -30,11 +32,11 @@ cd "$repo" || exit 2
 logdir=${OAKLEY_CHECK_DIR:-$repo/build/check}
 mkdir -p "$logdir"
 
-all_stages="build sparse checkpatch unit kunit fuzz-smoke selftests"
+all_stages="build sparse checkpatch unit package kunit fuzz-smoke selftests"
 stages=${*:-${OAKLEY_CHECK_STAGES:-$all_stages}}
 
 declare -A target=(
-	[build]=build-werror [sparse]=sparse [checkpatch]=checkpatch [unit]=unit
+	[build]=build-werror [sparse]=sparse [checkpatch]=checkpatch [unit]=unit [package]=check-pkg
 	[kunit]=kunit [fuzz-smoke]=fuzz-smoke [selftests]=selftests
 )
 

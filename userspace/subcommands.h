@@ -16,6 +16,7 @@ int rekey_main(int argc, char **argv);
 int show_main(int argc, char **argv);
 int monitor_main(int argc, char **argv);
 int stats_main(int argc, char **argv);
+int import_main(int argc, char **argv);
 
 struct nlbuf;
 struct oak_config;
