@@ -205,7 +205,7 @@ int oak_sk_open(struct oak_sk *sk, u8 *msg, size_t msg_len, size_t sk_off,
 
 /*
  * ---- IKEv1 (RFC 2409 §5, Appendix B; ikev1_keys.c) ----
- * hash is the phase 1 Hash Algorithm attribute (OAKLEY_HASH_SHA1,
+ * hash is the phase 1 Hash Algorithm attribute (IKEV1_HASH_SHA1,
  * _SHA2_256, _SHA2_384, _SHA2_512 of codec/isakmp_wire.h); the PRF is its
  * HMAC, as no PRF attribute is ever negotiated.  MD5 is refused (-EINVAL).
  * Every output is oak_v1_hash_len(hash) bytes unless said otherwise; the

@@ -25,13 +25,13 @@
 static int v1_hash(u16 hash)
 {
 	switch (hash) {
-	case OAKLEY_HASH_SHA1:
+	case IKEV1_HASH_SHA1:
 		return OAK_SHA1;
-	case OAKLEY_HASH_SHA2_256:
+	case IKEV1_HASH_SHA2_256:
 		return OAK_SHA256;
-	case OAKLEY_HASH_SHA2_384:
+	case IKEV1_HASH_SHA2_384:
 		return OAK_SHA384;
-	case OAKLEY_HASH_SHA2_512:
+	case IKEV1_HASH_SHA2_512:
 		return OAK_SHA512;
 	}
 	return -EINVAL;
@@ -40,13 +40,13 @@ static int v1_hash(u16 hash)
 unsigned int oak_v1_hash_len(u16 hash)
 {
 	switch (hash) {
-	case OAKLEY_HASH_SHA1:
+	case IKEV1_HASH_SHA1:
 		return 20;
-	case OAKLEY_HASH_SHA2_256:
+	case IKEV1_HASH_SHA2_256:
 		return 32;
-	case OAKLEY_HASH_SHA2_384:
+	case IKEV1_HASH_SHA2_384:
 		return 48;
-	case OAKLEY_HASH_SHA2_512:
+	case IKEV1_HASH_SHA2_512:
 		return 64;
 	}
 	return 0;

@@ -356,12 +356,12 @@ struct v1_case {
 #define V1_CASE(n, h, p, l) { #n, h, p, l, n##_skeyid, n##_d, n##_a, n##_e, n##_enc }
 
 static const struct v1_case v1_cases[] = {
-	V1_CASE(sha1_psk_aes256, OAKLEY_HASH_SHA1, true, 32),
-	V1_CASE(sha1_psk_3des, OAKLEY_HASH_SHA1, true, 24),
-	V1_CASE(sha256_sig_aes128, OAKLEY_HASH_SHA2_256, false, 16),
-	V1_CASE(sha256_psk_aes256, OAKLEY_HASH_SHA2_256, true, 32),
-	V1_CASE(sha384_sig_aes256, OAKLEY_HASH_SHA2_384, false, 32),
-	V1_CASE(sha512_psk_aes192, OAKLEY_HASH_SHA2_512, true, 24),
+	V1_CASE(sha1_psk_aes256, IKEV1_HASH_SHA1, true, 32),
+	V1_CASE(sha1_psk_3des, IKEV1_HASH_SHA1, true, 24),
+	V1_CASE(sha256_sig_aes128, IKEV1_HASH_SHA2_256, false, 16),
+	V1_CASE(sha256_psk_aes256, IKEV1_HASH_SHA2_256, true, 32),
+	V1_CASE(sha384_sig_aes256, IKEV1_HASH_SHA2_384, false, 32),
+	V1_CASE(sha512_psk_aes192, IKEV1_HASH_SHA2_512, true, 24),
 };
 
 static void v1_check_case(struct kunit *test, const struct v1_in *in,
@@ -408,18 +408,18 @@ static void v1_test_skeyid(struct kunit *test)
 static void v1_test_refused(struct kunit *test)
 {
 	struct v1_in *in = v1_inputs(test);
-	struct oak_v1_keys k = { .hash = OAKLEY_HASH_SHA1, .enc_len = 0 };
+	struct oak_v1_keys k = { .hash = IKEV1_HASH_SHA1, .enc_len = 0 };
 	u8 out[IKE_PRF_MAX_LEN], iv[16];
 
-	KUNIT_EXPECT_EQ(test, oak_v1_hash_len(OAKLEY_HASH_MD5), 0U);
-	KUNIT_EXPECT_EQ(test, oak_v1_skeyid_psk(OAKLEY_HASH_MD5, v1_psk, 4, in->ni, 16,
+	KUNIT_EXPECT_EQ(test, oak_v1_hash_len(IKEV1_HASH_MD5), 0U);
+	KUNIT_EXPECT_EQ(test, oak_v1_skeyid_psk(IKEV1_HASH_MD5, v1_psk, 4, in->ni, 16,
 						in->nr, 24, out), -EINVAL);
 	KUNIT_EXPECT_EQ(test, oak_v1_derive(&k, in->gxy, 256, v1_cky_i, v1_cky_r), -EINVAL);
 	k.enc_len = OAK_V1_MAX_ENC_KEY + 1;
 	KUNIT_EXPECT_EQ(test, oak_v1_derive(&k, in->gxy, 256, v1_cky_i, v1_cky_r), -EINVAL);
-	KUNIT_EXPECT_EQ(test, oak_v1_iv_phase1(OAKLEY_HASH_SHA1, in->gxi, 256, in->gxr, 256,
+	KUNIT_EXPECT_EQ(test, oak_v1_iv_phase1(IKEV1_HASH_SHA1, in->gxi, 256, in->gxr, 256,
 					       iv, 12), -EINVAL);
-	KUNIT_EXPECT_EQ(test, oak_v1_keymat(OAKLEY_HASH_SHA1, out, 20, NULL, 0, 3, v1_cky_i,
+	KUNIT_EXPECT_EQ(test, oak_v1_keymat(IKEV1_HASH_SHA1, out, 20, NULL, 0, 3, v1_cky_i,
 					    in->nqi, 20, in->nqr, 32, out,
 					    OAK_V1_KEYMAT_MAX + 1), -EINVAL);
 }
@@ -436,18 +436,18 @@ static void v1_test_hash_ir(struct kunit *test)
 	};
 	u8 skeyid[32], out[32];
 
-	KUNIT_ASSERT_EQ(test, oak_v1_skeyid_psk(OAKLEY_HASH_SHA2_256, v1_psk, sizeof(v1_psk) - 1,
+	KUNIT_ASSERT_EQ(test, oak_v1_skeyid_psk(IKEV1_HASH_SHA2_256, v1_psk, sizeof(v1_psk) - 1,
 						in->ni, 16, in->nr, 24, skeyid), 0);
 	a.id_b = idii;
 	a.id_len = sizeof(idii);
-	KUNIT_EXPECT_EQ(test, oak_v1_hash_i(OAKLEY_HASH_SHA2_256, skeyid, 32, &a, out), 0);
+	KUNIT_EXPECT_EQ(test, oak_v1_hash_i(IKEV1_HASH_SHA2_256, skeyid, 32, &a, out), 0);
 	V1_EXPECT_MEM(test, out, hash_i_256);
 	a.id_b = idir;
 	a.id_len = sizeof(idir) - 1;
-	KUNIT_EXPECT_EQ(test, oak_v1_hash_r(OAKLEY_HASH_SHA2_256, skeyid, 32, &a, out), 0);
+	KUNIT_EXPECT_EQ(test, oak_v1_hash_r(IKEV1_HASH_SHA2_256, skeyid, 32, &a, out), 0);
 	V1_EXPECT_MEM(test, out, hash_r_256);
 	/* HASH_R is not HASH_I with the responder's ID: the order differs. */
-	KUNIT_EXPECT_EQ(test, oak_v1_hash_i(OAKLEY_HASH_SHA2_256, skeyid, 32, &a, out), 0);
+	KUNIT_EXPECT_EQ(test, oak_v1_hash_i(IKEV1_HASH_SHA2_256, skeyid, 32, &a, out), 0);
 	KUNIT_EXPECT_NE(test, memcmp(out, hash_r_256, 32), 0);
 }
 
@@ -456,15 +456,15 @@ static void v1_test_iv(struct kunit *test)
 	struct v1_in *in = v1_inputs(test);
 	u8 iv[16];
 
-	KUNIT_EXPECT_EQ(test, oak_v1_iv_phase1(OAKLEY_HASH_SHA1, in->gxi, 256, in->gxr, 256,
+	KUNIT_EXPECT_EQ(test, oak_v1_iv_phase1(IKEV1_HASH_SHA1, in->gxi, 256, in->gxr, 256,
 					       iv, 16), 0);
 	V1_EXPECT_MEM(test, iv, iv1_sha1_16);
-	KUNIT_EXPECT_EQ(test, oak_v1_iv_phase1(OAKLEY_HASH_SHA2_256, in->gxi, 256,
+	KUNIT_EXPECT_EQ(test, oak_v1_iv_phase1(IKEV1_HASH_SHA2_256, in->gxi, 256,
 					       in->gxr, 256, iv, 8), 0);
 	V1_EXPECT_MEM(test, iv, iv1_sha256_8);
-	KUNIT_EXPECT_EQ(test, oak_v1_iv_phase2(OAKLEY_HASH_SHA1, in->last, 16, 0x2a5e1107, iv), 0);
+	KUNIT_EXPECT_EQ(test, oak_v1_iv_phase2(IKEV1_HASH_SHA1, in->last, 16, 0x2a5e1107, iv), 0);
 	V1_EXPECT_MEM(test, iv, iv2_sha1_16);
-	KUNIT_EXPECT_EQ(test, oak_v1_iv_phase2(OAKLEY_HASH_SHA2_512, in->last, 8, 0x2a5e1107,
+	KUNIT_EXPECT_EQ(test, oak_v1_iv_phase2(IKEV1_HASH_SHA2_512, in->last, 8, 0x2a5e1107,
 					       iv), 0);
 	V1_EXPECT_MEM(test, iv, iv2_sha512_8);
 }
@@ -473,7 +473,7 @@ static void v1_test_keymat(struct kunit *test)
 {
 	static const u8 spi[4] = { 0xc3, 0x5a, 0x01, 0x7e };
 	struct v1_in *in = v1_inputs(test);
-	struct oak_v1_keys k = { .hash = OAKLEY_HASH_SHA1, .enc_len = 32 };
+	struct oak_v1_keys k = { .hash = IKEV1_HASH_SHA1, .enc_len = 32 };
 	u8 km[100];
 
 	KUNIT_ASSERT_EQ(test, oak_v1_skeyid_psk(k.hash, v1_psk, sizeof(v1_psk) - 1,
@@ -484,7 +484,7 @@ static void v1_test_keymat(struct kunit *test)
 					    km, 64), 0);
 	V1_EXPECT_LEN(test, km, keymat_sha1, 64, "keymat_sha1");
 
-	k.hash = OAKLEY_HASH_SHA2_256;
+	k.hash = IKEV1_HASH_SHA2_256;
 	KUNIT_ASSERT_EQ(test, oak_v1_skeyid_psk(k.hash, v1_psk, sizeof(v1_psk) - 1,
 						in->ni, 16, in->nr, 24, k.skeyid), 0);
 	KUNIT_ASSERT_EQ(test, oak_v1_derive(&k, in->gxy, 256, v1_cky_i, v1_cky_r), 0);
@@ -503,7 +503,7 @@ static void v1_test_keymat(struct kunit *test)
 static void v1_test_qm_hashes(struct kunit *test)
 {
 	struct v1_in *in = v1_inputs(test);
-	struct oak_v1_keys k = { .hash = OAKLEY_HASH_SHA2_256, .enc_len = 16 };
+	struct oak_v1_keys k = { .hash = IKEV1_HASH_SHA2_256, .enc_len = 16 };
 	u8 out[32];
 
 	KUNIT_ASSERT_EQ(test, oak_v1_skeyid_psk(k.hash, v1_psk, sizeof(v1_psk) - 1,

@@ -131,14 +131,14 @@ static void sa_phase1(unsigned int ntrans, u16 auth)
 	p = isakmp_prop_begin(&b, 1, ISAKMP_PROTO_ISAKMP, NULL, 0, ntrans, true);
 	for (i = 0; i < ntrans; i++) {
 		t = isakmp_trans_begin(&b, i + 1, ISAKMP_KEY_IKE, i + 1 == ntrans);
-		isakmp_put_attr(&b, OAKLEY_ATTR_ENCR, encr_len[i % 3][0]);
+		isakmp_put_attr(&b, IKEV1_ATTR_ENCR, encr_len[i % 3][0]);
 		if (encr_len[i % 3][1])
-			isakmp_put_attr(&b, OAKLEY_ATTR_KEY_LENGTH, encr_len[i % 3][1]);
-		isakmp_put_attr(&b, OAKLEY_ATTR_HASH, i & 1 ? OAKLEY_HASH_SHA1 : OAKLEY_HASH_SHA2_256);
-		isakmp_put_attr(&b, OAKLEY_ATTR_AUTH, auth);
-		isakmp_put_attr(&b, OAKLEY_ATTR_GROUP_DESC, i & 1 ? 14 : 19);
-		isakmp_put_attr(&b, OAKLEY_ATTR_LIFE_TYPE, OAKLEY_LIFE_SECONDS);
-		isakmp_put_attr(&b, OAKLEY_ATTR_LIFE_DURATION, i ? 28800 : 86400);
+			isakmp_put_attr(&b, IKEV1_ATTR_KEY_LENGTH, encr_len[i % 3][1]);
+		isakmp_put_attr(&b, IKEV1_ATTR_HASH, i & 1 ? IKEV1_HASH_SHA1 : IKEV1_HASH_SHA2_256);
+		isakmp_put_attr(&b, IKEV1_ATTR_AUTH, auth);
+		isakmp_put_attr(&b, IKEV1_ATTR_GROUP_DESC, i & 1 ? 14 : 19);
+		isakmp_put_attr(&b, IKEV1_ATTR_LIFE_TYPE, IKEV1_LIFE_SECONDS);
+		isakmp_put_attr(&b, IKEV1_ATTR_LIFE_DURATION, i ? 28800 : 86400);
 		isakmp_pl_end(&b, t);
 	}
 	isakmp_pl_end(&b, p);
@@ -178,12 +178,12 @@ static void main_mode(void)
 	static const u8 v4[4] = { 192, 0, 2, 10 };
 
 	start(ISAKMP_XCHG_IDPROT, 0, 0, false);
-	sa_phase1(3, OAKLEY_AUTH_PSK);
+	sa_phase1(3, IKEV1_AUTH_PSK);
 	isakmp_add_opaque(&b, ISAKMP_PL_VID, pat, 16);
 	isakmp_add_opaque(&b, ISAKMP_PL_VID, pat + 16, 16);
 	emit("mm1");
 	start(ISAKMP_XCHG_IDPROT, 0, 0, true);
-	sa_phase1(1, OAKLEY_AUTH_PSK);
+	sa_phase1(1, IKEV1_AUTH_PSK);
 	isakmp_add_opaque(&b, ISAKMP_PL_VID, pat + 8, 16);
 	emit("mm2");
 	start(ISAKMP_XCHG_IDPROT, 0, 0, true);
@@ -217,13 +217,13 @@ static void aggressive(void)
 	static const char fqdn[] = "gw.example.net", ufqdn[] = "alice@example.org";
 
 	start(ISAKMP_XCHG_AGGRESSIVE, 0, 0, false);
-	sa_phase1(2, OAKLEY_AUTH_PSK);
+	sa_phase1(2, IKEV1_AUTH_PSK);
 	isakmp_add_ke(&b, pat + 2, 128);
 	isakmp_add_nonce(&b, pat + 12, 20);
 	isakmp_add_id(&b, ISAKMP_ID_FQDN, 0, 0, (const u8 *)fqdn, sizeof(fqdn) - 1);
 	emit("am1");
 	start(ISAKMP_XCHG_AGGRESSIVE, 0, 0, true);
-	sa_phase1(1, OAKLEY_AUTH_PSK);
+	sa_phase1(1, IKEV1_AUTH_PSK);
 	isakmp_add_ke(&b, pat + 4, 128);
 	isakmp_add_nonce(&b, pat + 14, 20);
 	isakmp_add_id(&b, ISAKMP_ID_USER_FQDN, 0, 0, (const u8 *)ufqdn, sizeof(ufqdn) - 1);

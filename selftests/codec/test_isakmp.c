@@ -259,13 +259,13 @@ static void test_sa_valid(void)
 	while (isakmp_attr_next(&sa.p[0].t[0], &pos, &a) == 1)
 		n++;
 	ok(n == 6 && pos == 28, "sa: six attributes iterated");
-	rc_is(isakmp_attr_find(&sa.p[0].t[0], OAKLEY_ATTR_KEY_LENGTH, &a), 0, "sa: find key length");
+	rc_is(isakmp_attr_find(&sa.p[0].t[0], IKEV1_ATTR_KEY_LENGTH, &a), 0, "sa: find key length");
 	ok(a.tv && a.value == 256 && !a.data, "sa: TV key length 256");
-	rc_is(isakmp_attr_find(&sa.p[0].t[0], OAKLEY_ATTR_LIFE_DURATION, &a), 0,
+	rc_is(isakmp_attr_find(&sa.p[0].t[0], IKEV1_ATTR_LIFE_DURATION, &a), 0,
 	      "sa: find life duration");
 	ok(!a.tv && a.len == 4 && a.value == 86400 && a.data == v.b + v.n - 4,
 	   "sa: TLV life duration 86400");
-	rc_is(isakmp_attr_find(&sa.p[0].t[0], OAKLEY_ATTR_PRF, &a), -ENOENT, "sa: no PRF attribute");
+	rc_is(isakmp_attr_find(&sa.p[0].t[0], IKEV1_ATTR_PRF, &a), -ENOENT, "sa: no PRF attribute");
 
 	/* Quick Mode: ESP with a 4-byte SPI, two transforms, then an AH proposal of the same number. */
 	sa_start(&v);
@@ -555,12 +555,12 @@ static size_t build_main1(u8 *mem, size_t cap, int *err)
 	s = isakmp_sa_begin(&b, ISAKMP_DOI_IPSEC, ISAKMP_SIT_IDENTITY_ONLY);
 	p = isakmp_prop_begin(&b, 1, ISAKMP_PROTO_ISAKMP, NULL, 0, 1, true);
 	t = isakmp_trans_begin(&b, 1, ISAKMP_KEY_IKE, true);
-	isakmp_put_attr(&b, OAKLEY_ATTR_ENCR, OAKLEY_ENCR_AES_CBC);
-	isakmp_put_attr(&b, OAKLEY_ATTR_KEY_LENGTH, 256);
-	isakmp_put_attr(&b, OAKLEY_ATTR_HASH, OAKLEY_HASH_SHA2_256);
-	isakmp_put_attr(&b, OAKLEY_ATTR_AUTH, OAKLEY_AUTH_PSK);
-	isakmp_put_attr(&b, OAKLEY_ATTR_GROUP_DESC, 14);
-	isakmp_put_attr(&b, OAKLEY_ATTR_LIFE_DURATION, 86400);
+	isakmp_put_attr(&b, IKEV1_ATTR_ENCR, IKEV1_ENCR_AES_CBC);
+	isakmp_put_attr(&b, IKEV1_ATTR_KEY_LENGTH, 256);
+	isakmp_put_attr(&b, IKEV1_ATTR_HASH, IKEV1_HASH_SHA2_256);
+	isakmp_put_attr(&b, IKEV1_ATTR_AUTH, IKEV1_AUTH_PSK);
+	isakmp_put_attr(&b, IKEV1_ATTR_GROUP_DESC, 14);
+	isakmp_put_attr(&b, IKEV1_ATTR_LIFE_DURATION, 86400);
 	isakmp_pl_end(&b, t);
 	isakmp_pl_end(&b, p);
 	isakmp_pl_end(&b, s);
