@@ -14,6 +14,7 @@ static const char * const oak_hash_names[OAK_HASH_COUNT] = {
 	[OAK_SHA256] = "sha256",
 	[OAK_SHA384] = "sha384",
 	[OAK_SHA512] = "sha512",
+	[OAK_SHA1] = "sha1",
 };
 
 #if IS_ENABLED(CONFIG_OAKLEY_KUNIT_TEST)

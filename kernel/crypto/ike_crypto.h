@@ -203,6 +203,110 @@ int oak_sk_seal(struct oak_sk *sk, u8 *msg, size_t cap, size_t sk_off, size_t *m
 int oak_sk_open(struct oak_sk *sk, u8 *msg, size_t msg_len, size_t sk_off,
 		const u8 **plain, size_t *plain_len);
 
+/*
+ * ---- IKEv1 (RFC 2409 §5, Appendix B; ikev1_keys.c) ----
+ * hash is the phase 1 Hash Algorithm attribute (IKEV1_HASH_SHA1,
+ * _SHA2_256, _SHA2_384, _SHA2_512 of codec/isakmp_wire.h); the PRF is its
+ * HMAC, as no PRF attribute is ever negotiated.  MD5 is refused (-EINVAL).
+ * Every output is oak_v1_hash_len(hash) bytes unless said otherwise; the
+ * payload bodies (_b) exclude the generic header; g^xy is the DH shared
+ * secret as oak_dh_compute() gives it (left-padded to the group size).
+ */
+#define OAK_V1_MAX_ENC_KEY	32	/* AES-256; 3DES takes 24 */
+#define OAK_V1_MAX_BLOCK	16	/* AES; 3DES has 8 */
+
+/* Output length of the hash / PRF, 0 if not supported. */
+unsigned int oak_v1_hash_len(u16 hash);
+
+/* SKEYID = prf(pre-shared-key, Ni_b | Nr_b) */
+int oak_v1_skeyid_psk(u16 hash, const u8 *psk, size_t psk_len,
+		      const u8 *ni, size_t ni_len, const u8 *nr, size_t nr_len, u8 *skeyid);
+/* SKEYID = prf(Ni_b | Nr_b, g^xy), for signatures */
+int oak_v1_skeyid_sig(u16 hash, const u8 *ni, size_t ni_len, const u8 *nr, size_t nr_len,
+		      const u8 *gxy, size_t gxy_len, u8 *skeyid);
+
+struct oak_v1_keys {
+	u16 hash;		/* set by the caller */
+	u8 enc_len;		/* set by the caller: cipher key bytes (16..32) */
+	u8 prf_len;
+	u8 skeyid[IKE_PRF_MAX_LEN];
+	u8 skeyid_d[IKE_PRF_MAX_LEN];
+	u8 skeyid_a[IKE_PRF_MAX_LEN];
+	u8 skeyid_e[IKE_PRF_MAX_LEN];
+	u8 enc_key[OAK_V1_MAX_ENC_KEY];	/* enc_len bytes, Appendix B */
+};
+
+/*
+ * From keys->skeyid (the caller copies it in, from one of the two above):
+ *   SKEYID_d = prf(SKEYID, g^xy | CKY-I | CKY-R | 0)
+ *   SKEYID_a = prf(SKEYID, SKEYID_d | g^xy | CKY-I | CKY-R | 1)
+ *   SKEYID_e = prf(SKEYID, SKEYID_a | g^xy | CKY-I | CKY-R | 2)
+ * and the cipher key: the first enc_len bytes of SKEYID_e, or when SKEYID_e
+ * is too short, of Ka = K1 | K2 | ... with K1 = prf(SKEYID_e, 0) and
+ * Kn = prf(SKEYID_e, Kn-1) (Appendix B).  Cookies are 8 bytes each.
+ */
+int oak_v1_derive(struct oak_v1_keys *keys, const u8 *gxy, size_t gxy_len,
+		  const u8 *cky_i, const u8 *cky_r);
+void oak_v1_keys_wipe(struct oak_v1_keys *keys);
+
+/*
+ * HASH_I = prf(SKEYID, g^xi | g^xr | CKY-I | CKY-R | SAi_b | IDii_b)
+ * HASH_R = prf(SKEYID, g^xr | g^xi | CKY-R | CKY-I | SAi_b | IDir_b)
+ * Both take the values in the same order (initiator's first); sai_b is the
+ * initiator's whole SA body, id_b the signer's ID body.
+ */
+struct oak_v1_auth_in {
+	const u8 *gxi, *gxr;
+	size_t gxi_len, gxr_len;
+	const u8 *cky_i, *cky_r;
+	const u8 *sai_b;
+	size_t sai_len;
+	const u8 *id_b;
+	size_t id_len;
+};
+
+int oak_v1_hash_i(u16 hash, const u8 *skeyid, size_t skeyid_len,
+		  const struct oak_v1_auth_in *in, u8 *out);
+int oak_v1_hash_r(u16 hash, const u8 *skeyid, size_t skeyid_len,
+		  const struct oak_v1_auth_in *in, u8 *out);
+
+/*
+ * Phase 1 IV = hash(g^xi | g^xr); phase 2 / Informational IV =
+ * hash(last CBC block of phase 1 | M-ID); both truncated to block bytes
+ * (8 or 16).  msgid as in the header (host order here, hashed big-endian).
+ */
+int oak_v1_iv_phase1(u16 hash, const u8 *gxi, size_t gxi_len,
+		     const u8 *gxr, size_t gxr_len, u8 *iv, size_t block);
+int oak_v1_iv_phase2(u16 hash, const u8 *last_block, size_t block, u32 msgid, u8 *iv);
+
+/*
+ * Quick Mode KEYMAT for one SA (RFC 2409 §5.5), out_len bytes of
+ * K1 | K2 | ... with K1 = prf(SKEYID_d, [g(qm)^xy |] protocol | SPI | Ni_b | Nr_b)
+ * and Kn = prf(SKEYID_d, Kn-1 | [g(qm)^xy |] protocol | SPI | Ni_b | Nr_b);
+ * gqm NULL without PFS.  spi: the 4 bytes of the SA being keyed (the
+ * receiver's SPI), as on the wire.  At most OAK_V1_KEYMAT_MAX bytes.
+ */
+#define OAK_V1_KEYMAT_MAX	256
+int oak_v1_keymat(u16 hash, const u8 *skeyid_d, size_t skeyid_d_len,
+		  const u8 *gqm, size_t gqm_len, u8 protocol, const u8 *spi,
+		  const u8 *ni, size_t ni_len, const u8 *nr, size_t nr_len,
+		  u8 *out, size_t out_len);
+
+/*
+ * Quick Mode and Informational hashes (RFC 2409 §5.5, §5.7), msgid hashed
+ * big-endian; rest is the message from the payload after HASH to the end
+ * (generic headers included, no padding):
+ *   HASH(1) = prf(SKEYID_a, M-ID | rest)   (also the Informational HASH)
+ *   HASH(2) = prf(SKEYID_a, M-ID | Ni_b | rest)
+ *   HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b)
+ */
+int oak_v1_hash_qm1(u16 hash, const u8 *skeyid_a, size_t skeyid_a_len, u32 msgid,
+		    const u8 *rest, size_t rest_len, u8 *out);
+int oak_v1_hash_qm2(u16 hash, const u8 *skeyid_a, size_t skeyid_a_len, u32 msgid,
+		    const u8 *ni, size_t ni_len, const u8 *rest, size_t rest_len, u8 *out);
+int oak_v1_hash_qm3(u16 hash, const u8 *skeyid_a, size_t skeyid_a_len, u32 msgid,
+		    const u8 *ni, size_t ni_len, const u8 *nr, size_t nr_len, u8 *out);
+
 /* ---- random ---- */
 void oak_random(void *buf, size_t len);
 

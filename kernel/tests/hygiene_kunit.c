@@ -16,6 +16,7 @@
 
 #include "../crypto/ike_crypto.h"
 #include "../crypto/internal.h"
+#include "../codec/isakmp_wire.h"
 #include "../ike/ike_int.h"
 
 #define OAK_HYG_MAX_CALLS	256
@@ -236,6 +237,36 @@ static void oak_test_hyg_keymat_auth(struct kunit *test)
 }
 
 /*
+ * IKEv1: SKEYID for signatures (its nonce key), SKEYID_d/a/e with the
+ * Appendix B expansion (its K blocks), KEYMAT, and the keys themselves.
+ */
+static void oak_test_hyg_ikev1(struct kunit *test)
+{
+	struct oak_v1_keys *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
+	u8 ni[16], nr[16], gxy[64], spi[4] = { 1, 2, 3, 4 }, km[64];
+
+	KUNIT_ASSERT_NOT_NULL(test, k);
+	memset(ni, 0x31, sizeof(ni));
+	memset(nr, 0x32, sizeof(nr));
+	memset(gxy, 0x33, sizeof(gxy));
+	k->hash = IKEV1_HASH_SHA1;
+	k->enc_len = 32;	/* longer than SHA-1: the expansion runs */
+	KUNIT_ASSERT_EQ(test, oak_v1_skeyid_sig(k->hash, ni, sizeof(ni), nr, sizeof(nr),
+						gxy, sizeof(gxy), k->skeyid), 0);
+	KUNIT_EXPECT_TRUE(test, oak_hyg_saw_len(sizeof(ni) + sizeof(nr)));
+	KUNIT_ASSERT_EQ(test, oak_v1_derive(k, gxy, sizeof(gxy), ni, nr), 0);
+	KUNIT_ASSERT_EQ(test, oak_v1_keymat(k->hash, k->skeyid_d, k->prf_len, gxy, sizeof(gxy),
+					    3, spi, ni, sizeof(ni), nr, sizeof(nr), km,
+					    sizeof(km)), 0);
+	KUNIT_EXPECT_TRUE(test, oak_hyg_saw_len(sizeof(struct oak_hmac)));
+	KUNIT_EXPECT_TRUE(test, oak_hyg_saw_len(IKE_PRF_MAX_LEN));
+	oak_v1_keys_wipe(k);
+	KUNIT_EXPECT_TRUE(test, oak_hyg_saw(k, sizeof(*k)));
+	KUNIT_EXPECT_EQ(test, oak_hyg->dirty, 0U);
+	memzero_explicit(km, sizeof(km));
+}
+
+/*
  * One SK direction of each kind: its object (key, HMAC pads, salt) is
  * wiped, and no shared transform still holds its key.
  */
@@ -374,6 +405,7 @@ static struct kunit_case oak_hygiene_cases[] = {
 	KUNIT_CASE(oak_test_hyg_modp),
 	KUNIT_CASE(oak_test_hyg_ike_keys),
 	KUNIT_CASE(oak_test_hyg_keymat_auth),
+	KUNIT_CASE(oak_test_hyg_ikev1),
 	KUNIT_CASE(oak_test_hyg_sk),
 	KUNIT_CASE(oak_test_hyg_ike_hs),
 	KUNIT_CASE(oak_test_hyg_child_out),
