@@ -441,6 +441,12 @@ connections {
 				esp_proposals = aes128gcm16-x25519
 				rekey_time = $(tscale 8)s
 				life_time = $(tscale 16)s
+				# charon subtracts (rand_time + 1) * [0, 1) from
+				# rekey_time; its default rand_time, life - rekey,
+				# gives 0 ("no soft limit" to xfrm) 2 times in 9:
+				# that SA lives to its hard lifetime and is deleted
+				# without a successor (the lost replies of issue 20)
+				rand_time = $(tscale 2)s
 				mode = tunnel
 			}
 		}
