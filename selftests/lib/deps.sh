@@ -17,6 +17,7 @@ pkgs=(
 	flex bison bc cpio kmod jq util-linux python3-scapy python3-cryptography libelf-dev gcc make python3
 	xz-utils perl rsync libssl-dev libc6-dev
 	dkms dpkg-dev systemd bash-completion groff man-db
+	tcpdump
 )
 srcver=6.1
 srcdir=${OAKLEY_CACHE:-$HOME/.cache/oakley}/src
