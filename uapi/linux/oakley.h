@@ -5,8 +5,9 @@
  * Generic netlink ABI of the "oakley" family.  The authoritative description
  * is Documentation/netlink/oakley.yaml; this header must match it.
  *
- * Every mutating command requires CAP_NET_ADMIN in the user namespace that
- * owns the network namespace of the socket.  Secrets (OAKLEY_SECRET_A_PSK)
+ * Every command, the reading ones included, and joining the events group
+ * require CAP_NET_ADMIN in the user namespace that owns the network namespace
+ * of the socket (EPERM otherwise).  Secrets (OAKLEY_SECRET_A_PSK)
  * are write-only: no reply or dump ever carries them.
  *
  * Conventions:
