@@ -799,9 +799,12 @@ static int oakley_conn_addrs(struct oakley_conn *conn, struct nlattr **tb,
 		memcpy(conn->remote_addr, nla_data(tb[OAKLEY_CONN_A_REMOTE_ADDR]), alen);
 		conn->has_remote = true;
 	}
+	/* one IKE socket per namespace, on UDP 500 (no NAT-T on 4500 yet) */
 	conn->local_port = OAKLEY_DEFAULT_PORT;
-	if (tb[OAKLEY_CONN_A_LOCAL_PORT])
-		conn->local_port = nla_get_u16(tb[OAKLEY_CONN_A_LOCAL_PORT]);
+	if (tb[OAKLEY_CONN_A_LOCAL_PORT] &&
+	    nla_get_u16(tb[OAKLEY_CONN_A_LOCAL_PORT]) != OAKLEY_DEFAULT_PORT)
+		return oakley_unsupported(extack, tb[OAKLEY_CONN_A_LOCAL_PORT],
+					  "local port must be 500: Oakley listens on UDP 500 only");
 	conn->remote_port = OAKLEY_DEFAULT_PORT;
 	if (tb[OAKLEY_CONN_A_REMOTE_PORT])
 		conn->remote_port = nla_get_u16(tb[OAKLEY_CONN_A_REMOTE_PORT]);
@@ -838,11 +841,9 @@ static int oakley_conn_auth(struct oakley_conn *conn, struct nlattr **tb,
 	conn->auth = OAKLEY_AUTH_PSK;
 	if (tb[OAKLEY_CONN_A_AUTH])
 		conn->auth = nla_get_u8(tb[OAKLEY_CONN_A_AUTH]);
-	if (conn->auth != OAKLEY_AUTH_PSK) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[OAKLEY_CONN_A_AUTH],
-				    "only psk authentication is supported");
-		return -EOPNOTSUPP;
-	}
+	if (conn->auth != OAKLEY_AUTH_PSK)
+		return oakley_unsupported(extack, tb[OAKLEY_CONN_A_AUTH],
+					  "pubkey authentication is not implemented yet: use psk");
 	if (!tb[OAKLEY_CONN_A_SECRET])
 		return oakley_missing(extack, nest, OAKLEY_CONN_A_SECRET,
 				      "psk authentication requires a secret");
@@ -861,12 +862,12 @@ static int oakley_conn_ike(struct oakley_conn *conn, struct nlattr **tb,
 	conn->version = OAKLEY_DEFAULT_VERSION;
 	if (tb[OAKLEY_CONN_A_VERSION])
 		conn->version = nla_get_u8(tb[OAKLEY_CONN_A_VERSION]);
-	if (conn->version == 2 && tb[OAKLEY_CONN_A_EXCHANGE])
+	if (conn->version != 2)
+		return oakley_unsupported(extack, tb[OAKLEY_CONN_A_VERSION],
+					  "IKEv1 is not implemented yet: version must be 2");
+	if (tb[OAKLEY_CONN_A_EXCHANGE])
 		return oakley_err(extack, tb[OAKLEY_CONN_A_EXCHANGE],
 				  "exchange applies to IKEv1 only");
-	if (conn->version == 1)
-		conn->exchange = tb[OAKLEY_CONN_A_EXCHANGE] ?
-			nla_get_u8(tb[OAKLEY_CONN_A_EXCHANGE]) : OAKLEY_EXCHANGE_MAIN;
 
 	if (tb[OAKLEY_CONN_A_IKE_PROPOSALS])
 		p = oakley_proposals_parse(tb[OAKLEY_CONN_A_IKE_PROPOSALS], OAKLEY_PROPS_IKE,

@@ -279,6 +279,10 @@ enum defect {
 	D_AUTH,			/* auth method 9 */
 	D_MODE,			/* child mode 7 */
 	D_DUP_CHILD,		/* two children of the same name */
+	/* valid values that the engine does not implement: refused, and said so */
+	D_VERSION1,		/* IKE version 1 */
+	D_PUBKEY,		/* auth pubkey */
+	D_LOCAL_PORT,		/* local port 4500 (the socket is on 500) */
 };
 
 static void put_transform(struct nlmsghdr *nlh, uint8_t type, uint16_t id, uint16_t keylen,
@@ -376,7 +380,7 @@ static void put_conn_addrs(struct nlmsghdr *nlh, enum defect d)
 	if (d == D_PORT_U32)
 		mnl_attr_put_u32(nlh, OAKLEY_CONN_A_LOCAL_PORT, 500);
 	else
-		mnl_attr_put_u16(nlh, OAKLEY_CONN_A_LOCAL_PORT, 500);
+		mnl_attr_put_u16(nlh, OAKLEY_CONN_A_LOCAL_PORT, d == D_LOCAL_PORT ? 4500 : 500);
 	mnl_attr_put(nlh, OAKLEY_CONN_A_REMOTE_ADDR, d == D_REMOTE_LEN ? 5 : 4, remote);
 	mnl_attr_put_u16(nlh, OAKLEY_CONN_A_REMOTE_PORT, 500);
 }
@@ -401,11 +405,12 @@ static void put_conn(struct nlmsghdr *nlh, const char *name, const char *secret,
 		mnl_attr_put_strz(nlh, OAKLEY_CONN_A_NAME, "");
 	else if (d != D_NAME_MISSING)
 		mnl_attr_put_strz(nlh, OAKLEY_CONN_A_NAME, name);
-	mnl_attr_put_u8(nlh, OAKLEY_CONN_A_VERSION, d == D_VERSION ? 3 : 2);
+	mnl_attr_put_u8(nlh, OAKLEY_CONN_A_VERSION, d == D_VERSION ? 3 : d == D_VERSION1 ? 1 : 2);
 	put_conn_addrs(nlh, d);
 	put_id(nlh, OAKLEY_CONN_A_LOCAL_ID, "gw.example.org", d);
 	put_id(nlh, OAKLEY_CONN_A_REMOTE_ID, "peer.example.org", D_NONE);
-	mnl_attr_put_u8(nlh, OAKLEY_CONN_A_AUTH, d == D_AUTH ? 9 : OAKLEY_AUTH_PSK);
+	mnl_attr_put_u8(nlh, OAKLEY_CONN_A_AUTH, d == D_AUTH ? 9 :
+			d == D_PUBKEY ? OAKLEY_AUTH_PUBKEY : OAKLEY_AUTH_PSK);
 	mnl_attr_put_strz(nlh, OAKLEY_CONN_A_SECRET, d == D_SECRET_MISSING ? "nosuch" : secret);
 	put_ike(nlh, d);
 	mnl_attr_put_u8(nlh, OAKLEY_CONN_A_START, OAKLEY_START_NONE);
@@ -572,11 +577,20 @@ FIXTURE(bad) {
 FIXTURE_VARIANT(bad) {
 	enum defect defect;
 	bool replace;
+	int err;		/* the errno wanted, 0: any */
+	const char *msg;	/* a part of the extack message wanted, NULL: any */
 };
 
 #define BAD(name, d)								\
 	FIXTURE_VARIANT_ADD(bad, name) { .defect = d, .replace = false };	\
 	FIXTURE_VARIANT_ADD(bad, name##_replace) { .defect = d, .replace = true }
+
+/* Not implemented: EOPNOTSUPP and a message that says what is missing. */
+#define UNSUPPORTED(name, d, m)							\
+	FIXTURE_VARIANT_ADD(bad, name) {					\
+		.defect = d, .err = EOPNOTSUPP, .msg = m };			\
+	FIXTURE_VARIANT_ADD(bad, name##_replace) {				\
+		.defect = d, .replace = true, .err = EOPNOTSUPP, .msg = m }
 
 BAD(family_u8, D_FAMILY_U8);
 BAD(port_u32, D_PORT_U32);
@@ -613,6 +627,9 @@ BAD(version, D_VERSION);
 BAD(auth, D_AUTH);
 BAD(mode, D_MODE);
 BAD(dup_child, D_DUP_CHILD);
+UNSUPPORTED(version1, D_VERSION1, "IKEv1 is not implemented yet");
+UNSUPPORTED(pubkey, D_PUBKEY, "pubkey authentication is not implemented yet");
+UNSUPPORTED(local_port, D_LOCAL_PORT, "local port must be 500");
 
 FIXTURE_SETUP(bad)
 {
@@ -646,6 +663,11 @@ TEST_F(bad, refused)
 	EXPECT_NE('\0', nl->extack[0]) TH_LOG("error %d (%s) without an extack message",
 					      ret, strerror(-ret));
 	TH_LOG("error %d (%s), extack \"%s\"", ret, strerror(-ret), nl->extack);
+	if (variant->err)
+		EXPECT_EQ(-variant->err, ret);
+	if (variant->msg)
+		EXPECT_NE(NULL, strstr(nl->extack, variant->msg))
+			TH_LOG("want \"%s\" in the extack", variant->msg);
 
 	/* Nothing changed: same dump, byte for byte, and no "x". */
 	ASSERT_EQ(0, dump(nl, OAKLEY_CMD_CONN_GET, self->after));

@@ -103,8 +103,7 @@ static void oak_dpd_work(struct work_struct *work)
 
 	mutex_lock(&in->lock);
 	if (!sa->dead && !in->dying && sa->conn->dpd &&
-	    (sa->state == OAKLEY_IKE_STATE_ESTABLISHED ||
-	     sa->state == OAKLEY_IKE_STATE_REKEYING))
+	    sa->state == OAKLEY_IKE_STATE_ESTABLISHED)
 		oak_dpd_check(sa);
 	mutex_unlock(&in->lock);
 	oak_sa_put(sa);
@@ -194,8 +193,7 @@ static void oak_rekey_work(struct work_struct *work)
 		goto out;
 	if (sa->state == OAKLEY_IKE_STATE_CONNECTING)
 		oak_restart_fire(sa);
-	else if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED ||
-		 sa->state == OAKLEY_IKE_STATE_REKEYING)
+	else if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED)
 		oak_deadline_fire(sa);
 out:
 	mutex_unlock(&in->lock);
