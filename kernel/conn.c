@@ -104,20 +104,19 @@ const struct nla_policy oakley_conn_policy[OAKLEY_CONN_A_MAX + 1] = {
 
 /*
  * Default IKE proposals, RFC 8247's recommended algorithms: an AEAD proposal
- * (AES-GCM-16 256/128, ChaCha20-Poly1305) and a classic one (AES-CBC 256/128
- * with HMAC-SHA2), each with PRF HMAC-SHA2-256/384/512 and DH groups
- * Curve25519, ECP-256, ECP-384, MODP-2048.
+ * (AES-GCM-16 256/128) and a classic one (AES-CBC 256/128 with HMAC-SHA2),
+ * each with PRF HMAC-SHA2-256/384/512 and DH groups Curve25519, ECP-256,
+ * MODP-2048.  The same list as oak's (userspace/config.h, OAK_DEFAULT_IKE;
+ * nl_policy's default_proposals_match_oak compares them).
  */
 static const struct oakley_transform oakley_default_ike[] = {
 	{ .prop = 0, .type = OAKLEY_TRANS_ENCR, .id = OAKLEY_ENCR_AES_GCM_16, .keylen = 256 },
 	{ .prop = 0, .type = OAKLEY_TRANS_ENCR, .id = OAKLEY_ENCR_AES_GCM_16, .keylen = 128 },
-	{ .prop = 0, .type = OAKLEY_TRANS_ENCR, .id = OAKLEY_ENCR_CHACHA20_POLY1305, .keylen = 0 },
 	{ .prop = 0, .type = OAKLEY_TRANS_PRF, .id = OAKLEY_PRF_HMAC_SHA2_256, .keylen = 0 },
 	{ .prop = 0, .type = OAKLEY_TRANS_PRF, .id = OAKLEY_PRF_HMAC_SHA2_384, .keylen = 0 },
 	{ .prop = 0, .type = OAKLEY_TRANS_PRF, .id = OAKLEY_PRF_HMAC_SHA2_512, .keylen = 0 },
 	{ .prop = 0, .type = OAKLEY_TRANS_DH, .id = OAKLEY_DH_CURVE25519, .keylen = 0 },
 	{ .prop = 0, .type = OAKLEY_TRANS_DH, .id = OAKLEY_DH_ECP256, .keylen = 0 },
-	{ .prop = 0, .type = OAKLEY_TRANS_DH, .id = OAKLEY_DH_ECP384, .keylen = 0 },
 	{ .prop = 0, .type = OAKLEY_TRANS_DH, .id = OAKLEY_DH_MODP2048, .keylen = 0 },
 	{ .prop = 1, .type = OAKLEY_TRANS_ENCR, .id = OAKLEY_ENCR_AES_CBC, .keylen = 256 },
 	{ .prop = 1, .type = OAKLEY_TRANS_ENCR, .id = OAKLEY_ENCR_AES_CBC, .keylen = 128 },
@@ -129,7 +128,6 @@ static const struct oakley_transform oakley_default_ike[] = {
 	{ .prop = 1, .type = OAKLEY_TRANS_PRF, .id = OAKLEY_PRF_HMAC_SHA2_512, .keylen = 0 },
 	{ .prop = 1, .type = OAKLEY_TRANS_DH, .id = OAKLEY_DH_CURVE25519, .keylen = 0 },
 	{ .prop = 1, .type = OAKLEY_TRANS_DH, .id = OAKLEY_DH_ECP256, .keylen = 0 },
-	{ .prop = 1, .type = OAKLEY_TRANS_DH, .id = OAKLEY_DH_ECP384, .keylen = 0 },
 	{ .prop = 1, .type = OAKLEY_TRANS_DH, .id = OAKLEY_DH_MODP2048, .keylen = 0 },
 };
 

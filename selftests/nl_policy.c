@@ -283,6 +283,8 @@ enum defect {
 	D_VERSION1,		/* IKE version 1 */
 	D_PUBKEY,		/* auth pubkey */
 	D_LOCAL_PORT,		/* local port 4500 (the socket is on 500) */
+	/* valid: no IKE proposals, the kernel's defaults apply */
+	D_DEFAULT_IKE,
 };
 
 static void put_transform(struct nlmsghdr *nlh, uint8_t type, uint16_t id, uint16_t keylen,
@@ -412,7 +414,8 @@ static void put_conn(struct nlmsghdr *nlh, const char *name, const char *secret,
 	mnl_attr_put_u8(nlh, OAKLEY_CONN_A_AUTH, d == D_AUTH ? 9 :
 			d == D_PUBKEY ? OAKLEY_AUTH_PUBKEY : OAKLEY_AUTH_PSK);
 	mnl_attr_put_strz(nlh, OAKLEY_CONN_A_SECRET, d == D_SECRET_MISSING ? "nosuch" : secret);
-	put_ike(nlh, d);
+	if (d != D_DEFAULT_IKE)
+		put_ike(nlh, d);
 	mnl_attr_put_u8(nlh, OAKLEY_CONN_A_START, OAKLEY_START_NONE);
 	if (d == D_DPD_U8)
 		mnl_attr_put_u8(nlh, OAKLEY_CONN_A_DPD, 30);
@@ -785,6 +788,78 @@ TEST_F(oak, eperm_unprivileged)
 	mnl_socket_close(ev);
 	nl_close(&user);
 	free(b);
+}
+
+/* ---- default proposals ------------------------------------------------ */
+
+/* The oak next to this program (or $OAKLEY_OAK). */
+static void oak_path(char *buf, size_t len)
+{
+	const char *env = getenv("OAKLEY_OAK");
+	char exe[PATH_MAX - 32];
+	ssize_t n;
+
+	if (env) {
+		snprintf(buf, len, "%s", env);
+		return;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	if (strrchr(exe, '/'))
+		*strrchr(exe, '/') = '\0';
+	snprintf(buf, len, "%s/../userspace/oak", exe);
+}
+
+/* The first line CMD prints, without its newline ("" if none). */
+static void first_line(const char *cmd, char *out, size_t len)
+{
+	FILE *f = popen(cmd, "r");
+
+	out[0] = '\0';
+	if (!f)
+		return;
+	if (!fgets(out, len, f))
+		out[0] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+	pclose(f);
+}
+
+/*
+ * A connection loaded without IKE or ESP proposals gets the kernel's
+ * defaults; `oak show` prints them.  They must be what oak itself sends
+ * when a file sets no `ike`/`esp` (`oak check -j`).
+ */
+TEST_F(oak, default_proposals_match_oak)
+{
+	static const char conf[] = "[secret s]\npsk = \"default proposals 0123456789\"\n"
+				   "[connection c]\nlocal = 127.0.0.1\nremote = 127.0.0.2\n"
+				   "secret = s\n[child ch0]\n";
+	char oak[PATH_MAX], file[] = "/tmp/nl_policy_defaults.XXXXXX";
+	char cmd[3 * PATH_MAX], kern[1024], user[1024];
+	const char *what[] = { ".[0].ike", ".[0].children[0].esp" };
+	unsigned int i;
+	int fd;
+
+	oak_path(oak, sizeof(oak));
+	if (access(oak, X_OK))
+		SKIP(return, "no oak at %.200s", oak);
+	ASSERT_EQ(0, load(&self->nl, "d", "d-psk", false, D_DEFAULT_IKE)) TH_LOG("%s",
+									       self->nl.extack);
+	fd = mkstemp(file);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)strlen(conf), write(fd, conf, strlen(conf)));
+	close(fd);
+	for (i = 0; i < 2; i++) {
+		/* this process is in the test's network namespace: so is oak */
+		snprintf(cmd, sizeof(cmd), "'%s' show conn -j | jq -r '%s'", oak, what[i]);
+		first_line(cmd, kern, sizeof(kern));
+		snprintf(cmd, sizeof(cmd), "'%s' check -j '%s' | jq -r '%s'", oak, file, what[i]);
+		first_line(cmd, user, sizeof(user));
+		EXPECT_NE('\0', user[0]) TH_LOG("oak check printed no %s", what[i]);
+		EXPECT_STREQ(user, kern) TH_LOG("%s: the kernel's default differs from oak's",
+						what[i]);
+	}
+	unlink(file);
 }
 
 /* ---- events ---------------------------------------------------------- */
