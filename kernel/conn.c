@@ -104,20 +104,19 @@ const struct nla_policy oakley_conn_policy[OAKLEY_CONN_A_MAX + 1] = {
 
 /*
  * Default IKE proposals, RFC 8247's recommended algorithms: an AEAD proposal
- * (AES-GCM-16 256/128, ChaCha20-Poly1305) and a classic one (AES-CBC 256/128
- * with HMAC-SHA2), each with PRF HMAC-SHA2-256/384/512 and DH groups
- * Curve25519, ECP-256, ECP-384, MODP-2048.
+ * (AES-GCM-16 256/128) and a classic one (AES-CBC 256/128 with HMAC-SHA2),
+ * each with PRF HMAC-SHA2-256/384/512 and DH groups Curve25519, ECP-256,
+ * MODP-2048.  The same list as oak's (userspace/config.h, OAK_DEFAULT_IKE;
+ * nl_policy's default_proposals_match_oak compares them).
  */
 static const struct oakley_transform oakley_default_ike[] = {
 	{ .prop = 0, .type = OAKLEY_TRANS_ENCR, .id = OAKLEY_ENCR_AES_GCM_16, .keylen = 256 },
 	{ .prop = 0, .type = OAKLEY_TRANS_ENCR, .id = OAKLEY_ENCR_AES_GCM_16, .keylen = 128 },
-	{ .prop = 0, .type = OAKLEY_TRANS_ENCR, .id = OAKLEY_ENCR_CHACHA20_POLY1305, .keylen = 0 },
 	{ .prop = 0, .type = OAKLEY_TRANS_PRF, .id = OAKLEY_PRF_HMAC_SHA2_256, .keylen = 0 },
 	{ .prop = 0, .type = OAKLEY_TRANS_PRF, .id = OAKLEY_PRF_HMAC_SHA2_384, .keylen = 0 },
 	{ .prop = 0, .type = OAKLEY_TRANS_PRF, .id = OAKLEY_PRF_HMAC_SHA2_512, .keylen = 0 },
 	{ .prop = 0, .type = OAKLEY_TRANS_DH, .id = OAKLEY_DH_CURVE25519, .keylen = 0 },
 	{ .prop = 0, .type = OAKLEY_TRANS_DH, .id = OAKLEY_DH_ECP256, .keylen = 0 },
-	{ .prop = 0, .type = OAKLEY_TRANS_DH, .id = OAKLEY_DH_ECP384, .keylen = 0 },
 	{ .prop = 0, .type = OAKLEY_TRANS_DH, .id = OAKLEY_DH_MODP2048, .keylen = 0 },
 	{ .prop = 1, .type = OAKLEY_TRANS_ENCR, .id = OAKLEY_ENCR_AES_CBC, .keylen = 256 },
 	{ .prop = 1, .type = OAKLEY_TRANS_ENCR, .id = OAKLEY_ENCR_AES_CBC, .keylen = 128 },
@@ -129,7 +128,6 @@ static const struct oakley_transform oakley_default_ike[] = {
 	{ .prop = 1, .type = OAKLEY_TRANS_PRF, .id = OAKLEY_PRF_HMAC_SHA2_512, .keylen = 0 },
 	{ .prop = 1, .type = OAKLEY_TRANS_DH, .id = OAKLEY_DH_CURVE25519, .keylen = 0 },
 	{ .prop = 1, .type = OAKLEY_TRANS_DH, .id = OAKLEY_DH_ECP256, .keylen = 0 },
-	{ .prop = 1, .type = OAKLEY_TRANS_DH, .id = OAKLEY_DH_ECP384, .keylen = 0 },
 	{ .prop = 1, .type = OAKLEY_TRANS_DH, .id = OAKLEY_DH_MODP2048, .keylen = 0 },
 };
 
@@ -799,9 +797,12 @@ static int oakley_conn_addrs(struct oakley_conn *conn, struct nlattr **tb,
 		memcpy(conn->remote_addr, nla_data(tb[OAKLEY_CONN_A_REMOTE_ADDR]), alen);
 		conn->has_remote = true;
 	}
+	/* one IKE socket per namespace, on UDP 500 (no NAT-T on 4500 yet) */
 	conn->local_port = OAKLEY_DEFAULT_PORT;
-	if (tb[OAKLEY_CONN_A_LOCAL_PORT])
-		conn->local_port = nla_get_u16(tb[OAKLEY_CONN_A_LOCAL_PORT]);
+	if (tb[OAKLEY_CONN_A_LOCAL_PORT] &&
+	    nla_get_u16(tb[OAKLEY_CONN_A_LOCAL_PORT]) != OAKLEY_DEFAULT_PORT)
+		return oakley_unsupported(extack, tb[OAKLEY_CONN_A_LOCAL_PORT],
+					  "local port must be 500: Oakley listens on UDP 500 only");
 	conn->remote_port = OAKLEY_DEFAULT_PORT;
 	if (tb[OAKLEY_CONN_A_REMOTE_PORT])
 		conn->remote_port = nla_get_u16(tb[OAKLEY_CONN_A_REMOTE_PORT]);
@@ -838,11 +839,9 @@ static int oakley_conn_auth(struct oakley_conn *conn, struct nlattr **tb,
 	conn->auth = OAKLEY_AUTH_PSK;
 	if (tb[OAKLEY_CONN_A_AUTH])
 		conn->auth = nla_get_u8(tb[OAKLEY_CONN_A_AUTH]);
-	if (conn->auth != OAKLEY_AUTH_PSK) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[OAKLEY_CONN_A_AUTH],
-				    "only psk authentication is supported");
-		return -EOPNOTSUPP;
-	}
+	if (conn->auth != OAKLEY_AUTH_PSK)
+		return oakley_unsupported(extack, tb[OAKLEY_CONN_A_AUTH],
+					  "pubkey authentication is not implemented yet: use psk");
 	if (!tb[OAKLEY_CONN_A_SECRET])
 		return oakley_missing(extack, nest, OAKLEY_CONN_A_SECRET,
 				      "psk authentication requires a secret");
@@ -861,12 +860,12 @@ static int oakley_conn_ike(struct oakley_conn *conn, struct nlattr **tb,
 	conn->version = OAKLEY_DEFAULT_VERSION;
 	if (tb[OAKLEY_CONN_A_VERSION])
 		conn->version = nla_get_u8(tb[OAKLEY_CONN_A_VERSION]);
-	if (conn->version == 2 && tb[OAKLEY_CONN_A_EXCHANGE])
+	if (conn->version != 2)
+		return oakley_unsupported(extack, tb[OAKLEY_CONN_A_VERSION],
+					  "IKEv1 is not implemented yet: version must be 2");
+	if (tb[OAKLEY_CONN_A_EXCHANGE])
 		return oakley_err(extack, tb[OAKLEY_CONN_A_EXCHANGE],
 				  "exchange applies to IKEv1 only");
-	if (conn->version == 1)
-		conn->exchange = tb[OAKLEY_CONN_A_EXCHANGE] ?
-			nla_get_u8(tb[OAKLEY_CONN_A_EXCHANGE]) : OAKLEY_EXCHANGE_MAIN;
 
 	if (tb[OAKLEY_CONN_A_IKE_PROPOSALS])
 		p = oakley_proposals_parse(tb[OAKLEY_CONN_A_IKE_PROPOSALS], OAKLEY_PROPS_IKE,

@@ -291,6 +291,11 @@ static int oakley_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/*
+ * Every command needs CAP_NET_ADMIN over the namespace, reads included: the
+ * configuration and the SAs name peers, identities, secrets and SPIs, which
+ * xfrm_user does not show to unprivileged users either.
+ */
 static const struct genl_ops oakley_genl_ops[] = {
 	{
 		.cmd = OAKLEY_CMD_LOAD,
@@ -311,6 +316,7 @@ static const struct genl_ops oakley_genl_ops[] = {
 		.dumpit = oakley_nl_conn_dump,
 		.policy = oakley_conn_name_policy,
 		.maxattr = OAKLEY_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = OAKLEY_CMD_SECRET_DEL,
 		.doit = oakley_nl_secret_del,
@@ -323,6 +329,7 @@ static const struct genl_ops oakley_genl_ops[] = {
 		.done = oakley_nl_sa_dump_done,
 		.policy = oakley_empty_policy,
 		.maxattr = OAKLEY_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = OAKLEY_CMD_INITIATE,
 		.doit = oakley_nl_initiate,
@@ -340,6 +347,7 @@ static const struct genl_ops oakley_genl_ops[] = {
 		.doit = oakley_nl_stats_get,
 		.policy = oakley_empty_policy,
 		.maxattr = OAKLEY_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = OAKLEY_CMD_REKEY,
 		.doit = oakley_nl_rekey,
@@ -349,8 +357,12 @@ static const struct genl_ops oakley_genl_ops[] = {
 	},
 };
 
+/* Events name peers, identities and SPIs: as private as the GETs. */
 static const struct genl_multicast_group oakley_mcgrps[] = {
-	[OAKLEY_MCGRP_ID_EVENTS] = { .name = OAKLEY_MCGRP_EVENTS },
+	[OAKLEY_MCGRP_ID_EVENTS] = {
+		.name = OAKLEY_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
 };
 
 struct genl_family oakley_genl_family __ro_after_init = {

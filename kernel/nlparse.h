@@ -14,6 +14,12 @@
 	-EINVAL;						\
 })
 
+/* Reject a valid value that the engine does not implement (yet). */
+#define oakley_unsupported(extack, attr, msg) ({		\
+	NL_SET_ERR_MSG_ATTR((extack), (attr), msg);		\
+	-EOPNOTSUPP;						\
+})
+
 /* Reject because attribute @type is missing from @nest. */
 #define oakley_missing(extack, nest, type, msg) ({		\
 	struct netlink_ext_ack *__ex = (extack);		\

@@ -5,6 +5,8 @@
 # base64), then dump everything the CLI can show -- and the monitor's view of
 # the load -- and search the raw bytes for every PSK in every encoding.  The
 # raw netlink dump of each GET op is checked by nl_policy (secrets_absent).
+# And `oak load` warns, once per file, when a file that holds secrets can be
+# read by group or others (and only then).
 
 ONE_NETNS=1
 source "$(dirname "$0")/control_lib.sh"
@@ -122,4 +124,29 @@ fi
 # And the search itself works: the config file holds three of them.
 [[ $(grep -caF -f "$TMP/needles" "$TMP/secrets.conf") -eq 3 ]] ||
 	fail "self-check: the needles do not find the PSKs in the configuration file"
+
+# The warning about a file holding secrets that others may read.
+want_warn()	# MODE FILE WANT(0/1) WHO
+{
+	chmod "$1" "$2"
+	oak_ok . load "$2"
+	if [[ $3 == 1 ]]; then
+		[[ $(<"$TMP/err") == "oak: warning: $2 holds secrets and is readable by $4 (mode 0$1): chmod 600 it" ]] ||
+			fail "load of a $1 file with secrets: want one warning, got: $(<"$TMP/err")"
+	else
+		[[ ! -s $TMP/err ]] || fail "load of a $1 file: unexpected output: $(<"$TMP/err")"
+	fi
+}
+pretty "oak load warns about secrets that others may read"
+want_warn 644 "$TMP/secrets.conf" 1 others
+want_warn 640 "$TMP/secrets.conf" 1 "its group"
+want_warn 600 "$TMP/secrets.conf" 0
+echo '# nothing secret here' >"$TMP/nosecrets.conf"
+want_warn 644 "$TMP/nosecrets.conf" 0
+printf 'include = %s\n' "$TMP/secrets.conf" >"$TMP/wrapper.conf"
+chmod 644 "$TMP/wrapper.conf"
+chmod 604 "$TMP/secrets.conf"
+oak_ok . load "$TMP/wrapper.conf"
+[[ $(<"$TMP/err") == "oak: warning: $TMP/secrets.conf holds secrets and is readable by others (mode 0604): chmod 600 it" ]] ||
+	fail "an included file with secrets: want its warning, got: $(<"$TMP/err")"
 control_done

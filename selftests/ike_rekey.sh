@@ -192,6 +192,18 @@ for n in 1 2 3; do
 done
 [ "$(oa show sa -j | jq -r '[.. | objects | select(.name == "c2")][0].mode')" = tunnel ] ||
 	die "1: c2 not reported"
+# The dump names each Child SA's PFS group: none for c1 (IKE_AUTH has no KE).
+pfs_check()	# WHAT
+{
+	local ns got
+	for ns in "$A" "$B"; do
+		got=$(nsexec "$ns" "$OAKLEY_OAK" show sa -j |
+		      jq -cS '[.[0].children[] | {(.name): .dh}] | add')
+		[ "$got" = '{"c1":null,"c2":"x25519","c3":"ecp256"}' ] ||
+			die "$1: the Child SAs' PFS groups in the dump of $ns: $got"
+	done
+}
+pfs_check 1
 log "1: ping on all three selectors, both directions: ok"
 
 # ---- 2: oak rekey (3 Child, 2 IKE) under ping ----
@@ -237,6 +249,7 @@ if part 2; then
 	[ "$(ike_spi "$A")" != "$ike_before" ] || die "2: IKE SPIs unchanged"
 	[ "$(ike_spi "$A")" = "$(ike_spi "$B")" ] || die "2: the two sides disagree on the IKE SPIs"
 	oa show sa -j | jq -e '.[0].children | map(.dh) | length == 3' >/dev/null || die "2: children"
+	pfs_check 2
 	for n in 1 2 3; do ping_sel "$A" $n || die "2: ping on c$n after the rekeys failed"; done
 	log "2: SPIs changed (c1..c3 $spis_before -> $spis_after), old states gone, one pair each"
 fi

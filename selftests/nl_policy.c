@@ -279,6 +279,12 @@ enum defect {
 	D_AUTH,			/* auth method 9 */
 	D_MODE,			/* child mode 7 */
 	D_DUP_CHILD,		/* two children of the same name */
+	/* valid values that the engine does not implement: refused, and said so */
+	D_VERSION1,		/* IKE version 1 */
+	D_PUBKEY,		/* auth pubkey */
+	D_LOCAL_PORT,		/* local port 4500 (the socket is on 500) */
+	/* valid: no IKE proposals, the kernel's defaults apply */
+	D_DEFAULT_IKE,
 };
 
 static void put_transform(struct nlmsghdr *nlh, uint8_t type, uint16_t id, uint16_t keylen,
@@ -376,7 +382,7 @@ static void put_conn_addrs(struct nlmsghdr *nlh, enum defect d)
 	if (d == D_PORT_U32)
 		mnl_attr_put_u32(nlh, OAKLEY_CONN_A_LOCAL_PORT, 500);
 	else
-		mnl_attr_put_u16(nlh, OAKLEY_CONN_A_LOCAL_PORT, 500);
+		mnl_attr_put_u16(nlh, OAKLEY_CONN_A_LOCAL_PORT, d == D_LOCAL_PORT ? 4500 : 500);
 	mnl_attr_put(nlh, OAKLEY_CONN_A_REMOTE_ADDR, d == D_REMOTE_LEN ? 5 : 4, remote);
 	mnl_attr_put_u16(nlh, OAKLEY_CONN_A_REMOTE_PORT, 500);
 }
@@ -401,13 +407,15 @@ static void put_conn(struct nlmsghdr *nlh, const char *name, const char *secret,
 		mnl_attr_put_strz(nlh, OAKLEY_CONN_A_NAME, "");
 	else if (d != D_NAME_MISSING)
 		mnl_attr_put_strz(nlh, OAKLEY_CONN_A_NAME, name);
-	mnl_attr_put_u8(nlh, OAKLEY_CONN_A_VERSION, d == D_VERSION ? 3 : 2);
+	mnl_attr_put_u8(nlh, OAKLEY_CONN_A_VERSION, d == D_VERSION ? 3 : d == D_VERSION1 ? 1 : 2);
 	put_conn_addrs(nlh, d);
 	put_id(nlh, OAKLEY_CONN_A_LOCAL_ID, "gw.example.org", d);
 	put_id(nlh, OAKLEY_CONN_A_REMOTE_ID, "peer.example.org", D_NONE);
-	mnl_attr_put_u8(nlh, OAKLEY_CONN_A_AUTH, d == D_AUTH ? 9 : OAKLEY_AUTH_PSK);
+	mnl_attr_put_u8(nlh, OAKLEY_CONN_A_AUTH, d == D_AUTH ? 9 :
+			d == D_PUBKEY ? OAKLEY_AUTH_PUBKEY : OAKLEY_AUTH_PSK);
 	mnl_attr_put_strz(nlh, OAKLEY_CONN_A_SECRET, d == D_SECRET_MISSING ? "nosuch" : secret);
-	put_ike(nlh, d);
+	if (d != D_DEFAULT_IKE)
+		put_ike(nlh, d);
 	mnl_attr_put_u8(nlh, OAKLEY_CONN_A_START, OAKLEY_START_NONE);
 	if (d == D_DPD_U8)
 		mnl_attr_put_u8(nlh, OAKLEY_CONN_A_DPD, 30);
@@ -572,11 +580,20 @@ FIXTURE(bad) {
 FIXTURE_VARIANT(bad) {
 	enum defect defect;
 	bool replace;
+	int err;		/* the errno wanted, 0: any */
+	const char *msg;	/* a part of the extack message wanted, NULL: any */
 };
 
 #define BAD(name, d)								\
 	FIXTURE_VARIANT_ADD(bad, name) { .defect = d, .replace = false };	\
 	FIXTURE_VARIANT_ADD(bad, name##_replace) { .defect = d, .replace = true }
+
+/* Not implemented: EOPNOTSUPP and a message that says what is missing. */
+#define UNSUPPORTED(name, d, m)							\
+	FIXTURE_VARIANT_ADD(bad, name) {					\
+		.defect = d, .err = EOPNOTSUPP, .msg = m };			\
+	FIXTURE_VARIANT_ADD(bad, name##_replace) {				\
+		.defect = d, .replace = true, .err = EOPNOTSUPP, .msg = m }
 
 BAD(family_u8, D_FAMILY_U8);
 BAD(port_u32, D_PORT_U32);
@@ -613,6 +630,9 @@ BAD(version, D_VERSION);
 BAD(auth, D_AUTH);
 BAD(mode, D_MODE);
 BAD(dup_child, D_DUP_CHILD);
+UNSUPPORTED(version1, D_VERSION1, "IKEv1 is not implemented yet");
+UNSUPPORTED(pubkey, D_PUBKEY, "pubkey authentication is not implemented yet");
+UNSUPPORTED(local_port, D_LOCAL_PORT, "local port must be 500");
 
 FIXTURE_SETUP(bad)
 {
@@ -646,6 +666,11 @@ TEST_F(bad, refused)
 	EXPECT_NE('\0', nl->extack[0]) TH_LOG("error %d (%s) without an extack message",
 					      ret, strerror(-ret));
 	TH_LOG("error %d (%s), extack \"%s\"", ret, strerror(-ret), nl->extack);
+	if (variant->err)
+		EXPECT_EQ(-variant->err, ret);
+	if (variant->msg)
+		EXPECT_NE(NULL, strstr(nl->extack, variant->msg))
+			TH_LOG("want \"%s\" in the extack", variant->msg);
 
 	/* Nothing changed: same dump, byte for byte, and no "x". */
 	ASSERT_EQ(0, dump(nl, OAKLEY_CMD_CONN_GET, self->after));
@@ -714,6 +739,7 @@ TEST_F(oak, eperm_unprivileged)
 {
 	struct nl *nl = &self->nl;
 	struct blob *b = calloc(1, sizeof(*b));
+	struct mnl_socket *ev;
 	struct nl user;
 	int ret;
 
@@ -741,16 +767,99 @@ TEST_F(oak, eperm_unprivileged)
 		      NULL, NULL);
 	EXPECT_EQ(-EPERM, ret);
 
-	/* Reading is open to anyone; what is read is unchanged. */
-	EXPECT_EQ(1, count_conns(&user));
-	EXPECT_EQ(0, by_name(&user, OAKLEY_CMD_CONN_GET, OAKLEY_A_CONN_NAME, "keep", NLM_F_ACK,
-			     NULL, NULL));
-	EXPECT_EQ(-ENOENT, by_name(&user, OAKLEY_CMD_CONN_GET, OAKLEY_A_CONN_NAME, "evil",
-				   NLM_F_ACK, NULL, NULL));
-	EXPECT_EQ(0, dump(&user, OAKLEY_CMD_SA_GET, b));
-	EXPECT_EQ(0, by_name(&user, OAKLEY_CMD_STATS_GET, 0, NULL, NLM_F_ACK, blob_cb, b));
+	/*
+	 * Reading needs CAP_NET_ADMIN too (peers, identities, secret names,
+	 * SPIs), as a dump and as a do, and so does joining the events group.
+	 */
+	EXPECT_EQ(-EPERM, dump(&user, OAKLEY_CMD_CONN_GET, b));
+	EXPECT_EQ(-EPERM, by_name(&user, OAKLEY_CMD_CONN_GET, OAKLEY_A_CONN_NAME, "keep",
+				  NLM_F_ACK, NULL, NULL));
+	EXPECT_EQ(-EPERM, dump(&user, OAKLEY_CMD_SA_GET, b));
+	EXPECT_EQ(-EPERM, by_name(&user, OAKLEY_CMD_STATS_GET, 0, NULL, NLM_F_ACK, blob_cb, b));
+	EXPECT_EQ(0U, b->len) TH_LOG("an unprivileged read returned %zu bytes", (size_t)b->len);
+	ev = mnl_socket_open(NETLINK_GENERIC);
+	ASSERT_NE(NULL, ev);
+	ASSERT_EQ(0, mnl_socket_bind(ev, 0, MNL_SOCKET_AUTOPID));
+	ASSERT_NE(0U, user.events_grp);
+	EXPECT_EQ(-1, mnl_socket_setsockopt(ev, NETLINK_ADD_MEMBERSHIP, &user.events_grp,
+					    sizeof(user.events_grp)))
+		TH_LOG("an unprivileged socket joined the events group");
+	EXPECT_EQ(EPERM, errno);
+	mnl_socket_close(ev);
 	nl_close(&user);
 	free(b);
+}
+
+/* ---- default proposals ------------------------------------------------ */
+
+/* The oak next to this program (or $OAKLEY_OAK). */
+static void oak_path(char *buf, size_t len)
+{
+	const char *env = getenv("OAKLEY_OAK");
+	char exe[PATH_MAX - 32];
+	ssize_t n;
+
+	if (env) {
+		snprintf(buf, len, "%s", env);
+		return;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	if (strrchr(exe, '/'))
+		*strrchr(exe, '/') = '\0';
+	snprintf(buf, len, "%s/../userspace/oak", exe);
+}
+
+/* The first line CMD prints, without its newline ("" if none). */
+static void first_line(const char *cmd, char *out, size_t len)
+{
+	FILE *f = popen(cmd, "r");
+
+	out[0] = '\0';
+	if (!f)
+		return;
+	if (!fgets(out, len, f))
+		out[0] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+	pclose(f);
+}
+
+/*
+ * A connection loaded without IKE or ESP proposals gets the kernel's
+ * defaults; `oak show` prints them.  They must be what oak itself sends
+ * when a file sets no `ike`/`esp` (`oak check -j`).
+ */
+TEST_F(oak, default_proposals_match_oak)
+{
+	static const char conf[] = "[secret s]\npsk = \"default proposals 0123456789\"\n"
+				   "[connection c]\nlocal = 127.0.0.1\nremote = 127.0.0.2\n"
+				   "secret = s\n[child ch0]\n";
+	char oak[PATH_MAX], file[] = "/tmp/nl_policy_defaults.XXXXXX";
+	char cmd[3 * PATH_MAX], kern[1024], user[1024];
+	const char *what[] = { ".[0].ike", ".[0].children[0].esp" };
+	unsigned int i;
+	int fd;
+
+	oak_path(oak, sizeof(oak));
+	if (access(oak, X_OK))
+		SKIP(return, "no oak at %.200s", oak);
+	ASSERT_EQ(0, load(&self->nl, "d", "d-psk", false, D_DEFAULT_IKE)) TH_LOG("%s",
+									       self->nl.extack);
+	fd = mkstemp(file);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)strlen(conf), write(fd, conf, strlen(conf)));
+	close(fd);
+	for (i = 0; i < 2; i++) {
+		/* this process is in the test's network namespace: so is oak */
+		snprintf(cmd, sizeof(cmd), "'%s' show conn -j | jq -r '%s'", oak, what[i]);
+		first_line(cmd, kern, sizeof(kern));
+		snprintf(cmd, sizeof(cmd), "'%s' check -j '%s' | jq -r '%s'", oak, file, what[i]);
+		first_line(cmd, user, sizeof(user));
+		EXPECT_NE('\0', user[0]) TH_LOG("oak check printed no %s", what[i]);
+		EXPECT_STREQ(user, kern) TH_LOG("%s: the kernel's default differs from oak's",
+						what[i]);
+	}
+	unlink(file);
 }
 
 /* ---- events ---------------------------------------------------------- */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "config.h"
 #include "encode.h"
 #include "json.h"
@@ -62,6 +63,25 @@ int oak_encode_error(const char *op, const struct nlbuf *b, const struct oak_con
 	return -1;
 }
 
+/* One line per file that holds a [secret] and that group or others may read. */
+static void warn_secret_modes(const struct oak_config *cfg)
+{
+	unsigned int i, j;
+	struct stat st;
+
+	for (i = 0; i < cfg->nsecrets; i++) {
+		const char *f = cfg->secrets[i].file;
+
+		for (j = 0; j < i && strcmp(cfg->secrets[j].file, f); j++)
+			;
+		if (j < i || stat(f, &st) || !(st.st_mode & (S_IRGRP | S_IROTH)))
+			continue;
+		fprintf(stderr, "oak: warning: %s holds secrets and is readable by %s (mode %04o): "
+			"chmod 600 it\n", f, st.st_mode & S_IROTH ? "others" : "its group",
+			(unsigned int)(st.st_mode & 07777));
+	}
+}
+
 static int send_config(const char *op, const char *file, bool replace)
 {
 	struct oak_parse_opts opts = { .allow_missing_secret = !replace };
@@ -88,10 +108,12 @@ static int send_config(const char *op, const char *file, bool replace)
 	}
 	if (oak_nl_open(&nl))
 		goto out;
-	if (oak_nl_request(&nl, &b, NULL, NULL, &err))
+	if (oak_nl_request(&nl, &b, NULL, NULL, &err)) {
 		print_kernel_error(op, &err, &map);
-	else
+	} else {
+		warn_secret_modes(&cfg);
 		ret = 0;
+	}
 	oak_nl_close(&nl);
 out:
 	nlbuf_free(&b);

@@ -222,8 +222,13 @@ int monitor_main(int argc, char **argv)
 	}
 	grp = (int)nl.mcgrp_events;
 	if (mnl_socket_setsockopt(nl.sock, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0) {
-		fprintf(stderr, "oak: monitor: joining '%s': %s\n", OAKLEY_MCGRP_EVENTS,
-			strerror(errno));
+		struct oak_nlerr e = { .err = errno };
+
+		if (e.err == EPERM || e.err == EACCES)
+			oak_nl_perror("monitor", &e);
+		else
+			fprintf(stderr, "oak: monitor: joining '%s': %s\n", OAKLEY_MCGRP_EVENTS,
+				strerror(e.err));
 		goto err;
 	}
 	for (;;) {

@@ -155,7 +155,7 @@ int oak_sa_decode_msg(const struct nlmsghdr *nlh, void *data)
 static const char *state_name(uint8_t s)
 {
 	static const char *const names[] = { "?", "connecting", "authenticating",
-					     "established", "rekeying", "deleting" };
+					     "established", "?", "deleting" };
 
 	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }

@@ -10,7 +10,15 @@
 
 #include "internal.h"
 
-static const char * const oak_hash_names[OAK_HASH_COUNT] = {
+static const char * const oak_hmac_names[OAK_HASH_COUNT] = {
+	[OAK_SHA256] = "hmac(sha256)",
+	[OAK_SHA384] = "hmac(sha384)",
+	[OAK_SHA512] = "hmac(sha512)",
+	[OAK_SHA1] = "hmac(sha1)",
+};
+
+/* The plain digests, for IKEv1's IVs (ikev1_keys.c). */
+static const char * const oak_digest_names[OAK_HASH_COUNT] = {
 	[OAK_SHA256] = "sha256",
 	[OAK_SHA384] = "sha384",
 	[OAK_SHA512] = "sha512",
@@ -21,25 +29,17 @@ static const char * const oak_hash_names[OAK_HASH_COUNT] = {
 void (*oak_secret_free_hook)(const void *p, size_t len);
 #endif
 
-static struct crypto_shash *oak_hashes[OAK_HASH_COUNT];
 static unsigned int oak_crypto_users;
 static DEFINE_MUTEX(oak_crypto_lock);
 
-struct crypto_shash *oak_hash_tfm(enum oak_hash hash)
+const char *oak_hmac_name(enum oak_hash hash)
 {
-	if (hash >= OAK_HASH_COUNT)
-		return NULL;
-	return READ_ONCE(oak_hashes[hash]);
+	return (unsigned int)hash < OAK_HASH_COUNT ? oak_hmac_names[hash] : NULL;
 }
 
-static void oak_crypto_free_hashes(void)
+const char *oak_digest_name(enum oak_hash hash)
 {
-	int i;
-
-	for (i = 0; i < OAK_HASH_COUNT; i++) {
-		crypto_free_shash(oak_hashes[i]);	/* NULL is fine */
-		oak_hashes[i] = NULL;
-	}
+	return (unsigned int)hash < OAK_HASH_COUNT ? oak_digest_names[hash] : NULL;
 }
 
 /*
@@ -48,29 +48,26 @@ static void oak_crypto_free_hashes(void)
  */
 int oak_crypto_init(void)
 {
-	struct crypto_shash *tfm;
 	int err = 0;
 	int i;
 
 	mutex_lock(&oak_crypto_lock);
 	if (oak_crypto_users++)
 		goto out;
+	/* instantiates the templates, so that no handshake waits for it */
 	for (i = 0; i < OAK_HASH_COUNT; i++) {
-		tfm = crypto_alloc_shash(oak_hash_names[i], 0, 0);
-		if (IS_ERR(tfm)) {
-			err = PTR_ERR(tfm);
-			pr_err("oakley: cannot allocate %s: %d\n", oak_hash_names[i], err);
-			goto err_free;
+		if (!crypto_has_shash(oak_hmac_names[i], 0, 0)) {
+			pr_err("oakley: the kernel has no %s\n", oak_hmac_names[i]);
+			err = -ENOENT;
+			goto err_users;
 		}
-		WRITE_ONCE(oak_hashes[i], tfm);
 	}
 	err = oak_sk_pool_init();
 	if (err)
-		goto err_free;
+		goto err_users;
 	goto out;
 
-err_free:
-	oak_crypto_free_hashes();
+err_users:
 	oak_crypto_users--;
 out:
 	mutex_unlock(&oak_crypto_lock);
@@ -80,10 +77,8 @@ out:
 void oak_crypto_exit(void)
 {
 	mutex_lock(&oak_crypto_lock);
-	if (!WARN_ON(!oak_crypto_users) && !--oak_crypto_users) {
+	if (!WARN_ON(!oak_crypto_users) && !--oak_crypto_users)
 		oak_sk_pool_exit();
-		oak_crypto_free_hashes();
-	}
 	mutex_unlock(&oak_crypto_lock);
 }
 

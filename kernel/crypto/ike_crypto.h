@@ -65,7 +65,7 @@ unsigned int oak_dh_pub_len(u16 group);
  * take seconds on a cold system.  For a configuration load, outside every
  * engine lock, so that no handshake waits for it.  Each algorithm is tried
  * once; later calls return at once (0, or -EOPNOTSUPP for an unknown ID).
- * PRF and integrity need nothing: their hashes exist from oak_crypto_init().
+ * PRF and integrity need nothing: oak_crypto_init() instantiated hmac(sha*).
  */
 int oak_encr_warm(u16 encr, u16 keylen_bits);
 int oak_dh_warm(u16 group);
@@ -314,7 +314,7 @@ void oak_random(void *buf, size_t len);
 /*
  * Test builds only.  Called with every buffer of the crypto glue that held
  * key material (DH private values and shared secrets, SKEYSEED, SK_*, prf+
- * output, HMAC pads, the PSK pad, the SK state) after it was wiped, just
+ * output, the HMAC handle, the PSK pad, the SK state) after it was wiped, just
  * before it is freed or goes out of scope.  The hygiene KUnit suite sets it
  * and checks that every byte it is shown is zero.
  */

@@ -10,6 +10,7 @@
  * nothing here allocates a transform.  See Documentation/design/ike.md.
  */
 #include <crypto/hash.h>
+#include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -228,11 +229,15 @@ static int v1_digest_iv(u16 hash, const struct oak_iov *iov, u8 *iv, size_t bloc
 
 	if (e < 0)
 		return e;
-	tfm = oak_hash_tfm(e);
-	if (!tfm)
-		return -ENOENT;
-	if ((block != 8 && block != 16) || block > crypto_shash_digestsize(tfm))
+	/* once per phase 1 and per phase-2 message: a transform per use */
+	tfm = crypto_alloc_shash(oak_digest_name(e), 0, 0);
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	if ((block != 8 && block != 16) || block > crypto_shash_digestsize(tfm) ||
+	    crypto_shash_digestsize(tfm) > OAK_HASH_MAX_DIGEST) {
+		crypto_free_shash(tfm);
 		return -EINVAL;
+	}
 	{
 		SHASH_DESC_ON_STACK(desc, tfm);
 
@@ -246,6 +251,7 @@ static int v1_digest_iv(u16 hash, const struct oak_iov *iov, u8 *iv, size_t bloc
 			err = crypto_shash_final(desc, md);
 		shash_desc_zero(desc);
 	}
+	crypto_free_shash(tfm);
 	if (!err)
 		memcpy(iv, md, block);
 	memzero_explicit(md, sizeof(md));

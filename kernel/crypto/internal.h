@@ -20,19 +20,20 @@ enum oak_hash {
 	OAK_HASH_COUNT,
 };
 
-#define OAK_HASH_MAX_BLOCK	128	/* SHA-384/512 */
 #define OAK_HASH_MAX_DIGEST	64
 
-/* HMAC (RFC 2104) on the module's shared unkeyed hash: usable concurrently. */
+/*
+ * HMAC (RFC 2104): the kernel's hmac(sha*) template, one transform per key.
+ * The transform's context holds the keyed pads (freed with kfree_sensitive()
+ * by crypto_free_shash()); digests take an on-stack descriptor, so one keyed
+ * transform serves any number of threads at once.
+ */
 struct oak_hmac {
 	struct crypto_shash *tfm;
-	unsigned int block;
-	unsigned int digest;
-	u8 ipad[OAK_HASH_MAX_BLOCK];
-	u8 opad[OAK_HASH_MAX_BLOCK];
 };
 
-struct crypto_shash *oak_hash_tfm(enum oak_hash hash);
+const char *oak_hmac_name(enum oak_hash hash);	/* "hmac(sha256)", ...; NULL if none */
+const char *oak_digest_name(enum oak_hash hash);	/* "sha256", ...; NULL if none */
 int oak_prf_hash(u16 prf);	/* enum oak_hash or -EINVAL */
 int oak_integ_hash(u16 integ);	/* enum oak_hash or -EINVAL */
 unsigned int oak_integ_icv_len(u16 integ);	/* truncated ICV bytes, 0 if unknown */

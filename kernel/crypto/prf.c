@@ -2,10 +2,11 @@
 /*
  * HMAC-SHA2 PRFs and prf+ (RFC 7296 §2.13).
  *
- * HMAC is computed here on top of the module's three unkeyed hash
- * transforms (allocated once in oak_crypto_init()): all state lives in the
- * on-stack descriptor, so any number of threads can use them at once and no
- * call allocates a transform.
+ * HMAC is the kernel's hmac(sha*) template.  A transform is keyed once and
+ * used for every digest under that key: one per prf+ run, one per SA for the
+ * integrity of its CBC messages (sk.c), one per single PRF call.  The state
+ * of a digest lives in an on-stack descriptor, so a keyed transform serves
+ * any number of threads at once.
  */
 #include <crypto/hash.h>
 #include <linux/bug.h>
@@ -40,73 +41,57 @@ int oak_integ_hash(u16 integ)
 	return -EINVAL;
 }
 
-/* Prepares the padded keys; a key longer than a block is hashed first. */
+/* A transform of hmac(@hash) keyed with @key (the template hashes a long key). */
 int oak_hmac_init(struct oak_hmac *h, enum oak_hash hash, const u8 *key, size_t key_len)
 {
-	unsigned int i;
+	const char *name = oak_hmac_name(hash);
+	struct crypto_shash *tfm;
 	int err;
 
-	memset(h, 0, sizeof(*h));
-	h->tfm = oak_hash_tfm(hash);
-	if (!h->tfm)
-		return -ENOENT;
-	h->block = crypto_shash_blocksize(h->tfm);
-	h->digest = crypto_shash_digestsize(h->tfm);
-	if (WARN_ON_ONCE(h->block > OAK_HASH_MAX_BLOCK || h->digest > OAK_HASH_MAX_DIGEST))
+	h->tfm = NULL;
+	if (!name || key_len > UINT_MAX)
 		return -EINVAL;
-
-	if (key_len > h->block) {
-		err = crypto_shash_tfm_digest(h->tfm, key, key_len, h->ipad);
-		if (err)
-			goto err_wipe;
-	} else if (key_len) {
-		memcpy(h->ipad, key, key_len);
+	tfm = crypto_alloc_shash(name, 0, 0);
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	if (WARN_ON_ONCE(crypto_shash_digestsize(tfm) > OAK_HASH_MAX_DIGEST)) {
+		crypto_free_shash(tfm);
+		return -EINVAL;
 	}
-	memcpy(h->opad, h->ipad, h->block);
-	for (i = 0; i < h->block; i++) {
-		h->ipad[i] ^= 0x36;
-		h->opad[i] ^= 0x5c;
+	err = crypto_shash_setkey(tfm, key, key_len);
+	if (err) {
+		crypto_free_shash(tfm);
+		return err;
 	}
+	h->tfm = tfm;
 	return 0;
-
-err_wipe:
-	oak_hmac_wipe(h);
-	return err;
 }
 
+/* Frees the transform: crypto_free_shash() wipes its pads (kfree_sensitive()). */
 void oak_hmac_wipe(struct oak_hmac *h)
 {
+	crypto_free_shash(h->tfm);	/* NULL is fine */
 	oak_wipe(h, sizeof(*h));
 }
 
-/* out = HMAC(key, iov[0] | ... | iov[n-1]); h->digest bytes. */
+/* out = HMAC(key, iov[0] | ... | iov[n-1]); the hash's digest size. */
 int oak_hmac_digest(const struct oak_hmac *h, const struct oak_iov *iov, unsigned int n,
 		    u8 *out)
 {
 	SHASH_DESC_ON_STACK(desc, h->tfm);
-	u8 inner[OAK_HASH_MAX_DIGEST];
 	unsigned int i;
 	int err;
 
 	desc->tfm = h->tfm;
 	err = crypto_shash_init(desc);
-	if (!err)
-		err = crypto_shash_update(desc, h->ipad, h->block);
 	for (i = 0; i < n && !err; i++)
 		if (iov[i].len)
 			err = crypto_shash_update(desc, iov[i].p, iov[i].len);
 	if (!err)
-		err = crypto_shash_final(desc, inner);
-	if (!err)
-		err = crypto_shash_init(desc);
-	if (!err)
-		err = crypto_shash_update(desc, h->opad, h->block);
-	if (!err)
-		err = crypto_shash_finup(desc, inner, h->digest, out);
+		err = crypto_shash_final(desc, out);
 
 	shash_desc_zero(desc);	/* the hash state after the keyed pad */
 	oak_secret_gone(desc, sizeof(*desc) + crypto_shash_descsize(h->tfm));
-	oak_wipe(inner, sizeof(inner));
 	return err;
 }
 

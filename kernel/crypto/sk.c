@@ -327,7 +327,9 @@ void oak_sk_free(struct oak_sk *sk)
 	if (!sk)
 		return;
 	oak_sk_unkey(sk);
-	/* the key, the salt, the HMAC pads */
+	if (sk->kind == OAK_SK_CBC)
+		oak_hmac_wipe(sk->mac);	/* its transform holds the HMAC pads */
+	/* the key, the salt */
 	oak_free_secret(sk, oak_sk_size(sk->kind));
 }
 

@@ -400,7 +400,7 @@ static int oak_fill_child(struct sk_buff *skb, const struct oak_child_sa *c)
 	    nla_put_u16(skb, OAKLEY_CHILD_SA_A_ENCR, p->encr) ||
 	    nla_put_u16(skb, OAKLEY_CHILD_SA_A_ENCR_KEYLEN, p->encr_keylen) ||
 	    nla_put_u16(skb, OAKLEY_CHILD_SA_A_INTEG, p->integ) ||
-	    nla_put_u16(skb, OAKLEY_CHILD_SA_A_DH, 0) ||
+	    nla_put_u16(skb, OAKLEY_CHILD_SA_A_DH, c->ccs.dh) ||
 	    oak_fill_tslist(skb, OAKLEY_CHILD_SA_A_LOCAL_TS, p->local_ts, p->n_local_ts) ||
 	    oak_fill_tslist(skb, OAKLEY_CHILD_SA_A_REMOTE_TS, p->remote_ts, p->n_remote_ts) ||
 	    nla_put_u64_64bit(skb, OAKLEY_CHILD_SA_A_AGE,

@@ -408,8 +408,7 @@ static void oak_rx_request(struct oak_ike_sa *sa, u8 *buf, size_t len, struct ik
 			oak_info_request(sa, m);
 		break;
 	case IKE_CREATE_CHILD_SA:
-		if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED ||
-		    sa->state == OAKLEY_IKE_STATE_REKEYING)
+		if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED)
 			oak_ccs_request(sa, m);
 		else if (sa->state == OAKLEY_IKE_STATE_DELETING)
 			oak_respond_notify(sa, m, IKE_N_TEMPORARY_FAILURE, NULL, 0);

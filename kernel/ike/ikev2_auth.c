@@ -222,8 +222,7 @@ static bool oak_auth_first_contact(struct oak_ike_sa *sa)
 /* Authenticated with its peer's ID (not a rekey's heir in the making). */
 static bool oak_sa_authenticated(const struct oak_ike_sa *o)
 {
-	return o->state == OAKLEY_IKE_STATE_ESTABLISHED || o->state == OAKLEY_IKE_STATE_REKEYING ||
-	       o->state == OAKLEY_IKE_STATE_DELETING;
+	return o->state == OAKLEY_IKE_STATE_ESTABLISHED || o->state == OAKLEY_IKE_STATE_DELETING;
 }
 
 static bool oak_auth_stale_match(const struct oak_ike_sa *o, const void *arg)

@@ -55,7 +55,6 @@ static bool oak_queue_open(const struct oak_ike_sa *sa)
 	if (sa->dead || !sa->sk_out)
 		return false;
 	return sa->state == OAKLEY_IKE_STATE_ESTABLISHED ||
-	       sa->state == OAKLEY_IKE_STATE_REKEYING ||
 	       sa->state == OAKLEY_IKE_STATE_DELETING;
 }
 

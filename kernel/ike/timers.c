@@ -20,6 +20,7 @@
 #include <linux/random.h>
 #include <linux/timer.h>
 
+#include "duration.h"
 #include "ike_int.h"
 
 #define OAK_RESTART_FIRST_S	2	/* backoff of dpd-action = restart */
@@ -73,7 +74,7 @@ static void oak_dpd_arm(struct oak_ike_sa *sa, unsigned long delay)
 
 static void oak_dpd_check(struct oak_ike_sa *sa)
 {
-	unsigned long period = sa->conn->dpd * HZ;
+	unsigned long period = oak_secs_to_jiffies(sa->conn->dpd);
 	unsigned long idle = jiffies - sa->q.last_rx;
 	u64 esp = oak_esp_packets_in(sa);
 
@@ -102,8 +103,7 @@ static void oak_dpd_work(struct work_struct *work)
 
 	mutex_lock(&in->lock);
 	if (!sa->dead && !in->dying && sa->conn->dpd &&
-	    (sa->state == OAKLEY_IKE_STATE_ESTABLISHED ||
-	     sa->state == OAKLEY_IKE_STATE_REKEYING))
+	    sa->state == OAKLEY_IKE_STATE_ESTABLISHED)
 		oak_dpd_check(sa);
 	mutex_unlock(&in->lock);
 	oak_sa_put(sa);
@@ -193,8 +193,7 @@ static void oak_rekey_work(struct work_struct *work)
 		goto out;
 	if (sa->state == OAKLEY_IKE_STATE_CONNECTING)
 		oak_restart_fire(sa);
-	else if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED ||
-		 sa->state == OAKLEY_IKE_STATE_REKEYING)
+	else if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED)
 		oak_deadline_fire(sa);
 out:
 	mutex_unlock(&in->lock);
@@ -211,17 +210,15 @@ void oak_timers_init(struct oak_ike_sa *sa)
 void oak_timers_restart_delay(struct oak_ike_sa *sa, unsigned int delay_s)
 {
 	sa->q.restart_delay = delay_s;
-	oak_timer_arm(sa, &sa->q.rekey_work, delay_s * HZ);
+	oak_timer_arm(sa, &sa->q.rekey_work, oak_secs_to_jiffies(delay_s));
 }
 
 /* @secs minus a random 0..jitter percent of it, in jiffies from now. */
 static unsigned long oak_jittered(u32 secs, u8 jitter)
 {
-	u64 ms = (u64)secs * MSEC_PER_SEC;
+	u32 pct = jitter ? get_random_u32_below(min_t(u32, jitter, 100) + 1) : 0;
 
-	if (jitter)
-		ms -= div_u64(ms * get_random_u32_below(min_t(u32, jitter, 100) + 1), 100);
-	return jiffies + msecs_to_jiffies(ms) + 1;
+	return jiffies + oak_secs_less_pct(secs, pct) + 1;
 }
 
 /* The SA is up (IKE_AUTH done): arm DPD and its deadlines. */
@@ -234,10 +231,10 @@ void oak_timers_up(struct oak_ike_sa *sa)
 	sa->q.rekey_at = conn->ike_rekey ? oak_jittered(conn->ike_rekey, conn->jitter) : 0;
 	sa->q.reauth_at = conn->reauth ? oak_jittered(conn->reauth, conn->jitter) : 0;
 	sa->q.expire_at = conn->ike_lifetime ?
-			  jiffies + (unsigned long)conn->ike_lifetime * HZ : 0;
+			  jiffies + oak_secs_to_jiffies(conn->ike_lifetime) : 0;
 	sa->q.esp_in = 0;
 	if (conn->dpd)
-		oak_dpd_arm(sa, conn->dpd * HZ);
+		oak_dpd_arm(sa, oak_secs_to_jiffies(conn->dpd));
 	oak_deadline_arm(sa);
 }
 
@@ -359,7 +356,7 @@ static void oak_dup_resolve(struct oak_ike_sa *sa)
  */
 static void oak_reauth_finish(struct oak_ike_sa *sa)
 {
-	unsigned long half = (unsigned long)sa->conn->reauth * HZ / 2;
+	unsigned long half = oak_secs_to_jiffies(sa->conn->reauth) / 2;
 	unsigned long at = jiffies + clamp_t(unsigned long, half, HZ, OAK_REAUTH_GRACE);
 	struct oak_ike_sa *o;
 

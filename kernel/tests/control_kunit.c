@@ -219,6 +219,16 @@ static void bad_exchange_v2(struct sk_buff *skb)
 	nla_put_u8(skb, OAKLEY_CONN_A_EXCHANGE, OAKLEY_EXCHANGE_MAIN);
 }
 
+static void bad_ikev1(struct sk_buff *skb)
+{
+	nla_put_u8(skb, OAKLEY_CONN_A_VERSION, 1);
+}
+
+static void bad_local_port(struct sk_buff *skb)
+{
+	nla_put_u16(skb, OAKLEY_CONN_A_LOCAL_PORT, 4500);
+}
+
 static void bad_twice(struct sk_buff *skb)
 {
 	nla_put_u32(skb, OAKLEY_CONN_A_DPD, 1);
@@ -333,9 +343,13 @@ static const struct ctl_bad_case ctl_bad_cases[] = {
 	  "invalid connection name (want [A-Za-z0-9_.-]{1,32})" },
 	{ "version", "n", bad_version, -ERANGE, "integer out of range" },
 	{ "exchange", "n", bad_exchange_v2, -EINVAL, "exchange applies to IKEv1 only" },
+	{ "ikev1", "n", bad_ikev1, -EOPNOTSUPP, "IKEv1 is not implemented yet: version must be 2" },
+	{ "local port", "n", bad_local_port, -EOPNOTSUPP,
+	  "local port must be 500: Oakley listens on UDP 500 only" },
 	{ "twice", "n", bad_twice, -EINVAL, "attribute given twice" },
 	{ "lifetime", "n", bad_lifetime, -EINVAL, "ike-lifetime is shorter than ike-rekey" },
-	{ "pubkey", "n", bad_pubkey, -EOPNOTSUPP, "only psk authentication is supported" },
+	{ "pubkey", "n", bad_pubkey, -EOPNOTSUPP,
+	  "pubkey authentication is not implemented yet: use psk" },
 	{ "local any", "n", bad_local_any, -EINVAL,
 	  "identity type ANY is for the remote side only" },
 	{ "no dh", "n", NULL, -EINVAL, "IKE proposal lacks a Diffie-Hellman group",
@@ -436,7 +450,7 @@ static void fill_full(struct sk_buff *skb)
 	nla_put_u8(skb, OAKLEY_ID_A_TYPE, OAKLEY_ID_FQDN);
 	nla_put(skb, OAKLEY_ID_A_DATA, 14, "dc.example.org");
 	nla_nest_end(skb, id);
-	nla_put_u8(skb, OAKLEY_CONN_A_VERSION, 1);
+	nla_put_u8(skb, OAKLEY_CONN_A_VERSION, 2);
 	nla_put_u8(skb, OAKLEY_CONN_A_START, OAKLEY_START_TRAP);
 	nla_put_u32(skb, OAKLEY_CONN_A_REAUTH, 7200);
 	put_child(skb, "x", child_full);
@@ -454,7 +468,7 @@ static void ctl_test_roundtrip(struct kunit *test)
 	nest = put_conn(ctx->skb, "rt", fill_full);
 	a = oakley_conn_build(ctx->on, nest, &extack);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(a), "%s", extack._msg);
-	KUNIT_EXPECT_EQ(test, a->exchange, OAKLEY_EXCHANGE_MAIN);
+	KUNIT_EXPECT_EQ(test, a->start, OAKLEY_START_TRAP);
 
 	out = alloc_skb(oakley_conn_msg_size(a), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, out);

@@ -5,8 +5,9 @@
  * Generic netlink ABI of the "oakley" family.  The authoritative description
  * is Documentation/netlink/oakley.yaml; this header must match it.
  *
- * Every mutating command requires CAP_NET_ADMIN in the user namespace that
- * owns the network namespace of the socket.  Secrets (OAKLEY_SECRET_A_PSK)
+ * Every command, the reading ones included, and joining the events group
+ * require CAP_NET_ADMIN in the user namespace that owns the network namespace
+ * of the socket (EPERM otherwise).  Secrets (OAKLEY_SECRET_A_PSK)
  * are write-only: no reply or dump ever carries them.
  *
  * Conventions:
@@ -193,15 +194,15 @@ enum oakley_tslist_attr {
 enum oakley_conn_attr {
 	OAKLEY_CONN_A_UNSPEC,
 	OAKLEY_CONN_A_NAME,		/* string, required */
-	OAKLEY_CONN_A_VERSION,		/* u8: 1 or 2 */
+	OAKLEY_CONN_A_VERSION,		/* u8: 2 (1, IKEv1: EOPNOTSUPP for now) */
 	OAKLEY_CONN_A_FAMILY,		/* u16: AF_INET or AF_INET6, required */
 	OAKLEY_CONN_A_LOCAL_ADDR,	/* binary, required */
-	OAKLEY_CONN_A_LOCAL_PORT,	/* u16, default 500 */
+	OAKLEY_CONN_A_LOCAL_PORT,	/* u16: 500, the default (others: EOPNOTSUPP) */
 	OAKLEY_CONN_A_REMOTE_ADDR,	/* binary; absent = %any */
 	OAKLEY_CONN_A_REMOTE_PORT,	/* u16, default 500 */
 	OAKLEY_CONN_A_LOCAL_ID,		/* nest: enum oakley_id_attr; absent = address */
 	OAKLEY_CONN_A_REMOTE_ID,	/* nest: enum oakley_id_attr; absent = address */
-	OAKLEY_CONN_A_AUTH,		/* u8: enum oakley_auth */
+	OAKLEY_CONN_A_AUTH,		/* u8: enum oakley_auth (pubkey: EOPNOTSUPP for now) */
 	OAKLEY_CONN_A_SECRET,		/* string: name of a secret */
 	OAKLEY_CONN_A_IKE_PROPOSALS,	/* nest: enum oakley_proposals_attr */
 	OAKLEY_CONN_A_EXCHANGE,		/* u8: enum oakley_exchange (IKEv1) */
@@ -251,8 +252,8 @@ enum oakley_secret_attr {
 enum oakley_ike_state {
 	OAKLEY_IKE_STATE_CONNECTING = 1,	/* IKE_SA_INIT sent / received */
 	OAKLEY_IKE_STATE_AUTHENTICATING = 2,	/* IKE_AUTH in flight */
-	OAKLEY_IKE_STATE_ESTABLISHED = 3,
-	OAKLEY_IKE_STATE_REKEYING = 4,
+	OAKLEY_IKE_STATE_ESTABLISHED = 3,	/* also while it is being rekeyed */
+	/* 4 is not used (an IKE rekey leaves the SA established) */
 	OAKLEY_IKE_STATE_DELETING = 5,
 };
 
@@ -292,7 +293,7 @@ enum oakley_child_sa_attr {
 	OAKLEY_CHILD_SA_A_ENCR,		/* u16 */
 	OAKLEY_CHILD_SA_A_ENCR_KEYLEN,	/* u16 */
 	OAKLEY_CHILD_SA_A_INTEG,	/* u16 */
-	OAKLEY_CHILD_SA_A_DH,		/* u16: PFS group, 0 = none */
+	OAKLEY_CHILD_SA_A_DH,		/* u16: PFS group it was made with, 0 = none */
 	OAKLEY_CHILD_SA_A_LOCAL_TS,	/* nest: enum oakley_tslist_attr */
 	OAKLEY_CHILD_SA_A_REMOTE_TS,	/* nest: enum oakley_tslist_attr */
 	OAKLEY_CHILD_SA_A_AGE,		/* u64: seconds */
