@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <dirent.h>
 #include <arpa/inet.h>
 #include <openssl/evp.h>
 #include <openssl/core_names.h>
@@ -23,6 +24,10 @@
 
 #ifndef X509_DIR
 #define X509_DIR "x509"
+#endif
+/* The system's trust anchors in DER (the Makefile's build/ca-seeds). */
+#ifndef CA_SEEDS
+#define CA_SEEDS "build/ca-seeds"
 #endif
 
 static unsigned int ntests, nfailed;
@@ -639,6 +644,37 @@ static void test_der(void)
 	rc_is(time_of(DER_GEN_TIME, "20230101000000.5Z", &v), -EBADMSG, "fraction refused");
 }
 
+/* Real-world certificates: every system trust anchor must parse. */
+static void test_system_roots(void)
+{
+	static struct x509_cert c;
+	unsigned int n = 0, good = 0;
+	char path[1024];
+	struct dirent *de;
+	DIR *d = opendir(CA_SEEDS);
+	size_t len;
+	u8 *b;
+
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", CA_SEEDS, de->d_name);
+		b = x509_load(path, &len);
+		n++;
+		if (b && !x509_parse(b, len, &c))
+			good++;
+		else
+			printf("# does not parse: %s\n", path);
+		free(b);
+	}
+	if (d)
+		closedir(d);
+	if (!n)
+		printf("ok %u - # SKIP no system trust anchors in %s\n", ++ntests, CA_SEEDS);
+	else
+		rc_is(good, n, "all %u system trust anchors parse", n);
+}
+
 int main(int argc, char **argv)
 {
 	bool plan = !(argc > 1 && !strcmp(argv[1], "--no-plan"));
@@ -651,6 +687,7 @@ int main(int argc, char **argv)
 	test_chain_bad();
 	test_chain_tampered();
 	test_mutations();
+	test_system_roots();
 	rc_is(nverify_seen > 0, 1, "the signature callback was used");
 	if (plan)
 		printf("1..%u\n", ntests);
