@@ -536,6 +536,24 @@ static void test_chain_tampered(void)
 	chain_is(&(struct chain_case){ "tampered TBS", &t, INTER(inter), ANCHORS(root) },
 		 X509_CHAIN_BAD_SIGNATURE, &t);
 	free(b);
+	/* 20 copies of an intermediate whose own signature is bad: 2 checks each. */
+	b = tampered("inter-rsa", inter->raw.len - 1, &t, &rc);
+	{
+		const struct x509_cert *many[20];
+		struct x509_chain_out out;
+		unsigned int i;
+
+		for (i = 0; i < 20; i++)
+			many[i] = &t;
+		chain_is(&(struct chain_case){ "bad intermediate x20: check budget", leaf,
+			 many, 20, ANCHORS(root) }, X509_CHAIN_TOO_MANY_CHECKS, NULL);
+		run_chain(&(struct chain_case){ "", leaf, many, 20, ANCHORS(root) }, &out);
+		rc_is(out.nverify, X509_CHAIN_MAX_VERIFY, "budget: exactly %d checks spent",
+		      X509_CHAIN_MAX_VERIFY);
+		chain_is(&(struct chain_case){ "bad intermediate x3", leaf, many, 3,
+			 ANCHORS(root) }, X509_CHAIN_BAD_SIGNATURE, &t);
+	}
+	free(b);
 	cb = malloc(crl_inter_len);
 	memcpy(cb, crl_inter_buf, crl_inter_len);
 	cb[crl_inter_len - 1] ^= 1;
