@@ -72,8 +72,22 @@ static u8 x509_when(const struct x509_cert *c, s64 now)
 	return X509_CHAIN_OK;
 }
 
-/* issuer at position k of the path (the leaf is 0): may it issue? */
-static u8 x509_may_issue(const struct x509_cert *issuer, unsigned int k, s64 now)
+/*
+ * Intermediates below position k that count against a pathLenConstraint:
+ * the non-self-issued ones (RFC 5280 4.2.1.9), i.e. issuer DN != subject DN.
+ */
+static unsigned int x509_below(const struct x509_chain_out *out, unsigned int k)
+{
+	unsigned int i, n = 0;
+
+	for (i = 1; i < k; i++)
+		if (!der_span_eq(&out->path[i]->issuer, &out->path[i]->subject))
+			n++;
+	return n;
+}
+
+/* issuer, with n intermediates counted below it: may it issue? */
+static u8 x509_may_issue(const struct x509_cert *issuer, unsigned int n, s64 now)
 {
 	u8 r = x509_when(issuer, now);
 
@@ -83,8 +97,7 @@ static u8 x509_may_issue(const struct x509_cert *issuer, unsigned int k, s64 now
 		return X509_CHAIN_NOT_CA;
 	if ((issuer->ext & X509_EXT_KEY_USAGE) && !(issuer->key_usage & X509_KU_KEY_CERT_SIGN))
 		return X509_CHAIN_KEY_USAGE;
-	/* Intermediates between issuer and the leaf: k - 1. */
-	if (issuer->path_len >= 0 && (unsigned int)issuer->path_len < k - 1)
+	if (issuer->path_len >= 0 && (unsigned int)issuer->path_len < n)
 		return X509_CHAIN_PATH_LEN;
 	return X509_CHAIN_OK;
 }
@@ -143,7 +156,7 @@ static void x509_fail(struct x509_walk *w, unsigned int depth, u8 reason,
 static u8 x509_link(struct x509_walk *w, unsigned int k, const struct x509_cert *c,
 		    const struct x509_cert *issuer)
 {
-	u8 r = x509_may_issue(issuer, k, w->in->now);
+	u8 r = x509_may_issue(issuer, x509_below(w->out, k), w->in->now);
 
 	if (!r)
 		r = x509_check_sig(w, &issuer->key, &c->sig_alg, &c->tbs, &c->sig);

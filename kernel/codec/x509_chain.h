@@ -10,7 +10,8 @@
  * DN equal (raw DER) to the certificate's issuer DN; when both key
  * identifiers exist, the AKID keyIdentifier equal to the issuer's SKID;
  * the issuer a CA (basicConstraints cA), its keyUsage (if present) with
- * keyCertSign, its pathLenConstraint not exceeded, the signature verified.
+ * keyCertSign, its pathLenConstraint not exceeded (by the non-self-issued
+ * intermediates below it), the signature verified.
  * Every certificate, anchor included, must be valid at `now`.  A CRL whose
  * issuer DN is the issuer's subject must verify with the issuer's key (and
  * keyUsage cRLSign if present); a serial it lists is refused.  The anchors'

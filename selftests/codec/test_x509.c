@@ -67,7 +67,7 @@ static const char *const cert_names[] = {
 	"root-rsa", "inter-rsa", "leaf-rsa", "leaf-dn", "leaf-pss", "leaf-sha1",
 	"leaf-sha512", "root-ec", "leaf-ec", "noca", "leaf-noca", "noku",
 	"leaf-noku", "inter2", "leaf-deep", "leaf-expired", "leaf-future",
-	"leaf-crit", "leaf-revoked",
+	"leaf-crit", "leaf-revoked", "rollover", "leaf-roll",
 };
 
 #define NCERTS (sizeof(cert_names) / sizeof(cert_names[0]))
@@ -458,6 +458,8 @@ static void test_chain_good(void)
 		 ANCHORS(root) }, X509_CHAIN_OK, NULL);
 	chain_is(&(struct chain_case){ "intermediate as anchor", k.leaf, NULL, 0,
 		 ANCHORS(inter) }, X509_CHAIN_OK, NULL);
+	chain_is(&(struct chain_case){ "self-issued CA not counted against pathlen 0",
+		 C("leaf-roll"), INTER(inter, C("rollover")), ANCHORS(root) }, X509_CHAIN_OK, NULL);
 	chain_is(&(struct chain_case){ "CRL that does not list the leaf", k.leaf, INTER(inter),
 		 ANCHORS(root), (const struct x509_crl *[]){ &crl_inter, &crl_root }, 2 },
 		 X509_CHAIN_OK, NULL);

@@ -25,6 +25,9 @@
 #   noku         CA:TRUE intermediate without keyCertSign; leaf-noku under it
 #   inter2       CA under inter-rsa (breaks inter-rsa's pathlen 0);
 #                leaf-deep under it
+#   rollover     self-issued CA (subject = issuer = inter-rsa's DN, a new key)
+#                under inter-rsa: it does not count against pathlen 0;
+#                leaf-roll under it
 #   leaf-expired notAfter 2021-01-01, under inter-rsa
 #   leaf-future  notBefore 2035-01-01, under inter-rsa
 #   leaf-crit    a critical extension of an unknown OID, under inter-rsa
@@ -112,11 +115,12 @@ key_ec() {
 }
 
 # sign NAME SERIAL ISSUER EXT [openssl ca options...]; ISSUER "self": root.
+# The subject's CN is NAME, or $CN if set.
 sign() {
 	local name=$1 serial=$2 issuer=$3 ext=$4
 	shift 4
 	echo "$serial" > serial
-	openssl req -new -key "$name.key" -subj "/C=CH/O=Oakley Test/CN=$name" \
+	openssl req -new -key "$name.key" -subj "/C=CH/O=Oakley Test/CN=${CN:-$name}" \
 		-out "$name.csr"
 	if [ "$issuer" = self ]; then
 		set -- -selfsign -keyfile "$name.key" "$@"
@@ -163,6 +167,10 @@ key_rsa inter2
 sign inter2 3005 inter-rsa ca_ext $(dates)
 cp leaf-rsa.key leaf-deep.key
 sign leaf-deep 3006 inter2 leaf_ext $(dates)
+key_rsa rollover
+CN=inter-rsa sign rollover 3007 inter-rsa ca_ext $(dates)
+cp leaf-rsa.key leaf-roll.key
+sign leaf-roll 3008 rollover leaf_ext $(dates)
 
 cp leaf-rsa.key leaf-expired.key
 sign leaf-expired 4001 inter-rsa leaf_ext $(dates $START 20210101000000Z)
