@@ -9,8 +9,10 @@
 
 #ifdef __KERNEL__
 
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <linux/errno.h>
+#include <linux/kernel.h>
 #include <linux/string.h>
 #include <asm/unaligned.h>	/* <linux/unaligned.h> from 6.12 on */
 
@@ -25,6 +27,15 @@ typedef unsigned char u8;
 typedef unsigned short u16;
 typedef unsigned int u32;
 typedef unsigned long long u64;
+typedef int s32;
+typedef long long s64;
+
+#ifndef BIT
+#define BIT(n) (1UL << (n))
+#endif
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 
 static inline u16 get_unaligned_be16(const void *p)
 {

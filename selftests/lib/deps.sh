@@ -18,6 +18,7 @@ pkgs=(
 	xz-utils perl rsync libssl-dev libc6-dev
 	dkms dpkg-dev systemd bash-completion groff man-db
 	tcpdump
+	openssl ca-certificates
 )
 srcver=6.1
 srcdir=${OAKLEY_CACHE:-$HOME/.cache/oakley}/src
