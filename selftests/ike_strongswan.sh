@@ -8,6 +8,8 @@
 # teardown by the initiator must remove the SAs on both sides.
 # Runs inside the test VM only:  selftests/vm/run.sh -- selftests/ike_strongswan.sh
 #
+# The last set, default:default, is both sides' own defaults (charon sends one
+# IKE proposal of some 40 transforms).
 # IKE_SWAN_SETS="ike:esp ..." overrides the proposal sets (strongSwan syntax).
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib/lib.sh"
@@ -23,7 +25,8 @@ require_cmd ip ping jq modprobe swanctl unshare
 SETS=${IKE_SWAN_SETS:-"aes256gcm16-prfsha384-ecp384:aes256gcm16
 aes128-sha256-modp2048:aes128-sha256
 aes256-sha512-x25519:aes256-sha512
-chacha20poly1305-prfsha256-x25519:chacha20poly1305"}
+chacha20poly1305-prfsha256-x25519:chacha20poly1305
+default:default"}
 PSK="ike_strongswan selftest secret 0123456789"
 O=oak-swan-o
 S=oak-swan-s
@@ -58,8 +61,14 @@ swan_up() { swan --list-sas 2>/dev/null | grep -q 'ESTABLISHED' &&
 	    swan --list-sas 2>/dev/null | grep -q 'INSTALLED'; }
 swan_none() { ! swan --list-sas 2>/dev/null | grep -q '^oak:'; }
 
+# "default": no ike/esp line for Oakley, charon's own default proposals
+# (one IKE proposal of some 40 transforms, and an AEAD one)
 load_configs()	# IKE ESP
 {
+	local oike="ike = $1" oesp="esp = $2"
+
+	[ "$1" = default ] && oike=
+	[ "$2" = default ] && oesp=
 	cat >"$TMP/oak.conf" <<EOF
 [secret psk]
 psk = "$PSK"
@@ -68,12 +77,12 @@ psk = "$PSK"
 local = 10.99.0.1
 remote = 10.99.0.2
 secret = psk
-ike = $1
+$oike
 
 [child net]
 local-ts = 10.1.0.0/24
 remote-ts = 10.2.0.0/24
-esp = $2
+$oesp
 EOF
 	cat >"$TMP/swanctl.conf" <<EOF
 connections {
