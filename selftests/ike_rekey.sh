@@ -453,13 +453,18 @@ connections {
 				remote_ts = 10.1.1.0/24
 				esp_proposals = aes128gcm16-x25519
 				rekey_time = $(tscale 8)s
-				life_time = $(tscale 16)s
 				# charon subtracts (rand_time + 1) * [0, 1) from
 				# rekey_time; its default rand_time, life - rekey,
 				# gives 0 ("no soft limit" to xfrm) 2 times in 9:
 				# that SA lives to its hard lifetime and is deleted
-				# without a successor (the lost replies of issue 20)
+				# without a successor (the lost replies of issue 20).
+				# And a soft expiry that comes while charon rekeys
+				# its IKE SA is lost ("CHILD_SA ... not found for
+				# rekey") and never retried: the hard lifetime stays
+				# past the 29 s of traffic, so that such an SA is
+				# replaced by the next rekey, ours or charon's.
 				rand_time = $(tscale 2)s
+				life_time = $(tscale 60)s
 				mode = tunnel
 			}
 		}
