@@ -24,7 +24,8 @@
 #define IKE_MAX_MSG		65535
 #define IKE_MAX_PAYLOADS	48	/* per chain (outer or inner) */
 #define IKE_MAX_PROPOSALS	16
-#define IKE_MAX_TRANSFORMS	64	/* per proposal: charon's default IKE one has more than 32 */
+/* per proposal: charon's default IKE proposal has more than 32 */
+#define IKE_MAX_TRANSFORMS	64
 #define IKE_MAX_TS		16	/* per TS payload */
 #define IKE_NONCE_MIN		16
 #define IKE_NONCE_MAX		256
