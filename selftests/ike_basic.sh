@@ -111,6 +111,19 @@ after_b=$(esp_packets "$B")
 [ "$after_b" -ge $((before_b + 6)) ] || die "ESP counters in $B: $before_b -> $after_b"
 log "ping through ESP: xfrm packet counters $before_a -> $after_a, $before_b -> $after_b"
 
+# The metrics example of Documentation/oak.md reads the stable JSON interface.
+nsexec "$A" env OAK="$OAKLEY_OAK" sh "$OAKLEY_REPO/userspace/examples/oak-metrics.sh" \
+	>"$TMP/metrics" || die "oak-metrics.sh failed"
+metric() { awk -v m="$1" '$1 == m { print $2 }' "$TMP/metrics"; }
+[ "$(metric oakley_ike_sas)" = 1 ] || die "metrics: oakley_ike_sas $(metric oakley_ike_sas)"
+[ "$(metric oakley_ike_established_total)" -ge 1 ] || die "metrics: ike_established"
+out=$(grep '^oakley_child_packets{conn="gw",child="net",.*dir="out"}' "$TMP/metrics" |
+	awk '{ print $2 }')
+[ "${out:-0}" -ge 3 ] || { cat "$TMP/metrics" >&2; die "metrics: child packets out '$out'"; }
+bad=$(grep -Ev '^(# TYPE oakley_[a-z_]+ (gauge|counter)|oakley_[a-z_]+(\{.*\})? [0-9]+)$' \
+	"$TMP/metrics") && die "metrics: malformed lines: $bad"
+log "oak-metrics.sh: $(grep -c '^oakley' "$TMP/metrics") samples, child packets out $out"
+
 # traffic outside the selectors must not be protected: the veth addresses
 nsexec "$A" ping -c 1 -W 2 10.99.0.2 >/dev/null || die "plain ping on the veth failed"
 [ "$(esp_packets "$A")" = "$after_a" ] || die "unprotected traffic hit the ESP states"
