@@ -14,7 +14,9 @@
 #   3. what the unit's ExecStop does (oak load /dev/null) deletes the SAs on
 #      both sides (the peer is told);
 #   4. a road-warrior responder imported from swanctl.conf accepts charon's
-#      connection.
+#      connection;
+#   5. the site-to-site written as an ipsec.conf (%default, ipsec.secrets)
+#      and imported comes up with charon and carries traffic.
 # Runs inside the test VM only:  selftests/vm/run.sh -- selftests/pkg_dkms.sh
 # Skips when make check-pkg has not left the DKMS-built module.
 
@@ -229,4 +231,45 @@ rw_up() { [ "$(sa_state "$O")" = established ] && [ "$(child_count "$O")" = 1 ];
 wait_for 90 rw_up || die "the imported road-warrior responder did not accept charon"
 nsexec "$S" ping -c 2 -i 0.2 -W 3 -I 10.99.0.2 10.1.0.1 >/dev/null || die "ping from the road warrior failed"
 log "imported road-warrior responder: charon connected"
+
+# 5. the same site-to-site written as an ipsec.conf (stroke) with its ipsec.secrets
+oakn load /dev/null || die "oak load /dev/null failed"
+mkdir -p "$TMP/stroke"
+cat >"$TMP/stroke/ipsec.conf" <<EOF
+config setup
+
+conn %default
+	keyexchange=ikev2
+	authby=secret
+	left=10.99.0.1
+	leftid=@hq.example.org
+
+conn lan
+	right=10.99.0.2
+	rightid=@branch.example.org
+	leftsubnet=10.1.0.0/24
+	rightsubnet=10.2.0.0/24
+	ike=aes256gcm16-prfsha384-x25519!
+	esp=aes256gcm16-x25519!
+	auto=start
+EOF
+cat >"$TMP/stroke/ipsec.secrets" <<EOF
+@hq.example.org @branch.example.org : PSK "$PSK"
+EOF
+"$OAKLEY_OAK" import "$TMP/stroke/ipsec.conf" >"$TMP/stroke.conf" 2>"$TMP/stroke.err" ||
+	{ cat "$TMP/stroke.err" >&2; fail "oak import of ipsec.conf failed"; }
+grep -v -e "'setup'" -e "not carried over" "$TMP/stroke.err" >&2 &&
+	fail "oak import of ipsec.conf left settings out"
+oakn load "$TMP/stroke.conf" || die "oak load of the configuration imported from ipsec.conf failed"
+stroke_up()
+{
+	[ "$(sa_state "$O")" = established ] && [ "$(child_count "$O")" = 1 ] &&
+	[ "$(swan --list-sas 2>/dev/null | grep -c INSTALLED)" = 1 ]
+}
+wait_for 120 stroke_up || die "the connection imported from ipsec.conf did not come up"
+before=$(esp_packets "$O")
+nsexec "$O" ping -c 2 -i 0.2 -W 3 -I 10.1.0.1 10.2.0.1 >/dev/null || die "ping over lan failed"
+after=$(esp_packets "$O")
+[ "$after" -ge $((before + 4)) ] || die "ESP counters $before -> $after: traffic not through ESP"
+log "imported from ipsec.conf: up with charon, traffic through ESP"
 dmesg_check

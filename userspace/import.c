@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * oak import FILE: translate a strongSwan swanctl.conf into an Oakley
- * configuration on stdout.  Every setting of FILE is either translated or
+ * oak import FILE: translate a strongSwan swanctl.conf (or an ipsec.conf,
+ * through import_ipsec.c) into an Oakley configuration on stdout.  Every setting of FILE is either translated or
  * reported on stderr as "FILE:LINE: key 'PATH': reason"; nothing is dropped
  * without a line.  The result is parsed again with the oak parser before it
  * is printed, so what comes out passes `oak check` (or the reason is shown).
@@ -22,34 +22,16 @@
 #include <sys/socket.h>
 #include "config.h"
 #include "proposal.h"
+#include "import.h"
 #include "subcommands.h"
-
-struct snode {
-	char *name;
-	char *value;		/* NULL for a section */
-	const char *file;
-	unsigned int line;
-	bool used;
-	struct snode *kids, *last, *next;
-};
-
-struct importer {
-	char **files;		/* names kept for the nodes' ->file */
-	unsigned int nfiles;
-	int depth;
-	unsigned int notes;
-	FILE *out;
-	bool fatal;
-};
 
 /* ---- reporting ---------------------------------------------------------- */
 
-static void note(struct importer *im, const struct snode *n, const char *path,
-		 const char *fmt, ...)
+void imp_note(struct importer *im, const struct snode *n, const char *path, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s:%u: key '%s': ", n->file, n->line, path);
+	fprintf(stderr, "%s:%u: key '%s': ", n->file, n->line, n->label ? n->label : path);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -59,8 +41,8 @@ static void note(struct importer *im, const struct snode *n, const char *path,
 
 /* ---- the swanctl.conf reader -------------------------------------------- */
 
-static struct snode *node_new(struct snode *parent, const char *name, size_t n,
-			      const char *file, unsigned int line)
+struct snode *imp_node_new(struct snode *parent, const char *name, size_t n, const char *file,
+			   unsigned int line)
 {
 	struct snode *s = calloc(1, sizeof(*s));
 
@@ -81,16 +63,28 @@ static struct snode *node_new(struct snode *parent, const char *name, size_t n,
 	return s;
 }
 
-static void node_free(struct snode *s)
+const char *imp_keep_name(struct importer *im, const char *path)
+{
+	char **nf = realloc(im->files, (im->nfiles + 1) * sizeof(*nf));
+
+	if (!nf)
+		return NULL;
+	im->files = nf;
+	nf[im->nfiles] = strdup(path);
+	return nf[im->nfiles] ? nf[im->nfiles++] : NULL;
+}
+
+void imp_node_free(struct snode *s)
 {
 	struct snode *k, *nx;
 
 	for (k = s->kids; k; k = nx) {
 		nx = k->next;
-		node_free(k);
+		imp_node_free(k);
 	}
 	free(s->name);
 	free(s->value);
+	free(s->label);
 	free(s);
 }
 
@@ -243,7 +237,7 @@ static int parse_body(struct importer *im, struct snode *sec, struct lexer *lx, 
 				return ret;
 			continue;
 		}
-		n = node_new(sec, name, len, lx->file, lx->line);
+		n = imp_node_new(sec, name, len, lx->file, lx->line);
 		if (!n)
 			return -1;
 		skip_space(lx, true);
@@ -251,7 +245,7 @@ static int parse_body(struct importer *im, struct snode *sec, struct lexer *lx, 
 			/* name : template { }: kept as a section, reported below */
 			while (lx->p < lx->end && *lx->p != '{' && *lx->p != '\n')
 				lx->p++;
-			note(im, n, n->name, "section templates (NAME : TEMPLATE) are not imported");
+			imp_note(im, n, n->name, "section templates (NAME : TEMPLATE) are not imported");
 			skip_space(lx, true);
 		}
 		if (lx->p < lx->end && *lx->p == '=') {
@@ -272,7 +266,7 @@ static int read_file_into(struct importer *im, struct snode *root, const char *p
 			  const char *from, unsigned int from_line)
 {
 	struct lexer lx;
-	char **nf, *buf;
+	char *buf;
 	size_t len;
 	int r;
 
@@ -290,14 +284,11 @@ static int read_file_into(struct importer *im, struct snode *root, const char *p
 			fprintf(stderr, "%s: %s\n", path, strerror(-r));
 		return -1;
 	}
-	nf = realloc(im->files, (im->nfiles + 1) * sizeof(*nf));
-	if (!nf || !(nf[im->nfiles] = strdup(path))) {
-		im->files = nf ? nf : im->files;
+	lx.file = imp_keep_name(im, path);
+	if (!lx.file) {
 		free(buf);
 		return -1;
 	}
-	im->files = nf;
-	lx.file = nf[im->nfiles++];
 	lx.p = buf;
 	lx.end = buf + len;
 	lx.line = 1;
@@ -348,7 +339,7 @@ static void report_unused(struct importer *im, struct snode *sec, const char *pa
 	for (k = sec->kids; k; k = k->next) {
 		snprintf(p, sizeof(p), "%s%s%s", path, *path ? "." : "", k->name);
 		if (!k->used)
-			note(im, k, p, "%s has no Oakley equivalent, not imported",
+			imp_note(im, k, p, "%s has no Oakley equivalent, not imported",
 			     k->value ? "setting" : "section");
 		else if (!k->value)
 			report_unused(im, k, p);
@@ -431,7 +422,7 @@ static void sanitize_name(struct importer *im, const struct snode *n, const char
 		i = 1;
 	}
 	if (strcmp(in, out))
-		note(im, n, path, "name '%s' is imported as '%s' (Oakley names are 1-32 of "
+		imp_note(im, n, path, "name '%s' is imported as '%s' (Oakley names are 1-32 of "
 		     "A-Z a-z 0-9 _ . -)", in, out);
 }
 
@@ -441,7 +432,7 @@ static long long duration(struct importer *im, struct snode *n, const char *path
 	uint32_t v;
 
 	if (oak_parse_duration(n->value, &v)) {
-		note(im, n, path, "bad duration '%s', not imported", n->value);
+		imp_note(im, n, path, "bad duration '%s', not imported", n->value);
 		return -1;
 	}
 	return v;
@@ -472,7 +463,7 @@ static void put_size(struct importer *im, FILE *f, struct snode *sec, const char
 		return;
 	mkpath(p, sizeof(p), path, skey);
 	if (oak_parse_size(n->value, &v))
-		note(im, n, p, "bad size '%s', not imported", n->value);
+		imp_note(im, n, p, "bad size '%s', not imported", n->value);
 	else
 		put(f, okey, n->value);
 }
@@ -509,7 +500,7 @@ static void put_proposals(struct importer *im, FILE *f, struct snode *n, const c
 	while ((item = next_item(&cur))) {
 		if (!strcmp(item, "default")) {
 			if (kind == OAK_PROP_AH) {
-				note(im, n, path, "proposal 'default' has no Oakley equivalent "
+				imp_note(im, n, path, "proposal 'default' has no Oakley equivalent "
 				     "for AH, not imported");
 				continue;
 			}
@@ -519,7 +510,7 @@ static void put_proposals(struct importer *im, FILE *f, struct snode *n, const c
 		}
 		memset(&pl, 0, sizeof(pl));
 		if (oak_proposals_parse(item, kind, &pl, err, sizeof(err))) {
-			note(im, n, path, "proposal '%s' not imported: %s", item, err);
+			imp_note(im, n, path, "proposal '%s' not imported: %s", item, err);
 		} else {
 			fprintf(a, "%s%s", first ? "" : ", ", item);
 			first = false;
@@ -528,7 +519,7 @@ static void put_proposals(struct importer *im, FILE *f, struct snode *n, const c
 	}
 	fclose(a);
 	if (first)
-		note(im, n, path, "no proposal Oakley supports; Oakley's default is used");
+		imp_note(im, n, path, "no proposal Oakley supports; Oakley's default is used");
 	else
 		put(f, okey, acc);
 	free(acc);
@@ -544,7 +535,7 @@ static bool convert_id(struct importer *im, struct snode *n, const char *path, b
 	char err[256];
 
 	if (strchr(v, '=') && strncmp(v, "keyid:", 6)) {
-		note(im, n, path, "distinguished name '%s' not imported (no certificate "
+		imp_note(im, n, path, "distinguished name '%s' not imported (no certificate "
 		     "identities in Oakley yet)", v);
 		return false;
 	}
@@ -555,30 +546,30 @@ static bool convert_id(struct importer *im, struct snode *n, const char *path, b
 		   !strncmp(v, "userfqdn:", 9)) {
 		rest = strchr(v, ':') + 1;
 		if (!strchr(rest, '@')) {
-			note(im, n, path, "email identity without '@' ('%s') not imported", v);
+			imp_note(im, n, path, "email identity without '@' ('%s') not imported", v);
 			return false;
 		}
 		snprintf(out, len, "%s", rest);
 	} else if (!strncmp(v, "ipv4:", 5) || !strncmp(v, "ipv6:", 5)) {
 		snprintf(out, len, "%s", v + 5);
 	} else if (!strncmp(v, "@#", 2) || !strncmp(v, "keyid:#", 7)) {
-		note(im, n, path, "binary key ID '%s' not imported", v);
+		imp_note(im, n, path, "binary key ID '%s' not imported", v);
 		return false;
 	} else if (!strncmp(v, "@@", 2)) {
 		snprintf(out, len, "%s", v + 2);
 		if (!strchr(out, '@')) {
-			note(im, n, path, "email identity without '@' ('%s') not imported", v);
+			imp_note(im, n, path, "email identity without '@' ('%s') not imported", v);
 			return false;
 		}
 	} else if (strchr(v, ':') && strncmp(v, "keyid:", 6) &&
 		   strspn(v, "0123456789abcdefABCDEF:.") != strlen(v)) {
-		note(im, n, path, "identity type of '%s' not supported, not imported", v);
+		imp_note(im, n, path, "identity type of '%s' not supported, not imported", v);
 		return false;
 	} else {
 		snprintf(out, len, "%s", v);
 	}
 	if (oak_parse_id(out, remote, &id, err, sizeof(err))) {
-		note(im, n, path, "identity '%s' not imported: %s", v, err);
+		imp_note(im, n, path, "identity '%s' not imported: %s", v, err);
 		return false;
 	}
 	return true;
@@ -600,7 +591,7 @@ static bool convert_addr(struct importer *im, struct snode *n, struct snode *por
 
 		pv = strtoul(port->value, &e, 10);
 		if (*e || !pv || pv > 65535) {
-			note(im, port, port->name, "bad port '%s', not imported", port->value);
+			imp_note(im, port, port->name, "bad port '%s', not imported", port->value);
 			pv = 500;
 		}
 	}
@@ -613,18 +604,18 @@ static bool convert_addr(struct importer *im, struct snode *n, struct snode *por
 	first = next_item(&cur);
 	more = next_item(&cur);
 	if (!first) {
-		note(im, n, path, "empty address list");
+		imp_note(im, n, path, "empty address list");
 	} else if (remote && !strcmp(first, "%any")) {
 		if (more)
-			note(im, n, path, "'%%any' with more addresses: imported as %%any");
+			imp_note(im, n, path, "'%%any' with more addresses: imported as %%any");
 		snprintf(out, len, "%%any");
 		ok = true;
 	} else if (oak_parse_addr(first, &fam, addr, &p, &has) || has) {
-		note(im, n, path, "'%s' is not an IP address (Oakley takes one address, no "
+		imp_note(im, n, path, "'%s' is not an IP address (Oakley takes one address, no "
 		     "names, ranges or subnets), not imported", first);
 	} else {
 		if (more)
-			note(im, n, path, "only the first address '%s' is imported; Oakley "
+			imp_note(im, n, path, "only the first address '%s' is imported; Oakley "
 			     "takes one", first);
 		if (pv != 500)
 			snprintf(out, len, fam == AF_INET6 ? "[%s]:%lu" : "%s:%lu", first, pv);
@@ -689,7 +680,7 @@ static void put_secrets(struct importer *im, FILE *f)
 		snprintf(p, sizeof(p), "secrets.%s", secrets[i].sec->name);
 		v = get(secrets[i].sec, "secret");
 		if (!v) {
-			note(im, secrets[i].sec, p, "no 'secret' in this section, not imported");
+			imp_note(im, secrets[i].sec, p, "no 'secret' in this section, not imported");
 			continue;
 		}
 		fprintf(f, "\n[secret %s]\n", secrets[i].name);
@@ -750,7 +741,7 @@ static void put_ts(struct importer *im, FILE *f, struct snode *n, const char *pa
 	while ((item = next_item(&cur))) {
 		if (!strcmp(item, "dynamic")) {
 			if (remote_any) {
-				note(im, n, path, "'dynamic' (the peer's address) has no Oakley "
+				imp_note(im, n, path, "'dynamic' (the peer's address) has no Oakley "
 				     "equivalent with remote = %%any; Oakley's default "
 				     "0.0.0.0/0 or ::/0 applies");
 				continue;
@@ -761,7 +752,7 @@ static void put_ts(struct importer *im, FILE *f, struct snode *n, const char *pa
 		}
 		only_dynamic = false;
 		if (oak_parse_ts(item, &ts, err, sizeof(err))) {
-			note(im, n, path, "traffic selector '%s' not imported: %s", item, err);
+			imp_note(im, n, path, "traffic selector '%s' not imported: %s", item, err);
 			continue;
 		}
 		fprintf(a, "%s%s", first ? "" : ", ", item);
@@ -819,7 +810,7 @@ static void put_child(struct importer *im, FILE *f, struct snode *ch, const char
 		if (!strcmp(n->value, "tunnel") || !strcmp(n->value, "transport"))
 			put(f, "mode", n->value);
 		else
-			note(im, n, p, "mode '%s' has no Oakley equivalent, not imported",
+			imp_note(im, n, p, "mode '%s' has no Oakley equivalent, not imported",
 			     n->value);
 	}
 	n = get(ch, "start_action");
@@ -829,7 +820,7 @@ static void put_child(struct importer *im, FILE *f, struct snode *ch, const char
 		    !strcmp(n->value, "trap"))
 			put(f, "start", n->value);
 		else
-			note(im, n, p, "start_action '%s' has no Oakley equivalent, not "
+			imp_note(im, n, p, "start_action '%s' has no Oakley equivalent, not "
 			     "imported", n->value);
 	}
 	n = get(ch, "dpd_action");
@@ -837,10 +828,10 @@ static void put_child(struct importer *im, FILE *f, struct snode *ch, const char
 		mkpath(p, sizeof(p), cpath, "dpd_action");
 		if (strcmp(n->value, "clear") && strcmp(n->value, "restart") &&
 		    strcmp(n->value, "trap"))
-			note(im, n, p, "dpd_action '%s' has no Oakley equivalent, not imported",
+			imp_note(im, n, p, "dpd_action '%s' has no Oakley equivalent, not imported",
 			     n->value);
 		else if (*dpd_action && strcmp((*dpd_action)->value, n->value))
-			note(im, n, p, "dpd_action '%s' differs from '%s' on line %u: Oakley "
+			imp_note(im, n, p, "dpd_action '%s' differs from '%s' on line %u: Oakley "
 			     "has one dpd-action per connection, '%s' is used", n->value,
 			     (*dpd_action)->value, (*dpd_action)->line, (*dpd_action)->value);
 		else if (!*dpd_action)
@@ -871,7 +862,7 @@ static struct snode *auth_section(struct importer *im, struct snode *conn, const
 			k->used = true;
 		} else {
 			mkpath(p, sizeof(p), cpath, k->name);
-			note(im, k, p, "a second authentication round has no Oakley "
+			imp_note(im, k, p, "a second authentication round has no Oakley "
 			     "equivalent, not imported");
 			k->used = true;
 		}
@@ -901,9 +892,9 @@ static void put_conn(struct importer *im, FILE *f, struct snode *c)
 		if (!strcmp(n->value, "1"))
 			put(f, "version", "1");
 		else if (!strcmp(n->value, "0"))
-			note(im, n, p, "version 0 (IKEv1 and IKEv2) is imported as IKEv2 only");
+			imp_note(im, n, p, "version 0 (IKEv1 and IKEv2) is imported as IKEv2 only");
 		else if (strcmp(n->value, "2"))
-			note(im, n, p, "bad version '%s', not imported", n->value);
+			imp_note(im, n, p, "bad version '%s', not imported", n->value);
 	}
 	n = get(c, "local_addrs");
 	mkpath(p, sizeof(p), cpath, "local_addrs");
@@ -911,7 +902,7 @@ static void put_conn(struct importer *im, FILE *f, struct snode *c)
 		have_local = convert_addr(im, n, get(c, "local_port"), p, false, laddr,
 					  sizeof(laddr));
 	else
-		note(im, c, cpath, "no local_addrs: Oakley needs the local address; set "
+		imp_note(im, c, cpath, "no local_addrs: Oakley needs the local address; set "
 		     "'local' in the output");
 	if (have_local)
 		put(f, "local", laddr);
@@ -920,7 +911,7 @@ static void put_conn(struct importer *im, FILE *f, struct snode *c)
 	n = get(c, "remote_addrs");
 	mkpath(p, sizeof(p), cpath, "remote_addrs");
 	if (n && !convert_addr(im, n, get(c, "remote_port"), p, true, raddr, sizeof(raddr))) {
-		note(im, n, p, "imported as remote = %%any (respond to any peer)");
+		imp_note(im, n, p, "imported as remote = %%any (respond to any peer)");
 		snprintf(raddr, sizeof(raddr), "%%any");
 	}
 	put(f, "remote", raddr);
@@ -939,7 +930,7 @@ static void put_conn(struct importer *im, FILE *f, struct snode *c)
 		n = get(loc, "auth");
 		mkpath(q, sizeof(q), p, "auth");
 		if (n && strcmp(n->value, "psk"))
-			note(im, n, q, "auth '%s' has no Oakley equivalent (Oakley has psk)",
+			imp_note(im, n, q, "auth '%s' has no Oakley equivalent (Oakley has psk)",
 			     n->value);
 	}
 	if (rem) {
@@ -953,7 +944,7 @@ static void put_conn(struct importer *im, FILE *f, struct snode *c)
 		n = get(rem, "auth");
 		mkpath(q, sizeof(q), p, "auth");
 		if (n && strcmp(n->value, "psk"))
-			note(im, n, q, "auth '%s' has no Oakley equivalent (Oakley has psk)",
+			imp_note(im, n, q, "auth '%s' has no Oakley equivalent (Oakley has psk)",
 			     n->value);
 	}
 	/* strongSwan accepts any remote identity unless one is set */
@@ -963,7 +954,7 @@ static void put_conn(struct importer *im, FILE *f, struct snode *c)
 	if (sec)
 		put(f, "secret", sec);
 	else
-		note(im, c, cpath, "no ike secret in 'secrets' matches this connection");
+		imp_note(im, c, cpath, "no ike secret in 'secrets' matches this connection");
 
 	mkpath(p, sizeof(p), cpath, "proposals");
 	put_proposals(im, f, get(c, "proposals"), p, OAK_PROP_IKE, "ike");
@@ -973,7 +964,7 @@ static void put_conn(struct importer *im, FILE *f, struct snode *c)
 		if (get(c, "version") && !strcmp(get(c, "version")->value, "1"))
 			put(f, "exchange", "aggressive");
 		else
-			note(im, n, p, "aggressive mode is IKEv1 only, not imported");
+			imp_note(im, n, p, "aggressive mode is IKEv1 only, not imported");
 	}
 	n = get(c, "dpd_delay");
 	if (n) {
@@ -1006,7 +997,7 @@ static void put_conn(struct importer *im, FILE *f, struct snode *c)
 		if (v >= 0 && rk > 0)
 			fprintf(f, "jitter = %lld%%\n", v * 100 / rk > 100 ? 100 : v * 100 / rk);
 		else if (v >= 0)
-			note(im, n, p, "rand_time without rekeying, not imported");
+			imp_note(im, n, p, "rand_time without rekeying, not imported");
 	}
 	put_duration(im, f, c, "reauth_time", "reauth", cpath);
 
@@ -1040,7 +1031,7 @@ static void put_conn(struct importer *im, FILE *f, struct snode *c)
 		if (!n || !strcmp(n->value, "none")) {
 			mkpath(p, sizeof(p), cpath, "children");
 			mkpath(q, sizeof(q), p, ch->name);
-			note(im, n ? n : ch, q, "is started with the connection: Oakley "
+			imp_note(im, n ? n : ch, q, "is started with the connection: Oakley "
 			     "negotiates every child but trap ones once the IKE SA is up");
 		}
 	}
@@ -1050,6 +1041,20 @@ static void put_conn(struct importer *im, FILE *f, struct snode *c)
 		put(f, "dpd-action", dpd_action->value);
 	fputs(cb ? cb : "", f);
 	free(cb);
+}
+
+/* swanctl.conf, or an ipsec.conf recognised by its sections */
+static int import_read(struct importer *im, struct snode *root, const char *file)
+{
+	char *buf;
+	size_t len;
+	bool ipsec;
+
+	if (oak_read_file(file, &buf, &len))
+		return read_file_into(im, root, file, NULL, 0);	/* says why */
+	ipsec = ipsec_conf_sniff(buf, len);
+	free(buf);
+	return ipsec ? ipsec_conf_read(im, root, file) : read_file_into(im, root, file, NULL, 0);
 }
 
 static int import_file(const char *file, FILE *out)
@@ -1064,7 +1069,7 @@ static int import_file(const char *file, FILE *out)
 	int ret = -1;
 
 	root.file = file;
-	if (read_file_into(&im, &root, file, NULL, 0))
+	if (import_read(&im, &root, file))
 		goto out;
 	f = open_memstream(&buf, &len);
 	if (!f)
@@ -1105,7 +1110,7 @@ out:
 	free(buf);
 	for (k = root.kids; k; k = nx) {
 		nx = k->next;
-		node_free(k);
+		imp_node_free(k);
 	}
 	for (i = 0; i < im.nfiles; i++)
 		free(im.files[i]);
@@ -1119,7 +1124,7 @@ out:
 int import_main(int argc, char **argv)
 {
 	if (argc != 2) {
-		fprintf(stderr, "Usage: %s import SWANCTL.CONF\n", prog);
+		fprintf(stderr, "Usage: %s import SWANCTL.CONF|IPSEC.CONF\n", prog);
 		return -1;
 	}
 	return import_file(argv[1], stdout);

@@ -27,7 +27,7 @@ static const struct {
 	{ "show", show_main, "[conn|sa] [NAME] [-j]  show connections and/or SAs" },
 	{ "monitor", monitor_main, "[-j]           print events as they happen" },
 	{ "stats", stats_main, "[-j]             print the namespace's counters" },
-	{ "import", import_main, "SWANCTL.CONF    print a strongSwan config as an Oakley config" },
+	{ "import", import_main, "FILE            print a swanctl.conf or ipsec.conf as an Oakley config" },
 };
 
 static void usage(FILE *f)

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# oak import tests (TAP). For each tests/import/NAME.swanctl.conf:
+# oak import tests (TAP). For each tests/import/NAME.swanctl.conf (or
+# NAME/ipsec.conf with NAME/ipsec.secrets):
 #   - oak import exits 0 and its output passes oak check;
 #   - stderr (what was not carried over, FILE:LINE each) equals NAME.err;
 #   - the jq expression NAME.jq holds on `oak check -j` of the output;
@@ -19,8 +20,10 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
 
 cd "$DIR" || exit 1
-for in in *.swanctl.conf; do
+# ipsec.conf cases: a directory each (ipsec.secrets is read from beside it)
+for in in *.swanctl.conf */ipsec.conf; do
 	t=${in%.swanctl.conf}
+	t=${t%/ipsec.conf}
 	if "$OAK" import "$in" >"$TMP/$t.conf" 2>"$TMP/$t.err"; then
 		ok "import $t: exit 0"
 	else
