@@ -21,7 +21,8 @@ out=$(cd "$out" && pwd)
 version=$(cat "$repo/VERSION")
 debver=$version-1
 arch=$(dpkg --print-architecture)
-maint="Oakley developers <oakley@localhost>"
+# Who builds the package: DEBFULLNAME / DEBEMAIL as for dch(1).
+maint="${DEBFULLNAME:-Oakley developers} <${DEBEMAIL:-oakley-dev@oakley.example.org}>"
 work=$(mktemp -d "${TMPDIR:-/tmp}/oakley-deb.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -35,7 +36,7 @@ Upstream-Name: oakley
 Source: https://example.invalid/oakley
 
 Files: *
-Copyright: the Oakley developers
+Copyright: 2026 the Oakley developers
 License: GPL-2
  On Debian systems the full text of the GNU General Public License
  version 2 is in /usr/share/common-licenses/GPL-2.
@@ -51,6 +52,15 @@ oakley ($debver) unstable; urgency=medium
 
  -- $maint  $(date -R -d "@${SOURCE_DATE_EPOCH:-$(git -C "$repo" log -1 --format=%ct 2>/dev/null || date +%s)}")
 EOC
+}
+
+# overrides PKG TAG...: lintian tags that are intended, each with its reason
+overrides()
+{
+	local pkg=$1
+	shift
+	mkdir -p "$root/usr/share/lintian/overrides"
+	printf "$pkg: %s\n" "$@" >"$root/usr/share/lintian/overrides/$pkg"
 }
 
 # fix_perms ROOT: directories 0755, files 0644, as Debian expects.
@@ -78,6 +88,8 @@ mkdir -p "$src" "$root/DEBIAN" "$root/usr/share/doc/oakley-dkms"
 done
 sed "s/@VERSION@/$version/" "$repo/packaging/dkms.conf.in" >"$src/dkms.conf"
 copyright >"$root/usr/share/doc/oakley-dkms/copyright"
+# built from a source tree, not uploaded to Debian: no bug to close
+overrides oakley-dkms "initial-upload-closes-no-bugs *"
 changelog >"$root/usr/share/doc/oakley-dkms/changelog.Debian.gz"
 fix_perms "$root"
 
@@ -144,6 +156,8 @@ install -m 0644 "$repo"/userspace/examples/* "$doc/examples/"
 install -m 0644 "$repo/Documentation/config.md" "$repo/Documentation/oak.md" "$doc/"
 copyright >"$doc/copyright"
 changelog >"$doc/changelog.Debian.gz"
+# /etc/oakley holds PSKs: 0700 on purpose (oak warns about readable secrets)
+overrides oak "initial-upload-closes-no-bugs *" "non-standard-dir-perm 0700 != 0755 [etc/oakley/]"
 fix_perms "$root"
 chmod 0755 "$root/usr/sbin/oak"
 chmod 0700 "$root/etc/oakley"

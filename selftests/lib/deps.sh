@@ -16,7 +16,7 @@ pkgs=(
 	sparse clang libfuzzer-14-dev libclang-rt-14-dev
 	flex bison bc cpio kmod jq util-linux python3-scapy python3-cryptography libelf-dev gcc make python3
 	xz-utils perl rsync libssl-dev libc6-dev
-	dkms dpkg-dev systemd bash-completion groff man-db
+	dkms dpkg-dev systemd bash-completion groff man-db lintian
 	tcpdump
 	openssl ca-certificates
 )

@@ -13,10 +13,11 @@
 #      build/deb/dkms/KVER/oakley.ko for the VM test selftests/pkg_dkms.sh;
 #   4. `systemd-analyze verify` of both units, with their man pages;
 #   5. both man pages render with `man --warnings` and `groff -ww` silent;
-#   6. the bash completion loads and completes `oak s` and connection names.
+#   6. the bash completion loads and completes `oak s` and connection names;
+#   and lintian has nothing to say about either package.
 #
 # Needs: dpkg-deb, dkms, systemd (systemd-analyze), man-db, groff,
-# bash-completion (selftests/lib/deps.sh installs them).
+# bash-completion, lintian (selftests/lib/deps.sh installs them).
 set -u
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -71,6 +72,9 @@ t "make deb wrote oakley-dkms_${debver}_all.deb and oak_${debver}_${arch}.deb" \
 	test -f "$dkms_deb" -a -f "$oak_deb"
 mkdir -p "$BUILD/deb"
 cp "$tmp"/*.deb "$BUILD/deb/" 2>/dev/null
+# lintian: no error or warning (intended ones are overridden, with a reason,
+# in the packages' usr/share/lintian/overrides)
+t "lintian: both packages clean" quiet lintian --tag-display-limit 0 "$dkms_deb" "$oak_deb"
 
 # --- 2. metadata and contents ------------------------------------------------
 field() { dpkg-deb -f "$1" "$2" 2>/dev/null; }
