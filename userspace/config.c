@@ -961,7 +961,7 @@ static int finish_section(struct parser *p)
 
 /* ---- lines -------------------------------------------------------------- */
 
-static char *trim(char *s)
+char *oak_trim(char *s)
 {
 	char *e;
 
@@ -1102,12 +1102,12 @@ static int section_line(struct parser *p, char *line)
 
 	close = strchr(line, ']');
 	if (!close) {
-		perr(p, p->file, p->line, trim(line), "unterminated section header");
+		perr(p, p->file, p->line, oak_trim(line), "unterminated section header");
 		return -1;
 	}
 	*close = 0;
-	rest = trim(close + 1);
-	inner = trim(line + 1);
+	rest = oak_trim(close + 1);
+	inner = oak_trim(line + 1);
 	snprintf(hdr, sizeof(hdr), "[%.64s]", inner);
 	if (*rest && *rest != '#') {
 		perr(p, p->file, p->line, hdr, "unexpected text after section header");
@@ -1117,7 +1117,7 @@ static int section_line(struct parser *p, char *line)
 	name = type + strcspn(type, " \t");
 	if (*name)
 		*name++ = 0;
-	name = trim(name);
+	name = oak_trim(name);
 	if (strcmp(type, "connection") && strcmp(type, "child") && strcmp(type, "secret")) {
 		perr(p, p->file, p->line, hdr, "unknown section '%s'", type);
 		return -1;
@@ -1143,7 +1143,7 @@ static int parse_value(struct parser *p, const char *key, char *s, struct value 
 
 	v->line = p->line;
 	v->quoted = false;
-	s = trim(s);
+	s = oak_trim(s);
 	if (*s == '"') {
 		v->quoted = true;
 		v->s = o = ++s;
@@ -1159,7 +1159,7 @@ static int parse_value(struct parser *p, const char *key, char *s, struct value 
 			*o++ = *s++;
 		}
 		*o = 0;
-		s = trim(s + 1);
+		s = oak_trim(s + 1);
 		if (*s && *s != '#') {
 			perr(p, p->file, p->line, key, "unexpected text after closing quote");
 			return -1;
@@ -1169,7 +1169,7 @@ static int parse_value(struct parser *p, const char *key, char *s, struct value 
 	hash = strchr(s, '#');
 	if (hash)
 		*hash = 0;
-	v->s = trim(s);
+	v->s = oak_trim(s);
 	if (!*v->s) {
 		perr(p, p->file, p->line, key, "missing value");
 		return -1;
@@ -1252,7 +1252,7 @@ static int key_line(struct parser *p, char *line)
 	eq = strchr(line, '=');
 	if (eq)
 		*eq = 0;
-	key = trim(line);
+	key = oak_trim(line);
 	for (i = 0; key[i]; i++)
 		if (!islower((unsigned char)key[i]) && !isdigit((unsigned char)key[i]) &&
 		    key[i] != '-')
@@ -1331,7 +1331,7 @@ static int parse_buf(struct parser *p, const char *file, char *buf, size_t len)
 		line[n] = 0;
 		if (n && line[n - 1] == '\r')
 			line[n - 1] = 0;
-		s = trim(line);
+		s = oak_trim(line);
 		if (!*s || *s == '#')
 			continue;
 		if (*s == '[' ? section_line(p, s) : key_line(p, s))

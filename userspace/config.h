@@ -144,6 +144,8 @@ void *oak_grow(void *p, unsigned int n, size_t size);
 
 /* reads a whole file, NUL-terminated; 0 or -errno */
 int oak_read_file(const char *path, char **buf, size_t *len);
+/* S without leading and trailing white space (trailing cut in place) */
+char *oak_trim(char *s);
 
 /* value parsers, exposed for the tests; 0 or -1 */
 int oak_parse_duration(const char *s, uint32_t *out);

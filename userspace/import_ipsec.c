@@ -38,18 +38,6 @@ struct ipsec_ctx {
 
 /* ---- the reader ------------------------------------------------------------ */
 
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = 0;
-	return s;
-}
-
 /* cut a line at a '#' outside double quotes */
 static void strip_comment(char *s)
 {
@@ -76,6 +64,26 @@ static char *unquote(char *v)
 	return v;
 }
 
+/*
+ * The next line of *CUR with something in it (comments cut), its number in
+ * *LINE; NULL at the end.  *CUR is split in place.
+ */
+static char *next_line(char **cur, unsigned int *line)
+{
+	char *l;
+
+	while ((l = *cur)) {
+		*cur = strchr(l, '\n');
+		if (*cur)
+			*(*cur)++ = 0;
+		(*line)++;
+		strip_comment(l);
+		if (*oak_trim(l))
+			return l;
+	}
+	return NULL;
+}
+
 static int ipsec_error(const char *file, unsigned int line, const char *what)
 {
 	fprintf(stderr, "%s:%u: key '': %s\n", file, line, what);
@@ -93,8 +101,8 @@ static int ipsec_setting(struct snode *sec, char *l, const char *file, unsigned 
 	if (!eq)
 		return ipsec_error(file, line, "expected KEY=VALUE");
 	*eq = 0;
-	k = trim(l);
-	v = unquote(trim(eq + 1));
+	k = oak_trim(l);
+	v = unquote(oak_trim(eq + 1));
 	if (!*k)
 		return ipsec_error(file, line, "expected KEY=VALUE");
 	n = imp_node_new(sec, k, strlen(k), file, line);
@@ -112,24 +120,17 @@ static int ipsec_parse(struct importer *im, struct snode *conf, const char *path
 	const char *file = imp_keep_name(im, path);
 	struct snode *sec = NULL;
 	unsigned int line = 0;
-	char *l, *next, *t, name[300];
+	char *l, *cur, *t, name[300];
 
 	if (!file)
 		return -1;
-	for (l = buf; l; l = next) {
-		next = strchr(l, '\n');
-		if (next)
-			*next++ = 0;
-		line++;
-		strip_comment(l);
-		if (!*trim(l))
-			continue;
+	for (cur = buf; (l = next_line(&cur, &line));) {
 		if (isspace((unsigned char)*l)) {
 			if (ipsec_setting(sec, l, file, line))
 				return -1;
 			continue;
 		}
-		t = trim(l);
+		t = oak_trim(l);
 		if (!strncmp(t, "version", 7) || !strncmp(t, "include", 7)) {
 			/* version 2: the only syntax there is; include: said */
 			if (t[0] == 'i')
@@ -143,7 +144,7 @@ static int ipsec_parse(struct importer *im, struct snode *conf, const char *path
 					   "'ca NAME'");
 		snprintf(name, sizeof(name), "%s", t);
 		t = strchr(name, ' ');
-		memmove(t + 1, trim(t + 1), strlen(trim(t + 1)) + 1);
+		memmove(t + 1, oak_trim(t + 1), strlen(oak_trim(t + 1)) + 1);
 		sec = imp_node_new(conf, name, strlen(name), file, line);
 		if (!sec || !(sec->label = strdup(strchr(name, ' ') + 1)))
 			return -1;
@@ -524,7 +525,7 @@ static int ipsec_secrets(struct importer *im, struct snode *root, const char *pa
 {
 	struct snode *secs = NULL, *s, *n;
 	unsigned int line = 0, count = 0;
-	char *buf, *l, *next, *colon, *ids, *id, *v, name[32];
+	char *buf, *l, *cur, *colon, *ids, *id, *v, name[32];
 	const char *file;
 	size_t len;
 
@@ -535,14 +536,7 @@ static int ipsec_secrets(struct importer *im, struct snode *root, const char *pa
 		free(buf);
 		return file ? ipsec_error(path, 1, "NUL byte in file") : -1;
 	}
-	for (l = buf; l; l = next) {
-		next = strchr(l, '\n');
-		if (next)
-			*next++ = 0;
-		line++;
-		strip_comment(l);
-		if (!*trim(l))
-			continue;
+	for (cur = buf; (l = next_line(&cur, &line));) {
 		colon = strstr(l, ": ");
 		if (!colon && l[0] == ':')
 			colon = l;
@@ -551,7 +545,7 @@ static int ipsec_secrets(struct importer *im, struct snode *root, const char *pa
 			return ipsec_error(file, line, "expected '[IDS] : TYPE SECRET'");
 		}
 		*colon = 0;
-		v = trim(colon + 1);
+		v = oak_trim(colon + 1);
 		if (strncmp(v, "PSK", 3) || !isspace((unsigned char)v[3])) {
 			struct snode at = { .file = file, .line = line };
 
@@ -564,7 +558,7 @@ static int ipsec_secrets(struct importer *im, struct snode *root, const char *pa
 		s = imp_node_new(secs, name, strlen(name), file, line);
 		if (!s)
 			break;
-		ids = trim(l);
+		ids = oak_trim(l);
 		for (id = strtok(ids, " \t"); id; id = strtok(NULL, " \t")) {
 			if (!strcmp(id, "%any") || !strcmp(id, "%any6"))
 				continue;	/* matches every peer: a secret without IDs */
@@ -573,7 +567,7 @@ static int ipsec_secrets(struct importer *im, struct snode *root, const char *pa
 				break;
 		}
 		n = imp_node_new(s, "secret", 6, file, line);
-		if (!n || !(n->value = strdup(unquote(trim(v + 3)))))
+		if (!n || !(n->value = strdup(unquote(oak_trim(v + 3)))))
 			break;
 	}
 	explicit_bzero(buf, len);
