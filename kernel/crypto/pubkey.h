@@ -85,6 +85,15 @@ bool oak_rsa_key_matches(const struct oak_rsa_key *key, const struct x509_pubkey
 int oak_rsa_sign(const struct oak_rsa_key *key, u8 hash, const u8 *data, size_t len,
 		 u8 *sig, size_t cap);
 
+/*
+ * RSASSA-PSS signature of data (RFC 8017 8.1.1) into sig (cap bytes, at
+ * least oak_rsa_key_size()): alg->type X509_SIG_RSA_PSS, hash alg->hash,
+ * MGF1 with alg->mgf_hash, a random salt of alg->salt_len bytes.  Returns
+ * the signature length or a negative errno.
+ */
+int oak_rsa_sign_pss(const struct oak_rsa_key *key, const struct x509_sig_alg *alg,
+		     const u8 *data, size_t len, u8 *sig, size_t cap);
+
 /* The digest of data with hash (enum x509_hash) into out; its length or -errno. */
 int oak_sig_digest(u8 hash, const u8 *data, size_t len, u8 out[OAK_SIG_MAX_DIGEST]);
 

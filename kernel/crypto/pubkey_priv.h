@@ -13,8 +13,12 @@ int oak_rsa_pkcs1_verify(const struct x509_pubkey *key, u8 hash, const u8 *diges
 			 const u8 *sig, size_t sig_len);
 /* rsa.c: RSAVP1 (s^e mod n) into em, the modulus length bytes (kmalloc'd by the caller). */
 int oak_rsa_public(const struct x509_pubkey *key, const u8 *sig, size_t sig_len, u8 *em);
-/* rsa.c: the modulus length in bits and bytes (0 if the key is no usable RSA key). */
+/* rsa.c: the modulus length in bits (0 if the key is no usable RSA key). */
 unsigned int oak_rsa_modulus_bits(const struct x509_pubkey *key);
+/* rsa.c: our key's modulus length in bits (0 if its DER cannot be read). */
+unsigned int oak_rsa_key_bits(const struct oak_rsa_key *key);
+/* rsa.c: RSASP1 (m^d mod n) of em, the modulus length bytes, into sig. */
+int oak_rsa_private(const struct oak_rsa_key *key, const u8 *em, size_t len, u8 *sig);
 
 /* pss.c: RSASSA-PSS-VERIFY over the message digest mhash (alg->hash). */
 int oak_rsa_pss_verify(const struct x509_pubkey *key, const struct x509_sig_alg *alg,

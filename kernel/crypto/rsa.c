@@ -2,8 +2,8 @@
 /*
  * RSA through the kernel's akcipher API: PKCS#1 v1.5 verification and
  * signing with pkcs1pad(rsa,<hash>) (with DigestInfo) and pkcs1pad(rsa)
- * (without: IKEv1), and the bare public operation of "rsa" for the PSS
- * decoder (pss.c).
+ * (without: IKEv1), and the bare public and private operations of "rsa"
+ * for the PSS code (pss.c).
  *
  * The kernel's rsa takes keys as PKCS#1 DER: RSAPublicKey (built here from
  * the modulus and exponent the X.509 parser found) and RSAPrivateKey (our
@@ -61,6 +61,11 @@ static int oak_akcipher_verify(struct akcipher_request *req)
 static int oak_akcipher_encrypt(struct akcipher_request *req)
 {
 	return crypto_akcipher_encrypt(req);
+}
+
+static int oak_akcipher_decrypt(struct akcipher_request *req)
+{
+	return crypto_akcipher_decrypt(req);
 }
 
 static int oak_akcipher_sign(struct akcipher_request *req)
@@ -340,6 +345,50 @@ static int oak_rsa_priv_pub(const struct oak_rsa_key *key, struct der_span *n,
 		e->len--;
 	}
 	return 0;
+}
+
+unsigned int oak_rsa_key_bits(const struct oak_rsa_key *key)
+{
+	struct der_span n, e;
+
+	if (oak_rsa_priv_pub(key, &n, &e) || !n.len || !n.p[0])
+		return 0;
+	return (n.len - 1) * 8 + fls(n.p[0]);
+}
+
+/* RSASP1 for pss.c: the raw "rsa" decrypt is m^d mod n, left-padded to len. */
+int oak_rsa_private(const struct oak_rsa_key *key, const u8 *em, size_t len, u8 *sig)
+{
+	struct crypto_akcipher *tfm;
+	struct scatterlist src, dst;
+	unsigned int out_len;
+	u8 *in = NULL, *out = NULL;
+	int rc;
+
+	tfm = oak_rsa_tfm_priv("rsa", key);
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	rc = -EINVAL;
+	if (len != crypto_akcipher_maxsize(tfm))
+		goto out;
+	rc = -ENOMEM;
+	in = kmemdup(em, len, GFP_KERNEL);
+	out = kmalloc(len, GFP_KERNEL);
+	if (!in || !out)
+		goto out;
+	sg_init_one(&src, in, len);
+	sg_init_one(&dst, out, len);
+	out_len = len;
+	rc = oak_akcipher_run(tfm, oak_akcipher_decrypt, &src, &dst, len, &out_len);
+	if (!rc && out_len != len)
+		rc = -EIO;
+	if (!rc)
+		memcpy(sig, out, len);
+out:
+	kfree(in);
+	kfree(out);
+	crypto_free_akcipher(tfm);
+	return rc;
 }
 
 bool oak_rsa_key_matches(const struct oak_rsa_key *key, const struct x509_pubkey *pub)

@@ -243,10 +243,30 @@ static void pk_wipe_hook(const void *p, size_t len)
 	}
 }
 
+static void pubkey_sign_pss(struct kunit *test, const struct oak_rsa_key *key,
+			    const struct x509_pubkey *pub, struct x509_sig_alg alg)
+{
+	const size_t ml = sizeof(pk_msg);
+	u8 *a = kunit_kzalloc(test, 256, GFP_KERNEL), *b = kunit_kzalloc(test, 256, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, oak_rsa_sign_pss(key, &alg, pk_msg, ml, a, 256), 256);
+	KUNIT_EXPECT_EQ(test, oak_rsa_sign_pss(key, &alg, pk_msg, ml, b, 256), 256);
+	KUNIT_EXPECT_EQ(test, oak_sig_verify(pub, &alg, pk_msg, ml, a, 256), 0);
+	KUNIT_EXPECT_EQ(test, oak_sig_verify(pub, &alg, pk_msg, ml, b, 256), 0);
+	/* Two salts, two signatures (with no salt, the same one). */
+	KUNIT_EXPECT_EQ(test, !memcmp(a, b, 256), alg.salt_len == 0);
+	KUNIT_EXPECT_NE(test, oak_sig_verify(pub, &alg, pk_msg, ml, flip(test, a, 256, 128), 256),
+			0);
+	KUNIT_EXPECT_NE(test, oak_sig_verify(pub, &alg, flip(test, pk_msg, ml, 3), ml, a, 256), 0);
+}
+
 static void pubkey_rsa_sign(struct kunit *test)
 {
 	const struct x509_pubkey *pub = &CERT(test, pk_rsa_leaf_pkcs1)->key;
 	const struct x509_pubkey *ca = &CERT(test, pk_rsa_ca)->key;
+	struct x509_sig_alg big_salt;
 	struct oak_rsa_key *key;
 	u8 *sig;
 	int n;
@@ -281,6 +301,17 @@ static void pubkey_rsa_sign(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, oak_rsa_sign(key, X509_HASH_SHA256, pk_msg, sizeof(pk_msg), sig, 255),
 			-ENOSPC);
 	KUNIT_EXPECT_EQ(test, oak_rsa_sign(key, X509_HASH_NONE, pk_rsa_sha256, 246, sig, 256),
+			-EMSGSIZE);
+
+	/* PSS: a random salt each time, so checked with the verifier (itself
+	 * checked against openssl's PSS signatures above).
+	 */
+	pubkey_sign_pss(test, key, pub, alg_pss(X509_HASH_SHA256, 32));
+	pubkey_sign_pss(test, key, pub, alg_pss(X509_HASH_SHA384, 48));
+	pubkey_sign_pss(test, key, pub, alg_pss(X509_HASH_SHA512, 0));
+	/* emLen < hLen + sLen + 2 */
+	big_salt = alg_pss(X509_HASH_SHA512, 256 - 64 - 1);
+	KUNIT_EXPECT_EQ(test, oak_rsa_sign_pss(key, &big_salt, pk_msg, sizeof(pk_msg), sig, 256),
 			-EMSGSIZE);
 
 	/* Freeing wipes the key's DER. */
