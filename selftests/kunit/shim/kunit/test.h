@@ -53,6 +53,11 @@ static inline void *kunit_kzalloc(struct kunit *test, size_t size, gfp_t gfp)
 	return p;
 }
 
+static inline void *kunit_kmalloc(struct kunit *test, size_t size, gfp_t gfp)
+{
+	return kunit_kzalloc(test, size, gfp);
+}
+
 #define kunit_info(test, fmt, ...) \
 	pr_info("    # %s: " fmt, (test)->name, ##__VA_ARGS__)
 
@@ -96,6 +101,8 @@ static inline void *kunit_kzalloc(struct kunit *test, size_t size, gfp_t gfp)
 #define KUNIT_EXPECT_NULL(t, p)		KUNIT_SHIM_TRUE(t, !(p), 0, "")
 #define KUNIT_EXPECT_NOT_NULL(t, p)	KUNIT_SHIM_TRUE(t, (p), 0, "")
 #define KUNIT_ASSERT_NOT_NULL(t, p)	KUNIT_SHIM_TRUE(t, (p), 1, "")
+#define KUNIT_ASSERT_NOT_ERR_OR_NULL(t, p) KUNIT_SHIM_TRUE(t, !IS_ERR_OR_NULL(p), 1, "")
+#define KUNIT_EXPECT_GT(t, a, b)	KUNIT_SHIM_CMP(t, a, >, b, 0, "")
 
 static int kunit_shim_thread(void *data)
 {
