@@ -61,7 +61,12 @@ const struct oak_srcent *oak_srcmap_find(const struct oak_srcmap *m, uint32_t of
 
 /*
  * Attribute getters shared by every decoder of oak; each returns 0, or -1 if
- * the attribute is malformed (out is then left untouched).
+ * the attribute is malformed (out is then left untouched).  The decoders walk
+ * nests with mnl_attr_for_each_nested() and switch on the type, not with
+ * mnl_attr_parse_nested() into a table: children, proposals, transforms and
+ * selectors repeat one type, which a table would keep only the last of.
+ * oak_attr_fixed() is mnl_attr_validate()'s exact-length check for integers
+ * (libmnl 1.0.4) that also serves fixed byte strings (SPIs).
  */
 /* exactly LEN bytes of payload */
 int oak_attr_fixed(const struct nlattr *a, void *out, size_t len);

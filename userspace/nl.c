@@ -20,40 +20,53 @@ struct family_info {
 	uint32_t grp;
 };
 
+/* TB[type] = the attribute, for mnl_attr_parse*(); types past MAX are skipped */
+struct attr_table {
+	const struct nlattr **tb;
+	unsigned int max;
+};
+
+static int table_cb(const struct nlattr *a, void *data)
+{
+	const struct attr_table *t = data;
+
+	if (mnl_attr_type_valid(a, t->max) > 0)
+		t->tb[mnl_attr_get_type(a)] = a;
+	return MNL_CB_OK;
+}
+
 static void parse_groups(const struct nlattr *nest, struct family_info *fi)
 {
-	const struct nlattr *g, *a;
+	const struct nlattr *g;
 
+	/* an array: nests numbered 1, 2, ... */
 	mnl_attr_for_each_nested(g, nest) {
-		const char *name = NULL;
-		uint32_t id = 0;
+		const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1] = { NULL };
+		struct attr_table t = { tb, CTRL_ATTR_MCAST_GRP_MAX };
+		const struct nlattr *name, *id;
 
-		mnl_attr_for_each_nested(a, g) {
-			if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME &&
-			    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
-				name = mnl_attr_get_str(a);
-			if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID &&
-			    mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
-				id = mnl_attr_get_u32(a);
-		}
-		if (name && !strcmp(name, OAKLEY_MCGRP_EVENTS))
-			fi->grp = id;
+		mnl_attr_parse_nested(g, table_cb, &t);
+		name = tb[CTRL_ATTR_MCAST_GRP_NAME];
+		id = tb[CTRL_ATTR_MCAST_GRP_ID];
+		if (name && mnl_attr_validate(name, MNL_TYPE_NUL_STRING) >= 0 &&
+		    !strcmp(mnl_attr_get_str(name), OAKLEY_MCGRP_EVENTS))
+			fi->grp = id && mnl_attr_validate(id, MNL_TYPE_U32) >= 0 ?
+				  mnl_attr_get_u32(id) : 0;
 	}
 }
 
 static int family_cb(const struct nlmsghdr *nlh, void *data)
 {
+	const struct nlattr *tb[CTRL_ATTR_MAX + 1] = { NULL };
+	struct attr_table t = { tb, CTRL_ATTR_MAX };
 	struct family_info *fi = data;
-	const struct nlattr *a;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID &&
-		    mnl_attr_validate(a, MNL_TYPE_U16) >= 0)
-			fi->id = mnl_attr_get_u16(a);
-		if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GROUPS)
-			parse_groups(a, fi);
-	}
-	return 0;
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), table_cb, &t);
+	if (tb[CTRL_ATTR_FAMILY_ID] && mnl_attr_validate(tb[CTRL_ATTR_FAMILY_ID], MNL_TYPE_U16) >= 0)
+		fi->id = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	if (tb[CTRL_ATTR_MCAST_GROUPS])
+		parse_groups(tb[CTRL_ATTR_MCAST_GROUPS], fi);
+	return MNL_CB_OK;
 }
 
 int oak_nl_open(struct oak_nl *nl)
