@@ -11,7 +11,7 @@
 int check_main(int argc, char **argv)
 {
 	struct oak_config cfg, back = { 0 };
-	struct nlbuf b;
+	struct oak_msg b;
 	struct json j;
 	char msg[1024];
 	bool json;
@@ -28,14 +28,13 @@ int check_main(int argc, char **argv)
 		return -1;
 	}
 	/* print what the kernel would be given, decoded like a dump */
-	nlbuf_init(&b);
-	nlbuf_msg(&b, OAKLEY_CMD_LOAD, NLM_F_ACK);
-	nlbuf_put(&b, OAKLEY_A_REPLACE, NULL, 0);
+	oak_msg_init(&b, OAKLEY_CMD_LOAD, NLM_F_ACK);
+	oak_msg_flag(&b, OAKLEY_A_REPLACE);
 	if (oak_encode_config(&b, &cfg, NULL)) {
 		oak_encode_error("check", &b, &cfg);
 		goto out;
 	}
-	if (oak_decode_msg(nlbuf_hdr(&b), &back)) {
+	if (oak_decode_msg(b.nlh, &back)) {
 		fprintf(stderr, "oak: check: internal error: cannot decode the message\n");
 		goto out;
 	}
@@ -49,7 +48,7 @@ int check_main(int argc, char **argv)
 	}
 	ret = fflush(stdout) ? -1 : 0;
 out:
-	nlbuf_free(&b);
+	oak_msg_free(&b);
 	oak_config_free(&back);
 	oak_config_free(&cfg);
 	return ret;

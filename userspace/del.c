@@ -11,7 +11,7 @@ int del_main(int argc, char **argv)
 	const char *name = secret ? argv[2] : argv[1];
 	struct oak_nlerr err;
 	struct oak_nl nl;
-	struct nlbuf b;
+	struct oak_msg b;
 	int ret;
 
 	if (argc != 2 && !secret) {
@@ -24,13 +24,12 @@ int del_main(int argc, char **argv)
 	}
 	if (oak_nl_open(&nl))
 		return -1;
-	nlbuf_init(&b);
 	if (secret) {
-		nlbuf_msg(&b, OAKLEY_CMD_SECRET_DEL, NLM_F_ACK);
-		nlbuf_str(&b, OAKLEY_A_SECRET_NAME, name);
+		oak_msg_init(&b, OAKLEY_CMD_SECRET_DEL, NLM_F_ACK);
+		oak_msg_strz(&b, OAKLEY_A_SECRET_NAME, name);
 	} else {
-		nlbuf_msg(&b, OAKLEY_CMD_CONN_DEL, NLM_F_ACK);
-		nlbuf_str(&b, OAKLEY_A_CONN_NAME, name);
+		oak_msg_init(&b, OAKLEY_CMD_CONN_DEL, NLM_F_ACK);
+		oak_msg_strz(&b, OAKLEY_A_CONN_NAME, name);
 	}
 	ret = oak_nl_request(&nl, &b, NULL, NULL, &err);
 	if (ret) {
@@ -39,7 +38,7 @@ int del_main(int argc, char **argv)
 		snprintf(op, sizeof(op), "del %s", name);
 		oak_nl_perror(op, &err);
 	}
-	nlbuf_free(&b);
+	oak_msg_free(&b);
 	oak_nl_close(&nl);
 	return ret;
 }

@@ -8,148 +8,144 @@
 #include "format.h"
 #include "proposal.h"
 
-/* ---- the growable message ------------------------------------------------ */
+/* ---- the message: libmnl builds it, oak sizes it --------------------------- */
 
-void nlbuf_init(struct nlbuf *b)
+/* first size of a buffer; oak_encode_config() doubles it until the config fits */
+#define MSG_CAP_MIN	MNL_SOCKET_BUFFER_SIZE
+/* nlmsg_len is a u32; the kernel's limit is far lower anyway */
+#define MSG_CAP_MAX	((size_t)1 << 31)
+
+static void msg_header(struct oak_msg *m, uint8_t cmd, uint16_t flags)
 {
-	memset(b, 0, sizeof(*b));
-}
-
-void nlbuf_free(struct nlbuf *b)
-{
-	if (b->data)
-		explicit_bzero(b->data, b->cap);	/* it may carry secrets */
-	free(b->data);
-	memset(b, 0, sizeof(*b));
-}
-
-static void *reserve(struct nlbuf *b, size_t len)
-{
-	size_t need = b->len + MNL_ALIGN(len);
-	uint8_t *n;
-	void *p;
-
-	if (b->oom)
-		return NULL;
-	if (need > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-
-		while (cap < need)
-			cap *= 2;
-		n = malloc(cap);
-		if (!n) {
-			b->oom = true;
-			return NULL;
-		}
-		if (b->data) {
-			memcpy(n, b->data, b->len);
-			explicit_bzero(b->data, b->cap);
-			free(b->data);
-		}
-		b->data = n;
-		b->cap = cap;
-	}
-	p = b->data + b->len;
-	memset(p, 0, MNL_ALIGN(len));
-	b->len = need;
-	return p;
-}
-
-struct nlmsghdr *nlbuf_hdr(struct nlbuf *b)
-{
-	struct nlmsghdr *nlh = (struct nlmsghdr *)b->data;
-
-	nlh->nlmsg_len = (uint32_t)b->len;
-	return nlh;
-}
-
-void nlbuf_msg(struct nlbuf *b, uint8_t cmd, uint16_t flags)
-{
-	struct nlmsghdr *nlh;
 	struct genlmsghdr *g;
 
-	b->len = 0;
-	nlh = reserve(b, sizeof(*nlh));
-	g = reserve(b, sizeof(*g));
-	if (!nlh || !g)
-		return;
-	nlh = (struct nlmsghdr *)b->data;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	g = (struct genlmsghdr *)(b->data + MNL_ALIGN(sizeof(*nlh)));
+	m->nlh = mnl_nlmsg_put_header(m->buf);
+	m->nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	g = mnl_nlmsg_put_extra_header(m->nlh, sizeof(*g));
 	g->cmd = cmd;
 	g->version = OAKLEY_GENL_VERSION;
 }
 
-void nlbuf_put(struct nlbuf *b, uint16_t type, const void *data, size_t len)
+void oak_msg_init(struct oak_msg *m, uint8_t cmd, uint16_t flags)
 {
-	struct nlattr *a;
-
-	if (len > UINT16_MAX - sizeof(*a)) {
-		b->too_big = true;
+	memset(m, 0, sizeof(*m));
+	m->buf = malloc(MSG_CAP_MIN);
+	if (!m->buf) {
+		m->oom = true;
 		return;
 	}
-	a = reserve(b, sizeof(*a) + len);
-	if (!a)
-		return;
-	a->nla_type = type;
-	a->nla_len = (uint16_t)(sizeof(*a) + len);
-	if (len)
-		memcpy(a + 1, data, len);
+	m->cap = MSG_CAP_MIN;
+	msg_header(m, cmd, flags);
 }
 
-void nlbuf_u8(struct nlbuf *b, uint16_t type, uint8_t v)
+void oak_msg_free(struct oak_msg *m)
 {
-	nlbuf_put(b, type, &v, sizeof(v));
+	if (m->buf)
+		explicit_bzero(m->buf, m->cap);	/* it may carry secrets */
+	free(m->buf);
+	memset(m, 0, sizeof(*m));
 }
 
-void nlbuf_u16(struct nlbuf *b, uint16_t type, uint16_t v)
+/* twice the room, the first LEN bytes kept; false (m->oom or m->too_big) on failure */
+static bool msg_grow(struct oak_msg *m, size_t len)
 {
-	nlbuf_put(b, type, &v, sizeof(v));
+	char *n;
+
+	if (m->cap >= MSG_CAP_MAX) {
+		m->too_big = true;
+		return false;
+	}
+	n = malloc(m->cap * 2);
+	if (!n) {
+		m->oom = true;
+		return false;
+	}
+	memcpy(n, m->buf, len);
+	explicit_bzero(m->buf, m->cap);
+	free(m->buf);
+	m->buf = n;
+	m->cap *= 2;
+	m->nlh = (struct nlmsghdr *)n;
+	m->nlh->nlmsg_len = (uint32_t)len;
+	return true;
 }
 
-void nlbuf_u32(struct nlbuf *b, uint16_t type, uint32_t v)
+static void fits(struct oak_msg *m, bool ok)
 {
-	nlbuf_put(b, type, &v, sizeof(v));
+	if (!ok)
+		m->full = true;
 }
 
-void nlbuf_u64(struct nlbuf *b, uint16_t type, uint64_t v)
+static void put(struct oak_msg *m, uint16_t type, size_t len, const void *data)
 {
-	nlbuf_put(b, type, &v, sizeof(v));
-}
-
-void nlbuf_str(struct nlbuf *b, uint16_t type, const char *s)
-{
-	nlbuf_put(b, type, s, strlen(s) + 1);
-}
-
-size_t nlbuf_nest_start(struct nlbuf *b, uint16_t type)
-{
-	size_t start = b->len;
-	struct nlattr *a = reserve(b, sizeof(*a));
-
-	if (a)
-		a->nla_type = type | NLA_F_NESTED;
-	return start;
-}
-
-void nlbuf_nest_end(struct nlbuf *b, size_t start)
-{
-	struct nlattr *a;
-
-	if (b->oom)
-		return;
-	if (b->len - start > UINT16_MAX) {
-		b->too_big = true;
+	/* mnl_attr_put() would store MNL_ATTR_HDRLEN + len in the u16 nla_len unchecked */
+	if (len > UINT16_MAX - MNL_ATTR_HDRLEN) {
+		m->too_big = true;
 		return;
 	}
-	a = (struct nlattr *)(b->data + start);
-	a->nla_len = (uint16_t)(b->len - start);
+	fits(m, mnl_attr_put_check(m->nlh, m->cap, type, len, data));
+}
+
+static void put_u8(struct oak_msg *m, uint16_t type, uint8_t v)
+{
+	fits(m, mnl_attr_put_u8_check(m->nlh, m->cap, type, v));
+}
+
+static void put_u16(struct oak_msg *m, uint16_t type, uint16_t v)
+{
+	fits(m, mnl_attr_put_u16_check(m->nlh, m->cap, type, v));
+}
+
+static void put_u32(struct oak_msg *m, uint16_t type, uint32_t v)
+{
+	fits(m, mnl_attr_put_u32_check(m->nlh, m->cap, type, v));
+}
+
+static void put_u64(struct oak_msg *m, uint16_t type, uint64_t v)
+{
+	fits(m, mnl_attr_put_u64_check(m->nlh, m->cap, type, v));
+}
+
+void oak_msg_strz(struct oak_msg *m, uint16_t type, const char *s)
+{
+	if (m->oom)
+		return;
+	put(m, type, strlen(s) + 1, s);
+}
+
+void oak_msg_flag(struct oak_msg *m, uint16_t type)
+{
+	if (m->oom)
+		return;
+	put(m, type, 0, NULL);
+}
+
+/* NULL when the nest does not fit; nest_end() then does nothing */
+static struct nlattr *nest_start(struct oak_msg *m, uint16_t type)
+{
+	struct nlattr *n = mnl_attr_nest_start_check(m->nlh, m->cap, type);
+
+	fits(m, n);
+	return n;
+}
+
+static void nest_end(struct oak_msg *m, struct nlattr *n)
+{
+	if (!n)
+		return;
+	/* mnl_attr_nest_end() would store the length in the u16 nla_len unchecked */
+	if ((char *)mnl_nlmsg_get_payload_tail(m->nlh) - (char *)n > UINT16_MAX) {
+		m->too_big = true;
+		mnl_attr_nest_cancel(m->nlh, n);
+		return;
+	}
+	mnl_attr_nest_end(m->nlh, n);
 }
 
 /* ---- source map ------------------------------------------------------------ */
 
 struct enc {
-	struct nlbuf *b;
+	struct oak_msg *m;
 	struct oak_srcmap *map;
 	const char *file;
 	unsigned int sline;		/* the section's line */
@@ -164,9 +160,10 @@ static void enter(struct enc *e, unsigned int line, const char *section, const c
 	e->name = name;
 }
 
+/* the offset of the message's end, where the next attribute goes */
 static size_t mark(struct enc *e)
 {
-	return e->b->len;
+	return e->m->nlh->nlmsg_len;
 }
 
 static void record(struct enc *e, size_t start, unsigned int line, const char *key)
@@ -174,7 +171,7 @@ static void record(struct enc *e, size_t start, unsigned int line, const char *k
 	struct oak_srcmap *m = e->map;
 	struct oak_srcent *n;
 
-	if (!m || e->b->oom)
+	if (!m || e->m->oom || e->m->full)
 		return;
 	if (m->n == m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 256;
@@ -187,12 +184,19 @@ static void record(struct enc *e, size_t start, unsigned int line, const char *k
 	}
 	n = &m->e[m->n++];
 	n->off = (uint32_t)start;
-	n->end = (uint32_t)e->b->len;
+	n->end = (uint32_t)e->m->nlh->nlmsg_len;
 	n->file = e->file;
 	n->line = line ? line : e->sline;
 	n->key = key;
 	n->section = e->section;
 	n->name = e->name;
+}
+
+/* the nest N (NULL: it did not fit) as its section */
+static void record_nest(struct enc *e, const struct nlattr *n)
+{
+	if (n)
+		record(e, (size_t)((const char *)n - e->m->buf), 0, NULL);
 }
 
 void oak_srcmap_free(struct oak_srcmap *m)
@@ -218,55 +222,55 @@ const struct oak_srcent *oak_srcmap_find(const struct oak_srcmap *m, uint32_t of
 
 /* ---- encoding ---------------------------------------------------------------- */
 
-static void put_proposals(struct nlbuf *b, uint16_t type, const struct oak_proplist *pl)
+static void put_proposals(struct oak_msg *m, uint16_t type, const struct oak_proplist *pl)
 {
-	size_t list = nlbuf_nest_start(b, type), prop, tr;
+	struct nlattr *list = nest_start(m, type), *prop, *tr;
 	unsigned int i, k;
 
 	for (i = 0; i < pl->n; i++) {
-		prop = nlbuf_nest_start(b, OAKLEY_PROP_A_PROPOSAL);
+		prop = nest_start(m, OAKLEY_PROP_A_PROPOSAL);
 		for (k = 0; k < pl->p[i].n; k++) {
 			const struct oak_transform *t = &pl->p[i].t[k];
 
-			tr = nlbuf_nest_start(b, OAKLEY_PROPOSAL_A_TRANSFORM);
-			nlbuf_u8(b, OAKLEY_TRANSFORM_A_TYPE, t->type);
-			nlbuf_u16(b, OAKLEY_TRANSFORM_A_ID, t->id);
+			tr = nest_start(m, OAKLEY_PROPOSAL_A_TRANSFORM);
+			put_u8(m, OAKLEY_TRANSFORM_A_TYPE, t->type);
+			put_u16(m, OAKLEY_TRANSFORM_A_ID, t->id);
 			if (t->keylen)
-				nlbuf_u16(b, OAKLEY_TRANSFORM_A_KEYLEN, t->keylen);
-			nlbuf_nest_end(b, tr);
+				put_u16(m, OAKLEY_TRANSFORM_A_KEYLEN, t->keylen);
+			nest_end(m, tr);
 		}
-		nlbuf_nest_end(b, prop);
+		nest_end(m, prop);
 	}
-	nlbuf_nest_end(b, list);
+	nest_end(m, list);
 }
 
-static void put_id(struct nlbuf *b, uint16_t type, const struct oak_id *id)
+static void put_id(struct oak_msg *m, uint16_t type, const struct oak_id *id)
 {
-	size_t n = nlbuf_nest_start(b, type);
+	struct nlattr *n = nest_start(m, type);
 
-	nlbuf_u8(b, OAKLEY_ID_A_TYPE, id->type);
+	put_u8(m, OAKLEY_ID_A_TYPE, id->type);
 	if (id->len)
-		nlbuf_put(b, OAKLEY_ID_A_DATA, id->data, id->len);
-	nlbuf_nest_end(b, n);
+		put(m, OAKLEY_ID_A_DATA, id->len, id->data);
+	nest_end(m, n);
 }
 
-static void put_tslist(struct nlbuf *b, uint16_t type, const struct oak_tslist *l)
+static void put_tslist(struct oak_msg *m, uint16_t type, const struct oak_tslist *l)
 {
-	size_t list = nlbuf_nest_start(b, type), n;
+	struct nlattr *list = nest_start(m, type), *n;
 	unsigned int i;
 
 	for (i = 0; i < l->n; i++) {
 		const struct oak_ts *ts = &l->ts[i];
 
-		n = nlbuf_nest_start(b, OAKLEY_TSLIST_A_TS);
-		nlbuf_u16(b, OAKLEY_TS_A_FAMILY, ts->family);
-		nlbuf_put(b, OAKLEY_TS_A_ADDR, ts->addr, ts->family == AF_INET6 ? 16 : 4);
-		nlbuf_u8(b, OAKLEY_TS_A_PREFIXLEN, ts->prefixlen);
-		nlbuf_u8(b, OAKLEY_TS_A_PROTO, ts->proto);
-		nlbuf_u16(b, OAKLEY_TS_A_PORT, ts->port);
-		nlbuf_nest_end(b, n);
+		n = nest_start(m, OAKLEY_TSLIST_A_TS);
+		put_u16(m, OAKLEY_TS_A_FAMILY, ts->family);
+		put(m, OAKLEY_TS_A_ADDR, ts->family == AF_INET6 ? 16 : 4, ts->addr);
+		put_u8(m, OAKLEY_TS_A_PREFIXLEN, ts->prefixlen);
+		put_u8(m, OAKLEY_TS_A_PROTO, ts->proto);
+		put_u16(m, OAKLEY_TS_A_PORT, ts->port);
+		nest_end(m, n);
 	}
-	nlbuf_nest_end(b, list);
+	nest_end(m, list);
 }
 
 /* Each PUT records the attribute's extent under the config key K. */
@@ -279,103 +283,117 @@ static void put_tslist(struct nlbuf *b, uint16_t type, const struct oak_tslist *
 
 static void encode_child(struct enc *e, const struct oak_child *h)
 {
-	struct nlbuf *b = e->b;
+	struct oak_msg *m = e->m;
 	const unsigned int *kl = h->key_line;
-	size_t nest = nlbuf_nest_start(b, OAKLEY_CONN_A_CHILD);
+	struct nlattr *nest = nest_start(m, OAKLEY_CONN_A_CHILD);
 
 	enter(e, h->line, "child", h->name);
-	PUT(e, 0, NULL, nlbuf_str(b, OAKLEY_CHILD_A_NAME, h->name));
-	PUT(e, kl[HK_LOCAL_TS], "local-ts", put_tslist(b, OAKLEY_CHILD_A_LOCAL_TS, &h->lts));
-	PUT(e, kl[HK_REMOTE_TS], "remote-ts", put_tslist(b, OAKLEY_CHILD_A_REMOTE_TS, &h->rts));
+	PUT(e, 0, NULL, oak_msg_strz(m, OAKLEY_CHILD_A_NAME, h->name));
+	PUT(e, kl[HK_LOCAL_TS], "local-ts", put_tslist(m, OAKLEY_CHILD_A_LOCAL_TS, &h->lts));
+	PUT(e, kl[HK_REMOTE_TS], "remote-ts", put_tslist(m, OAKLEY_CHILD_A_REMOTE_TS, &h->rts));
 	if (h->esp.n)
 		PUT(e, kl[HK_ESP], "esp",
-		    put_proposals(b, OAKLEY_CHILD_A_ESP_PROPOSALS, &h->esp));
+		    put_proposals(m, OAKLEY_CHILD_A_ESP_PROPOSALS, &h->esp));
 	if (h->ah.n)
-		PUT(e, kl[HK_AH], "ah", put_proposals(b, OAKLEY_CHILD_A_AH_PROPOSALS, &h->ah));
-	PUT(e, kl[HK_MODE], "mode", nlbuf_u8(b, OAKLEY_CHILD_A_MODE, h->mode));
-	PUT(e, kl[HK_START], "start", nlbuf_u8(b, OAKLEY_CHILD_A_START, h->start));
-	PUT(e, kl[HK_REKEY], "rekey", nlbuf_u32(b, OAKLEY_CHILD_A_REKEY, h->rekey));
-	PUT(e, kl[HK_LIFETIME], "lifetime", nlbuf_u32(b, OAKLEY_CHILD_A_LIFETIME, h->lifetime));
+		PUT(e, kl[HK_AH], "ah", put_proposals(m, OAKLEY_CHILD_A_AH_PROPOSALS, &h->ah));
+	PUT(e, kl[HK_MODE], "mode", put_u8(m, OAKLEY_CHILD_A_MODE, h->mode));
+	PUT(e, kl[HK_START], "start", put_u8(m, OAKLEY_CHILD_A_START, h->start));
+	PUT(e, kl[HK_REKEY], "rekey", put_u32(m, OAKLEY_CHILD_A_REKEY, h->rekey));
+	PUT(e, kl[HK_LIFETIME], "lifetime", put_u32(m, OAKLEY_CHILD_A_LIFETIME, h->lifetime));
 	PUT(e, kl[HK_REKEY_BYTES], "rekey-bytes",
-	    nlbuf_u64(b, OAKLEY_CHILD_A_REKEY_BYTES, h->rekey_bytes));
+	    put_u64(m, OAKLEY_CHILD_A_REKEY_BYTES, h->rekey_bytes));
 	PUT(e, kl[HK_LIFE_BYTES], "life-bytes",
-	    nlbuf_u64(b, OAKLEY_CHILD_A_LIFE_BYTES, h->life_bytes));
+	    put_u64(m, OAKLEY_CHILD_A_LIFE_BYTES, h->life_bytes));
 	PUT(e, kl[HK_REKEY_PACKETS], "rekey-packets",
-	    nlbuf_u64(b, OAKLEY_CHILD_A_REKEY_PACKETS, h->rekey_packets));
+	    put_u64(m, OAKLEY_CHILD_A_REKEY_PACKETS, h->rekey_packets));
 	PUT(e, kl[HK_LIFE_PACKETS], "life-packets",
-	    nlbuf_u64(b, OAKLEY_CHILD_A_LIFE_PACKETS, h->life_packets));
-	nlbuf_nest_end(b, nest);
-	record(e, nest, 0, NULL);
+	    put_u64(m, OAKLEY_CHILD_A_LIFE_PACKETS, h->life_packets));
+	nest_end(m, nest);
+	record_nest(e, nest);
 }
 
 static void encode_conn(struct enc *e, const struct oak_conn *c)
 {
-	struct nlbuf *b = e->b;
+	struct oak_msg *m = e->m;
 	const unsigned int *kl = c->key_line;
 	size_t alen = c->family == AF_INET6 ? 16 : 4;
-	size_t nest = nlbuf_nest_start(b, OAKLEY_A_CONN);
+	struct nlattr *nest = nest_start(m, OAKLEY_A_CONN);
 	unsigned int i;
 
 	e->file = c->file;
 	enter(e, c->line, "connection", c->name);
-	PUT(e, 0, NULL, nlbuf_str(b, OAKLEY_CONN_A_NAME, c->name));
-	PUT(e, kl[CK_VERSION], "version", nlbuf_u8(b, OAKLEY_CONN_A_VERSION, c->version));
-	PUT(e, kl[CK_LOCAL], "local", nlbuf_u16(b, OAKLEY_CONN_A_FAMILY, c->family));
-	PUT(e, kl[CK_LOCAL], "local", nlbuf_put(b, OAKLEY_CONN_A_LOCAL_ADDR, c->laddr, alen));
-	PUT(e, kl[CK_LOCAL], "local", nlbuf_u16(b, OAKLEY_CONN_A_LOCAL_PORT, c->lport));
+	PUT(e, 0, NULL, oak_msg_strz(m, OAKLEY_CONN_A_NAME, c->name));
+	PUT(e, kl[CK_VERSION], "version", put_u8(m, OAKLEY_CONN_A_VERSION, c->version));
+	PUT(e, kl[CK_LOCAL], "local", put_u16(m, OAKLEY_CONN_A_FAMILY, c->family));
+	PUT(e, kl[CK_LOCAL], "local", put(m, OAKLEY_CONN_A_LOCAL_ADDR, alen, c->laddr));
+	PUT(e, kl[CK_LOCAL], "local", put_u16(m, OAKLEY_CONN_A_LOCAL_PORT, c->lport));
 	if (!c->remote_any)
 		PUT(e, kl[CK_REMOTE], "remote",
-		    nlbuf_put(b, OAKLEY_CONN_A_REMOTE_ADDR, c->raddr, alen));
-	PUT(e, kl[CK_REMOTE], "remote", nlbuf_u16(b, OAKLEY_CONN_A_REMOTE_PORT, c->rport));
-	PUT(e, kl[CK_LOCAL_ID], "local-id", put_id(b, OAKLEY_CONN_A_LOCAL_ID, &c->lid));
-	PUT(e, kl[CK_REMOTE_ID], "remote-id", put_id(b, OAKLEY_CONN_A_REMOTE_ID, &c->rid));
-	PUT(e, kl[CK_AUTH], "auth", nlbuf_u8(b, OAKLEY_CONN_A_AUTH, c->auth));
+		    put(m, OAKLEY_CONN_A_REMOTE_ADDR, alen, c->raddr));
+	PUT(e, kl[CK_REMOTE], "remote", put_u16(m, OAKLEY_CONN_A_REMOTE_PORT, c->rport));
+	PUT(e, kl[CK_LOCAL_ID], "local-id", put_id(m, OAKLEY_CONN_A_LOCAL_ID, &c->lid));
+	PUT(e, kl[CK_REMOTE_ID], "remote-id", put_id(m, OAKLEY_CONN_A_REMOTE_ID, &c->rid));
+	PUT(e, kl[CK_AUTH], "auth", put_u8(m, OAKLEY_CONN_A_AUTH, c->auth));
 	if (c->secret[0])
-		PUT(e, kl[CK_SECRET], "secret", nlbuf_str(b, OAKLEY_CONN_A_SECRET, c->secret));
-	PUT(e, kl[CK_IKE], "ike", put_proposals(b, OAKLEY_CONN_A_IKE_PROPOSALS, &c->ike));
+		PUT(e, kl[CK_SECRET], "secret", oak_msg_strz(m, OAKLEY_CONN_A_SECRET, c->secret));
+	PUT(e, kl[CK_IKE], "ike", put_proposals(m, OAKLEY_CONN_A_IKE_PROPOSALS, &c->ike));
 	if (c->exchange)
 		PUT(e, kl[CK_EXCHANGE], "exchange",
-		    nlbuf_u8(b, OAKLEY_CONN_A_EXCHANGE, c->exchange));
-	PUT(e, kl[CK_START], "start", nlbuf_u8(b, OAKLEY_CONN_A_START, c->start));
-	PUT(e, kl[CK_DPD], "dpd", nlbuf_u32(b, OAKLEY_CONN_A_DPD, c->dpd));
+		    put_u8(m, OAKLEY_CONN_A_EXCHANGE, c->exchange));
+	PUT(e, kl[CK_START], "start", put_u8(m, OAKLEY_CONN_A_START, c->start));
+	PUT(e, kl[CK_DPD], "dpd", put_u32(m, OAKLEY_CONN_A_DPD, c->dpd));
 	PUT(e, kl[CK_DPD_ACTION], "dpd-action",
-	    nlbuf_u8(b, OAKLEY_CONN_A_DPD_ACTION, c->dpd_action));
-	PUT(e, kl[CK_IKE_REKEY], "ike-rekey", nlbuf_u32(b, OAKLEY_CONN_A_IKE_REKEY, c->ike_rekey));
+	    put_u8(m, OAKLEY_CONN_A_DPD_ACTION, c->dpd_action));
+	PUT(e, kl[CK_IKE_REKEY], "ike-rekey", put_u32(m, OAKLEY_CONN_A_IKE_REKEY, c->ike_rekey));
 	PUT(e, kl[CK_IKE_LIFETIME], "ike-lifetime",
-	    nlbuf_u32(b, OAKLEY_CONN_A_IKE_LIFETIME, c->ike_lifetime));
-	PUT(e, kl[CK_REAUTH], "reauth", nlbuf_u32(b, OAKLEY_CONN_A_REAUTH, c->reauth));
-	PUT(e, kl[CK_JITTER], "jitter", nlbuf_u8(b, OAKLEY_CONN_A_JITTER, c->jitter));
+	    put_u32(m, OAKLEY_CONN_A_IKE_LIFETIME, c->ike_lifetime));
+	PUT(e, kl[CK_REAUTH], "reauth", put_u32(m, OAKLEY_CONN_A_REAUTH, c->reauth));
+	PUT(e, kl[CK_JITTER], "jitter", put_u8(m, OAKLEY_CONN_A_JITTER, c->jitter));
 	for (i = 0; i < c->nchildren; i++) {
 		encode_child(e, &c->children[i]);
 		enter(e, c->line, "connection", c->name);
 	}
-	nlbuf_nest_end(b, nest);
-	record(e, nest, 0, NULL);
+	nest_end(m, nest);
+	record_nest(e, nest);
 }
 
 static void encode_secret(struct enc *e, const struct oak_secret *s)
 {
-	struct nlbuf *b = e->b;
-	size_t nest = nlbuf_nest_start(b, OAKLEY_A_SECRET);
+	struct oak_msg *m = e->m;
+	struct nlattr *nest = nest_start(m, OAKLEY_A_SECRET);
 
 	e->file = s->file;
 	enter(e, s->line, "secret", s->name);
-	PUT(e, 0, NULL, nlbuf_str(b, OAKLEY_SECRET_A_NAME, s->name));
-	PUT(e, 0, "psk", nlbuf_put(b, OAKLEY_SECRET_A_PSK, s->psk, s->len));
-	nlbuf_nest_end(b, nest);
-	record(e, nest, 0, NULL);
+	PUT(e, 0, NULL, oak_msg_strz(m, OAKLEY_SECRET_A_NAME, s->name));
+	PUT(e, 0, "psk", put(m, OAKLEY_SECRET_A_PSK, s->len, s->psk));
+	nest_end(m, nest);
+	record_nest(e, nest);
 }
 
-int oak_encode_config(struct nlbuf *b, const struct oak_config *cfg, struct oak_srcmap *map)
+int oak_encode_config(struct oak_msg *m, const struct oak_config *cfg, struct oak_srcmap *map)
 {
-	struct enc e = { .b = b, .map = map };
+	struct enc e = { .m = m, .map = map };
+	size_t base;
 	unsigned int i;
 
-	for (i = 0; i < cfg->nsecrets; i++)
-		encode_secret(&e, &cfg->secrets[i]);
-	for (i = 0; i < cfg->nconns; i++)
-		encode_conn(&e, &cfg->conns[i]);
-	return b->oom || b->too_big ? -1 : 0;
+	if (m->oom)
+		return -1;
+	base = m->nlh->nlmsg_len;
+	for (;;) {
+		for (i = 0; i < cfg->nsecrets; i++)
+			encode_secret(&e, &cfg->secrets[i]);
+		for (i = 0; i < cfg->nconns; i++)
+			encode_conn(&e, &cfg->conns[i]);
+		if (!m->full || m->too_big)
+			break;
+		/* start again from the attributes put before, in twice the room */
+		m->full = false;
+		if (map)
+			map->n = 0;
+		if (!msg_grow(m, base))
+			break;
+	}
+	return m->oom || m->too_big || m->full ? -1 : 0;
 }
 
 /* ---- decoding ------------------------------------------------------------------ */

@@ -12,12 +12,19 @@
 #include "config.h"
 #include "json.h"
 
-/* a growable netlink message */
-struct nlbuf {
-	uint8_t *data;
-	size_t len, cap;
+/*
+ * A request being built.  libmnl writes the headers and attributes into buf
+ * and checks each against cap (the mnl_attr_put_*_check() family); what
+ * libmnl does not do is grow the buffer, so a full buffer sets full and
+ * oak_encode_config() encodes again into one twice the size.
+ */
+struct oak_msg {
+	char *buf;
+	size_t cap;
+	struct nlmsghdr *nlh;	/* at buf */
 	bool oom;		/* allocation failed */
-	bool too_big;		/* a nest went past 64 KiB */
+	bool full;		/* an attribute did not fit in cap */
+	bool too_big;		/* an attribute or a nest went past 64 KiB */
 };
 
 /* maps an attribute's offset in the message back to the file */
@@ -35,29 +42,31 @@ struct oak_srcmap {
 	size_t n, cap;
 };
 
-void nlbuf_init(struct nlbuf *b);
-void nlbuf_free(struct nlbuf *b);
-/* nlmsghdr (type 0, fixed up at send) + genlmsghdr */
-void nlbuf_msg(struct nlbuf *b, uint8_t cmd, uint16_t flags);
-struct nlmsghdr *nlbuf_hdr(struct nlbuf *b);
-void nlbuf_put(struct nlbuf *b, uint16_t type, const void *data, size_t len);
-void nlbuf_u8(struct nlbuf *b, uint16_t type, uint8_t v);
-void nlbuf_u16(struct nlbuf *b, uint16_t type, uint16_t v);
-void nlbuf_u32(struct nlbuf *b, uint16_t type, uint32_t v);
-void nlbuf_u64(struct nlbuf *b, uint16_t type, uint64_t v);
-void nlbuf_str(struct nlbuf *b, uint16_t type, const char *s);
-size_t nlbuf_nest_start(struct nlbuf *b, uint16_t type);
-void nlbuf_nest_end(struct nlbuf *b, size_t start);
+/* nlmsghdr (type 0, filled in at send) + genlmsghdr for CMD */
+void oak_msg_init(struct oak_msg *m, uint8_t cmd, uint16_t flags);
+/* zeroes the buffer first: it may carry secrets */
+void oak_msg_free(struct oak_msg *m);
+/* a NUL-terminated string attribute, or a flag (no payload) */
+void oak_msg_strz(struct oak_msg *m, uint16_t type, const char *s);
+void oak_msg_flag(struct oak_msg *m, uint16_t type);
 
-/* Append every secret and connection of cfg as top-level attributes. */
-int oak_encode_config(struct nlbuf *b, const struct oak_config *cfg, struct oak_srcmap *map);
+/*
+ * Append every secret and connection of cfg as top-level attributes, growing
+ * the buffer as needed.  0, or -1 with m->oom or m->too_big set.
+ */
+int oak_encode_config(struct oak_msg *m, const struct oak_config *cfg, struct oak_srcmap *map);
 void oak_srcmap_free(struct oak_srcmap *m);
 /* the innermost entry that contains OFF, or NULL */
 const struct oak_srcent *oak_srcmap_find(const struct oak_srcmap *m, uint32_t off);
 
 /*
  * Attribute getters shared by every decoder of oak; each returns 0, or -1 if
- * the attribute is malformed (out is then left untouched).
+ * the attribute is malformed (out is then left untouched).  The decoders walk
+ * nests with mnl_attr_for_each_nested() and switch on the type, not with
+ * mnl_attr_parse_nested() into a table: children, proposals, transforms and
+ * selectors repeat one type, which a table would keep only the last of.
+ * oak_attr_fixed() is mnl_attr_validate()'s exact-length check for integers
+ * (libmnl 1.0.4) that also serves fixed byte strings (SPIs).
  */
 /* exactly LEN bytes of payload */
 int oak_attr_fixed(const struct nlattr *a, void *out, size_t len);

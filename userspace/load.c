@@ -34,24 +34,24 @@ static void print_kernel_error(const char *op, const struct oak_nlerr *err,
 			s->name, msg);
 }
 
-int oak_encode_error(const char *op, const struct nlbuf *b, const struct oak_config *cfg)
+int oak_encode_error(const char *op, const struct oak_msg *m, const struct oak_config *cfg)
 {
 	unsigned int i;
 
-	if (b->oom) {
+	if (m->oom) {
 		fprintf(stderr, "oak: %s: out of memory\n", op);
 		return -1;
 	}
 	/* find which connection's nest overflowed, to name it */
 	for (i = 0; i < cfg->nconns; i++) {
-		struct nlbuf one;
+		struct oak_msg one;
 		struct oak_config single = { .nconns = 1, .conns = &cfg->conns[i] };
 		bool big;
 
-		nlbuf_init(&one);
+		oak_msg_init(&one, OAKLEY_CMD_LOAD, NLM_F_ACK);
 		oak_encode_config(&one, &single, NULL);
 		big = one.too_big;
-		nlbuf_free(&one);
+		oak_msg_free(&one);
 		if (big) {
 			fprintf(stderr, "%s:%u: key '[connection %s]': too large for one netlink "
 				"attribute (64 KiB)\n", cfg->conns[i].file, cfg->conns[i].line,
@@ -89,7 +89,7 @@ static int send_config(const char *op, const char *file, bool replace)
 	struct oak_config cfg;
 	struct oak_nlerr err;
 	struct oak_nl nl;
-	struct nlbuf b;
+	struct oak_msg b;
 	char msg[1024];
 	int ret = -1;
 
@@ -98,10 +98,9 @@ static int send_config(const char *op, const char *file, bool replace)
 		oak_config_free(&cfg);
 		return -1;
 	}
-	nlbuf_init(&b);
-	nlbuf_msg(&b, OAKLEY_CMD_LOAD, NLM_F_ACK);
+	oak_msg_init(&b, OAKLEY_CMD_LOAD, NLM_F_ACK);
 	if (replace)
-		nlbuf_put(&b, OAKLEY_A_REPLACE, NULL, 0);
+		oak_msg_flag(&b, OAKLEY_A_REPLACE);
 	if (oak_encode_config(&b, &cfg, &map)) {
 		oak_encode_error(op, &b, &cfg);
 		goto out;
@@ -116,7 +115,7 @@ static int send_config(const char *op, const char *file, bool replace)
 	}
 	oak_nl_close(&nl);
 out:
-	nlbuf_free(&b);
+	oak_msg_free(&b);
 	oak_srcmap_free(&map);
 	oak_config_free(&cfg);
 	return ret;

@@ -182,13 +182,22 @@ static void print_event(const struct event *ev, bool json)
 	fflush(stdout);
 }
 
-static int handle(const struct nlmsghdr *nlh, uint16_t family, bool json)
+struct monitor {
+	uint16_t family;
+	bool json;
+};
+
+/* no control message is expected on the events group: none has a handler */
+static mnl_cb_t no_ctl_cb[NLMSG_MIN_TYPE];
+
+static int event_cb(const struct nlmsghdr *nlh, void *data)
 {
+	const struct monitor *mon = data;
 	const struct nlattr *a;
 	struct event ev;
 
-	if (nlh->nlmsg_type != family)
-		return 0;
+	if (nlh->nlmsg_type != mon->family)
+		return MNL_CB_OK;
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
 		if (mnl_attr_get_type(a) != OAKLEY_A_EVENT)
 			continue;
@@ -197,18 +206,18 @@ static int handle(const struct nlmsghdr *nlh, uint16_t family, bool json)
 			fprintf(stderr, "oak: monitor: malformed event\n");
 			continue;
 		}
-		print_event(&ev, json);
+		print_event(&ev, mon->json);
 	}
-	return 0;
+	return MNL_CB_OK;
 }
 
 int monitor_main(int argc, char **argv)
 {
+	struct monitor mon = { 0 };
 	struct oak_nl nl;
-	bool json;
 	int grp;
 
-	argc = take_json_flag(argc, argv, &json);
+	argc = take_json_flag(argc, argv, &mon.json);
 	if (argc != 1) {
 		fprintf(stderr, "Usage: %s monitor [-j]\n", prog);
 		return -1;
@@ -231,10 +240,9 @@ int monitor_main(int argc, char **argv)
 				strerror(e.err));
 		goto err;
 	}
+	mon.family = nl.family;
 	for (;;) {
-		const struct nlmsghdr *nlh;
 		ssize_t n = mnl_socket_recvfrom(nl.sock, nl.rxbuf, nl.rxlen);
-		int len;
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -247,10 +255,9 @@ int monitor_main(int argc, char **argv)
 			fprintf(stderr, "oak: monitor: %s\n", strerror(errno));
 			goto err;
 		}
-		len = (int)n;
-		for (nlh = (const struct nlmsghdr *)nl.rxbuf; mnl_nlmsg_ok(nlh, len);
-		     nlh = mnl_nlmsg_next(nlh, &len))
-			handle(nlh, nl.family, json);
+		/* seq and portid 0: events are not replies to anything */
+		mnl_cb_run2(nl.rxbuf, (size_t)n, 0, 0, event_cb, &mon, no_ctl_cb,
+			    MNL_ARRAY_SIZE(no_ctl_cb));
 	}
 err:
 	oak_nl_close(&nl);

@@ -20,47 +20,60 @@ struct family_info {
 	uint32_t grp;
 };
 
+/* TB[type] = the attribute, for mnl_attr_parse*(); types past MAX are skipped */
+struct attr_table {
+	const struct nlattr **tb;
+	unsigned int max;
+};
+
+static int table_cb(const struct nlattr *a, void *data)
+{
+	const struct attr_table *t = data;
+
+	if (mnl_attr_type_valid(a, t->max) > 0)
+		t->tb[mnl_attr_get_type(a)] = a;
+	return MNL_CB_OK;
+}
+
 static void parse_groups(const struct nlattr *nest, struct family_info *fi)
 {
-	const struct nlattr *g, *a;
+	const struct nlattr *g;
 
+	/* an array: nests numbered 1, 2, ... */
 	mnl_attr_for_each_nested(g, nest) {
-		const char *name = NULL;
-		uint32_t id = 0;
+		const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1] = { NULL };
+		struct attr_table t = { tb, CTRL_ATTR_MCAST_GRP_MAX };
+		const struct nlattr *name, *id;
 
-		mnl_attr_for_each_nested(a, g) {
-			if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME &&
-			    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
-				name = mnl_attr_get_str(a);
-			if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID &&
-			    mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
-				id = mnl_attr_get_u32(a);
-		}
-		if (name && !strcmp(name, OAKLEY_MCGRP_EVENTS))
-			fi->grp = id;
+		mnl_attr_parse_nested(g, table_cb, &t);
+		name = tb[CTRL_ATTR_MCAST_GRP_NAME];
+		id = tb[CTRL_ATTR_MCAST_GRP_ID];
+		if (name && mnl_attr_validate(name, MNL_TYPE_NUL_STRING) >= 0 &&
+		    !strcmp(mnl_attr_get_str(name), OAKLEY_MCGRP_EVENTS))
+			fi->grp = id && mnl_attr_validate(id, MNL_TYPE_U32) >= 0 ?
+				  mnl_attr_get_u32(id) : 0;
 	}
 }
 
 static int family_cb(const struct nlmsghdr *nlh, void *data)
 {
+	const struct nlattr *tb[CTRL_ATTR_MAX + 1] = { NULL };
+	struct attr_table t = { tb, CTRL_ATTR_MAX };
 	struct family_info *fi = data;
-	const struct nlattr *a;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID &&
-		    mnl_attr_validate(a, MNL_TYPE_U16) >= 0)
-			fi->id = mnl_attr_get_u16(a);
-		if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GROUPS)
-			parse_groups(a, fi);
-	}
-	return 0;
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), table_cb, &t);
+	if (tb[CTRL_ATTR_FAMILY_ID] && mnl_attr_validate(tb[CTRL_ATTR_FAMILY_ID], MNL_TYPE_U16) >= 0)
+		fi->id = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	if (tb[CTRL_ATTR_MCAST_GROUPS])
+		parse_groups(tb[CTRL_ATTR_MCAST_GROUPS], fi);
+	return MNL_CB_OK;
 }
 
 int oak_nl_open(struct oak_nl *nl)
 {
 	struct family_info fi = { 0 };
 	struct oak_nlerr err;
-	struct nlbuf b;
+	struct oak_msg m;
 	int one = 1;
 
 	memset(nl, 0, sizeof(*nl));
@@ -78,11 +91,10 @@ int oak_nl_open(struct oak_nl *nl)
 	nl->seq = (uint32_t)time(NULL);
 	nl->family = GENL_ID_CTRL;
 
-	nlbuf_init(&b);
-	nlbuf_msg(&b, CTRL_CMD_GETFAMILY, NLM_F_ACK);
-	nlbuf_str(&b, CTRL_ATTR_FAMILY_NAME, OAKLEY_GENL_NAME);
-	if (oak_nl_request(nl, &b, family_cb, &fi, &err) || !fi.id) {
-		nlbuf_free(&b);
+	oak_msg_init(&m, CTRL_CMD_GETFAMILY, NLM_F_ACK);
+	oak_msg_strz(&m, CTRL_ATTR_FAMILY_NAME, OAKLEY_GENL_NAME);
+	if (oak_nl_request(nl, &m, family_cb, &fi, &err) || !fi.id) {
+		oak_msg_free(&m);
 		if (err.err == ENOENT || !fi.id)
 			fprintf(stderr, "oak: generic netlink family '%s' not found "
 				"(is the oakley module loaded?)\n", OAKLEY_GENL_NAME);
@@ -91,7 +103,7 @@ int oak_nl_open(struct oak_nl *nl)
 		oak_nl_close(nl);
 		return -1;
 	}
-	nlbuf_free(&b);
+	oak_msg_free(&m);
 	nl->family = fi.id;
 	nl->mcgrp_events = fi.grp;
 	return 0;
@@ -105,10 +117,29 @@ void oak_nl_close(struct oak_nl *nl)
 	memset(nl, 0, sizeof(*nl));
 }
 
+static int extack_cb(const struct nlattr *a, void *data)
+{
+	struct oak_nlerr *err = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case NLMSGERR_ATTR_MSG:
+		if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
+			snprintf(err->msg, sizeof(err->msg), "%s", mnl_attr_get_str(a));
+		break;
+	case NLMSGERR_ATTR_OFFS:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0) {
+			err->offs = mnl_attr_get_u32(a);
+			err->has_offs = true;
+		}
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+/* the extack TLVs after the nlmsgerr (and the echoed request unless capped) */
 static void parse_extack(const struct nlmsghdr *nlh, struct oak_nlerr *err)
 {
 	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *a;
 	size_t off;
 
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
@@ -118,20 +149,7 @@ static void parse_extack(const struct nlmsghdr *nlh, struct oak_nlerr *err)
 		off += e->msg.nlmsg_len - sizeof(e->msg);
 	if (MNL_ALIGN(off) + MNL_NLMSG_HDRLEN > nlh->nlmsg_len)
 		return;
-	mnl_attr_for_each(a, nlh, off) {
-		switch (mnl_attr_get_type(a)) {
-		case NLMSGERR_ATTR_MSG:
-			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
-				snprintf(err->msg, sizeof(err->msg), "%s", mnl_attr_get_str(a));
-			break;
-		case NLMSGERR_ATTR_OFFS:
-			if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0) {
-				err->offs = mnl_attr_get_u32(a);
-				err->has_offs = true;
-			}
-			break;
-		}
-	}
+	mnl_attr_parse(nlh, (unsigned int)off, extack_cb, err);
 }
 
 static bool raise_sndbuf(struct oak_nl *nl, size_t len)
@@ -148,82 +166,126 @@ static bool raise_sndbuf(struct oak_nl *nl, size_t len)
 	return !setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want));
 }
 
-int oak_nl_request(struct oak_nl *nl, struct nlbuf *b, oak_nl_cb cb, void *data,
+/* what the callbacks of mnl_cb_run2() share */
+struct request {
+	oak_nl_cb cb;
+	void *data;
+	bool dump;
+	struct oak_nlerr *err;
+};
+
+static int data_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct request *r = arg;
+
+	if (r->cb && r->cb(nlh, r->data) < 0) {
+		r->err->err = EBADMSG;
+		snprintf(r->err->msg, sizeof(r->err->msg), "malformed reply from the kernel");
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+/* libmnl's own NLMSG_ERROR handler sets errno only: this one keeps the extack */
+static int error_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	struct request *r = arg;
+
+	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*e)) {
+		r->err->err = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (!e->error)
+		return r->dump ? MNL_CB_OK : MNL_CB_STOP;
+	r->err->err = -e->error;
+	parse_extack(nlh, r->err);
+	return MNL_CB_ERROR;
+}
+
+/* a dump ends with NLMSG_DONE, which carries the dump's error (libmnl 1.0.4 ignores it) */
+static int done_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct request *r = arg;
+	int e = 0;
+
+	if (nlh->nlmsg_len >= MNL_NLMSG_HDRLEN + sizeof(int))
+		memcpy(&e, mnl_nlmsg_get_payload(nlh), sizeof(e));
+	if (e < 0) {
+		r->err->err = -e;
+		parse_extack(nlh, r->err);
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_STOP;
+}
+
+/*
+ * NLMSG_NOOP and NLMSG_OVERRUN have no handler: skipped.  Not const: libmnl
+ * 1.0.4's mnl_cb_run2() takes a mnl_cb_t *.
+ */
+static mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = {
+	[NLMSG_ERROR] = error_cb,
+	[NLMSG_DONE] = done_cb,
+};
+
+/*
+ * A CONN_GET dump that raced a change is marked NLM_F_DUMP_INTR; oak has
+ * always shown it as received, where mnl_cb_run2() would abort it with EINTR.
+ */
+static void clear_dump_intr(char *buf, size_t n)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	int len = (int)n;
+
+	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
+		nlh->nlmsg_flags &= ~NLM_F_DUMP_INTR;
+}
+
+int oak_nl_request(struct oak_nl *nl, struct oak_msg *m, oak_nl_cb cb, void *data,
 		   struct oak_nlerr *err)
 {
+	struct request r = { .cb = cb, .data = data, .err = err };
 	struct nlmsghdr *nlh;
-	bool dump;
 	ssize_t n;
+	int ret;
 
 	memset(err, 0, sizeof(*err));
-	if (b->oom || b->too_big) {
-		err->err = b->oom ? ENOMEM : EMSGSIZE;
+	if (m->oom || m->full || m->too_big) {
+		err->err = m->oom ? ENOMEM : EMSGSIZE;
 		return -1;
 	}
-	nlh = nlbuf_hdr(b);
+	nlh = m->nlh;
 	nlh->nlmsg_type = nl->family;
 	nlh->nlmsg_seq = ++nl->seq;
 	nlh->nlmsg_pid = 0;
-	dump = nlh->nlmsg_flags & NLM_F_DUMP;
-	raise_sndbuf(nl, b->len);
-	if (mnl_socket_sendto(nl->sock, b->data, b->len) < 0) {
+	r.dump = nlh->nlmsg_flags & NLM_F_DUMP;
+	raise_sndbuf(nl, nlh->nlmsg_len);
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0) {
 		err->err = errno;
 		return -1;
 	}
-	for (;;) {
-		const struct nlmsghdr *r;
-		int len;
-
+	do {
 		n = mnl_socket_recvfrom(nl->sock, nl->rxbuf, nl->rxlen);
 		if (n < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR) {
+				ret = MNL_CB_OK;
 				continue;
+			}
 			err->err = errno;
 			return -1;
 		}
-		len = (int)n;
-		for (r = (const struct nlmsghdr *)nl->rxbuf; mnl_nlmsg_ok(r, len);
-		     r = mnl_nlmsg_next(r, &len)) {
-			if (r->nlmsg_seq != nl->seq || r->nlmsg_pid != nl->portid)
-				continue;
-			if (r->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = mnl_nlmsg_get_payload(r);
-
-				if (r->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*e)) {
-					err->err = EBADMSG;
-					return -1;
-				}
-				if (!e->error && !dump)
-					return 0;
-				if (e->error) {
-					err->err = -e->error;
-					parse_extack(r, err);
-					return -1;
-				}
-				continue;
-			}
-			if (r->nlmsg_type == NLMSG_DONE) {
-				int e = 0;
-
-				if (r->nlmsg_len >= MNL_NLMSG_HDRLEN + sizeof(int))
-					memcpy(&e, mnl_nlmsg_get_payload(r), sizeof(e));
-				if (e < 0) {
-					err->err = -e;
-					parse_extack(r, err);
-					return -1;
-				}
-				return 0;
-			}
-			if (r->nlmsg_type < NLMSG_MIN_TYPE)
-				continue;
-			if (cb && cb(r, data) < 0) {
-				err->err = EBADMSG;
-				snprintf(err->msg, sizeof(err->msg),
-					 "malformed reply from the kernel");
-				return -1;
-			}
-		}
+		if (r.dump)
+			clear_dump_intr(nl->rxbuf, (size_t)n);
+		ret = mnl_cb_run2(nl->rxbuf, (size_t)n, nl->seq, nl->portid, data_cb, &r,
+				  ctl_cb, MNL_ARRAY_SIZE(ctl_cb));
+	} while (ret > MNL_CB_STOP);
+	if (ret < 0) {
+		/* set by a callback, or errno from mnl_cb_run2() (ESRCH, EPROTO) */
+		if (!err->err)
+			err->err = errno ? errno : EPROTO;
+		return -1;
 	}
+	return 0;
 }
 
 void oak_nl_perror(const char *op, const struct oak_nlerr *err)

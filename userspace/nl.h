@@ -33,10 +33,10 @@ void oak_nl_close(struct oak_nl *nl);
 typedef int (*oak_nl_cb)(const struct nlmsghdr *nlh, void *data);
 
 /*
- * Send the message in b (type, seq and pid filled in here) and read the
+ * Send the message in m (type, seq and pid filled in here) and read the
  * replies until the ACK or NLMSG_DONE.  Returns 0, or -1 with err filled.
  */
-int oak_nl_request(struct oak_nl *nl, struct nlbuf *b, oak_nl_cb cb, void *data,
+int oak_nl_request(struct oak_nl *nl, struct oak_msg *m, oak_nl_cb cb, void *data,
 		   struct oak_nlerr *err);
 
 /* "oak: OP: message" for a failed request (without source mapping) */

@@ -71,18 +71,17 @@ static void print_conn(const struct oak_conn *c)
 static int fetch_conns(struct oak_nl *nl, const char *name, struct oak_config *cfg)
 {
 	struct oak_nlerr err;
-	struct nlbuf b;
+	struct oak_msg b;
 	int ret;
 
-	nlbuf_init(&b);
 	if (name) {
-		nlbuf_msg(&b, OAKLEY_CMD_CONN_GET, NLM_F_ACK);
-		nlbuf_str(&b, OAKLEY_A_CONN_NAME, name);
+		oak_msg_init(&b, OAKLEY_CMD_CONN_GET, NLM_F_ACK);
+		oak_msg_strz(&b, OAKLEY_A_CONN_NAME, name);
 	} else {
-		nlbuf_msg(&b, OAKLEY_CMD_CONN_GET, NLM_F_DUMP);
+		oak_msg_init(&b, OAKLEY_CMD_CONN_GET, NLM_F_DUMP);
 	}
 	ret = oak_nl_request(nl, &b, conn_cb, cfg, &err);
-	nlbuf_free(&b);
+	oak_msg_free(&b);
 	if (ret)
 		oak_nl_perror("show conn", &err);
 	return ret;
@@ -103,13 +102,12 @@ static void print_conns(const struct oak_config *cfg)
 static int fetch_sas(struct oak_nl *nl, struct oak_sa_list *l)
 {
 	struct oak_nlerr err;
-	struct nlbuf b;
+	struct oak_msg b;
 	int ret;
 
-	nlbuf_init(&b);
-	nlbuf_msg(&b, OAKLEY_CMD_SA_GET, NLM_F_DUMP);
+	oak_msg_init(&b, OAKLEY_CMD_SA_GET, NLM_F_DUMP);
 	ret = oak_nl_request(nl, &b, oak_sa_decode_msg, l, &err);
-	nlbuf_free(&b);
+	oak_msg_free(&b);
 	if (ret)
 		oak_nl_perror("show sa", &err);
 	return ret;

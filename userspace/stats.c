@@ -66,7 +66,7 @@ int stats_main(int argc, char **argv)
 	struct stats st = { 0 };
 	struct oak_nlerr err;
 	struct oak_nl nl;
-	struct nlbuf b;
+	struct oak_msg b;
 	struct json j;
 	bool json;
 	int ret, i;
@@ -78,10 +78,9 @@ int stats_main(int argc, char **argv)
 	}
 	if (oak_nl_open(&nl))
 		return -1;
-	nlbuf_init(&b);
-	nlbuf_msg(&b, OAKLEY_CMD_STATS_GET, NLM_F_ACK);
+	oak_msg_init(&b, OAKLEY_CMD_STATS_GET, NLM_F_ACK);
 	ret = oak_nl_request(&nl, &b, stats_cb, &st, &err);
-	nlbuf_free(&b);
+	oak_msg_free(&b);
 	oak_nl_close(&nl);
 	if (ret) {
 		oak_nl_perror("stats", &err);

@@ -18,10 +18,10 @@ int monitor_main(int argc, char **argv);
 int stats_main(int argc, char **argv);
 int import_main(int argc, char **argv);
 
-struct nlbuf;
+struct oak_msg;
 struct oak_config;
 /* explains why encoding failed (a connection over 64 KiB, or no memory) */
-int oak_encode_error(const char *op, const struct nlbuf *b, const struct oak_config *cfg);
+int oak_encode_error(const char *op, const struct oak_msg *m, const struct oak_config *cfg);
 
 /* strips a trailing/any "-j" or "--json"; returns the new argc */
 int take_json_flag(int argc, char **argv, bool *json);

@@ -10,7 +10,7 @@ static int updown(int argc, char **argv, uint8_t cmd, const char *op)
 	char name[80], *child, what[128];
 	struct oak_nlerr err;
 	struct oak_nl nl;
-	struct nlbuf b;
+	struct oak_msg b;
 	int ret;
 
 	if (argc != 2) {
@@ -27,17 +27,16 @@ static int updown(int argc, char **argv, uint8_t cmd, const char *op)
 	}
 	if (oak_nl_open(&nl))
 		return -1;
-	nlbuf_init(&b);
-	nlbuf_msg(&b, cmd, NLM_F_ACK);
-	nlbuf_str(&b, OAKLEY_A_CONN_NAME, name);
+	oak_msg_init(&b, cmd, NLM_F_ACK);
+	oak_msg_strz(&b, OAKLEY_A_CONN_NAME, name);
 	if (child)
-		nlbuf_str(&b, OAKLEY_A_CHILD_NAME, child);
+		oak_msg_strz(&b, OAKLEY_A_CHILD_NAME, child);
 	ret = oak_nl_request(&nl, &b, NULL, NULL, &err);
 	if (ret) {
 		snprintf(what, sizeof(what), "%s %s", op, argv[1]);
 		oak_nl_perror(what, &err);
 	}
-	nlbuf_free(&b);
+	oak_msg_free(&b);
 	oak_nl_close(&nl);
 	return ret;
 }

@@ -57,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct oak_parse_opts opts = { .no_include = true, .warn = quiet };
 	struct oak_config cfg, back = { 0 };
-	struct nlbuf b;
+	struct oak_msg b;
 	char err[1024], *j1, *j2;
 	unsigned int i, k;
 
@@ -75,10 +75,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_canonical(&cfg.conns[i].children[k].ah, OAK_PROP_AH);
 		}
 	}
-	nlbuf_init(&b);
-	nlbuf_msg(&b, OAKLEY_CMD_LOAD, NLM_F_ACK);
+	oak_msg_init(&b, OAKLEY_CMD_LOAD, NLM_F_ACK);
 	if (!oak_encode_config(&b, &cfg, NULL)) {
-		if (oak_decode_msg(nlbuf_hdr(&b), &back))
+		if (oak_decode_msg(b.nlh, &back))
 			abort();
 		j1 = json_of(&cfg);
 		j2 = json_of(&back);
@@ -87,7 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(j1);
 		free(j2);
 	}
-	nlbuf_free(&b);
+	oak_msg_free(&b);
 	oak_config_free(&back);
 	oak_config_free(&cfg);
 	return 0;

@@ -95,13 +95,13 @@ static bool same_conn(const struct oak_conn *a, const struct oak_conn *b)
 }
 
 /* the offset of the first attribute of TYPE inside the nest at NEST (depth 1) */
-static uint32_t find_attr(const struct nlbuf *b, const struct nlattr *nest, uint16_t type)
+static uint32_t find_attr(const struct oak_msg *b, const struct nlattr *nest, uint16_t type)
 {
 	const struct nlattr *a;
 
 	mnl_attr_for_each_nested(a, nest)
 		if (mnl_attr_get_type(a) == type)
-			return (uint32_t)((const uint8_t *)a - b->data);
+			return (uint32_t)((const char *)a - b->buf);
 	return 0;
 }
 
@@ -111,19 +111,18 @@ static void round_trip(void)
 	struct oak_srcmap map = { 0 };
 	const struct oak_srcent *s;
 	const struct nlattr *a, *conn_b = NULL;
-	struct nlbuf b;
+	struct oak_msg b;
 	char err[512] = "", *j1, *j2;
 	unsigned int i, nconn = 0, nsecret = 0;
 	bool replace = false, psk_found = false;
 
 	tap_ok(!sparse(&cfg, conf, err, sizeof(err)), "encode test config parses (%s)", err);
-	nlbuf_init(&b);
-	nlbuf_msg(&b, OAKLEY_CMD_LOAD, NLM_F_ACK);
-	nlbuf_put(&b, OAKLEY_A_REPLACE, NULL, 0);
+	oak_msg_init(&b, OAKLEY_CMD_LOAD, NLM_F_ACK);
+	oak_msg_flag(&b, OAKLEY_A_REPLACE);
 	tap_ok(!oak_encode_config(&b, &cfg, &map), "config encodes");
-	tap_ok(((struct genlmsghdr *)(b.data + NLMSG_HDRLEN))->cmd == OAKLEY_CMD_LOAD &&
-	       nlbuf_hdr(&b)->nlmsg_len == b.len, "message header");
-	mnl_attr_for_each(a, nlbuf_hdr(&b), sizeof(struct genlmsghdr)) {
+	tap_ok(((struct genlmsghdr *)mnl_nlmsg_get_payload(b.nlh))->cmd == OAKLEY_CMD_LOAD &&
+	       (char *)b.nlh == b.buf && b.nlh->nlmsg_len <= b.cap, "message header");
+	mnl_attr_for_each(a, b.nlh, sizeof(struct genlmsghdr)) {
 		switch (mnl_attr_get_type(a)) {
 		case OAKLEY_A_REPLACE:
 			replace = mnl_attr_get_payload_len(a) == 0;
@@ -143,7 +142,7 @@ static void round_trip(void)
 	}
 	tap_ok(replace && nconn == 2 && nsecret == 1 && psk_found,
 	       "REPLACE flag, 2 top-level CONN nests, 1 SECRET nest carrying the psk");
-	tap_ok(!oak_decode_msg(nlbuf_hdr(&b), &back) && back.nconns == 2,
+	tap_ok(!oak_decode_msg(b.nlh, &back) && back.nconns == 2,
 	       "the show decoder reads the LOAD message back");
 	for (i = 0; i < 2 && back.nconns == 2; i++)
 		tap_ok(same_conn(&cfg.conns[i], &back.conns[i]), "connection %s round-trips",
@@ -190,7 +189,7 @@ static void round_trip(void)
 		s = oak_srcmap_find(&map, off);
 		tap_ok(s && s->key && !strcmp(s->key, "dpd") && s->line == 3,
 		       "a defaulted key maps to its section's line");
-		off = (uint32_t)((const uint8_t *)conn_b - b.data);
+		off = (uint32_t)((const char *)conn_b - b.buf);
 		s = oak_srcmap_find(&map, off);
 		tap_ok(s && !s->key && !strcmp(s->section, "connection") && !strcmp(s->name, "b"),
 		       "the nest itself maps to [connection b]");
@@ -199,7 +198,7 @@ static void round_trip(void)
 	}
 	tap_ok(!oak_srcmap_find(&map, 0), "the header maps to nothing");
 	oak_srcmap_free(&map);
-	nlbuf_free(&b);
+	oak_msg_free(&b);
 	oak_config_free(&back);
 	oak_config_free(&cfg);
 }
@@ -207,28 +206,26 @@ static void round_trip(void)
 static void malformed(void)
 {
 	struct oak_config back = { 0 };
-	struct nlbuf b;
-	size_t n;
+	struct oak_msg b;
+	struct nlattr *n;
 
-	nlbuf_init(&b);
-	nlbuf_msg(&b, OAKLEY_CMD_CONN_GET, 0);
-	n = nlbuf_nest_start(&b, OAKLEY_A_CONN);
-	nlbuf_u16(&b, OAKLEY_CONN_A_VERSION, 2);	/* u8 expected */
-	nlbuf_nest_end(&b, n);
-	tap_ok(oak_decode_msg(nlbuf_hdr(&b), &back) == -1, "a wrong-size attribute is rejected");
+	oak_msg_init(&b, OAKLEY_CMD_CONN_GET, 0);
+	n = mnl_attr_nest_start(b.nlh, OAKLEY_A_CONN);
+	mnl_attr_put_u16(b.nlh, OAKLEY_CONN_A_VERSION, 2);	/* u8 expected */
+	mnl_attr_nest_end(b.nlh, n);
+	tap_ok(oak_decode_msg(b.nlh, &back) == -1, "a wrong-size attribute is rejected");
 	oak_config_free(&back);
-	nlbuf_free(&b);
+	oak_msg_free(&b);
 
-	nlbuf_init(&b);
-	nlbuf_msg(&b, OAKLEY_CMD_CONN_GET, 0);
-	n = nlbuf_nest_start(&b, OAKLEY_A_CONN);
-	nlbuf_put(&b, OAKLEY_CONN_A_NAME, "abc", 3);	/* no NUL: still fine */
-	nlbuf_u16(&b, 999, 1);				/* unknown: ignored */
-	nlbuf_nest_end(&b, n);
-	tap_ok(!oak_decode_msg(nlbuf_hdr(&b), &back) && back.nconns == 1 &&
+	oak_msg_init(&b, OAKLEY_CMD_CONN_GET, 0);
+	n = mnl_attr_nest_start(b.nlh, OAKLEY_A_CONN);
+	mnl_attr_put_str(b.nlh, OAKLEY_CONN_A_NAME, "abc");	/* no NUL: still fine */
+	mnl_attr_put_u16(b.nlh, 999, 1);			/* unknown: ignored */
+	mnl_attr_nest_end(b.nlh, n);
+	tap_ok(!oak_decode_msg(b.nlh, &back) && back.nconns == 1 &&
 	       !strcmp(back.conns[0].name, "abc"), "unknown attributes are ignored");
 	oak_config_free(&back);
-	nlbuf_free(&b);
+	oak_msg_free(&b);
 }
 
 static void big_config(void)
@@ -236,8 +233,8 @@ static void big_config(void)
 	size_t cap = 16 << 20, o = 0;
 	char *text = malloc(cap), err[512] = "";
 	struct oak_config cfg, back = { 0 };
-	struct nlbuf b;
-	int i, nconn = 0;
+	struct oak_msg b;
+	int i, nconn = 0, enc;
 	const struct nlattr *a;
 	bool nests_ok = true;
 	clock_t t0 = clock();
@@ -249,12 +246,11 @@ static void big_config(void)
 			     "remote-ts = 10.%d.%d.0/24\n", i, i / 256, i % 256, i / 256, i % 256);
 	tap_ok(!oak_config_parse_buf(&cfg, "big.conf", text, o, NULL, err, sizeof(err)) &&
 	       cfg.nconns == 10000, "10,000 connections parse (%s)", err);
-	nlbuf_init(&b);
-	nlbuf_msg(&b, OAKLEY_CMD_LOAD, NLM_F_ACK);
-	nlbuf_put(&b, OAKLEY_A_REPLACE, NULL, 0);
-	tap_ok(!oak_encode_config(&b, &cfg, NULL), "10,000 connections encode into one message "
-	       "(%zu bytes)", b.len);
-	mnl_attr_for_each(a, nlbuf_hdr(&b), sizeof(struct genlmsghdr)) {
+	oak_msg_init(&b, OAKLEY_CMD_LOAD, NLM_F_ACK);
+	oak_msg_flag(&b, OAKLEY_A_REPLACE);
+	enc = oak_encode_config(&b, &cfg, NULL);
+	tap_ok(!enc, "10,000 connections encode into one message (%u bytes)", b.nlh->nlmsg_len);
+	mnl_attr_for_each(a, b.nlh, sizeof(struct genlmsghdr)) {
 		if (mnl_attr_get_type(a) != OAKLEY_A_CONN)
 			continue;
 		nconn++;
@@ -262,11 +258,11 @@ static void big_config(void)
 			nests_ok = false;
 	}
 	tap_ok(nconn == 10000 && nests_ok, "one top-level CONN nest per connection");
-	tap_ok(!oak_decode_msg(nlbuf_hdr(&b), &back) && back.nconns == 10000,
+	tap_ok(!oak_decode_msg(b.nlh, &back) && back.nconns == 10000,
 	       "and they decode back");
 	tap_diag("parse+encode+decode of 10,000 connections: %.2fs",
 		 (double)(clock() - t0) / CLOCKS_PER_SEC);
-	nlbuf_free(&b);
+	oak_msg_free(&b);
 	oak_config_free(&back);
 	oak_config_free(&cfg);
 	free(text);
@@ -277,7 +273,7 @@ static void too_big(void)
 	struct oak_config cfg;
 	char *text = malloc(1 << 20), err[512] = "";
 	size_t o = 0;
-	struct nlbuf b;
+	struct oak_msg b;
 	int i, k;
 
 	o += sprintf(text + o, "[secret s]\npsk = \"0123456789abcdef\"\n[connection c]\n"
@@ -292,11 +288,10 @@ static void too_big(void)
 	}
 	tap_ok(!oak_config_parse_buf(&cfg, "t.conf", text, o, NULL, err, sizeof(err)),
 	       "a huge connection parses (%s)", err);
-	nlbuf_init(&b);
-	nlbuf_msg(&b, OAKLEY_CMD_LOAD, NLM_F_ACK);
+	oak_msg_init(&b, OAKLEY_CMD_LOAD, NLM_F_ACK);
 	tap_ok(oak_encode_config(&b, &cfg, NULL) == -1 && b.too_big,
 	       "a connection over 64 KiB is refused, not truncated");
-	nlbuf_free(&b);
+	oak_msg_free(&b);
 	oak_config_free(&cfg);
 	free(text);
 }

@@ -11,66 +11,68 @@
 #include "sa.h"
 #include "tap.h"
 
-static void put_ts(struct nlbuf *b, uint16_t type, const char *addr, uint8_t plen)
+/* the messages are small: the unchecked libmnl helpers suffice */
+static void put_ts(struct nlmsghdr *b, uint16_t type, const char *addr, uint8_t plen)
 {
-	size_t l = nlbuf_nest_start(b, type), t = nlbuf_nest_start(b, OAKLEY_TSLIST_A_TS);
+	struct nlattr *l = mnl_attr_nest_start(b, type);
+	struct nlattr *t = mnl_attr_nest_start(b, OAKLEY_TSLIST_A_TS);
 	uint8_t a[4];
 
 	inet_pton(AF_INET, addr, a);
-	nlbuf_u16(b, OAKLEY_TS_A_FAMILY, AF_INET);
-	nlbuf_put(b, OAKLEY_TS_A_ADDR, a, 4);
-	nlbuf_u8(b, OAKLEY_TS_A_PREFIXLEN, plen);
-	nlbuf_nest_end(b, t);
-	nlbuf_nest_end(b, l);
+	mnl_attr_put_u16(b, OAKLEY_TS_A_FAMILY, AF_INET);
+	mnl_attr_put(b, OAKLEY_TS_A_ADDR, 4, a);
+	mnl_attr_put_u8(b, OAKLEY_TS_A_PREFIXLEN, plen);
+	mnl_attr_nest_end(b, t);
+	mnl_attr_nest_end(b, l);
 }
 
-static void build(struct nlbuf *b, const char *conn, bool with_child)
+static void build(struct nlmsghdr *b, const char *conn, bool with_child)
 {
 	static const uint8_t spi_i[8] = { 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef };
 	static const uint8_t spi_r[8] = { 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10 };
 	static const uint8_t in[4] = { 0xc0, 0xff, 0xee, 0x01 }, out[4] = { 0, 0, 0x10, 0x02 };
 	uint8_t l[4], r[4];
-	size_t sa, ch;
+	struct nlattr *sa, *ch;
 
 	inet_pton(AF_INET, "192.0.2.1", l);
 	inet_pton(AF_INET, "198.51.100.7", r);
-	sa = nlbuf_nest_start(b, OAKLEY_A_IKE_SA);
-	nlbuf_str(b, OAKLEY_SA_A_CONN_NAME, conn);
-	nlbuf_u8(b, OAKLEY_SA_A_STATE, OAKLEY_IKE_STATE_ESTABLISHED);
-	nlbuf_put(b, OAKLEY_SA_A_INITIATOR, NULL, 0);
-	nlbuf_put(b, OAKLEY_SA_A_SPI_I, spi_i, 8);
-	nlbuf_put(b, OAKLEY_SA_A_SPI_R, spi_r, 8);
-	nlbuf_u16(b, OAKLEY_SA_A_FAMILY, AF_INET);
-	nlbuf_put(b, OAKLEY_SA_A_LOCAL_ADDR, l, 4);
-	nlbuf_u16(b, OAKLEY_SA_A_LOCAL_PORT, 500);
-	nlbuf_put(b, OAKLEY_SA_A_REMOTE_ADDR, r, 4);
-	nlbuf_u16(b, OAKLEY_SA_A_REMOTE_PORT, 4500);
-	nlbuf_u16(b, OAKLEY_SA_A_ENCR, 20);
-	nlbuf_u16(b, OAKLEY_SA_A_ENCR_KEYLEN, 256);
-	nlbuf_u16(b, OAKLEY_SA_A_PRF, 6);
-	nlbuf_u16(b, OAKLEY_SA_A_DH, 31);
-	nlbuf_u64(b, OAKLEY_SA_A_AGE, 42);
+	sa = mnl_attr_nest_start(b, OAKLEY_A_IKE_SA);
+	mnl_attr_put_strz(b, OAKLEY_SA_A_CONN_NAME, conn);
+	mnl_attr_put_u8(b, OAKLEY_SA_A_STATE, OAKLEY_IKE_STATE_ESTABLISHED);
+	mnl_attr_put(b, OAKLEY_SA_A_INITIATOR, 0, NULL);
+	mnl_attr_put(b, OAKLEY_SA_A_SPI_I, 8, spi_i);
+	mnl_attr_put(b, OAKLEY_SA_A_SPI_R, 8, spi_r);
+	mnl_attr_put_u16(b, OAKLEY_SA_A_FAMILY, AF_INET);
+	mnl_attr_put(b, OAKLEY_SA_A_LOCAL_ADDR, 4, l);
+	mnl_attr_put_u16(b, OAKLEY_SA_A_LOCAL_PORT, 500);
+	mnl_attr_put(b, OAKLEY_SA_A_REMOTE_ADDR, 4, r);
+	mnl_attr_put_u16(b, OAKLEY_SA_A_REMOTE_PORT, 4500);
+	mnl_attr_put_u16(b, OAKLEY_SA_A_ENCR, 20);
+	mnl_attr_put_u16(b, OAKLEY_SA_A_ENCR_KEYLEN, 256);
+	mnl_attr_put_u16(b, OAKLEY_SA_A_PRF, 6);
+	mnl_attr_put_u16(b, OAKLEY_SA_A_DH, 31);
+	mnl_attr_put_u64(b, OAKLEY_SA_A_AGE, 42);
 	if (with_child) {
-		ch = nlbuf_nest_start(b, OAKLEY_SA_A_CHILD);
-		nlbuf_str(b, OAKLEY_CHILD_SA_A_NAME, "lan");
-		nlbuf_put(b, OAKLEY_CHILD_SA_A_SPI_IN, in, 4);
-		nlbuf_put(b, OAKLEY_CHILD_SA_A_SPI_OUT, out, 4);
-		nlbuf_u8(b, OAKLEY_CHILD_SA_A_PROTO, IPPROTO_ESP);
-		nlbuf_u8(b, OAKLEY_CHILD_SA_A_MODE, OAKLEY_MODE_TUNNEL);
-		nlbuf_u16(b, OAKLEY_CHILD_SA_A_ENCR, 12);
-		nlbuf_u16(b, OAKLEY_CHILD_SA_A_ENCR_KEYLEN, 128);
-		nlbuf_u16(b, OAKLEY_CHILD_SA_A_INTEG, 12);
-		nlbuf_u16(b, OAKLEY_CHILD_SA_A_DH, 14);
+		ch = mnl_attr_nest_start(b, OAKLEY_SA_A_CHILD);
+		mnl_attr_put_strz(b, OAKLEY_CHILD_SA_A_NAME, "lan");
+		mnl_attr_put(b, OAKLEY_CHILD_SA_A_SPI_IN, 4, in);
+		mnl_attr_put(b, OAKLEY_CHILD_SA_A_SPI_OUT, 4, out);
+		mnl_attr_put_u8(b, OAKLEY_CHILD_SA_A_PROTO, IPPROTO_ESP);
+		mnl_attr_put_u8(b, OAKLEY_CHILD_SA_A_MODE, OAKLEY_MODE_TUNNEL);
+		mnl_attr_put_u16(b, OAKLEY_CHILD_SA_A_ENCR, 12);
+		mnl_attr_put_u16(b, OAKLEY_CHILD_SA_A_ENCR_KEYLEN, 128);
+		mnl_attr_put_u16(b, OAKLEY_CHILD_SA_A_INTEG, 12);
+		mnl_attr_put_u16(b, OAKLEY_CHILD_SA_A_DH, 14);
 		put_ts(b, OAKLEY_CHILD_SA_A_LOCAL_TS, "10.1.0.0", 16);
 		put_ts(b, OAKLEY_CHILD_SA_A_REMOTE_TS, "10.2.0.0", 16);
-		nlbuf_u64(b, OAKLEY_CHILD_SA_A_AGE, 7);
-		nlbuf_u64(b, OAKLEY_CHILD_SA_A_BYTES_IN, 1000);
-		nlbuf_u64(b, OAKLEY_CHILD_SA_A_BYTES_OUT, 2000);
-		nlbuf_u64(b, OAKLEY_CHILD_SA_A_PACKETS_IN, 10);
-		nlbuf_u64(b, OAKLEY_CHILD_SA_A_PACKETS_OUT, 20);
-		nlbuf_nest_end(b, ch);
+		mnl_attr_put_u64(b, OAKLEY_CHILD_SA_A_AGE, 7);
+		mnl_attr_put_u64(b, OAKLEY_CHILD_SA_A_BYTES_IN, 1000);
+		mnl_attr_put_u64(b, OAKLEY_CHILD_SA_A_BYTES_OUT, 2000);
+		mnl_attr_put_u64(b, OAKLEY_CHILD_SA_A_PACKETS_IN, 10);
+		mnl_attr_put_u64(b, OAKLEY_CHILD_SA_A_PACKETS_OUT, 20);
+		mnl_attr_nest_end(b, ch);
 	}
-	nlbuf_nest_end(b, sa);
+	mnl_attr_nest_end(b, sa);
 }
 
 void test_sa(void)
@@ -78,15 +80,15 @@ void test_sa(void)
 	struct oak_sa_list l = { 0 };
 	char *out = NULL;
 	size_t n = 0;
-	struct nlbuf b;
+	struct nlattr *nest;
+	struct oak_msg b;
 	struct json j;
 	FILE *f;
 
-	nlbuf_init(&b);
-	nlbuf_msg(&b, OAKLEY_CMD_SA_GET, 0);
-	build(&b, "dc", true);
-	build(&b, "other", false);
-	tap_ok(!oak_sa_decode_msg(nlbuf_hdr(&b), &l) && l.n == 2 && l.sa[0].nchildren == 1,
+	oak_msg_init(&b, OAKLEY_CMD_SA_GET, 0);
+	build(b.nlh, "dc", true);
+	build(b.nlh, "other", false);
+	tap_ok(!oak_sa_decode_msg(b.nlh, &l) && l.n == 2 && l.sa[0].nchildren == 1,
 	       "SA dump message decodes (2 IKE SAs, 1 child)");
 	f = open_memstream(&out, &n);
 	json_init(&j, f, false);
@@ -117,18 +119,17 @@ void test_sa(void)
 	oak_sa_list_free(&l);
 
 	l.filter = "other";
-	tap_ok(!oak_sa_decode_msg(nlbuf_hdr(&b), &l) && l.n == 1 &&
+	tap_ok(!oak_sa_decode_msg(b.nlh, &l) && l.n == 1 &&
 	       !strcmp(l.sa[0].conn, "other"), "filtering by connection name");
 	oak_sa_list_free(&l);
-	nlbuf_free(&b);
+	oak_msg_free(&b);
 
-	nlbuf_init(&b);
-	nlbuf_msg(&b, OAKLEY_CMD_SA_GET, 0);
-	n = nlbuf_nest_start(&b, OAKLEY_A_IKE_SA);
-	nlbuf_u32(&b, OAKLEY_SA_A_SPI_I, 1);	/* 4 bytes where 8 are due */
-	nlbuf_nest_end(&b, n);
+	oak_msg_init(&b, OAKLEY_CMD_SA_GET, 0);
+	nest = mnl_attr_nest_start(b.nlh, OAKLEY_A_IKE_SA);
+	mnl_attr_put_u32(b.nlh, OAKLEY_SA_A_SPI_I, 1);	/* 4 bytes where 8 are due */
+	mnl_attr_nest_end(b.nlh, nest);
 	l.filter = NULL;
-	tap_ok(oak_sa_decode_msg(nlbuf_hdr(&b), &l) == -1, "a short SPI is rejected");
+	tap_ok(oak_sa_decode_msg(b.nlh, &l) == -1, "a short SPI is rejected");
 	oak_sa_list_free(&l);
-	nlbuf_free(&b);
+	oak_msg_free(&b);
 }
