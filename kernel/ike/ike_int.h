@@ -207,6 +207,9 @@ static_assert(IS_ENABLED(CONFIG_LOCKDEP) ||
 /* socket.c */
 int oak_sock_open(struct oak_ike_net *in);
 void oak_sock_close(struct oak_ike_net *in);
+/* km.c's compile_policy: the IKE sockets' bypass policies (socket.c) */
+struct xfrm_policy *oak_sock_bypass_compile(struct sock *sk, int opt, u8 *data, int len,
+					    int *dir);
 int oak_send(struct oak_ike_net *in, const struct oak_addr *from, const struct oak_addr *to,
 	     const u8 *buf, size_t len);
 void oak_rx_work(struct work_struct *work);

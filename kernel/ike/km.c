@@ -143,15 +143,14 @@ static int oak_km_notify_policy(struct xfrm_policy *xp, int dir, const struct km
 }
 
 /*
- * Socket policies are compiled by xfrm_user / af_key.  -EINVAL (not
- * -EOPNOTSUPP) is what xfrm_user_policy() reports when no manager compiled
- * it, so that socket.c still knows to load xfrm_user and retry.
+ * Socket policies: only the IKE sockets' own bypass (socket.c), requested
+ * through xfrm_user_policy() so that neither xfrm_user nor af_key is
+ * needed.  Every other socket's request is left to those managers.
  */
 static struct xfrm_policy *oak_km_compile_policy(struct sock *sk, int opt, u8 *data,
 						 int len, int *dir)
 {
-	*dir = -EINVAL;
-	return NULL;
+	return oak_sock_bypass_compile(sk, opt, data, len, dir);
 }
 
 /* NAT traversal is not implemented: a changed peer port is not ours to track. */

@@ -15,7 +15,6 @@
 #include <linux/in6.h>
 #include <linux/socket.h>
 #include <linux/net.h>
-#include <linux/kmod.h>
 #include <linux/sockptr.h>
 #include <linux/xfrm.h>
 #include <net/xfrm.h>
@@ -60,36 +59,80 @@ drop:
  * IKE traffic must bypass IPsec: a Child SA between the IKE endpoints
  * themselves (transport mode, or a tunnel whose selectors cover them) would
  * otherwise capture the IKE messages.  Like every IKE daemon, give the
- * sockets an ALLOW policy in both directions (what setsockopt(IP_XFRM_POLICY)
- * does; compiled by xfrm_user's key manager, which is loaded on demand).
+ * sockets an ALLOW policy in both directions, per socket.
+ *
+ * The kernel (6.1) exports one way to give a socket its own policy:
+ * xfrm_user_policy(), the body of setsockopt(IP_XFRM_POLICY), which asks
+ * each registered key manager to compile the option's bytes and then links
+ * the result with xfrm_sk_policy_insert() (not exported itself).  Oakley is
+ * a key manager (km.c), so it compiles its own sockets' requests: a
+ * struct oak_sock_bypass_req, too short for xfrm_user's compiler and not
+ * IP_IPSEC_POLICY for af_key's, which therefore both pass on it.  Neither
+ * module is needed, loaded or asked.  Our compiler passes on everything
+ * else (any socket but ours), so other sockets get what they always got.
+ *
+ * (A 32-bit `oak` on a 64-bit kernel would make xfrm_user_policy() run the
+ * option through xfrm_compat's translator, which has no idea of this
+ * request: the bypass is then missing and oak_sock_create() says so.)
  */
-static int oak_sock_bypass_dir(struct sock *sk, u8 family, u8 dir)
-{
-	struct xfrm_userpolicy_info pi = {
-		.action = XFRM_POLICY_ALLOW,
-		.sel.family = family,
-		.dir = dir,
-		.lft = {
-			.soft_byte_limit = XFRM_INF,
-			.hard_byte_limit = XFRM_INF,
-			.soft_packet_limit = XFRM_INF,
-			.hard_packet_limit = XFRM_INF,
-		},
-	};
-	int opt = family == AF_INET ? IP_XFRM_POLICY : IPV6_XFRM_POLICY;
+struct oak_sock_bypass_req {
+	u8 dir;			/* XFRM_POLICY_IN or XFRM_POLICY_OUT */
+};
 
-	return xfrm_user_policy(sk, opt, KERNEL_SOCKPTR(&pi), sizeof(pi));
+/* Is @sk one of Oakley's IKE sockets?  (Any socket of any family may come.) */
+static bool oak_sock_bypass_ours(const struct sock *sk)
+{
+	if (sk->sk_type != SOCK_DGRAM || sk->sk_protocol != IPPROTO_UDP ||
+	    (sk->sk_family != AF_INET && sk->sk_family != AF_INET6))
+		return false;
+	return READ_ONCE(udp_sk(sk)->encap_rcv) == oak_udp_rcv;
 }
 
+/*
+ * Oakley's key manager's compile_policy (atomic context: xfrm_user_policy()
+ * holds rcu_read_lock()).  Not ours: NULL with *dir untouched (still the
+ * previous manager's error), so that the next manager is asked.
+ */
+struct xfrm_policy *oak_sock_bypass_compile(struct sock *sk, int opt, u8 *data, int len,
+					    int *dir)
+{
+	const struct oak_sock_bypass_req *req = (const void *)data;
+	int want = sk->sk_family == AF_INET ? IP_XFRM_POLICY : IPV6_XFRM_POLICY;
+	struct xfrm_policy *xp;
+
+	if (len != sizeof(*req) || !oak_sock_bypass_ours(sk))
+		return NULL;
+	if (opt != want || (req->dir != XFRM_POLICY_IN && req->dir != XFRM_POLICY_OUT)) {
+		*dir = -EINVAL;
+		return NULL;
+	}
+	xp = xfrm_policy_alloc(sock_net(sk), GFP_ATOMIC);
+	if (!xp) {
+		*dir = -ENOBUFS;
+		return NULL;
+	}
+	/* as xfrm_user compiles an ALLOW policy without templates */
+	xp->selector.family = sk->sk_family;
+	xp->family = sk->sk_family;
+	xp->action = XFRM_POLICY_ALLOW;
+	xp->type = XFRM_POLICY_TYPE_MAIN;
+	*dir = req->dir;
+	return xp;
+}
+
+static int oak_sock_bypass_dir(struct sock *sk, u8 family, u8 dir)
+{
+	struct oak_sock_bypass_req req = { .dir = dir };
+	int opt = family == AF_INET ? IP_XFRM_POLICY : IPV6_XFRM_POLICY;
+
+	return xfrm_user_policy(sk, opt, KERNEL_SOCKPTR(&req), sizeof(req));
+}
+
+/* After setup_udp_tunnel_sock(): the compiler knows our sockets by encap_rcv. */
 static int oak_sock_bypass(struct sock *sk, u8 family)
 {
 	int err = oak_sock_bypass_dir(sk, family, XFRM_POLICY_OUT);
 
-	if (err == -EINVAL) {
-		/* no key manager registered yet */
-		request_module("xfrm_user");
-		err = oak_sock_bypass_dir(sk, family, XFRM_POLICY_OUT);
-	}
 	if (!err)
 		err = oak_sock_bypass_dir(sk, family, XFRM_POLICY_IN);
 	return err;
@@ -119,11 +162,11 @@ static int oak_sock_create(struct oak_ike_net *in, u8 family, struct socket **so
 	err = udp_sock_create(in->net, &cfg, sockp);
 	if (err)
 		return err;
+	setup_udp_tunnel_sock(in->net, *sockp, &tcfg);
 	/* without it only SAs whose selectors leave out UDP 500 work: go on */
 	err = oak_sock_bypass((*sockp)->sk, family);
 	if (err)
 		pr_warn("oakley: cannot exempt the IKE socket from IPsec: %d\n", err);
-	setup_udp_tunnel_sock(in->net, *sockp, &tcfg);
 	return 0;
 }
 

@@ -17,16 +17,27 @@
  * their template: installing replaces a policy with the same selector (a
  * rekey with a new reqid takes the traffic over), removing deletes only the
  * policies whose template still carries our reqid.
+ *
+ * The kernel's tools see every change, as they see xfrm_user's: each state
+ * and policy added or deleted here is audited (xfrm_audit_state_add/_delete,
+ * xfrm_audit_policy_add/_delete: "SAD-add", "SPD-delete", ... records with
+ * res=1 or res=0) and announced to every key manager (km_state_notify,
+ * km_policy_notify), which is how xfrm_user's listeners (`ip xfrm monitor`,
+ * charon) and af_key's get XFRM_MSG_NEWSA/UPDSA/DELSA and NEW/UPD/DELPOLICY,
+ * with seq 0 and portid 0 (nobody asked).  xfrm_state_add/update/delete and
+ * xfrm_policy_insert/delete do neither by themselves: their callers do.  The
+ * kernel itself reports what it does on its own (expiries: XFRM_MSG_EXPIRE
+ * and its own SAD-delete record), so nothing here repeats those.  Larval
+ * states (SPI reservations) are not announced, as xfrm_user's ALLOCSPI does
+ * not announce them; their completion is an UPDSA, their release a DELSA.
  */
 
-#include <crypto/aead.h>
-#include <crypto/hash.h>
 #include <linux/atomic.h>
 #include <linux/bitops.h>
 #include <linux/in.h>
 #include <linux/kernel.h>
-#include <linux/kmod.h>
 #include <linux/mutex.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <net/xfrm.h>
@@ -214,129 +225,6 @@ bool oak_xfrm_esp_supported(u16 encr, u16 keylen_bits, u16 integ)
 	return !i || xfrm_aalg_get_byname(i->name, 1);
 }
 
-/* --- preloading ------------------------------------------------------- */
-
-/*
- * What the first state add of a kind makes the kernel load (net/xfrm/
- * xfrm_state.c, net/ipv4/esp4.c, net/ipv4/ah4.c): the type module through
- * request_module("xfrm-type-FAMILY-PROTO") (esp4, esp6, ah4, ah6), then in
- * the type's init_state the transform that wraps the algorithms: ESP AEAD
- * "GENIV(AEAD)", ESP otherwise "GENIV(authenc[esn](AUTH,CIPHER))", AH the
- * hash.  Each is done once, remembered in these bits.
- */
-#define OAK_WARM_NE	(ARRAY_SIZE(oak_encr_algs) + 1)		/* + none (AH) */
-#define OAK_WARM_NI	(ARRAY_SIZE(oak_integ_algs) + 1)	/* + none (AEAD) */
-
-static DECLARE_BITMAP(oak_warm_algs, OAK_WARM_NE * OAK_WARM_NI * 2);
-static DECLARE_BITMAP(oak_warm_types, 4);	/* (family is v6) * 2 + (proto is AH) */
-static DEFINE_MUTEX(oak_warm_lock);
-
-static unsigned int oak_warm_bit(const struct oak_encr_alg *e, const struct oak_integ_alg *i,
-				 bool esn)
-{
-	unsigned int ei = e ? e - oak_encr_algs : ARRAY_SIZE(oak_encr_algs);
-	unsigned int ii = i ? i - oak_integ_algs : ARRAY_SIZE(oak_integ_algs);
-
-	return (ei * OAK_WARM_NI + ii) * 2 + esn;
-}
-
-/* The name esp_init_aead() / esp_init_authenc() allocate.  (oak_warm_lock held) */
-static int oak_warm_esp_name(const struct oak_encr_alg *e, const struct oak_integ_alg *i,
-			     bool esn, char *name)
-{
-	struct xfrm_algo_desc *d, *a = NULL;
-	const char *geniv;
-	int n;
-
-	if (e->aead) {
-		d = xfrm_aead_get_byname(e->name, e->icv_bits, 1);
-		if (!d)
-			return -ENOENT;
-		n = snprintf(name, CRYPTO_MAX_ALG_NAME, "%s(%s)", d->uinfo.aead.geniv, d->name);
-		return n < CRYPTO_MAX_ALG_NAME ? 0 : -ENAMETOOLONG;
-	}
-	d = xfrm_ealg_get_byname(e->name, 1);
-	if (i)
-		a = xfrm_aalg_get_byname(i->name, 1);
-	if (!d || (i && !a))
-		return -ENOENT;
-	geniv = d->uinfo.encr.geniv;
-	n = snprintf(name, CRYPTO_MAX_ALG_NAME, "%s%sauthenc%s(%s,%s)%s",
-		     geniv ?: "", geniv ? "(" : "", esn ? "esn" : "",
-		     a ? a->name : "digest_null", d->name, geniv ? ")" : "");
-	return n < CRYPTO_MAX_ALG_NAME ? 0 : -ENAMETOOLONG;
-}
-
-/* Allocate and free what a state of this kind allocates.  (oak_warm_lock held) */
-static int oak_warm_crypto(const struct oak_encr_alg *e, const struct oak_integ_alg *i,
-			   bool esn)
-{
-	struct xfrm_algo_desc *a;
-	struct crypto_ahash *hash;
-	struct crypto_aead *aead;
-	char *name;
-	int err;
-
-	if (!e) {
-		a = xfrm_aalg_get_byname(i->name, 1);
-		if (!a)
-			return -ENOENT;
-		hash = crypto_alloc_ahash(a->name, 0, 0);
-		if (IS_ERR(hash))
-			return PTR_ERR(hash);
-		crypto_free_ahash(hash);
-		return 0;
-	}
-	name = kmalloc(CRYPTO_MAX_ALG_NAME, GFP_KERNEL);
-	if (!name)
-		return -ENOMEM;
-	err = oak_warm_esp_name(e, i, esn, name);
-	if (!err) {
-		aead = crypto_alloc_aead(name, 0, 0);
-		err = PTR_ERR_OR_ZERO(aead);
-		if (!err)
-			crypto_free_aead(aead);
-	}
-	kfree(name);
-	return err;
-}
-
-static int oak_warm_type(u16 family, u8 proto)
-{
-	unsigned int bit = (family == AF_INET6) * 2 + (proto == IPPROTO_AH);
-
-	if (test_bit(bit, oak_warm_types))
-		return 0;
-	set_bit(bit, oak_warm_types);
-	/* a module already loaded makes this a quick no-op for modprobe */
-	return request_module("xfrm-type-%d-%d", family, proto);
-}
-
-int oak_xfrm_warm(u16 family, u8 proto, u16 encr, u16 keylen_bits, u16 integ, bool esn)
-{
-	const struct oak_encr_alg *e;
-	const struct oak_integ_alg *i;
-	unsigned int bit;
-	int err, terr;
-
-	if ((family != AF_INET && family != AF_INET6) ||
-	    (proto != IPPROTO_ESP && proto != IPPROTO_AH) ||
-	    (proto == IPPROTO_AH ? encr != 0 : encr == 0))
-		return -EINVAL;
-	err = oak_algs_resolve(encr, keylen_bits, integ, &e, &i);
-	if (err)
-		return err;
-	bit = oak_warm_bit(e, i, esn && e && !e->aead);	/* ESN changes authenc only */
-	mutex_lock(&oak_warm_lock);
-	terr = oak_warm_type(family, proto);
-	if (!test_bit(bit, oak_warm_algs)) {
-		set_bit(bit, oak_warm_algs);	/* tried: a failure stays one */
-		err = oak_warm_crypto(e, i, esn);
-	}
-	mutex_unlock(&oak_warm_lock);
-	return err ?: terr;
-}
-
 /* --- states ----------------------------------------------------------- */
 
 static int oak_state_aead(struct xfrm_state *x, const struct oak_encr_alg *e,
@@ -489,6 +377,29 @@ static u8 oak_xfrm_mode(u8 mode)
 	return mode == OAKLEY_MODE_TRANSPORT ? XFRM_MODE_TRANSPORT : XFRM_MODE_TUNNEL;
 }
 
+/* --- notifications and audit (as xfrm_user does) ---------------------- */
+
+static void oak_state_notify(struct xfrm_state *x, int event)
+{
+	struct km_event c = {
+		.event = event,
+		.net = xs_net(x),
+	};
+
+	km_state_notify(x, &c);
+}
+
+static void oak_policy_notify(struct xfrm_policy *pol, int dir, int event)
+{
+	struct km_event c = {
+		.event = event,
+		.net = xp_net(pol),
+	};
+
+	/* DELPOLICY names the policy by its selector (data.byid 0) */
+	km_policy_notify(pol, dir, &c);
+}
+
 /* Wipe the keys of a state that never went live, then drop it. */
 static void oak_state_discard(struct xfrm_state *x)
 {
@@ -546,18 +457,23 @@ static struct xfrm_state *oak_state_build(const struct oak_child_params *p,
  */
 static int oak_state_insert(struct xfrm_state *x, bool larval)
 {
+	int event = XFRM_MSG_UPDSA;
 	int err = -ESRCH;
 
 	xfrm_state_hold(x);
 	if (larval)
 		err = xfrm_state_update(x);
-	if (err == -ESRCH)
+	if (err == -ESRCH) {
+		event = XFRM_MSG_NEWSA;
 		err = xfrm_state_add(x);
+	}
+	xfrm_audit_state_add(x, err ? 0 : 1, true);
 	if (err) {
 		__xfrm_state_put(x);	/* our extra hold */
 		oak_state_discard(x);
 		return err;
 	}
+	oak_state_notify(x, event);
 	xfrm_state_put(x);
 	return 0;
 }
@@ -567,10 +483,15 @@ static void oak_state_del(struct net *net, u16 family, const xfrm_address_t *dad
 {
 	struct xfrm_state *x;
 
+	int err;
+
 	x = xfrm_state_lookup(net, 0, daddr, spi, proto, family);
 	if (!x)
 		return;
-	xfrm_state_delete(x);
+	err = xfrm_state_delete(x);
+	if (!err)
+		oak_state_notify(x, XFRM_MSG_DELSA);
+	xfrm_audit_state_delete(x, err ? 0 : 1, true);
 	xfrm_state_put(x);
 }
 
@@ -633,6 +554,101 @@ static void oak_states_del(const struct oak_child_params *p)
 {
 	oak_state_del(p->net, p->family, &p->local, p->spi_in, p->proto);
 	oak_state_del(p->net, p->family, &p->remote, p->spi_out, p->proto);
+}
+
+/* --- preloading ------------------------------------------------------- */
+
+/*
+ * The first state of a kind makes the kernel load the type module
+ * (xfrm_get_type()'s request_module("xfrm-type-FAMILY-PROTO"): esp4, esp6,
+ * ah4, ah6) and, in the type's init_state, allocate the transform that
+ * wraps the algorithms (for ESP an AEAD whose name esp4/esp6 build from
+ * the algorithms, the IV generator and ESN).  Rather than rebuild those
+ * names here, ask the kernel: build a state of that kind with throwaway
+ * keys through the same xfrm_init_state() a real one goes through, and
+ * drop it without inserting it (nothing is announced or audited: it never
+ * exists for the SAD).  Once per kind, remembered in these bits.
+ */
+#define OAK_WARM_NE	(ARRAY_SIZE(oak_encr_algs) + 1)		/* + none (AH) */
+#define OAK_WARM_NI	(ARRAY_SIZE(oak_integ_algs) + 1)	/* + none (AEAD) */
+
+static DECLARE_BITMAP(oak_warm_done, OAK_WARM_NE * OAK_WARM_NI * 2 * 2);
+static DEFINE_MUTEX(oak_warm_lock);
+
+static unsigned int oak_warm_bit(const struct oak_encr_alg *e, const struct oak_integ_alg *i,
+				 bool esn, u16 family)
+{
+	unsigned int ei = e ? e - oak_encr_algs : ARRAY_SIZE(oak_encr_algs);
+	unsigned int ii = i ? i - oak_integ_algs : ARRAY_SIZE(oak_integ_algs);
+
+	return ((ei * OAK_WARM_NI + ii) * 2 + esn) * 2 + (family == AF_INET6);
+}
+
+/* Build and drop a state of this kind.  (oak_warm_lock held) */
+static int oak_warm_state(struct oak_child_params *p)
+{
+	unsigned int enc_len, auth_len;
+	struct xfrm_state *x;
+	u8 *key;
+	int err;
+
+	err = oak_xfrm_key_lens(p->encr, p->encr_keylen, p->integ, &enc_len, &auth_len);
+	if (err)
+		return err;
+	key = kmalloc(enc_len + auth_len + 1, GFP_KERNEL);
+	if (!key)
+		return -ENOMEM;
+	/* random, not zero: some ciphers refuse weak keys */
+	get_random_bytes(key, enc_len + auth_len);
+	p->in.enc = enc_len ? key : NULL;
+	p->in.enc_len = enc_len;
+	p->in.auth = auth_len ? key + enc_len : NULL;
+	p->in.auth_len = auth_len;
+	x = oak_state_build(p, &p->remote, &p->local, htonl(OAK_XFRM_SPI_MIN), &p->in, &err);
+	if (x) {
+		oak_state_discard(x);
+		err = 0;
+	}
+	kfree_sensitive(key);
+	return err;
+}
+
+int oak_xfrm_warm(u16 family, u8 proto, u16 encr, u16 keylen_bits, u16 integ, bool esn)
+{
+	const struct oak_encr_alg *e;
+	const struct oak_integ_alg *i;
+	struct oak_child_params *p;
+	unsigned int bit;
+	int err;
+
+	if ((family != AF_INET && family != AF_INET6) ||
+	    (proto != IPPROTO_ESP && proto != IPPROTO_AH) ||
+	    (proto == IPPROTO_AH ? encr != 0 : encr == 0))
+		return -EINVAL;
+	err = oak_algs_resolve(encr, keylen_bits, integ, &e, &i);
+	if (err)
+		return err;
+	esn = esn && e && !e->aead;	/* ESN changes ESP's authenc only */
+	bit = oak_warm_bit(e, i, esn, family);
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	p->net = &init_net;	/* the state is never inserted anywhere */
+	p->family = family;
+	p->proto = proto;
+	p->mode = OAKLEY_MODE_TUNNEL;
+	p->encr = encr;
+	p->encr_keylen = keylen_bits;
+	p->integ = integ;
+	p->esn = esn;
+	mutex_lock(&oak_warm_lock);
+	if (!test_bit(bit, oak_warm_done)) {
+		set_bit(bit, oak_warm_done);	/* tried: a failure stays one */
+		err = oak_warm_state(p);
+	}
+	mutex_unlock(&oak_warm_lock);
+	kfree(p);
+	return err;
 }
 
 /* --- SPI reservation ---------------------------------------------------- */
@@ -1006,8 +1022,12 @@ static void oak_policy_del(const struct oak_child_params *p, struct xfrm_selecto
 				    sel, NULL, 0, &err);
 	if (!pol)
 		return;
-	if (pol->xfrm_nr == 1 && pol->xfrm_vec[0].reqid == p->reqid)
-		xfrm_policy_delete(pol, dir);
+	if (pol->xfrm_nr == 1 && pol->xfrm_vec[0].reqid == p->reqid) {
+		err = xfrm_policy_delete(pol, dir);
+		xfrm_audit_policy_delete(pol, err ? 0 : 1, true);
+		if (!err)
+			oak_policy_notify(pol, dir, XFRM_MSG_DELPOLICY);
+	}
 	xfrm_pol_put(pol);
 }
 
@@ -1042,21 +1062,27 @@ static void oak_policies_del(const struct oak_child_params *p,
 	}
 }
 
-/* Does the policy at (sel, dir) already carry our reqid (a rekey keeping it)? */
-static bool oak_policy_present(const struct oak_child_params *p, struct xfrm_selector *sel,
-			       int dir)
+enum oak_pol_present {
+	OAK_POL_NONE,		/* no policy at the selector */
+	OAK_POL_OURS,		/* one with our reqid (a rekey keeping it) */
+	OAK_POL_OTHER,		/* another one, which inserting ours replaces */
+};
+
+static enum oak_pol_present oak_policy_present(const struct oak_child_params *p,
+					       struct xfrm_selector *sel, int dir)
 {
+	enum oak_pol_present ret;
 	struct xfrm_policy *pol;
-	bool ours;
 	int err;
 
 	pol = xfrm_policy_bysel_ctx(p->net, &oak_no_mark, 0, XFRM_POLICY_TYPE_MAIN, dir,
 				    sel, NULL, 0, &err);
 	if (!pol)
-		return false;
-	ours = pol->xfrm_nr == 1 && pol->xfrm_vec[0].reqid == p->reqid;
+		return OAK_POL_NONE;
+	ret = pol->xfrm_nr == 1 && pol->xfrm_vec[0].reqid == p->reqid ? OAK_POL_OURS :
+									  OAK_POL_OTHER;
 	xfrm_pol_put(pol);
-	return ours;
+	return ret;
 }
 
 static int oak_policies_build(const struct oak_child_params *p,
@@ -1095,12 +1121,19 @@ static int oak_policies_add(const struct oak_child_params *p, const struct oak_s
 	err = oak_policies_build(p, sl, pols);
 	for (idx = 0; idx < total && !err; idx++) {
 		int dir = oak_dirs[idx % 3];
+		enum oak_pol_present present;
 
-		if (!pols[idx] || oak_policy_present(p, &pols[idx]->selector, dir))
+		if (!pols[idx])
+			continue;
+		present = oak_policy_present(p, &pols[idx]->selector, dir);
+		if (present == OAK_POL_OURS)
 			continue;
 		err = xfrm_policy_insert(dir, pols[idx], 0);
+		xfrm_audit_policy_add(pols[idx], err ? 0 : 1, true);
 		if (err)
 			break;
+		oak_policy_notify(pols[idx], dir, present == OAK_POL_OTHER ?
+				  XFRM_MSG_UPDPOLICY : XFRM_MSG_NEWPOLICY);
 		xfrm_pol_put(pols[idx]);	/* the policy table holds its own */
 		pols[idx] = NULL;
 		done[idx] = 1;
