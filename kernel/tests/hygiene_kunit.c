@@ -17,7 +17,7 @@
 #include "../crypto/ike_crypto.h"
 #include "../crypto/internal.h"
 #include "../codec/isakmp_wire.h"
-#include "../ike/ike_int.h"
+#include "../core/ike_int.h"
 
 #define OAK_HYG_MAX_CALLS	256
 

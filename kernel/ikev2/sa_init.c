@@ -8,7 +8,7 @@
  */
 #include <linux/slab.h>
 
-#include "ike_int.h"
+#include "../core/ike_int.h"
 
 #define OAK_KE_RETRIES	3
 

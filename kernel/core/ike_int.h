@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Oakley IKEv2 engine: internal structures shared by the files of kernel/ike/.
+ * Oakley IKEv2 engine: internal structures shared by the files of kernel/core/.
  *
  * Concurrency: every engine operation of a namespace (received packets,
  * retransmission timers, netlink initiate/terminate/dump) runs under the
@@ -9,7 +9,7 @@
  * The exception is the IKE_SA_INIT Diffie-Hellman work (keygen, shared
  * secret, SKEYSEED and the SK_* keys): it runs on @dh_wq (unbound, all
  * CPUs) without the lock, in a job that holds a reference on its SA, which
- * is marked @dh_pending meanwhile (ikev2_sa_init.c, Documentation/design/ike.md).
+ * is marked @dh_pending meanwhile (ikev2/sa_init.c, Documentation/design/ike.md).
  */
 #ifndef OAKLEY_IKE_INT_H
 #define OAKLEY_IKE_INT_H
@@ -28,8 +28,8 @@
 #include "../codec/ikev2_wire.h"
 #include "../crypto/ike_crypto.h"
 #include "xfrm.h"
-#include "ike_queue.h"
-#include "ike_ccs.h"
+#include "../ikev2/queue.h"
+#include "../ikev2/create_child.h"
 #include "km.h"
 #include "dos.h"
 
@@ -104,7 +104,7 @@ struct oak_child_sa {
 	bool spi_reserved;		/* larval inbound state exists */
 	bool installed;
 	u64 established;		/* boottime seconds */
-	struct oak_child_ccs ccs;	/* ikev2_child.c: rekey state */
+	struct oak_child_ccs ccs;	/* ikev2/create_child.c: rekey state */
 	struct oak_child_params p;
 };
 
@@ -142,7 +142,7 @@ struct oak_ike_sa {
 	struct oak_ike_net *in;
 	struct oakley_conn *conn;	/* reference held */
 	const struct oakley_child *want_child;	/* initiator: child to set up */
-	u8 *peer_id;			/* ikev2_auth.c: the peer's authenticated ID body */
+	u8 *peer_id;			/* ikev2/auth.c: the peer's authenticated ID body */
 	bool counted_half_open;
 	bool by_init;			/* made by IKE_SA_INIT (not by an IKE SA rekey) */
 	u8 ke_retries;
@@ -180,7 +180,7 @@ struct oak_ike_sa {
 	/* the request @resp answers: length and tail (its ICV), to tell a retransmission */
 	u8 resp_req_tail[OAK_REQ_TAIL];
 	u16 resp_req_len;
-	bool dh_pending;		/* an IKE_SA_INIT DH job runs for it: see ikev2_sa_init.c */
+	bool dh_pending;		/* an IKE_SA_INIT DH job runs for it: see ikev2/sa_init.c */
 	bool hashed_spi;		/* in in->by_spi */
 	bool hashed_addr_id, hashed_peer_id;	/* in in->by_addr_id, in->by_peer_id */
 	bool id_lost;			/* in neither: out of memory (in->ids_lost) */
@@ -188,7 +188,7 @@ struct oak_ike_sa {
 	u64 established;		/* boottime seconds */
 	struct list_head children;
 	struct oak_sa_queue q;		/* ikev2.c, timers.c: requests, DPD, timers */
-	struct oak_sa_ccs ccs;		/* ikev2_child.c, ikev2_rekey.c */
+	struct oak_sa_ccs ccs;		/* ikev2/create_child.c, ikev2/rekey.c */
 };
 
 /*
@@ -286,14 +286,14 @@ void oak_send_notify_plain(struct oak_ike_net *in, const struct ike_msg *req,
 			   const struct oak_addr *from, const struct oak_addr *to, u16 type,
 			   const u8 *data, size_t len);
 
-/* ikev2_sa_init.c */
+/* ikev2/sa_init.c */
 int oak_init_start(struct oak_ike_sa *sa, u16 group);
 void oak_init_request(struct oak_ike_net *in, u8 *buf, size_t len, const struct ike_msg *m,
 		      const struct oak_addr *src, const struct oak_addr *dst);
 void oak_init_response(struct oak_ike_sa *sa, const u8 *buf, size_t len,
 		       const struct ike_msg *m);
 
-/* ikev2_auth.c */
+/* ikev2/auth.c */
 int oak_auth_start(struct oak_ike_sa *sa);
 void oak_auth_request(struct oak_ike_sa *sa, const struct ike_msg *m);
 void oak_auth_response(struct oak_ike_sa *sa, const struct ike_msg *m);

@@ -16,7 +16,7 @@
  * state stays until the Delete exchange of the old SA is over.  As the
  * initiator we install both new states with the response; as the
  * responder only the inbound one, the outbound one when the old SA goes
- * (ike_ccs.h), so that we never send on an SA the peer cannot receive yet.
+ * (ikev2/create_child.h), so that we never send on an SA the peer cannot receive yet.
  * When both peers rekey the same Child SA at once (§2.8.1), the SA made by
  * the exchange with the lowest nonce is redundant and is deleted by the
  * side that initiated that exchange; the other side deletes the old SA.
@@ -24,7 +24,7 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 
-#include "ike_int.h"
+#include "../core/ike_int.h"
 
 #define OAK_CCS_KE_TRIES	3
 #define OAK_CCS_RETRY_MS	1000	/* TEMPORARY_FAILURE: 1-2 s later */
@@ -71,7 +71,7 @@ static void oak_ccs_ctx_free(struct oak_ccs_ctx *x)
 	kfree_sensitive(x);
 }
 
-/* ---- helpers shared with ikev2_rekey.c ---- */
+/* ---- helpers shared with ikev2/rekey.c ---- */
 
 int oak_ccs_nonce_cmp(const u8 *a, u16 alen, const u8 *b, u16 blen)
 {

@@ -8,7 +8,7 @@
  */
 #include <linux/socket.h>
 
-#include "ike_int.h"
+#include "../core/ike_int.h"
 
 static unsigned int oak_ts_alen(u8 type)
 {

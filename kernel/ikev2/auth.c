@@ -15,7 +15,7 @@
 #include <linux/rculist.h>
 #include <crypto/algapi.h>
 
-#include "ike_int.h"
+#include "../core/ike_int.h"
 #include "../secret.h"
 
 #define OAK_ID_BODY_MAX	(4 + OAKLEY_ID_MAX)

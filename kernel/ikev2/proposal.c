@@ -9,7 +9,7 @@
  */
 #include <linux/slab.h>
 
-#include "ike_int.h"
+#include "../core/ike_int.h"
 
 #define OAK_TYPES	5	/* ENCR, PRF, INTEG, DH, ESN */
 

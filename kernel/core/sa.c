@@ -155,7 +155,7 @@ void oak_sa_table_del(struct oak_ike_sa *sa)
 }
 
 /*
- * ---- IKE SAs by identity (ikev2_auth.c: INITIAL_CONTACT) ----
+ * ---- IKE SAs by identity (ikev2/auth.c: INITIAL_CONTACT) ----
  *
  * Two rhltables (several SAs per key) with a 32-bit digest as the key:
  * by_addr_id by our local ID and the peer's address, by_peer_id by our local
@@ -199,7 +199,7 @@ u32 oak_peer_id_key(const struct oakley_id *local, const u8 *body, size_t len)
 	return jhash(body + 4, len - 4, seed ^ body[0]);
 }
 
-/* The peer ID body @sa is known by (as ikev2_auth.c builds one), if any. */
+/* The peer ID body @sa is known by (as ikev2/auth.c builds one), if any. */
 static bool oak_sa_peer_id_key(const struct oak_ike_sa *sa, u32 *key)
 {
 	const struct oakley_id *rid = sa->conn->remote_id;

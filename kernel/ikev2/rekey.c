@@ -23,7 +23,7 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 
-#include "ike_int.h"
+#include "../core/ike_int.h"
 
 #define OAK_REKEY_KE_TRIES	3
 

@@ -4,7 +4,7 @@
  * §2.18): additional Child SAs, Child SA rekeying (with optional PFS),
  * IKE SA rekeying, and the simultaneous-rekey rules of §2.8.1.
  *
- * Owner: ikev2_child.c (Child SAs), ikev2_rekey.c (IKE SA rekey).
+ * Owner: ikev2/create_child.c (Child SAs), ikev2/rekey.c (IKE SA rekey).
  * Everything runs under in->lock.
  *
  * A rekeyed Child SA keeps its reqid: the new one is installed with the same
@@ -60,7 +60,7 @@ struct oak_sa_ccs {
 	u8 ke_tries;
 	u16 ke_group;			/* DH group for the next IKE rekey, 0: default */
 	unsigned long retry_at;		/* jiffies: retry after TEMPORARY_FAILURE (0: none) */
-	struct delayed_work work;	/* ikev2_child.c: retries, deferred outbound states */
+	struct delayed_work work;	/* ikev2/create_child.c: retries, deferred outbound states */
 	u16 nmin_len;			/* made by a rekey: the exchange's lowest nonce */
 	u8 *nmin;			/* nmin_len bytes (kmalloc); NULL: not made by a rekey */
 };
@@ -123,7 +123,7 @@ void oak_sa_move_children(struct oak_ike_sa *from, struct oak_ike_sa *to);
 struct oak_ike_sa *oak_ccs_heir(struct oak_ike_sa *sa);
 
 /*
- * Shared between ikev2_child.c and ikev2_rekey.c (internal).
+ * Shared between ikev2/create_child.c and ikev2/rekey.c (internal).
  */
 /* Lowest of two nonces (the §2.8.1 tie-break): <0 when a < b. */
 int oak_ccs_nonce_cmp(const u8 *a, u16 alen, const u8 *b, u16 blen);
@@ -139,7 +139,7 @@ u16 oak_ccs_msg_error(const struct ike_msg *m, const u8 **data, u16 *len);
 void oak_ccs_retry_later(struct oak_ike_sa *sa);
 /* Queue our own Delete of the IKE SA (then kill it). */
 int oak_ccs_delete_ike(struct oak_ike_sa *sa);
-/* ikev2_rekey.c: the peer wants to rekey the IKE SA (the SA payload is IKE's). */
+/* ikev2/rekey.c: the peer wants to rekey the IKE SA (the SA payload is IKE's). */
 void oak_ccs_ike_request(struct oak_ike_sa *sa, const struct ike_msg *m);
 
 #endif /* OAKLEY_IKE_CCS_H */

@@ -12,7 +12,7 @@
  */
 #include <linux/slab.h>
 
-#include "ike_int.h"
+#include "../core/ike_int.h"
 
 /* Longer than any single request's payloads need (Delete of many SPIs). */
 #define OAK_REQ_MSG_MAX	OAK_MSG_MAX

@@ -12,7 +12,7 @@
  */
 #include <linux/slab.h>
 
-#include "ike_int.h"
+#include "../core/ike_int.h"
 
 static bool oak_pl_known(u8 type)
 {
