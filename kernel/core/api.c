@@ -40,18 +40,19 @@ static struct oak_ike_sa *oak_sa_find_conn(struct oak_ike_net *in,
 static int oak_initiate_new(struct oak_ike_net *in, struct oakley_conn *conn,
 			    const char *child, u16 flags, unsigned int delay_s)
 {
+	const struct oak_proto_ops *ops = oak_proto_by_version(conn->version);
 	unsigned int alen = conn->family == AF_INET ? 4 : 16;
 	struct oak_ike_sa *sa;
 	u16 group;
 	int err;
 
-	group = oak_prop_first_dh(conn->ike_props);
+	group = ops->first_group(conn);
 	if (!group)
 		return -EINVAL;
 	err = oak_sock_open(in);
 	if (err)
 		return err;
-	sa = oak_sa_new(in, conn, true);
+	sa = oak_sa_new(in, ops, conn, true);
 	if (!sa)
 		return -ENOMEM;
 	sa->local.family = conn->family;
@@ -73,7 +74,7 @@ static int oak_initiate_new(struct oak_ike_net *in, struct oakley_conn *conn,
 		oak_timers_restart_delay(sa, delay_s);
 		return 0;
 	}
-	err = oak_init_start(sa, group);
+	err = ops->initiate(sa);
 	if (!err)
 		return 0;
 err_sa:
@@ -96,7 +97,9 @@ static bool oak_reauth_pending(struct oak_ike_net *in, const struct oakley_conn 
 int oak_initiate_flags(struct oak_ike_net *in, struct oakley_conn *conn, u16 flags,
 		       unsigned int delay_s)
 {
-	if (in->dying || conn->version != 2 || !conn->has_remote)
+	const struct oak_proto_ops *ops = oak_proto_by_version(conn->version);
+
+	if (in->dying || !ops || ops->unavailable || !conn->has_remote)
 		return -EINVAL;
 	if (flags & OAK_Q_REAUTH_NEW) {
 		if (oak_reauth_pending(in, conn))
@@ -125,7 +128,7 @@ static int oak_initiate_child(struct oak_ike_sa *sa, const char *child,
 	list_for_each_entry(c, &sa->children, node)
 		if (c->cfg == cfg && !c->ccs.rekeyed)
 			return -EALREADY;	/* up or being negotiated */
-	err = oak_ccs_new_child(sa, cfg);
+	err = sa->ops->new_child(sa, cfg);
 	if (err)
 		NL_SET_ERR_MSG(extack, "cannot start CREATE_CHILD_SA");
 	return err;
@@ -134,11 +137,17 @@ static int oak_initiate_child(struct oak_ike_sa *sa, const char *child,
 static int oak_initiate_locked(struct oak_ike_net *in, struct oakley_conn *conn,
 			       const char *child, struct netlink_ext_ack *extack)
 {
+	const struct oak_proto_ops *ops = oak_proto_by_version(conn->version);
 	struct oak_ike_sa *sa;
 	int err;
 
-	if (conn->version != 2) {
-		NL_SET_ERR_MSG(extack, "IKEv1 is not implemented yet");
+	if (!ops) {
+		NL_SET_ERR_MSG(extack, "unknown IKE version");
+		return -EOPNOTSUPP;
+	}
+	if (ops->unavailable) {
+		if (extack)
+			extack->_msg = ops->unavailable;	/* static storage */
 		return -EOPNOTSUPP;
 	}
 	sa = oak_sa_find_conn(in, conn);
@@ -245,7 +254,7 @@ static int oak_terminate_child(struct oak_ike_sa *sa, const char *child)
 	list_for_each_entry_safe(c, tmp, &sa->children, node) {
 		if (strcmp(c->cfg->name, child) || !c->installed)
 			continue;
-		oak_req_delete_child(sa, c);	/* may free c */
+		sa->ops->delete_child(sa, c);	/* may free c */
 		found = 1;
 	}
 	return found;
@@ -262,12 +271,12 @@ static void oak_terminate_ike(struct oak_ike_sa *sa)
 
 	if (sa->state == OAKLEY_IKE_STATE_DELETING && (sa->q.flags & OAK_Q_DELETING))
 		return;
-	if (sa->state != OAKLEY_IKE_STATE_ESTABLISHED || oak_req_delete_ike(sa)) {
+	if (sa->state != OAKLEY_IKE_STATE_ESTABLISHED || sa->ops->delete_ike(sa)) {
 		sa->state = OAKLEY_IKE_STATE_DELETING;
 		oak_sa_kill(sa);
 		return;
 	}
-	oak_queue_children_down(sa);
+	sa->ops->children_down(sa);
 	list_for_each_entry_safe(c, tmp, &sa->children, node)
 		oak_child_free(sa, c);
 }
@@ -282,7 +291,7 @@ static bool oak_terminate_done(struct oak_ike_sa *sa, const char *child)
 	if (!child)
 		return false;
 	list_for_each_entry(c, &sa->children, node)
-		if (!strcmp(c->cfg->name, child) && oak_queue_deleting_child(sa, c))
+		if (!strcmp(c->cfg->name, child) && sa->ops->deleting_child(sa, c))
 			return false;
 	return true;
 }
@@ -523,7 +532,7 @@ static int oak_rekey_locked(struct oak_ike_sa *sa, const char *child,
 	int err;
 
 	if (!child) {
-		err = oak_ccs_rekey_ike(sa);
+		err = sa->ops->rekey_ike(sa);
 		if (err)
 			NL_SET_ERR_MSG(extack, "cannot rekey the IKE SA");
 		return err;
@@ -531,7 +540,7 @@ static int oak_rekey_locked(struct oak_ike_sa *sa, const char *child,
 	list_for_each_entry(c, &sa->children, node) {
 		if (strcmp(c->cfg->name, child) || !c->installed || c->ccs.rekeyed)
 			continue;
-		err = oak_ccs_rekey_child(sa, c);
+		err = sa->ops->rekey_child(sa, c);
 		if (err)
 			NL_SET_ERR_MSG(extack, "cannot rekey the Child SA");
 		return err;

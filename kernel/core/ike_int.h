@@ -32,6 +32,7 @@
 #include "../ikev2/create_child.h"
 #include "km.h"
 #include "dos.h"
+#include "proto.h"
 
 #define OAK_IKE_PORT		500
 /*
@@ -132,6 +133,7 @@ struct oak_ike_sa {
 	bool initiator;
 	bool dead;			/* removed from the tables */
 	bool hashed_peer;
+	const struct oak_proto_ops *ops;	/* its IKE version: set for life by oak_sa_new() */
 	struct rhash_head spi_node;	/* in->by_spi */
 	struct rhash_head peer_node;	/* in->by_peer: responder only */
 	struct rhlist_head addr_id_node;	/* in->by_addr_id */
@@ -196,7 +198,7 @@ struct oak_ike_sa {
  * line): these pin the sizes measured in Documentation/performance.md, so
  * that growing either one is a conscious decision (lockdep makes them bigger).
  */
-#define OAK_IKE_SA_SIZE_MAX	936
+#define OAK_IKE_SA_SIZE_MAX	944
 #define OAK_CHILD_SA_SIZE_MAX	312
 static_assert(IS_ENABLED(CONFIG_LOCKDEP) || sizeof(struct oak_ike_sa) <= OAK_IKE_SA_SIZE_MAX,
 	      "struct oak_ike_sa outgrew its budget (issue #6)");
@@ -213,7 +215,8 @@ void oak_rx_work(struct work_struct *work);
 
 /* sa.c */
 struct oak_ike_net *oak_ike_net_get(struct oakley_net *on);
-struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, struct oakley_conn *conn, bool initiator);
+struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, const struct oak_proto_ops *ops,
+			      struct oakley_conn *conn, bool initiator);
 void oak_sa_keep_sk_d(struct oak_ike_sa *sa);
 void oak_sa_hs_free(struct oak_ike_sa *sa);
 int oak_sa_hash(struct oak_ike_sa *sa);

@@ -256,7 +256,7 @@ static struct oakley_conn *oak_km_do_acquire(struct oak_km_net *km,
 	/* an IKE SA being set up brings the child (or its siblings) up itself */
 	if (sa->state != OAKLEY_IKE_STATE_ESTABLISHED || oak_km_child_exists(sa, t->cfg))
 		return NULL;
-	err = oak_ccs_new_child(sa, t->cfg);
+	err = sa->ops->new_child(sa, t->cfg);
 	if (err)
 		pr_debug("oakley: %s/%s: acquire: CREATE_CHILD_SA failed: %d\n", t->conn->name,
 			 t->cfg->name, err);
@@ -325,10 +325,10 @@ static struct oak_child_sa *oak_km_find_child(struct oak_ike_net *in,
 static void oak_km_hard_expire(struct oak_ike_sa *sa, struct oak_child_sa *c)
 {
 	oak_xfrm_remove_states(&c->p);
-	if (c->ccs.rekeyed || c->ccs.deleting || oak_queue_deleting_child(sa, c))
+	if (c->ccs.rekeyed || c->ccs.deleting || sa->ops->deleting_child(sa, c))
 		return;
 	/* 0: queued; -ENOTCONN: not queued, and the failed request freed @c */
-	if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED && oak_req_delete_child(sa, c) != -ENOMEM)
+	if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED && sa->ops->delete_child(sa, c) != -ENOMEM)
 		return;
 	oak_sa_event(sa, OAKLEY_EVENT_CHILD_DOWN, c->cfg->name, 0, "hard lifetime expired");
 	oak_child_free(sa, c);
@@ -357,7 +357,7 @@ static void oak_km_handle_expire(struct oak_km_net *km, const struct oak_km_even
 		oak_km_hard_expire(sa, c);
 	} else if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED && !c->ccs.rekeying &&
 		   !c->ccs.rekeyed && !c->ccs.deleting) {
-		err = oak_ccs_rekey_child(sa, c);
+		err = sa->ops->rekey_child(sa, c);
 		if (err)
 			pr_debug("oakley: %s/%s: rekey on soft expiry failed: %d\n",
 				 sa->conn->name, c->cfg->name, err);

@@ -378,44 +378,16 @@ void oakley_ike_exit(void)
 	kmem_cache_destroy(oak_sa_cache);
 }
 
-/* The handshake context: the nonces live there until oak_sa_hs_free(). */
-static int oak_sa_hs_new(struct oak_ike_sa *sa)
-{
-	sa->hs = kzalloc(sizeof(*sa->hs), GFP_KERNEL);
-	if (!sa->hs)
-		return -ENOMEM;
-	sa->ni = sa->hs->ni;
-	sa->nr = sa->hs->nr;
-	return 0;
-}
-
-void oak_sa_hs_free(struct oak_ike_sa *sa)
-{
-	oak_free_secret(sa->hs, sizeof(*sa->hs));
-	sa->hs = NULL;
-	sa->ni = NULL;
-	sa->nr = NULL;
-	sa->ni_len = 0;
-	sa->nr_len = 0;
-}
-
-/* The SA's keys are derived (into sa->hs->keys): keep SK_d for its lifetime. */
-void oak_sa_keep_sk_d(struct oak_ike_sa *sa)
-{
-	const struct oak_ike_keys *k = &sa->hs->keys;
-
-	memcpy(sa->sk_d, k->sk_d, k->prf_len);
-	sa->prf_len = k->prf_len;
-}
-
-struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, struct oakley_conn *conn, bool initiator)
+struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, const struct oak_proto_ops *ops,
+			      struct oakley_conn *conn, bool initiator)
 {
 	struct oak_ike_sa *sa;
 
 	sa = kmem_cache_zalloc(oak_sa_cache, GFP_KERNEL);
 	if (!sa)
 		return NULL;
-	if (oak_sa_hs_new(sa)) {
+	sa->ops = ops;
+	if (ops->sa_init(sa)) {
 		kmem_cache_free(oak_sa_cache, sa);
 		return NULL;
 	}
@@ -423,16 +395,14 @@ struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, struct oakley_conn *conn, 
 	INIT_LIST_HEAD(&sa->node);
 	INIT_LIST_HEAD(&sa->conn_node);
 	INIT_LIST_HEAD(&sa->children);
-	INIT_DELAYED_WORK(&sa->rtx_work, oak_rtx_work);
 	sa->in = in;
 	sa->conn = oakley_conn_get(conn);
 	sa->initiator = initiator;
 	sa->state = OAKLEY_IKE_STATE_CONNECTING;
 	sa->created = jiffies;
-	sa->rtx_ms = OAK_RTX_FIRST_MS;
 	oak_new_spi(in, initiator ? sa->spi_i : sa->spi_r);
-	oak_queue_sa_init(sa);
-	oak_ccs_sa_init(sa);
+	sa->q.last_rx = jiffies;
+	oak_timers_init(sa);
 	oakley_stat_inc(in->on, OAKLEY_STATS_A_OBJECTS);
 	oakley_stat_inc(in->on, OAKLEY_STATS_A_IKE_SAS);
 	oakley_stat_inc(in->on, OAKLEY_STATS_A_HALF_OPEN);
@@ -491,19 +461,9 @@ static void oak_sa_free(struct kref *ref)
 	struct oak_ike_sa *sa = container_of(ref, struct oak_ike_sa, ref);
 	struct oakley_net *on = sa->in->on;
 
-	oak_dh_free(sa->dh);
-	oak_sk_free(sa->sk_in);
-	oak_sk_free(sa->sk_out);
-	oak_sa_hs_free(sa);
-	kfree_sensitive(sa->init_req);
-	kfree_sensitive(sa->init_resp);
-	kfree(sa->cookie);
-	kfree_sensitive(sa->req);
-	kfree_sensitive(sa->resp);
+	sa->ops->sa_free(sa);
 	kfree(sa->peer_id);
-	kfree(sa->ccs.nmin);
 	oakley_conn_put(sa->conn);
-	oak_wipe(sa->sk_d, sizeof(sa->sk_d));
 	kmem_cache_free(oak_sa_cache, sa);
 	oakley_stat_dec(on, OAKLEY_STATS_A_OBJECTS);
 }
@@ -529,8 +489,7 @@ struct oak_child_sa *oak_child_new(struct oak_ike_sa *sa, const struct oakley_ch
 
 void oak_child_free(struct oak_ike_sa *sa, struct oak_child_sa *c)
 {
-	oak_queue_child_gone(sa, c);
-	oak_ccs_child_gone(sa, c);
+	sa->ops->child_gone(sa, c);
 	oak_child_uninstall(sa, c);
 	list_del(&c->node);
 	kfree(c->p.local_ts);		/* both selector arrays */
@@ -554,7 +513,7 @@ void oak_sa_established(struct oak_ike_sa *sa)
 	}
 	oak_stat(sa, OAKLEY_STATS_A_IKE_ESTABLISHED);
 	oak_sa_event(sa, OAKLEY_EVENT_IKE_UP, NULL, 0, NULL);
-	oak_queue_sa_up(sa);
+	sa->ops->sa_up(sa);
 }
 
 void oak_sa_rekey_up(struct oak_ike_sa *sa)
@@ -566,32 +525,12 @@ void oak_sa_rekey_up(struct oak_ike_sa *sa)
 		oakley_stat_dec(sa->in->on, OAKLEY_STATS_A_HALF_OPEN);
 	}
 	oak_sa_event(sa, OAKLEY_EVENT_IKE_REKEYED, NULL, 0, NULL);
-	oak_sa_hs_free(sa);
-	oak_queue_sa_up(sa);
+	sa->ops->sa_up(sa);
 }
 
 void oak_sa_move_children(struct oak_ike_sa *from, struct oak_ike_sa *to)
 {
 	list_splice_tail_init(&from->children, &to->children);
-}
-
-static struct oak_ike_sa *oak_sa_alive(struct oak_ike_sa *sa)
-{
-	return sa && !sa->dead ? sa : NULL;
-}
-
-struct oak_ike_sa *oak_ccs_heir(struct oak_ike_sa *sa)
-{
-	struct oak_ike_sa *old, *h;
-
-	h = oak_sa_alive(sa->ccs.rekeyed_by);
-	if (h)
-		return h;
-	old = oak_sa_alive(sa->ccs.rekey_of);
-	if (!old)
-		return NULL;
-	h = oak_sa_alive(old->ccs.rekeyed_by);
-	return h && h != sa ? h : old;
 }
 
 /*
@@ -602,30 +541,15 @@ void oak_sa_kill(struct oak_ike_sa *sa)
 {
 	struct oakley_net *on = sa->in->on;
 	struct oak_child_sa *c, *tmp;
-	struct oak_ike_sa *heir;
-	bool retry = false;
 	bool was_up = sa->state == OAKLEY_IKE_STATE_ESTABLISHED ||
 		      sa->state == OAKLEY_IKE_STATE_DELETING;
 
 	if (sa->dead)
 		return;
 	sa->dead = true;
-	if (cancel_delayed_work(&sa->rtx_work))
-		oak_sa_put(sa);
-	oak_queue_sa_kill(sa);
-	/* rekeyed (RFC 7296 §2.18): the Child SAs live on in the new IKE SA */
-	heir = oak_ccs_heir(sa);
-	if (heir) {
+	/* rekeyed: the Child SAs live on in the IKE SA that replaced it */
+	if (sa->ops->sa_kill(sa))
 		was_up = false;
-		list_for_each_entry(c, &sa->children, node) {
-			c->ccs.rekeying = false;
-			retry |= c->ccs.retry;
-		}
-		oak_sa_move_children(sa, heir);
-		if (retry)
-			oak_ccs_retry_later(heir);
-	}
-	oak_ccs_sa_kill(sa);
 	list_for_each_entry_safe(c, tmp, &sa->children, node)
 		oak_child_free(sa, c);
 	oak_sa_unhash(sa);
@@ -892,7 +816,7 @@ void oakley_ike_conn_removed(struct oakley_net *on, struct oakley_conn *conn)
 		if (sa->conn != conn)
 			continue;
 		if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED)
-			oak_send_delete_ike(sa);
+			sa->ops->send_delete(sa);
 		oak_sa_kill(sa);
 		cond_resched();
 	}

@@ -266,6 +266,25 @@ static int oak_skb_addrs(struct sk_buff *skb, struct oak_addr *src, struct oak_a
 	return 0;
 }
 
+/* The version octet: the same place in ISAKMP (RFC 2408 §3.1) and IKEv2 headers. */
+#define OAK_HDR_VERSION_OFF	17
+
+/*
+ * Hand a datagram to its IKE version by the major version of its header
+ * (RFC 7296 §3.1: the high nibble of octet 17; oak_skb_addrs() checked that
+ * a whole header is there).  A major version no version claims goes to
+ * IKEv2, whose parser refuses it (counted as malformed), as it always did.
+ */
+static void oak_rx_demux(struct oak_ike_net *in, u8 *buf, size_t len,
+			 const struct oak_addr *src, const struct oak_addr *dst)
+{
+	const struct oak_proto_ops *ops = oak_proto_by_major(buf[OAK_HDR_VERSION_OFF] >> 4);
+
+	if (!ops)
+		ops = &oak_ikev2_ops;
+	ops->rx(in, buf, len, src, dst);
+}
+
 static void oak_rx_one(struct oak_ike_net *in, struct sk_buff *skb)
 {
 	struct oak_addr src, dst;
@@ -283,7 +302,7 @@ static void oak_rx_one(struct oak_ike_net *in, struct sk_buff *skb)
 	if (!skb_copy_bits(skb, off, buf, len)) {
 		mutex_lock(&in->lock);
 		if (!in->dying)
-			oak_ikev2_rx(in, buf, len, &src, &dst);
+			oak_rx_demux(in, buf, len, &src, &dst);
 		mutex_unlock(&in->lock);
 	}
 	kfree_sensitive(buf);

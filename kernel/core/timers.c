@@ -90,8 +90,8 @@ static void oak_dpd_check(struct oak_ike_sa *sa)
 		return;
 	}
 	/* a request in flight is a liveness check of its own */
-	if (!sa->q.cur && list_empty(&sa->q.pending))
-		oak_req_liveness(sa);
+	if (!sa->ops->busy(sa))
+		sa->ops->liveness(sa);
 	oak_dpd_arm(sa, period);
 }
 
@@ -158,7 +158,7 @@ static void oak_deadline_fire(struct oak_ike_sa *sa)
 	if (sa->q.expire_at && time_after_eq(now, sa->q.expire_at)) {
 		pr_debug("oakley: %s: IKE SA lifetime expired\n", sa->conn->name);
 		sa->q.expire_at = 0;
-		if (oak_req_delete_ike(sa))
+		if (sa->ops->delete_ike(sa))
 			oak_sa_kill(sa);
 		return;
 	}
@@ -168,7 +168,7 @@ static void oak_deadline_fire(struct oak_ike_sa *sa)
 	if (sa->q.rekey_at && !(sa->q.flags & OAK_Q_REKEY_DONE) &&
 	    time_after_eq(now, sa->q.rekey_at)) {
 		sa->q.flags |= OAK_Q_REKEY_DONE;
-		err = oak_ccs_rekey_ike(sa);
+		err = sa->ops->rekey_ike(sa);
 		if (err)
 			pr_debug("oakley: %s: IKE rekey not started: %d\n", sa->conn->name, err);
 	}
@@ -178,7 +178,7 @@ static void oak_deadline_fire(struct oak_ike_sa *sa)
 /* A delayed restart attempt: send its IKE_SA_INIT now. */
 static void oak_restart_fire(struct oak_ike_sa *sa)
 {
-	if (oak_init_start(sa, sa->algs.dh))
+	if (sa->ops->initiate(sa))
 		oak_sa_fail(sa, 0, "cannot start IKE_SA_INIT");
 }
 
@@ -244,12 +244,12 @@ void oak_timers_up(struct oak_ike_sa *sa)
  * The retransmissions of a request ran out.  On an established SA the peer
  * is dead; a restart attempt that got no answer schedules the next one.
  */
-void oak_queue_rtx_exhausted(struct oak_ike_sa *sa)
+void oak_rtx_exhausted(struct oak_ike_sa *sa, bool queued)
 {
 	struct oakley_conn *conn;
 	unsigned int next;
 
-	if (sa->q.cur) {
+	if (queued) {
 		if (sa->q.flags & OAK_Q_DELETING)
 			oak_sa_kill(sa);	/* Delete(IKE) unanswered: remove anyway */
 		else
@@ -282,7 +282,7 @@ void oak_peer_dead(struct oak_ike_sa *sa)
 	sa->q.flags |= OAK_Q_DEAD_PEER;
 	pr_debug("oakley: %s: peer is dead (action %u)\n", conn->name, conn->dpd_action);
 	oak_sa_event(sa, OAKLEY_EVENT_DEAD_PEER, NULL, 0, "no answer to retransmissions");
-	oak_queue_children_down(sa);
+	sa->ops->children_down(sa);
 	oak_sa_kill(sa);
 	if (in->dying)
 		goto out;
@@ -340,7 +340,7 @@ static void oak_dup_resolve(struct oak_ike_sa *sa)
 		loser = memcmp(sa->spi_i, o->spi_i, IKE_SPI_LEN) < 0 ? o : sa;
 		pr_debug("oakley: %s: duplicate IKE SA, %s one goes\n", sa->conn->name,
 			 loser->initiator ? "our" : "the peer's");
-		if (loser->initiator && oak_req_delete_ike(loser))
+		if (loser->initiator && loser->ops->delete_ike(loser))
 			oak_sa_kill(loser);
 		return;
 	}
@@ -371,7 +371,7 @@ static void oak_reauth_finish(struct oak_ike_sa *sa)
 	}
 }
 
-/* An IKE SA of the connection is up (from oak_queue_sa_up). */
+/* An IKE SA of the connection is up (from the version's sa_up). */
 void oak_conn_sa_up(struct oak_ike_sa *sa)
 {
 	if (sa->q.flags & OAK_Q_REAUTH_NEW)

@@ -133,7 +133,7 @@ void oak_rtx_work(struct work_struct *work)
 		goto out;
 	}
 	if (sa->rtx_tries >= oak_queue_rtx_tries(sa)) {
-		oak_queue_rtx_exhausted(sa);
+		oak_rtx_exhausted(sa, sa->q.cur);
 		goto out;
 	}
 	sa->rtx_tries++;

@@ -333,8 +333,6 @@ int oak_req_liveness(struct oak_ike_sa *sa)
 void oak_queue_sa_init(struct oak_ike_sa *sa)
 {
 	INIT_LIST_HEAD(&sa->q.pending);
-	sa->q.last_rx = jiffies;
-	oak_timers_init(sa);
 }
 
 void oak_queue_sa_up(struct oak_ike_sa *sa)

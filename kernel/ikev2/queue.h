@@ -115,7 +115,7 @@ u8 *oak_msg_keep(u8 *buf, size_t len);
 /* ikev2.c <-> queue.c <-> timers.c (internal to the queue's owner) */
 bool oak_queue_response(struct oak_ike_sa *sa, const struct ike_msg *m);
 unsigned int oak_queue_rtx_tries(const struct oak_ike_sa *sa);
-void oak_queue_rtx_exhausted(struct oak_ike_sa *sa);
+void oak_rtx_exhausted(struct oak_ike_sa *sa, bool queued);
 void oak_info_request(struct oak_ike_sa *sa, const struct ike_msg *m);
 void oak_timers_init(struct oak_ike_sa *sa);
 void oak_timers_up(struct oak_ike_sa *sa);

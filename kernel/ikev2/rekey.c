@@ -57,7 +57,7 @@ static void oak_rekey_ctx_free(struct oak_rekey_ctx *x)
 /* A fresh IKE SA object for a rekey of @old (unhashed). */
 static struct oak_ike_sa *oak_rekey_new_sa(struct oak_ike_sa *old, bool initiator)
 {
-	struct oak_ike_sa *nsa = oak_sa_new(old->in, old->conn, initiator);
+	struct oak_ike_sa *nsa = oak_sa_new(old->in, &oak_ikev2_ops, old->conn, initiator);
 
 	if (!nsa)
 		return NULL;
@@ -136,6 +136,7 @@ static int oak_rekey_up(struct oak_ike_sa *nsa)
 		oak_sa_kill(nsa);
 		return -ENOMEM;
 	}
+	oak_sa_hs_free(nsa);
 	oak_sa_rekey_up(nsa);
 	return 0;
 }

@@ -536,7 +536,7 @@ static struct oak_ike_sa *oak_init_new_sa(struct oak_ike_net *in, struct oakley_
 					  const struct ike_msg *m, const struct oak_addr *src,
 					  const struct oak_addr *dst)
 {
-	struct oak_ike_sa *sa = oak_sa_new(in, conn, false);
+	struct oak_ike_sa *sa = oak_sa_new(in, &oak_ikev2_ops, conn, false);
 
 	if (!sa)
 		return NULL;
