@@ -11,9 +11,12 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
-#include "ike_int.h"
 #include "../ike.h"
 #include "../netlink.h"
+#include "proto.h"
+#include "sa.h"
+#include "socket.h"
+#include "timers.h"
 
 static bool oak_sa_of(const struct oak_ike_sa *sa, const struct oakley_conn *conn)
 {
@@ -66,7 +69,7 @@ static int oak_initiate_new(struct oak_ike_net *in, struct oakley_conn *conn,
 	else if (conn->nchildren)
 		sa->want_child = conn->children[0];
 	sa->algs.dh = group;
-	sa->q.flags |= flags;
+	sa->t.flags |= flags;
 	err = oak_sa_hash(sa);
 	if (err)
 		goto err_sa;
@@ -89,7 +92,7 @@ static bool oak_reauth_pending(struct oak_ike_net *in, const struct oakley_conn 
 	struct oak_ike_sa *sa;
 
 	list_for_each_entry(sa, oak_sa_conn_list(in, conn->name), conn_node)
-		if (oak_sa_of(sa, conn) && (sa->q.flags & OAK_Q_REAUTH_NEW))
+		if (oak_sa_of(sa, conn) && (sa->t.flags & OAK_Q_REAUTH_NEW))
 			return true;
 	return false;
 }
@@ -126,7 +129,7 @@ static int oak_initiate_child(struct oak_ike_sa *sa, const char *child,
 		return -ENOENT;
 	}
 	list_for_each_entry(c, &sa->children, node)
-		if (c->cfg == cfg && !c->ccs.rekeyed)
+		if (c->cfg == cfg && !c->rekeyed)
 			return -EALREADY;	/* up or being negotiated */
 	err = sa->ops->new_child(sa, cfg);
 	if (err)
@@ -269,7 +272,7 @@ static void oak_terminate_ike(struct oak_ike_sa *sa)
 {
 	struct oak_child_sa *c, *tmp;
 
-	if (sa->state == OAKLEY_IKE_STATE_DELETING && (sa->q.flags & OAK_Q_DELETING))
+	if (sa->state == OAKLEY_IKE_STATE_DELETING && (sa->t.flags & OAK_Q_DELETING))
 		return;
 	if (sa->state != OAKLEY_IKE_STATE_ESTABLISHED || sa->ops->delete_ike(sa)) {
 		sa->state = OAKLEY_IKE_STATE_DELETING;
@@ -409,7 +412,7 @@ static int oak_fill_child(struct sk_buff *skb, const struct oak_child_sa *c)
 	    nla_put_u16(skb, OAKLEY_CHILD_SA_A_ENCR, p->encr) ||
 	    nla_put_u16(skb, OAKLEY_CHILD_SA_A_ENCR_KEYLEN, p->encr_keylen) ||
 	    nla_put_u16(skb, OAKLEY_CHILD_SA_A_INTEG, p->integ) ||
-	    nla_put_u16(skb, OAKLEY_CHILD_SA_A_DH, c->ccs.dh) ||
+	    nla_put_u16(skb, OAKLEY_CHILD_SA_A_DH, c->dh) ||
 	    oak_fill_tslist(skb, OAKLEY_CHILD_SA_A_LOCAL_TS, p->local_ts, p->n_local_ts) ||
 	    oak_fill_tslist(skb, OAKLEY_CHILD_SA_A_REMOTE_TS, p->remote_ts, p->n_remote_ts) ||
 	    nla_put_u64_64bit(skb, OAKLEY_CHILD_SA_A_AGE,
@@ -538,7 +541,7 @@ static int oak_rekey_locked(struct oak_ike_sa *sa, const char *child,
 		return err;
 	}
 	list_for_each_entry(c, &sa->children, node) {
-		if (strcmp(c->cfg->name, child) || !c->installed || c->ccs.rekeyed)
+		if (strcmp(c->cfg->name, child) || !c->installed || c->rekeyed)
 			continue;
 		err = sa->ops->rekey_child(sa, c);
 		if (err)
@@ -562,8 +565,8 @@ int oakley_ike_rekey(struct oakley_net *on, struct oakley_conn *conn, const char
 	mutex_lock(&in->lock);
 	list_for_each_entry(sa, oak_sa_conn_list(in, conn->name), conn_node) {
 		if (oak_sa_of(sa, conn) && !sa->dead &&
-		    sa->state == OAKLEY_IKE_STATE_ESTABLISHED && !sa->ccs.rekeyed_by &&
-		    !(sa->q.flags & (OAK_Q_DELETING | OAK_Q_REAUTH_OLD))) {
+		    sa->state == OAKLEY_IKE_STATE_ESTABLISHED && !sa->rekeyed_by &&
+		    !(sa->t.flags & (OAK_Q_DELETING | OAK_Q_REAUTH_OLD))) {
 			found = sa;
 			break;
 		}

@@ -26,9 +26,12 @@
 #include <linux/slab.h>
 #include <net/xfrm.h>
 
-#include "ike_int.h"
-#include "../ike.h"
 #include "../events.h"
+#include "../ike.h"
+#include "km.h"
+#include "proto.h"
+#include "sa.h"
+#include "xfrm.h"
 
 #define OAK_KM_REG_BITS		6
 #define OAK_ACQUIRE_INTERVAL	HZ	/* at most one acquire per trap and second */
@@ -220,7 +223,7 @@ static bool oak_km_child_exists(struct oak_ike_sa *sa, const struct oakley_child
 	struct oak_child_sa *c;
 
 	list_for_each_entry(c, &sa->children, node)
-		if (!strcmp(c->cfg->name, cfg->name) && !c->ccs.rekeyed && !c->ccs.deleting)
+		if (!strcmp(c->cfg->name, cfg->name) && !c->rekeyed && !c->deleting)
 			return true;
 	return false;
 }
@@ -325,7 +328,7 @@ static struct oak_child_sa *oak_km_find_child(struct oak_ike_net *in,
 static void oak_km_hard_expire(struct oak_ike_sa *sa, struct oak_child_sa *c)
 {
 	oak_xfrm_remove_states(&c->p);
-	if (c->ccs.rekeyed || c->ccs.deleting || sa->ops->deleting_child(sa, c))
+	if (c->rekeyed || c->deleting || sa->ops->deleting_child(sa, c))
 		return;
 	/* 0: queued; -ENOTCONN: not queued, and the failed request freed @c */
 	if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED && sa->ops->delete_child(sa, c) != -ENOMEM)
@@ -355,8 +358,8 @@ static void oak_km_handle_expire(struct oak_km_net *km, const struct oak_km_even
 		 ev->hard ? "hard" : "soft", ntohl(ev->spi));
 	if (ev->hard) {
 		oak_km_hard_expire(sa, c);
-	} else if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED && !c->ccs.rekeying &&
-		   !c->ccs.rekeyed && !c->ccs.deleting) {
+	} else if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED && !c->rekeying &&
+		   !c->rekeyed && !c->deleting) {
 		err = sa->ops->rekey_child(sa, c);
 		if (err)
 			pr_debug("oakley: %s/%s: rekey on soft expiry failed: %d\n",

@@ -4,6 +4,8 @@
  * The one place that names them: a new version adds its table here and in
  * proto.h, and nothing else in kernel/core/ changes.
  */
+#include <linux/types.h>
+
 #include "proto.h"
 
 /* The IKE header's version octet: major in the high nibble (RFC 7296 §3.1). */

@@ -34,6 +34,9 @@ struct oak_proto_ops {
 	const char *name;		/* "IKEv2", for messages */
 	u8 major;			/* the IKE header's major version (RFC 7296 §3.1) */
 	const char *unavailable;	/* why it cannot run yet (extack), or NULL */
+	/* its structs embedding struct oak_ike_sa / oak_child_sa at offset 0, their slabs */
+	unsigned int sa_size, child_size;
+	const char *sa_cache, *child_cache;
 
 	/* ---- input ---- */
 	/*
@@ -94,6 +97,7 @@ struct oak_proto_ops {
  * version of an IKE header, and by a connection's configured version.
  * NULL: no such version.
  */
+#define OAK_PROTO_MAJOR_MAX	2
 extern const struct oak_proto_ops oak_ikev2_ops;
 extern const struct oak_proto_ops oak_ikev1_ops;
 const struct oak_proto_ops *oak_proto_by_major(u8 major);

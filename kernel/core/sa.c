@@ -15,10 +15,15 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 
-#include "ike_int.h"
-#include "../crypto/internal.h"
-#include "../ike.h"
+#include "../crypto/ike_crypto.h"
 #include "../events.h"
+#include "../ike.h"
+#include "dos.h"
+#include "km.h"
+#include "proto.h"
+#include "sa.h"
+#include "socket.h"
+#include "timers.h"
 
 /*
  * The SA tables are rhashtables: they grow with the number of SAs (issue #6:
@@ -357,25 +362,40 @@ static void oak_new_spi(struct oak_ike_net *in, u8 *spi)
 }
 
 /* Exact-size caches: a struct of 600 bytes costs 600, not 1024 (issue #6). */
-static struct kmem_cache *oak_sa_cache, *oak_child_cache;
-
-int oakley_ike_init(void)
-{
-	oak_sa_cache = KMEM_CACHE(oak_ike_sa, 0);
-	if (!oak_sa_cache)
-		return -ENOMEM;
-	oak_child_cache = KMEM_CACHE(oak_child_sa, 0);
-	if (!oak_child_cache) {
-		kmem_cache_destroy(oak_sa_cache);
-		return -ENOMEM;
-	}
-	return 0;
-}
+static struct kmem_cache *oak_sa_cache[OAK_PROTO_MAJOR_MAX + 1];
+static struct kmem_cache *oak_child_cache[OAK_PROTO_MAJOR_MAX + 1];
 
 void oakley_ike_exit(void)
 {
-	kmem_cache_destroy(oak_child_cache);
-	kmem_cache_destroy(oak_sa_cache);
+	unsigned int v;
+
+	for (v = 0; v <= OAK_PROTO_MAJOR_MAX; v++) {
+		kmem_cache_destroy(oak_child_cache[v]);
+		kmem_cache_destroy(oak_sa_cache[v]);
+		oak_child_cache[v] = NULL;
+		oak_sa_cache[v] = NULL;
+	}
+}
+
+/* One pair of caches per version that has SAs, of its structs' sizes. */
+int oakley_ike_init(void)
+{
+	const struct oak_proto_ops *ops;
+	unsigned int v;
+
+	for (v = 0; v <= OAK_PROTO_MAJOR_MAX; v++) {
+		ops = oak_proto_by_major(v);
+		if (!ops || ops->unavailable)
+			continue;
+		oak_sa_cache[v] = kmem_cache_create(ops->sa_cache, ops->sa_size, 0, 0, NULL);
+		oak_child_cache[v] = kmem_cache_create(ops->child_cache, ops->child_size, 0, 0,
+						       NULL);
+		if (!oak_sa_cache[v] || !oak_child_cache[v]) {
+			oakley_ike_exit();
+			return -ENOMEM;
+		}
+	}
+	return 0;
 }
 
 struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, const struct oak_proto_ops *ops,
@@ -383,12 +403,12 @@ struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, const struct oak_proto_ops
 {
 	struct oak_ike_sa *sa;
 
-	sa = kmem_cache_zalloc(oak_sa_cache, GFP_KERNEL);
+	sa = kmem_cache_zalloc(oak_sa_cache[ops->major], GFP_KERNEL);
 	if (!sa)
 		return NULL;
 	sa->ops = ops;
 	if (ops->sa_init(sa)) {
-		kmem_cache_free(oak_sa_cache, sa);
+		kmem_cache_free(oak_sa_cache[ops->major], sa);
 		return NULL;
 	}
 	kref_init(&sa->ref);
@@ -401,7 +421,7 @@ struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, const struct oak_proto_ops
 	sa->state = OAKLEY_IKE_STATE_CONNECTING;
 	sa->created = jiffies;
 	oak_new_spi(in, initiator ? sa->spi_i : sa->spi_r);
-	sa->q.last_rx = jiffies;
+	sa->t.last_rx = jiffies;
 	oak_timers_init(sa);
 	oakley_stat_inc(in->on, OAKLEY_STATS_A_OBJECTS);
 	oakley_stat_inc(in->on, OAKLEY_STATS_A_IKE_SAS);
@@ -464,7 +484,7 @@ static void oak_sa_free(struct kref *ref)
 	sa->ops->sa_free(sa);
 	kfree(sa->peer_id);
 	oakley_conn_put(sa->conn);
-	kmem_cache_free(oak_sa_cache, sa);
+	kmem_cache_free(oak_sa_cache[sa->ops->major], sa);
 	oakley_stat_dec(on, OAKLEY_STATS_A_OBJECTS);
 }
 
@@ -478,7 +498,7 @@ struct oak_child_sa *oak_child_new(struct oak_ike_sa *sa, const struct oakley_ch
 {
 	struct oak_child_sa *c;
 
-	c = kmem_cache_zalloc(oak_child_cache, GFP_KERNEL);
+	c = kmem_cache_zalloc(oak_child_cache[sa->ops->major], GFP_KERNEL);
 	if (!c)
 		return NULL;
 	c->cfg = cfg;
@@ -493,8 +513,7 @@ void oak_child_free(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	oak_child_uninstall(sa, c);
 	list_del(&c->node);
 	kfree(c->p.local_ts);		/* both selector arrays */
-	kfree(c->ccs.nmin);
-	kmem_cache_free(oak_child_cache, c);	/* oak_child_uninstall() wiped the kept keys */
+	kmem_cache_free(oak_child_cache[sa->ops->major], c);	/* child_gone wiped its keys */
 	oakley_stat_dec(sa->in->on, OAKLEY_STATS_A_OBJECTS);
 }
 

@@ -24,7 +24,9 @@
 #include <net/udp_tunnel.h>
 #include <net/ipv6.h>
 
-#include "ike_int.h"
+#include "proto.h"
+#include "sa.h"
+#include "socket.h"
 
 static int oak_udp_rcv(struct sock *sk, struct sk_buff *skb)
 {
@@ -272,16 +274,18 @@ static int oak_skb_addrs(struct sk_buff *skb, struct oak_addr *src, struct oak_a
 /*
  * Hand a datagram to its IKE version by the major version of its header
  * (RFC 7296 §3.1: the high nibble of octet 17; oak_skb_addrs() checked that
- * a whole header is there).  A major version no version claims goes to
- * IKEv2, whose parser refuses it (counted as malformed), as it always did.
+ * a whole header is there).  Another major version is dropped and counted
+ * as malformed (what IKEv2's parser did with every major but 2).
  */
 static void oak_rx_demux(struct oak_ike_net *in, u8 *buf, size_t len,
 			 const struct oak_addr *src, const struct oak_addr *dst)
 {
 	const struct oak_proto_ops *ops = oak_proto_by_major(buf[OAK_HDR_VERSION_OFF] >> 4);
 
-	if (!ops)
-		ops = &oak_ikev2_ops;
+	if (!ops) {
+		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
+		return;
+	}
 	ops->rx(in, buf, len, src, dst);
 }
 

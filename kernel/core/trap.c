@@ -24,7 +24,10 @@
  */
 #include <linux/slab.h>
 
-#include "ike_int.h"
+#include "km.h"
+#include "sa.h"
+#include "ts.h"
+#include "xfrm.h"
 
 #define OAK_TRAP_PKT_TTL	(30 * HZ)	/* an acquire's packet, unused, is forgotten */
 

@@ -18,9 +18,10 @@
 #include <linux/kernel.h>
 #include <linux/printk.h>
 
-#include "ike_int.h"
-#include "xfrm.h"
+#include "../crypto/ike_crypto.h"
 #include "../ike.h"
+#include "sa.h"
+#include "xfrm.h"
 
 static void oak_warm_report(const struct oakley_conn *conn, const char *what, u16 id, int err)
 {

@@ -13,7 +13,7 @@
 #include <linux/oakley.h>
 
 #include "../core/proto.h"
-#include "../core/ike_int.h"
+#include "../core/sa.h"
 
 static void oak_ikev1_rx(struct oak_ike_net *in, u8 *buf, size_t len,
 			 const struct oak_addr *src, const struct oak_addr *dst)

@@ -13,7 +13,7 @@
 #include <linux/mm.h>
 #include <linux/rhashtable.h>
 
-#include "../core/ike_int.h"
+#include "../core/sa.h"
 
 #define SAT_N		3000	/* SAs per namespace */
 
