@@ -4,6 +4,8 @@
  * initiate (also one more Child SA, restarts and reauthentication),
  * terminate through the request queue, rekey, and the SA dump.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/delay.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -218,7 +220,7 @@ void oak_start_work(struct work_struct *work)
 		list_del(&st->node);
 		err = oak_initiate_locked(in, st->conn, NULL, NULL);
 		if (err && err != -EALREADY)
-			pr_info("oakley: %s: start failed: %d\n", st->conn->name, err);
+			pr_info("%s: start failed: %d\n", st->conn->name, err);
 		oakley_conn_put(st->conn);
 		kfree(st);
 	}

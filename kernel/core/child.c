@@ -5,6 +5,8 @@
  * negotiated Child SA (keys and selectors from the version's exchange,
  * e.g. kernel/ikev2/keymat.c), and which policies go when it goes.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/math64.h>
 #include <linux/random.h>
 #include <linux/slab.h>
@@ -175,7 +177,7 @@ static void oak_child_restore_reqid(struct oak_ike_sa *sa, struct oak_child_sa *
 	list_for_each_entry(o, &sa->children, node)
 		if (o != c && o->installed && o->p.reqid == c->p.reqid &&
 		    oak_xfrm_policies_install(&o->p))
-			pr_debug("oakley: %s: policies of %s not restored\n", sa->conn->name,
+			pr_debug("%s: policies of %s not restored\n", sa->conn->name,
 				 o->cfg->name);
 }
 
@@ -201,7 +203,7 @@ static void oak_child_remove_xfrm(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	 * reqid, if any, go.
 	 */
 	if (oak_xfrm_policies_install(&o->p))
-		pr_debug("oakley: %s: policies of %s not restored\n", sa->conn->name, o->cfg->name);
+		pr_debug("%s: policies of %s not restored\n", sa->conn->name, o->cfg->name);
 	oak_xfrm_remove(&c->p);
 }
 

@@ -9,6 +9,8 @@
  * its Child SAs from xfrm and drops the tables' reference; the last put
  * wipes every secret and frees it.  All of it runs under in->lock.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/jhash.h>
 #include <linux/rhashtable.h>
 #include <linux/random.h>
@@ -589,7 +591,7 @@ void oak_sa_fail(struct oak_ike_sa *sa, u16 notify, const char *why)
 		return;
 	if (sa->state != OAKLEY_IKE_STATE_ESTABLISHED)
 		oak_stat(sa, OAKLEY_STATS_A_IKE_FAILED);
-	pr_debug("oakley: %s: IKE SA failed: %s (notify %u)\n", sa->conn->name, why, notify);
+	pr_debug("%s: IKE SA failed: %s (notify %u)\n", sa->conn->name, why, notify);
 	oak_sa_event(sa, OAKLEY_EVENT_ERROR, NULL, notify, why);
 	oak_sa_kill(sa);
 }

@@ -101,7 +101,7 @@ static int oak_sock_create(struct oak_ike_net *in, u8 family, struct socket **so
 {
 	struct udp_tunnel_sock_cfg tcfg = {
 		.sk_user_data = in,
-		.encap_type = 1,
+		.encap_type = OAK_UDP_ENCAP_TYPE,
 		.encap_rcv = oak_udp_rcv,
 	};
 	struct udp_port_cfg cfg = {

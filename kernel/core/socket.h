@@ -9,6 +9,7 @@
 #define OAKLEY_CORE_SOCKET_H
 
 #include <linux/types.h>
+#include <linux/udp.h>
 
 struct oak_addr;
 struct oak_ike_net;
@@ -24,6 +25,13 @@ struct work_struct;
 #define OAK_RXQ_MAX		4096
 #define OAK_RXQ_BYTES		(8 << 20)
 #define OAK_RX_BUDGET		32	/* datagrams per worker run */
+/*
+ * udp_tunnel encap type of the IKE sockets: any non-zero type makes UDP
+ * hand every datagram to our encap_rcv; the value (1, as before) is only
+ * ever read by xfrm's own ESP-in-UDP decapsulation, which port 500 never
+ * reaches.
+ */
+#define OAK_UDP_ENCAP_TYPE	UDP_ENCAP_ESPINUDP_NON_IKE
 
 int oak_sock_open(struct oak_ike_net *in);
 void oak_sock_close(struct oak_ike_net *in);

@@ -17,6 +17,8 @@
  * interval (rounded, so that many SAs wake up together) and one for its
  * next deadline: 100,000 idle SAs with dpd = 0 wake up only to rekey.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/random.h>
 #include <linux/timer.h>
 
@@ -150,7 +152,7 @@ static void oak_reauth_start(struct oak_ike_sa *sa)
 	err = oak_initiate_flags(sa->in, sa->conn, OAK_Q_REAUTH_NEW, 0);
 	if (err) {
 		sa->t.flags &= ~OAK_Q_REAUTH_OLD;
-		pr_debug("oakley: %s: reauthentication not started: %d\n", sa->conn->name, err);
+		pr_debug("%s: reauthentication not started: %d\n", sa->conn->name, err);
 	}
 }
 
@@ -160,7 +162,7 @@ static void oak_deadline_fire(struct oak_ike_sa *sa)
 	int err;
 
 	if (sa->t.expire_at && time_after_eq(now, sa->t.expire_at)) {
-		pr_debug("oakley: %s: IKE SA lifetime expired\n", sa->conn->name);
+		pr_debug("%s: IKE SA lifetime expired\n", sa->conn->name);
 		sa->t.expire_at = 0;
 		if (sa->ops->delete_ike(sa))
 			oak_sa_kill(sa);
@@ -174,7 +176,7 @@ static void oak_deadline_fire(struct oak_ike_sa *sa)
 		sa->t.flags |= OAK_Q_REKEY_DONE;
 		err = sa->ops->rekey_ike(sa);
 		if (err)
-			pr_debug("oakley: %s: IKE rekey not started: %d\n", sa->conn->name, err);
+			pr_debug("%s: IKE rekey not started: %d\n", sa->conn->name, err);
 	}
 	oak_deadline_arm(sa);
 }
@@ -269,7 +271,7 @@ void oak_rtx_exhausted(struct oak_ike_sa *sa, bool queued)
 	conn = oakley_conn_get(sa->conn);
 	oak_sa_fail(sa, 0, "peer does not answer");
 	if (!sa->in->dying && oak_initiate_flags(sa->in, conn, OAK_Q_RESTART, next))
-		pr_debug("oakley: %s: restart not scheduled\n", conn->name);
+		pr_debug("%s: restart not scheduled\n", conn->name);
 	oakley_conn_put(conn);
 }
 
@@ -284,7 +286,7 @@ void oak_peer_dead(struct oak_ike_sa *sa)
 		return;
 	conn = oakley_conn_get(sa->conn);
 	sa->t.flags |= OAK_Q_DEAD_PEER;
-	pr_debug("oakley: %s: peer is dead (action %u)\n", conn->name, conn->dpd_action);
+	pr_debug("%s: peer is dead (action %u)\n", conn->name, conn->dpd_action);
 	oak_sa_event(sa, OAKLEY_EVENT_DEAD_PEER, NULL, 0, "no answer to retransmissions");
 	sa->ops->children_down(sa);
 	oak_sa_kill(sa);
@@ -301,7 +303,7 @@ void oak_peer_dead(struct oak_ike_sa *sa)
 		break;
 	}
 	if (err && err != -EALREADY)
-		pr_debug("oakley: %s: dpd-action failed: %d\n", conn->name, err);
+		pr_debug("%s: dpd-action failed: %d\n", conn->name, err);
 out:
 	oakley_conn_put(conn);
 }
@@ -342,7 +344,7 @@ static void oak_dup_resolve(struct oak_ike_sa *sa)
 		    abs((long)(sa->created - o->created)) > OAK_DUP_WINDOW)
 			continue;
 		loser = memcmp(sa->spi_i, o->spi_i, IKE_SPI_LEN) < 0 ? o : sa;
-		pr_debug("oakley: %s: duplicate IKE SA, %s one goes\n", sa->conn->name,
+		pr_debug("%s: duplicate IKE SA, %s one goes\n", sa->conn->name,
 			 loser->initiator ? "our" : "the peer's");
 		if (loser->initiator && loser->ops->delete_ike(loser))
 			oak_sa_kill(loser);
@@ -368,7 +370,7 @@ static void oak_reauth_finish(struct oak_ike_sa *sa)
 	list_for_each_entry(o, oak_sa_conn_list(sa->in, sa->conn->name), conn_node) {
 		if (!oak_same_conn(sa, o) || !(o->t.flags & OAK_Q_REAUTH_OLD))
 			continue;
-		pr_debug("oakley: %s: reauthenticated, the old IKE SA goes\n", sa->conn->name);
+		pr_debug("%s: reauthenticated, the old IKE SA goes\n", sa->conn->name);
 		if (!o->t.expire_at || time_after(o->t.expire_at, at))
 			o->t.expire_at = at;
 		oak_deadline_arm(o);
@@ -403,7 +405,7 @@ void oak_conn_sa_gone(struct oak_ike_sa *sa)
 		list_for_each_entry(c, &o->children, node)
 			if (c->installed && !c->rekeyed &&
 			    oak_xfrm_policies_install(&c->p))
-				pr_debug("oakley: %s: policies of %s not restored\n",
+				pr_debug("%s: policies of %s not restored\n",
 					 o->conn->name, c->cfg->name);
 	}
 }

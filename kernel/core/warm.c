@@ -14,6 +14,8 @@
  * needs the algorithm reports the real error.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/in.h>
 #include <linux/kernel.h>
 #include <linux/printk.h>
@@ -26,7 +28,7 @@
 static void oak_warm_report(const struct oakley_conn *conn, const char *what, u16 id, int err)
 {
 	if (err && err != -EOPNOTSUPP && err != -EINVAL)
-		pr_warn_ratelimited("oakley: %s: cannot preload %s %u: %d\n",
+		pr_warn_ratelimited("%s: cannot preload %s %u: %d\n",
 				    conn->name, what, id, err);
 }
 

@@ -11,6 +11,8 @@
  *                                         [N(USE_TRANSPORT_MODE),]
  *                                         SAr2, TSi, TSr}
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/slab.h>
 #include <linux/rculist.h>
 #include <crypto/algapi.h>
@@ -73,6 +75,7 @@ static bool oak_id_ok(const struct oakley_id *want, const struct ike_id *got)
 static int oak_auth_compute(struct oak_ike_sa *sa, struct oak_auth_ctx *x, bool of_initiator,
 			    const u8 *id_body, size_t id_len, u8 *out)
 {
+	struct ikev2_sa *v2 = ikev2_sa(sa);
 	size_t psk_len;
 	int err;
 
@@ -80,13 +83,13 @@ static int oak_auth_compute(struct oak_ike_sa *sa, struct oak_auth_ctx *x, bool 
 	if (err)
 		return err;
 	if (of_initiator)
-		err = oak_auth_psk(sa->algs.prf, x->psk, psk_len, ikev2_sa(sa)->init_req, ikev2_sa(sa)->init_req_len,
-				   ikev2_sa(sa)->nr, ikev2_sa(sa)->nr_len, ikev2_sa(sa)->hs->keys.sk_pi, ikev2_sa(sa)->prf_len,
+		err = oak_auth_psk(sa->algs.prf, x->psk, psk_len, v2->init_req, v2->init_req_len,
+				   v2->nr, v2->nr_len, v2->hs->keys.sk_pi, v2->prf_len,
 				   id_body, id_len, out);
 	else
-		err = oak_auth_psk(sa->algs.prf, x->psk, psk_len, ikev2_sa(sa)->init_resp,
-				   ikev2_sa(sa)->init_resp_len, ikev2_sa(sa)->ni, ikev2_sa(sa)->ni_len, ikev2_sa(sa)->hs->keys.sk_pr,
-				   ikev2_sa(sa)->prf_len, id_body, id_len, out);
+		err = oak_auth_psk(sa->algs.prf, x->psk, psk_len, v2->init_resp,
+				   v2->init_resp_len, v2->ni, v2->ni_len, v2->hs->keys.sk_pr,
+				   v2->prf_len, id_body, id_len, out);
 	memzero_explicit(x->psk, sizeof(x->psk));
 	return err;
 }
@@ -259,7 +262,7 @@ static void oak_auth_initial_contact(struct oak_ike_sa *sa, const struct ike_msg
 	if (!sa->peer_id || ike_find_notify(m, IKE_N_INITIAL_CONTACT, &n))
 		return;
 	while ((o = oak_auth_stale_sa(sa))) {
-		pr_debug("oakley: %s: INITIAL_CONTACT: an older IKE SA of %s goes\n",
+		pr_debug("%s: INITIAL_CONTACT: an older IKE SA of %s goes\n",
 			 sa->conn->name, o->conn->name);
 		oak_queue_children_down(o);
 		oak_sa_kill(o);

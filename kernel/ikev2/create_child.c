@@ -21,6 +21,8 @@
  * the exchange with the lowest nonce is redundant and is deleted by the
  * side that initiated that exchange; the other side deletes the old SA.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/random.h>
 #include <linux/slab.h>
 
@@ -166,8 +168,10 @@ static void oak_ccs_arm(struct oak_ike_sa *sa)
 	next = ikev2_sa(sa)->ccs.retry_at;
 	due = next;
 	list_for_each_entry(c, &sa->children, node) {
-		if (ikev2_child(c)->ccs.out_pending && (!due || time_before(ikev2_child(c)->ccs.out_due, next))) {
-			next = ikev2_child(c)->ccs.out_due;
+		struct oak_child_ccs *cc = &ikev2_child(c)->ccs;
+
+		if (cc->out_pending && (!due || time_before(cc->out_due, next))) {
+			next = cc->out_due;
 			due = true;
 		}
 	}
@@ -242,7 +246,7 @@ static void oak_ccs_out_install(struct oak_ike_sa *sa, struct oak_child_sa *c)
 
 	if (!err)
 		return;
-	pr_debug("oakley: %s/%s: cannot install the outbound state: %d\n", sa->conn->name,
+	pr_debug("%s/%s: cannot install the outbound state: %d\n", sa->conn->name,
 		 c->cfg->name, err);
 	oak_sa_event(sa, OAKLEY_EVENT_ERROR, c->cfg->name, 0,
 		     "cannot install the new outbound state");
@@ -255,8 +259,9 @@ static void oak_ccs_out_due(struct oak_ike_sa *sa)
 	struct oak_child_sa *c;
 
 	list_for_each_entry(c, &sa->children, node) {
-		if (ikev2_child(c)->ccs.out_pending && time_after_eq(now, ikev2_child(c)->ccs.out_due)) {
-			pr_debug("oakley: %s/%s: the old Child SA was not deleted in time\n",
+		if (ikev2_child(c)->ccs.out_pending &&
+		    time_after_eq(now, ikev2_child(c)->ccs.out_due)) {
+			pr_debug("%s/%s: the old Child SA was not deleted in time\n",
 				 sa->conn->name, c->cfg->name);
 			oak_ccs_out_install(sa, c);
 		}
@@ -271,7 +276,9 @@ static void oak_ccs_work(struct work_struct *work)
 
 	mutex_lock(&in->lock);
 	if (!sa->dead && !in->dying) {
-		if (ikev2_sa(sa)->ccs.retry_at && time_after_eq(jiffies, ikev2_sa(sa)->ccs.retry_at))
+		unsigned long at = ikev2_sa(sa)->ccs.retry_at;
+
+		if (at && time_after_eq(jiffies, at))
 			oak_ccs_retry(sa);
 		oak_ccs_out_due(sa);
 		oak_ccs_arm(sa);
@@ -384,7 +391,8 @@ int oak_ccs_rekey_child(struct oak_ike_sa *sa, struct oak_child_sa *c)
 		oak_ccs_retry_later(sa);
 		return 0;
 	}
-	return oak_ccs_submit(sa, c->cfg, c, ikev2_child(c)->ccs.ke_group, ikev2_child(c)->ccs.ke_tries);
+	return oak_ccs_submit(sa, c->cfg, c, ikev2_child(c)->ccs.ke_group,
+			      ikev2_child(c)->ccs.ke_tries);
 }
 
 void oak_ccs_auth_done(struct oak_ike_sa *sa)
@@ -404,7 +412,7 @@ void oak_ccs_auth_done(struct oak_ike_sa *sa)
 		list_for_each_entry(c, &sa->children, node)
 			have |= c->cfg == cfg;
 		if (!have && oak_ccs_new_child(sa, cfg))
-			pr_debug("oakley: %s/%s: cannot queue the Child SA\n", sa->conn->name,
+			pr_debug("%s/%s: cannot queue the Child SA\n", sa->conn->name,
 				 cfg->name);
 	}
 }
@@ -436,7 +444,9 @@ static int oak_ccs_build(struct oak_ike_sa *sa, struct oak_req *r, struct ike_bu
 		oak_trap_packet_ts(sa->in, sa->conn, cfg, &x->tsi, &x->tsr);
 	if (err)
 		goto out;
-	group = ikev2_child(c)->ccs.ke_group ? ikev2_child(c)->ccs.ke_group : oak_prop_first_dh(oak_ccs_props(cfg));
+	group = ikev2_child(c)->ccs.ke_group;
+	if (!group)
+		group = oak_prop_first_dh(oak_ccs_props(cfg));
 	if (group) {
 		req->dh = oak_dh_new(group);
 		err = -ENOMEM;
@@ -493,8 +503,8 @@ static int oak_ccs_install(struct oak_ike_sa *sa, struct oak_child_sa *c, struct
 
 	x->km.gir = x->shared_len ? x->shared : NULL;
 	x->km.gir_len = x->shared_len;
-	err = oak_ccs_nonce_min(&ikev2_child(c)->ccs.nmin, &ikev2_child(c)->ccs.nmin_len, x->km.ni, x->km.ni_len,
-				x->km.nr, x->km.nr_len);
+	err = oak_ccs_nonce_min(&ikev2_child(c)->ccs.nmin, &ikev2_child(c)->ccs.nmin_len,
+				x->km.ni, x->km.ni_len, x->km.nr, x->km.nr_len);
 	if (!err) {
 		ikev2_child(c)->ccs.kmat = &x->km;
 		err = oak_child_install(sa, c, tsi, tsr);
@@ -537,7 +547,7 @@ static void oak_ccs_rekey_finish(struct oak_ike_sa *sa, struct oak_child_sa *old
 	struct oak_child_sa *peer = ikev2_child(old)->ccs.peer_new;
 
 	if (redundant) {
-		pr_debug("oakley: %s/%s: rekey collision, ours is redundant\n", sa->conn->name,
+		pr_debug("%s/%s: rekey collision, ours is redundant\n", sa->conn->name,
 			 c->cfg->name);
 		c->rekeyed = true;
 		c->deleting = true;
@@ -545,7 +555,7 @@ static void oak_ccs_rekey_finish(struct oak_ike_sa *sa, struct oak_child_sa *old
 		return;
 	}
 	if (old->rekeyed && peer) {
-		pr_debug("oakley: %s/%s: rekey collision, the peer's is redundant\n",
+		pr_debug("%s/%s: rekey collision, the peer's is redundant\n",
 			 sa->conn->name, c->cfg->name);
 		/* the peer deletes it: it never carries our traffic */
 		oak_child_drop_out(peer);
@@ -672,7 +682,7 @@ static void oak_ccs_response(struct oak_ike_sa *sa, struct oak_ccs_req *req,
 	}
 	if (why) {
 		memzero_explicit(x->shared, sizeof(x->shared));
-		pr_debug("oakley: %s/%s: %s\n", sa->conn->name, c->cfg->name, why);
+		pr_debug("%s/%s: %s\n", sa->conn->name, c->cfg->name, why);
 		oak_sa_event(sa, OAKLEY_EVENT_ERROR, c->cfg->name, 0, why);
 		oak_child_free(sa, c);
 		goto out;
@@ -708,7 +718,7 @@ static void oak_ccs_done(struct oak_ike_sa *sa, struct oak_req *r, const struct 
 	}
 	err = oak_ccs_msg_error(m, &data, &len);
 	if (err) {
-		pr_debug("oakley: %s/%s: CREATE_CHILD_SA refused: %u\n", sa->conn->name,
+		pr_debug("%s/%s: CREATE_CHILD_SA refused: %u\n", sa->conn->name,
 			 c->cfg->name, err);
 		oak_ccs_refused(sa, req, c, err, data, len);
 		oak_child_free(sa, c);

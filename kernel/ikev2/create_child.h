@@ -58,7 +58,7 @@ struct oak_sa_ccs {
 	u8 ke_tries;
 	u16 ke_group;			/* DH group for the next IKE rekey, 0: default */
 	unsigned long retry_at;		/* jiffies: retry after TEMPORARY_FAILURE (0: none) */
-	struct delayed_work work;	/* ikev2/create_child.c: retries, deferred outbound states */
+	struct delayed_work work;	/* create_child.c: retries, deferred outbound states */
 	u16 nmin_len;			/* made by a rekey: the exchange's lowest nonce */
 	u8 *nmin;			/* nmin_len bytes (kmalloc); NULL: not made by a rekey */
 };

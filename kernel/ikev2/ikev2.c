@@ -10,6 +10,8 @@
  * requests come from the queue (queue.c); INFORMATIONAL requests of the
  * peer (Delete, notifies, liveness checks) are answered here.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/slab.h>
 
 #include "../core/sa.h"
@@ -95,7 +97,7 @@ int oak_send_request(struct oak_ike_sa *sa, u8 *buf, size_t len)
 	ikev2_sa(sa)->rtx_ms = oak_rtx_first_ms(sa);
 	err = oak_send(sa->in, &sa->local, &sa->remote, ikev2_sa(sa)->req, len);
 	if (err)
-		pr_debug("oakley: %s: send failed: %d\n", sa->conn->name, err);
+		pr_debug("%s: send failed: %d\n", sa->conn->name, err);
 	oak_rtx_arm(sa, msecs_to_jiffies(ikev2_sa(sa)->rtx_ms));
 	return 0;
 }
@@ -261,7 +263,7 @@ static void oak_info_notify(struct oak_ike_sa *sa, const struct ike_payload *pl)
 
 	if (ike_parse_notify(pl->body, pl->len, &n) || n.type >= IKE_N_INITIAL_CONTACT)
 		return;
-	pr_debug("oakley: %s: peer reports error notify %u\n", sa->conn->name, n.type);
+	pr_debug("%s: peer reports error notify %u\n", sa->conn->name, n.type);
 	oak_sa_event(sa, OAKLEY_EVENT_ERROR, NULL, n.type, "error notify in INFORMATIONAL");
 }
 
@@ -327,7 +329,8 @@ static int oak_decrypt(struct oak_ike_sa *sa, u8 *buf, size_t len, struct ike_ms
 
 	if (m->sk_index < 0 || !ikev2_sa(sa)->sk_in)
 		return -EBADMSG;
-	err = oak_sk_open(ikev2_sa(sa)->sk_in, buf, len, m->pl[m->sk_index].off, &plain, &plain_len);
+	err = oak_sk_open(ikev2_sa(sa)->sk_in, buf, len, m->pl[m->sk_index].off, &plain,
+			  &plain_len);
 	if (err) {
 		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_AUTH);
 		return err;
@@ -377,7 +380,8 @@ static void oak_rx_request(struct oak_ike_sa *sa, u8 *buf, size_t len, struct ik
 	if (ikev2_sa(sa)->resp && m->msgid + 1 == ikev2_sa(sa)->msgid_in) {
 		/* resend our answer only to a true retransmission, never to a forgery */
 		if (oak_req_is_last(sa, buf, len))
-			oak_send(sa->in, &sa->local, &sa->remote, ikev2_sa(sa)->resp, ikev2_sa(sa)->resp_len);
+			oak_send(sa->in, &sa->local, &sa->remote, ikev2_sa(sa)->resp,
+				 ikev2_sa(sa)->resp_len);
 		else
 			oak_stat(sa, OAKLEY_STATS_A_RX_DROP_REPLAY);
 		return;

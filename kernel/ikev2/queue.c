@@ -10,6 +10,8 @@
  * SA removed) completes it through ->done, then the next one goes out.
  * Everything runs under in->lock.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/slab.h>
 
 #include "../core/sa.h"
@@ -77,7 +79,7 @@ static u8 *oak_req_build(struct oak_ike_sa *sa, struct oak_req *r, size_t *len)
 	if (!err)
 		err = oak_sk_finish(sa, &b, sk);
 	if (err) {
-		pr_debug("oakley: %s: request (exchange %u) not built: %d\n", sa->conn->name,
+		pr_debug("%s: request (exchange %u) not built: %d\n", sa->conn->name,
 			 r->ops->exchange, err);
 		kfree_sensitive(mem);
 		return NULL;
@@ -93,7 +95,8 @@ static void oak_queue_kick(struct oak_ike_sa *sa)
 	size_t len;
 	u8 *msg;
 
-	while (!ikev2_sa(sa)->rq.cur && !ikev2_sa(sa)->req && oak_queue_open(sa) && !list_empty(&ikev2_sa(sa)->rq.pending)) {
+	while (!ikev2_sa(sa)->rq.cur && !ikev2_sa(sa)->req && oak_queue_open(sa) &&
+	       !list_empty(&ikev2_sa(sa)->rq.pending)) {
 		r = list_first_entry(&ikev2_sa(sa)->rq.pending, struct oak_req, node);
 		list_del_init(&r->node);
 		msg = oak_req_build(sa, r, &len);
@@ -236,9 +239,10 @@ static const struct oak_req_ops oak_delete_child_ops = {
 
 bool oak_queue_deleting_child(struct oak_ike_sa *sa, const struct oak_child_sa *c)
 {
+	struct oak_req *cur = ikev2_sa(sa)->rq.cur;
 	struct oak_req *r;
 
-	if (ikev2_sa(sa)->rq.cur && ikev2_sa(sa)->rq.cur->child == c && ikev2_sa(sa)->rq.cur->ops == &oak_delete_child_ops)
+	if (cur && cur->child == c && cur->ops == &oak_delete_child_ops)
 		return true;
 	list_for_each_entry(r, &ikev2_sa(sa)->rq.pending, node)
 		if (r->child == c && r->ops == &oak_delete_child_ops)
@@ -274,7 +278,7 @@ static void oak_delete_ike_done(struct oak_ike_sa *sa, struct oak_req *r,
 	if (sa->dead)
 		return;		/* the SA is being removed anyway */
 	if (!m)
-		pr_debug("oakley: %s: no answer to Delete(IKE)\n", sa->conn->name);
+		pr_debug("%s: no answer to Delete(IKE)\n", sa->conn->name);
 	oak_queue_children_down(sa);
 	oak_sa_kill(sa);
 	oak_conn_sa_gone(sa);

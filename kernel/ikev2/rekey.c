@@ -20,6 +20,8 @@
  * (oak_ccs_heir()), so no Child SA is lost whatever order the Deletes
  * arrive in.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/random.h>
 #include <linux/slab.h>
 
@@ -80,7 +82,8 @@ static struct oak_ike_sa *oak_rekey_new_sa(struct oak_ike_sa *old, bool initiato
 static int oak_rekey_keys(struct oak_ike_sa *old, struct oak_ike_sa *nsa,
 			  const u8 *gir, size_t gir_len)
 {
-	struct oak_ike_keys *k = &ikev2_sa(nsa)->hs->keys;
+	struct ikev2_sa *v2 = ikev2_sa(nsa);
+	struct oak_ike_keys *k = &v2->hs->keys;
 	int err;
 
 	k->prf = nsa->algs.prf;
@@ -88,23 +91,23 @@ static int oak_rekey_keys(struct oak_ike_sa *old, struct oak_ike_sa *nsa,
 	k->encr_keylen = nsa->algs.encr_keylen;
 	k->integ = nsa->algs.integ;
 	err = oak_ike_derive_rekey(k, old->algs.prf, ikev2_sa(old)->sk_d, ikev2_sa(old)->prf_len,
-				   ikev2_sa(nsa)->ni, ikev2_sa(nsa)->ni_len, ikev2_sa(nsa)->nr, ikev2_sa(nsa)->nr_len, gir, gir_len,
+				   v2->ni, v2->ni_len, v2->nr, v2->nr_len, gir, gir_len,
 				   nsa->spi_i, nsa->spi_r);
 	if (err)
 		return err;
 	oak_sa_keep_sk_d(nsa);
 	/* the §2.8.1 tie-break nonce, while the nonces are there */
-	err = oak_ccs_nonce_min(&ikev2_sa(nsa)->ccs.nmin, &ikev2_sa(nsa)->ccs.nmin_len, ikev2_sa(nsa)->ni, ikev2_sa(nsa)->ni_len,
-				ikev2_sa(nsa)->nr, ikev2_sa(nsa)->nr_len);
+	err = oak_ccs_nonce_min(&v2->ccs.nmin, &v2->ccs.nmin_len, v2->ni, v2->ni_len,
+				v2->nr, v2->nr_len);
 	if (err)
 		return err;
-	ikev2_sa(nsa)->sk_in = oak_sk_new(k->encr, k->encr_keylen, k->integ,
-				nsa->initiator ? k->sk_er : k->sk_ei, k->ek_len,
-				nsa->initiator ? k->sk_ar : k->sk_ai, k->ak_len);
-	ikev2_sa(nsa)->sk_out = oak_sk_new(k->encr, k->encr_keylen, k->integ,
-				 nsa->initiator ? k->sk_ei : k->sk_er, k->ek_len,
-				 nsa->initiator ? k->sk_ai : k->sk_ar, k->ak_len);
-	if (!ikev2_sa(nsa)->sk_in || !ikev2_sa(nsa)->sk_out)
+	v2->sk_in = oak_sk_new(k->encr, k->encr_keylen, k->integ,
+			       nsa->initiator ? k->sk_er : k->sk_ei, k->ek_len,
+			       nsa->initiator ? k->sk_ar : k->sk_ai, k->ak_len);
+	v2->sk_out = oak_sk_new(k->encr, k->encr_keylen, k->integ,
+				nsa->initiator ? k->sk_ei : k->sk_er, k->ek_len,
+				nsa->initiator ? k->sk_ai : k->sk_ar, k->ak_len);
+	if (!v2->sk_in || !v2->sk_out)
 		return -ENOMEM;
 	return 0;
 }
@@ -134,7 +137,7 @@ static int oak_rekey_parse(const struct ike_msg *m, struct oak_rekey_ctx *x)
 static int oak_rekey_up(struct oak_ike_sa *nsa)
 {
 	if (oak_sa_hash(nsa)) {
-		pr_warn_ratelimited("oakley: %s: rekeyed IKE SA not hashed\n", nsa->conn->name);
+		pr_warn_ratelimited("%s: rekeyed IKE SA not hashed\n", nsa->conn->name);
 		oak_sa_kill(nsa);
 		return -ENOMEM;
 	}
@@ -282,15 +285,15 @@ static void oak_rekey_finish(struct oak_ike_sa *sa, struct oak_ike_sa *nsa)
 	struct oak_ike_sa *peer = sa->rekeyed_by;
 
 	if (peer && !peer->dead &&
-	    oak_ccs_nonce_cmp(ikev2_sa(nsa)->ccs.nmin, ikev2_sa(nsa)->ccs.nmin_len, ikev2_sa(peer)->ccs.nmin,
-			      ikev2_sa(peer)->ccs.nmin_len) < 0) {
+	    oak_ccs_nonce_cmp(ikev2_sa(nsa)->ccs.nmin, ikev2_sa(nsa)->ccs.nmin_len,
+			      ikev2_sa(peer)->ccs.nmin, ikev2_sa(peer)->ccs.nmin_len) < 0) {
 		/* ours has the lowest nonce: redundant; the peer deletes the old SA */
-		pr_debug("oakley: %s: IKE rekey collision, ours is redundant\n", sa->conn->name);
+		pr_debug("%s: IKE rekey collision, ours is redundant\n", sa->conn->name);
 		oak_req_delete_ike(nsa);
 		return;
 	}
 	if (peer && !peer->dead) {
-		pr_debug("oakley: %s: IKE rekey collision, the peer's is redundant\n",
+		pr_debug("%s: IKE rekey collision, the peer's is redundant\n",
 			 sa->conn->name);
 		oak_sa_move_children(peer, nsa);
 	}
@@ -313,7 +316,7 @@ static void oak_rekey_done(struct oak_ike_sa *sa, struct oak_req *r, const struc
 		return;
 	err = oak_ccs_msg_error(m, &data, &len);
 	if (err) {
-		pr_debug("oakley: %s: IKE rekey refused: %u\n", sa->conn->name, err);
+		pr_debug("%s: IKE rekey refused: %u\n", sa->conn->name, err);
 		oak_rekey_refused(sa, req, err, data, len);
 		return;
 	}
@@ -321,7 +324,7 @@ static void oak_rekey_done(struct oak_ike_sa *sa, struct oak_req *r, const struc
 	why = x ? oak_rekey_check(sa, req, m, x) : "out of memory";
 	oak_rekey_ctx_free(x);
 	if (why) {
-		pr_debug("oakley: %s: IKE rekey failed: %s\n", sa->conn->name, why);
+		pr_debug("%s: IKE rekey failed: %s\n", sa->conn->name, why);
 		oak_sa_event(sa, OAKLEY_EVENT_ERROR, NULL, 0, why);
 		return;
 	}
@@ -408,7 +411,8 @@ static int oak_rekey_answer(struct oak_ike_sa *sa, const struct ike_msg *m,
 	oak_prop_from_algs(&nsa->algs, num, IKE_PROTO_IKE, nsa->spi_r, IKE_SPI_LEN, &x->sa);
 	ike_add_sa(&b, &x->sa);
 	ike_add_nonce(&b, ikev2_sa(nsa)->nr, ikev2_sa(nsa)->nr_len);
-	ike_add_ke(&b, nsa->algs.dh, oak_dh_public(ikev2_sa(nsa)->dh), oak_dh_pub_len(nsa->algs.dh));
+	ike_add_ke(&b, nsa->algs.dh, oak_dh_public(ikev2_sa(nsa)->dh),
+		   oak_dh_pub_len(nsa->algs.dh));
 	err = oak_sk_finish(sa, &b, sk);
 	if (err) {
 		kfree(mem);

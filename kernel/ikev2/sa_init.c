@@ -6,6 +6,8 @@
  *   HDR, SAi1, KEi, Ni           -->
  *                                <--  HDR, SAr1, KEr, Nr
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/slab.h>
 
 #include "../core/dos.h"
@@ -68,8 +70,8 @@ static int oak_dh_job_keys(struct oak_dh_job *j)
 	k->encr = sa->algs.encr;
 	k->encr_keylen = sa->algs.encr_keylen;
 	k->integ = sa->algs.integ;
-	err = oak_ike_derive(k, ikev2_sa(sa)->ni, ikev2_sa(sa)->ni_len, ikev2_sa(sa)->nr, ikev2_sa(sa)->nr_len, shared, slen,
-			     sa->spi_i, sa->spi_r);
+	err = oak_ike_derive(k, ikev2_sa(sa)->ni, ikev2_sa(sa)->ni_len, ikev2_sa(sa)->nr,
+			     ikev2_sa(sa)->nr_len, shared, slen, sa->spi_i, sa->spi_r);
 	if (err)
 		goto out;
 	j->sk_in = oak_sk_new(k->encr, k->encr_keylen, k->integ, ini ? k->sk_er : k->sk_ei,
@@ -217,7 +219,8 @@ int oak_init_start(struct oak_ike_sa *sa, u16 group)
 	ikev2_sa(sa)->msgid_out = 0;
 	oak_hdr(sa, &b, IKE_SA_INIT, false, ikev2_sa(sa)->msgid_out++);
 	if (ikev2_sa(sa)->cookie_len)
-		ike_add_notify(&b, 0, NULL, 0, IKE_N_COOKIE, ikev2_sa(sa)->cookie, ikev2_sa(sa)->cookie_len);
+		ike_add_notify(&b, 0, NULL, 0, IKE_N_COOKIE, ikev2_sa(sa)->cookie,
+			       ikev2_sa(sa)->cookie_len);
 	ike_add_sa(&b, sap);
 	ike_add_ke(&b, group, oak_dh_public(ikev2_sa(sa)->dh), oak_dh_pub_len(group));
 	ike_add_nonce(&b, ikev2_sa(sa)->ni, ikev2_sa(sa)->ni_len);
@@ -264,7 +267,8 @@ static void oak_init_invalid_ke(struct oak_ike_sa *sa, const struct ike_notify *
 		return;
 	}
 	group = get_unaligned_be16(n->data);
-	if (++ikev2_sa(sa)->ke_retries > OAK_KE_RETRIES || !oak_prop_has_dh(sa->conn->ike_props, group) ||
+	if (++ikev2_sa(sa)->ke_retries > OAK_KE_RETRIES ||
+	    !oak_prop_has_dh(sa->conn->ike_props, group) ||
 	    !oak_dh_supported(group) || group == oak_dh_group(ikev2_sa(sa)->dh)) {
 		oak_sa_fail(sa, IKE_N_INVALID_KE_PAYLOAD, "peer wants a DH group we do not offer");
 		return;
@@ -278,7 +282,8 @@ static void oak_init_invalid_ke(struct oak_ike_sa *sa, const struct ike_notify *
 static void oak_init_cookie(struct oak_ike_sa *sa, const struct ike_notify *n)
 {
 	/* the answer to a retransmission of the request we already repeated */
-	if (n->len && n->len == ikev2_sa(sa)->cookie_len && !memcmp(n->data, ikev2_sa(sa)->cookie, n->len))
+	if (n->len && n->len == ikev2_sa(sa)->cookie_len &&
+	    !memcmp(n->data, ikev2_sa(sa)->cookie, n->len))
 		return;
 	if (!n->len || n->len > OAK_COOKIE_MAX || ++ikev2_sa(sa)->ke_retries > OAK_KE_RETRIES) {
 		oak_sa_fail(sa, 0, "unusable COOKIE from the peer");
@@ -393,7 +398,7 @@ out:
 static void oak_init_response_done(struct oak_ike_sa *sa, struct oak_dh_job *j)
 {
 	if (j->err) {
-		pr_debug("oakley: %s: IKE_SA_INIT keys failed: %d\n", sa->conn->name, j->err);
+		pr_debug("%s: IKE_SA_INIT keys failed: %d\n", sa->conn->name, j->err);
 		oak_sa_fail(sa, IKE_N_INVALID_SYNTAX, "bad IKE_SA_INIT response");
 		return;
 	}
@@ -450,7 +455,7 @@ err:
 static void oak_init_request_done(struct oak_ike_sa *sa, struct oak_dh_job *j)
 {
 	if (j->err) {
-		pr_debug("oakley: %s: IKE_SA_INIT keys failed: %d\n", sa->conn->name, j->err);
+		pr_debug("%s: IKE_SA_INIT keys failed: %d\n", sa->conn->name, j->err);
 		if (j->err != -ENOMEM)
 			oak_stat(sa, OAKLEY_STATS_A_INVALID_SYNTAX);
 		goto err;
@@ -479,7 +484,8 @@ static bool oak_init_retransmit(struct oak_ike_net *in, const u8 *buf, size_t le
 
 	if (!sa)
 		return false;
-	if (ikev2_sa(sa)->resp && ikev2_sa(sa)->msgid_in == 1 && ikev2_sa(sa)->init_req_len == len &&
+	if (ikev2_sa(sa)->resp && ikev2_sa(sa)->msgid_in == 1 &&
+	    ikev2_sa(sa)->init_req_len == len &&
 	    !memcmp(ikev2_sa(sa)->init_req, buf, len))
 		oak_send(in, dst, src, ikev2_sa(sa)->resp, ikev2_sa(sa)->resp_len);
 	else
