@@ -10,7 +10,7 @@
  *
  * An IKE SA has one version for its life (sa->ops, set by oak_sa_new()).
  * A datagram goes to the version named by the major version of its IKE
- * header (oak_proto_by_major(), socket.c); a connection's SAs to the
+ * header (oak_proto_rx(), from socket.c's worker); a connection's SAs to the
  * version it is configured with (oak_proto_by_version(), api.c).
  *
  * Every operation runs under in->lock, in process context; every one but
@@ -102,5 +102,8 @@ extern const struct oak_proto_ops oak_ikev2_ops;
 extern const struct oak_proto_ops oak_ikev1_ops;
 const struct oak_proto_ops *oak_proto_by_major(u8 major);
 const struct oak_proto_ops *oak_proto_by_version(u8 version);
+/* socket.c's worker, under in->lock: a datagram to its version's @rx. */
+void oak_proto_rx(struct oak_ike_net *in, u8 *buf, size_t len, const struct oak_addr *src,
+		  const struct oak_addr *dst);
 
 #endif /* OAKLEY_CORE_PROTO_H */

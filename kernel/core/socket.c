@@ -268,27 +268,6 @@ static int oak_skb_addrs(struct sk_buff *skb, struct oak_addr *src, struct oak_a
 	return 0;
 }
 
-/* The version octet: the same place in ISAKMP (RFC 2408 §3.1) and IKEv2 headers. */
-#define OAK_HDR_VERSION_OFF	17
-
-/*
- * Hand a datagram to its IKE version by the major version of its header
- * (RFC 7296 §3.1: the high nibble of octet 17; oak_skb_addrs() checked that
- * a whole header is there).  Another major version is dropped and counted
- * as malformed (what IKEv2's parser did with every major but 2).
- */
-static void oak_rx_demux(struct oak_ike_net *in, u8 *buf, size_t len,
-			 const struct oak_addr *src, const struct oak_addr *dst)
-{
-	const struct oak_proto_ops *ops = oak_proto_by_major(buf[OAK_HDR_VERSION_OFF] >> 4);
-
-	if (!ops) {
-		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
-		return;
-	}
-	ops->rx(in, buf, len, src, dst);
-}
-
 static void oak_rx_one(struct oak_ike_net *in, struct sk_buff *skb)
 {
 	struct oak_addr src, dst;
@@ -306,7 +285,7 @@ static void oak_rx_one(struct oak_ike_net *in, struct sk_buff *skb)
 	if (!skb_copy_bits(skb, off, buf, len)) {
 		mutex_lock(&in->lock);
 		if (!in->dying)
-			oak_rx_demux(in, buf, len, &src, &dst);
+			oak_proto_rx(in, buf, len, &src, &dst);
 		mutex_unlock(&in->lock);
 	}
 	kfree_sensitive(buf);
