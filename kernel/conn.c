@@ -110,32 +110,32 @@ const struct nla_policy oakley_conn_policy[OAKLEY_CONN_A_MAX + 1] = {
  * nl_policy's default_proposals_match_oak compares them).
  */
 static const struct oakley_transform oakley_default_ike[] = {
-	{ .prop = 0, .type = OAKLEY_TRANS_ENCR, .id = OAKLEY_ENCR_AES_GCM_16, .keylen = 256 },
-	{ .prop = 0, .type = OAKLEY_TRANS_ENCR, .id = OAKLEY_ENCR_AES_GCM_16, .keylen = 128 },
-	{ .prop = 0, .type = OAKLEY_TRANS_PRF, .id = OAKLEY_PRF_HMAC_SHA2_256, .keylen = 0 },
-	{ .prop = 0, .type = OAKLEY_TRANS_PRF, .id = OAKLEY_PRF_HMAC_SHA2_384, .keylen = 0 },
-	{ .prop = 0, .type = OAKLEY_TRANS_PRF, .id = OAKLEY_PRF_HMAC_SHA2_512, .keylen = 0 },
-	{ .prop = 0, .type = OAKLEY_TRANS_DH, .id = OAKLEY_DH_CURVE25519, .keylen = 0 },
-	{ .prop = 0, .type = OAKLEY_TRANS_DH, .id = OAKLEY_DH_ECP256, .keylen = 0 },
-	{ .prop = 0, .type = OAKLEY_TRANS_DH, .id = OAKLEY_DH_MODP2048, .keylen = 0 },
-	{ .prop = 1, .type = OAKLEY_TRANS_ENCR, .id = OAKLEY_ENCR_AES_CBC, .keylen = 256 },
-	{ .prop = 1, .type = OAKLEY_TRANS_ENCR, .id = OAKLEY_ENCR_AES_CBC, .keylen = 128 },
-	{ .prop = 1, .type = OAKLEY_TRANS_INTEG, .id = OAKLEY_INTEG_SHA2_256_128, .keylen = 0 },
-	{ .prop = 1, .type = OAKLEY_TRANS_INTEG, .id = OAKLEY_INTEG_SHA2_384_192, .keylen = 0 },
-	{ .prop = 1, .type = OAKLEY_TRANS_INTEG, .id = OAKLEY_INTEG_SHA2_512_256, .keylen = 0 },
-	{ .prop = 1, .type = OAKLEY_TRANS_PRF, .id = OAKLEY_PRF_HMAC_SHA2_256, .keylen = 0 },
-	{ .prop = 1, .type = OAKLEY_TRANS_PRF, .id = OAKLEY_PRF_HMAC_SHA2_384, .keylen = 0 },
-	{ .prop = 1, .type = OAKLEY_TRANS_PRF, .id = OAKLEY_PRF_HMAC_SHA2_512, .keylen = 0 },
-	{ .prop = 1, .type = OAKLEY_TRANS_DH, .id = OAKLEY_DH_CURVE25519, .keylen = 0 },
-	{ .prop = 1, .type = OAKLEY_TRANS_DH, .id = OAKLEY_DH_ECP256, .keylen = 0 },
-	{ .prop = 1, .type = OAKLEY_TRANS_DH, .id = OAKLEY_DH_MODP2048, .keylen = 0 },
+	{ .prop = 0, .type = OAKLEY_TRANS_ENCR, .id = IKE_ENCR_AES_GCM_16, .keylen = 256 },
+	{ .prop = 0, .type = OAKLEY_TRANS_ENCR, .id = IKE_ENCR_AES_GCM_16, .keylen = 128 },
+	{ .prop = 0, .type = OAKLEY_TRANS_PRF, .id = IKE_PRF_HMAC_SHA2_256, .keylen = 0 },
+	{ .prop = 0, .type = OAKLEY_TRANS_PRF, .id = IKE_PRF_HMAC_SHA2_384, .keylen = 0 },
+	{ .prop = 0, .type = OAKLEY_TRANS_PRF, .id = IKE_PRF_HMAC_SHA2_512, .keylen = 0 },
+	{ .prop = 0, .type = OAKLEY_TRANS_DH, .id = IKE_DH_CURVE25519, .keylen = 0 },
+	{ .prop = 0, .type = OAKLEY_TRANS_DH, .id = IKE_DH_ECP256, .keylen = 0 },
+	{ .prop = 0, .type = OAKLEY_TRANS_DH, .id = IKE_DH_MODP2048, .keylen = 0 },
+	{ .prop = 1, .type = OAKLEY_TRANS_ENCR, .id = IKE_ENCR_AES_CBC, .keylen = 256 },
+	{ .prop = 1, .type = OAKLEY_TRANS_ENCR, .id = IKE_ENCR_AES_CBC, .keylen = 128 },
+	{ .prop = 1, .type = OAKLEY_TRANS_INTEG, .id = IKE_INTEG_HMAC_SHA2_256_128, .keylen = 0 },
+	{ .prop = 1, .type = OAKLEY_TRANS_INTEG, .id = IKE_INTEG_HMAC_SHA2_384_192, .keylen = 0 },
+	{ .prop = 1, .type = OAKLEY_TRANS_INTEG, .id = IKE_INTEG_HMAC_SHA2_512_256, .keylen = 0 },
+	{ .prop = 1, .type = OAKLEY_TRANS_PRF, .id = IKE_PRF_HMAC_SHA2_256, .keylen = 0 },
+	{ .prop = 1, .type = OAKLEY_TRANS_PRF, .id = IKE_PRF_HMAC_SHA2_384, .keylen = 0 },
+	{ .prop = 1, .type = OAKLEY_TRANS_PRF, .id = IKE_PRF_HMAC_SHA2_512, .keylen = 0 },
+	{ .prop = 1, .type = OAKLEY_TRANS_DH, .id = IKE_DH_CURVE25519, .keylen = 0 },
+	{ .prop = 1, .type = OAKLEY_TRANS_DH, .id = IKE_DH_ECP256, .keylen = 0 },
+	{ .prop = 1, .type = OAKLEY_TRANS_DH, .id = IKE_DH_MODP2048, .keylen = 0 },
 };
 
 /* Default ESP proposals: aes256gcm16, aes128-sha256. */
 static const struct oakley_transform oakley_default_esp[] = {
-	{ .prop = 0, .type = OAKLEY_TRANS_ENCR, .id = OAKLEY_ENCR_AES_GCM_16, .keylen = 256 },
-	{ .prop = 1, .type = OAKLEY_TRANS_ENCR, .id = OAKLEY_ENCR_AES_CBC, .keylen = 128 },
-	{ .prop = 1, .type = OAKLEY_TRANS_INTEG, .id = OAKLEY_INTEG_SHA2_256_128, .keylen = 0 },
+	{ .prop = 0, .type = OAKLEY_TRANS_ENCR, .id = IKE_ENCR_AES_GCM_16, .keylen = 256 },
+	{ .prop = 1, .type = OAKLEY_TRANS_ENCR, .id = IKE_ENCR_AES_CBC, .keylen = 128 },
+	{ .prop = 1, .type = OAKLEY_TRANS_INTEG, .id = IKE_INTEG_HMAC_SHA2_256_128, .keylen = 0 },
 };
 
 bool oakley_name_valid(const char *name)
@@ -166,7 +166,7 @@ static u32 oakley_default_lifetime(u32 rekey)
 
 static bool oakley_encr_is_aead(u16 id)
 {
-	return id == OAKLEY_ENCR_AES_GCM_16 || id == OAKLEY_ENCR_CHACHA20_POLY1305;
+	return id == IKE_ENCR_AES_GCM_16 || id == IKE_ENCR_CHACHA20_POLY1305;
 }
 
 static int oakley_check_encr(const struct oakley_transform *t, struct nlattr **tb,
@@ -175,12 +175,12 @@ static int oakley_check_encr(const struct oakley_transform *t, struct nlattr **t
 	const struct nlattr *kl = tb[OAKLEY_TRANSFORM_A_KEYLEN] ?: nest;
 
 	switch (t->id) {
-	case OAKLEY_ENCR_AES_CBC:
-	case OAKLEY_ENCR_AES_GCM_16:
+	case IKE_ENCR_AES_CBC:
+	case IKE_ENCR_AES_GCM_16:
 		if (t->keylen != 128 && t->keylen != 256)
 			return oakley_err(extack, kl, "AES key length must be 128 or 256");
 		return 0;
-	case OAKLEY_ENCR_CHACHA20_POLY1305:
+	case IKE_ENCR_CHACHA20_POLY1305:
 		if (t->keylen)
 			return oakley_err(extack, kl, "ChaCha20-Poly1305 takes no key length");
 		return 0;
@@ -195,21 +195,21 @@ static int oakley_check_id(const struct oakley_transform *t, struct nlattr **tb,
 
 	switch (t->type) {
 	case OAKLEY_TRANS_PRF:
-		if (t->id < OAKLEY_PRF_HMAC_SHA2_256 || t->id > OAKLEY_PRF_HMAC_SHA2_512)
+		if (t->id < IKE_PRF_HMAC_SHA2_256 || t->id > IKE_PRF_HMAC_SHA2_512)
 			return oakley_err(extack, id, "unsupported PRF");
 		return 0;
 	case OAKLEY_TRANS_INTEG:
-		if (t->id < OAKLEY_INTEG_SHA2_256_128 || t->id > OAKLEY_INTEG_SHA2_512_256)
+		if (t->id < IKE_INTEG_HMAC_SHA2_256_128 || t->id > IKE_INTEG_HMAC_SHA2_512_256)
 			return oakley_err(extack, id, "unsupported integrity algorithm");
 		return 0;
 	case OAKLEY_TRANS_DH:
 		switch (t->id) {
-		case OAKLEY_DH_MODP2048:
-		case OAKLEY_DH_MODP3072:
-		case OAKLEY_DH_MODP4096:
-		case OAKLEY_DH_ECP256:
-		case OAKLEY_DH_ECP384:
-		case OAKLEY_DH_CURVE25519:
+		case IKE_DH_MODP2048:
+		case IKE_DH_MODP3072:
+		case IKE_DH_MODP4096:
+		case IKE_DH_ECP256:
+		case IKE_DH_ECP384:
+		case IKE_DH_CURVE25519:
 			return 0;
 		}
 		return oakley_err(extack, id, "unsupported Diffie-Hellman group");

@@ -11,6 +11,8 @@
 #include <linux/oakley.h>
 #include <net/netlink.h>
 
+#include "iana.h"
+
 struct sk_buff;
 struct oakley_net;
 
@@ -22,23 +24,6 @@ struct oakley_net;
 #define OAKLEY_DEFAULT_REAUTH		0
 #define OAKLEY_DEFAULT_JITTER		10
 #define OAKLEY_DEFAULT_CHILD_REKEY	3600
-
-/* IANA IKEv2 transform IDs that Oakley supports. */
-#define OAKLEY_ENCR_AES_CBC		12
-#define OAKLEY_ENCR_AES_GCM_16		20
-#define OAKLEY_ENCR_CHACHA20_POLY1305	28
-#define OAKLEY_PRF_HMAC_SHA2_256	5
-#define OAKLEY_PRF_HMAC_SHA2_384	6
-#define OAKLEY_PRF_HMAC_SHA2_512	7
-#define OAKLEY_INTEG_SHA2_256_128	12
-#define OAKLEY_INTEG_SHA2_384_192	13
-#define OAKLEY_INTEG_SHA2_512_256	14
-#define OAKLEY_DH_MODP2048		14
-#define OAKLEY_DH_MODP3072		15
-#define OAKLEY_DH_MODP4096		16
-#define OAKLEY_DH_ECP256		19
-#define OAKLEY_DH_ECP384		20
-#define OAKLEY_DH_CURVE25519		31
 
 /* One transform; @prop numbers the proposal it belongs to (0-based). */
 struct oakley_transform {

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Oakley: the hooks the control plane calls into the IKE engine.
- *
- * kernel/ike_stub.c implements them for a build without the engine; the
- * engine replaces that file.  Locking contract:
+ * Oakley: the hooks the control plane calls into the IKE engine,
+ * implemented by the version-neutral core (kernel/core/: sa.c, api.c,
+ * warm.c).  Locking contract:
  *  - oakley_ike_net_init/exit: from the pernet init/exit of the namespace,
  *    net_init before any configuration exists, net_exit after all of it
  *    has been removed (conn_removed was called for every connection);

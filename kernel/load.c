@@ -111,7 +111,7 @@ static int oakley_load_build(struct oakley_load *ld, const struct nlattr *head, 
 /*
  * Load the modules and instantiate the algorithms of every connection now,
  * with no lock held, rather than in its first handshake under the engine's
- * lock (kernel/ike/warm.c).  Cheap when they were loaded before.
+ * lock (kernel/core/warm.c).  Cheap when they were loaded before.
  */
 static void oakley_load_warm(struct oakley_load *ld)
 {

@@ -11,7 +11,7 @@
 #include "ike.h"
 #include "netlink.h"
 #include "netns.h"
-#include "ike/km.h"
+#include "core/km.h"
 
 atomic64_t oakley_objects_total = ATOMIC64_INIT(0);
 

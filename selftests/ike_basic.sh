@@ -68,7 +68,7 @@ assert_ok nsexec "$A" "$OAKLEY_OAK" load "$TMP/a.conf"
 assert_ok nsexec "$B" "$OAKLEY_OAK" load "$TMP/b.conf"
 
 # oak load itself loads the modules and instantiates the algorithms the
-# connection can use (kernel/ike/warm.c), so that a handshake, under the
+# connection can use (kernel/core/warm.c), so that a handshake, under the
 # engine's lock, does not: the ESP type (esp4) and the transform xfrm
 # allocates for the Child SA are there before any handshake, and the
 # handshake loads no module.

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The IKE_SA_INIT Diffie-Hellman work runs in jobs on an unbound workqueue,
-# outside the engine lock (kernel/ike/ikev2_sa_init.c).  Three parts, two
+# outside the engine lock (kernel/ikev2/sa_init.c).  Three parts, two
 # namespaces over a veth, one %any responder in B, N initiator connections
 # with start = start and their own identities in A:
 #

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Oakley's SAs are visible to the kernel's own tools, and its IKE sockets'
-# bypass needs no other key manager (kernel/ike/xfrm.c, kernel/ike/socket.c).
+# bypass needs no other key manager (kernel/core/xfrm.c, kernel/core/socket.c).
 #
 #   1. Without xfrm_user: a transport-mode Child SA between the IKE endpoints
 #      themselves (it covers UDP 500) comes up; a Child SA rekey, an IKE SA

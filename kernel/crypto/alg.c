@@ -2,6 +2,8 @@
 /*
  * Module-wide state of the crypto glue and the facts about each transform.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <crypto/hash.h>
 #include <linux/err.h>
 #include <linux/module.h>
@@ -57,7 +59,7 @@ int oak_crypto_init(void)
 	/* instantiates the templates, so that no handshake waits for it */
 	for (i = 0; i < OAK_HASH_COUNT; i++) {
 		if (!crypto_has_shash(oak_hmac_names[i], 0, 0)) {
-			pr_err("oakley: the kernel has no %s\n", oak_hmac_names[i]);
+			pr_err("the kernel has no %s\n", oak_hmac_names[i]);
 			err = -ENOENT;
 			goto err_users;
 		}

@@ -12,27 +12,7 @@
 
 #include <linux/types.h>
 
-/* IANA IKEv2 transform IDs used by Oakley. */
-#define IKE_ENCR_AES_CBC		12
-#define IKE_ENCR_AES_GCM_16		20
-#define IKE_ENCR_CHACHA20_POLY1305	28
-
-#define IKE_PRF_HMAC_SHA2_256		5
-#define IKE_PRF_HMAC_SHA2_384		6
-#define IKE_PRF_HMAC_SHA2_512		7
-
-#define IKE_INTEG_NONE			0
-#define IKE_INTEG_HMAC_SHA2_256_128	12
-#define IKE_INTEG_HMAC_SHA2_384_192	13
-#define IKE_INTEG_HMAC_SHA2_512_256	14
-
-#define IKE_DH_NONE			0
-#define IKE_DH_MODP2048			14
-#define IKE_DH_MODP3072			15
-#define IKE_DH_MODP4096			16
-#define IKE_DH_ECP256			19
-#define IKE_DH_ECP384			20
-#define IKE_DH_CURVE25519		31
+#include "../iana.h"
 
 #define IKE_PRF_MAX_LEN		64	/* SHA-512 */
 #define IKE_INTEG_MAX_KEY	64

@@ -184,7 +184,7 @@ static void ctl_test_defaults(struct kunit *test)
 	/* RFC 8247 set: 2 proposals, AEAD first */
 	KUNIT_EXPECT_EQ(test, conn->ike_props->nprops, 2);
 	KUNIT_EXPECT_EQ(test, conn->ike_props->t[0].type, OAKLEY_TRANS_ENCR);
-	KUNIT_EXPECT_EQ(test, conn->ike_props->t[0].id, OAKLEY_ENCR_AES_GCM_16);
+	KUNIT_EXPECT_EQ(test, conn->ike_props->t[0].id, IKE_ENCR_AES_GCM_16);
 	KUNIT_EXPECT_EQ(test, conn->ike_props->t[0].keylen, 256);
 
 	KUNIT_ASSERT_EQ(test, conn->nchildren, 1);

@@ -17,7 +17,8 @@
 #include "../crypto/ike_crypto.h"
 #include "../crypto/internal.h"
 #include "../codec/isakmp_wire.h"
-#include "../ike/ike_int.h"
+#include "../core/sa.h"
+#include "../ikev2/ikev2.h"
 
 #define OAK_HYG_MAX_CALLS	256
 
@@ -319,7 +320,8 @@ static void oak_test_hyg_sk(struct kunit *test)
  */
 static void oak_test_hyg_ike_hs(struct kunit *test)
 {
-	struct oak_ike_sa *sa = kunit_kzalloc(test, sizeof(*sa), GFP_KERNEL);
+	struct ikev2_sa *v2 = kunit_kzalloc(test, sizeof(*v2), GFP_KERNEL);
+	struct oak_ike_sa *sa = v2 ? &v2->sa : NULL;
 	u8 gir[32], spi_i[8], spi_r[8];
 	struct oak_ike_keys *k;
 	struct oak_ike_hs *hs;
@@ -327,11 +329,11 @@ static void oak_test_hyg_ike_hs(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, sa);
 	hs = kzalloc(sizeof(*hs), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, hs);
-	sa->hs = hs;
-	sa->ni = hs->ni;
-	sa->nr = hs->nr;
-	sa->ni_len = 32;
-	sa->nr_len = 32;
+	ikev2_sa(sa)->hs = hs;
+	ikev2_sa(sa)->ni = hs->ni;
+	ikev2_sa(sa)->nr = hs->nr;
+	ikev2_sa(sa)->ni_len = 32;
+	ikev2_sa(sa)->nr_len = 32;
 	memset(hs->ni, 0x51, 32);
 	memset(hs->nr, 0x52, 32);
 	memset(gir, 0x53, sizeof(gir));
@@ -342,31 +344,32 @@ static void oak_test_hyg_ike_hs(struct kunit *test)
 	k->encr = IKE_ENCR_AES_GCM_16;
 	k->encr_keylen = 128;
 	k->integ = IKE_INTEG_NONE;
-	KUNIT_ASSERT_EQ(test, oak_ike_derive(k, sa->ni, 32, sa->nr, 32, gir, sizeof(gir),
-					     spi_i, spi_r), 0);
+	KUNIT_ASSERT_EQ(test, oak_ike_derive(k, ikev2_sa(sa)->ni, 32, ikev2_sa(sa)->nr, 32, gir,
+					     sizeof(gir), spi_i, spi_r), 0);
 	oak_sa_keep_sk_d(sa);
-	KUNIT_EXPECT_EQ(test, sa->prf_len, 48);
-	KUNIT_EXPECT_EQ(test, memcmp(sa->sk_d, k->sk_d, 48), 0);
+	KUNIT_EXPECT_EQ(test, ikev2_sa(sa)->prf_len, 48);
+	KUNIT_EXPECT_EQ(test, memcmp(ikev2_sa(sa)->sk_d, k->sk_d, 48), 0);
 	oak_hyg_reset();
 	oak_sa_hs_free(sa);
 	KUNIT_EXPECT_TRUE(test, oak_hyg_saw(hs, sizeof(*hs)));
 	KUNIT_EXPECT_EQ(test, oak_hyg->dirty, 0U);
-	KUNIT_EXPECT_NULL(test, sa->hs);
-	KUNIT_EXPECT_NULL(test, sa->ni);
-	KUNIT_EXPECT_NULL(test, sa->nr);
-	KUNIT_EXPECT_EQ(test, sa->ni_len + sa->nr_len, 0);
+	KUNIT_EXPECT_NULL(test, ikev2_sa(sa)->hs);
+	KUNIT_EXPECT_NULL(test, ikev2_sa(sa)->ni);
+	KUNIT_EXPECT_NULL(test, ikev2_sa(sa)->nr);
+	KUNIT_EXPECT_EQ(test, ikev2_sa(sa)->ni_len + ikev2_sa(sa)->nr_len, 0);
 	/* SK_d stays for later Child SAs and rekeys */
-	KUNIT_EXPECT_NOT_NULL(test, memchr_inv(sa->sk_d, 0, sa->prf_len));
+	KUNIT_EXPECT_NOT_NULL(test, memchr_inv(ikev2_sa(sa)->sk_d, 0, ikev2_sa(sa)->prf_len));
 	/* a second call (oak_sa_free() after IKE_AUTH) is a no-op */
 	oak_sa_hs_free(sa);
 	KUNIT_EXPECT_EQ(test, oak_hyg->calls, 1U);
-	memzero_explicit(sa->sk_d, sizeof(sa->sk_d));
+	memzero_explicit(ikev2_sa(sa)->sk_d, sizeof(ikev2_sa(sa)->sk_d));
 }
 
 /* The outbound keys a Child SA rekey responder keeps: copied, then wiped and freed. */
 static void oak_test_hyg_child_out(struct kunit *test)
 {
-	struct oak_child_sa *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct ikev2_child *v2c = kunit_kzalloc(test, sizeof(*v2c), GFP_KERNEL);
+	struct oak_child_sa *c = v2c ? &v2c->c : NULL;
 	u8 ekey[16], akey[32], big[OAK_CCS_OUT_KEY_MAX + 1];
 	u8 *kept;
 
@@ -378,16 +381,16 @@ static void oak_test_hyg_child_out(struct kunit *test)
 	c->p.out.auth = akey;
 	c->p.out.auth_len = sizeof(akey);
 	KUNIT_ASSERT_EQ(test, oak_child_keep_out(c), 0);
-	kept = c->ccs.out_key;
+	kept = ikev2_child(c)->ccs.out_key;
 	KUNIT_ASSERT_NOT_NULL(test, kept);
-	KUNIT_EXPECT_TRUE(test, c->ccs.out_pending);
+	KUNIT_EXPECT_TRUE(test, ikev2_child(c)->ccs.out_pending);
 	KUNIT_EXPECT_EQ(test, memcmp(kept, ekey, sizeof(ekey)), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(kept + sizeof(ekey), akey, sizeof(akey)), 0);
 	oak_child_drop_out(c);
 	KUNIT_EXPECT_TRUE(test, oak_hyg_saw(kept, sizeof(ekey) + sizeof(akey)));
 	KUNIT_EXPECT_EQ(test, oak_hyg->dirty, 0U);
-	KUNIT_EXPECT_NULL(test, c->ccs.out_key);
-	KUNIT_EXPECT_FALSE(test, c->ccs.out_pending);
+	KUNIT_EXPECT_NULL(test, ikev2_child(c)->ccs.out_key);
+	KUNIT_EXPECT_FALSE(test, ikev2_child(c)->ccs.out_pending);
 
 	/* more than the kept keys may hold: refused, nothing allocated */
 	memset(big, 0x63, sizeof(big));
@@ -396,7 +399,7 @@ static void oak_test_hyg_child_out(struct kunit *test)
 	c->p.out.auth = NULL;
 	c->p.out.auth_len = 0;
 	KUNIT_EXPECT_EQ(test, oak_child_keep_out(c), -EINVAL);
-	KUNIT_EXPECT_NULL(test, c->ccs.out_key);
+	KUNIT_EXPECT_NULL(test, ikev2_child(c)->ccs.out_key);
 }
 
 static struct kunit_case oak_hygiene_cases[] = {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suite "oakley_sa_tables": the IKE SA tables of a namespace
- * (kernel/ike/sa.c), rhashtables by our SPI and, for responders, by the
+ * (kernel/core/sa.c), rhashtables by our SPI and, for responders, by the
  * peer's address and SPIi.  Thousands of entries (several resizes), lookups
  * of each, removals, and the same SPIs in two namespaces' tables.  The SA
  * objects are bare: only the fields the tables read are set.  The identity
@@ -13,7 +13,7 @@
 #include <linux/mm.h>
 #include <linux/rhashtable.h>
 
-#include "../ike/ike_int.h"
+#include "../core/sa.h"
 
 #define SAT_N		3000	/* SAs per namespace */
 

@@ -2,12 +2,12 @@
 /*
  * KUnit suite "oakley_durations": the configuration's durations (u32
  * seconds) become timer delays without losing any part of them
- * (kernel/ike/duration.h, used by kernel/ike/timers.c for IKE rekey,
+ * (kernel/core/duration.h, used by kernel/core/timers.c for IKE rekey,
  * reauth, hard lifetime and DPD).
  */
 #include <kunit/test.h>
 
-#include "../ike/duration.h"
+#include "../core/duration.h"
 
 #define DAY		86400U
 #define SIXTY_DAYS	(60 * DAY)

@@ -808,7 +808,7 @@ if [ "${OAKLEY_BENCH_RMEM:-16777216}" != 0 ]; then
 		net.core.rmem_default="${OAKLEY_BENCH_RMEM:-16777216}"
 fi
 res vm.rmem_default "$(sysctl -n net.core.rmem_default)"
-# Oakley's IKE_SA_INIT flood defence (kernel/ike/dos.c: per-source rate
+# Oakley's IKE_SA_INIT flood defence (kernel/core/dos.c: per-source rate
 # limit, cookies, half-open cap) is switched off, as charon's is
 # (dos_protection = no, init_limit_half_open = 0): every tunnel comes from one
 # source address here.  Only the parameters this module has are passed.

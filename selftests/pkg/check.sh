@@ -109,7 +109,7 @@ files_dkms()
 {
 	local s=usr/src/oakley-$version r=0 f
 	for f in dkms.conf Kbuild kernel/Makefile kernel/Kconfig kernel/main.c \
-		 kernel/ike/ikev2.c kernel/crypto/dh.c uapi/linux/oakley.h; do
+		 kernel/ikev2/ikev2.c kernel/crypto/dh.c uapi/linux/oakley.h; do
 		has "$tmp/dkms.list" '-rw-r--r--' "$s/$f" || r=1
 	done
 	# every source of the tree is there, nothing built

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Test driver for kernel/ike/xfrm.c: /proc/oak_xfrm_glue takes one command
+ * Test driver for kernel/core/xfrm.c: /proc/oak_xfrm_glue takes one command
  * per write, runs it in the writer's network namespace and keeps a one-line
  * result for the next read.  A failing command makes write() fail with the
  * error the glue returned.

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # run.sh [run.sh VM options...]
-# Build the xfrm glue test module (kernel/ike/xfrm.c + glue_test.c) in a
+# Build the xfrm glue test module (kernel/core/xfrm.c + glue_test.c) in a
 # scratch directory against KDIR and run test.sh with it in the test VM.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -3,7 +3,7 @@
 #
 # Runs INSIDE the test VM (see run.sh): loads the glue test module given as
 # $1, joins two network namespaces with a veth pair and installs Child SAs
-# with fixed random keys through kernel/ike/xfrm.c, no IKE involved.
+# with fixed random keys through kernel/core/xfrm.c, no IKE involved.
 # Prints "ok N - ..." / "not ok N - ..." lines; exits non-zero on a failure.
 set -u
 

@@ -26,7 +26,10 @@
 #include <linux/slab.h>
 #include <crypto/algapi.h>
 
-#include "ike_int.h"
+#include "../codec/ikev2_wire.h"
+#include "../crypto/ike_crypto.h"
+#include "dos.h"
+#include "sa.h"
 
 static unsigned int half_open_cookie = 30;
 module_param(half_open_cookie, uint, 0444);
@@ -151,20 +154,6 @@ static bool oak_cookie_valid(struct oak_ike_net *in, const struct ike_msg *m,
 	return ok;
 }
 
-/* Answer with N(COOKIE) only; no state is kept. */
-static void oak_cookie_send(struct oak_ike_net *in, const struct ike_msg *m,
-			    const u8 *ni, u16 ni_len, const struct oak_addr *src,
-			    const struct oak_addr *dst)
-{
-	u8 cookie[OAK_COOKIE_LEN];
-
-	if (oak_dos_cookie(in, -1, ni, ni_len, src, m->spi_i, cookie))
-		return;
-	oak_send_notify_plain(in, m, dst, src, IKE_N_COOKIE, cookie, sizeof(cookie));
-	oakley_stat_inc(in->on, OAKLEY_STATS_A_COOKIES_SENT);
-	memzero_explicit(cookie, sizeof(cookie));
-}
-
 /* ---- per-source token buckets ---- */
 
 static u64 oak_rl_cost(void)
@@ -265,8 +254,7 @@ static u64 oak_half_open(struct oak_ike_net *in)
 }
 
 enum oak_dos_verdict oak_dos_check_init(struct oak_ike_net *in, const struct ike_msg *m,
-					const struct oak_addr *src,
-					const struct oak_addr *dst)
+					const struct oak_addr *src, u8 *cookie)
 {
 	struct oak_dos *d = in->dos;
 	const struct ike_payload *pn;
@@ -299,7 +287,9 @@ enum oak_dos_verdict oak_dos_check_init(struct oak_ike_net *in, const struct ike
 	oak_cookie_rotate(d);
 	if (oak_cookie_valid(in, m, ni, ni_len, src))
 		return OAK_DOS_PASS;
-	oak_cookie_send(in, m, ni, ni_len, src, dst);
+	/* answer with N(COOKIE) only (the caller sends it); no state is kept */
+	if (oak_dos_cookie(in, -1, ni, ni_len, src, m->spi_i, cookie))
+		return OAK_DOS_DROP;
 	return OAK_DOS_COOKIE;
 }
 

@@ -8,6 +8,8 @@
  * length, queues the datagram on a bounded queue and kicks the worker, which
  * does everything else.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/udp.h>
@@ -23,7 +25,9 @@
 #include <net/udp_tunnel.h>
 #include <net/ipv6.h>
 
-#include "ike_int.h"
+#include "proto.h"
+#include "sa.h"
+#include "socket.h"
 
 static int oak_udp_rcv(struct sock *sk, struct sk_buff *skb)
 {
@@ -142,7 +146,7 @@ static int oak_sock_create(struct oak_ike_net *in, u8 family, struct socket **so
 {
 	struct udp_tunnel_sock_cfg tcfg = {
 		.sk_user_data = in,
-		.encap_type = 1,
+		.encap_type = OAK_UDP_ENCAP_TYPE,
 		.encap_rcv = oak_udp_rcv,
 	};
 	struct udp_port_cfg cfg = {
@@ -166,7 +170,7 @@ static int oak_sock_create(struct oak_ike_net *in, u8 family, struct socket **so
 	/* without it only SAs whose selectors leave out UDP 500 work: go on */
 	err = oak_sock_bypass((*sockp)->sk, family);
 	if (err)
-		pr_warn("oakley: cannot exempt the IKE socket from IPsec: %d\n", err);
+		pr_warn("cannot exempt the IKE socket from IPsec: %d\n", err);
 	return 0;
 }
 
@@ -180,7 +184,7 @@ int oak_sock_open(struct oak_ike_net *in)
 	err = oak_sock_create(in, AF_INET, &in->sock4);
 	if (err) {
 		in->sock4 = NULL;
-		pr_warn("oakley: cannot bind UDP port %u (IPv4): %d\n", OAK_IKE_PORT, err);
+		pr_warn("cannot bind UDP port %u (IPv4): %d\n", OAK_IKE_PORT, err);
 		return err;
 	}
 #if IS_ENABLED(CONFIG_IPV6)
@@ -188,7 +192,7 @@ int oak_sock_open(struct oak_ike_net *in)
 		err = oak_sock_create(in, AF_INET6, &in->sock6);
 		if (err) {
 			in->sock6 = NULL;
-			pr_warn("oakley: cannot bind UDP port %u (IPv6): %d\n",
+			pr_warn("cannot bind UDP port %u (IPv6): %d\n",
 				OAK_IKE_PORT, err);
 		}
 	}
@@ -326,7 +330,7 @@ static void oak_rx_one(struct oak_ike_net *in, struct sk_buff *skb)
 	if (!skb_copy_bits(skb, off, buf, len)) {
 		mutex_lock(&in->lock);
 		if (!in->dying)
-			oak_ikev2_rx(in, buf, len, &src, &dst);
+			oak_proto_rx(in, buf, len, &src, &dst);
 		mutex_unlock(&in->lock);
 	}
 	kfree_sensitive(buf);

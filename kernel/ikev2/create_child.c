@@ -16,15 +16,20 @@
  * state stays until the Delete exchange of the old SA is over.  As the
  * initiator we install both new states with the response; as the
  * responder only the inbound one, the outbound one when the old SA goes
- * (ike_ccs.h), so that we never send on an SA the peer cannot receive yet.
+ * (ikev2/create_child.h), so that we never send on an SA the peer cannot receive yet.
  * When both peers rekey the same Child SA at once (§2.8.1), the SA made by
  * the exchange with the lowest nonce is redundant and is deleted by the
  * side that initiated that exchange; the other side deletes the old SA.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/random.h>
 #include <linux/slab.h>
 
-#include "ike_int.h"
+#include "../core/km.h"
+#include "../core/sa.h"
+#include "../core/ts.h"
+#include "ikev2.h"
 
 #define OAK_CCS_KE_TRIES	3
 #define OAK_CCS_RETRY_MS	1000	/* TEMPORARY_FAILURE: 1-2 s later */
@@ -71,7 +76,7 @@ static void oak_ccs_ctx_free(struct oak_ccs_ctx *x)
 	kfree_sensitive(x);
 }
 
-/* ---- helpers shared with ikev2_rekey.c ---- */
+/* ---- helpers shared with ikev2/rekey.c ---- */
 
 int oak_ccs_nonce_cmp(const u8 *a, u16 alen, const u8 *b, u16 blen)
 {
@@ -109,7 +114,7 @@ void oak_ccs_respond_error(struct oak_ike_sa *sa, const struct ike_msg *m, u16 t
 		return;
 	ike_buf_init(&b, mem, OAK_MSG_MAX);
 	oak_hdr(sa, &b, m->exchange, true, m->msgid);
-	sk = ike_sk_begin(&b, oak_sk_iv_len(sa->sk_out));
+	sk = ike_sk_begin(&b, oak_sk_iv_len(ikev2_sa(sa)->sk_out));
 	ike_add_notify(&b, 0, NULL, 0, type, data, len);
 	if (oak_sk_finish(sa, &b, sk)) {
 		kfree(mem);
@@ -157,20 +162,22 @@ static void oak_ccs_arm(struct oak_ike_sa *sa)
 	 * the new IKE SA with its retry still owed (c->ccs.retry): schedule it.
 	 */
 	list_for_each_entry(c, &sa->children, node) {
-		if (c->ccs.retry)
+		if (ikev2_child(c)->ccs.retry)
 			oak_ccs_retry_owe(sa);
 	}
-	next = sa->ccs.retry_at;
+	next = ikev2_sa(sa)->ccs.retry_at;
 	due = next;
 	list_for_each_entry(c, &sa->children, node) {
-		if (c->ccs.out_pending && (!due || time_before(c->ccs.out_due, next))) {
-			next = c->ccs.out_due;
+		struct oak_child_ccs *cc = &ikev2_child(c)->ccs;
+
+		if (cc->out_pending && (!due || time_before(cc->out_due, next))) {
+			next = cc->out_due;
 			due = true;
 		}
 	}
 	if (!due)
 		return;
-	if (!mod_delayed_work(sa->in->wq, &sa->ccs.work,
+	if (!mod_delayed_work(sa->in->wq, &ikev2_sa(sa)->ccs.work,
 			      time_after(next, now) ? next - now : 0))
 		kref_get(&sa->ref);
 }
@@ -179,17 +186,17 @@ static void oak_ccs_retry(struct oak_ike_sa *sa)
 {
 	struct oak_child_sa *c, *tmp;
 
-	sa->ccs.retry_at = 0;
+	ikev2_sa(sa)->ccs.retry_at = 0;
 	if (sa->state != OAKLEY_IKE_STATE_ESTABLISHED)
 		return;
-	if (sa->ccs.retry_ike) {
-		sa->ccs.retry_ike = false;
+	if (ikev2_sa(sa)->ccs.retry_ike) {
+		ikev2_sa(sa)->ccs.retry_ike = false;
 		oak_ccs_rekey_ike(sa);
 	}
 	list_for_each_entry_safe(c, tmp, &sa->children, node) {
-		if (!c->ccs.retry)
+		if (!ikev2_child(c)->ccs.retry)
 			continue;
-		c->ccs.retry = false;
+		ikev2_child(c)->ccs.retry = false;
 		oak_ccs_rekey_child(sa, c);
 	}
 }
@@ -208,9 +215,9 @@ static unsigned long oak_ccs_retry_delay(const struct oak_ike_sa *sa)
 					       get_random_u32_below(OAK_CCS_RETRY_MS));
 	unsigned long now = jiffies, left;
 
-	if (!sa->q.expire_at || !time_before(now, sa->q.expire_at))
+	if (!sa->t.expire_at || !time_before(now, sa->t.expire_at))
 		return delay;
-	left = sa->q.expire_at - now;
+	left = sa->t.expire_at - now;
 	if (delay > left / 2)
 		delay = left / 4 + get_random_u32_below(left / 4 + 1);
 	return delay;
@@ -219,8 +226,8 @@ static unsigned long oak_ccs_retry_delay(const struct oak_ike_sa *sa)
 /* Schedule the retries unless a deadline is already set */
 static void oak_ccs_retry_owe(struct oak_ike_sa *sa)
 {
-	if (!sa->ccs.retry_at)
-		sa->ccs.retry_at = (jiffies + oak_ccs_retry_delay(sa)) ?: 1;
+	if (!ikev2_sa(sa)->ccs.retry_at)
+		ikev2_sa(sa)->ccs.retry_at = (jiffies + oak_ccs_retry_delay(sa)) ?: 1;
 }
 
 void oak_ccs_retry_later(struct oak_ike_sa *sa)
@@ -239,7 +246,7 @@ static void oak_ccs_out_install(struct oak_ike_sa *sa, struct oak_child_sa *c)
 
 	if (!err)
 		return;
-	pr_debug("oakley: %s/%s: cannot install the outbound state: %d\n", sa->conn->name,
+	pr_debug("%s/%s: cannot install the outbound state: %d\n", sa->conn->name,
 		 c->cfg->name, err);
 	oak_sa_event(sa, OAKLEY_EVENT_ERROR, c->cfg->name, 0,
 		     "cannot install the new outbound state");
@@ -252,8 +259,9 @@ static void oak_ccs_out_due(struct oak_ike_sa *sa)
 	struct oak_child_sa *c;
 
 	list_for_each_entry(c, &sa->children, node) {
-		if (c->ccs.out_pending && time_after_eq(now, c->ccs.out_due)) {
-			pr_debug("oakley: %s/%s: the old Child SA was not deleted in time\n",
+		if (ikev2_child(c)->ccs.out_pending &&
+		    time_after_eq(now, ikev2_child(c)->ccs.out_due)) {
+			pr_debug("%s/%s: the old Child SA was not deleted in time\n",
 				 sa->conn->name, c->cfg->name);
 			oak_ccs_out_install(sa, c);
 		}
@@ -262,13 +270,15 @@ static void oak_ccs_out_due(struct oak_ike_sa *sa)
 
 static void oak_ccs_work(struct work_struct *work)
 {
-	struct oak_ike_sa *sa = container_of(to_delayed_work(work), struct oak_ike_sa,
-					     ccs.work);
+	struct oak_ike_sa *sa = &container_of(to_delayed_work(work), struct ikev2_sa,
+					      ccs.work)->sa;
 	struct oak_ike_net *in = sa->in;
 
 	mutex_lock(&in->lock);
 	if (!sa->dead && !in->dying) {
-		if (sa->ccs.retry_at && time_after_eq(jiffies, sa->ccs.retry_at))
+		unsigned long at = ikev2_sa(sa)->ccs.retry_at;
+
+		if (at && time_after_eq(jiffies, at))
 			oak_ccs_retry(sa);
 		oak_ccs_out_due(sa);
 		oak_ccs_arm(sa);
@@ -279,22 +289,22 @@ static void oak_ccs_work(struct work_struct *work)
 
 void oak_ccs_sa_init(struct oak_ike_sa *sa)
 {
-	INIT_DELAYED_WORK(&sa->ccs.work, oak_ccs_work);
+	INIT_DELAYED_WORK(&ikev2_sa(sa)->ccs.work, oak_ccs_work);
 }
 
 void oak_ccs_sa_kill(struct oak_ike_sa *sa)
 {
 	struct oak_ike_sa *heir = oak_ccs_heir(sa);
 
-	if (cancel_delayed_work(&sa->ccs.work))
+	if (cancel_delayed_work(&ikev2_sa(sa)->ccs.work))
 		oak_sa_put(sa);
 	/* the Child SAs moved to the heir: its timer takes over */
 	if (heir)
 		oak_ccs_arm(heir);
-	oak_sa_put(sa->ccs.rekeyed_by);
-	sa->ccs.rekeyed_by = NULL;
-	oak_sa_put(sa->ccs.rekey_of);
-	sa->ccs.rekey_of = NULL;
+	oak_sa_put(sa->rekeyed_by);
+	sa->rekeyed_by = NULL;
+	oak_sa_put(sa->rekey_of);
+	sa->rekey_of = NULL;
 }
 
 static void oak_ccs_req_forget(struct oak_req *r, struct oak_child_sa *c)
@@ -315,16 +325,16 @@ void oak_ccs_child_gone(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	struct oak_child_sa *o;
 	struct oak_req *r;
 
-	oak_ccs_req_forget(sa->q.cur, c);
-	list_for_each_entry(r, &sa->q.pending, node)
+	oak_ccs_req_forget(ikev2_sa(sa)->rq.cur, c);
+	list_for_each_entry(r, &ikev2_sa(sa)->rq.pending, node)
 		oak_ccs_req_forget(r, c);
 	list_for_each_entry(o, &sa->children, node) {
-		if (o->ccs.peer_new == c)
-			o->ccs.peer_new = NULL;
-		if (o->ccs.out_after != c)
+		if (ikev2_child(o)->ccs.peer_new == c)
+			ikev2_child(o)->ccs.peer_new = NULL;
+		if (ikev2_child(o)->ccs.out_after != c)
 			continue;
 		/* before @c's states go: the traffic moves to o's at once */
-		o->ccs.out_after = NULL;
+		ikev2_child(o)->ccs.out_after = NULL;
 		if (!sa->dead)
 			oak_ccs_out_install(sa, o);
 	}
@@ -346,18 +356,18 @@ static int oak_ccs_submit(struct oak_ike_sa *sa, const struct oakley_child *cfg,
 		kfree(req);
 		return -ENOMEM;
 	}
-	c->ccs.ke_group = group;
-	c->ccs.ke_tries = tries;
+	ikev2_child(c)->ccs.ke_group = group;
+	ikev2_child(c)->ccs.ke_tries = tries;
 	if (old) {
 		c->p.reqid = old->p.reqid;
-		old->ccs.rekeying = true;
-		old->ccs.retry = false;
+		old->rekeying = true;
+		ikev2_child(old)->ccs.retry = false;
 	}
 	req->r.ops = &oak_ccs_child_ops;
 	req->r.child = c;
 	req->old = old;
 	req->rekey = !!old;
-	sa->ccs.busy++;
+	ikev2_sa(sa)->ccs.busy++;
 	return oak_req_submit(sa, &req->r);
 }
 
@@ -372,16 +382,17 @@ int oak_ccs_rekey_child(struct oak_ike_sa *sa, struct oak_child_sa *c)
 {
 	if (sa->dead || sa->state != OAKLEY_IKE_STATE_ESTABLISHED)
 		return -ENOTCONN;
-	if (!c->installed || c->ccs.rekeying || c->ccs.rekeyed || c->ccs.deleting ||
+	if (!c->installed || c->rekeying || c->rekeyed || c->deleting ||
 	    oak_queue_deleting_child(sa, c))
 		return 0;	/* underway, or replaced already */
-	if (sa->ccs.rekeying || sa->ccs.rekeyed_by) {
+	if (ikev2_sa(sa)->ccs.rekeying || sa->rekeyed_by) {
 		/* §2.25.2: not while the IKE SA is being rekeyed; the heir retries */
-		c->ccs.retry = true;
+		ikev2_child(c)->ccs.retry = true;
 		oak_ccs_retry_later(sa);
 		return 0;
 	}
-	return oak_ccs_submit(sa, c->cfg, c, c->ccs.ke_group, c->ccs.ke_tries);
+	return oak_ccs_submit(sa, c->cfg, c, ikev2_child(c)->ccs.ke_group,
+			      ikev2_child(c)->ccs.ke_tries);
 }
 
 void oak_ccs_auth_done(struct oak_ike_sa *sa)
@@ -401,7 +412,7 @@ void oak_ccs_auth_done(struct oak_ike_sa *sa)
 		list_for_each_entry(c, &sa->children, node)
 			have |= c->cfg == cfg;
 		if (!have && oak_ccs_new_child(sa, cfg))
-			pr_debug("oakley: %s/%s: cannot queue the Child SA\n", sa->conn->name,
+			pr_debug("%s/%s: cannot queue the Child SA\n", sa->conn->name,
 				 cfg->name);
 	}
 }
@@ -415,7 +426,7 @@ static int oak_ccs_build(struct oak_ike_sa *sa, struct oak_req *r, struct ike_bu
 	u16 group;
 	int err;
 
-	if (!c || (req->rekey && (!req->old || req->old->ccs.rekeyed)))
+	if (!c || (req->rekey && (!req->old || req->old->rekeyed)))
 		return -ENOENT;	/* gone, or the peer rekeyed it first */
 	cfg = c->cfg;
 	x = oak_ccs_ctx_new();
@@ -433,7 +444,9 @@ static int oak_ccs_build(struct oak_ike_sa *sa, struct oak_req *r, struct ike_bu
 		oak_trap_packet_ts(sa->in, sa->conn, cfg, &x->tsi, &x->tsr);
 	if (err)
 		goto out;
-	group = c->ccs.ke_group ? c->ccs.ke_group : oak_prop_first_dh(oak_ccs_props(cfg));
+	group = ikev2_child(c)->ccs.ke_group;
+	if (!group)
+		group = oak_prop_first_dh(oak_ccs_props(cfg));
 	if (group) {
 		req->dh = oak_dh_new(group);
 		err = -ENOMEM;
@@ -490,12 +503,12 @@ static int oak_ccs_install(struct oak_ike_sa *sa, struct oak_child_sa *c, struct
 
 	x->km.gir = x->shared_len ? x->shared : NULL;
 	x->km.gir_len = x->shared_len;
-	err = oak_ccs_nonce_min(&c->ccs.nmin, &c->ccs.nmin_len, x->km.ni, x->km.ni_len,
-				x->km.nr, x->km.nr_len);
+	err = oak_ccs_nonce_min(&ikev2_child(c)->ccs.nmin, &ikev2_child(c)->ccs.nmin_len,
+				x->km.ni, x->km.ni_len, x->km.nr, x->km.nr_len);
 	if (!err) {
-		c->ccs.kmat = &x->km;
+		ikev2_child(c)->ccs.kmat = &x->km;
 		err = oak_child_install(sa, c, tsi, tsr);
-		c->ccs.kmat = NULL;
+		ikev2_child(c)->ccs.kmat = NULL;
 	}
 	memzero_explicit(x->shared, sizeof(x->shared));
 	return err;
@@ -510,17 +523,18 @@ static int oak_ccs_install(struct oak_ike_sa *sa, struct oak_child_sa *c, struct
  */
 static bool oak_ccs_redundant(const struct oak_child_sa *old, const struct oak_ccs_kmat *km)
 {
-	const struct oak_child_sa *peer = old ? old->ccs.peer_new : NULL;
+	const struct oak_child_sa *peer = old ? ikev2_child(old)->ccs.peer_new : NULL;
 	const u8 *n = km->ni;
 	u16 len = km->ni_len;
 
-	if (!peer || !old->ccs.rekeyed)
+	if (!peer || !old->rekeyed)
 		return false;
 	if (oak_ccs_nonce_cmp(km->nr, km->nr_len, n, len) < 0) {
 		n = km->nr;
 		len = km->nr_len;
 	}
-	return oak_ccs_nonce_cmp(n, len, peer->ccs.nmin, peer->ccs.nmin_len) < 0;
+	return oak_ccs_nonce_cmp(n, len, ikev2_child(peer)->ccs.nmin,
+				 ikev2_child(peer)->ccs.nmin_len) < 0;
 }
 
 /*
@@ -530,24 +544,24 @@ static bool oak_ccs_redundant(const struct oak_child_sa *old, const struct oak_c
 static void oak_ccs_rekey_finish(struct oak_ike_sa *sa, struct oak_child_sa *old,
 				 struct oak_child_sa *c, bool redundant)
 {
-	struct oak_child_sa *peer = old->ccs.peer_new;
+	struct oak_child_sa *peer = ikev2_child(old)->ccs.peer_new;
 
 	if (redundant) {
-		pr_debug("oakley: %s/%s: rekey collision, ours is redundant\n", sa->conn->name,
+		pr_debug("%s/%s: rekey collision, ours is redundant\n", sa->conn->name,
 			 c->cfg->name);
-		c->ccs.rekeyed = true;
-		c->ccs.deleting = true;
+		c->rekeyed = true;
+		c->deleting = true;
 		oak_req_delete_child(sa, c);
 		return;
 	}
-	if (old->ccs.rekeyed && peer) {
-		pr_debug("oakley: %s/%s: rekey collision, the peer's is redundant\n",
+	if (old->rekeyed && peer) {
+		pr_debug("%s/%s: rekey collision, the peer's is redundant\n",
 			 sa->conn->name, c->cfg->name);
 		/* the peer deletes it: it never carries our traffic */
 		oak_child_drop_out(peer);
 	}
-	old->ccs.rekeyed = true;
-	old->ccs.deleting = true;
+	old->rekeyed = true;
+	old->deleting = true;
 	oak_sa_event(sa, OAKLEY_EVENT_CHILD_REKEYED, c->cfg->name, 0, NULL);
 	oak_req_delete_child(sa, old);
 }
@@ -557,7 +571,7 @@ static void oak_ccs_retry_ke(struct oak_ike_sa *sa, struct oak_ccs_req *req,
 			     struct oak_child_sa *c, const u8 *data, u16 len)
 {
 	const struct oakley_child *cfg = c->cfg;
-	u8 tries = c->ccs.ke_tries + 1;
+	u8 tries = ikev2_child(c)->ccs.ke_tries + 1;
 	u16 group;
 
 	oak_stat(sa, OAKLEY_STATS_A_INVALID_KE);
@@ -569,8 +583,8 @@ static void oak_ccs_retry_ke(struct oak_ike_sa *sa, struct oak_ccs_req *req,
 		return;
 	}
 	if (req->old) {
-		req->old->ccs.ke_group = group;
-		req->old->ccs.ke_tries = tries;
+		ikev2_child(req->old)->ccs.ke_group = group;
+		ikev2_child(req->old)->ccs.ke_tries = tries;
 		oak_ccs_rekey_child(sa, req->old);
 	} else if (!req->rekey) {
 		oak_ccs_submit(sa, cfg, NULL, group, tries);
@@ -584,8 +598,8 @@ static void oak_ccs_refused(struct oak_ike_sa *sa, struct oak_ccs_req *req,
 
 	switch (err) {
 	case IKE_N_TEMPORARY_FAILURE:
-		if (old && !old->ccs.rekeyed && !old->ccs.deleting) {
-			old->ccs.retry = true;
+		if (old && !old->rekeyed && !old->deleting) {
+			ikev2_child(old)->ccs.retry = true;
 			oak_ccs_retry_later(sa);
 		}
 		return;
@@ -668,14 +682,14 @@ static void oak_ccs_response(struct oak_ike_sa *sa, struct oak_ccs_req *req,
 	}
 	if (why) {
 		memzero_explicit(x->shared, sizeof(x->shared));
-		pr_debug("oakley: %s/%s: %s\n", sa->conn->name, c->cfg->name, why);
+		pr_debug("%s/%s: %s\n", sa->conn->name, c->cfg->name, why);
 		oak_sa_event(sa, OAKLEY_EVENT_ERROR, c->cfg->name, 0, why);
 		oak_child_free(sa, c);
 		goto out;
 	}
-	c->ccs.dh = c->algs.dh;
-	c->ccs.ke_group = c->algs.dh;
-	c->ccs.ke_tries = 0;
+	c->dh = c->algs.dh;
+	ikev2_child(c)->ccs.ke_group = c->algs.dh;
+	ikev2_child(c)->ccs.ke_tries = 0;
 	if (req->old)
 		oak_ccs_rekey_finish(sa, req->old, c, x->km.in_only);
 	else
@@ -691,10 +705,10 @@ static void oak_ccs_done(struct oak_ike_sa *sa, struct oak_req *r, const struct 
 	const u8 *data = NULL;
 	u16 err, len = 0;
 
-	if (sa->ccs.busy)
-		sa->ccs.busy--;
+	if (ikev2_sa(sa)->ccs.busy)
+		ikev2_sa(sa)->ccs.busy--;
 	if (req->old)
-		req->old->ccs.rekeying = false;
+		req->old->rekeying = false;
 	r->child = NULL;
 	if (!c)
 		return;		/* removed meanwhile: nothing to install */
@@ -704,7 +718,7 @@ static void oak_ccs_done(struct oak_ike_sa *sa, struct oak_req *r, const struct 
 	}
 	err = oak_ccs_msg_error(m, &data, &len);
 	if (err) {
-		pr_debug("oakley: %s/%s: CREATE_CHILD_SA refused: %u\n", sa->conn->name,
+		pr_debug("%s/%s: CREATE_CHILD_SA refused: %u\n", sa->conn->name,
 			 c->cfg->name, err);
 		oak_ccs_refused(sa, req, c, err, data, len);
 		oak_child_free(sa, c);
@@ -857,8 +871,8 @@ static u16 oak_ccs_negotiate(struct oak_ike_sa *sa, const struct ike_msg *m,
 	x->km.defer_out = !!old;
 	if (oak_child_reserve_spi(sa, a->c) || oak_ccs_install(sa, a->c, x, &x->out_i, &x->out_r))
 		return IKE_N_TEMPORARY_FAILURE;
-	a->c->ccs.dh = a->c->algs.dh;
-	a->c->ccs.ke_group = a->c->algs.dh;
+	a->c->dh = a->c->algs.dh;
+	ikev2_child(a->c)->ccs.ke_group = a->c->algs.dh;
 	return 0;
 }
 
@@ -876,7 +890,7 @@ static int oak_ccs_answer(struct oak_ike_sa *sa, const struct ike_msg *m,
 		return -ENOMEM;
 	ike_buf_init(&b, mem, OAK_MSG_MAX);
 	oak_hdr(sa, &b, IKE_CREATE_CHILD_SA, true, m->msgid);
-	sk = ike_sk_begin(&b, oak_sk_iv_len(sa->sk_out));
+	sk = ike_sk_begin(&b, oak_sk_iv_len(ikev2_sa(sa)->sk_out));
 	if (c->p.mode == OAKLEY_MODE_TRANSPORT)
 		ike_add_notify(&b, 0, NULL, 0, IKE_N_USE_TRANSPORT_MODE, NULL, 0);
 	oak_prop_from_algs(&c->algs, a->num, oak_ccs_proto(c->cfg), (const u8 *)&c->p.spi_in,
@@ -927,13 +941,13 @@ static void oak_ccs_child_request(struct oak_ike_sa *sa, const struct ike_msg *m
 		goto out;
 	}
 	/* rekeyed by the peer: it deletes @old (or, after a collision, one of the two) */
-	a.c->ccs.out_after = old;
-	a.c->ccs.out_due = jiffies + msecs_to_jiffies(OAK_CCS_OUT_DELAY_MS);
+	ikev2_child(a.c)->ccs.out_after = old;
+	ikev2_child(a.c)->ccs.out_due = jiffies + msecs_to_jiffies(OAK_CCS_OUT_DELAY_MS);
 	oak_ccs_arm(sa);
-	if (old->ccs.rekeying)
-		old->ccs.peer_new = a.c;
-	old->ccs.rekeyed = true;
-	old->ccs.retry = false;
+	if (old->rekeying)
+		ikev2_child(old)->ccs.peer_new = a.c;
+	old->rekeyed = true;
+	ikev2_child(old)->ccs.retry = false;
 	oak_sa_event(sa, OAKLEY_EVENT_CHILD_REKEYED, a.c->cfg->name, 0, NULL);
 out:
 	oak_dh_free(a.dh);
@@ -958,12 +972,12 @@ void oak_ccs_request(struct oak_ike_sa *sa, const struct ike_msg *m)
 			return;
 		}
 		/* §2.25.1/2.25.2: being deleted, replaced, or the IKE SA is rekeying */
-		if (old->ccs.rekeyed || old->ccs.deleting || oak_queue_deleting_child(sa, old) ||
-		    sa->ccs.rekeying || sa->ccs.rekeyed_by) {
+		if (old->rekeyed || old->deleting || oak_queue_deleting_child(sa, old) ||
+		    ikev2_sa(sa)->ccs.rekeying || sa->rekeyed_by) {
 			oak_ccs_respond_error(sa, m, IKE_N_TEMPORARY_FAILURE, NULL, 0);
 			return;
 		}
-	} else if (sa->ccs.rekeyed_by) {
+	} else if (sa->rekeyed_by) {
 		oak_ccs_respond_error(sa, m, IKE_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
 	}

@@ -20,10 +20,14 @@
  * (oak_ccs_heir()), so no Child SA is lost whatever order the Deletes
  * arrive in.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/random.h>
 #include <linux/slab.h>
 
-#include "ike_int.h"
+#include "../core/proto.h"
+#include "../core/sa.h"
+#include "ikev2.h"
 
 #define OAK_REKEY_KE_TRIES	3
 
@@ -57,52 +61,53 @@ static void oak_rekey_ctx_free(struct oak_rekey_ctx *x)
 /* A fresh IKE SA object for a rekey of @old (unhashed). */
 static struct oak_ike_sa *oak_rekey_new_sa(struct oak_ike_sa *old, bool initiator)
 {
-	struct oak_ike_sa *nsa = oak_sa_new(old->in, old->conn, initiator);
+	struct oak_ike_sa *nsa = oak_sa_new(old->in, &oak_ikev2_ops, old->conn, initiator);
 
 	if (!nsa)
 		return NULL;
 	nsa->local = old->local;
 	nsa->remote = old->remote;
-	nsa->msgid_out = 0;
-	nsa->msgid_in = 0;
+	ikev2_sa(nsa)->msgid_out = 0;
+	ikev2_sa(nsa)->msgid_in = 0;
 	kref_get(&old->ref);
-	nsa->ccs.rekey_of = old;
+	nsa->rekey_of = old;
 	oak_auth_inherit_id(nsa, old);
 	return nsa;
 }
 
 /*
  * The new SA's keys (§2.18) from the old SA's SK_d and the exchange's DH
- * result and nonces (already in nsa->ni/nr), then both directions' SK state.
+ * result and nonces (already in ikev2_sa(nsa)->ni/nr), then both directions' SK state.
  */
 static int oak_rekey_keys(struct oak_ike_sa *old, struct oak_ike_sa *nsa,
 			  const u8 *gir, size_t gir_len)
 {
-	struct oak_ike_keys *k = &nsa->hs->keys;
+	struct ikev2_sa *v2 = ikev2_sa(nsa);
+	struct oak_ike_keys *k = &v2->hs->keys;
 	int err;
 
 	k->prf = nsa->algs.prf;
 	k->encr = nsa->algs.encr;
 	k->encr_keylen = nsa->algs.encr_keylen;
 	k->integ = nsa->algs.integ;
-	err = oak_ike_derive_rekey(k, old->algs.prf, old->sk_d, old->prf_len,
-				   nsa->ni, nsa->ni_len, nsa->nr, nsa->nr_len, gir, gir_len,
+	err = oak_ike_derive_rekey(k, old->algs.prf, ikev2_sa(old)->sk_d, ikev2_sa(old)->prf_len,
+				   v2->ni, v2->ni_len, v2->nr, v2->nr_len, gir, gir_len,
 				   nsa->spi_i, nsa->spi_r);
 	if (err)
 		return err;
 	oak_sa_keep_sk_d(nsa);
 	/* the §2.8.1 tie-break nonce, while the nonces are there */
-	err = oak_ccs_nonce_min(&nsa->ccs.nmin, &nsa->ccs.nmin_len, nsa->ni, nsa->ni_len,
-				nsa->nr, nsa->nr_len);
+	err = oak_ccs_nonce_min(&v2->ccs.nmin, &v2->ccs.nmin_len, v2->ni, v2->ni_len,
+				v2->nr, v2->nr_len);
 	if (err)
 		return err;
-	nsa->sk_in = oak_sk_new(k->encr, k->encr_keylen, k->integ,
-				nsa->initiator ? k->sk_er : k->sk_ei, k->ek_len,
-				nsa->initiator ? k->sk_ar : k->sk_ai, k->ak_len);
-	nsa->sk_out = oak_sk_new(k->encr, k->encr_keylen, k->integ,
-				 nsa->initiator ? k->sk_ei : k->sk_er, k->ek_len,
-				 nsa->initiator ? k->sk_ai : k->sk_ar, k->ak_len);
-	if (!nsa->sk_in || !nsa->sk_out)
+	v2->sk_in = oak_sk_new(k->encr, k->encr_keylen, k->integ,
+			       nsa->initiator ? k->sk_er : k->sk_ei, k->ek_len,
+			       nsa->initiator ? k->sk_ar : k->sk_ai, k->ak_len);
+	v2->sk_out = oak_sk_new(k->encr, k->encr_keylen, k->integ,
+				nsa->initiator ? k->sk_ei : k->sk_er, k->ek_len,
+				nsa->initiator ? k->sk_ai : k->sk_ar, k->ak_len);
+	if (!v2->sk_in || !v2->sk_out)
 		return -ENOMEM;
 	return 0;
 }
@@ -132,10 +137,11 @@ static int oak_rekey_parse(const struct ike_msg *m, struct oak_rekey_ctx *x)
 static int oak_rekey_up(struct oak_ike_sa *nsa)
 {
 	if (oak_sa_hash(nsa)) {
-		pr_warn_ratelimited("oakley: %s: rekeyed IKE SA not hashed\n", nsa->conn->name);
+		pr_warn_ratelimited("%s: rekeyed IKE SA not hashed\n", nsa->conn->name);
 		oak_sa_kill(nsa);
 		return -ENOMEM;
 	}
+	oak_sa_hs_free(nsa);
 	oak_sa_rekey_up(nsa);
 	return 0;
 }
@@ -143,8 +149,8 @@ static int oak_rekey_up(struct oak_ike_sa *nsa)
 static void oak_rekey_set_heir(struct oak_ike_sa *old, struct oak_ike_sa *nsa)
 {
 	kref_get(&nsa->ref);
-	oak_sa_put(old->ccs.rekeyed_by);
-	old->ccs.rekeyed_by = nsa;
+	oak_sa_put(old->rekeyed_by);
+	old->rekeyed_by = nsa;
 }
 
 /* ---- initiator ---- */
@@ -156,13 +162,13 @@ int oak_ccs_rekey_ike(struct oak_ike_sa *sa)
 	struct oak_rekey_req *req;
 
 	if (sa->dead || sa->state != OAKLEY_IKE_STATE_ESTABLISHED ||
-	    (sa->q.flags & OAK_Q_DELETING))
+	    (sa->t.flags & OAK_Q_DELETING))
 		return -ENOTCONN;
-	if (sa->ccs.rekeying || sa->ccs.rekeyed_by)
+	if (ikev2_sa(sa)->ccs.rekeying || sa->rekeyed_by)
 		return 0;	/* underway, or replaced already */
-	if (sa->ccs.busy) {
+	if (ikev2_sa(sa)->ccs.busy) {
 		/* §2.25.2: not while our Child SA exchanges are in flight */
-		sa->ccs.retry_ike = true;
+		ikev2_sa(sa)->ccs.retry_ike = true;
 		oak_ccs_retry_later(sa);
 		return 0;
 	}
@@ -170,8 +176,8 @@ int oak_ccs_rekey_ike(struct oak_ike_sa *sa)
 	if (!req)
 		return -ENOMEM;
 	req->r.ops = &oak_rekey_ops;
-	sa->ccs.rekeying = true;
-	sa->ccs.retry_ike = false;
+	ikev2_sa(sa)->ccs.rekeying = true;
+	ikev2_sa(sa)->ccs.retry_ike = false;
 	return oak_req_submit(sa, &req->r);
 }
 
@@ -179,8 +185,8 @@ static u16 oak_rekey_group(struct oak_ike_sa *sa)
 {
 	const struct oakley_proposals *props = sa->conn->ike_props;
 
-	if (sa->ccs.ke_group)
-		return sa->ccs.ke_group;
+	if (ikev2_sa(sa)->ccs.ke_group)
+		return ikev2_sa(sa)->ccs.ke_group;
 	if (oak_prop_has_dh(props, sa->algs.dh))
 		return sa->algs.dh;
 	return oak_prop_first_dh(props);
@@ -193,7 +199,7 @@ static int oak_rekey_build(struct oak_ike_sa *sa, struct oak_req *r, struct ike_
 	u16 group = oak_rekey_group(sa);
 	int err = -ENOMEM;
 
-	if (sa->ccs.rekeyed_by)
+	if (sa->rekeyed_by)
 		return -EALREADY;	/* the peer was faster */
 	sap = kmalloc(sizeof(*sap), GFP_KERNEL);
 	req->nsa = oak_rekey_new_sa(sa, true);
@@ -204,10 +210,10 @@ static int oak_rekey_build(struct oak_ike_sa *sa, struct oak_req *r, struct ike_
 			     true, sap);
 	if (err)
 		goto out;
-	req->nsa->ni_len = OAK_NONCE_LEN;
-	get_random_bytes(req->nsa->ni, req->nsa->ni_len);
+	ikev2_sa(req->nsa)->ni_len = OAK_NONCE_LEN;
+	get_random_bytes(ikev2_sa(req->nsa)->ni, ikev2_sa(req->nsa)->ni_len);
 	ike_add_sa(b, sap);
-	ike_add_nonce(b, req->nsa->ni, req->nsa->ni_len);
+	ike_add_nonce(b, ikev2_sa(req->nsa)->ni, ikev2_sa(req->nsa)->ni_len);
 	ike_add_ke(b, group, oak_dh_public(req->dh), oak_dh_pub_len(group));
 	err = b->err;
 out:
@@ -222,8 +228,8 @@ static void oak_rekey_refused(struct oak_ike_sa *sa, struct oak_rekey_req *req, 
 	u16 group;
 
 	if (err == IKE_N_TEMPORARY_FAILURE) {
-		if (!sa->ccs.rekeyed_by) {
-			sa->ccs.retry_ike = true;
+		if (!sa->rekeyed_by) {
+			ikev2_sa(sa)->ccs.retry_ike = true;
 			oak_ccs_retry_later(sa);
 		}
 		return;
@@ -231,10 +237,10 @@ static void oak_rekey_refused(struct oak_ike_sa *sa, struct oak_rekey_req *req, 
 	if (err == IKE_N_INVALID_KE_PAYLOAD) {
 		oak_stat(sa, OAKLEY_STATS_A_INVALID_KE);
 		group = len == 2 ? get_unaligned_be16(data) : 0;
-		if (++sa->ccs.ke_tries <= OAK_REKEY_KE_TRIES &&
+		if (++ikev2_sa(sa)->ccs.ke_tries <= OAK_REKEY_KE_TRIES &&
 		    oak_prop_has_dh(sa->conn->ike_props, group) && oak_dh_supported(group) &&
 		    group != oak_dh_group(req->dh)) {
-			sa->ccs.ke_group = group;
+			ikev2_sa(sa)->ccs.ke_group = group;
 			oak_ccs_rekey_ike(sa);
 			return;
 		}
@@ -266,8 +272,8 @@ static const char *oak_rekey_check(struct oak_ike_sa *sa, struct oak_rekey_req *
 	if (oak_dh_compute(req->dh, x->ke.data, x->ke.len, x->shared, &x->shared_len))
 		return "bad KE from the peer";
 	memcpy(nsa->spi_r, x->sa.p[idx].spi, IKE_SPI_LEN);
-	memcpy(nsa->nr, x->nonce, x->nlen);
-	nsa->nr_len = x->nlen;
+	memcpy(ikev2_sa(nsa)->nr, x->nonce, x->nlen);
+	ikev2_sa(nsa)->nr_len = x->nlen;
 	if (oak_rekey_keys(sa, nsa, x->shared, x->shared_len))
 		return "cannot derive the new IKE SA's keys";
 	return NULL;
@@ -276,18 +282,18 @@ static const char *oak_rekey_check(struct oak_ike_sa *sa, struct oak_rekey_req *
 /* Our rekey made @nsa: resolve a collision, move the Child SAs, delete the old SA. */
 static void oak_rekey_finish(struct oak_ike_sa *sa, struct oak_ike_sa *nsa)
 {
-	struct oak_ike_sa *peer = sa->ccs.rekeyed_by;
+	struct oak_ike_sa *peer = sa->rekeyed_by;
 
 	if (peer && !peer->dead &&
-	    oak_ccs_nonce_cmp(nsa->ccs.nmin, nsa->ccs.nmin_len, peer->ccs.nmin,
-			      peer->ccs.nmin_len) < 0) {
+	    oak_ccs_nonce_cmp(ikev2_sa(nsa)->ccs.nmin, ikev2_sa(nsa)->ccs.nmin_len,
+			      ikev2_sa(peer)->ccs.nmin, ikev2_sa(peer)->ccs.nmin_len) < 0) {
 		/* ours has the lowest nonce: redundant; the peer deletes the old SA */
-		pr_debug("oakley: %s: IKE rekey collision, ours is redundant\n", sa->conn->name);
+		pr_debug("%s: IKE rekey collision, ours is redundant\n", sa->conn->name);
 		oak_req_delete_ike(nsa);
 		return;
 	}
 	if (peer && !peer->dead) {
-		pr_debug("oakley: %s: IKE rekey collision, the peer's is redundant\n",
+		pr_debug("%s: IKE rekey collision, the peer's is redundant\n",
 			 sa->conn->name);
 		oak_sa_move_children(peer, nsa);
 	}
@@ -305,12 +311,12 @@ static void oak_rekey_done(struct oak_ike_sa *sa, struct oak_req *r, const struc
 	const char *why;
 	u16 err, len = 0;
 
-	sa->ccs.rekeying = false;
+	ikev2_sa(sa)->ccs.rekeying = false;
 	if (!m || !nsa)
 		return;
 	err = oak_ccs_msg_error(m, &data, &len);
 	if (err) {
-		pr_debug("oakley: %s: IKE rekey refused: %u\n", sa->conn->name, err);
+		pr_debug("%s: IKE rekey refused: %u\n", sa->conn->name, err);
 		oak_rekey_refused(sa, req, err, data, len);
 		return;
 	}
@@ -318,13 +324,13 @@ static void oak_rekey_done(struct oak_ike_sa *sa, struct oak_req *r, const struc
 	why = x ? oak_rekey_check(sa, req, m, x) : "out of memory";
 	oak_rekey_ctx_free(x);
 	if (why) {
-		pr_debug("oakley: %s: IKE rekey failed: %s\n", sa->conn->name, why);
+		pr_debug("%s: IKE rekey failed: %s\n", sa->conn->name, why);
 		oak_sa_event(sa, OAKLEY_EVENT_ERROR, NULL, 0, why);
 		return;
 	}
 	req->nsa = NULL;	/* the tables own it now */
-	sa->ccs.ke_tries = 0;
-	sa->ccs.ke_group = 0;
+	ikev2_sa(sa)->ccs.ke_tries = 0;
+	ikev2_sa(sa)->ccs.ke_group = 0;
 	if (!oak_rekey_up(nsa))
 		oak_rekey_finish(sa, nsa);
 }
@@ -374,14 +380,14 @@ static u16 oak_rekey_accept(struct oak_ike_sa *sa, struct oak_rekey_ctx *x,
 	*out = nsa;
 	nsa->algs = algs;
 	memcpy(nsa->spi_i, x->sa.p[idx].spi, IKE_SPI_LEN);
-	memcpy(nsa->ni, x->nonce, x->nlen);
-	nsa->ni_len = x->nlen;
-	nsa->nr_len = OAK_NONCE_LEN;
-	get_random_bytes(nsa->nr, nsa->nr_len);
-	nsa->dh = oak_dh_new(algs.dh);
-	if (!nsa->dh)
+	memcpy(ikev2_sa(nsa)->ni, x->nonce, x->nlen);
+	ikev2_sa(nsa)->ni_len = x->nlen;
+	ikev2_sa(nsa)->nr_len = OAK_NONCE_LEN;
+	get_random_bytes(ikev2_sa(nsa)->nr, ikev2_sa(nsa)->nr_len);
+	ikev2_sa(nsa)->dh = oak_dh_new(algs.dh);
+	if (!ikev2_sa(nsa)->dh)
 		return IKE_N_TEMPORARY_FAILURE;
-	if (oak_dh_compute(nsa->dh, x->ke.data, x->ke.len, x->shared, &x->shared_len))
+	if (oak_dh_compute(ikev2_sa(nsa)->dh, x->ke.data, x->ke.len, x->shared, &x->shared_len))
 		return IKE_N_INVALID_SYNTAX;
 	if (oak_rekey_keys(sa, nsa, x->shared, x->shared_len))
 		return IKE_N_TEMPORARY_FAILURE;
@@ -401,11 +407,12 @@ static int oak_rekey_answer(struct oak_ike_sa *sa, const struct ike_msg *m,
 		return -ENOMEM;
 	ike_buf_init(&b, mem, OAK_MSG_MAX);
 	oak_hdr(sa, &b, IKE_CREATE_CHILD_SA, true, m->msgid);
-	sk = ike_sk_begin(&b, oak_sk_iv_len(sa->sk_out));
+	sk = ike_sk_begin(&b, oak_sk_iv_len(ikev2_sa(sa)->sk_out));
 	oak_prop_from_algs(&nsa->algs, num, IKE_PROTO_IKE, nsa->spi_r, IKE_SPI_LEN, &x->sa);
 	ike_add_sa(&b, &x->sa);
-	ike_add_nonce(&b, nsa->nr, nsa->nr_len);
-	ike_add_ke(&b, nsa->algs.dh, oak_dh_public(nsa->dh), oak_dh_pub_len(nsa->algs.dh));
+	ike_add_nonce(&b, ikev2_sa(nsa)->nr, ikev2_sa(nsa)->nr_len);
+	ike_add_ke(&b, nsa->algs.dh, oak_dh_public(ikev2_sa(nsa)->dh),
+		   oak_dh_pub_len(nsa->algs.dh));
 	err = oak_sk_finish(sa, &b, sk);
 	if (err) {
 		kfree(mem);
@@ -417,7 +424,7 @@ static int oak_rekey_answer(struct oak_ike_sa *sa, const struct ike_msg *m,
 /* Refuse while this SA is replaced, closing, or busy with Child SA exchanges. */
 static bool oak_rekey_busy(struct oak_ike_sa *sa)
 {
-	return sa->ccs.rekeyed_by || (sa->q.flags & OAK_Q_DELETING) || sa->ccs.busy ||
+	return sa->rekeyed_by || (sa->t.flags & OAK_Q_DELETING) || ikev2_sa(sa)->ccs.busy ||
 	       sa->state != OAKLEY_IKE_STATE_ESTABLISHED;
 }
 
@@ -455,8 +462,8 @@ void oak_ccs_ike_request(struct oak_ike_sa *sa, const struct ike_msg *m)
 			oak_ccs_respond_error(sa, m, err, NULL, 0);
 		goto out;
 	}
-	oak_dh_free(nsa->dh);
-	nsa->dh = NULL;
+	oak_dh_free(ikev2_sa(nsa)->dh);
+	ikev2_sa(nsa)->dh = NULL;
 	if (oak_rekey_up(nsa))
 		goto out;
 	/* the Child SAs are the new SA's now; the peer deletes this one (§2.18) */

@@ -9,7 +9,9 @@
  */
 #include <linux/slab.h>
 
-#include "ike_int.h"
+#include "../core/sa.h"
+#include "../core/xfrm.h"
+#include "ikev2.h"
 
 #define OAK_TYPES	5	/* ENCR, PRF, INTEG, DH, ESN */
 

@@ -8,7 +8,8 @@
  */
 #include <linux/socket.h>
 
-#include "ike_int.h"
+#include "sa.h"
+#include "ts.h"
 
 static unsigned int oak_ts_alen(u8 type)
 {

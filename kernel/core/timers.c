@@ -2,12 +2,12 @@
 /*
  * Oakley IKE engine: the timers of an IKE SA, all in one place.
  *
- * - sa->q.dpd_work: liveness (RFC 7296 §1.4, §2.4).  Armed every conn->dpd
+ * - sa->t.dpd_work: liveness (RFC 7296 §1.4, §2.4).  Armed every conn->dpd
  *   seconds while the SA is up; when nothing arrived from the peer in that
  *   time (no valid IKE message and no new inbound ESP packet) it queues an
  *   empty INFORMATIONAL.  When the retransmissions of any request run out,
  *   the peer is dead: OAKLEY_EVENT_DEAD_PEER, the SA goes, then dpd-action.
- * - sa->q.rekey_work: the IKE SA's own deadlines, whichever comes first:
+ * - sa->t.rekey_work: the IKE SA's own deadlines, whichever comes first:
  *   rekey (conn->ike_rekey minus up to conn->jitter percent), reauth
  *   (conn->reauth, make-before-break), hard lifetime (conn->ike_lifetime).
  *   On an SA that is not up yet it is the delay of a restart attempt.
@@ -17,11 +17,17 @@
  * interval (rounded, so that many SAs wake up together) and one for its
  * next deadline: 100,000 idle SAs with dpd = 0 wake up only to rekey.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/random.h>
 #include <linux/timer.h>
 
 #include "duration.h"
-#include "ike_int.h"
+#include "km.h"
+#include "proto.h"
+#include "sa.h"
+#include "timers.h"
+#include "xfrm.h"
 
 #define OAK_RESTART_FIRST_S	2	/* backoff of dpd-action = restart */
 #define OAK_RESTART_MAX_S	30
@@ -44,14 +50,14 @@ static void oak_timer_cancel(struct oak_ike_sa *sa, struct delayed_work *dw)
 
 void oak_timers_stop(struct oak_ike_sa *sa)
 {
-	oak_timer_cancel(sa, &sa->q.dpd_work);
-	oak_timer_cancel(sa, &sa->q.rekey_work);
+	oak_timer_cancel(sa, &sa->t.dpd_work);
+	oak_timer_cancel(sa, &sa->t.rekey_work);
 }
 
 /* A valid (authenticated) message arrived from the peer. */
 void oak_timers_rx(struct oak_ike_sa *sa)
 {
-	sa->q.last_rx = jiffies;
+	sa->t.last_rx = jiffies;
 }
 
 /* Inbound ESP/AH packets on all the SA's Child SAs. */
@@ -69,19 +75,19 @@ static u64 oak_esp_packets_in(struct oak_ike_sa *sa)
 
 static void oak_dpd_arm(struct oak_ike_sa *sa, unsigned long delay)
 {
-	oak_timer_arm(sa, &sa->q.dpd_work, round_jiffies_relative(delay));
+	oak_timer_arm(sa, &sa->t.dpd_work, round_jiffies_relative(delay));
 }
 
 static void oak_dpd_check(struct oak_ike_sa *sa)
 {
 	unsigned long period = oak_secs_to_jiffies(sa->conn->dpd);
-	unsigned long idle = jiffies - sa->q.last_rx;
+	unsigned long idle = jiffies - sa->t.last_rx;
 	u64 esp = oak_esp_packets_in(sa);
 
-	if (esp != sa->q.esp_in) {
+	if (esp != sa->t.esp_in) {
 		/* the tunnel carries traffic from the peer: it is alive */
-		sa->q.esp_in = esp;
-		sa->q.last_rx = jiffies;
+		sa->t.esp_in = esp;
+		sa->t.last_rx = jiffies;
 		oak_dpd_arm(sa, period);
 		return;
 	}
@@ -90,15 +96,15 @@ static void oak_dpd_check(struct oak_ike_sa *sa)
 		return;
 	}
 	/* a request in flight is a liveness check of its own */
-	if (!sa->q.cur && list_empty(&sa->q.pending))
-		oak_req_liveness(sa);
+	if (!sa->ops->busy(sa))
+		sa->ops->liveness(sa);
 	oak_dpd_arm(sa, period);
 }
 
 static void oak_dpd_work(struct work_struct *work)
 {
 	struct oak_ike_sa *sa = container_of(to_delayed_work(work), struct oak_ike_sa,
-					     q.dpd_work);
+					     t.dpd_work);
 	struct oak_ike_net *in = sa->in;
 
 	mutex_lock(&in->lock);
@@ -114,13 +120,13 @@ static unsigned long oak_next_deadline(const struct oak_ike_sa *sa)
 {
 	unsigned long next = 0;
 
-	if (sa->q.rekey_at && !(sa->q.flags & OAK_Q_REKEY_DONE))
-		next = sa->q.rekey_at;
-	if (sa->q.reauth_at && !(sa->q.flags & OAK_Q_REAUTH_DONE) &&
-	    (!next || time_before(sa->q.reauth_at, next)))
-		next = sa->q.reauth_at;
-	if (sa->q.expire_at && (!next || time_before(sa->q.expire_at, next)))
-		next = sa->q.expire_at;
+	if (sa->t.rekey_at && !(sa->t.flags & OAK_Q_REKEY_DONE))
+		next = sa->t.rekey_at;
+	if (sa->t.reauth_at && !(sa->t.flags & OAK_Q_REAUTH_DONE) &&
+	    (!next || time_before(sa->t.reauth_at, next)))
+		next = sa->t.reauth_at;
+	if (sa->t.expire_at && (!next || time_before(sa->t.expire_at, next)))
+		next = sa->t.expire_at;
 	return next;
 }
 
@@ -128,9 +134,9 @@ static void oak_deadline_arm(struct oak_ike_sa *sa)
 {
 	unsigned long next = oak_next_deadline(sa);
 
-	if (!next || (sa->q.flags & OAK_Q_DELETING))
+	if (!next || (sa->t.flags & OAK_Q_DELETING))
 		return;
-	oak_timer_arm(sa, &sa->q.rekey_work,
+	oak_timer_arm(sa, &sa->t.rekey_work,
 		      time_after(next, jiffies) ? next - jiffies : 0);
 }
 
@@ -139,14 +145,14 @@ static void oak_reauth_start(struct oak_ike_sa *sa)
 {
 	int err;
 
-	sa->q.flags |= OAK_Q_REAUTH_DONE;
+	sa->t.flags |= OAK_Q_REAUTH_DONE;
 	if (!sa->conn->has_remote)
 		return;		/* a responder for %any cannot initiate */
-	sa->q.flags |= OAK_Q_REAUTH_OLD;
+	sa->t.flags |= OAK_Q_REAUTH_OLD;
 	err = oak_initiate_flags(sa->in, sa->conn, OAK_Q_REAUTH_NEW, 0);
 	if (err) {
-		sa->q.flags &= ~OAK_Q_REAUTH_OLD;
-		pr_debug("oakley: %s: reauthentication not started: %d\n", sa->conn->name, err);
+		sa->t.flags &= ~OAK_Q_REAUTH_OLD;
+		pr_debug("%s: reauthentication not started: %d\n", sa->conn->name, err);
 	}
 }
 
@@ -155,22 +161,22 @@ static void oak_deadline_fire(struct oak_ike_sa *sa)
 	unsigned long now = jiffies;
 	int err;
 
-	if (sa->q.expire_at && time_after_eq(now, sa->q.expire_at)) {
-		pr_debug("oakley: %s: IKE SA lifetime expired\n", sa->conn->name);
-		sa->q.expire_at = 0;
-		if (oak_req_delete_ike(sa))
+	if (sa->t.expire_at && time_after_eq(now, sa->t.expire_at)) {
+		pr_debug("%s: IKE SA lifetime expired\n", sa->conn->name);
+		sa->t.expire_at = 0;
+		if (sa->ops->delete_ike(sa))
 			oak_sa_kill(sa);
 		return;
 	}
-	if (sa->q.reauth_at && !(sa->q.flags & OAK_Q_REAUTH_DONE) &&
-	    time_after_eq(now, sa->q.reauth_at))
+	if (sa->t.reauth_at && !(sa->t.flags & OAK_Q_REAUTH_DONE) &&
+	    time_after_eq(now, sa->t.reauth_at))
 		oak_reauth_start(sa);
-	if (sa->q.rekey_at && !(sa->q.flags & OAK_Q_REKEY_DONE) &&
-	    time_after_eq(now, sa->q.rekey_at)) {
-		sa->q.flags |= OAK_Q_REKEY_DONE;
-		err = oak_ccs_rekey_ike(sa);
+	if (sa->t.rekey_at && !(sa->t.flags & OAK_Q_REKEY_DONE) &&
+	    time_after_eq(now, sa->t.rekey_at)) {
+		sa->t.flags |= OAK_Q_REKEY_DONE;
+		err = sa->ops->rekey_ike(sa);
 		if (err)
-			pr_debug("oakley: %s: IKE rekey not started: %d\n", sa->conn->name, err);
+			pr_debug("%s: IKE rekey not started: %d\n", sa->conn->name, err);
 	}
 	oak_deadline_arm(sa);
 }
@@ -178,14 +184,14 @@ static void oak_deadline_fire(struct oak_ike_sa *sa)
 /* A delayed restart attempt: send its IKE_SA_INIT now. */
 static void oak_restart_fire(struct oak_ike_sa *sa)
 {
-	if (oak_init_start(sa, sa->algs.dh))
+	if (sa->ops->initiate(sa))
 		oak_sa_fail(sa, 0, "cannot start IKE_SA_INIT");
 }
 
 static void oak_rekey_work(struct work_struct *work)
 {
 	struct oak_ike_sa *sa = container_of(to_delayed_work(work), struct oak_ike_sa,
-					     q.rekey_work);
+					     t.rekey_work);
 	struct oak_ike_net *in = sa->in;
 
 	mutex_lock(&in->lock);
@@ -202,15 +208,15 @@ out:
 
 void oak_timers_init(struct oak_ike_sa *sa)
 {
-	INIT_DELAYED_WORK(&sa->q.dpd_work, oak_dpd_work);
-	INIT_DELAYED_WORK(&sa->q.rekey_work, oak_rekey_work);
+	INIT_DELAYED_WORK(&sa->t.dpd_work, oak_dpd_work);
+	INIT_DELAYED_WORK(&sa->t.rekey_work, oak_rekey_work);
 }
 
 /* Delay a restart attempt's first message by @delay_s seconds. */
 void oak_timers_restart_delay(struct oak_ike_sa *sa, unsigned int delay_s)
 {
-	sa->q.restart_delay = delay_s;
-	oak_timer_arm(sa, &sa->q.rekey_work, oak_secs_to_jiffies(delay_s));
+	sa->t.restart_delay = delay_s;
+	oak_timer_arm(sa, &sa->t.rekey_work, oak_secs_to_jiffies(delay_s));
 }
 
 /* @secs minus a random 0..jitter percent of it, in jiffies from now. */
@@ -226,13 +232,13 @@ void oak_timers_up(struct oak_ike_sa *sa)
 {
 	const struct oakley_conn *conn = sa->conn;
 
-	sa->q.flags &= ~(OAK_Q_REKEY_DONE | OAK_Q_REAUTH_DONE);
-	sa->q.restart_delay = 0;
-	sa->q.rekey_at = conn->ike_rekey ? oak_jittered(conn->ike_rekey, conn->jitter) : 0;
-	sa->q.reauth_at = conn->reauth ? oak_jittered(conn->reauth, conn->jitter) : 0;
-	sa->q.expire_at = conn->ike_lifetime ?
+	sa->t.flags &= ~(OAK_Q_REKEY_DONE | OAK_Q_REAUTH_DONE);
+	sa->t.restart_delay = 0;
+	sa->t.rekey_at = conn->ike_rekey ? oak_jittered(conn->ike_rekey, conn->jitter) : 0;
+	sa->t.reauth_at = conn->reauth ? oak_jittered(conn->reauth, conn->jitter) : 0;
+	sa->t.expire_at = conn->ike_lifetime ?
 			  jiffies + oak_secs_to_jiffies(conn->ike_lifetime) : 0;
-	sa->q.esp_in = 0;
+	sa->t.esp_in = 0;
 	if (conn->dpd)
 		oak_dpd_arm(sa, oak_secs_to_jiffies(conn->dpd));
 	oak_deadline_arm(sa);
@@ -244,28 +250,28 @@ void oak_timers_up(struct oak_ike_sa *sa)
  * The retransmissions of a request ran out.  On an established SA the peer
  * is dead; a restart attempt that got no answer schedules the next one.
  */
-void oak_queue_rtx_exhausted(struct oak_ike_sa *sa)
+void oak_rtx_exhausted(struct oak_ike_sa *sa, bool queued)
 {
 	struct oakley_conn *conn;
 	unsigned int next;
 
-	if (sa->q.cur) {
-		if (sa->q.flags & OAK_Q_DELETING)
+	if (queued) {
+		if (sa->t.flags & OAK_Q_DELETING)
 			oak_sa_kill(sa);	/* Delete(IKE) unanswered: remove anyway */
 		else
 			oak_peer_dead(sa);
 		return;
 	}
-	if (!(sa->q.flags & OAK_Q_RESTART) || sa->state == OAKLEY_IKE_STATE_ESTABLISHED) {
+	if (!(sa->t.flags & OAK_Q_RESTART) || sa->state == OAKLEY_IKE_STATE_ESTABLISHED) {
 		oak_sa_fail(sa, 0, "peer does not answer");
 		return;
 	}
-	next = sa->q.restart_delay ? min(sa->q.restart_delay * 2, OAK_RESTART_MAX_S) :
+	next = sa->t.restart_delay ? min(sa->t.restart_delay * 2, OAK_RESTART_MAX_S) :
 	       OAK_RESTART_FIRST_S;
 	conn = oakley_conn_get(sa->conn);
 	oak_sa_fail(sa, 0, "peer does not answer");
 	if (!sa->in->dying && oak_initiate_flags(sa->in, conn, OAK_Q_RESTART, next))
-		pr_debug("oakley: %s: restart not scheduled\n", conn->name);
+		pr_debug("%s: restart not scheduled\n", conn->name);
 	oakley_conn_put(conn);
 }
 
@@ -279,10 +285,10 @@ void oak_peer_dead(struct oak_ike_sa *sa)
 	if (sa->dead)
 		return;
 	conn = oakley_conn_get(sa->conn);
-	sa->q.flags |= OAK_Q_DEAD_PEER;
-	pr_debug("oakley: %s: peer is dead (action %u)\n", conn->name, conn->dpd_action);
+	sa->t.flags |= OAK_Q_DEAD_PEER;
+	pr_debug("%s: peer is dead (action %u)\n", conn->name, conn->dpd_action);
 	oak_sa_event(sa, OAKLEY_EVENT_DEAD_PEER, NULL, 0, "no answer to retransmissions");
-	oak_queue_children_down(sa);
+	sa->ops->children_down(sa);
 	oak_sa_kill(sa);
 	if (in->dying)
 		goto out;
@@ -297,7 +303,7 @@ void oak_peer_dead(struct oak_ike_sa *sa)
 		break;
 	}
 	if (err && err != -EALREADY)
-		pr_debug("oakley: %s: dpd-action failed: %d\n", conn->name, err);
+		pr_debug("%s: dpd-action failed: %d\n", conn->name, err);
 out:
 	oakley_conn_put(conn);
 }
@@ -313,8 +319,8 @@ static bool oak_same_conn(const struct oak_ike_sa *a, const struct oak_ike_sa *b
 static bool oak_dup_candidate(const struct oak_ike_sa *sa)
 {
 	return sa->by_init && sa->state == OAKLEY_IKE_STATE_ESTABLISHED &&
-	       !sa->ccs.rekeyed_by && !sa->ccs.rekey_of &&
-	       !(sa->q.flags & (OAK_Q_DELETING | OAK_Q_REAUTH_NEW | OAK_Q_REAUTH_OLD));
+	       !sa->rekeyed_by && !sa->rekey_of &&
+	       !(sa->t.flags & (OAK_Q_DELETING | OAK_Q_REAUTH_NEW | OAK_Q_REAUTH_OLD));
 }
 
 /*
@@ -338,9 +344,9 @@ static void oak_dup_resolve(struct oak_ike_sa *sa)
 		    abs((long)(sa->created - o->created)) > OAK_DUP_WINDOW)
 			continue;
 		loser = memcmp(sa->spi_i, o->spi_i, IKE_SPI_LEN) < 0 ? o : sa;
-		pr_debug("oakley: %s: duplicate IKE SA, %s one goes\n", sa->conn->name,
+		pr_debug("%s: duplicate IKE SA, %s one goes\n", sa->conn->name,
 			 loser->initiator ? "our" : "the peer's");
-		if (loser->initiator && oak_req_delete_ike(loser))
+		if (loser->initiator && loser->ops->delete_ike(loser))
 			oak_sa_kill(loser);
 		return;
 	}
@@ -360,21 +366,21 @@ static void oak_reauth_finish(struct oak_ike_sa *sa)
 	unsigned long at = jiffies + clamp_t(unsigned long, half, HZ, OAK_REAUTH_GRACE);
 	struct oak_ike_sa *o;
 
-	sa->q.flags &= ~OAK_Q_REAUTH_NEW;
+	sa->t.flags &= ~OAK_Q_REAUTH_NEW;
 	list_for_each_entry(o, oak_sa_conn_list(sa->in, sa->conn->name), conn_node) {
-		if (!oak_same_conn(sa, o) || !(o->q.flags & OAK_Q_REAUTH_OLD))
+		if (!oak_same_conn(sa, o) || !(o->t.flags & OAK_Q_REAUTH_OLD))
 			continue;
-		pr_debug("oakley: %s: reauthenticated, the old IKE SA goes\n", sa->conn->name);
-		if (!o->q.expire_at || time_after(o->q.expire_at, at))
-			o->q.expire_at = at;
+		pr_debug("%s: reauthenticated, the old IKE SA goes\n", sa->conn->name);
+		if (!o->t.expire_at || time_after(o->t.expire_at, at))
+			o->t.expire_at = at;
 		oak_deadline_arm(o);
 	}
 }
 
-/* An IKE SA of the connection is up (from oak_queue_sa_up). */
+/* An IKE SA of the connection is up (from the version's sa_up). */
 void oak_conn_sa_up(struct oak_ike_sa *sa)
 {
-	if (sa->q.flags & OAK_Q_REAUTH_NEW)
+	if (sa->t.flags & OAK_Q_REAUTH_NEW)
 		oak_reauth_finish(sa);
 	else
 		oak_dup_resolve(sa);
@@ -397,9 +403,9 @@ void oak_conn_sa_gone(struct oak_ike_sa *sa)
 		if (!oak_same_conn(sa, o) || o->state != OAKLEY_IKE_STATE_ESTABLISHED)
 			continue;
 		list_for_each_entry(c, &o->children, node)
-			if (c->installed && !c->ccs.rekeyed &&
+			if (c->installed && !c->rekeyed &&
 			    oak_xfrm_policies_install(&c->p))
-				pr_debug("oakley: %s: policies of %s not restored\n",
+				pr_debug("%s: policies of %s not restored\n",
 					 o->conn->name, c->cfg->name);
 	}
 }

@@ -4,6 +4,8 @@
  * initiate (also one more Child SA, restarts and reauthentication),
  * terminate through the request queue, rekey, and the SA dump.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/delay.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -11,9 +13,12 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
-#include "ike_int.h"
 #include "../ike.h"
 #include "../netlink.h"
+#include "proto.h"
+#include "sa.h"
+#include "socket.h"
+#include "timers.h"
 
 static bool oak_sa_of(const struct oak_ike_sa *sa, const struct oakley_conn *conn)
 {
@@ -40,18 +45,19 @@ static struct oak_ike_sa *oak_sa_find_conn(struct oak_ike_net *in,
 static int oak_initiate_new(struct oak_ike_net *in, struct oakley_conn *conn,
 			    const char *child, u16 flags, unsigned int delay_s)
 {
+	const struct oak_proto_ops *ops = oak_proto_by_version(conn->version);
 	unsigned int alen = conn->family == AF_INET ? 4 : 16;
 	struct oak_ike_sa *sa;
 	u16 group;
 	int err;
 
-	group = oak_prop_first_dh(conn->ike_props);
+	group = ops->first_group(conn);
 	if (!group)
 		return -EINVAL;
 	err = oak_sock_open(in);
 	if (err)
 		return err;
-	sa = oak_sa_new(in, conn, true);
+	sa = oak_sa_new(in, ops, conn, true);
 	if (!sa)
 		return -ENOMEM;
 	sa->local.family = conn->family;
@@ -65,7 +71,7 @@ static int oak_initiate_new(struct oak_ike_net *in, struct oakley_conn *conn,
 	else if (conn->nchildren)
 		sa->want_child = conn->children[0];
 	sa->algs.dh = group;
-	sa->q.flags |= flags;
+	sa->t.flags |= flags;
 	err = oak_sa_hash(sa);
 	if (err)
 		goto err_sa;
@@ -73,7 +79,7 @@ static int oak_initiate_new(struct oak_ike_net *in, struct oakley_conn *conn,
 		oak_timers_restart_delay(sa, delay_s);
 		return 0;
 	}
-	err = oak_init_start(sa, group);
+	err = ops->initiate(sa);
 	if (!err)
 		return 0;
 err_sa:
@@ -88,7 +94,7 @@ static bool oak_reauth_pending(struct oak_ike_net *in, const struct oakley_conn 
 	struct oak_ike_sa *sa;
 
 	list_for_each_entry(sa, oak_sa_conn_list(in, conn->name), conn_node)
-		if (oak_sa_of(sa, conn) && (sa->q.flags & OAK_Q_REAUTH_NEW))
+		if (oak_sa_of(sa, conn) && (sa->t.flags & OAK_Q_REAUTH_NEW))
 			return true;
 	return false;
 }
@@ -96,7 +102,9 @@ static bool oak_reauth_pending(struct oak_ike_net *in, const struct oakley_conn 
 int oak_initiate_flags(struct oak_ike_net *in, struct oakley_conn *conn, u16 flags,
 		       unsigned int delay_s)
 {
-	if (in->dying || conn->version != 2 || !conn->has_remote)
+	const struct oak_proto_ops *ops = oak_proto_by_version(conn->version);
+
+	if (in->dying || !ops || ops->unavailable || !conn->has_remote)
 		return -EINVAL;
 	if (flags & OAK_Q_REAUTH_NEW) {
 		if (oak_reauth_pending(in, conn))
@@ -123,9 +131,9 @@ static int oak_initiate_child(struct oak_ike_sa *sa, const char *child,
 		return -ENOENT;
 	}
 	list_for_each_entry(c, &sa->children, node)
-		if (c->cfg == cfg && !c->ccs.rekeyed)
+		if (c->cfg == cfg && !c->rekeyed)
 			return -EALREADY;	/* up or being negotiated */
-	err = oak_ccs_new_child(sa, cfg);
+	err = sa->ops->new_child(sa, cfg);
 	if (err)
 		NL_SET_ERR_MSG(extack, "cannot start CREATE_CHILD_SA");
 	return err;
@@ -134,11 +142,17 @@ static int oak_initiate_child(struct oak_ike_sa *sa, const char *child,
 static int oak_initiate_locked(struct oak_ike_net *in, struct oakley_conn *conn,
 			       const char *child, struct netlink_ext_ack *extack)
 {
+	const struct oak_proto_ops *ops = oak_proto_by_version(conn->version);
 	struct oak_ike_sa *sa;
 	int err;
 
-	if (conn->version != 2) {
-		NL_SET_ERR_MSG(extack, "IKEv1 is not implemented yet");
+	if (!ops) {
+		NL_SET_ERR_MSG(extack, "unknown IKE version");
+		return -EOPNOTSUPP;
+	}
+	if (ops->unavailable) {
+		if (extack)
+			extack->_msg = ops->unavailable;	/* static storage */
 		return -EOPNOTSUPP;
 	}
 	sa = oak_sa_find_conn(in, conn);
@@ -206,7 +220,7 @@ void oak_start_work(struct work_struct *work)
 		list_del(&st->node);
 		err = oak_initiate_locked(in, st->conn, NULL, NULL);
 		if (err && err != -EALREADY)
-			pr_info("oakley: %s: start failed: %d\n", st->conn->name, err);
+			pr_info("%s: start failed: %d\n", st->conn->name, err);
 		oakley_conn_put(st->conn);
 		kfree(st);
 	}
@@ -245,7 +259,7 @@ static int oak_terminate_child(struct oak_ike_sa *sa, const char *child)
 	list_for_each_entry_safe(c, tmp, &sa->children, node) {
 		if (strcmp(c->cfg->name, child) || !c->installed)
 			continue;
-		oak_req_delete_child(sa, c);	/* may free c */
+		sa->ops->delete_child(sa, c);	/* may free c */
 		found = 1;
 	}
 	return found;
@@ -260,14 +274,14 @@ static void oak_terminate_ike(struct oak_ike_sa *sa)
 {
 	struct oak_child_sa *c, *tmp;
 
-	if (sa->state == OAKLEY_IKE_STATE_DELETING && (sa->q.flags & OAK_Q_DELETING))
+	if (sa->state == OAKLEY_IKE_STATE_DELETING && (sa->t.flags & OAK_Q_DELETING))
 		return;
-	if (sa->state != OAKLEY_IKE_STATE_ESTABLISHED || oak_req_delete_ike(sa)) {
+	if (sa->state != OAKLEY_IKE_STATE_ESTABLISHED || sa->ops->delete_ike(sa)) {
 		sa->state = OAKLEY_IKE_STATE_DELETING;
 		oak_sa_kill(sa);
 		return;
 	}
-	oak_queue_children_down(sa);
+	sa->ops->children_down(sa);
 	list_for_each_entry_safe(c, tmp, &sa->children, node)
 		oak_child_free(sa, c);
 }
@@ -282,7 +296,7 @@ static bool oak_terminate_done(struct oak_ike_sa *sa, const char *child)
 	if (!child)
 		return false;
 	list_for_each_entry(c, &sa->children, node)
-		if (!strcmp(c->cfg->name, child) && oak_queue_deleting_child(sa, c))
+		if (!strcmp(c->cfg->name, child) && sa->ops->deleting_child(sa, c))
 			return false;
 	return true;
 }
@@ -400,7 +414,7 @@ static int oak_fill_child(struct sk_buff *skb, const struct oak_child_sa *c)
 	    nla_put_u16(skb, OAKLEY_CHILD_SA_A_ENCR, p->encr) ||
 	    nla_put_u16(skb, OAKLEY_CHILD_SA_A_ENCR_KEYLEN, p->encr_keylen) ||
 	    nla_put_u16(skb, OAKLEY_CHILD_SA_A_INTEG, p->integ) ||
-	    nla_put_u16(skb, OAKLEY_CHILD_SA_A_DH, c->ccs.dh) ||
+	    nla_put_u16(skb, OAKLEY_CHILD_SA_A_DH, c->dh) ||
 	    oak_fill_tslist(skb, OAKLEY_CHILD_SA_A_LOCAL_TS, p->local_ts, p->n_local_ts) ||
 	    oak_fill_tslist(skb, OAKLEY_CHILD_SA_A_REMOTE_TS, p->remote_ts, p->n_remote_ts) ||
 	    nla_put_u64_64bit(skb, OAKLEY_CHILD_SA_A_AGE,
@@ -523,15 +537,15 @@ static int oak_rekey_locked(struct oak_ike_sa *sa, const char *child,
 	int err;
 
 	if (!child) {
-		err = oak_ccs_rekey_ike(sa);
+		err = sa->ops->rekey_ike(sa);
 		if (err)
 			NL_SET_ERR_MSG(extack, "cannot rekey the IKE SA");
 		return err;
 	}
 	list_for_each_entry(c, &sa->children, node) {
-		if (strcmp(c->cfg->name, child) || !c->installed || c->ccs.rekeyed)
+		if (strcmp(c->cfg->name, child) || !c->installed || c->rekeyed)
 			continue;
-		err = oak_ccs_rekey_child(sa, c);
+		err = sa->ops->rekey_child(sa, c);
 		if (err)
 			NL_SET_ERR_MSG(extack, "cannot rekey the Child SA");
 		return err;
@@ -553,8 +567,8 @@ int oakley_ike_rekey(struct oakley_net *on, struct oakley_conn *conn, const char
 	mutex_lock(&in->lock);
 	list_for_each_entry(sa, oak_sa_conn_list(in, conn->name), conn_node) {
 		if (oak_sa_of(sa, conn) && !sa->dead &&
-		    sa->state == OAKLEY_IKE_STATE_ESTABLISHED && !sa->ccs.rekeyed_by &&
-		    !(sa->q.flags & (OAK_Q_DELETING | OAK_Q_REAUTH_OLD))) {
+		    sa->state == OAKLEY_IKE_STATE_ESTABLISHED && !sa->rekeyed_by &&
+		    !(sa->t.flags & (OAK_Q_DELETING | OAK_Q_REAUTH_OLD))) {
 			found = sa;
 			break;
 		}

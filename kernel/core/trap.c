@@ -22,9 +22,14 @@
  * Everything here runs under in->lock; the reqid table is also changed
  * under km->lock because the acquire callback reads it in atomic context.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/slab.h>
 
-#include "ike_int.h"
+#include "km.h"
+#include "sa.h"
+#include "ts.h"
+#include "xfrm.h"
 
 #define OAK_TRAP_PKT_TTL	(30 * HZ)	/* an acquire's packet, unused, is forgotten */
 
@@ -164,7 +169,7 @@ static void oak_trap_free(struct oak_ike_net *in, struct oak_trap *t)
 	WRITE_ONCE(km->ntraps, km->ntraps - 1);
 	spin_unlock_bh(&km->lock);
 	list_del(&t->node);
-	pr_debug("oakley: %s/%s: trap removed (reqid %u)\n", t->conn->name, t->cfg->name,
+	pr_debug("%s/%s: trap removed (reqid %u)\n", t->conn->name, t->cfg->name,
 		 t->reqid);
 	oakley_conn_put(t->conn);
 	kfree(t);
@@ -191,7 +196,7 @@ static int oak_trap_add(struct oak_ike_net *in, struct oakley_conn *conn,
 	t->last_acquire = jiffies - HZ;
 	err = oak_trap_policies(in, t, true);
 	if (err) {
-		pr_info("oakley: %s/%s: cannot install trap policies: %d\n", conn->name,
+		pr_info("%s/%s: cannot install trap policies: %d\n", conn->name,
 			cfg->name, err);
 		oakley_conn_put(t->conn);
 		kfree(t);
@@ -203,7 +208,7 @@ static int oak_trap_add(struct oak_ike_net *in, struct oakley_conn *conn,
 	WRITE_ONCE(km->ntraps, km->ntraps + 1);
 	spin_unlock_bh(&km->lock);
 	oakley_stat_inc(in->on, OAKLEY_STATS_A_OBJECTS);
-	pr_debug("oakley: %s/%s: trap installed (reqid %u)\n", conn->name, cfg->name, t->reqid);
+	pr_debug("%s/%s: trap installed (reqid %u)\n", conn->name, cfg->name, t->reqid);
 	return 0;
 }
 
@@ -277,7 +282,7 @@ void oak_trap_restore(struct oak_ike_net *in, const struct oakley_conn *conn, co
 
 	/* the Child SA's removal deleted the policies that carried our reqid */
 	if (t && oak_trap_policies(in, t, true))
-		pr_info("oakley: %s/%s: cannot restore trap policies\n", conn->name, child);
+		pr_info("%s/%s: cannot restore trap policies\n", conn->name, child);
 }
 
 void oak_trap_set_packet(struct oak_trap *t, u16 family, const void *src, const void *dst)
@@ -310,6 +315,6 @@ void oak_trap_packet_ts(struct oak_ike_net *in, const struct oakley_conn *conn,
 		memmove(&tsi->ts[0], &tsi->ts[1], tsi->nts * sizeof(tsi->ts[0]));
 		return;
 	}
-	pr_debug("oakley: %s/%s: proposing the acquire's packet selectors first\n", conn->name,
+	pr_debug("%s/%s: proposing the acquire's packet selectors first\n", conn->name,
 		 cfg->name);
 }

@@ -8,8 +8,9 @@
  * sends the next request only when the previous one was answered, so a
  * DPD, a Child rekey and a Delete issued at once go out one after another.
  *
- * Owner: ikev2.c (queue, dispatch, INFORMATIONAL), timers.c (DPD, IKE
- * rekey/reauth timers).  Everything runs under in->lock.
+ * Owner: queue.c (the queue), ikev2.c (dispatch, INFORMATIONAL); the SA's
+ * deadlines are the core's (kernel/core/timers.[ch]).  Everything runs
+ * under in->lock.
  */
 #ifndef OAKLEY_IKE_QUEUE_H
 #define OAKLEY_IKE_QUEUE_H
@@ -54,28 +55,10 @@ struct oak_req {
 	struct oak_child_sa *child;	/* the Child SA concerned, or NULL */
 };
 
-/* sa->q.flags */
-#define OAK_Q_DELETING		BIT(0)	/* Delete(IKE) queued: no new requests */
-#define OAK_Q_RESTART		BIT(1)	/* initiated by dpd-action = restart: retry on failure */
-#define OAK_Q_REAUTH_NEW	BIT(2)	/* make-before-break: replaces an older IKE SA */
-#define OAK_Q_REAUTH_OLD	BIT(3)	/* being replaced by a reauthentication */
-#define OAK_Q_REKEY_DONE	BIT(4)	/* the IKE rekey timer has fired */
-#define OAK_Q_REAUTH_DONE	BIT(5)	/* the reauth timer has fired */
-#define OAK_Q_DEAD_PEER		BIT(6)	/* retransmissions ran out: the peer is gone */
-
-/* The queue's and the timers' state inside struct oak_ike_sa (sa->q). */
-struct oak_sa_queue {
+/* The queue's state inside struct ikev2_sa (rq). */
+struct oak_sa_rq {
 	struct list_head pending;	/* struct oak_req, not yet sent */
 	struct oak_req *cur;		/* sent, waiting for the response */
-	unsigned long last_rx;		/* jiffies of the last valid message */
-	u64 esp_in;			/* inbound ESP packets seen by the last DPD check */
-	struct delayed_work dpd_work;	/* liveness check */
-	struct delayed_work rekey_work;	/* IKE SA rekey / reauth / hard lifetime; restart delay */
-	unsigned long rekey_at;		/* jiffies: IKE SA rekey (0 = none) */
-	unsigned long reauth_at;	/* jiffies: reauthentication (0 = none) */
-	unsigned long expire_at;	/* jiffies: hard lifetime (0 = none) */
-	unsigned int restart_delay;	/* seconds: backoff of the next restart attempt */
-	u16 flags;			/* OAK_Q_* */
 };
 
 /*
@@ -101,10 +84,10 @@ void oak_queue_children_down(struct oak_ike_sa *sa);
 /* Is a Delete of @c queued or outstanding? */
 bool oak_queue_deleting_child(struct oak_ike_sa *sa, const struct oak_child_sa *c);
 
-/* Hooks called by sa.c */
-void oak_queue_sa_init(struct oak_ike_sa *sa);	/* from oak_sa_new() */
-void oak_queue_sa_up(struct oak_ike_sa *sa);	/* from oak_sa_established(): arm timers */
-void oak_queue_sa_kill(struct oak_ike_sa *sa);	/* from oak_sa_kill(): fail queue, stop timers */
+/* Hooks of oak_ikev2_ops (sa.c) */
+void oak_queue_sa_init(struct oak_ike_sa *sa);	/* sa_init */
+void oak_queue_sa_up(struct oak_ike_sa *sa);	/* sa_up: arm the timers, send what waits */
+void oak_queue_sa_kill(struct oak_ike_sa *sa);	/* sa_kill: fail the queue, stop the timers */
 
 /*
  * Keep a built message (sa->req, sa->resp): returns an exact-size copy and
@@ -112,22 +95,9 @@ void oak_queue_sa_kill(struct oak_ike_sa *sa);	/* from oak_sa_kill(): fail queue
  */
 u8 *oak_msg_keep(u8 *buf, size_t len);
 
-/* ikev2.c <-> queue.c <-> timers.c (internal to the queue's owner) */
+/* ikev2.c <-> queue.c (internal to the queue's owner) */
 bool oak_queue_response(struct oak_ike_sa *sa, const struct ike_msg *m);
 unsigned int oak_queue_rtx_tries(const struct oak_ike_sa *sa);
-void oak_queue_rtx_exhausted(struct oak_ike_sa *sa);
 void oak_info_request(struct oak_ike_sa *sa, const struct ike_msg *m);
-void oak_timers_init(struct oak_ike_sa *sa);
-void oak_timers_up(struct oak_ike_sa *sa);
-void oak_timers_stop(struct oak_ike_sa *sa);
-void oak_timers_rx(struct oak_ike_sa *sa);
-void oak_peer_dead(struct oak_ike_sa *sa);
-void oak_timers_restart_delay(struct oak_ike_sa *sa, unsigned int delay_s);
-void oak_conn_sa_up(struct oak_ike_sa *sa);
-void oak_conn_sa_gone(struct oak_ike_sa *sa);
-
-/* api.c: initiate @conn from the engine (restart, reauth); flags: OAK_Q_* */
-int oak_initiate_flags(struct oak_ike_net *in, struct oakley_conn *conn, u16 flags,
-		       unsigned int delay_s);
 
 #endif /* OAKLEY_IKE_QUEUE_H */

@@ -9,16 +9,23 @@
  * its Child SAs from xfrm and drops the tables' reference; the last put
  * wipes every secret and frees it.  All of it runs under in->lock.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/jhash.h>
 #include <linux/rhashtable.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 
-#include "ike_int.h"
-#include "../crypto/internal.h"
-#include "../ike.h"
+#include "../crypto/ike_crypto.h"
 #include "../events.h"
+#include "../ike.h"
+#include "dos.h"
+#include "km.h"
+#include "proto.h"
+#include "sa.h"
+#include "socket.h"
+#include "timers.h"
 
 /*
  * The SA tables are rhashtables: they grow with the number of SAs (issue #6:
@@ -155,7 +162,7 @@ void oak_sa_table_del(struct oak_ike_sa *sa)
 }
 
 /*
- * ---- IKE SAs by identity (ikev2_auth.c: INITIAL_CONTACT) ----
+ * ---- IKE SAs by identity (ikev2/auth.c: INITIAL_CONTACT) ----
  *
  * Two rhltables (several SAs per key) with a 32-bit digest as the key:
  * by_addr_id by our local ID and the peer's address, by_peer_id by our local
@@ -199,7 +206,7 @@ u32 oak_peer_id_key(const struct oakley_id *local, const u8 *body, size_t len)
 	return jhash(body + 4, len - 4, seed ^ body[0]);
 }
 
-/* The peer ID body @sa is known by (as ikev2_auth.c builds one), if any. */
+/* The peer ID body @sa is known by (as ikev2/auth.c builds one), if any. */
 static bool oak_sa_peer_id_key(const struct oak_ike_sa *sa, u32 *key)
 {
 	const struct oakley_id *rid = sa->conn->remote_id;
@@ -357,82 +364,67 @@ static void oak_new_spi(struct oak_ike_net *in, u8 *spi)
 }
 
 /* Exact-size caches: a struct of 600 bytes costs 600, not 1024 (issue #6). */
-static struct kmem_cache *oak_sa_cache, *oak_child_cache;
+static struct kmem_cache *oak_sa_cache[OAK_PROTO_MAJOR_MAX + 1];
+static struct kmem_cache *oak_child_cache[OAK_PROTO_MAJOR_MAX + 1];
 
+void oakley_ike_exit(void)
+{
+	unsigned int v;
+
+	for (v = 0; v <= OAK_PROTO_MAJOR_MAX; v++) {
+		kmem_cache_destroy(oak_child_cache[v]);
+		kmem_cache_destroy(oak_sa_cache[v]);
+		oak_child_cache[v] = NULL;
+		oak_sa_cache[v] = NULL;
+	}
+}
+
+/* One pair of caches per version that has SAs, of its structs' sizes. */
 int oakley_ike_init(void)
 {
-	oak_sa_cache = KMEM_CACHE(oak_ike_sa, 0);
-	if (!oak_sa_cache)
-		return -ENOMEM;
-	oak_child_cache = KMEM_CACHE(oak_child_sa, 0);
-	if (!oak_child_cache) {
-		kmem_cache_destroy(oak_sa_cache);
-		return -ENOMEM;
+	const struct oak_proto_ops *ops;
+	unsigned int v;
+
+	for (v = 0; v <= OAK_PROTO_MAJOR_MAX; v++) {
+		ops = oak_proto_by_major(v);
+		if (!ops || ops->unavailable)
+			continue;
+		oak_sa_cache[v] = kmem_cache_create(ops->sa_cache, ops->sa_size, 0, 0, NULL);
+		oak_child_cache[v] = kmem_cache_create(ops->child_cache, ops->child_size, 0, 0,
+						       NULL);
+		if (!oak_sa_cache[v] || !oak_child_cache[v]) {
+			oakley_ike_exit();
+			return -ENOMEM;
+		}
 	}
 	return 0;
 }
 
-void oakley_ike_exit(void)
-{
-	kmem_cache_destroy(oak_child_cache);
-	kmem_cache_destroy(oak_sa_cache);
-}
-
-/* The handshake context: the nonces live there until oak_sa_hs_free(). */
-static int oak_sa_hs_new(struct oak_ike_sa *sa)
-{
-	sa->hs = kzalloc(sizeof(*sa->hs), GFP_KERNEL);
-	if (!sa->hs)
-		return -ENOMEM;
-	sa->ni = sa->hs->ni;
-	sa->nr = sa->hs->nr;
-	return 0;
-}
-
-void oak_sa_hs_free(struct oak_ike_sa *sa)
-{
-	oak_free_secret(sa->hs, sizeof(*sa->hs));
-	sa->hs = NULL;
-	sa->ni = NULL;
-	sa->nr = NULL;
-	sa->ni_len = 0;
-	sa->nr_len = 0;
-}
-
-/* The SA's keys are derived (into sa->hs->keys): keep SK_d for its lifetime. */
-void oak_sa_keep_sk_d(struct oak_ike_sa *sa)
-{
-	const struct oak_ike_keys *k = &sa->hs->keys;
-
-	memcpy(sa->sk_d, k->sk_d, k->prf_len);
-	sa->prf_len = k->prf_len;
-}
-
-struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, struct oakley_conn *conn, bool initiator)
+struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, const struct oak_proto_ops *ops,
+			      struct oakley_conn *conn, bool initiator)
 {
 	struct oak_ike_sa *sa;
 
-	sa = kmem_cache_zalloc(oak_sa_cache, GFP_KERNEL);
+	sa = kmem_cache_zalloc(oak_sa_cache[ops->major], GFP_KERNEL);
 	if (!sa)
 		return NULL;
-	if (oak_sa_hs_new(sa)) {
-		kmem_cache_free(oak_sa_cache, sa);
+	sa->ops = ops;
+	if (ops->sa_init(sa)) {
+		kmem_cache_free(oak_sa_cache[ops->major], sa);
 		return NULL;
 	}
 	kref_init(&sa->ref);
 	INIT_LIST_HEAD(&sa->node);
 	INIT_LIST_HEAD(&sa->conn_node);
 	INIT_LIST_HEAD(&sa->children);
-	INIT_DELAYED_WORK(&sa->rtx_work, oak_rtx_work);
 	sa->in = in;
 	sa->conn = oakley_conn_get(conn);
 	sa->initiator = initiator;
 	sa->state = OAKLEY_IKE_STATE_CONNECTING;
 	sa->created = jiffies;
-	sa->rtx_ms = OAK_RTX_FIRST_MS;
 	oak_new_spi(in, initiator ? sa->spi_i : sa->spi_r);
-	oak_queue_sa_init(sa);
-	oak_ccs_sa_init(sa);
+	sa->t.last_rx = jiffies;
+	oak_timers_init(sa);
 	oakley_stat_inc(in->on, OAKLEY_STATS_A_OBJECTS);
 	oakley_stat_inc(in->on, OAKLEY_STATS_A_IKE_SAS);
 	oakley_stat_inc(in->on, OAKLEY_STATS_A_HALF_OPEN);
@@ -491,20 +483,10 @@ static void oak_sa_free(struct kref *ref)
 	struct oak_ike_sa *sa = container_of(ref, struct oak_ike_sa, ref);
 	struct oakley_net *on = sa->in->on;
 
-	oak_dh_free(sa->dh);
-	oak_sk_free(sa->sk_in);
-	oak_sk_free(sa->sk_out);
-	oak_sa_hs_free(sa);
-	kfree_sensitive(sa->init_req);
-	kfree_sensitive(sa->init_resp);
-	kfree(sa->cookie);
-	kfree_sensitive(sa->req);
-	kfree_sensitive(sa->resp);
+	sa->ops->sa_free(sa);
 	kfree(sa->peer_id);
-	kfree(sa->ccs.nmin);
 	oakley_conn_put(sa->conn);
-	oak_wipe(sa->sk_d, sizeof(sa->sk_d));
-	kmem_cache_free(oak_sa_cache, sa);
+	kmem_cache_free(oak_sa_cache[sa->ops->major], sa);
 	oakley_stat_dec(on, OAKLEY_STATS_A_OBJECTS);
 }
 
@@ -518,7 +500,7 @@ struct oak_child_sa *oak_child_new(struct oak_ike_sa *sa, const struct oakley_ch
 {
 	struct oak_child_sa *c;
 
-	c = kmem_cache_zalloc(oak_child_cache, GFP_KERNEL);
+	c = kmem_cache_zalloc(oak_child_cache[sa->ops->major], GFP_KERNEL);
 	if (!c)
 		return NULL;
 	c->cfg = cfg;
@@ -529,13 +511,11 @@ struct oak_child_sa *oak_child_new(struct oak_ike_sa *sa, const struct oakley_ch
 
 void oak_child_free(struct oak_ike_sa *sa, struct oak_child_sa *c)
 {
-	oak_queue_child_gone(sa, c);
-	oak_ccs_child_gone(sa, c);
+	sa->ops->child_gone(sa, c);
 	oak_child_uninstall(sa, c);
 	list_del(&c->node);
 	kfree(c->p.local_ts);		/* both selector arrays */
-	kfree(c->ccs.nmin);
-	kmem_cache_free(oak_child_cache, c);	/* oak_child_uninstall() wiped the kept keys */
+	kmem_cache_free(oak_child_cache[sa->ops->major], c);	/* child_gone wiped its keys */
 	oakley_stat_dec(sa->in->on, OAKLEY_STATS_A_OBJECTS);
 }
 
@@ -554,7 +534,7 @@ void oak_sa_established(struct oak_ike_sa *sa)
 	}
 	oak_stat(sa, OAKLEY_STATS_A_IKE_ESTABLISHED);
 	oak_sa_event(sa, OAKLEY_EVENT_IKE_UP, NULL, 0, NULL);
-	oak_queue_sa_up(sa);
+	sa->ops->sa_up(sa);
 }
 
 void oak_sa_rekey_up(struct oak_ike_sa *sa)
@@ -566,32 +546,12 @@ void oak_sa_rekey_up(struct oak_ike_sa *sa)
 		oakley_stat_dec(sa->in->on, OAKLEY_STATS_A_HALF_OPEN);
 	}
 	oak_sa_event(sa, OAKLEY_EVENT_IKE_REKEYED, NULL, 0, NULL);
-	oak_sa_hs_free(sa);
-	oak_queue_sa_up(sa);
+	sa->ops->sa_up(sa);
 }
 
 void oak_sa_move_children(struct oak_ike_sa *from, struct oak_ike_sa *to)
 {
 	list_splice_tail_init(&from->children, &to->children);
-}
-
-static struct oak_ike_sa *oak_sa_alive(struct oak_ike_sa *sa)
-{
-	return sa && !sa->dead ? sa : NULL;
-}
-
-struct oak_ike_sa *oak_ccs_heir(struct oak_ike_sa *sa)
-{
-	struct oak_ike_sa *old, *h;
-
-	h = oak_sa_alive(sa->ccs.rekeyed_by);
-	if (h)
-		return h;
-	old = oak_sa_alive(sa->ccs.rekey_of);
-	if (!old)
-		return NULL;
-	h = oak_sa_alive(old->ccs.rekeyed_by);
-	return h && h != sa ? h : old;
 }
 
 /*
@@ -602,30 +562,15 @@ void oak_sa_kill(struct oak_ike_sa *sa)
 {
 	struct oakley_net *on = sa->in->on;
 	struct oak_child_sa *c, *tmp;
-	struct oak_ike_sa *heir;
-	bool retry = false;
 	bool was_up = sa->state == OAKLEY_IKE_STATE_ESTABLISHED ||
 		      sa->state == OAKLEY_IKE_STATE_DELETING;
 
 	if (sa->dead)
 		return;
 	sa->dead = true;
-	if (cancel_delayed_work(&sa->rtx_work))
-		oak_sa_put(sa);
-	oak_queue_sa_kill(sa);
-	/* rekeyed (RFC 7296 §2.18): the Child SAs live on in the new IKE SA */
-	heir = oak_ccs_heir(sa);
-	if (heir) {
+	/* rekeyed: the Child SAs live on in the IKE SA that replaced it */
+	if (sa->ops->sa_kill(sa))
 		was_up = false;
-		list_for_each_entry(c, &sa->children, node) {
-			c->ccs.rekeying = false;
-			retry |= c->ccs.retry;
-		}
-		oak_sa_move_children(sa, heir);
-		if (retry)
-			oak_ccs_retry_later(heir);
-	}
-	oak_ccs_sa_kill(sa);
 	list_for_each_entry_safe(c, tmp, &sa->children, node)
 		oak_child_free(sa, c);
 	oak_sa_unhash(sa);
@@ -646,7 +591,7 @@ void oak_sa_fail(struct oak_ike_sa *sa, u16 notify, const char *why)
 		return;
 	if (sa->state != OAKLEY_IKE_STATE_ESTABLISHED)
 		oak_stat(sa, OAKLEY_STATS_A_IKE_FAILED);
-	pr_debug("oakley: %s: IKE SA failed: %s (notify %u)\n", sa->conn->name, why, notify);
+	pr_debug("%s: IKE SA failed: %s (notify %u)\n", sa->conn->name, why, notify);
 	oak_sa_event(sa, OAKLEY_EVENT_ERROR, NULL, notify, why);
 	oak_sa_kill(sa);
 }
@@ -892,7 +837,7 @@ void oakley_ike_conn_removed(struct oakley_net *on, struct oakley_conn *conn)
 		if (sa->conn != conn)
 			continue;
 		if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED)
-			oak_send_delete_ike(sa);
+			sa->ops->send_delete(sa);
 		oak_sa_kill(sa);
 		cond_resched();
 	}

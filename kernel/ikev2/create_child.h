@@ -4,7 +4,7 @@
  * §2.18): additional Child SAs, Child SA rekeying (with optional PFS),
  * IKE SA rekeying, and the simultaneous-rekey rules of §2.8.1.
  *
- * Owner: ikev2_child.c (Child SAs), ikev2_rekey.c (IKE SA rekey).
+ * Owner: ikev2/create_child.c (Child SAs), ikev2/rekey.c (IKE SA rekey).
  * Everything runs under in->lock.
  *
  * A rekeyed Child SA keeps its reqid: the new one is installed with the same
@@ -52,15 +52,13 @@ struct oak_ccs_kmat {
 
 /* Per IKE SA (sa->ccs). */
 struct oak_sa_ccs {
-	struct oak_ike_sa *rekeyed_by;	/* the new IKE SA that replaces this one (ref) */
-	struct oak_ike_sa *rekey_of;	/* made by rekeying this IKE SA (ref) */
 	bool rekeying;			/* our IKE rekey request is outstanding */
 	bool retry_ike;			/* TEMPORARY_FAILURE: rekey the IKE SA later */
 	u8 busy;			/* our Child SA requests not yet answered */
 	u8 ke_tries;
 	u16 ke_group;			/* DH group for the next IKE rekey, 0: default */
 	unsigned long retry_at;		/* jiffies: retry after TEMPORARY_FAILURE (0: none) */
-	struct delayed_work work;	/* ikev2_child.c: retries, deferred outbound states */
+	struct delayed_work work;	/* create_child.c: retries, deferred outbound states */
 	u16 nmin_len;			/* made by a rekey: the exchange's lowest nonce */
 	u8 *nmin;			/* nmin_len bytes (kmalloc); NULL: not made by a rekey */
 };
@@ -76,13 +74,9 @@ struct oak_child_ccs {
 	u8 *out_key;			/* kmalloc; oak_child_drop_out() wipes, frees it */
 	bool out_pending;
 	u8 out_enc_len, out_auth_len;
-	bool rekeying;			/* our rekey request is outstanding */
-	bool rekeyed;			/* replaced: waiting for its Delete */
 	bool retry;			/* TEMPORARY_FAILURE: rekey later */
-	bool deleting;			/* our Delete for it is queued */
 	u8 ke_tries;
 	u16 ke_group;			/* DH group for the next rekey, 0: default */
-	u16 dh;				/* PFS group it was made with, 0: none */
 	u16 nmin_len;			/* lowest nonce of the exchange that made it */
 };
 
@@ -97,13 +91,13 @@ void oak_ccs_request(struct oak_ike_sa *sa, const struct ike_msg *m);
 /* After IKE_AUTH (initiator): bring up the connection's other children. */
 void oak_ccs_auth_done(struct oak_ike_sa *sa);
 
-/* Hooks called by sa.c. */
-void oak_ccs_sa_init(struct oak_ike_sa *sa);	/* from oak_sa_new() */
-void oak_ccs_sa_kill(struct oak_ike_sa *sa);	/* from oak_sa_kill(): drops the links */
-/* From oak_child_free(): forget every pointer to @c (requests, collisions). */
+/* Hooks of oak_ikev2_ops (sa.c). */
+void oak_ccs_sa_init(struct oak_ike_sa *sa);	/* sa_init */
+void oak_ccs_sa_kill(struct oak_ike_sa *sa);	/* sa_kill: drops the links */
+/* child_gone: forget every pointer to @c (requests, collisions). */
 void oak_ccs_child_gone(struct oak_ike_sa *sa, struct oak_child_sa *c);
 
-/* child.c: the deferred outbound state of a rekey we answered. */
+/* keymat.c: the deferred outbound state of a rekey we answered. */
 /* Install it now (nothing to do without one); the kept keys are wiped. */
 int oak_child_install_out(struct oak_ike_sa *sa, struct oak_child_sa *c);
 /* Keep c->p.out's keys (a copy of their bytes) for oak_child_install_out(). */
@@ -111,19 +105,8 @@ int oak_child_keep_out(struct oak_child_sa *c);
 /* Forget it: wipe and free the kept keys. */
 void oak_child_drop_out(struct oak_child_sa *c);
 
-/* sa.c, for rekeying */
-/* An IKE SA made by a rekey is up: like oak_sa_established(), event IKE_REKEYED. */
-void oak_sa_rekey_up(struct oak_ike_sa *sa);
-/* Move every Child SA of @from to @to (an IKE SA rekey). */
-void oak_sa_move_children(struct oak_ike_sa *from, struct oak_ike_sa *to);
 /*
- * The live IKE SA that inherits the Child SAs of @sa when @sa goes: the one
- * that replaced it, else (a redundant SA of a collision) the one it rekeyed.
- */
-struct oak_ike_sa *oak_ccs_heir(struct oak_ike_sa *sa);
-
-/*
- * Shared between ikev2_child.c and ikev2_rekey.c (internal).
+ * Shared between ikev2/create_child.c and ikev2/rekey.c (internal).
  */
 /* Lowest of two nonces (the §2.8.1 tie-break): <0 when a < b. */
 int oak_ccs_nonce_cmp(const u8 *a, u16 alen, const u8 *b, u16 blen);
@@ -137,9 +120,7 @@ void oak_ccs_respond_error(struct oak_ike_sa *sa, const struct ike_msg *m, u16 t
 u16 oak_ccs_msg_error(const struct ike_msg *m, const u8 **data, u16 *len);
 /* Schedule a retry of the IKE SA's pending rekeys (TEMPORARY_FAILURE). */
 void oak_ccs_retry_later(struct oak_ike_sa *sa);
-/* Queue our own Delete of the IKE SA (then kill it). */
-int oak_ccs_delete_ike(struct oak_ike_sa *sa);
-/* ikev2_rekey.c: the peer wants to rekey the IKE SA (the SA payload is IKE's). */
+/* ikev2/rekey.c: the peer wants to rekey the IKE SA (the SA payload is IKE's). */
 void oak_ccs_ike_request(struct oak_ike_sa *sa, const struct ike_msg *m);
 
 #endif /* OAKLEY_IKE_CCS_H */

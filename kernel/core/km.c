@@ -21,14 +21,20 @@
  * (RCU): it outlives every callback that can still see it (kfree_rcu), which
  * the engine's own struct cannot promise while it is being torn down.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/hash.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
 #include <net/xfrm.h>
 
-#include "ike_int.h"
-#include "../ike.h"
 #include "../events.h"
+#include "../ike.h"
+#include "km.h"
+#include "proto.h"
+#include "sa.h"
+#include "socket.h"
+#include "xfrm.h"
 
 #define OAK_KM_REG_BITS		6
 #define OAK_ACQUIRE_INTERVAL	HZ	/* at most one acquire per trap and second */
@@ -219,7 +225,7 @@ static bool oak_km_child_exists(struct oak_ike_sa *sa, const struct oakley_child
 	struct oak_child_sa *c;
 
 	list_for_each_entry(c, &sa->children, node)
-		if (!strcmp(c->cfg->name, cfg->name) && !c->ccs.rekeyed && !c->ccs.deleting)
+		if (!strcmp(c->cfg->name, cfg->name) && !c->rekeyed && !c->deleting)
 			return true;
 	return false;
 }
@@ -255,9 +261,9 @@ static struct oakley_conn *oak_km_do_acquire(struct oak_km_net *km,
 	/* an IKE SA being set up brings the child (or its siblings) up itself */
 	if (sa->state != OAKLEY_IKE_STATE_ESTABLISHED || oak_km_child_exists(sa, t->cfg))
 		return NULL;
-	err = oak_ccs_new_child(sa, t->cfg);
+	err = sa->ops->new_child(sa, t->cfg);
 	if (err)
-		pr_debug("oakley: %s/%s: acquire: CREATE_CHILD_SA failed: %d\n", t->conn->name,
+		pr_debug("%s/%s: acquire: CREATE_CHILD_SA failed: %d\n", t->conn->name,
 			 t->cfg->name, err);
 	return NULL;
 }
@@ -277,7 +283,7 @@ static void oak_km_handle_acquire(struct oak_km_net *km, const struct oak_km_eve
 		return;
 	err = oakley_ike_initiate(in->on, conn, cfg->name, NULL);
 	if (err)
-		pr_debug("oakley: %s/%s: acquire: initiate failed: %d\n", conn->name, cfg->name,
+		pr_debug("%s/%s: acquire: initiate failed: %d\n", conn->name, cfg->name,
 			 err);
 	oakley_conn_put(conn);
 }
@@ -324,10 +330,10 @@ static struct oak_child_sa *oak_km_find_child(struct oak_ike_net *in,
 static void oak_km_hard_expire(struct oak_ike_sa *sa, struct oak_child_sa *c)
 {
 	oak_xfrm_remove_states(&c->p);
-	if (c->ccs.rekeyed || c->ccs.deleting || oak_queue_deleting_child(sa, c))
+	if (c->rekeyed || c->deleting || sa->ops->deleting_child(sa, c))
 		return;
 	/* 0: queued; -ENOTCONN: not queued, and the failed request freed @c */
-	if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED && oak_req_delete_child(sa, c) != -ENOMEM)
+	if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED && sa->ops->delete_child(sa, c) != -ENOMEM)
 		return;
 	oak_sa_event(sa, OAKLEY_EVENT_CHILD_DOWN, c->cfg->name, 0, "hard lifetime expired");
 	oak_child_free(sa, c);
@@ -350,15 +356,15 @@ static void oak_km_handle_expire(struct oak_km_net *km, const struct oak_km_even
 	c = oak_km_find_child(in, ev, &sa);
 	if (!c)
 		goto out;
-	pr_debug("oakley: %s/%s: %s expiry of SPI %08x\n", sa->conn->name, c->cfg->name,
+	pr_debug("%s/%s: %s expiry of SPI %08x\n", sa->conn->name, c->cfg->name,
 		 ev->hard ? "hard" : "soft", ntohl(ev->spi));
 	if (ev->hard) {
 		oak_km_hard_expire(sa, c);
-	} else if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED && !c->ccs.rekeying &&
-		   !c->ccs.rekeyed && !c->ccs.deleting) {
-		err = oak_ccs_rekey_child(sa, c);
+	} else if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED && !c->rekeying &&
+		   !c->rekeyed && !c->deleting) {
+		err = sa->ops->rekey_child(sa, c);
 		if (err)
-			pr_debug("oakley: %s/%s: rekey on soft expiry failed: %d\n",
+			pr_debug("%s/%s: rekey on soft expiry failed: %d\n",
 				 sa->conn->name, c->cfg->name, err);
 	}
 out:
@@ -440,7 +446,7 @@ void oak_km_net_exit(struct oak_ike_net *in)
 	oak_trap_flush(in);
 	in->km = NULL;
 	mutex_unlock(&in->lock);
-	pr_debug("oakley: key manager: %llu acquires, %llu soft and %llu hard expiries, %llu events dropped\n",
+	pr_debug("key manager: %llu acquires, %llu soft and %llu hard expiries, %llu events dropped\n",
 		 km->acquires, km->expires_soft, km->expires_hard, km->dropped);
 	kfree_rcu(km, rcu);
 }

@@ -3,16 +3,19 @@
  * Oakley IKE engine: the request queue of an established IKE SA
  * (RFC 7296 §2.3, window size 1) and the ready-made INFORMATIONAL requests.
  *
- * A request waits on sa->q.pending until no other request is outstanding;
+ * A request waits on ikev2_sa(sa)->rq.pending until no other request is outstanding;
  * then the queue builds the header and the SK payload around the request's
  * own payloads, gives it the next message ID and sends it through the
  * retransmission of ikev2.c.  The response (or the failure: no answer, IKE
  * SA removed) completes it through ->done, then the next one goes out.
  * Everything runs under in->lock.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/slab.h>
 
-#include "ike_int.h"
+#include "../core/sa.h"
+#include "ikev2.h"
 
 /* Longer than any single request's payloads need (Delete of many SPIs). */
 #define OAK_REQ_MSG_MAX	OAK_MSG_MAX
@@ -52,13 +55,13 @@ static void oak_req_fail(struct oak_ike_sa *sa, struct oak_req *r)
 
 static bool oak_queue_open(const struct oak_ike_sa *sa)
 {
-	if (sa->dead || !sa->sk_out)
+	if (sa->dead || !ikev2_sa(sa)->sk_out)
 		return false;
 	return sa->state == OAKLEY_IKE_STATE_ESTABLISHED ||
 	       sa->state == OAKLEY_IKE_STATE_DELETING;
 }
 
-/* Build the request @r as message sa->msgid_out; returns the buffer or NULL. */
+/* Build the request @r as message ikev2_sa(sa)->msgid_out; returns the buffer or NULL. */
 static u8 *oak_req_build(struct oak_ike_sa *sa, struct oak_req *r, size_t *len)
 {
 	struct ike_buf b;
@@ -70,13 +73,13 @@ static u8 *oak_req_build(struct oak_ike_sa *sa, struct oak_req *r, size_t *len)
 	if (!mem)
 		return NULL;
 	ike_buf_init(&b, mem, OAK_REQ_MSG_MAX);
-	oak_hdr(sa, &b, r->ops->exchange, false, sa->msgid_out);
-	sk = ike_sk_begin(&b, oak_sk_iv_len(sa->sk_out));
+	oak_hdr(sa, &b, r->ops->exchange, false, ikev2_sa(sa)->msgid_out);
+	sk = ike_sk_begin(&b, oak_sk_iv_len(ikev2_sa(sa)->sk_out));
 	err = r->ops->build ? r->ops->build(sa, r, &b) : 0;
 	if (!err)
 		err = oak_sk_finish(sa, &b, sk);
 	if (err) {
-		pr_debug("oakley: %s: request (exchange %u) not built: %d\n", sa->conn->name,
+		pr_debug("%s: request (exchange %u) not built: %d\n", sa->conn->name,
 			 r->ops->exchange, err);
 		kfree_sensitive(mem);
 		return NULL;
@@ -92,16 +95,17 @@ static void oak_queue_kick(struct oak_ike_sa *sa)
 	size_t len;
 	u8 *msg;
 
-	while (!sa->q.cur && !sa->req && oak_queue_open(sa) && !list_empty(&sa->q.pending)) {
-		r = list_first_entry(&sa->q.pending, struct oak_req, node);
+	while (!ikev2_sa(sa)->rq.cur && !ikev2_sa(sa)->req && oak_queue_open(sa) &&
+	       !list_empty(&ikev2_sa(sa)->rq.pending)) {
+		r = list_first_entry(&ikev2_sa(sa)->rq.pending, struct oak_req, node);
 		list_del_init(&r->node);
 		msg = oak_req_build(sa, r, &len);
 		if (!msg) {
 			oak_req_fail(sa, r);
 			continue;
 		}
-		sa->q.cur = r;
-		sa->msgid_out++;
+		ikev2_sa(sa)->rq.cur = r;
+		ikev2_sa(sa)->msgid_out++;
 		oak_send_request(sa, msg, len);
 	}
 }
@@ -109,11 +113,11 @@ static void oak_queue_kick(struct oak_ike_sa *sa)
 int oak_req_submit(struct oak_ike_sa *sa, struct oak_req *r)
 {
 	INIT_LIST_HEAD(&r->node);
-	if (!oak_queue_open(sa) || (sa->q.flags & OAK_Q_DELETING)) {
+	if (!oak_queue_open(sa) || (sa->t.flags & OAK_Q_DELETING)) {
 		oak_req_fail(sa, r);
 		return -ENOTCONN;
 	}
-	list_add_tail(&r->node, &sa->q.pending);
+	list_add_tail(&r->node, &ikev2_sa(sa)->rq.pending);
 	oak_queue_kick(sa);
 	return 0;
 }
@@ -126,7 +130,7 @@ int oak_req_submit(struct oak_ike_sa *sa, struct oak_req *r)
  */
 bool oak_queue_response(struct oak_ike_sa *sa, const struct ike_msg *m)
 {
-	struct oak_req *r = sa->q.cur;
+	struct oak_req *r = ikev2_sa(sa)->rq.cur;
 
 	if (!r)
 		return false;
@@ -134,11 +138,11 @@ bool oak_queue_response(struct oak_ike_sa *sa, const struct ike_msg *m)
 		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_MALFORMED);
 		m = NULL;
 	}
-	sa->q.cur = NULL;
-	kfree_sensitive(sa->req);
-	sa->req = NULL;
-	sa->req_len = 0;
-	if (cancel_delayed_work(&sa->rtx_work))
+	ikev2_sa(sa)->rq.cur = NULL;
+	kfree_sensitive(ikev2_sa(sa)->req);
+	ikev2_sa(sa)->req = NULL;
+	ikev2_sa(sa)->req_len = 0;
+	if (cancel_delayed_work(&ikev2_sa(sa)->rtx_work))
 		oak_sa_put(sa);
 	if (r->ops->done)
 		r->ops->done(sa, r, m);
@@ -150,7 +154,7 @@ bool oak_queue_response(struct oak_ike_sa *sa, const struct ike_msg *m)
 /* How many retransmissions the outstanding request gets. */
 unsigned int oak_queue_rtx_tries(const struct oak_ike_sa *sa)
 {
-	if (sa->q.flags & OAK_Q_DELETING)
+	if (sa->t.flags & OAK_Q_DELETING)
 		return OAK_DELETE_TRIES;
 	return OAK_RTX_TRIES;
 }
@@ -160,12 +164,12 @@ static void oak_queue_flush(struct oak_ike_sa *sa)
 {
 	struct oak_req *r;
 
-	r = sa->q.cur;
-	sa->q.cur = NULL;
+	r = ikev2_sa(sa)->rq.cur;
+	ikev2_sa(sa)->rq.cur = NULL;
 	if (r)
 		oak_req_fail(sa, r);
-	while (!list_empty(&sa->q.pending)) {
-		r = list_first_entry(&sa->q.pending, struct oak_req, node);
+	while (!list_empty(&ikev2_sa(sa)->rq.pending)) {
+		r = list_first_entry(&ikev2_sa(sa)->rq.pending, struct oak_req, node);
 		list_del_init(&r->node);
 		oak_req_fail(sa, r);
 	}
@@ -175,9 +179,9 @@ void oak_queue_child_gone(struct oak_ike_sa *sa, struct oak_child_sa *c)
 {
 	struct oak_req *r;
 
-	if (sa->q.cur && sa->q.cur->child == c)
-		sa->q.cur->child = NULL;
-	list_for_each_entry(r, &sa->q.pending, node)
+	if (ikev2_sa(sa)->rq.cur && ikev2_sa(sa)->rq.cur->child == c)
+		ikev2_sa(sa)->rq.cur->child = NULL;
+	list_for_each_entry(r, &ikev2_sa(sa)->rq.pending, node)
 		if (r->child == c)
 			r->child = NULL;
 }
@@ -193,7 +197,7 @@ void oak_queue_children_down(struct oak_ike_sa *sa)
 	if (oak_ccs_heir(sa))
 		return;
 	list_for_each_entry(c, &sa->children, node)
-		if (c->installed && !c->ccs.rekeyed)
+		if (c->installed && !c->rekeyed)
 			oak_sa_event(sa, OAKLEY_EVENT_CHILD_DOWN, c->cfg->name, 0, NULL);
 }
 
@@ -222,7 +226,7 @@ static void oak_delete_child_done(struct oak_ike_sa *sa, struct oak_req *r,
 	if (!c)
 		return;
 	r->child = NULL;
-	if (c->installed && !c->ccs.rekeyed)	/* a rekeyed one was reported as such */
+	if (c->installed && !c->rekeyed)	/* a rekeyed one was reported as such */
 		oak_sa_event(sa, OAKLEY_EVENT_CHILD_DOWN, c->cfg->name, 0, NULL);
 	oak_child_free(sa, c);
 }
@@ -235,11 +239,12 @@ static const struct oak_req_ops oak_delete_child_ops = {
 
 bool oak_queue_deleting_child(struct oak_ike_sa *sa, const struct oak_child_sa *c)
 {
+	struct oak_req *cur = ikev2_sa(sa)->rq.cur;
 	struct oak_req *r;
 
-	if (sa->q.cur && sa->q.cur->child == c && sa->q.cur->ops == &oak_delete_child_ops)
+	if (cur && cur->child == c && cur->ops == &oak_delete_child_ops)
 		return true;
-	list_for_each_entry(r, &sa->q.pending, node)
+	list_for_each_entry(r, &ikev2_sa(sa)->rq.pending, node)
 		if (r->child == c && r->ops == &oak_delete_child_ops)
 			return true;
 	return false;
@@ -256,7 +261,7 @@ int oak_req_delete_child(struct oak_ike_sa *sa, struct oak_child_sa *c)
 		return -ENOMEM;	/* c stays */
 	r->ops = &oak_delete_child_ops;
 	r->child = c;
-	c->ccs.deleting = true;
+	c->deleting = true;
 	return oak_req_submit(sa, r);	/* on failure, ->done has freed c */
 }
 
@@ -273,7 +278,7 @@ static void oak_delete_ike_done(struct oak_ike_sa *sa, struct oak_req *r,
 	if (sa->dead)
 		return;		/* the SA is being removed anyway */
 	if (!m)
-		pr_debug("oakley: %s: no answer to Delete(IKE)\n", sa->conn->name);
+		pr_debug("%s: no answer to Delete(IKE)\n", sa->conn->name);
 	oak_queue_children_down(sa);
 	oak_sa_kill(sa);
 	oak_conn_sa_gone(sa);
@@ -294,21 +299,21 @@ int oak_req_delete_ike(struct oak_ike_sa *sa)
 	struct oak_req *r, *old;
 	int err;
 
-	if (sa->q.flags & OAK_Q_DELETING)
+	if (sa->t.flags & OAK_Q_DELETING)
 		return 0;
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
 	r->ops = &oak_delete_ike_ops;
-	while (!list_empty(&sa->q.pending)) {
-		old = list_first_entry(&sa->q.pending, struct oak_req, node);
+	while (!list_empty(&ikev2_sa(sa)->rq.pending)) {
+		old = list_first_entry(&ikev2_sa(sa)->rq.pending, struct oak_req, node);
 		list_del_init(&old->node);
 		oak_req_fail(sa, old);
 	}
 	err = oak_req_submit(sa, r);
 	if (err)
 		return err;
-	sa->q.flags |= OAK_Q_DELETING;
+	sa->t.flags |= OAK_Q_DELETING;
 	sa->state = OAKLEY_IKE_STATE_DELETING;
 	return 0;
 }
@@ -332,14 +337,12 @@ int oak_req_liveness(struct oak_ike_sa *sa)
 
 void oak_queue_sa_init(struct oak_ike_sa *sa)
 {
-	INIT_LIST_HEAD(&sa->q.pending);
-	sa->q.last_rx = jiffies;
-	oak_timers_init(sa);
+	INIT_LIST_HEAD(&ikev2_sa(sa)->rq.pending);
 }
 
 void oak_queue_sa_up(struct oak_ike_sa *sa)
 {
-	sa->q.last_rx = jiffies;
+	sa->t.last_rx = jiffies;
 	oak_timers_up(sa);
 	oak_conn_sa_up(sa);
 	oak_queue_kick(sa);

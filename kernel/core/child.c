@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Oakley IKE engine: Child SA keys and their installation in xfrm
- * (RFC 7296 §2.17) through the xfrm glue (xfrm.h).
+ * Oakley core: Child SAs in xfrm through the xfrm glue (xfrm.h): the
+ * inbound SPI reserved before the exchange, the states and policies of a
+ * negotiated Child SA (keys and selectors from the version's exchange,
+ * e.g. kernel/ikev2/keymat.c), and which policies go when it goes.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/math64.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 
-#include "ike_int.h"
-#include "../crypto/internal.h"
+#include "km.h"
+#include "sa.h"
+#include "xfrm.h"
 
 /*
  * Outer addresses, protocol and reqid; reserves the inbound SPI.  A rekey
@@ -69,157 +74,28 @@ static void oak_child_lifetimes(struct oak_child_params *p, const struct oakley_
 	p->hard_packets = cfg->life_packets;
 }
 
-/*
- * Whether we initiated the exchange that made @c: the IKE SA's role for the
- * first Child SA, the CREATE_CHILD_SA exchange's role for the others.
- */
-static bool oak_child_role(const struct oak_ike_sa *sa, const struct oak_child_sa *c)
+/* Take over @ts: @nl local then @nr remote selectors, kmalloc'd together. */
+void oak_child_set_ts(struct oak_child_sa *c, struct oak_ts *ts, unsigned int nl,
+		      unsigned int nr)
 {
-	return c->ccs.kmat ? c->ccs.kmat->initiator : sa->initiator;
-}
-
-/*
- * KEYMAT = prf+(SK_d, [g^ir |] Ni | Nr): initiator->responder encryption
- * then integrity key, then the same for responder->initiator.  The nonces
- * are the IKE SA's for the first Child SA, the exchange's for one made by
- * CREATE_CHILD_SA (c->ccs.kmat, with g^ir when PFS was negotiated).
- */
-static int oak_child_keys(struct oak_ike_sa *sa, struct oak_child_sa *c, u8 **keymat)
-{
-	const struct oak_ccs_kmat *km = c->ccs.kmat;
 	struct oak_child_params *p = &c->p;
-	unsigned int elen, alen, total;
-	const u8 *ir, *ri;
-	int err;
 
-	err = oak_xfrm_key_lens(c->algs.encr, c->algs.encr_keylen, c->algs.integ, &elen, &alen);
-	if (err)
-		return err;
-	total = 2 * (elen + alen);
-	*keymat = kmalloc(total, GFP_KERNEL);
-	if (!*keymat)
-		return -ENOMEM;
-	if (km)
-		err = oak_child_keymat(sa->algs.prf, sa->sk_d, sa->prf_len, km->gir,
-				       km->gir_len, km->ni, km->ni_len, km->nr, km->nr_len,
-				       *keymat, total);
-	else
-		err = oak_child_keymat(sa->algs.prf, sa->sk_d, sa->prf_len, NULL, 0,
-				       sa->ni, sa->ni_len, sa->nr, sa->nr_len, *keymat, total);
-	if (err)
-		return err;
-	ir = *keymat;
-	ri = *keymat + elen + alen;
-	p->out.enc = oak_child_role(sa, c) ? ir : ri;
-	p->in.enc = oak_child_role(sa, c) ? ri : ir;
-	p->out.enc_len = elen;
-	p->in.enc_len = elen;
-	p->out.auth = alen ? p->out.enc + elen : NULL;
-	p->in.auth = alen ? p->in.enc + elen : NULL;
-	p->out.auth_len = alen;
-	p->in.auth_len = alen;
-	return 0;
-}
-
-int oak_child_keep_out(struct oak_child_sa *c)
-{
-	const struct oak_child_keys *k = &c->p.out;
-	struct oak_child_ccs *cc = &c->ccs;
-
-	if (k->enc_len + k->auth_len > OAK_CCS_OUT_KEY_MAX || cc->out_key)
-		return -EINVAL;
-	cc->out_key = kmalloc(k->enc_len + k->auth_len, GFP_KERNEL);
-	if (!cc->out_key)
-		return -ENOMEM;
-	if (k->enc_len)
-		memcpy(cc->out_key, k->enc, k->enc_len);
-	if (k->auth_len)
-		memcpy(cc->out_key + k->enc_len, k->auth, k->auth_len);
-	cc->out_enc_len = k->enc_len;
-	cc->out_auth_len = k->auth_len;
-	cc->out_pending = true;
-	return 0;
-}
-
-void oak_child_drop_out(struct oak_child_sa *c)
-{
-	struct oak_child_ccs *cc = &c->ccs;
-
-	oak_free_secret(cc->out_key, cc->out_enc_len + cc->out_auth_len);
-	cc->out_key = NULL;
-	cc->out_enc_len = 0;
-	cc->out_auth_len = 0;
-	cc->out_pending = false;
-	cc->out_after = NULL;
-}
-
-/*
- * The states and policies: both states, or only the inbound one for a rekey
- * we answer (its outbound keys kept for later) and for the redundant SA of a
- * rekey collision (deleted at once: it never carries our traffic).
- */
-static int oak_child_install_keys(struct oak_ike_sa *sa, struct oak_child_sa *c)
-{
-	const struct oak_ccs_kmat *km = c->ccs.kmat;
-	bool defer = km && km->defer_out, in_only = km && km->in_only;
-	u8 *keymat = NULL;
-	int err;
-
-	err = oak_child_keys(sa, c, &keymat);
-	if (!err && defer)
-		err = oak_child_keep_out(c);
-	if (!err)
-		err = defer || in_only ? oak_xfrm_install_in(&c->p) : oak_xfrm_install(&c->p);
-	if (err)
-		oak_child_drop_out(c);
-	memset(&c->p.in, 0, sizeof(c->p.in));
-	memset(&c->p.out, 0, sizeof(c->p.out));
-	if (keymat)
-		kfree_sensitive(keymat);
-	return err;
-}
-
-/*
- * The agreed selectors, in one array of exactly as many entries (most
- * Child SAs have one pair: 80 bytes, not the 1280 of OAK_MAX_TS pairs);
- * oak_child_free() frees it.
- */
-static int oak_child_set_ts(struct oak_child_params *p, const struct ike_ts_payload *l,
-			    const struct ike_ts_payload *r)
-{
-	struct oak_ts *ts;
-	int nl, nr;
-
-	if (!l->nts || l->nts > OAK_MAX_TS || !r->nts || r->nts > OAK_MAX_TS)
-		return -EINVAL;
-	ts = kmalloc_array(l->nts + r->nts, sizeof(*ts), GFP_KERNEL);
-	if (!ts)
-		return -ENOMEM;
-	nl = oak_ts_to_xfrm(l, ts, l->nts);
-	nr = oak_ts_to_xfrm(r, ts + l->nts, r->nts);
-	if (nl < 0 || nr < 0) {
-		kfree(ts);
-		return -EINVAL;
-	}
 	kfree(p->local_ts);
 	p->local_ts = ts;
 	p->remote_ts = ts + nl;
 	p->n_local_ts = nl;
 	p->n_remote_ts = nr;
-	return 0;
 }
 
 /*
- * Install a negotiated Child SA.  tsi/tsr are the agreed selectors of the
- * initiator and the responder.  On failure nothing stays installed (the
- * reserved SPI is released by oak_child_free()).
+ * Install @c: its algorithms and lifetimes, then the states (the keys the
+ * version put in c->p.in/out) and policies; both states, or the inbound one
+ * alone (a rekey we answer keeps its outbound keys for later; the
+ * redundant SA of a rekey collision never carries our traffic).
  */
-int oak_child_install(struct oak_ike_sa *sa, struct oak_child_sa *c,
-		      const struct ike_ts_payload *tsi, const struct ike_ts_payload *tsr)
+int oak_child_install_xfrm(struct oak_ike_sa *sa, struct oak_child_sa *c, bool in_only)
 {
 	struct oak_child_params *p = &c->p;
-	const struct ike_ts_payload *l = oak_child_role(sa, c) ? tsi : tsr;
-	const struct ike_ts_payload *r = oak_child_role(sa, c) ? tsr : tsi;
 	int err;
 
 	p->encr = c->algs.encr;
@@ -227,14 +103,11 @@ int oak_child_install(struct oak_ike_sa *sa, struct oak_child_sa *c,
 	p->integ = c->algs.integ;
 	p->esn = c->algs.esn == 1;
 	oak_child_lifetimes(p, c->cfg, sa->conn->jitter);
-	err = oak_child_set_ts(p, l, r);
+	err = in_only ? oak_xfrm_install_in(p) : oak_xfrm_install(p);
+	memset(&p->in, 0, sizeof(p->in));
+	memset(&p->out, 0, sizeof(p->out));
 	if (err)
 		return err;
-	err = oak_child_install_keys(sa, c);
-	if (err) {
-		pr_debug("oakley: %s: Child SA install failed: %d\n", sa->conn->name, err);
-		return err;
-	}
 	c->spi_reserved = false;
 	c->installed = true;
 	c->established = ktime_get_boottime_seconds();
@@ -243,25 +116,12 @@ int oak_child_install(struct oak_ike_sa *sa, struct oak_child_sa *c,
 	return 0;
 }
 
-int oak_child_install_out(struct oak_ike_sa *sa, struct oak_child_sa *c)
+/* The outbound state of an installed Child SA, keys in c->p.out. */
+int oak_child_install_out_xfrm(struct oak_child_sa *c)
 {
-	struct oak_child_params *p = &c->p;
-	struct oak_child_ccs *cc = &c->ccs;
-	int err;
+	int err = oak_xfrm_install_out(&c->p);
 
-	if (!cc->out_pending)
-		return 0;
-	if (!c->installed) {
-		oak_child_drop_out(c);
-		return -ENOENT;
-	}
-	p->out.enc = cc->out_enc_len ? cc->out_key : NULL;
-	p->out.enc_len = cc->out_enc_len;
-	p->out.auth = cc->out_auth_len ? cc->out_key + cc->out_enc_len : NULL;
-	p->out.auth_len = cc->out_auth_len;
-	err = oak_xfrm_install_out(p);
-	memset(&p->out, 0, sizeof(p->out));
-	oak_child_drop_out(c);
+	memset(&c->p.out, 0, sizeof(c->p.out));
 	return err;
 }
 
@@ -297,7 +157,7 @@ static struct oak_child_sa *oak_child_shared(struct oak_ike_sa *sa, struct oak_c
 		if (s == sa || s->dead || strcmp(s->conn->name, sa->conn->name))
 			continue;
 		list_for_each_entry(o, &s->children, node)
-			if (o->installed && !o->ccs.rekeyed &&
+			if (o->installed && !o->rekeyed &&
 			    !strcmp(o->cfg->name, c->cfg->name) &&
 			    oak_child_same_pols(&o->p, &c->p))
 				return o;
@@ -317,7 +177,7 @@ static void oak_child_restore_reqid(struct oak_ike_sa *sa, struct oak_child_sa *
 	list_for_each_entry(o, &sa->children, node)
 		if (o != c && o->installed && o->p.reqid == c->p.reqid &&
 		    oak_xfrm_policies_install(&o->p))
-			pr_debug("oakley: %s: policies of %s not restored\n", sa->conn->name,
+			pr_debug("%s: policies of %s not restored\n", sa->conn->name,
 				 o->cfg->name);
 }
 
@@ -343,7 +203,7 @@ static void oak_child_remove_xfrm(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	 * reqid, if any, go.
 	 */
 	if (oak_xfrm_policies_install(&o->p))
-		pr_debug("oakley: %s: policies of %s not restored\n", sa->conn->name, o->cfg->name);
+		pr_debug("%s: policies of %s not restored\n", sa->conn->name, o->cfg->name);
 	oak_xfrm_remove(&c->p);
 }
 
@@ -351,7 +211,6 @@ void oak_child_uninstall(struct oak_ike_sa *sa, struct oak_child_sa *c)
 {
 	struct oak_child_params *p = &c->p;
 
-	oak_child_drop_out(c);
 	if (c->installed) {
 		c->installed = false;
 		oakley_stat_dec(sa->in->on, OAKLEY_STATS_A_CHILD_SAS);

@@ -10,9 +10,13 @@
  * requests come from the queue (queue.c); INFORMATIONAL requests of the
  * peer (Delete, notifies, liveness checks) are answered here.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/slab.h>
 
-#include "ike_int.h"
+#include "../core/sa.h"
+#include "../core/socket.h"
+#include "ikev2.h"
 
 static bool oak_pl_known(u8 type)
 {
@@ -47,7 +51,7 @@ int oak_sk_finish(struct oak_ike_sa *sa, struct ike_buf *b, size_t sk_off)
 	if (b->err)
 		return b->err;
 	len = b->len;
-	err = oak_sk_seal(sa->sk_out, b->data, b->cap, sk_off, &len);
+	err = oak_sk_seal(ikev2_sa(sa)->sk_out, b->data, b->cap, sk_off, &len);
 	if (err)
 		return err;
 	b->len = len;
@@ -56,7 +60,7 @@ int oak_sk_finish(struct oak_ike_sa *sa, struct ike_buf *b, size_t sk_off)
 
 void oak_rtx_arm(struct oak_ike_sa *sa, unsigned long delay)
 {
-	if (!mod_delayed_work(sa->in->wq, &sa->rtx_work, delay))
+	if (!mod_delayed_work(sa->in->wq, &ikev2_sa(sa)->rtx_work, delay))
 		kref_get(&sa->ref);
 }
 
@@ -86,61 +90,61 @@ int oak_send_request(struct oak_ike_sa *sa, u8 *buf, size_t len)
 {
 	int err;
 
-	kfree_sensitive(sa->req);
-	sa->req = oak_msg_keep(buf, len);
-	sa->req_len = len;
-	sa->rtx_tries = 0;
-	sa->rtx_ms = oak_rtx_first_ms(sa);
-	err = oak_send(sa->in, &sa->local, &sa->remote, sa->req, len);
+	kfree_sensitive(ikev2_sa(sa)->req);
+	ikev2_sa(sa)->req = oak_msg_keep(buf, len);
+	ikev2_sa(sa)->req_len = len;
+	ikev2_sa(sa)->rtx_tries = 0;
+	ikev2_sa(sa)->rtx_ms = oak_rtx_first_ms(sa);
+	err = oak_send(sa->in, &sa->local, &sa->remote, ikev2_sa(sa)->req, len);
 	if (err)
-		pr_debug("oakley: %s: send failed: %d\n", sa->conn->name, err);
-	oak_rtx_arm(sa, msecs_to_jiffies(sa->rtx_ms));
+		pr_debug("%s: send failed: %d\n", sa->conn->name, err);
+	oak_rtx_arm(sa, msecs_to_jiffies(ikev2_sa(sa)->rtx_ms));
 	return 0;
 }
 
 /* Our request was answered: stop retransmitting it. */
 static void oak_req_done(struct oak_ike_sa *sa)
 {
-	kfree_sensitive(sa->req);
-	sa->req = NULL;
-	sa->req_len = 0;
-	if (cancel_delayed_work(&sa->rtx_work))
+	kfree_sensitive(ikev2_sa(sa)->req);
+	ikev2_sa(sa)->req = NULL;
+	ikev2_sa(sa)->req_len = 0;
+	if (cancel_delayed_work(&ikev2_sa(sa)->rtx_work))
 		oak_sa_put(sa);
 }
 
-/* Send the response to request sa->msgid_in (takes buf) and keep it. */
+/* Send the response to request ikev2_sa(sa)->msgid_in (takes buf) and keep it. */
 int oak_send_response(struct oak_ike_sa *sa, u8 *buf, size_t len)
 {
-	kfree_sensitive(sa->resp);
-	sa->resp = oak_msg_keep(buf, len);
-	sa->resp_len = len;
-	sa->msgid_in++;
-	return oak_send(sa->in, &sa->local, &sa->remote, sa->resp, len);
+	kfree_sensitive(ikev2_sa(sa)->resp);
+	ikev2_sa(sa)->resp = oak_msg_keep(buf, len);
+	ikev2_sa(sa)->resp_len = len;
+	ikev2_sa(sa)->msgid_in++;
+	return oak_send(sa->in, &sa->local, &sa->remote, ikev2_sa(sa)->resp, len);
 }
 
 void oak_rtx_work(struct work_struct *work)
 {
-	struct oak_ike_sa *sa = container_of(to_delayed_work(work), struct oak_ike_sa, rtx_work);
+	struct oak_ike_sa *sa = &container_of(to_delayed_work(work), struct ikev2_sa, rtx_work)->sa;
 	struct oak_ike_net *in = sa->in;
 
 	mutex_lock(&in->lock);
 	if (sa->dead || in->dying)
 		goto out;
-	if (!sa->req) {
+	if (!ikev2_sa(sa)->req) {
 		/* responder half-open timeout */
 		if (sa->state != OAKLEY_IKE_STATE_ESTABLISHED)
 			oak_sa_fail(sa, 0, "half-open IKE SA timed out");
 		goto out;
 	}
-	if (sa->rtx_tries >= oak_queue_rtx_tries(sa)) {
-		oak_queue_rtx_exhausted(sa);
+	if (ikev2_sa(sa)->rtx_tries >= oak_queue_rtx_tries(sa)) {
+		oak_rtx_exhausted(sa, ikev2_sa(sa)->rq.cur);
 		goto out;
 	}
-	sa->rtx_tries++;
-	sa->rtx_ms = min(sa->rtx_ms * 2, (unsigned int)OAK_RTX_MAX_MS);
+	ikev2_sa(sa)->rtx_tries++;
+	ikev2_sa(sa)->rtx_ms = min(ikev2_sa(sa)->rtx_ms * 2, (unsigned int)OAK_RTX_MAX_MS);
 	oak_stat(sa, OAKLEY_STATS_A_RETRANSMITS);
-	oak_send(in, &sa->local, &sa->remote, sa->req, sa->req_len);
-	oak_rtx_arm(sa, msecs_to_jiffies(sa->rtx_ms));
+	oak_send(in, &sa->local, &sa->remote, ikev2_sa(sa)->req, ikev2_sa(sa)->req_len);
+	oak_rtx_arm(sa, msecs_to_jiffies(ikev2_sa(sa)->rtx_ms));
 out:
 	mutex_unlock(&in->lock);
 	oak_sa_put(sa);
@@ -186,7 +190,7 @@ static void oak_respond_notify(struct oak_ike_sa *sa, const struct ike_msg *m, u
 	if (!mem)
 		return;
 	oak_hdr(sa, &b, m->exchange, true, m->msgid);
-	sk = ike_sk_begin(&b, oak_sk_iv_len(sa->sk_out));
+	sk = ike_sk_begin(&b, oak_sk_iv_len(ikev2_sa(sa)->sk_out));
 	ike_add_notify(&b, 0, NULL, 0, type, data, len);
 	if (oak_sk_finish(sa, &b, sk)) {
 		kfree(mem);
@@ -208,13 +212,13 @@ int oak_send_delete_ike(struct oak_ike_sa *sa)
 	int err;
 	u8 *mem;
 
-	if (!sa->sk_out)
+	if (!ikev2_sa(sa)->sk_out)
 		return -ENOTCONN;
 	mem = oak_msg_alloc(&b);
 	if (!mem)
 		return -ENOMEM;
-	oak_hdr(sa, &b, IKE_INFORMATIONAL, false, sa->msgid_out++);
-	sk = ike_sk_begin(&b, oak_sk_iv_len(sa->sk_out));
+	oak_hdr(sa, &b, IKE_INFORMATIONAL, false, ikev2_sa(sa)->msgid_out++);
+	sk = ike_sk_begin(&b, oak_sk_iv_len(ikev2_sa(sa)->sk_out));
 	ike_add_delete(&b, IKE_PROTO_IKE, 0, NULL, 0);
 	err = oak_sk_finish(sa, &b, sk);
 	if (!err)
@@ -245,7 +249,7 @@ static void oak_info_delete_child(struct oak_ike_sa *sa, const struct ike_delete
 				continue;
 			if (!oak_queue_deleting_child(sa, c) && *nout < OAKLEY_MAX_CHILDREN)
 				out[(*nout)++] = c->p.spi_in;
-			if (!c->ccs.rekeyed)
+			if (!c->rekeyed)
 				oak_sa_event(sa, OAKLEY_EVENT_CHILD_DOWN, c->cfg->name, 0, NULL);
 			oak_child_free(sa, c);
 		}
@@ -259,7 +263,7 @@ static void oak_info_notify(struct oak_ike_sa *sa, const struct ike_payload *pl)
 
 	if (ike_parse_notify(pl->body, pl->len, &n) || n.type >= IKE_N_INITIAL_CONTACT)
 		return;
-	pr_debug("oakley: %s: peer reports error notify %u\n", sa->conn->name, n.type);
+	pr_debug("%s: peer reports error notify %u\n", sa->conn->name, n.type);
 	oak_sa_event(sa, OAKLEY_EVENT_ERROR, NULL, n.type, "error notify in INFORMATIONAL");
 }
 
@@ -298,7 +302,7 @@ void oak_info_request(struct oak_ike_sa *sa, const struct ike_msg *m)
 	if (!mem)
 		return;
 	oak_hdr(sa, &b, IKE_INFORMATIONAL, true, m->msgid);
-	sk = ike_sk_begin(&b, oak_sk_iv_len(sa->sk_out));
+	sk = ike_sk_begin(&b, oak_sk_iv_len(ikev2_sa(sa)->sk_out));
 	if (!delete_ike && nspi[0])
 		ike_add_delete(&b, IKE_PROTO_ESP, 4, (const u8 *)spis[0], nspi[0]);
 	if (!delete_ike && nspi[1])
@@ -323,9 +327,10 @@ static int oak_decrypt(struct oak_ike_sa *sa, u8 *buf, size_t len, struct ike_ms
 	size_t plain_len;
 	int err;
 
-	if (m->sk_index < 0 || !sa->sk_in)
+	if (m->sk_index < 0 || !ikev2_sa(sa)->sk_in)
 		return -EBADMSG;
-	err = oak_sk_open(sa->sk_in, buf, len, m->pl[m->sk_index].off, &plain, &plain_len);
+	err = oak_sk_open(ikev2_sa(sa)->sk_in, buf, len, m->pl[m->sk_index].off, &plain,
+			  &plain_len);
 	if (err) {
 		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_AUTH);
 		return err;
@@ -354,8 +359,8 @@ static void oak_req_tail(const u8 *buf, size_t len, u8 *tail)
 
 static void oak_req_remember(struct oak_ike_sa *sa, const u8 *tail, size_t len)
 {
-	sa->resp_req_len = len;
-	memcpy(sa->resp_req_tail, tail, OAK_REQ_TAIL);
+	ikev2_sa(sa)->resp_req_len = len;
+	memcpy(ikev2_sa(sa)->resp_req_tail, tail, OAK_REQ_TAIL);
 }
 
 static bool oak_req_is_last(const struct oak_ike_sa *sa, const u8 *buf, size_t len)
@@ -363,8 +368,8 @@ static bool oak_req_is_last(const struct oak_ike_sa *sa, const u8 *buf, size_t l
 	u8 tail[OAK_REQ_TAIL];
 
 	oak_req_tail(buf, len, tail);
-	return sa->resp_req_len && sa->resp_req_len == len &&
-	       !memcmp(sa->resp_req_tail, tail, OAK_REQ_TAIL);
+	return ikev2_sa(sa)->resp_req_len && ikev2_sa(sa)->resp_req_len == len &&
+	       !memcmp(ikev2_sa(sa)->resp_req_tail, tail, OAK_REQ_TAIL);
 }
 
 static void oak_rx_request(struct oak_ike_sa *sa, u8 *buf, size_t len, struct ike_msg *m)
@@ -372,15 +377,16 @@ static void oak_rx_request(struct oak_ike_sa *sa, u8 *buf, size_t len, struct ik
 	u8 tail[OAK_REQ_TAIL];
 	u8 crit;
 
-	if (sa->resp && m->msgid + 1 == sa->msgid_in) {
+	if (ikev2_sa(sa)->resp && m->msgid + 1 == ikev2_sa(sa)->msgid_in) {
 		/* resend our answer only to a true retransmission, never to a forgery */
 		if (oak_req_is_last(sa, buf, len))
-			oak_send(sa->in, &sa->local, &sa->remote, sa->resp, sa->resp_len);
+			oak_send(sa->in, &sa->local, &sa->remote, ikev2_sa(sa)->resp,
+				 ikev2_sa(sa)->resp_len);
 		else
 			oak_stat(sa, OAKLEY_STATS_A_RX_DROP_REPLAY);
 		return;
 	}
-	if (m->msgid != sa->msgid_in) {
+	if (m->msgid != ikev2_sa(sa)->msgid_in) {
 		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_REPLAY);
 		return;
 	}
@@ -422,7 +428,7 @@ static void oak_rx_request(struct oak_ike_sa *sa, u8 *buf, size_t len, struct ik
 
 static void oak_rx_response(struct oak_ike_sa *sa, u8 *buf, size_t len, struct ike_msg *m)
 {
-	if (!sa->req || m->msgid + 1 != sa->msgid_out) {
+	if (!ikev2_sa(sa)->req || m->msgid + 1 != ikev2_sa(sa)->msgid_out) {
 		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_REPLAY);
 		return;
 	}

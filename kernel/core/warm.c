@@ -14,18 +14,21 @@
  * needs the algorithm reports the real error.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/in.h>
 #include <linux/kernel.h>
 #include <linux/printk.h>
 
-#include "ike_int.h"
-#include "xfrm.h"
+#include "../crypto/ike_crypto.h"
 #include "../ike.h"
+#include "sa.h"
+#include "xfrm.h"
 
 static void oak_warm_report(const struct oakley_conn *conn, const char *what, u16 id, int err)
 {
 	if (err && err != -EOPNOTSUPP && err != -EINVAL)
-		pr_warn_ratelimited("oakley: %s: cannot preload %s %u: %d\n",
+		pr_warn_ratelimited("%s: cannot preload %s %u: %d\n",
 				    conn->name, what, id, err);
 }
 

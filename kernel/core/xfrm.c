@@ -43,31 +43,8 @@
 #include <net/xfrm.h>
 #include <linux/oakley.h>
 
+#include "../iana.h"
 #include "xfrm.h"
-
-/* IKEv2 transform IDs (IANA "Transform Type 1/3" registries). */
-enum {
-	OAK_ENCR_3DES = 3,
-	OAK_ENCR_NULL = 11,
-	OAK_ENCR_AES_CBC = 12,
-	OAK_ENCR_AES_CTR = 13,
-	OAK_ENCR_AES_CCM_8 = 14,
-	OAK_ENCR_AES_CCM_12 = 15,
-	OAK_ENCR_AES_CCM_16 = 16,
-	OAK_ENCR_AES_GCM_8 = 18,
-	OAK_ENCR_AES_GCM_12 = 19,
-	OAK_ENCR_AES_GCM_16 = 20,
-	OAK_ENCR_CHACHA20_POLY1305 = 28,
-};
-
-enum {
-	OAK_INTEG_HMAC_SHA1_96 = 2,
-	OAK_INTEG_AES_XCBC_96 = 5,
-	OAK_INTEG_AES_CMAC_96 = 8,
-	OAK_INTEG_HMAC_SHA2_256_128 = 12,
-	OAK_INTEG_HMAC_SHA2_384_192 = 13,
-	OAK_INTEG_HMAC_SHA2_512_256 = 14,
-};
 
 struct oak_encr_alg {
 	u16 id;
@@ -80,17 +57,17 @@ struct oak_encr_alg {
 };
 
 static const struct oak_encr_alg oak_encr_algs[] = {
-	{ OAK_ENCR_3DES, false, false, 0, 192, 0, "cbc(des3_ede)" },
-	{ OAK_ENCR_NULL, false, false, 0, 0, 0, "ecb(cipher_null)" },
-	{ OAK_ENCR_AES_CBC, false, true, 0, 0, 0, "cbc(aes)" },
-	{ OAK_ENCR_AES_CTR, false, true, 4, 0, 0, "rfc3686(ctr(aes))" },
-	{ OAK_ENCR_AES_CCM_8, true, true, 3, 0, 64, "rfc4309(ccm(aes))" },
-	{ OAK_ENCR_AES_CCM_12, true, true, 3, 0, 96, "rfc4309(ccm(aes))" },
-	{ OAK_ENCR_AES_CCM_16, true, true, 3, 0, 128, "rfc4309(ccm(aes))" },
-	{ OAK_ENCR_AES_GCM_8, true, true, 4, 0, 64, "rfc4106(gcm(aes))" },
-	{ OAK_ENCR_AES_GCM_12, true, true, 4, 0, 96, "rfc4106(gcm(aes))" },
-	{ OAK_ENCR_AES_GCM_16, true, true, 4, 0, 128, "rfc4106(gcm(aes))" },
-	{ OAK_ENCR_CHACHA20_POLY1305, true, false, 4, 256, 128,
+	{ IKE_ENCR_3DES, false, false, 0, 192, 0, "cbc(des3_ede)" },
+	{ IKE_ENCR_NULL, false, false, 0, 0, 0, "ecb(cipher_null)" },
+	{ IKE_ENCR_AES_CBC, false, true, 0, 0, 0, "cbc(aes)" },
+	{ IKE_ENCR_AES_CTR, false, true, 4, 0, 0, "rfc3686(ctr(aes))" },
+	{ IKE_ENCR_AES_CCM_8, true, true, 3, 0, 64, "rfc4309(ccm(aes))" },
+	{ IKE_ENCR_AES_CCM_12, true, true, 3, 0, 96, "rfc4309(ccm(aes))" },
+	{ IKE_ENCR_AES_CCM_16, true, true, 3, 0, 128, "rfc4309(ccm(aes))" },
+	{ IKE_ENCR_AES_GCM_8, true, true, 4, 0, 64, "rfc4106(gcm(aes))" },
+	{ IKE_ENCR_AES_GCM_12, true, true, 4, 0, 96, "rfc4106(gcm(aes))" },
+	{ IKE_ENCR_AES_GCM_16, true, true, 4, 0, 128, "rfc4106(gcm(aes))" },
+	{ IKE_ENCR_CHACHA20_POLY1305, true, false, 4, 256, 128,
 	  "rfc7539esp(chacha20,poly1305)" },
 };
 
@@ -102,12 +79,12 @@ struct oak_integ_alg {
 };
 
 static const struct oak_integ_alg oak_integ_algs[] = {
-	{ OAK_INTEG_HMAC_SHA1_96, 20, 96, "hmac(sha1)" },
-	{ OAK_INTEG_AES_XCBC_96, 16, 96, "xcbc(aes)" },
-	{ OAK_INTEG_AES_CMAC_96, 16, 96, "cmac(aes)" },
-	{ OAK_INTEG_HMAC_SHA2_256_128, 32, 128, "hmac(sha256)" },
-	{ OAK_INTEG_HMAC_SHA2_384_192, 48, 192, "hmac(sha384)" },
-	{ OAK_INTEG_HMAC_SHA2_512_256, 64, 256, "hmac(sha512)" },
+	{ IKE_INTEG_HMAC_SHA1_96, 20, 96, "hmac(sha1)" },
+	{ IKE_INTEG_AES_XCBC_96, 16, 96, "xcbc(aes)" },
+	{ IKE_INTEG_AES_CMAC_96, 16, 96, "cmac(aes)" },
+	{ IKE_INTEG_HMAC_SHA2_256_128, 32, 128, "hmac(sha256)" },
+	{ IKE_INTEG_HMAC_SHA2_384_192, 48, 192, "hmac(sha384)" },
+	{ IKE_INTEG_HMAC_SHA2_512_256, 64, 256, "hmac(sha512)" },
 };
 
 /* Limits. */

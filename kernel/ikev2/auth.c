@@ -11,12 +11,17 @@
  *                                         [N(USE_TRANSPORT_MODE),]
  *                                         SAr2, TSi, TSr}
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/slab.h>
 #include <linux/rculist.h>
 #include <crypto/algapi.h>
 
-#include "ike_int.h"
+#include "../core/km.h"
+#include "../core/sa.h"
+#include "../core/ts.h"
 #include "../secret.h"
+#include "ikev2.h"
 
 #define OAK_ID_BODY_MAX	(4 + OAKLEY_ID_MAX)
 
@@ -70,6 +75,7 @@ static bool oak_id_ok(const struct oakley_id *want, const struct ike_id *got)
 static int oak_auth_compute(struct oak_ike_sa *sa, struct oak_auth_ctx *x, bool of_initiator,
 			    const u8 *id_body, size_t id_len, u8 *out)
 {
+	struct ikev2_sa *v2 = ikev2_sa(sa);
 	size_t psk_len;
 	int err;
 
@@ -77,13 +83,13 @@ static int oak_auth_compute(struct oak_ike_sa *sa, struct oak_auth_ctx *x, bool 
 	if (err)
 		return err;
 	if (of_initiator)
-		err = oak_auth_psk(sa->algs.prf, x->psk, psk_len, sa->init_req, sa->init_req_len,
-				   sa->nr, sa->nr_len, sa->hs->keys.sk_pi, sa->prf_len,
+		err = oak_auth_psk(sa->algs.prf, x->psk, psk_len, v2->init_req, v2->init_req_len,
+				   v2->nr, v2->nr_len, v2->hs->keys.sk_pi, v2->prf_len,
 				   id_body, id_len, out);
 	else
-		err = oak_auth_psk(sa->algs.prf, x->psk, psk_len, sa->init_resp,
-				   sa->init_resp_len, sa->ni, sa->ni_len, sa->hs->keys.sk_pr,
-				   sa->prf_len, id_body, id_len, out);
+		err = oak_auth_psk(sa->algs.prf, x->psk, psk_len, v2->init_resp,
+				   v2->init_resp_len, v2->ni, v2->ni_len, v2->hs->keys.sk_pr,
+				   v2->prf_len, id_body, id_len, out);
 	memzero_explicit(x->psk, sizeof(x->psk));
 	return err;
 }
@@ -103,7 +109,7 @@ static u16 oak_auth_verify(struct oak_ike_sa *sa, struct oak_auth_ctx *x,
 		return IKE_N_INVALID_SYNTAX;
 	}
 	if (!oak_id_ok(sa->conn->remote_id, id) || auth.method != IKE_AUTH_PSK ||
-	    auth.len != sa->prf_len ||
+	    auth.len != ikev2_sa(sa)->prf_len ||
 	    oak_auth_compute(sa, x, !sa->initiator, id->body, id->body_len, x->auth2) ||
 	    crypto_memneq(auth.data, x->auth2, auth.len)) {
 		oak_stat(sa, OAKLEY_STATS_A_AUTH_FAILED);
@@ -123,7 +129,7 @@ static int oak_auth_add_own(struct oak_ike_sa *sa, struct oak_auth_ctx *x, struc
 	if (err)
 		return err;
 	ike_add_id(b, sa->initiator ? IKE_PL_IDI : IKE_PL_IDR, id->type, id->data, id->len);
-	ike_add_auth(b, IKE_AUTH_PSK, x->auth, sa->prf_len);
+	ike_add_auth(b, IKE_AUTH_PSK, x->auth, ikev2_sa(sa)->prf_len);
 	return 0;
 }
 
@@ -256,7 +262,7 @@ static void oak_auth_initial_contact(struct oak_ike_sa *sa, const struct ike_msg
 	if (!sa->peer_id || ike_find_notify(m, IKE_N_INITIAL_CONTACT, &n))
 		return;
 	while ((o = oak_auth_stale_sa(sa))) {
-		pr_debug("oakley: %s: INITIAL_CONTACT: an older IKE SA of %s goes\n",
+		pr_debug("%s: INITIAL_CONTACT: an older IKE SA of %s goes\n",
 			 sa->conn->name, o->conn->name);
 		oak_queue_children_down(o);
 		oak_sa_kill(o);
@@ -327,8 +333,8 @@ int oak_auth_start(struct oak_ike_sa *sa)
 	mem = oak_auth_alloc(&b, &x);
 	if (!mem)
 		return -ENOMEM;
-	oak_hdr(sa, &b, IKE_AUTH, false, sa->msgid_out++);
-	sk = ike_sk_begin(&b, oak_sk_iv_len(sa->sk_out));
+	oak_hdr(sa, &b, IKE_AUTH, false, ikev2_sa(sa)->msgid_out++);
+	sk = ike_sk_begin(&b, oak_sk_iv_len(ikev2_sa(sa)->sk_out));
 	err = oak_auth_add_own(sa, x, &b);
 	if (err)
 		goto err;
@@ -446,16 +452,16 @@ static void oak_auth_child_response(struct oak_ike_sa *sa, struct oak_auth_ctx *
 /*
  * IKE_AUTH is over: the IKE_SA_INIT messages that AUTH signed, the nonces
  * and SK_pi/SK_pr are not needed any more (a retransmitted IKE_AUTH request
- * gets sa->resp); the Child SA of IKE_AUTH must be installed by now.
+ * gets ikev2_sa(sa)->resp); the Child SA of IKE_AUTH must be installed by now.
  */
 static void oak_auth_drop_init(struct oak_ike_sa *sa)
 {
-	kfree_sensitive(sa->init_req);
-	sa->init_req = NULL;
-	sa->init_req_len = 0;
-	kfree_sensitive(sa->init_resp);
-	sa->init_resp = NULL;
-	sa->init_resp_len = 0;
+	kfree_sensitive(ikev2_sa(sa)->init_req);
+	ikev2_sa(sa)->init_req = NULL;
+	ikev2_sa(sa)->init_req_len = 0;
+	kfree_sensitive(ikev2_sa(sa)->init_resp);
+	ikev2_sa(sa)->init_resp = NULL;
+	ikev2_sa(sa)->init_resp_len = 0;
 	oak_sa_hs_free(sa);
 }
 
@@ -647,7 +653,7 @@ static void oak_auth_reject(struct oak_ike_sa *sa, const struct ike_msg *m, u16 
 	if (mem) {
 		ike_buf_init(&b, mem, OAK_MSG_MAX);
 		oak_hdr(sa, &b, IKE_AUTH, true, m->msgid);
-		sk = ike_sk_begin(&b, oak_sk_iv_len(sa->sk_out));
+		sk = ike_sk_begin(&b, oak_sk_iv_len(ikev2_sa(sa)->sk_out));
 		ike_add_notify(&b, 0, NULL, 0, err, NULL, 0);
 		if (!oak_sk_finish(sa, &b, sk))
 			oak_send_response(sa, mem, b.len);
@@ -695,7 +701,7 @@ void oak_auth_request(struct oak_ike_sa *sa, const struct ike_msg *m)
 	}
 	oak_auth_initial_contact(sa, m);
 	oak_hdr(sa, &b, IKE_AUTH, true, m->msgid);
-	sk = ike_sk_begin(&b, oak_sk_iv_len(sa->sk_out));
+	sk = ike_sk_begin(&b, oak_sk_iv_len(ikev2_sa(sa)->sk_out));
 	if (oak_auth_add_own(sa, x, &b)) {
 		oak_auth_reject(sa, m, IKE_N_AUTHENTICATION_FAILED);
 		goto out;
@@ -708,7 +714,7 @@ void oak_auth_request(struct oak_ike_sa *sa, const struct ike_msg *m)
 	oak_send_response(sa, mem, b.len);
 	mem = NULL;
 	/* the half-open timeout is no longer needed */
-	if (cancel_delayed_work(&sa->rtx_work))
+	if (cancel_delayed_work(&ikev2_sa(sa)->rtx_work))
 		oak_sa_put(sa);
 	oak_auth_drop_init(sa);
 	oak_sa_established(sa);

@@ -6,9 +6,15 @@
  *   HDR, SAi1, KEi, Ni           -->
  *                                <--  HDR, SAr1, KEr, Nr
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/slab.h>
 
-#include "ike_int.h"
+#include "../core/dos.h"
+#include "../core/proto.h"
+#include "../core/sa.h"
+#include "../core/socket.h"
+#include "ikev2.h"
 
 #define OAK_KE_RETRIES	3
 
@@ -64,8 +70,8 @@ static int oak_dh_job_keys(struct oak_dh_job *j)
 	k->encr = sa->algs.encr;
 	k->encr_keylen = sa->algs.encr_keylen;
 	k->integ = sa->algs.integ;
-	err = oak_ike_derive(k, sa->ni, sa->ni_len, sa->nr, sa->nr_len, shared, slen,
-			     sa->spi_i, sa->spi_r);
+	err = oak_ike_derive(k, ikev2_sa(sa)->ni, ikev2_sa(sa)->ni_len, ikev2_sa(sa)->nr,
+			     ikev2_sa(sa)->nr_len, shared, slen, sa->spi_i, sa->spi_r);
 	if (err)
 		goto out;
 	j->sk_in = oak_sk_new(k->encr, k->encr_keylen, k->integ, ini ? k->sk_er : k->sk_ei,
@@ -95,10 +101,10 @@ static int oak_dh_job_math(struct oak_dh_job *j)
  */
 static void oak_dh_job_install(struct oak_ike_sa *sa, struct oak_dh_job *j)
 {
-	sa->hs->keys = j->keys;
+	ikev2_sa(sa)->hs->keys = j->keys;
 	oak_sa_keep_sk_d(sa);
-	sa->sk_in = j->sk_in;
-	sa->sk_out = j->sk_out;
+	ikev2_sa(sa)->sk_in = j->sk_in;
+	ikev2_sa(sa)->sk_out = j->sk_out;
 	j->sk_in = NULL;
 	j->sk_out = NULL;
 }
@@ -124,8 +130,8 @@ static void oak_dh_job_run(struct work_struct *work)
 
 	j->err = oak_dh_job_math(j);
 	mutex_lock(&in->lock);
-	if (!sa->dead && !in->dying && sa->dh_pending) {
-		sa->dh_pending = false;
+	if (!sa->dead && !in->dying && ikev2_sa(sa)->dh_pending) {
+		ikev2_sa(sa)->dh_pending = false;
 		if (!j->peer_len)
 			oak_init_keygen_done(sa, j);
 		else if (sa->initiator)
@@ -148,7 +154,7 @@ static int oak_dh_job_queue(struct oak_ike_sa *sa, struct oak_dh *dh, u16 group,
 {
 	struct oak_dh_job *j;
 
-	if (sa->in->dying || sa->dh_pending)
+	if (sa->in->dying || ikev2_sa(sa)->dh_pending)
 		return -EBUSY;
 	if (peer && peer_len != oak_dh_pub_len(group))
 		return -EINVAL;
@@ -165,7 +171,7 @@ static int oak_dh_job_queue(struct oak_ike_sa *sa, struct oak_dh *dh, u16 group,
 		memcpy(j->peer, peer, peer_len);
 		j->peer_len = peer_len;
 	}
-	sa->dh_pending = true;
+	ikev2_sa(sa)->dh_pending = true;
 	queue_work(sa->in->dh_wq, &j->work);
 	return 0;
 }
@@ -193,40 +199,41 @@ int oak_init_start(struct oak_ike_sa *sa, u16 group)
 	 * unchanged"; the responder's cookie covers Ni); one for another
 	 * group needs a new KEi.
 	 */
-	if (!sa->dh || oak_dh_group(sa->dh) != group) {
+	if (!ikev2_sa(sa)->dh || oak_dh_group(ikev2_sa(sa)->dh) != group) {
 		/* the keygen runs in a job; oak_init_keygen_done() comes back here */
-		oak_dh_free(sa->dh);
-		sa->dh = NULL;
+		oak_dh_free(ikev2_sa(sa)->dh);
+		ikev2_sa(sa)->dh = NULL;
 		return oak_dh_job_queue(sa, NULL, group, NULL, 0, 0);
 	}
 	sap = kmalloc(sizeof(*sap), GFP_KERNEL);
 	mem = oak_init_buf(&b);
 	if (!sap || !mem)
 		goto err;
-	if (!sa->ni_len) {
-		sa->ni_len = OAK_NONCE_LEN;
-		get_random_bytes(sa->ni, sa->ni_len);
+	if (!ikev2_sa(sa)->ni_len) {
+		ikev2_sa(sa)->ni_len = OAK_NONCE_LEN;
+		get_random_bytes(ikev2_sa(sa)->ni, ikev2_sa(sa)->ni_len);
 	}
 	err = oak_prop_build(sa->conn->ike_props, IKE_PROTO_IKE, NULL, 0, true, sap);
 	if (err)
 		goto err;
-	sa->msgid_out = 0;
-	oak_hdr(sa, &b, IKE_SA_INIT, false, sa->msgid_out++);
-	if (sa->cookie_len)
-		ike_add_notify(&b, 0, NULL, 0, IKE_N_COOKIE, sa->cookie, sa->cookie_len);
+	ikev2_sa(sa)->msgid_out = 0;
+	oak_hdr(sa, &b, IKE_SA_INIT, false, ikev2_sa(sa)->msgid_out++);
+	if (ikev2_sa(sa)->cookie_len)
+		ike_add_notify(&b, 0, NULL, 0, IKE_N_COOKIE, ikev2_sa(sa)->cookie,
+			       ikev2_sa(sa)->cookie_len);
 	ike_add_sa(&b, sap);
-	ike_add_ke(&b, group, oak_dh_public(sa->dh), oak_dh_pub_len(group));
-	ike_add_nonce(&b, sa->ni, sa->ni_len);
+	ike_add_ke(&b, group, oak_dh_public(ikev2_sa(sa)->dh), oak_dh_pub_len(group));
+	ike_add_nonce(&b, ikev2_sa(sa)->ni, ikev2_sa(sa)->ni_len);
 	err = ike_buf_finish(&b);
 	if (err)
 		goto err;
-	kfree_sensitive(sa->init_req);
-	sa->init_req = kmemdup(b.data, b.len, GFP_KERNEL);
-	if (!sa->init_req) {
+	kfree_sensitive(ikev2_sa(sa)->init_req);
+	ikev2_sa(sa)->init_req = kmemdup(b.data, b.len, GFP_KERNEL);
+	if (!ikev2_sa(sa)->init_req) {
 		err = -ENOMEM;
 		goto err;
 	}
-	sa->init_req_len = b.len;
+	ikev2_sa(sa)->init_req_len = b.len;
 	sa->by_init = true;
 	kfree(sap);
 	return oak_send_request(sa, mem, b.len);
@@ -243,7 +250,7 @@ static void oak_init_keygen_done(struct oak_ike_sa *sa, struct oak_dh_job *j)
 		oak_sa_fail(sa, 0, "cannot make a DH key");
 		return;
 	}
-	sa->dh = j->dh;
+	ikev2_sa(sa)->dh = j->dh;
 	j->dh = NULL;
 	if (oak_init_start(sa, j->group))
 		oak_sa_fail(sa, 0, "cannot start IKE_SA_INIT");
@@ -260,8 +267,9 @@ static void oak_init_invalid_ke(struct oak_ike_sa *sa, const struct ike_notify *
 		return;
 	}
 	group = get_unaligned_be16(n->data);
-	if (++sa->ke_retries > OAK_KE_RETRIES || !oak_prop_has_dh(sa->conn->ike_props, group) ||
-	    !oak_dh_supported(group) || group == oak_dh_group(sa->dh)) {
+	if (++ikev2_sa(sa)->ke_retries > OAK_KE_RETRIES ||
+	    !oak_prop_has_dh(sa->conn->ike_props, group) ||
+	    !oak_dh_supported(group) || group == oak_dh_group(ikev2_sa(sa)->dh)) {
 		oak_sa_fail(sa, IKE_N_INVALID_KE_PAYLOAD, "peer wants a DH group we do not offer");
 		return;
 	}
@@ -274,21 +282,22 @@ static void oak_init_invalid_ke(struct oak_ike_sa *sa, const struct ike_notify *
 static void oak_init_cookie(struct oak_ike_sa *sa, const struct ike_notify *n)
 {
 	/* the answer to a retransmission of the request we already repeated */
-	if (n->len && n->len == sa->cookie_len && !memcmp(n->data, sa->cookie, n->len))
+	if (n->len && n->len == ikev2_sa(sa)->cookie_len &&
+	    !memcmp(n->data, ikev2_sa(sa)->cookie, n->len))
 		return;
-	if (!n->len || n->len > OAK_COOKIE_MAX || ++sa->ke_retries > OAK_KE_RETRIES) {
+	if (!n->len || n->len > OAK_COOKIE_MAX || ++ikev2_sa(sa)->ke_retries > OAK_KE_RETRIES) {
 		oak_sa_fail(sa, 0, "unusable COOKIE from the peer");
 		return;
 	}
-	kfree(sa->cookie);
-	sa->cookie_len = 0;
-	sa->cookie = kmemdup(n->data, n->len, GFP_KERNEL);
-	if (!sa->cookie) {
+	kfree(ikev2_sa(sa)->cookie);
+	ikev2_sa(sa)->cookie_len = 0;
+	ikev2_sa(sa)->cookie = kmemdup(n->data, n->len, GFP_KERNEL);
+	if (!ikev2_sa(sa)->cookie) {
 		oak_sa_fail(sa, 0, "out of memory");
 		return;
 	}
-	sa->cookie_len = n->len;
-	if (oak_init_start(sa, oak_dh_group(sa->dh)))
+	ikev2_sa(sa)->cookie_len = n->len;
+	if (oak_init_start(sa, oak_dh_group(ikev2_sa(sa)->dh)))
 		oak_sa_fail(sa, 0, "cannot restart IKE_SA_INIT");
 }
 
@@ -332,9 +341,9 @@ void oak_init_response(struct oak_ike_sa *sa, const u8 *buf, size_t len,
 	u16 nlen, err_type;
 	static const u8 zero[IKE_SPI_LEN];
 
-	if (sa->state != OAKLEY_IKE_STATE_CONNECTING || !sa->req || m->msgid != 0)
+	if (sa->state != OAKLEY_IKE_STATE_CONNECTING || !ikev2_sa(sa)->req || m->msgid != 0)
 		return;
-	if (sa->dh_pending) {
+	if (ikev2_sa(sa)->dh_pending) {
 		/* a copy of the response whose DH is under way, or one to an old request */
 		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_REPLAY);
 		return;
@@ -363,22 +372,22 @@ void oak_init_response(struct oak_ike_sa *sa, const u8 *buf, size_t len,
 	}
 	if (sap->nproposals != 1 ||
 	    oak_prop_select(sap, sa->conn->ike_props, IKE_PROTO_IKE, false, &sa->algs, NULL) < 0 ||
-	    sa->algs.dh != ke.group || ke.group != oak_dh_group(sa->dh)) {
+	    sa->algs.dh != ke.group || ke.group != oak_dh_group(ikev2_sa(sa)->dh)) {
 		oak_stat(sa, OAKLEY_STATS_A_NO_PROPOSAL);
 		oak_sa_fail(sa, IKE_N_NO_PROPOSAL_CHOSEN, "peer chose a proposal we did not offer");
 		goto out;
 	}
 	memcpy(sa->spi_r, m->spi_r, IKE_SPI_LEN);
-	memcpy(sa->nr, nonce, nlen);
-	sa->nr_len = nlen;
-	sa->init_resp = kmemdup(buf, len, GFP_KERNEL);
-	if (!sa->init_resp)
+	memcpy(ikev2_sa(sa)->nr, nonce, nlen);
+	ikev2_sa(sa)->nr_len = nlen;
+	ikev2_sa(sa)->init_resp = kmemdup(buf, len, GFP_KERNEL);
+	if (!ikev2_sa(sa)->init_resp)
 		goto fail;
-	sa->init_resp_len = len;
+	ikev2_sa(sa)->init_resp_len = len;
 	/* the job owns our DH state from here; oak_init_response_done() goes on */
-	if (oak_dh_job_queue(sa, sa->dh, ke.group, ke.data, ke.len, 0))
+	if (oak_dh_job_queue(sa, ikev2_sa(sa)->dh, ke.group, ke.data, ke.len, 0))
 		goto fail;
-	sa->dh = NULL;
+	ikev2_sa(sa)->dh = NULL;
 	goto out;
 fail:
 	oak_sa_fail(sa, IKE_N_INVALID_SYNTAX, "bad IKE_SA_INIT response");
@@ -389,16 +398,16 @@ out:
 static void oak_init_response_done(struct oak_ike_sa *sa, struct oak_dh_job *j)
 {
 	if (j->err) {
-		pr_debug("oakley: %s: IKE_SA_INIT keys failed: %d\n", sa->conn->name, j->err);
+		pr_debug("%s: IKE_SA_INIT keys failed: %d\n", sa->conn->name, j->err);
 		oak_sa_fail(sa, IKE_N_INVALID_SYNTAX, "bad IKE_SA_INIT response");
 		return;
 	}
 	oak_dh_job_install(sa, j);
-	kfree_sensitive(sa->req);
-	sa->req = NULL;
-	kfree(sa->cookie);	/* IKE_SA_INIT is done: no restart will echo it */
-	sa->cookie = NULL;
-	sa->cookie_len = 0;
+	kfree_sensitive(ikev2_sa(sa)->req);
+	ikev2_sa(sa)->req = NULL;
+	kfree(ikev2_sa(sa)->cookie);	/* IKE_SA_INIT is done: no restart will echo it */
+	ikev2_sa(sa)->cookie = NULL;
+	ikev2_sa(sa)->cookie_len = 0;
 	sa->state = OAKLEY_IKE_STATE_AUTHENTICATING;
 	if (oak_auth_start(sa))
 		oak_sa_fail(sa, 0, "cannot start IKE_AUTH");
@@ -421,20 +430,20 @@ static int oak_init_respond(struct oak_ike_sa *sa, const struct oak_dh *dh, u8 n
 	oak_hdr(sa, &b, IKE_SA_INIT, true, 0);
 	ike_add_sa(&b, sap);
 	ike_add_ke(&b, sa->algs.dh, oak_dh_public(dh), oak_dh_pub_len(sa->algs.dh));
-	ike_add_nonce(&b, sa->nr, sa->nr_len);
+	ike_add_nonce(&b, ikev2_sa(sa)->nr, ikev2_sa(sa)->nr_len);
 	err = ike_buf_finish(&b);
 	if (err)
 		goto err;
-	sa->init_resp = kmemdup(b.data, b.len, GFP_KERNEL);
-	if (!sa->init_resp) {
+	ikev2_sa(sa)->init_resp = kmemdup(b.data, b.len, GFP_KERNEL);
+	if (!ikev2_sa(sa)->init_resp) {
 		err = -ENOMEM;
 		goto err;
 	}
-	sa->init_resp_len = b.len;
+	ikev2_sa(sa)->init_resp_len = b.len;
 	kfree(sap);
-	sa->resp = oak_msg_keep(mem, b.len);
-	sa->resp_len = b.len;
-	sa->msgid_in = 1;
+	ikev2_sa(sa)->resp = oak_msg_keep(mem, b.len);
+	ikev2_sa(sa)->resp_len = b.len;
+	ikev2_sa(sa)->msgid_in = 1;
 	return 0;
 err:
 	kfree(sap);
@@ -446,7 +455,7 @@ err:
 static void oak_init_request_done(struct oak_ike_sa *sa, struct oak_dh_job *j)
 {
 	if (j->err) {
-		pr_debug("oakley: %s: IKE_SA_INIT keys failed: %d\n", sa->conn->name, j->err);
+		pr_debug("%s: IKE_SA_INIT keys failed: %d\n", sa->conn->name, j->err);
 		if (j->err != -ENOMEM)
 			oak_stat(sa, OAKLEY_STATS_A_INVALID_SYNTAX);
 		goto err;
@@ -454,7 +463,7 @@ static void oak_init_request_done(struct oak_ike_sa *sa, struct oak_dh_job *j)
 	oak_dh_job_install(sa, j);
 	if (oak_init_respond(sa, j->dh, j->num))
 		goto err;
-	oak_send(sa->in, &sa->local, &sa->remote, sa->resp, sa->resp_len);
+	oak_send(sa->in, &sa->local, &sa->remote, ikev2_sa(sa)->resp, ikev2_sa(sa)->resp_len);
 	oak_rtx_arm(sa, OAK_HALF_OPEN_TTL);
 	return;
 err:
@@ -475,9 +484,10 @@ static bool oak_init_retransmit(struct oak_ike_net *in, const u8 *buf, size_t le
 
 	if (!sa)
 		return false;
-	if (sa->resp && sa->msgid_in == 1 && sa->init_req_len == len &&
-	    !memcmp(sa->init_req, buf, len))
-		oak_send(in, dst, src, sa->resp, sa->resp_len);
+	if (ikev2_sa(sa)->resp && ikev2_sa(sa)->msgid_in == 1 &&
+	    ikev2_sa(sa)->init_req_len == len &&
+	    !memcmp(ikev2_sa(sa)->init_req, buf, len))
+		oak_send(in, dst, src, ikev2_sa(sa)->resp, ikev2_sa(sa)->resp_len);
 	else
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_REPLAY);
 	return true;
@@ -536,14 +546,14 @@ static struct oak_ike_sa *oak_init_new_sa(struct oak_ike_net *in, struct oakley_
 					  const struct ike_msg *m, const struct oak_addr *src,
 					  const struct oak_addr *dst)
 {
-	struct oak_ike_sa *sa = oak_sa_new(in, conn, false);
+	struct oak_ike_sa *sa = oak_sa_new(in, &oak_ikev2_ops, conn, false);
 
 	if (!sa)
 		return NULL;
 	sa->local = *dst;
 	sa->remote = *src;
 	memcpy(sa->spi_i, m->spi_i, IKE_SPI_LEN);
-	sa->msgid_out = 0;
+	ikev2_sa(sa)->msgid_out = 0;
 	return sa;
 }
 
@@ -552,6 +562,8 @@ void oak_init_request(struct oak_ike_net *in, u8 *buf, size_t len, const struct 
 {
 	static const u8 zero[IKE_SPI_LEN];
 	struct oakley_conn *conn = NULL;
+	enum oak_dos_verdict verdict;
+	u8 cookie[OAK_COOKIE_LEN];
 	struct ike_sa_payload *sap;
 	struct oak_ike_sa *sa = NULL;
 	struct oak_algs algs;
@@ -568,7 +580,13 @@ void oak_init_request(struct oak_ike_net *in, u8 *buf, size_t len, const struct 
 	if (oak_init_retransmit(in, buf, len, m, src, dst))
 		return;
 	/* rate, half-open limits and cookies: before any state or DH work */
-	if (oak_dos_check_init(in, m, src, dst) != OAK_DOS_PASS)
+	verdict = oak_dos_check_init(in, m, src, cookie);
+	if (verdict == OAK_DOS_COOKIE) {
+		oak_send_notify_plain(in, m, dst, src, IKE_N_COOKIE, cookie, sizeof(cookie));
+		oakley_stat_inc(in->on, OAKLEY_STATS_A_COOKIES_SENT);
+		memzero_explicit(cookie, sizeof(cookie));
+	}
+	if (verdict != OAK_DOS_PASS)
 		return;
 	conn = oak_conn_by_addr(in, dst, src);
 	if (!conn) {
@@ -587,14 +605,14 @@ void oak_init_request(struct oak_ike_net *in, u8 *buf, size_t len, const struct 
 	if (!sa)
 		goto out;
 	sa->algs = algs;
-	memcpy(sa->ni, nonce, nlen);
-	sa->ni_len = nlen;
-	sa->nr_len = OAK_NONCE_LEN;
-	get_random_bytes(sa->nr, sa->nr_len);
-	sa->init_req = kmemdup(buf, len, GFP_KERNEL);
-	sa->init_req_len = len;
+	memcpy(ikev2_sa(sa)->ni, nonce, nlen);
+	ikev2_sa(sa)->ni_len = nlen;
+	ikev2_sa(sa)->nr_len = OAK_NONCE_LEN;
+	get_random_bytes(ikev2_sa(sa)->nr, ikev2_sa(sa)->nr_len);
+	ikev2_sa(sa)->init_req = kmemdup(buf, len, GFP_KERNEL);
+	ikev2_sa(sa)->init_req_len = len;
 	sa->by_init = true;
-	if (!sa->init_req)
+	if (!ikev2_sa(sa)->init_req)
 		goto err_sa;
 	if (ke.len != oak_dh_pub_len(algs.dh)) {
 		oak_stat(sa, OAKLEY_STATS_A_INVALID_SYNTAX);

@@ -35,16 +35,16 @@ void oak_dos_net_exit(struct oak_ike_net *in);
 enum oak_dos_verdict {
 	OAK_DOS_PASS,		/* go on: create the SA */
 	OAK_DOS_DROP,		/* dropped and counted */
-	OAK_DOS_COOKIE,		/* answered with N(COOKIE), counted */
+	OAK_DOS_COOKIE,		/* answer with N(COOKIE) @cookie only (the caller sends it) */
 };
 
 /*
- * The checks above for a new IKE_SA_INIT request @m from @src to @dst.
- * Sends the COOKIE answer itself.
+ * The checks above for a new IKE_SA_INIT request @m from @src.  For
+ * OAK_DOS_COOKIE, @cookie (OAK_COOKIE_LEN bytes) holds the cookie to send
+ * (the caller sends it, counts cookies-sent and wipes it).
  */
 enum oak_dos_verdict oak_dos_check_init(struct oak_ike_net *in, const struct ike_msg *m,
-					const struct oak_addr *src,
-					const struct oak_addr *dst);
+					const struct oak_addr *src, u8 *cookie);
 
 /*
  * The cookie for (Ni, IPi, SPIi) under the secret of version @ver (the

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Oakley core: the engine of a namespace, IKE SAs and Child SAs as every IKE
+ * version sees them, and the tables that find them (sa.c), Child SA
+ * installation (child.c), the control plane's start-on-load queue (api.c).
+ *
+ * An IKE SA is a struct oak_ike_sa embedded at the start of its version's
+ * own struct (IKEv2: struct ikev2_sa, kernel/ikev2/ikev2.h, reached with
+ * ikev2_sa(sa)); a Child SA likewise (struct ikev2_child).  The core
+ * allocates both with the sizes the version's operations table gives
+ * (sa->ops, kernel/core/proto.h) and calls the version only through it.
+ *
+ * Concurrency: every engine operation of a namespace (received packets,
+ * timers, netlink initiate/terminate/dump) runs under the namespace
+ * engine's @lock, in process context.  The only softirq code is the UDP
+ * receive hook, which touches nothing but the bounded rx queue.  A version
+ * may run work without the lock on an SA it holds a reference on and keeps
+ * the rest of the engine away from (IKEv2: the IKE_SA_INIT Diffie-Hellman
+ * jobs on @dh_wq, kernel/ikev2/sa_init.c, Documentation/design/ike.md).
+ */
+#ifndef OAKLEY_CORE_SA_H
+#define OAKLEY_CORE_SA_H
+
+#include <linux/build_bug.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rhashtable-types.h>
+#include <linux/skbuff.h>
+#include <linux/workqueue.h>
+#include <linux/in6.h>
+
+#include "../netns.h"
+#include "../conn.h"
+#include "../codec/ikev2_wire.h"	/* IKE_SPI_LEN: 8 octets in IKEv2 and ISAKMP */
+#include "xfrm.h"
+#include "timers.h"
+
+struct oak_proto_ops;
+struct oak_km_net;
+struct oak_dos;
+
+/* The engine's state of one network namespace (oakley_net->ike). */
+struct oak_ike_net {
+	struct oakley_net *on;
+	struct net *net;
+	struct mutex lock;		/* serialises the whole engine of the namespace */
+	struct socket *sock4;
+	struct socket *sock6;
+	struct sk_buff_head rxq;
+	atomic_t rxq_bytes;		/* truesize of the skbs in @rxq */
+	struct work_struct rx_work;
+	struct workqueue_struct *wq;	/* ordered: rx and timers */
+	struct workqueue_struct *dh_wq;	/* unbound: IKE_SA_INIT DH jobs, without @lock */
+	bool dying;
+	struct rhashtable by_spi;	/* sa.c: our SPI (resizable) */
+	struct rhashtable by_peer;	/* sa.c: responder, by peer address + SPIi */
+	struct rhltable by_addr_id;	/* sa.c: by local ID + peer address */
+	struct rhltable by_peer_id;	/* sa.c: by local ID + peer ID */
+	unsigned int ids_lost;		/* SAs not in the two above (out of memory) */
+	struct list_head sas;				/* all, for dumps */
+	struct list_head *by_conn;	/* OAKLEY_HASH_SIZE: SAs by connection name */
+	struct hlist_head *conn_addr;	/* OAKLEY_HASH_SIZE: IKEv2 connections by address */
+	struct list_head starts;	/* struct oak_start: start = start, pending */
+	struct work_struct start_work;
+	struct oak_km_net *km;		/* km.c, trap.c: acquire/expire events, traps */
+	struct oak_dos *dos;		/* dos.c: cookies, half-open limits, rate limits */
+};
+
+/* A connection loaded with start = start, to initiate from the workqueue. */
+struct oak_start {
+	struct list_head node;
+	struct oakley_conn *conn;	/* reference held */
+};
+
+/* One negotiated transform set. */
+struct oak_algs {
+	u16 encr, encr_keylen, prf, integ, dh, esn;
+};
+
+struct oak_addr {
+	u16 family;
+	u16 port;		/* host order */
+	u8 addr[16];
+};
+
+/*
+ * A Child SA (installed or being negotiated); the version's struct embeds
+ * it (struct ikev2_child).  The flags below are the version's to set; the
+ * core reads them (key manager, dump, `oak up`, `oak rekey`, policies).
+ */
+struct oak_child_sa {
+	struct list_head node;
+	const struct oakley_child *cfg;	/* in sa->conn, which we hold */
+	struct oak_algs algs;
+	bool spi_reserved;		/* larval inbound state exists */
+	bool installed;
+	bool rekeying;			/* our rekey request is outstanding */
+	bool rekeyed;			/* replaced: waiting for its Delete */
+	bool deleting;			/* our Delete for it is queued */
+	u16 dh;				/* PFS group it was made with, 0: none */
+	u64 established;		/* boottime seconds */
+	struct oak_child_params p;
+};
+
+/*
+ * One IKE SA: what every version has.  Memory per SA is a goal of its own
+ * (issue #6): the version's struct has its own slab cache and must stay
+ * within the size its static_assert pins, so fields are ordered to leave
+ * no holes.
+ */
+struct oak_ike_sa {
+	struct kref ref;
+	u8 state;			/* enum oakley_ike_state */
+	bool initiator;
+	bool dead;			/* removed from the tables */
+	bool hashed_peer;
+	const struct oak_proto_ops *ops;	/* its IKE version: set for life by oak_sa_new() */
+	struct rhash_head spi_node;	/* in->by_spi */
+	struct rhash_head peer_node;	/* in->by_peer: responder only */
+	struct rhlist_head addr_id_node;	/* in->by_addr_id */
+	struct rhlist_head peer_id_node;	/* in->by_peer_id, once the peer ID is known */
+	u32 addr_id_key, peer_id_key;
+	struct list_head node;		/* in->sas */
+	struct list_head conn_node;	/* in->by_conn, oldest first */
+	struct oak_ike_net *in;
+	struct oakley_conn *conn;	/* reference held */
+	const struct oakley_child *want_child;	/* initiator: child to set up */
+	u8 *peer_id;			/* the peer's authenticated ID body (ID payload) */
+	struct oak_ike_sa *rekeyed_by;	/* the new IKE SA that replaces this one (ref) */
+	struct oak_ike_sa *rekey_of;	/* made by rekeying this IKE SA (ref) */
+	bool counted_half_open;
+	bool by_init;			/* made by the initial exchanges (not by an IKE SA rekey) */
+	bool hashed_spi;		/* in in->by_spi */
+	bool hashed_addr_id, hashed_peer_id;	/* in in->by_addr_id, in->by_peer_id */
+	bool id_lost;			/* in neither: out of memory (in->ids_lost) */
+	u16 peer_id_len;
+	u8 spi_i[IKE_SPI_LEN];
+	u8 spi_r[IKE_SPI_LEN];
+	struct oak_addr local, remote;
+	struct oak_algs algs;
+	unsigned long created;		/* jiffies */
+	u64 established;		/* boottime seconds */
+	struct list_head children;
+	struct oak_sa_timers t;		/* timers.c: DPD, rekey, reauth, lifetime */
+};
+
+/*
+ * The core's part of every version's SA (the version's own budget covers
+ * the whole, kernel/ikev2/ikev2.h); lockdep makes them bigger.
+ */
+#define OAK_CORE_SA_SIZE_MAX	488
+#define OAK_CORE_CHILD_SIZE_MAX	256
+static_assert(IS_ENABLED(CONFIG_LOCKDEP) || sizeof(struct oak_ike_sa) <= OAK_CORE_SA_SIZE_MAX,
+	      "struct oak_ike_sa outgrew its budget (issue #6)");
+static_assert(IS_ENABLED(CONFIG_LOCKDEP) ||
+	      sizeof(struct oak_child_sa) <= OAK_CORE_CHILD_SIZE_MAX,
+	      "struct oak_child_sa outgrew its budget (issue #6)");
+
+/* sa.c */
+struct oak_ike_net *oak_ike_net_get(struct oakley_net *on);
+struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, const struct oak_proto_ops *ops,
+			      struct oakley_conn *conn, bool initiator);
+int oak_sa_hash(struct oak_ike_sa *sa);
+void oak_sa_unhash(struct oak_ike_sa *sa);
+int oak_sa_tables_init(struct oak_ike_net *in);
+void oak_sa_tables_destroy(struct oak_ike_net *in);
+int oak_sa_table_add(struct oak_ike_sa *sa);
+void oak_sa_table_del(struct oak_ike_sa *sa);
+u32 oak_addr_id_key(const struct oakley_id *local, const u8 *addr);
+u32 oak_peer_id_key(const struct oakley_id *local, const u8 *body, size_t len);
+void oak_sa_id_reindex(struct oak_ike_sa *sa);
+struct oak_ike_sa *oak_sa_find_id(struct oak_ike_net *in, bool peer, u32 key,
+				  bool (*match)(const struct oak_ike_sa *o, const void *arg),
+				  const void *arg);
+struct list_head *oak_sa_conn_list(struct oak_ike_net *in, const char *name);
+void oak_sa_set_conn(struct oak_ike_sa *sa, struct oakley_conn *conn);
+struct oakley_conn *oak_conn_by_addr(struct oak_ike_net *in, const struct oak_addr *local,
+				     const struct oak_addr *remote);
+struct oak_ike_sa *oak_sa_lookup(struct oak_ike_net *in, const u8 *spi);
+struct oak_ike_sa *oak_sa_lookup_peer(struct oak_ike_net *in, const struct oak_addr *peer,
+				      const u8 *spi_i);
+void oak_sa_put(struct oak_ike_sa *sa);
+void oak_sa_kill(struct oak_ike_sa *sa);
+void oak_sa_set_state(struct oak_ike_sa *sa, u8 state);
+void oak_sa_established(struct oak_ike_sa *sa);
+/* An IKE SA made by a rekey is up: like oak_sa_established(), event IKE_REKEYED. */
+void oak_sa_rekey_up(struct oak_ike_sa *sa);
+/* Move every Child SA of @from to @to (an IKE SA rekey). */
+void oak_sa_move_children(struct oak_ike_sa *from, struct oak_ike_sa *to);
+const u8 *oak_sa_our_spi(const struct oak_ike_sa *sa);
+struct oak_child_sa *oak_child_new(struct oak_ike_sa *sa, const struct oakley_child *cfg);
+void oak_child_free(struct oak_ike_sa *sa, struct oak_child_sa *c);
+void oak_sa_fail(struct oak_ike_sa *sa, u16 notify, const char *why);
+int oak_sa_event(struct oak_ike_sa *sa, u8 type, const char *child, u16 notify,
+		 const char *msg);
+
+/* child.c: Child SAs in xfrm; the version derives the keys and selectors. */
+int oak_child_reserve_spi(struct oak_ike_sa *sa, struct oak_child_sa *c);
+/*
+ * Take over @ts (kmalloc'd, @nl local then @nr remote selectors) as the
+ * Child SA's agreed selectors; oak_child_free() frees them.
+ */
+void oak_child_set_ts(struct oak_child_sa *c, struct oak_ts *ts, unsigned int nl,
+		      unsigned int nr);
+/*
+ * Install @c with the keys the version put in c->p.in/out (wiped here in
+ * every case): both states, or the inbound one alone (@in_only).  On
+ * failure nothing stays installed (the reserved SPI is released by
+ * oak_child_free()).
+ */
+int oak_child_install_xfrm(struct oak_ike_sa *sa, struct oak_child_sa *c, bool in_only);
+/* The outbound state of an installed @c, keys in c->p.out (wiped here). */
+int oak_child_install_out_xfrm(struct oak_child_sa *c);
+void oak_child_uninstall(struct oak_ike_sa *sa, struct oak_child_sa *c);
+
+/* api.c: connections loaded with start = start */
+void oak_start_work(struct work_struct *work);
+void oak_start_queue(struct oak_ike_net *in, struct oakley_conn *conn);
+void oak_start_cancel(struct oak_ike_net *in, const struct oakley_conn *conn);
+
+static inline void oak_stat(struct oak_ike_sa *sa, int attr)
+{
+	oakley_stat_inc(sa->in->on, attr);
+}
+
+#endif /* OAKLEY_CORE_SA_H */
