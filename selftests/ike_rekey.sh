@@ -314,7 +314,7 @@ if part 3; then
 	# collisions were seen (each side is then likely to have lost one).
 	tc -n "$A" qdisc add dev veth-a root netem delay 300ms || die "3: tc netem in $A"
 	tc -n "$B" qdisc add dev veth-b root netem delay 300ms || die "3: tc netem in $B"
-	collisions() { dmesg | grep -c 'rk/c1: rekey collision, ours is redundant'; }
+	collisions() { dmesg | grep -c 'rk/c1 peer [0-9.]*: rekey collision, ours is redundant'; }
 	ncoll=$(collisions)
 	ping_start
 	sleep 2

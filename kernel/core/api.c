@@ -220,7 +220,7 @@ void oak_start_work(struct work_struct *work)
 		list_del(&st->node);
 		err = oak_initiate_locked(in, st->conn, NULL, NULL);
 		if (err && err != -EALREADY)
-			pr_info("%s: start failed: %d\n", st->conn->name, err);
+			oak_conn_log(pr_info, st->conn, NULL, "start failed: %d\n", err);
 		oakley_conn_put(st->conn);
 		kfree(st);
 	}

@@ -177,8 +177,8 @@ static void oak_child_restore_reqid(struct oak_ike_sa *sa, struct oak_child_sa *
 	list_for_each_entry(o, &sa->children, node)
 		if (o != c && o->installed && o->p.reqid == c->p.reqid &&
 		    oak_xfrm_policies_install(&o->p))
-			pr_debug("%s: policies of %s not restored\n", sa->conn->name,
-				 o->cfg->name);
+			oak_sa_log(pr_debug, sa, NULL, "policies of %s not restored\n",
+				   o->cfg->name);
 }
 
 /* Remove @c's states and the policies no other Child SA uses after it. */
@@ -203,7 +203,7 @@ static void oak_child_remove_xfrm(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	 * reqid, if any, go.
 	 */
 	if (oak_xfrm_policies_install(&o->p))
-		pr_debug("%s: policies of %s not restored\n", sa->conn->name, o->cfg->name);
+		oak_sa_log(pr_debug, sa, NULL, "policies of %s not restored\n", o->cfg->name);
 	oak_xfrm_remove(&c->p);
 }
 

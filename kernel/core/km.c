@@ -263,8 +263,8 @@ static struct oakley_conn *oak_km_do_acquire(struct oak_km_net *km,
 		return NULL;
 	err = sa->ops->new_child(sa, t->cfg);
 	if (err)
-		pr_debug("%s/%s: acquire: CREATE_CHILD_SA failed: %d\n", t->conn->name,
-			 t->cfg->name, err);
+		oak_conn_log(pr_debug, t->conn, t->cfg->name,
+			     "acquire: CREATE_CHILD_SA failed: %d\n", err);
 	return NULL;
 }
 
@@ -283,8 +283,7 @@ static void oak_km_handle_acquire(struct oak_km_net *km, const struct oak_km_eve
 		return;
 	err = oakley_ike_initiate(in->on, conn, cfg->name, NULL);
 	if (err)
-		pr_debug("%s/%s: acquire: initiate failed: %d\n", conn->name, cfg->name,
-			 err);
+		oak_conn_log(pr_debug, conn, cfg->name, "acquire: initiate failed: %d\n", err);
 	oakley_conn_put(conn);
 }
 
@@ -356,16 +355,16 @@ static void oak_km_handle_expire(struct oak_km_net *km, const struct oak_km_even
 	c = oak_km_find_child(in, ev, &sa);
 	if (!c)
 		goto out;
-	pr_debug("%s/%s: %s expiry of SPI %08x\n", sa->conn->name, c->cfg->name,
-		 ev->hard ? "hard" : "soft", ntohl(ev->spi));
+	oak_sa_log(pr_debug, sa, c->cfg->name, "%s expiry of SPI %08x\n",
+		   ev->hard ? "hard" : "soft", ntohl(ev->spi));
 	if (ev->hard) {
 		oak_km_hard_expire(sa, c);
 	} else if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED && !c->rekeying &&
 		   !c->rekeyed && !c->deleting) {
 		err = sa->ops->rekey_child(sa, c);
 		if (err)
-			pr_debug("%s/%s: rekey on soft expiry failed: %d\n",
-				 sa->conn->name, c->cfg->name, err);
+			oak_sa_log(pr_debug, sa, c->cfg->name, "rekey on soft expiry failed: %d\n",
+				   err);
 	}
 out:
 	mutex_unlock(&in->lock);

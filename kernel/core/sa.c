@@ -591,7 +591,7 @@ void oak_sa_fail(struct oak_ike_sa *sa, u16 notify, const char *why)
 		return;
 	if (sa->state != OAKLEY_IKE_STATE_ESTABLISHED)
 		oak_stat(sa, OAKLEY_STATS_A_IKE_FAILED);
-	pr_debug("%s: IKE SA failed: %s (notify %u)\n", sa->conn->name, why, notify);
+	oak_sa_log(pr_debug, sa, NULL, "IKE SA failed: %s (notify %u)\n", why, notify);
 	oak_sa_event(sa, OAKLEY_EVENT_ERROR, NULL, notify, why);
 	oak_sa_kill(sa);
 }
@@ -842,4 +842,14 @@ void oakley_ike_conn_removed(struct oakley_net *on, struct oakley_conn *conn)
 		cond_resched();
 	}
 	mutex_unlock(&in->lock);
+}
+
+void oak_log_addr(char *buf, u16 family, const u8 *addr)
+{
+	if (!addr)
+		strscpy(buf, "%any", OAK_LOG_ADDR_LEN);
+	else if (family == AF_INET6)
+		snprintf(buf, OAK_LOG_ADDR_LEN, "%pI6c", addr);
+	else
+		snprintf(buf, OAK_LOG_ADDR_LEN, "%pI4", addr);
 }

@@ -224,4 +224,36 @@ static inline void oak_stat(struct oak_ike_sa *sa, int attr)
 	oakley_stat_inc(sa->in->on, attr);
 }
 
+/*
+ * Every log line about a connection or an SA names the connection (and the
+ * child) and the peer: "CONN[/CHILD] peer ADDR: ...", the peer being the
+ * SA's remote address, or the connection's remote ("%any" for a responder
+ * to anyone).  PFN: pr_debug, pr_info, pr_warn_ratelimited...
+ */
+#define OAK_LOG_ADDR_LEN	48
+void oak_log_addr(char *buf, u16 family, const u8 *addr);
+
+#define oak_sa_log(pfn, sa, child, fmt, ...)					\
+do {										\
+	const struct oak_ike_sa *__sa = (sa);					\
+	const char *__child = (child);						\
+	char __peer[OAK_LOG_ADDR_LEN];						\
+										\
+	oak_log_addr(__peer, __sa->remote.family, __sa->remote.addr);		\
+	pfn("%s%s%s peer %s: " fmt, __sa->conn->name, __child ? "/" : "",	\
+	    __child ?: "", __peer, ##__VA_ARGS__);				\
+} while (0)
+
+#define oak_conn_log(pfn, conn, child, fmt, ...)				\
+do {										\
+	const struct oakley_conn *__conn = (conn);				\
+	const char *__child = (child);						\
+	char __peer[OAK_LOG_ADDR_LEN];						\
+										\
+	oak_log_addr(__peer, __conn->family,					\
+		     __conn->has_remote ? __conn->remote_addr : NULL);		\
+	pfn("%s%s%s peer %s: " fmt, __conn->name, __child ? "/" : "",		\
+	    __child ?: "", __peer, ##__VA_ARGS__);				\
+} while (0)
+
 #endif /* OAKLEY_CORE_SA_H */

@@ -152,7 +152,7 @@ static void oak_reauth_start(struct oak_ike_sa *sa)
 	err = oak_initiate_flags(sa->in, sa->conn, OAK_Q_REAUTH_NEW, 0);
 	if (err) {
 		sa->t.flags &= ~OAK_Q_REAUTH_OLD;
-		pr_debug("%s: reauthentication not started: %d\n", sa->conn->name, err);
+		oak_sa_log(pr_debug, sa, NULL, "reauthentication not started: %d\n", err);
 	}
 }
 
@@ -162,7 +162,7 @@ static void oak_deadline_fire(struct oak_ike_sa *sa)
 	int err;
 
 	if (sa->t.expire_at && time_after_eq(now, sa->t.expire_at)) {
-		pr_debug("%s: IKE SA lifetime expired\n", sa->conn->name);
+		oak_sa_log(pr_debug, sa, NULL, "IKE SA lifetime expired\n");
 		sa->t.expire_at = 0;
 		if (sa->ops->delete_ike(sa))
 			oak_sa_kill(sa);
@@ -176,7 +176,7 @@ static void oak_deadline_fire(struct oak_ike_sa *sa)
 		sa->t.flags |= OAK_Q_REKEY_DONE;
 		err = sa->ops->rekey_ike(sa);
 		if (err)
-			pr_debug("%s: IKE rekey not started: %d\n", sa->conn->name, err);
+			oak_sa_log(pr_debug, sa, NULL, "IKE rekey not started: %d\n", err);
 	}
 	oak_deadline_arm(sa);
 }
@@ -271,7 +271,7 @@ void oak_rtx_exhausted(struct oak_ike_sa *sa, bool queued)
 	conn = oakley_conn_get(sa->conn);
 	oak_sa_fail(sa, 0, "peer does not answer");
 	if (!sa->in->dying && oak_initiate_flags(sa->in, conn, OAK_Q_RESTART, next))
-		pr_debug("%s: restart not scheduled\n", conn->name);
+		oak_conn_log(pr_debug, conn, NULL, "restart not scheduled\n");
 	oakley_conn_put(conn);
 }
 
@@ -286,7 +286,7 @@ void oak_peer_dead(struct oak_ike_sa *sa)
 		return;
 	conn = oakley_conn_get(sa->conn);
 	sa->t.flags |= OAK_Q_DEAD_PEER;
-	pr_debug("%s: peer is dead (action %u)\n", conn->name, conn->dpd_action);
+	oak_conn_log(pr_debug, conn, NULL, "peer is dead (action %u)\n", conn->dpd_action);
 	oak_sa_event(sa, OAKLEY_EVENT_DEAD_PEER, NULL, 0, "no answer to retransmissions");
 	sa->ops->children_down(sa);
 	oak_sa_kill(sa);
@@ -303,7 +303,7 @@ void oak_peer_dead(struct oak_ike_sa *sa)
 		break;
 	}
 	if (err && err != -EALREADY)
-		pr_debug("%s: dpd-action failed: %d\n", conn->name, err);
+		oak_conn_log(pr_debug, conn, NULL, "dpd-action failed: %d\n", err);
 out:
 	oakley_conn_put(conn);
 }
@@ -344,8 +344,8 @@ static void oak_dup_resolve(struct oak_ike_sa *sa)
 		    abs((long)(sa->created - o->created)) > OAK_DUP_WINDOW)
 			continue;
 		loser = memcmp(sa->spi_i, o->spi_i, IKE_SPI_LEN) < 0 ? o : sa;
-		pr_debug("%s: duplicate IKE SA, %s one goes\n", sa->conn->name,
-			 loser->initiator ? "our" : "the peer's");
+		oak_sa_log(pr_debug, sa, NULL, "duplicate IKE SA, %s one goes\n",
+			   loser->initiator ? "our" : "the peer's");
 		if (loser->initiator && loser->ops->delete_ike(loser))
 			oak_sa_kill(loser);
 		return;
@@ -370,7 +370,7 @@ static void oak_reauth_finish(struct oak_ike_sa *sa)
 	list_for_each_entry(o, oak_sa_conn_list(sa->in, sa->conn->name), conn_node) {
 		if (!oak_same_conn(sa, o) || !(o->t.flags & OAK_Q_REAUTH_OLD))
 			continue;
-		pr_debug("%s: reauthenticated, the old IKE SA goes\n", sa->conn->name);
+		oak_sa_log(pr_debug, sa, NULL, "reauthenticated, the old IKE SA goes\n");
 		if (!o->t.expire_at || time_after(o->t.expire_at, at))
 			o->t.expire_at = at;
 		oak_deadline_arm(o);
@@ -405,7 +405,7 @@ void oak_conn_sa_gone(struct oak_ike_sa *sa)
 		list_for_each_entry(c, &o->children, node)
 			if (c->installed && !c->rekeyed &&
 			    oak_xfrm_policies_install(&c->p))
-				pr_debug("%s: policies of %s not restored\n",
-					 o->conn->name, c->cfg->name);
+				oak_sa_log(pr_debug, o, NULL, "policies of %s not restored\n",
+					   c->cfg->name);
 	}
 }

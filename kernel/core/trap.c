@@ -169,8 +169,7 @@ static void oak_trap_free(struct oak_ike_net *in, struct oak_trap *t)
 	WRITE_ONCE(km->ntraps, km->ntraps - 1);
 	spin_unlock_bh(&km->lock);
 	list_del(&t->node);
-	pr_debug("%s/%s: trap removed (reqid %u)\n", t->conn->name, t->cfg->name,
-		 t->reqid);
+	oak_conn_log(pr_debug, t->conn, t->cfg->name, "trap removed (reqid %u)\n", t->reqid);
 	oakley_conn_put(t->conn);
 	kfree(t);
 	oakley_stat_dec(in->on, OAKLEY_STATS_A_OBJECTS);
@@ -196,8 +195,7 @@ static int oak_trap_add(struct oak_ike_net *in, struct oakley_conn *conn,
 	t->last_acquire = jiffies - HZ;
 	err = oak_trap_policies(in, t, true);
 	if (err) {
-		pr_info("%s/%s: cannot install trap policies: %d\n", conn->name,
-			cfg->name, err);
+		oak_conn_log(pr_info, conn, cfg->name, "cannot install trap policies: %d\n", err);
 		oakley_conn_put(t->conn);
 		kfree(t);
 		return err;
@@ -208,7 +206,7 @@ static int oak_trap_add(struct oak_ike_net *in, struct oakley_conn *conn,
 	WRITE_ONCE(km->ntraps, km->ntraps + 1);
 	spin_unlock_bh(&km->lock);
 	oakley_stat_inc(in->on, OAKLEY_STATS_A_OBJECTS);
-	pr_debug("%s/%s: trap installed (reqid %u)\n", conn->name, cfg->name, t->reqid);
+	oak_conn_log(pr_debug, conn, cfg->name, "trap installed (reqid %u)\n", t->reqid);
 	return 0;
 }
 
@@ -282,7 +280,7 @@ void oak_trap_restore(struct oak_ike_net *in, const struct oakley_conn *conn, co
 
 	/* the Child SA's removal deleted the policies that carried our reqid */
 	if (t && oak_trap_policies(in, t, true))
-		pr_info("%s/%s: cannot restore trap policies\n", conn->name, child);
+		oak_conn_log(pr_info, conn, child, "cannot restore trap policies\n");
 }
 
 void oak_trap_set_packet(struct oak_trap *t, u16 family, const void *src, const void *dst)
@@ -315,6 +313,5 @@ void oak_trap_packet_ts(struct oak_ike_net *in, const struct oakley_conn *conn,
 		memmove(&tsi->ts[0], &tsi->ts[1], tsi->nts * sizeof(tsi->ts[0]));
 		return;
 	}
-	pr_debug("%s/%s: proposing the acquire's packet selectors first\n", conn->name,
-		 cfg->name);
+	oak_conn_log(pr_debug, conn, cfg->name, "proposing the acquire's packet selectors first\n");
 }

@@ -28,8 +28,8 @@
 static void oak_warm_report(const struct oakley_conn *conn, const char *what, u16 id, int err)
 {
 	if (err && err != -EOPNOTSUPP && err != -EINVAL)
-		pr_warn_ratelimited("%s: cannot preload %s %u: %d\n",
-				    conn->name, what, id, err);
+		oak_conn_log(pr_warn_ratelimited, conn, NULL, "cannot preload %s %u: %d\n", what,
+			     id, err);
 }
 
 /* The transforms of one proposal that pair with @encr: each INTEG, and none. */

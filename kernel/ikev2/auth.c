@@ -262,8 +262,8 @@ static void oak_auth_initial_contact(struct oak_ike_sa *sa, const struct ike_msg
 	if (!sa->peer_id || ike_find_notify(m, IKE_N_INITIAL_CONTACT, &n))
 		return;
 	while ((o = oak_auth_stale_sa(sa))) {
-		pr_debug("%s: INITIAL_CONTACT: an older IKE SA of %s goes\n",
-			 sa->conn->name, o->conn->name);
+		oak_sa_log(pr_debug, sa, NULL, "INITIAL_CONTACT: an older IKE SA of %s goes\n",
+			   o->conn->name);
 		oak_queue_children_down(o);
 		oak_sa_kill(o);
 	}

@@ -246,8 +246,7 @@ static void oak_ccs_out_install(struct oak_ike_sa *sa, struct oak_child_sa *c)
 
 	if (!err)
 		return;
-	pr_debug("%s/%s: cannot install the outbound state: %d\n", sa->conn->name,
-		 c->cfg->name, err);
+	oak_sa_log(pr_debug, sa, c->cfg->name, "cannot install the outbound state: %d\n", err);
 	oak_sa_event(sa, OAKLEY_EVENT_ERROR, c->cfg->name, 0,
 		     "cannot install the new outbound state");
 }
@@ -261,8 +260,8 @@ static void oak_ccs_out_due(struct oak_ike_sa *sa)
 	list_for_each_entry(c, &sa->children, node) {
 		if (ikev2_child(c)->ccs.out_pending &&
 		    time_after_eq(now, ikev2_child(c)->ccs.out_due)) {
-			pr_debug("%s/%s: the old Child SA was not deleted in time\n",
-				 sa->conn->name, c->cfg->name);
+			oak_sa_log(pr_debug, sa, c->cfg->name,
+				   "the old Child SA was not deleted in time\n");
 			oak_ccs_out_install(sa, c);
 		}
 	}
@@ -412,8 +411,7 @@ void oak_ccs_auth_done(struct oak_ike_sa *sa)
 		list_for_each_entry(c, &sa->children, node)
 			have |= c->cfg == cfg;
 		if (!have && oak_ccs_new_child(sa, cfg))
-			pr_debug("%s/%s: cannot queue the Child SA\n", sa->conn->name,
-				 cfg->name);
+			oak_sa_log(pr_debug, sa, cfg->name, "cannot queue the Child SA\n");
 	}
 }
 
@@ -547,16 +545,15 @@ static void oak_ccs_rekey_finish(struct oak_ike_sa *sa, struct oak_child_sa *old
 	struct oak_child_sa *peer = ikev2_child(old)->ccs.peer_new;
 
 	if (redundant) {
-		pr_debug("%s/%s: rekey collision, ours is redundant\n", sa->conn->name,
-			 c->cfg->name);
+		oak_sa_log(pr_debug, sa, c->cfg->name, "rekey collision, ours is redundant\n");
 		c->rekeyed = true;
 		c->deleting = true;
 		oak_req_delete_child(sa, c);
 		return;
 	}
 	if (old->rekeyed && peer) {
-		pr_debug("%s/%s: rekey collision, the peer's is redundant\n",
-			 sa->conn->name, c->cfg->name);
+		oak_sa_log(pr_debug, sa, c->cfg->name,
+			   "rekey collision, the peer's is redundant\n");
 		/* the peer deletes it: it never carries our traffic */
 		oak_child_drop_out(peer);
 	}
@@ -682,7 +679,7 @@ static void oak_ccs_response(struct oak_ike_sa *sa, struct oak_ccs_req *req,
 	}
 	if (why) {
 		memzero_explicit(x->shared, sizeof(x->shared));
-		pr_debug("%s/%s: %s\n", sa->conn->name, c->cfg->name, why);
+		oak_sa_log(pr_debug, sa, c->cfg->name, "%s\n", why);
 		oak_sa_event(sa, OAKLEY_EVENT_ERROR, c->cfg->name, 0, why);
 		oak_child_free(sa, c);
 		goto out;
@@ -718,8 +715,7 @@ static void oak_ccs_done(struct oak_ike_sa *sa, struct oak_req *r, const struct 
 	}
 	err = oak_ccs_msg_error(m, &data, &len);
 	if (err) {
-		pr_debug("%s/%s: CREATE_CHILD_SA refused: %u\n", sa->conn->name,
-			 c->cfg->name, err);
+		oak_sa_log(pr_debug, sa, c->cfg->name, "CREATE_CHILD_SA refused: %u\n", err);
 		oak_ccs_refused(sa, req, c, err, data, len);
 		oak_child_free(sa, c);
 		return;

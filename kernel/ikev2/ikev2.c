@@ -97,7 +97,7 @@ int oak_send_request(struct oak_ike_sa *sa, u8 *buf, size_t len)
 	ikev2_sa(sa)->rtx_ms = oak_rtx_first_ms(sa);
 	err = oak_send(sa->in, &sa->local, &sa->remote, ikev2_sa(sa)->req, len);
 	if (err)
-		pr_debug("%s: send failed: %d\n", sa->conn->name, err);
+		oak_sa_log(pr_debug, sa, NULL, "send failed: %d\n", err);
 	oak_rtx_arm(sa, msecs_to_jiffies(ikev2_sa(sa)->rtx_ms));
 	return 0;
 }
@@ -263,7 +263,7 @@ static void oak_info_notify(struct oak_ike_sa *sa, const struct ike_payload *pl)
 
 	if (ike_parse_notify(pl->body, pl->len, &n) || n.type >= IKE_N_INITIAL_CONTACT)
 		return;
-	pr_debug("%s: peer reports error notify %u\n", sa->conn->name, n.type);
+	oak_sa_log(pr_debug, sa, NULL, "peer reports error notify %u\n", n.type);
 	oak_sa_event(sa, OAKLEY_EVENT_ERROR, NULL, n.type, "error notify in INFORMATIONAL");
 }
 

@@ -171,7 +171,7 @@ int oak_child_install(struct oak_ike_sa *sa, struct oak_child_sa *c,
 		return err;
 	err = oak_child_install_keys(sa, c);
 	if (err)
-		pr_debug("%s: Child SA install failed: %d\n", sa->conn->name, err);
+		oak_sa_log(pr_debug, sa, NULL, "Child SA install failed: %d\n", err);
 	return err;
 }
 

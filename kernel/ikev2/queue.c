@@ -79,8 +79,8 @@ static u8 *oak_req_build(struct oak_ike_sa *sa, struct oak_req *r, size_t *len)
 	if (!err)
 		err = oak_sk_finish(sa, &b, sk);
 	if (err) {
-		pr_debug("%s: request (exchange %u) not built: %d\n", sa->conn->name,
-			 r->ops->exchange, err);
+		oak_sa_log(pr_debug, sa, NULL, "request (exchange %u) not built: %d\n",
+			   r->ops->exchange, err);
 		kfree_sensitive(mem);
 		return NULL;
 	}
@@ -278,7 +278,7 @@ static void oak_delete_ike_done(struct oak_ike_sa *sa, struct oak_req *r,
 	if (sa->dead)
 		return;		/* the SA is being removed anyway */
 	if (!m)
-		pr_debug("%s: no answer to Delete(IKE)\n", sa->conn->name);
+		oak_sa_log(pr_debug, sa, NULL, "no answer to Delete(IKE)\n");
 	oak_queue_children_down(sa);
 	oak_sa_kill(sa);
 	oak_conn_sa_gone(sa);

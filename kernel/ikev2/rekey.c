@@ -137,7 +137,7 @@ static int oak_rekey_parse(const struct ike_msg *m, struct oak_rekey_ctx *x)
 static int oak_rekey_up(struct oak_ike_sa *nsa)
 {
 	if (oak_sa_hash(nsa)) {
-		pr_warn_ratelimited("%s: rekeyed IKE SA not hashed\n", nsa->conn->name);
+		oak_sa_log(pr_warn_ratelimited, nsa, NULL, "rekeyed IKE SA not hashed\n");
 		oak_sa_kill(nsa);
 		return -ENOMEM;
 	}
@@ -288,13 +288,12 @@ static void oak_rekey_finish(struct oak_ike_sa *sa, struct oak_ike_sa *nsa)
 	    oak_ccs_nonce_cmp(ikev2_sa(nsa)->ccs.nmin, ikev2_sa(nsa)->ccs.nmin_len,
 			      ikev2_sa(peer)->ccs.nmin, ikev2_sa(peer)->ccs.nmin_len) < 0) {
 		/* ours has the lowest nonce: redundant; the peer deletes the old SA */
-		pr_debug("%s: IKE rekey collision, ours is redundant\n", sa->conn->name);
+		oak_sa_log(pr_debug, sa, NULL, "IKE rekey collision, ours is redundant\n");
 		oak_req_delete_ike(nsa);
 		return;
 	}
 	if (peer && !peer->dead) {
-		pr_debug("%s: IKE rekey collision, the peer's is redundant\n",
-			 sa->conn->name);
+		oak_sa_log(pr_debug, sa, NULL, "IKE rekey collision, the peer's is redundant\n");
 		oak_sa_move_children(peer, nsa);
 	}
 	oak_sa_move_children(sa, nsa);
@@ -316,7 +315,7 @@ static void oak_rekey_done(struct oak_ike_sa *sa, struct oak_req *r, const struc
 		return;
 	err = oak_ccs_msg_error(m, &data, &len);
 	if (err) {
-		pr_debug("%s: IKE rekey refused: %u\n", sa->conn->name, err);
+		oak_sa_log(pr_debug, sa, NULL, "IKE rekey refused: %u\n", err);
 		oak_rekey_refused(sa, req, err, data, len);
 		return;
 	}
@@ -324,7 +323,7 @@ static void oak_rekey_done(struct oak_ike_sa *sa, struct oak_req *r, const struc
 	why = x ? oak_rekey_check(sa, req, m, x) : "out of memory";
 	oak_rekey_ctx_free(x);
 	if (why) {
-		pr_debug("%s: IKE rekey failed: %s\n", sa->conn->name, why);
+		oak_sa_log(pr_debug, sa, NULL, "IKE rekey failed: %s\n", why);
 		oak_sa_event(sa, OAKLEY_EVENT_ERROR, NULL, 0, why);
 		return;
 	}

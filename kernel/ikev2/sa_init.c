@@ -398,7 +398,7 @@ out:
 static void oak_init_response_done(struct oak_ike_sa *sa, struct oak_dh_job *j)
 {
 	if (j->err) {
-		pr_debug("%s: IKE_SA_INIT keys failed: %d\n", sa->conn->name, j->err);
+		oak_sa_log(pr_debug, sa, NULL, "IKE_SA_INIT keys failed: %d\n", j->err);
 		oak_sa_fail(sa, IKE_N_INVALID_SYNTAX, "bad IKE_SA_INIT response");
 		return;
 	}
@@ -455,7 +455,7 @@ err:
 static void oak_init_request_done(struct oak_ike_sa *sa, struct oak_dh_job *j)
 {
 	if (j->err) {
-		pr_debug("%s: IKE_SA_INIT keys failed: %d\n", sa->conn->name, j->err);
+		oak_sa_log(pr_debug, sa, NULL, "IKE_SA_INIT keys failed: %d\n", j->err);
 		if (j->err != -ENOMEM)
 			oak_stat(sa, OAKLEY_STATS_A_INVALID_SYNTAX);
 		goto err;
