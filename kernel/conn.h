@@ -93,6 +93,7 @@ struct oakley_conn {
 	const struct nlattr *src;	/* during LOAD only: the request nest */
 	void *ike;			/* the IKE engine's per-connection state */
 	struct hlist_node ike_addr;	/* IKE engine: its index by address (sa.c) */
+	struct hlist_node ike_rid;	/* IKE engine: its index by remote identity (sa.c) */
 	char name[OAKLEY_NAME_MAX + 1];
 	char secret[OAKLEY_NAME_MAX + 1];	/* "" when none */
 	u8 version;

@@ -644,6 +644,79 @@ static void oak_conn_unindex(struct oakley_conn *conn)
 		hlist_del_init(&conn->ike_addr);
 }
 
+/* ---- connections by remote identity (a responder's switch on the peer's ID) ---- */
+
+static u32 oak_conn_rid_hash(u8 type, const u8 *data, u16 len)
+{
+	return jhash(data, len, type) & (OAKLEY_HASH_SIZE - 1);
+}
+
+/*
+ * Index a connection of any version by its remote identity, unless that is
+ * %any (such a connection accepts every identity: it is found by address).
+ * Writers hold in->lock; readers walk one bucket under RCU (the connection
+ * itself is freed after a grace period, oakley_conn_put()).
+ */
+static void oak_conn_rid_index(struct oak_ike_net *in, struct oakley_conn *conn)
+{
+	const struct oakley_id *rid = conn->remote_id;
+
+	lockdep_assert_held(&in->lock);
+	if (rid->type == OAKLEY_ID_ANY || !hlist_unhashed(&conn->ike_rid))
+		return;
+	hlist_add_head_rcu(&conn->ike_rid,
+			   &in->conn_rid[oak_conn_rid_hash(rid->type, rid->data, rid->len)]);
+}
+
+static void oak_conn_rid_unindex(struct oak_ike_net *in, struct oakley_conn *conn)
+{
+	lockdep_assert_held(&in->lock);
+	if (!hlist_unhashed(&conn->ike_rid))
+		hlist_del_init_rcu(&conn->ike_rid);
+}
+
+/*
+ * A connection of IKE @version whose remote identity is exactly (@type,
+ * @data, @len), with @local's address and @remote's (or remote = %any), and
+ * that @fits (called under RCU: it must not sleep or allocate).  One with
+ * @remote's address comes before one with remote = %any.  Referenced
+ * (kref_get_unless_zero: a connection being released is passed over), or
+ * NULL.  Allocates nothing; walks one bucket of the index, never the list
+ * of connections.
+ */
+struct oakley_conn *oak_conn_by_id(struct oak_ike_net *in, u8 version,
+				   const struct oak_addr *local, const struct oak_addr *remote,
+				   u8 type, const u8 *data, u16 len,
+				   bool (*fits)(const struct oakley_conn *c, const void *arg),
+				   const void *arg)
+{
+	unsigned int alen = local->family == AF_INET ? 4 : 16;
+	struct oakley_conn *c, *any = NULL;
+	u32 h = oak_conn_rid_hash(type, data, len);
+
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(c, &in->conn_rid[h], ike_rid) {
+		const struct oakley_id *rid = c->remote_id;
+
+		if (c->version != version || c->family != local->family ||
+		    rid->type != type || rid->len != len || memcmp(rid->data, data, len) ||
+		    memcmp(c->local_addr, local->addr, alen) ||
+		    (c->has_remote && memcmp(c->remote_addr, remote->addr, alen)) ||
+		    (!c->has_remote && any) || !fits(c, arg))
+			continue;
+		if (!c->has_remote) {
+			any = c;	/* unless one for @remote's address follows */
+			continue;
+		}
+		if (kref_get_unless_zero(&c->ref))
+			goto out;
+	}
+	c = any && kref_get_unless_zero(&any->ref) ? any : NULL;
+out:
+	rcu_read_unlock();
+	return c;
+}
+
 static struct oakley_conn *oak_conn_addr_find(struct oak_ike_net *in, const struct oak_addr *local,
 					      const struct oak_addr *remote, bool any)
 {
@@ -683,19 +756,19 @@ static int oak_ike_tables_alloc(struct oak_ike_net *in)
 
 	in->by_conn = kvmalloc_array(OAKLEY_HASH_SIZE, sizeof(*in->by_conn), GFP_KERNEL);
 	in->conn_addr = kvcalloc(OAKLEY_HASH_SIZE, sizeof(*in->conn_addr), GFP_KERNEL);
-	if (!in->by_conn || !in->conn_addr) {
-		kvfree(in->by_conn);
-		kvfree(in->conn_addr);
-		return -ENOMEM;
-	}
+	in->conn_rid = kvcalloc(OAKLEY_HASH_SIZE, sizeof(*in->conn_rid), GFP_KERNEL);
+	if (!in->by_conn || !in->conn_addr || !in->conn_rid)
+		goto err;
 	for (i = 0; i < OAKLEY_HASH_SIZE; i++)
 		INIT_LIST_HEAD(&in->by_conn[i]);
-	if (oak_sa_tables_init(in)) {
-		kvfree(in->by_conn);
-		kvfree(in->conn_addr);
-		return -ENOMEM;
-	}
+	if (oak_sa_tables_init(in))
+		goto err;
 	return 0;
+err:
+	kvfree(in->by_conn);
+	kvfree(in->conn_addr);
+	kvfree(in->conn_rid);
+	return -ENOMEM;
 }
 
 static void oak_ike_tables_free(struct oak_ike_net *in)
@@ -703,6 +776,7 @@ static void oak_ike_tables_free(struct oak_ike_net *in)
 	oak_sa_tables_destroy(in);
 	kvfree(in->by_conn);
 	kvfree(in->conn_addr);
+	kvfree(in->conn_rid);
 }
 
 int oakley_ike_net_init(struct oakley_net *on)
@@ -808,6 +882,7 @@ void oakley_ike_conn_added(struct oakley_net *on, struct oakley_conn *conn)
 		return;
 	mutex_lock(&in->lock);
 	oak_conn_index(in, conn);
+	oak_conn_rid_index(in, conn);
 	if (!in->dying) {
 		oak_sock_open(in);
 		if (conn->start == OAKLEY_START_START)
@@ -827,6 +902,7 @@ void oakley_ike_conn_removed(struct oakley_net *on, struct oakley_conn *conn)
 		return;
 	mutex_lock(&in->lock);
 	oak_conn_unindex(conn);
+	oak_conn_rid_unindex(in, conn);
 	oak_start_cancel(in, conn);
 	oak_trap_remove(in, conn);
 	list_for_each_entry_reverse(sa, oak_sa_conn_list(in, conn->name), conn_node)

@@ -61,6 +61,7 @@ struct oak_ike_net {
 	struct list_head sas;				/* all, for dumps */
 	struct list_head *by_conn;	/* OAKLEY_HASH_SIZE: SAs by connection name */
 	struct hlist_head *conn_addr;	/* OAKLEY_HASH_SIZE: IKEv2 connections by address */
+	struct hlist_head *conn_rid;	/* OAKLEY_HASH_SIZE: connections by remote identity (RCU) */
 	struct list_head starts;	/* struct oak_start: start = start, pending */
 	struct work_struct start_work;
 	struct oak_km_net *km;		/* km.c, trap.c: acquire/expire events, traps */
@@ -177,6 +178,11 @@ struct list_head *oak_sa_conn_list(struct oak_ike_net *in, const char *name);
 void oak_sa_set_conn(struct oak_ike_sa *sa, struct oakley_conn *conn);
 struct oakley_conn *oak_conn_by_addr(struct oak_ike_net *in, const struct oak_addr *local,
 				     const struct oak_addr *remote);
+struct oakley_conn *oak_conn_by_id(struct oak_ike_net *in, u8 version,
+				   const struct oak_addr *local, const struct oak_addr *remote,
+				   u8 type, const u8 *data, u16 len,
+				   bool (*fits)(const struct oakley_conn *c, const void *arg),
+				   const void *arg);
 struct oak_ike_sa *oak_sa_lookup(struct oak_ike_net *in, const u8 *spi);
 struct oak_ike_sa *oak_sa_lookup_peer(struct oak_ike_net *in, const struct oak_addr *peer,
 				      const u8 *spi_i);

@@ -512,35 +512,28 @@ out:
 
 /* ---- responder ---- */
 
+/* Under RCU (oak_conn_by_id): do @c's IKE proposals hold what IKE_SA_INIT chose? */
+static bool oak_conn_ike_fits(const struct oakley_conn *c, const void *arg)
+{
+	const struct oak_ike_sa *sa = arg;
+
+	return oak_prop_select_algs(c->ike_props, &sa->algs);
+}
+
 /*
  * A connection whose addresses fit this SA and whose remote-id accepts
- * the peer's IDi: the current one if it does, else another (referenced).
+ * the peer's IDi: the current one if it does, else another (referenced)
+ * from the core's index by remote identity, one whose IKE proposals hold
+ * the algorithms already negotiated.  Before authentication: any peer that
+ * completed IKE_SA_INIT gets here, so this costs one bucket and allocates
+ * nothing.
  */
 static struct oakley_conn *oak_conn_for_id(struct oak_ike_sa *sa, const struct ike_id *id)
 {
-	unsigned int alen = sa->local.family == AF_INET ? 4 : 16;
-	struct oakley_conn *c, *best = NULL;
-	unsigned int i;
-
 	if (oak_id_ok(sa->conn->remote_id, id))
 		return oakley_conn_get(sa->conn);
-	rcu_read_lock();
-	for (i = 0; i < OAKLEY_HASH_SIZE && !best; i++) {
-		hlist_for_each_entry_rcu(c, &sa->in->on->conns[i], node) {
-			if (c->version != 2 || c->family != sa->local.family ||
-			    memcmp(c->local_addr, sa->local.addr, alen) ||
-			    (c->has_remote && memcmp(c->remote_addr, sa->remote.addr, alen)) ||
-			    c->remote_id->type == OAKLEY_ID_ANY || !oak_id_ok(c->remote_id, id))
-				continue;
-			if (oak_prop_select_algs(c->ike_props, &sa->algs) &&
-			    kref_get_unless_zero(&c->ref)) {
-				best = c;
-				break;
-			}
-		}
-	}
-	rcu_read_unlock();
-	return best;
+	return oak_conn_by_id(sa->in, 2, &sa->local, &sa->remote, id->type, id->data, id->len,
+			      oak_conn_ike_fits, sa);
 }
 
 /*

@@ -7,7 +7,6 @@
  * proposals we accept wins, and inside it, per transform type, the first of
  * the peer's transforms that our proposal also lists.
  */
-#include <linux/slab.h>
 
 #include "../core/sa.h"
 #include "../core/xfrm.h"
@@ -262,18 +261,32 @@ bool oak_prop_has_dh(const struct oakley_proposals *props, u16 group)
 	return false;
 }
 
-/* Whether a proposal list accepts an already negotiated IKE transform set. */
+/*
+ * Whether a proposal list accepts an already negotiated IKE transform set:
+ * what oak_prop_select() of the one-proposal payload oak_prop_from_algs()
+ * makes of it would say, without building it.  Allocates nothing and does
+ * not sleep: the connection switch calls it under RCU (auth.c).
+ */
 bool oak_prop_select_algs(const struct oakley_proposals *props, const struct oak_algs *algs)
 {
-	struct ike_sa_payload *sap;
-	struct oak_algs got;
-	bool ok;
+	const struct ike_transform encr = { .type = OAKLEY_TRANS_ENCR, .id = algs->encr,
+					    .keylen = algs->encr_keylen };
+	const struct ike_transform prf = { .type = OAKLEY_TRANS_PRF, .id = algs->prf };
+	const struct ike_transform integ = { .type = OAKLEY_TRANS_INTEG, .id = algs->integ };
+	const struct ike_transform dh = { .type = OAKLEY_TRANS_DH, .id = algs->dh };
+	unsigned int q;
 
-	sap = kmalloc(sizeof(*sap), GFP_KERNEL);
-	if (!sap)
+	if (!props || !algs->encr || !algs->prf || !algs->dh)
 		return false;
-	oak_prop_from_algs(algs, 1, IKE_PROTO_IKE, NULL, 0, sap);
-	ok = oak_prop_select(sap, props, IKE_PROTO_IKE, false, &got, NULL) >= 0;
-	kfree(sap);
-	return ok;
+	for (q = 0; q < props->nprops; q++) {
+		if (!oak_conf_has(props, q, &encr) || !oak_conf_has(props, q, &prf) ||
+		    !oak_conf_has(props, q, &dh))
+			continue;
+		/* AEAD: no INTEG negotiated, and the proposal must not ask for one */
+		if (algs->integ ? !oak_conf_has(props, q, &integ) :
+				  oak_conf_has_type(props, q, OAKLEY_TRANS_INTEG))
+			continue;
+		return true;
+	}
+	return false;
 }
