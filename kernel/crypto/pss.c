@@ -70,6 +70,29 @@ static int oak_pss_hprime(struct crypto_shash *tfm, const u8 *mhash, size_t hlen
 }
 
 /*
+ * The message hash and MGF1's hash of @alg; the former must give @hlen bytes.
+ * Whatever was allocated is the caller's to free, on error too (what was
+ * not is NULL, and crypto_free_shash(NULL) does nothing).
+ */
+static int oak_pss_tfms(const struct x509_sig_alg *alg, size_t hlen,
+			struct crypto_shash **hash, struct crypto_shash **mgf)
+{
+	struct crypto_shash *t;
+
+	*hash = NULL;
+	*mgf = NULL;
+	t = crypto_alloc_shash(oak_sig_hash_name(alg->hash), 0, 0);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	*hash = t;
+	t = crypto_alloc_shash(oak_sig_hash_name(alg->mgf_hash), 0, 0);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	*mgf = t;
+	return crypto_shash_digestsize(*hash) == hlen ? 0 : -EOPNOTSUPP;
+}
+
+/*
  * EMSA-PSS-VERIFY (RFC 8017 9.1.2) of em, the k-byte output of RSAVP1, for
  * a modulus of mod_bits bits: emBits = mod_bits - 1, emLen = ceil(emBits / 8).
  */
@@ -101,17 +124,8 @@ static int oak_emsa_pss_verify(const struct x509_sig_alg *alg, const u8 *mhash, 
 	if (db[0] & ~top_mask)
 		return -EKEYREJECTED;
 
-	hash = crypto_alloc_shash(oak_sig_hash_name(alg->hash), 0, 0);
-	if (IS_ERR(hash))
-		return PTR_ERR(hash);
-	mgf = crypto_alloc_shash(oak_sig_hash_name(alg->mgf_hash), 0, 0);
-	if (IS_ERR(mgf)) {
-		rc = PTR_ERR(mgf);
-		mgf = NULL;
-		goto out;
-	}
-	rc = -EOPNOTSUPP;
-	if (crypto_shash_digestsize(hash) != hlen)
+	rc = oak_pss_tfms(alg, hlen, &hash, &mgf);
+	if (rc)
 		goto out;
 	rc = oak_mgf1_xor(mgf, h, hlen, db, db_len);
 	if (rc)
@@ -156,17 +170,8 @@ static int oak_emsa_pss_encode(const struct x509_sig_alg *alg, const u8 *mhash, 
 	h = em + db_len;
 	salt = db + db_len - slen;
 
-	hash = crypto_alloc_shash(oak_sig_hash_name(alg->hash), 0, 0);
-	if (IS_ERR(hash))
-		return PTR_ERR(hash);
-	mgf = crypto_alloc_shash(oak_sig_hash_name(alg->mgf_hash), 0, 0);
-	if (IS_ERR(mgf)) {
-		rc = PTR_ERR(mgf);
-		mgf = NULL;
-		goto out;
-	}
-	rc = -EOPNOTSUPP;
-	if (crypto_shash_digestsize(hash) != hlen)
+	rc = oak_pss_tfms(alg, hlen, &hash, &mgf);
+	if (rc)
 		goto out;
 	/* DB = PS (zeros) || 0x01 || salt; H = Hash(0x00 * 8 || mHash || salt) */
 	get_random_bytes(salt, slen);
