@@ -549,7 +549,8 @@ static int ipsec_secrets(struct importer *im, struct snode *root, const char *pa
 		if (strncmp(v, "PSK", 3) || !isspace((unsigned char)v[3])) {
 			struct snode at = { .file = file, .line = line };
 
-			imp_note(im, &at, strtok(v, " \t"), "only PSK secrets are imported");
+			imp_note(im, &at, *v ? strtok(v, " \t") : "secret",
+				 "only PSK secrets are imported");
 			continue;
 		}
 		if (!secs && !(secs = imp_node_new(root, "secrets", 7, file, line)))
@@ -566,6 +567,8 @@ static int ipsec_secrets(struct importer *im, struct snode *root, const char *pa
 			if (!n || !(n->value = strdup(unquote(id))))
 				break;
 		}
+		if (id)
+			break;	/* out of memory for an ID */
 		n = imp_node_new(s, "secret", 6, file, line);
 		if (!n || !(n->value = strdup(unquote(oak_trim(v + 3)))))
 			break;
