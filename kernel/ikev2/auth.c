@@ -365,19 +365,6 @@ err:
 	return err;
 }
 
-/* Error notify of a response (child or IKE level), or 0. */
-static u16 oak_msg_error(const struct ike_msg *m)
-{
-	struct ike_notify n;
-	unsigned int i;
-
-	for (i = 0; i < m->npayloads; i++)
-		if (m->pl[i].type == IKE_PL_NOTIFY &&
-		    !ike_parse_notify(m->pl[i].body, m->pl[i].len, &n) && n.type < 16384)
-			return n.type;
-	return 0;
-}
-
 static int oak_parse_child_pl(const struct ike_msg *m, struct oak_auth_ctx *x)
 {
 	const struct ike_payload *psa = ike_find(m, IKE_PL_SA);

@@ -150,6 +150,19 @@ out:
 	oak_sa_put(sa);
 }
 
+/* The first error notify (type < 16384) of a message, or 0. */
+u16 oak_msg_error(const struct ike_msg *m)
+{
+	struct ike_notify n;
+	unsigned int i;
+
+	for (i = 0; i < m->npayloads; i++)
+		if (m->pl[i].type == IKE_PL_NOTIFY &&
+		    !ike_parse_notify(m->pl[i].body, m->pl[i].len, &n) && n.type < 16384)
+			return n.type;
+	return 0;
+}
+
 /* Unencrypted error response to an IKE_SA_INIT request (SPIr zero). */
 void oak_send_notify_plain(struct oak_ike_net *in, const struct ike_msg *req,
 			   const struct oak_addr *from, const struct oak_addr *to, u16 type,

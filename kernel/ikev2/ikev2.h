@@ -148,6 +148,7 @@ int oak_send_response(struct oak_ike_sa *sa, u8 *buf, size_t len);
 int oak_sk_finish(struct oak_ike_sa *sa, struct ike_buf *b, size_t sk_off);
 void oak_hdr(struct oak_ike_sa *sa, struct ike_buf *b, u8 exchange, bool response, u32 msgid);
 int oak_send_delete_ike(struct oak_ike_sa *sa);
+u16 oak_msg_error(const struct ike_msg *m);
 void oak_rtx_work(struct work_struct *work);
 void oak_rtx_arm(struct oak_ike_sa *sa, unsigned long delay);
 void oak_send_notify_plain(struct oak_ike_net *in, const struct ike_msg *req,

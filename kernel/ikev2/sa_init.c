@@ -301,19 +301,6 @@ static void oak_init_cookie(struct oak_ike_sa *sa, const struct ike_notify *n)
 		oak_sa_fail(sa, 0, "cannot restart IKE_SA_INIT");
 }
 
-/* An error notify in an IKE_SA_INIT response, or 0. */
-static u16 oak_first_error(const struct ike_msg *m)
-{
-	struct ike_notify n;
-	unsigned int i;
-
-	for (i = 0; i < m->npayloads; i++)
-		if (m->pl[i].type == IKE_PL_NOTIFY &&
-		    !ike_parse_notify(m->pl[i].body, m->pl[i].len, &n) && n.type < 16384)
-			return n.type;
-	return 0;
-}
-
 static int oak_init_parse(const struct ike_msg *m, struct ike_sa_payload *sap,
 			  struct ike_ke *ke, const u8 **nonce, u16 *nlen)
 {
@@ -356,7 +343,7 @@ void oak_init_response(struct oak_ike_sa *sa, const u8 *buf, size_t len,
 		oak_init_invalid_ke(sa, &n);
 		return;
 	}
-	err_type = oak_first_error(m);
+	err_type = oak_msg_error(m);
 	if (err_type) {
 		if (err_type == IKE_N_NO_PROPOSAL_CHOSEN)
 			oak_stat(sa, OAKLEY_STATS_A_NO_PROPOSAL);
