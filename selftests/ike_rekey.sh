@@ -412,7 +412,11 @@ part5()
 	ip -n "$S" addr add 10.2.1.1/24 dev lo
 	ip -n "$O" route add 10.2.1.0/24 via 10.99.0.2 src 10.1.1.1
 	ip -n "$S" route add 10.1.1.0/24 via 10.99.0.1 src 10.2.1.1
-	charon_start "$S" "$TMP"
+	# 5w holds charon's Delete back until Oakley shows the new inbound
+	# state; on a loaded host that took longer than charon's default
+	# budget (3 retransmissions, ~12 s) and charon gave up on the IKE SA.
+	# 6 retransmissions: ~75 s (timeout 1 s, base 1.8).
+	CHARON_RETRANSMIT_TRIES=6 charon_start "$S" "$TMP"
 	die() { echo "## oak show sa"; oa show sa -j; swan --list-sas; ip -n "$O" -s xfrm state
 		swan_log_tail 80; dmesg | tail -n 40; fail "$*"; } >&2
 	cat >"$TMP/o.conf" <<EOF

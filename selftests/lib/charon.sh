@@ -13,6 +13,9 @@
 # for it to be stopped at exit. EXTRA_CHARON_CONF is pasted inside the
 # charon { } section (e.g. "dpd_delay... " or "make_before_break = yes").
 #
+# CHARON_RETRANSMIT_TRIES (default 3, about 12 s before charon gives up on a
+# request) sets charon's retransmission budget.
+#
 # Functions:
 #   charon_start NS DIR [EXTRA]   start charon (sets CHARON_NS, CHARON_DIR, CHARON_PID)
 #   charon_stop                   stop it (SIGTERM, wait)
@@ -35,7 +38,7 @@ charon {
 	port_nat_t = 4500
 	install_routes = no
 	retransmit_timeout = 1
-	retransmit_tries = 3
+	retransmit_tries = ${CHARON_RETRANSMIT_TRIES:-3}
 	${3:-}
 	plugins {
 		vici {
