@@ -579,6 +579,11 @@ EOF
 				{ cat "$TMP/swan-init" >&2; die "5: swanctl --initiate failed"; }
 		fi
 		wait_for "$(tscale 60)" one_pair || die "5 ($who initiates): not established"
+		# the rekeys are counted from Oakley's events: sampling the SPIs
+		# (below, logged) misses short-lived ones on a loaded host
+		: >"$TMP/mon-5"
+		ip netns exec "$O" "$OAKLEY_OAK" monitor -j >>"$TMP/mon-5" 2>&1 &
+		mon=$!
 		ping_start
 		: >"$TMP/c1spis"
 		: >"$TMP/ikespis"
@@ -599,12 +604,17 @@ EOF
 		done
 		ping_check "5 ($who initiates): ping -i 0.2, charon rekeying ($(tscale 8) s / $(tscale 12) s) + oak rekey" \
 			"${OAKLEY_REKEY_SWAN_MAX_LOST:-0}"
+		kill "$mon"
+		wait "$mon" 2>/dev/null
 		nc=$(grep -v none "$TMP/c1spis" | sort -u | wc -l)
 		ni=$(grep -v null "$TMP/ikespis" | sort -u | wc -l)
-		log "5 ($who initiates): the Child SA had $nc SPIs, the IKE SA $ni SPI pairs in $(tscale 29) s"
+		ec=$(jq -c 'select(.event == "child-rekeyed" and .conn == "sw")' "$TMP/mon-5" | wc -l)
+		ei=$(jq -c 'select(.event == "ike-rekeyed" and .conn == "sw")' "$TMP/mon-5" | wc -l)
+		log "5 ($who initiates): $ec Child and $ei IKE rekeys in $(tscale 29) s" \
+			"(sampled: $nc Child SPIs, $ni IKE SPI pairs)"
 		# charon's own (8 s, minus its rand_time) + one oak rekey of each
-		[ "$nc" -ge 3 ] || die "5: only $((nc - 1)) Child rekeys"
-		[ "$ni" -ge 3 ] || die "5: only $((ni - 1)) IKE rekeys"
+		[ "$ec" -ge 2 ] || die "5: only $ec Child rekeys"
+		[ "$ei" -ge 2 ] || die "5: only $ei IKE rekeys"
 		wait_for "$(tscale 60)" one_pair || die "5 ($who initiates): not one pair at the end"
 		swan_down 5
 	done
