@@ -79,6 +79,7 @@ enum oakley_attr {
 	OAKLEY_A_IKE_SA,		/* nest: enum oakley_sa_attr */
 	OAKLEY_A_STATS,			/* nest: enum oakley_stats_attr */
 	OAKLEY_A_EVENT,			/* nest: enum oakley_event_attr */
+	OAKLEY_A_LIMITS,		/* nest: enum oakley_limits_attr (LOAD) */
 
 	__OAKLEY_A_MAX,
 	OAKLEY_A_MAX = __OAKLEY_A_MAX - 1
@@ -335,10 +336,38 @@ enum oakley_stats_attr {
 	OAKLEY_STATS_A_INVALID_SYNTAX,
 	OAKLEY_STATS_A_COOKIES_SENT,
 	OAKLEY_STATS_A_RX_DROP_HALF_OPEN,	/* IKE_SA_INIT dropped: half-open limit */
+	OAKLEY_STATS_A_HALF_OPEN_BYTES,	/* bytes charged to half-open responder SAs */
 
 	__OAKLEY_STATS_A_MAX,
 	OAKLEY_STATS_A_MAX = __OAKLEY_STATS_A_MAX - 1
 };
+
+/*
+ * The namespace's limits against IKE_SA_INIT floods (RFC 7296 §2.6,
+ * RFC 8019), in a LOAD request (OAKLEY_A_LIMITS, at most once).  A LOAD
+ * with OAKLEY_A_REPLACE sets all of them: those the nest leaves out, or all
+ * when there is no nest, take their defaults (the module parameters of the
+ * same names; half-open-bytes: OAKLEY_HALF_OPEN_BYTES_DEFAULT).  A LOAD
+ * without OAKLEY_A_REPLACE changes them only if it carries the nest, by the
+ * same rule.
+ */
+enum oakley_limits_attr {
+	OAKLEY_LIMITS_A_UNSPEC,
+	OAKLEY_LIMITS_A_PAD,
+	OAKLEY_LIMITS_A_HALF_OPEN_COOKIE,	/* u32: half-open SAs from which cookies are due */
+	OAKLEY_LIMITS_A_HALF_OPEN_MAX,		/* u32, >= 1: half-open SAs at most */
+	OAKLEY_LIMITS_A_HALF_OPEN_BYTES,	/* u64, >= OAKLEY_HALF_OPEN_BYTES_MIN */
+	OAKLEY_LIMITS_A_INIT_RATE,		/* u32: per second per source, 0 = no limit */
+	OAKLEY_LIMITS_A_INIT_BURST,		/* u32, >= 1 */
+
+	__OAKLEY_LIMITS_A_MAX,
+	OAKLEY_LIMITS_A_MAX = __OAKLEY_LIMITS_A_MAX - 1
+};
+
+#define OAKLEY_HALF_OPEN_BYTES_DEFAULT	(32ULL << 20)
+#define OAKLEY_HALF_OPEN_BYTES_MIN	(64ULL << 10)
+/* An IKE_SA_INIT request longer than this is dropped before anything else. */
+#define OAKLEY_INIT_REQ_MAX		8192
 
 enum oakley_event_type {
 	OAKLEY_EVENT_CONN_ADDED = 1,
