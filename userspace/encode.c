@@ -370,6 +370,37 @@ static void encode_secret(struct enc *e, const struct oak_secret *s)
 	record_nest(e, nest);
 }
 
+/* [limits]: only the keys the file sets; the kernel has the defaults */
+static void encode_limits(struct enc *e, const struct oak_limits *l)
+{
+	struct oak_msg *m = e->m;
+	const unsigned int *kl = l->key_line;
+	struct nlattr *nest;
+
+	if (!l->present)
+		return;
+	nest = nest_start(m, OAKLEY_A_LIMITS);
+	e->file = l->file;
+	enter(e, l->line, "limits", "");
+	if (kl[LK_HALF_OPEN_COOKIE])
+		PUT(e, kl[LK_HALF_OPEN_COOKIE], "half-open-cookie",
+		    put_u32(m, OAKLEY_LIMITS_A_HALF_OPEN_COOKIE, l->half_open_cookie));
+	if (kl[LK_HALF_OPEN_MAX])
+		PUT(e, kl[LK_HALF_OPEN_MAX], "half-open-max",
+		    put_u32(m, OAKLEY_LIMITS_A_HALF_OPEN_MAX, l->half_open_max));
+	if (kl[LK_HALF_OPEN_BYTES])
+		PUT(e, kl[LK_HALF_OPEN_BYTES], "half-open-bytes",
+		    put_u64(m, OAKLEY_LIMITS_A_HALF_OPEN_BYTES, l->half_open_bytes));
+	if (kl[LK_INIT_RATE])
+		PUT(e, kl[LK_INIT_RATE], "init-rate",
+		    put_u32(m, OAKLEY_LIMITS_A_INIT_RATE, l->init_rate));
+	if (kl[LK_INIT_BURST])
+		PUT(e, kl[LK_INIT_BURST], "init-burst",
+		    put_u32(m, OAKLEY_LIMITS_A_INIT_BURST, l->init_burst));
+	nest_end(m, nest);
+	record_nest(e, nest);
+}
+
 int oak_encode_config(struct oak_msg *m, const struct oak_config *cfg, struct oak_srcmap *map)
 {
 	struct enc e = { .m = m, .map = map };
@@ -384,6 +415,7 @@ int oak_encode_config(struct oak_msg *m, const struct oak_config *cfg, struct oa
 			encode_secret(&e, &cfg->secrets[i]);
 		for (i = 0; i < cfg->nconns; i++)
 			encode_conn(&e, &cfg->conns[i]);
+		encode_limits(&e, &cfg->limits);
 		if (!m->full || m->too_big)
 			break;
 		/* start again from the attributes put before, in twice the room */
