@@ -34,6 +34,12 @@ struct oak_ts {
 	uint8_t prefixlen;
 	uint8_t proto;
 	uint16_t port;
+	/* SA dumps: the ranges as negotiated (OAKLEY_TS_A_END_ADDR, _START_PORT, _END_PORT) */
+	bool has_range;		/* end is set; a prefix too if has_prefix */
+	bool has_prefix;	/* prefixlen came in the dump */
+	bool has_ports;		/* port .. port_end is the port range */
+	uint8_t end[16];
+	uint16_t port_end;
 };
 
 struct oak_tslist {

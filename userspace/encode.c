@@ -535,6 +535,7 @@ static int decode_id(const struct nlattr *nest, struct oak_id *id)
 int oak_decode_tslist(const struct nlattr *nest, struct oak_tslist *l)
 {
 	const struct nlattr *ta, *a;
+	bool prefix;
 
 	l->n = 0;
 	mnl_attr_for_each_nested(ta, nest) {
@@ -546,6 +547,7 @@ int oak_decode_tslist(const struct nlattr *nest, struct oak_tslist *l)
 			return -1;
 		ts = &l->ts[l->n++];
 		memset(ts, 0, sizeof(*ts));
+		prefix = false;
 		mnl_attr_for_each_nested(a, ta) {
 			int r = 0;
 
@@ -558,6 +560,18 @@ int oak_decode_tslist(const struct nlattr *nest, struct oak_tslist *l)
 				break;
 			case OAKLEY_TS_A_PREFIXLEN:
 				r = oak_attr_fixed(a, &ts->prefixlen, 1);
+				prefix = true;
+				break;
+			case OAKLEY_TS_A_END_ADDR:
+				r = oak_attr_addr(a, ts->end);
+				ts->has_range = true;
+				break;
+			case OAKLEY_TS_A_START_PORT:
+				r = oak_attr_fixed(a, &ts->port, 2);
+				break;
+			case OAKLEY_TS_A_END_PORT:
+				r = oak_attr_fixed(a, &ts->port_end, 2);
+				ts->has_ports = true;
 				break;
 			case OAKLEY_TS_A_PROTO:
 				r = oak_attr_fixed(a, &ts->proto, 1);
@@ -569,6 +583,8 @@ int oak_decode_tslist(const struct nlattr *nest, struct oak_tslist *l)
 			if (r)
 				return -1;
 		}
+		/* a range (SA dump) is a prefix only when the dump says so */
+		ts->has_prefix = ts->has_range && prefix;
 	}
 	return 0;
 }
@@ -733,7 +749,7 @@ static void json_proposals(struct json *j, const char *key, const struct oak_pro
 
 void oak_json_tslist(struct json *j, const char *key, const struct oak_tslist *l)
 {
-	char buf[OAK_ADDRSTRLEN + 32];
+	char buf[OAK_TSSTRLEN];
 	unsigned int i;
 
 	json_arr_open(j, key);

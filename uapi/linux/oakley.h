@@ -170,14 +170,25 @@ enum oakley_transform_attr {
 	OAKLEY_TRANSFORM_A_MAX = __OAKLEY_TRANSFORM_A_MAX - 1
 };
 
-/* A traffic selector: nest used by OAKLEY_CHILD_A_LOCAL_TS / _REMOTE_TS. */
+/*
+ * A traffic selector: nest used by OAKLEY_CHILD_A_LOCAL_TS / _REMOTE_TS
+ * (configuration: a prefix and one port or any) and by
+ * OAKLEY_CHILD_SA_A_LOCAL_TS / _REMOTE_TS (an SA dump: the ranges as
+ * negotiated).  In a dump ADDR, END_ADDR, START_PORT and END_PORT are always
+ * there; PREFIXLEN only when the address range is a prefix, PORT only when
+ * the port range is one port or all (0).  END_ADDR, START_PORT and END_PORT
+ * are refused in a LOAD.
+ */
 enum oakley_ts_attr {
 	OAKLEY_TS_A_UNSPEC,
 	OAKLEY_TS_A_FAMILY,		/* u16: AF_INET or AF_INET6 */
-	OAKLEY_TS_A_ADDR,		/* binary: network address */
+	OAKLEY_TS_A_ADDR,		/* binary: network address; dump: first address */
 	OAKLEY_TS_A_PREFIXLEN,		/* u8 */
 	OAKLEY_TS_A_PROTO,		/* u8: IP protocol, 0 = any */
 	OAKLEY_TS_A_PORT,		/* u16: 0 = any */
+	OAKLEY_TS_A_END_ADDR,		/* binary: dump only: last address of the range */
+	OAKLEY_TS_A_START_PORT,		/* u16: dump only: first port */
+	OAKLEY_TS_A_END_PORT,		/* u16: dump only: last port */
 
 	__OAKLEY_TS_A_MAX,
 	OAKLEY_TS_A_MAX = __OAKLEY_TS_A_MAX - 1
