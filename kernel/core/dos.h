@@ -40,10 +40,11 @@ struct ike_msg;
 
 /*
  * What a responder's half-open IKE SA holds besides the copy of the
- * request: the SA (slab object), its handshake context, the SK transforms
- * of both directions, the response and its kept copy, the DH job while it
- * runs.  Measured in the VM (selftests/ike_half_open_mem.sh) as about 6 KiB
- * with AES-GCM and X25519; charged as 8 KiB.
+ * request, estimated from above: the SA (a 1 KiB slab object), its
+ * handshake context (keys and nonces, about 1 KiB), the SK state of both
+ * directions, the response and its kept copy, the DH job while it runs
+ * (about 2 KiB).  selftests/ike_dos_mem.sh measures what a flood does to
+ * the machine's memory with the whole of it.
  */
 #define OAK_HALF_OPEN_OVERHEAD	8192
 
