@@ -139,6 +139,7 @@ unit:
 	else echo "oakley: SKIP userspace unit tests: userspace/Makefile does not exist yet"; fi; \
 	if [ -f selftests/codec/Makefile ]; then $(MAKE) -C selftests/codec test || rc=1; \
 	else echo "oakley: SKIP codec tests: selftests/codec/Makefile does not exist yet"; fi; \
+	selftests/tools/uapi_spec_check.py -q || rc=1; \
 	exit $$rc
 
 kunit:

@@ -42,12 +42,19 @@ static const struct nla_policy oakley_proposals_policy[OAKLEY_PROP_A_MAX + 1] = 
 	[OAKLEY_PROP_A_PROPOSAL]	= NLA_POLICY_NESTED(oakley_proposal_policy),
 };
 
+/* Attributes of the SA dump's selectors that a configuration cannot have. */
+#define OAKLEY_TS_DUMP_ONLY(msg) \
+	{ .type = NLA_REJECT, .reject_message = "only in SA dumps, not implemented in LOAD: " msg }
+
 static const struct nla_policy oakley_ts_policy[OAKLEY_TS_A_MAX + 1] = {
 	[OAKLEY_TS_A_FAMILY]		= { .type = NLA_U16 },
 	[OAKLEY_TS_A_ADDR]		= NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
 	[OAKLEY_TS_A_PREFIXLEN]		= NLA_POLICY_MAX(NLA_U8, 128),
 	[OAKLEY_TS_A_PROTO]		= { .type = NLA_U8 },
 	[OAKLEY_TS_A_PORT]		= { .type = NLA_U16 },
+	[OAKLEY_TS_A_END_ADDR]		= OAKLEY_TS_DUMP_ONLY("address ranges: use a prefix"),
+	[OAKLEY_TS_A_START_PORT]	= OAKLEY_TS_DUMP_ONLY("port ranges: use one port"),
+	[OAKLEY_TS_A_END_PORT]		= OAKLEY_TS_DUMP_ONLY("port ranges: use one port"),
 };
 
 static const struct nla_policy oakley_tslist_policy[OAKLEY_TSLIST_A_MAX + 1] = {

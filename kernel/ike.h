@@ -18,10 +18,15 @@
  *  - oakley_ike_dump_sas: the dumpit of OAKLEY_CMD_SA_GET; put messages
  *    with oakley_nl_dump_put() / genlmsg_end(), return skb->len to be called
  *    again or 0 when done; cb->args[0..5] belong to the engine;
- *  - oakley_ike_dump_sas_done: the done of that dump (drops what it holds).
+ *  - oakley_ike_dump_sas_done: the done of that dump (drops what it holds);
+ *  - oakley_ike_set_limits: with on->lock held, from a LOAD's commit; the
+ *    engine copies the limits under a lock of its own (core/dos.c) and
+ *    cannot fail.
  */
 #ifndef _OAKLEY_IKE_H
 #define _OAKLEY_IKE_H
+
+#include <linux/types.h>
 
 struct netlink_callback;
 struct netlink_ext_ack;
@@ -46,5 +51,18 @@ int oakley_ike_rekey(struct oakley_net *on, struct oakley_conn *conn, const char
 int oakley_ike_dump_sas(struct oakley_net *on, struct sk_buff *skb,
 			struct netlink_callback *cb);
 int oakley_ike_dump_sas_done(struct netlink_callback *cb);
+
+/* The namespace's limits against IKE_SA_INIT floods (OAKLEY_A_LIMITS). */
+struct oakley_limits {
+	u32 half_open_cookie;
+	u32 half_open_max;
+	u32 init_rate;
+	u32 init_burst;
+	u64 half_open_bytes;
+};
+
+/* The defaults: the module parameters (core/dos.c). */
+void oakley_ike_limits_default(struct oakley_limits *l);
+void oakley_ike_set_limits(struct oakley_net *on, const struct oakley_limits *l);
 
 #endif /* _OAKLEY_IKE_H */

@@ -24,6 +24,8 @@
 struct oakley_load {
 	struct oakley_net *on;
 	bool replace;
+	const struct nlattr *limits_src;	/* the OAKLEY_A_LIMITS nest, if any */
+	struct oakley_limits limits;		/* defaults + the nest */
 	struct hlist_head *conns;	/* private: struct oakley_conn by name */
 	struct hlist_head *secrets;	/* private: struct oakley_secret by name */
 };
@@ -82,6 +84,63 @@ static int oakley_load_add_secret(struct oakley_load *ld, const struct nlattr *n
 	return 0;
 }
 
+const struct nla_policy oakley_limits_policy[OAKLEY_LIMITS_A_MAX + 1] = {
+	[OAKLEY_LIMITS_A_PAD]			= { .type = NLA_REJECT },
+	[OAKLEY_LIMITS_A_HALF_OPEN_COOKIE]	= { .type = NLA_U32 },
+	[OAKLEY_LIMITS_A_HALF_OPEN_MAX]		= { .type = NLA_U32 },
+	[OAKLEY_LIMITS_A_HALF_OPEN_BYTES]	= { .type = NLA_U64 },
+	[OAKLEY_LIMITS_A_INIT_RATE]		= { .type = NLA_U32 },
+	[OAKLEY_LIMITS_A_INIT_BURST]		= { .type = NLA_U32 },
+};
+
+/* The values' lower bounds (the policy checked types and lengths). */
+static int oakley_limits_check(struct nlattr **tb, struct netlink_ext_ack *extack)
+{
+	struct nlattr *a;
+
+	a = tb[OAKLEY_LIMITS_A_HALF_OPEN_MAX];
+	if (a && !nla_get_u32(a))
+		return oakley_err(extack, a, "half-open-max must be at least 1");
+	a = tb[OAKLEY_LIMITS_A_HALF_OPEN_BYTES];
+	if (a && nla_get_u64(a) < OAKLEY_HALF_OPEN_BYTES_MIN)
+		return oakley_err(extack, a, "half-open-bytes must be at least 64K");
+	a = tb[OAKLEY_LIMITS_A_INIT_BURST];
+	if (a && !nla_get_u32(a))
+		return oakley_err(extack, a, "init-burst must be at least 1");
+	return 0;
+}
+
+static void oakley_limits_u32(u32 *v, const struct nlattr *a)
+{
+	if (a)
+		*v = nla_get_u32(a);
+}
+
+static int oakley_load_limits(struct oakley_load *ld, const struct nlattr *nest,
+			      struct netlink_ext_ack *extack)
+{
+	struct oakley_limits *l = &ld->limits;
+	struct nlattr *tb[OAKLEY_LIMITS_A_MAX + 1];
+	int err;
+
+	if (ld->limits_src)
+		return oakley_err(extack, nest, "limits given twice in one request");
+	err = oakley_nest_parse(tb, OAKLEY_LIMITS_A_MAX, nest, oakley_limits_policy, 0, extack);
+	if (err)
+		return err;
+	err = oakley_limits_check(tb, extack);
+	if (err)
+		return err;
+	oakley_limits_u32(&l->half_open_cookie, tb[OAKLEY_LIMITS_A_HALF_OPEN_COOKIE]);
+	oakley_limits_u32(&l->half_open_max, tb[OAKLEY_LIMITS_A_HALF_OPEN_MAX]);
+	oakley_limits_u32(&l->init_rate, tb[OAKLEY_LIMITS_A_INIT_RATE]);
+	oakley_limits_u32(&l->init_burst, tb[OAKLEY_LIMITS_A_INIT_BURST]);
+	if (tb[OAKLEY_LIMITS_A_HALF_OPEN_BYTES])
+		l->half_open_bytes = nla_get_u64(tb[OAKLEY_LIMITS_A_HALF_OPEN_BYTES]);
+	ld->limits_src = nest;
+	return 0;
+}
+
 static int oakley_load_build(struct oakley_load *ld, const struct nlattr *head, int len,
 			     struct netlink_ext_ack *extack)
 {
@@ -95,6 +154,9 @@ static int oakley_load_build(struct oakley_load *ld, const struct nlattr *head, 
 			break;
 		case OAKLEY_A_SECRET:
 			err = oakley_load_add_secret(ld, a, extack);
+			break;
+		case OAKLEY_A_LIMITS:
+			err = oakley_load_limits(ld, a, extack);
 			break;
 		case OAKLEY_A_REPLACE:
 			err = 0;
@@ -223,6 +285,8 @@ static void oakley_load_commit(struct oakley_load *ld)
 
 	if (ld->replace)
 		oakley_load_prune(ld);
+	if (ld->replace || ld->limits_src)
+		oakley_ike_set_limits(ld->on, &ld->limits);
 	for (i = 0; i < OAKLEY_HASH_SIZE; i++)
 		hlist_for_each_entry_safe(secret, tmp, &ld->secrets[i], node)
 			oakley_load_commit_secret(ld->on, secret);
@@ -257,7 +321,7 @@ static void oakley_load_free(struct oakley_load *ld)
 /**
  * oakley_load - apply a LOAD request, all or nothing
  * @on: the instance
- * @head: the request's top-level attributes (OAKLEY_A_CONN, _SECRET, _REPLACE)
+ * @head: the request's top-level attributes (OAKLEY_A_CONN, _SECRET, _LIMITS, _REPLACE)
  * @len: their length in bytes
  * @replace: the configuration becomes exactly the request's
  * @extack: where a rejection is explained
@@ -267,6 +331,8 @@ int oakley_load(struct oakley_net *on, const struct nlattr *head, int len, bool 
 {
 	struct oakley_load ld = { .on = on, .replace = replace };
 	int err;
+
+	oakley_ike_limits_default(&ld.limits);
 
 	ld.conns = oakley_hash_alloc();
 	ld.secrets = oakley_hash_alloc();

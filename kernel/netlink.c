@@ -21,6 +21,7 @@
 static const struct nla_policy oakley_load_policy[OAKLEY_A_MAX + 1] = {
 	[OAKLEY_A_CONN]		= NLA_POLICY_NESTED(oakley_conn_policy),
 	[OAKLEY_A_SECRET]	= NLA_POLICY_NESTED(oakley_secret_policy),
+	[OAKLEY_A_LIMITS]	= NLA_POLICY_NESTED(oakley_limits_policy),
 	[OAKLEY_A_REPLACE]	= { .type = NLA_FLAG },
 };
 

@@ -8,9 +8,17 @@
 #     N(COOKIE), repeats its request with the cookie and the same Ni and KEi,
 #     and the IKE SA and Child SA come up.  Oakley sent three new requests
 #     (IKE_SA_INIT twice, IKE_AUTH once), retransmissions not counted.
-#  2. Oakley demands cookies (half_open_cookie=0: always): charon initiates,
-#     Oakley answers N(COOKIE) (cookies-sent), charon's second request
-#     passes, the SAs come up; ping through ESP both times.
+#  2. Oakley demands cookies (half-open-cookie = 0 in the configuration's
+#     [limits] section: always): charon initiates, Oakley answers N(COOKIE)
+#     (cookies-sent), charon's second request passes, the SAs come up; ping
+#     through ESP both times.
+#  3. The SA dump shows traffic selectors as negotiated: charon initiates a
+#     child whose selectors are an address range and a port range
+#     (10.2.0.5-10.2.0.9[tcp/1024-2047] <-> 10.1.0.0/24[tcp/1024-2047]: few
+#     enough xfrm selectors, 3 prefixes x 1 port mask, to be installed);
+#     Oakley narrows its 10.2.0.0/24 <-> 10.1.0.0/24 to them and `oak show
+#     sa` (and -j) prints them as such, not as a /32 of the first address and
+#     any port.
 #
 # Runs inside the test VM only:  selftests/vm/run.sh --timeout 900 -- selftests/ike_cookie.sh
 
@@ -30,7 +38,7 @@ IKE=aes256gcm16-prfsha384-x25519
 O=oak-ck-o
 S=oak-ck-s
 
-ike_setup ike_cookie half_open_cookie=0
+ike_setup ike_cookie
 
 netns_add "$O" "$S"
 veth_pair "$O" veth-o 10.99.0.1/24 "$S" veth-s 10.99.0.2/24
@@ -75,6 +83,9 @@ ike = $IKE
 local-ts = 10.1.0.0/24
 remote-ts = 10.2.0.0/24
 esp = aes256gcm16
+
+[limits]
+half-open-cookie = 0
 EOF
 cat >"$TMP/swanctl.conf" <<EOF
 connections {
@@ -95,6 +106,12 @@ connections {
 			net {
 				local_ts = 10.2.0.0/24
 				remote_ts = 10.1.0.0/24
+				esp_proposals = aes256gcm16
+				mode = tunnel
+			}
+			rng {
+				local_ts = 10.2.0.5-10.2.0.9[tcp/1024-2047]
+				remote_ts = 10.1.0.0/24[tcp/1024-2047]
 				esp_proposals = aes256gcm16
 				mode = tunnel
 			}
@@ -182,11 +199,26 @@ swan --initiate --child net >"$TMP/init" 2>&1 || { cat "$TMP/init" >&2; die "swa
 wait_up || die "charon -> Oakley with a cookie: not established"
 ck=$(($(ostat cookies-sent) - ck0))
 log "charon initiates through Oakley's cookie: cookies-sent +$ck"
-[ "$ck" -ge 1 ] || die "Oakley sent no cookie with half_open_cookie=0"
+[ "$ck" -ge 1 ] || die "Oakley sent no cookie with [limits] half-open-cookie = 0"
 [ "$(ostat half-open)" = 0 ] || die "half-open $(ostat half-open) after the exchange"
 ping_through "charon initiates"
 swan --terminate --ike oak >/dev/null 2>&1
 wait_down || die "SAs left after swanctl --terminate"
+
+# ---- 3: selectors as negotiated in the SA dump ----
+swan --initiate --child rng >"$TMP/init" 2>&1 || { cat "$TMP/init" >&2; die "swanctl --initiate rng failed"; }
+wait_up || die "charon -> Oakley, child rng: not established"
+oakn show sa -j >"$TMP/sa.json" || die "oak show sa -j failed"
+oakn show sa >"$TMP/sa.txt" || die "oak show sa failed"
+lts=$(jq -c '.[0].children[0]["local-ts"]' "$TMP/sa.json")
+rts=$(jq -c '.[0].children[0]["remote-ts"]' "$TMP/sa.json")
+log "child rng in Oakley's dump: local-ts $lts, remote-ts $rts"
+[ "$lts" = '["10.1.0.0/24[tcp/1024-2047]"]' ] || die "local-ts $lts, not the port range"
+[ "$rts" = '["10.2.0.5..10.2.0.9[tcp/1024-2047]"]' ] || die "remote-ts $rts, not the ranges"
+grep -qF '10.2.0.5..10.2.0.9[tcp/1024-2047]' "$TMP/sa.txt" ||
+	{ cat "$TMP/sa.txt" >&2; die "oak show sa does not print the range"; }
+swan --terminate --ike oak >/dev/null 2>&1
+wait_down || die "SAs left after swanctl --terminate (rng)"
 
 charon_stop
 ip netns del "$O"

@@ -283,6 +283,12 @@ enum defect {
 	D_VERSION1,		/* IKE version 1 */
 	D_PUBKEY,		/* auth pubkey */
 	D_LOCAL_PORT,		/* local port 4500 (the socket is on 500) */
+	/* attributes only SA dumps carry; limits out of range or repeated */
+	D_TS_END_ADDR,		/* a selector with an END_ADDR */
+	D_TS_PORT_RANGE,	/* a selector with START_PORT and END_PORT */
+	D_LIMITS_MAX0,		/* limits half-open-max 0 */
+	D_LIMITS_BYTES,		/* limits half-open-bytes below 64 KiB */
+	D_LIMITS_TWICE,		/* two limits nests */
 	/* valid: no IKE proposals, the kernel's defaults apply */
 	D_DEFAULT_IKE,
 };
@@ -326,8 +332,31 @@ static void put_ts(struct nlmsghdr *nlh, uint16_t type, const char *addr, uint8_
 	mnl_attr_put_u16(nlh, OAKLEY_TS_A_FAMILY, AF_INET);
 	mnl_attr_put(nlh, OAKLEY_TS_A_ADDR, d == D_TS_ADDR_LEN ? 16 : 4, a);
 	mnl_attr_put_u8(nlh, OAKLEY_TS_A_PREFIXLEN, d == D_TS_PREFIX ? 33 : plen);
+	if (d == D_TS_END_ADDR)
+		mnl_attr_put(nlh, OAKLEY_TS_A_END_ADDR, 4, a);
+	if (d == D_TS_PORT_RANGE) {
+		mnl_attr_put_u16(nlh, OAKLEY_TS_A_START_PORT, 1000);
+		mnl_attr_put_u16(nlh, OAKLEY_TS_A_END_PORT, 2000);
+	}
 	mnl_attr_nest_end(nlh, t);
 	mnl_attr_nest_end(nlh, l);
+}
+
+/* A [limits] nest, for the defects that need one (and one more for D_LIMITS_TWICE). */
+static void put_limits(struct nlmsghdr *nlh, enum defect d)
+{
+	struct nlattr *n;
+	int i;
+
+	if (d != D_LIMITS_MAX0 && d != D_LIMITS_BYTES && d != D_LIMITS_TWICE)
+		return;
+	for (i = 0; i < (d == D_LIMITS_TWICE ? 2 : 1); i++) {
+		n = mnl_attr_nest_start(nlh, OAKLEY_A_LIMITS);
+		mnl_attr_put_u32(nlh, OAKLEY_LIMITS_A_HALF_OPEN_MAX, d == D_LIMITS_MAX0 ? 0 : 100);
+		mnl_attr_put_u64(nlh, OAKLEY_LIMITS_A_HALF_OPEN_BYTES,
+				 d == D_LIMITS_BYTES ? 1000 : 1 << 20);
+		mnl_attr_nest_end(nlh, n);
+	}
 }
 
 static void put_child(struct nlmsghdr *nlh, const char *name, enum defect d)
@@ -477,6 +506,7 @@ static int load(struct nl *nl, const char *cname, const char *sname, bool replac
 	put_conn(nlh, cname, sname, d);
 	if (d == D_UNKNOWN_TOP_ATTR)
 		mnl_attr_put_u32(nlh, OAKLEY_A_MAX + 1, 1);
+	put_limits(nlh, d);
 	return nl_xfer(nl, nlh, NULL, NULL);
 }
 
@@ -633,6 +663,19 @@ BAD(dup_child, D_DUP_CHILD);
 UNSUPPORTED(version1, D_VERSION1, "IKEv1 is not implemented yet");
 UNSUPPORTED(pubkey, D_PUBKEY, "pubkey authentication is not implemented yet");
 UNSUPPORTED(local_port, D_LOCAL_PORT, "local port must be 500");
+
+/* Refused with EINVAL and a message that says why. */
+#define REFUSED(name, d, m)							\
+	FIXTURE_VARIANT_ADD(bad, name) {					\
+		.defect = d, .err = EINVAL, .msg = m };				\
+	FIXTURE_VARIANT_ADD(bad, name##_replace) {				\
+		.defect = d, .replace = true, .err = EINVAL, .msg = m }
+
+REFUSED(ts_end_addr, D_TS_END_ADDR, "only in SA dumps, not implemented in LOAD");
+REFUSED(ts_port_range, D_TS_PORT_RANGE, "only in SA dumps, not implemented in LOAD");
+REFUSED(limits_max0, D_LIMITS_MAX0, "half-open-max must be at least 1");
+REFUSED(limits_bytes, D_LIMITS_BYTES, "half-open-bytes must be at least 64K");
+REFUSED(limits_twice, D_LIMITS_TWICE, "limits given twice in one request");
 
 FIXTURE_SETUP(bad)
 {

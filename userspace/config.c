@@ -26,7 +26,7 @@
 #define MAX_INCLUDE_DEPTH	8
 #define REASON_MAX		384
 
-enum section { SEC_NONE, SEC_CONN, SEC_CHILD, SEC_SECRET };
+enum section { SEC_NONE, SEC_CONN, SEC_CHILD, SEC_SECRET, SEC_LIMITS };
 
 struct nameset {
 	unsigned int *slot;	/* index + 1; 0 = empty */
@@ -785,6 +785,53 @@ static const struct key child_keys[] = {
 	{ NULL, 0, NULL }
 };
 
+/* a count: 0 to 4294967295, or at least 1 */
+static int parse_count(const char *s, bool nonzero, uint32_t *out, char *r)
+{
+	const char *end;
+	uint64_t v;
+
+	if (parse_u64(s, &end, &v) || *end || v > UINT32_MAX)
+		return R("bad number '%s' (use %d to 4294967295)", s, nonzero);
+	if (nonzero && !v)
+		return R("must be at least 1");
+	*out = (uint32_t)v;
+	return 0;
+}
+
+#define COUNT_KEY(fn, field, nonzero)						\
+static int fn(struct parser *p, void *obj, const struct value *v, char *r)	\
+{										\
+	(void)p;								\
+	return parse_count(v->s, nonzero, &((struct oak_limits *)obj)->field, r);	\
+}
+
+COUNT_KEY(k_half_open_cookie, half_open_cookie, false)
+COUNT_KEY(k_half_open_max, half_open_max, true)
+COUNT_KEY(k_init_rate, init_rate, false)
+COUNT_KEY(k_init_burst, init_burst, true)
+
+static int k_half_open_bytes(struct parser *p, void *obj, const struct value *v, char *r)
+{
+	struct oak_limits *l = obj;
+
+	(void)p;
+	if (oak_parse_size(v->s, &l->half_open_bytes))
+		return R("bad size '%s' (use e.g. 500K, 10M, 1G)", v->s);
+	if (l->half_open_bytes < OAKLEY_HALF_OPEN_BYTES_MIN)
+		return R("must be at least 64K");
+	return 0;
+}
+
+static const struct key limits_keys[] = {
+	{ "half-open-cookie", LK_HALF_OPEN_COOKIE, k_half_open_cookie },
+	{ "half-open-max", LK_HALF_OPEN_MAX, k_half_open_max },
+	{ "half-open-bytes", LK_HALF_OPEN_BYTES, k_half_open_bytes },
+	{ "init-rate", LK_INIT_RATE, k_init_rate },
+	{ "init-burst", LK_INIT_BURST, k_init_burst },
+	{ NULL, 0, NULL }
+};
+
 static const struct key secret_keys[] = {
 	{ "psk", 0, k_psk },
 	{ NULL, 0, NULL }
@@ -1096,6 +1143,28 @@ oom:
 	return -1;
 }
 
+/* [limits]: no name, once in the whole configuration */
+static int new_limits(struct parser *p, const char *name, const char *hdr)
+{
+	struct oak_limits *l = &p->cfg->limits;
+
+	if (*name) {
+		perr(p, p->file, p->line, hdr, "[limits] takes no name");
+		return -1;
+	}
+	if (l->present) {
+		perr(p, p->file, p->line, hdr, "duplicate [limits] section (first at %s:%u)",
+		     l->file, l->line);
+		return -1;
+	}
+	l->present = true;
+	l->file = p->file;
+	l->line = p->line;
+	p->conn = -1;
+	p->sec = SEC_LIMITS;
+	return 0;
+}
+
 static int section_line(struct parser *p, char *line)
 {
 	char hdr[80], *close, *inner, *type, *name, *rest;
@@ -1118,10 +1187,13 @@ static int section_line(struct parser *p, char *line)
 	if (*name)
 		*name++ = 0;
 	name = oak_trim(name);
-	if (strcmp(type, "connection") && strcmp(type, "child") && strcmp(type, "secret")) {
+	if (strcmp(type, "connection") && strcmp(type, "child") && strcmp(type, "secret") &&
+	    strcmp(type, "limits")) {
 		perr(p, p->file, p->line, hdr, "unknown section '%s'", type);
 		return -1;
 	}
+	if (!strcmp(type, "limits"))
+		return finish_section(p) ? -1 : new_limits(p, name, hdr);
 	if (!valid_name(name)) {
 		perr(p, p->file, p->line, hdr,
 		     "bad name '%s' (1-%d of A-Z a-z 0-9 _ . -)", name, OAKLEY_NAME_MAX);
@@ -1241,7 +1313,7 @@ static const struct key *find_key(const struct key *keys, const char *name)
 
 static int key_line(struct parser *p, char *line)
 {
-	static const char *const secname[] = { "", "connection", "child", "secret" };
+	static const char *const secname[] = { "", "connection", "child", "secret", "limits" };
 	const struct key *keys, *k;
 	char *eq, *key, r[REASON_MAX];
 	unsigned int *kl;
@@ -1280,6 +1352,11 @@ static int key_line(struct parser *p, char *line)
 		keys = child_keys;
 		obj = &p->cfg->conns[p->conn].children[p->child];
 		kl = p->cfg->conns[p->conn].children[p->child].key_line;
+		break;
+	case SEC_LIMITS:
+		keys = limits_keys;
+		obj = &p->cfg->limits;
+		kl = p->cfg->limits.key_line;
 		break;
 	case SEC_SECRET:
 		keys = secret_keys;

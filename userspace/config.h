@@ -34,6 +34,12 @@ struct oak_ts {
 	uint8_t prefixlen;
 	uint8_t proto;
 	uint16_t port;
+	/* SA dumps: the ranges as negotiated (OAKLEY_TS_A_END_ADDR, _START_PORT, _END_PORT) */
+	bool has_range;		/* end is set; a prefix too if has_prefix */
+	bool has_prefix;	/* prefixlen came in the dump */
+	bool has_ports;		/* port .. port_end is the port range */
+	uint8_t end[16];
+	uint16_t port_end;
 };
 
 struct oak_tslist {
@@ -101,8 +107,27 @@ struct oak_secret {
 	unsigned int line;
 };
 
+enum oak_limits_key {
+	LK_HALF_OPEN_COOKIE, LK_HALF_OPEN_MAX, LK_HALF_OPEN_BYTES, LK_INIT_RATE,
+	LK_INIT_BURST, LK_MAX
+};
+
+/*
+ * The [limits] section: the namespace's limits against IKE_SA_INIT floods.
+ * A key not set (key_line 0) is not sent: the kernel takes its default.
+ */
+struct oak_limits {
+	bool present;
+	uint32_t half_open_cookie, half_open_max, init_rate, init_burst;
+	uint64_t half_open_bytes;
+	const char *file;
+	unsigned int line;
+	unsigned int key_line[LK_MAX];
+};
+
 struct oak_config {
 	unsigned int nconns, nsecrets;
+	struct oak_limits limits;
 	struct oak_conn *conns;
 	struct oak_secret *secrets;
 	/* file names, kept alive for error messages */

@@ -370,6 +370,37 @@ static void encode_secret(struct enc *e, const struct oak_secret *s)
 	record_nest(e, nest);
 }
 
+/* [limits]: only the keys the file sets; the kernel has the defaults */
+static void encode_limits(struct enc *e, const struct oak_limits *l)
+{
+	struct oak_msg *m = e->m;
+	const unsigned int *kl = l->key_line;
+	struct nlattr *nest;
+
+	if (!l->present)
+		return;
+	nest = nest_start(m, OAKLEY_A_LIMITS);
+	e->file = l->file;
+	enter(e, l->line, "limits", "");
+	if (kl[LK_HALF_OPEN_COOKIE])
+		PUT(e, kl[LK_HALF_OPEN_COOKIE], "half-open-cookie",
+		    put_u32(m, OAKLEY_LIMITS_A_HALF_OPEN_COOKIE, l->half_open_cookie));
+	if (kl[LK_HALF_OPEN_MAX])
+		PUT(e, kl[LK_HALF_OPEN_MAX], "half-open-max",
+		    put_u32(m, OAKLEY_LIMITS_A_HALF_OPEN_MAX, l->half_open_max));
+	if (kl[LK_HALF_OPEN_BYTES])
+		PUT(e, kl[LK_HALF_OPEN_BYTES], "half-open-bytes",
+		    put_u64(m, OAKLEY_LIMITS_A_HALF_OPEN_BYTES, l->half_open_bytes));
+	if (kl[LK_INIT_RATE])
+		PUT(e, kl[LK_INIT_RATE], "init-rate",
+		    put_u32(m, OAKLEY_LIMITS_A_INIT_RATE, l->init_rate));
+	if (kl[LK_INIT_BURST])
+		PUT(e, kl[LK_INIT_BURST], "init-burst",
+		    put_u32(m, OAKLEY_LIMITS_A_INIT_BURST, l->init_burst));
+	nest_end(m, nest);
+	record_nest(e, nest);
+}
+
 int oak_encode_config(struct oak_msg *m, const struct oak_config *cfg, struct oak_srcmap *map)
 {
 	struct enc e = { .m = m, .map = map };
@@ -384,6 +415,7 @@ int oak_encode_config(struct oak_msg *m, const struct oak_config *cfg, struct oa
 			encode_secret(&e, &cfg->secrets[i]);
 		for (i = 0; i < cfg->nconns; i++)
 			encode_conn(&e, &cfg->conns[i]);
+		encode_limits(&e, &cfg->limits);
 		if (!m->full || m->too_big)
 			break;
 		/* start again from the attributes put before, in twice the room */
@@ -503,6 +535,7 @@ static int decode_id(const struct nlattr *nest, struct oak_id *id)
 int oak_decode_tslist(const struct nlattr *nest, struct oak_tslist *l)
 {
 	const struct nlattr *ta, *a;
+	bool prefix;
 
 	l->n = 0;
 	mnl_attr_for_each_nested(ta, nest) {
@@ -514,6 +547,7 @@ int oak_decode_tslist(const struct nlattr *nest, struct oak_tslist *l)
 			return -1;
 		ts = &l->ts[l->n++];
 		memset(ts, 0, sizeof(*ts));
+		prefix = false;
 		mnl_attr_for_each_nested(a, ta) {
 			int r = 0;
 
@@ -526,6 +560,18 @@ int oak_decode_tslist(const struct nlattr *nest, struct oak_tslist *l)
 				break;
 			case OAKLEY_TS_A_PREFIXLEN:
 				r = oak_attr_fixed(a, &ts->prefixlen, 1);
+				prefix = true;
+				break;
+			case OAKLEY_TS_A_END_ADDR:
+				r = oak_attr_addr(a, ts->end);
+				ts->has_range = true;
+				break;
+			case OAKLEY_TS_A_START_PORT:
+				r = oak_attr_fixed(a, &ts->port, 2);
+				break;
+			case OAKLEY_TS_A_END_PORT:
+				r = oak_attr_fixed(a, &ts->port_end, 2);
+				ts->has_ports = true;
 				break;
 			case OAKLEY_TS_A_PROTO:
 				r = oak_attr_fixed(a, &ts->proto, 1);
@@ -537,6 +583,8 @@ int oak_decode_tslist(const struct nlattr *nest, struct oak_tslist *l)
 			if (r)
 				return -1;
 		}
+		/* a range (SA dump) is a prefix only when the dump says so */
+		ts->has_prefix = ts->has_range && prefix;
 	}
 	return 0;
 }
@@ -701,7 +749,7 @@ static void json_proposals(struct json *j, const char *key, const struct oak_pro
 
 void oak_json_tslist(struct json *j, const char *key, const struct oak_tslist *l)
 {
-	char buf[OAK_ADDRSTRLEN + 32];
+	char buf[OAK_TSSTRLEN];
 	unsigned int i;
 
 	json_arr_open(j, key);

@@ -58,29 +58,59 @@ int oak_proto_by_name(const char *name, uint8_t *proto)
 	return -1;
 }
 
-void oak_fmt_ts(char *buf, size_t len, const struct oak_ts *ts)
+/* the address part: ADDR/PREFIX, or FIRST..LAST for a range that is no prefix */
+static void fmt_ts_addr(char *buf, size_t len, const struct oak_ts *ts)
 {
-	char a[OAK_ADDRSTRLEN], p[32];
-	const char *pn = oak_proto_name(ts->proto);
+	char a[OAK_ADDRSTRLEN], e[OAK_ADDRSTRLEN];
 
 	oak_fmt_addr(a, sizeof(a), ts->family, ts->addr);
-	if (!ts->proto && !ts->port) {
-		snprintf(buf, len, "%s/%u", a, ts->prefixlen);
+	if (ts->has_range && !ts->has_prefix) {
+		oak_fmt_addr(e, sizeof(e), ts->family, ts->end);
+		snprintf(buf, len, "%s..%s", a, e);
+		return;
+	}
+	snprintf(buf, len, "%s/%u", a, ts->prefixlen);
+}
+
+/* the port part: "" (any), "/P" or "/FIRST-LAST" */
+static void fmt_ts_port(char *buf, size_t len, const struct oak_ts *ts)
+{
+	if (!ts->has_ports) {
+		if (ts->port)
+			snprintf(buf, len, "/%u", ts->port);
+		else
+			buf[0] = 0;
+		return;
+	}
+	if (!ts->port && ts->port_end == 65535)
+		buf[0] = 0;
+	else if (ts->port == ts->port_end)
+		snprintf(buf, len, "/%u", ts->port);
+	else
+		snprintf(buf, len, "/%u-%u", ts->port, ts->port_end);
+}
+
+void oak_fmt_ts(char *buf, size_t len, const struct oak_ts *ts)
+{
+	char a[2 * OAK_ADDRSTRLEN + 8], p[32], port[16];
+	const char *pn = oak_proto_name(ts->proto);
+
+	fmt_ts_addr(a, sizeof(a), ts);
+	fmt_ts_port(port, sizeof(port), ts);
+	if (!ts->proto && !port[0]) {
+		snprintf(buf, len, "%s", a);
 		return;
 	}
 	if (pn)
 		snprintf(p, sizeof(p), "%s", pn);
 	else
 		snprintf(p, sizeof(p), "%u", ts->proto);
-	if (ts->port)
-		snprintf(buf, len, "%s/%u[%s/%u]", a, ts->prefixlen, p, ts->port);
-	else
-		snprintf(buf, len, "%s/%u[%s]", a, ts->prefixlen, p);
+	snprintf(buf, len, "%s[%s%s]", a, p, port);
 }
 
 void oak_print_tslist(const struct oak_tslist *l)
 {
-	char buf[OAK_ADDRSTRLEN + 32];
+	char buf[OAK_TSSTRLEN];
 	unsigned int i;
 
 	for (i = 0; i < l->n; i++) {

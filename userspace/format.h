@@ -6,6 +6,8 @@
 #include "config.h"
 
 #define OAK_ADDRSTRLEN 64
+/* a selector as oak_fmt_ts() writes it: FIRST..LAST[PROTO/P1-P2] */
+#define OAK_TSSTRLEN (2 * OAK_ADDRSTRLEN + 40)
 #define OAK_IDSTRLEN (2 * OAKLEY_ID_MAX + 16)
 
 /* "192.0.2.1", "2001:db8::1"; with a port other than 500, "192.0.2.1:4500"/"[::1]:4500" */

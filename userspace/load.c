@@ -29,6 +29,8 @@ static void print_kernel_error(const char *op, const struct oak_nlerr *err,
 	}
 	if (s->key)
 		fprintf(stderr, "%s:%u: key '%s': %s\n", s->file, s->line, s->key, msg);
+	else if (!s->name[0])
+		fprintf(stderr, "%s:%u: key '[%s]': %s\n", s->file, s->line, s->section, msg);
 	else
 		fprintf(stderr, "%s:%u: key '[%s %s]': %s\n", s->file, s->line, s->section,
 			s->name, msg);

@@ -32,6 +32,7 @@ static const char *const stat_names[OAKLEY_STATS_A_MAX + 1] = {
 	[OAKLEY_STATS_A_INVALID_SYNTAX] = "invalid-syntax",
 	[OAKLEY_STATS_A_COOKIES_SENT] = "cookies-sent",
 	[OAKLEY_STATS_A_RX_DROP_HALF_OPEN] = "rx-drop-half-open",
+	[OAKLEY_STATS_A_HALF_OPEN_BYTES] = "half-open-bytes",
 };
 
 struct stats {

@@ -370,28 +370,45 @@ int oakley_ike_terminate(struct oakley_net *on, struct oakley_conn *conn, const 
 
 /* ---- OAKLEY_CMD_SA_GET ---- */
 
+/*
+ * One selector as negotiated: the range (start, end) always, the prefix
+ * length only when the range is a prefix, PORT only when the ports are one
+ * port or all of them (0), START_PORT and END_PORT always.
+ */
+static int oak_fill_ts(struct sk_buff *skb, const struct oak_ts *ts)
+{
+	unsigned int alen = ts->family == AF_INET ? 4 : 16;
+	bool any_port = !ts->start_port && ts->end_port == 0xffff;
+	struct nlattr *one = nla_nest_start(skb, OAKLEY_TSLIST_A_TS);
+
+	if (!one || nla_put_u16(skb, OAKLEY_TS_A_FAMILY, ts->family) ||
+	    nla_put(skb, OAKLEY_TS_A_ADDR, alen, &ts->start) ||
+	    nla_put(skb, OAKLEY_TS_A_END_ADDR, alen, &ts->end) ||
+	    nla_put_u8(skb, OAKLEY_TS_A_PROTO, ts->proto) ||
+	    nla_put_u16(skb, OAKLEY_TS_A_START_PORT, ts->start_port) ||
+	    nla_put_u16(skb, OAKLEY_TS_A_END_PORT, ts->end_port))
+		return -EMSGSIZE;
+	if (ts->prefixlen != 0xff && nla_put_u8(skb, OAKLEY_TS_A_PREFIXLEN, ts->prefixlen))
+		return -EMSGSIZE;
+	if ((any_port || ts->start_port == ts->end_port) &&
+	    nla_put_u16(skb, OAKLEY_TS_A_PORT, any_port ? 0 : ts->start_port))
+		return -EMSGSIZE;
+	nla_nest_end(skb, one);
+	return 0;
+}
+
 static int oak_fill_tslist(struct sk_buff *skb, int attr, const struct oak_ts *ts,
 			   unsigned int n)
 {
-	struct nlattr *list, *one;
-	unsigned int i, alen;
+	struct nlattr *list;
+	unsigned int i;
 
 	list = nla_nest_start(skb, attr);
 	if (!list)
 		return -EMSGSIZE;
-	for (i = 0; i < n; i++) {
-		alen = ts[i].family == AF_INET ? 4 : 16;
-		one = nla_nest_start(skb, OAKLEY_TSLIST_A_TS);
-		if (!one || nla_put_u16(skb, OAKLEY_TS_A_FAMILY, ts[i].family) ||
-		    nla_put(skb, OAKLEY_TS_A_ADDR, alen, &ts[i].start) ||
-		    nla_put_u8(skb, OAKLEY_TS_A_PREFIXLEN,
-			       ts[i].prefixlen == 0xff ? alen * 8 : ts[i].prefixlen) ||
-		    nla_put_u8(skb, OAKLEY_TS_A_PROTO, ts[i].proto) ||
-		    nla_put_u16(skb, OAKLEY_TS_A_PORT,
-				ts[i].start_port == ts[i].end_port ? ts[i].start_port : 0))
+	for (i = 0; i < n; i++)
+		if (oak_fill_ts(skb, &ts[i]))
 			return -EMSGSIZE;
-		nla_nest_end(skb, one);
-	}
 	nla_nest_end(skb, list);
 	return 0;
 }

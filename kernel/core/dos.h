@@ -3,18 +3,28 @@
  * Oakley IKE engine: defence against IKE_SA_INIT floods (RFC 7296 §2.6,
  * RFC 8019): cookies, half-open limits, per-source rate limits.
  *
- * Owner: dos.c.  Everything here runs under in->lock (process context).
+ * Owner: dos.c.  Its state (limits, buckets, cookie secrets, the bytes
+ * charged to half-open SAs) is guarded by its own spinlock, not by in->lock:
+ * every function here may be called with or without in->lock held.
  *
- * The responder calls oak_dos_check_init() for every new IKE_SA_INIT
- * request (not a retransmission of one it already answered) before it
- * looks at the proposals, allocates an SA or does any DH work:
+ * The responder, for every new IKE_SA_INIT request (not a retransmission
+ * of one it already answered), before it allocates an SA or does any DH work:
  *
- *  1. per-source token bucket (IPv4 per address, IPv6 per /64):
- *     over the rate -> drop, rx-drop-ratelimit;
- *  2. half-open IKE SAs >= half_open_max -> drop, rx-drop-half-open;
- *  3. half-open IKE SAs >= half_open_cookie -> the request must carry a
+ *  0. a request longer than OAKLEY_INIT_REQ_MAX is dropped (the caller,
+ *     rx-drop-malformed), before any lookup;
+ *  1. oak_dos_check_init(): under load (half-open >= half-open-cookie),
+ *     the source's token bucket (IPv4 per address, IPv6 per /64; when the
+ *     table of buckets is full, one bucket shared by every untracked
+ *     source): over the rate -> drop, rx-drop-ratelimit;
+ *  2. half-open IKE SAs >= half-open-max -> drop, rx-drop-half-open;
+ *  3. half-open IKE SAs >= half-open-cookie -> the request must carry a
  *     valid N(COOKIE), else it is answered with a fresh N(COOKIE) only
- *     (cookies-sent) and no state is kept.
+ *     (cookies-sent) and no state is kept;
+ *  4. oak_dos_charge(), once the request is known to be acceptable (KE
+ *     length included) and just before the SA is made: the bytes the
+ *     half-open SA will hold must fit in half-open-bytes, else drop,
+ *     rx-drop-half-open.  The SA keeps the charge (sa->half_open_charge)
+ *     until it is established or removed (oak_dos_uncharge()).
  */
 #ifndef OAKLEY_IKE_DOS_H
 #define OAKLEY_IKE_DOS_H
@@ -28,6 +38,16 @@ struct ike_msg;
 #define OAK_COOKIE_HASH_LEN	32	/* HMAC-SHA-256 */
 #define OAK_COOKIE_LEN		(1 + OAK_COOKIE_HASH_LEN)	/* version | hash */
 
+/*
+ * What a responder's half-open IKE SA holds besides the copy of the
+ * request, estimated from above: the SA (a 1 KiB slab object), its
+ * handshake context (keys and nonces, about 1 KiB), the SK state of both
+ * directions, the response and its kept copy, the DH job while it runs
+ * (about 2 KiB).  selftests/ike_dos_mem.sh measures what a flood does to
+ * the machine's memory with the whole of it.
+ */
+#define OAK_HALF_OPEN_OVERHEAD	8192
+
 /* Per namespace: from oakley_ike_net_init()/net_exit() (sa.c). */
 int oak_dos_net_init(struct oak_ike_net *in);
 void oak_dos_net_exit(struct oak_ike_net *in);
@@ -39,12 +59,19 @@ enum oak_dos_verdict {
 };
 
 /*
- * The checks above for a new IKE_SA_INIT request @m from @src.  For
+ * Checks 1-3 above for a new IKE_SA_INIT request @m from @src.  For
  * OAK_DOS_COOKIE, @cookie (OAK_COOKIE_LEN bytes) holds the cookie to send
  * (the caller sends it, counts cookies-sent and wipes it).
  */
 enum oak_dos_verdict oak_dos_check_init(struct oak_ike_net *in, const struct ike_msg *m,
 					const struct oak_addr *src, u8 *cookie);
+
+/*
+ * Check 4: charge @bytes of half-open state.  0, or -ENOBUFS (counted in
+ * rx-drop-half-open) when they would pass half-open-bytes.
+ */
+int oak_dos_charge(struct oak_ike_net *in, u32 bytes);
+void oak_dos_uncharge(struct oak_ike_net *in, u32 bytes);
 
 /*
  * The cookie for (Ni, IPi, SPIi) under the secret of version @ver (the

@@ -524,14 +524,24 @@ void oak_sa_set_state(struct oak_ike_sa *sa, u8 state)
 	sa->state = state;
 }
 
-void oak_sa_established(struct oak_ike_sa *sa)
+/* No longer half-open: uncount it, release the bytes dos.c charged for it. */
+static void oak_sa_half_open_end(struct oak_ike_sa *sa)
 {
-	sa->state = OAKLEY_IKE_STATE_ESTABLISHED;
-	sa->established = ktime_get_boottime_seconds();
 	if (sa->counted_half_open) {
 		sa->counted_half_open = false;
 		oakley_stat_dec(sa->in->on, OAKLEY_STATS_A_HALF_OPEN);
 	}
+	if (sa->half_open_charge) {
+		oak_dos_uncharge(sa->in, sa->half_open_charge);
+		sa->half_open_charge = 0;
+	}
+}
+
+void oak_sa_established(struct oak_ike_sa *sa)
+{
+	sa->state = OAKLEY_IKE_STATE_ESTABLISHED;
+	sa->established = ktime_get_boottime_seconds();
+	oak_sa_half_open_end(sa);
 	oak_stat(sa, OAKLEY_STATS_A_IKE_ESTABLISHED);
 	oak_sa_event(sa, OAKLEY_EVENT_IKE_UP, NULL, 0, NULL);
 	sa->ops->sa_up(sa);
@@ -541,10 +551,7 @@ void oak_sa_rekey_up(struct oak_ike_sa *sa)
 {
 	sa->state = OAKLEY_IKE_STATE_ESTABLISHED;
 	sa->established = ktime_get_boottime_seconds();
-	if (sa->counted_half_open) {
-		sa->counted_half_open = false;
-		oakley_stat_dec(sa->in->on, OAKLEY_STATS_A_HALF_OPEN);
-	}
+	oak_sa_half_open_end(sa);
 	oak_sa_event(sa, OAKLEY_EVENT_IKE_REKEYED, NULL, 0, NULL);
 	sa->ops->sa_up(sa);
 }
@@ -574,10 +581,7 @@ void oak_sa_kill(struct oak_ike_sa *sa)
 	list_for_each_entry_safe(c, tmp, &sa->children, node)
 		oak_child_free(sa, c);
 	oak_sa_unhash(sa);
-	if (sa->counted_half_open) {
-		sa->counted_half_open = false;
-		oakley_stat_dec(on, OAKLEY_STATS_A_HALF_OPEN);
-	}
+	oak_sa_half_open_end(sa);
 	oakley_stat_dec(on, OAKLEY_STATS_A_IKE_SAS);
 	if (was_up)
 		oak_sa_event(sa, OAKLEY_EVENT_IKE_DOWN, NULL, 0, NULL);

@@ -140,6 +140,7 @@ struct oak_ike_sa {
 	u8 spi_r[IKE_SPI_LEN];
 	struct oak_addr local, remote;
 	struct oak_algs algs;
+	u32 half_open_charge;		/* responder: bytes dos.c charged, until up or dead */
 	unsigned long created;		/* jiffies */
 	u64 established;		/* boottime seconds */
 	struct list_head children;

@@ -502,6 +502,10 @@ static u16 oak_init_check(struct oak_ike_net *in, const struct ike_msg *m,
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_INVALID_KE);
 		return IKE_N_INVALID_KE_PAYLOAD;
 	}
+	if (ke->len != oak_dh_pub_len(algs->dh)) {
+		oakley_stat_inc(in->on, OAKLEY_STATS_A_INVALID_SYNTAX);
+		return IKE_N_INVALID_SYNTAX;
+	}
 	return 0;
 }
 
@@ -559,7 +563,9 @@ void oak_init_request(struct oak_ike_net *in, u8 *buf, size_t len, const struct 
 	u16 nlen, err;
 	u8 num = 0;
 
-	if (!(m->flags & IKE_FLAG_INITIATOR) || m->msgid != 0 ||
+	/* the bound on what a half-open SA keeps of a request: before any lookup */
+	if (len > OAKLEY_INIT_REQ_MAX ||
+	    !(m->flags & IKE_FLAG_INITIATOR) || m->msgid != 0 ||
 	    memcmp(m->spi_r, zero, IKE_SPI_LEN) || !memcmp(m->spi_i, zero, IKE_SPI_LEN)) {
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
 		return;
@@ -588,9 +594,15 @@ void oak_init_request(struct oak_ike_net *in, u8 *buf, size_t len, const struct 
 		oak_init_reply_error(in, m, src, dst, err, &algs);
 		goto out;
 	}
-	sa = oak_init_new_sa(in, conn, m, src, dst);
-	if (!sa)
+	/* the bytes it will hold, before it exists: see core/dos.h */
+	if (oak_dos_charge(in, len + OAK_HALF_OPEN_OVERHEAD))
 		goto out;
+	sa = oak_init_new_sa(in, conn, m, src, dst);
+	if (!sa) {
+		oak_dos_uncharge(in, len + OAK_HALF_OPEN_OVERHEAD);
+		goto out;
+	}
+	sa->half_open_charge = len + OAK_HALF_OPEN_OVERHEAD;
 	sa->algs = algs;
 	memcpy(ikev2_sa(sa)->ni, nonce, nlen);
 	ikev2_sa(sa)->ni_len = nlen;
@@ -601,10 +613,6 @@ void oak_init_request(struct oak_ike_net *in, u8 *buf, size_t len, const struct 
 	sa->by_init = true;
 	if (!ikev2_sa(sa)->init_req)
 		goto err_sa;
-	if (ke.len != oak_dh_pub_len(algs.dh)) {
-		oak_stat(sa, OAKLEY_STATS_A_INVALID_SYNTAX);
-		goto err_sa;
-	}
 	/* hashed now: a retransmission finds it while the job runs */
 	if (oak_sa_hash(sa))
 		goto err_sa;

@@ -14,7 +14,7 @@ pkgs=(
 	strongswan-charon strongswan-swanctl libstrongswan-extra-plugins libcharon-extra-plugins
 	libstrongswan-standard-plugins
 	sparse clang libfuzzer-14-dev libclang-rt-14-dev
-	flex bison bc cpio kmod jq util-linux python3-scapy python3-cryptography libelf-dev gcc make python3
+	flex bison bc cpio kmod jq util-linux python3-scapy python3-cryptography libelf-dev gcc make python3 python3-yaml
 	xz-utils perl rsync libssl-dev libc6-dev
 	dkms dpkg-dev systemd bash-completion groff man-db lintian
 	tcpdump

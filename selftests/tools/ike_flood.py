@@ -30,7 +30,7 @@ import sys
 import time
 
 IKE_SA_INIT = 34
-PL_SA, PL_KE, PL_NONCE, PL_NOTIFY = 33, 34, 40, 41
+PL_SA, PL_KE, PL_NONCE, PL_NOTIFY, PL_VENDOR = 33, 34, 40, 41, 43
 N_COOKIE = 16390
 ETH_P_IP = 0x0800
 
@@ -59,11 +59,16 @@ def payload(nxt, body):
     return struct.pack("!BBH", nxt, 0, 4 + len(body)) + body
 
 
-def ike_body():
-    """The payload chain after the IKE header (SA, KE, Nonce); its first payload type."""
+def ike_body(size=0):
+    """The payload chain after the IKE header (SA, KE, Nonce[, Vendor ID]); its first
+    payload type.  With @size, a Vendor ID payload pads the whole IKE message to
+    @size bytes (a cookie, when echoed, comes on top)."""
     ke = payload(PL_NONCE, struct.pack("!HH", 31, 0) + os.urandom(32))
-    nonce = payload(0, os.urandom(32))
-    return PL_SA, payload(PL_KE, sa_payload()) + ke + nonce
+    body = payload(PL_KE, sa_payload()) + ke
+    pad = size - 28 - len(body) - 4 - 32 - 4
+    if pad < 0:
+        return PL_SA, body + payload(0, os.urandom(32))
+    return PL_SA, body + payload(PL_VENDOR, os.urandom(32)) + payload(0, bytes(pad))
 
 
 def with_cookie(chain, cookie):
@@ -113,10 +118,16 @@ def main():
     ap.add_argument("--count", type=int, default=0, help="stop after N requests")
     ap.add_argument("--pps", type=float, default=0, help="packets per second, 0: flat out")
     ap.add_argument("--echo-cookies", metavar="IFACE")
+    ap.add_argument("--nsrc", type=int, default=0,
+                    help="only the first N addresses of --src")
+    ap.add_argument("--size", type=int, default=0,
+                    help="pad each request to this many bytes (IKE message)")
     args = ap.parse_args()
 
     net = ipaddress.ip_network(args.src)
     base, size = int(net.network_address), net.num_addresses
+    if args.nsrc:
+        size = min(size, args.nsrc)
     dst = socket.inet_aton(args.dst)
     raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
     raw.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
@@ -127,7 +138,7 @@ def main():
         cap.bind((args.echo_cookies, 0))
         cap.setblocking(False)
 
-    first, chain = ike_body()
+    first, chain = ike_body(args.size)
     start = time.monotonic()
     # a wall-clock stop that also ends a blocked send
     signal.signal(signal.SIGALRM, time_up)
@@ -136,6 +147,9 @@ def main():
         flood(args, raw, cap, base, size, dst, first, chain, start)
     except TimeUp:
         pass
+    finally:
+        # a starved process may reach its exit after the alarm: no alarm then
+        signal.setitimer(signal.ITIMER_REAL, 0)
     secs = time.monotonic() - start
     print(json.dumps({"sent": STATE["sent"], "seconds": round(secs, 2),
                       "rate": round(STATE["sent"] / secs) if secs else 0,
@@ -152,6 +166,8 @@ def flood(args, raw, cap, base, size, dst, first, chain, start):
     end = start + args.seconds
     gap = 1.0 / args.pps if args.pps else 0
     nxt = start
+    # one packet, rewritten in place: source address (IP header) and SPIi
+    pkt = bytearray(ip_udp(bytes(4), dst, ike_msg(bytes(8), first, chain)))
     while True:
         now = time.monotonic()
         if now >= end or (args.count and st["sent"] >= args.count):
@@ -160,10 +176,10 @@ def flood(args, raw, cap, base, size, dst, first, chain, start):
             if now < nxt:
                 time.sleep(nxt - now)
             nxt += gap
-        src = struct.pack("!I", base + random.randrange(size))
-        spi = random.getrandbits(64).to_bytes(8, "big") or b"\x01" * 8
+        pkt[12:16] = struct.pack("!I", base + random.randrange(size))
+        pkt[28:36] = (random.getrandbits(63) | 1).to_bytes(8, "big")
         try:
-            raw.sendto(ip_udp(src, dst, ike_msg(spi, first, chain)), (args.dst, 0))
+            raw.sendto(pkt, (args.dst, 0))
             st["sent"] += 1
         except OSError:
             st["full"] += 1
@@ -172,7 +188,7 @@ def flood(args, raw, cap, base, size, dst, first, chain, start):
             continue
         while True:
             try:
-                frame = cap.recv(2048)
+                frame = cap.recv(4096)
             except BlockingIOError:
                 break
             got = parse_cookie(frame)

@@ -215,9 +215,14 @@ def b_lengths(ctx):
     return [(('rx-drop-malformed',), n), (DROPS, n + ov)]
 
 
+# an IKE_SA_INIT request longer than this is dropped unread (uapi OAKLEY_INIT_REQ_MAX)
+INIT_REQ_MAX = 8192
+
+
 def b_proposals(ctx):
-    """Huge and broken SA payloads (IKE_SA_INIT): answered INVALID_SYNTAX or NO_PROPOSAL."""
-    n = 0
+    """Huge and broken SA payloads (IKE_SA_INIT): answered INVALID_SYNTAX or NO_PROPOSAL,
+    or dropped as malformed when longer than INIT_REQ_MAX."""
+    n = big = 0
     t = ik.GCM_X25519.transforms()
     for count in (17, 100, 1000, 8000):     # 8000 empty proposals fill a datagram
         if count <= 1000:
@@ -225,8 +230,12 @@ def b_proposals(ctx):
         else:
             props = b''.join(ik.proposal(i % 255 + 1, 1, [], last=i + 1 == count) for i in range(count))
         pls = [(ik.SA, props), (ik.KE, ik.ke_body(31, os.urandom(32))), (ik.NONCE, os.urandom(32))]
-        ctx.raw_send(ik.message(spi(), bytes(8), ik.SA_INIT, ik.F_I, 0, pls), sport=40000 + n)
-        n += 1
+        msg = ik.message(spi(), bytes(8), ik.SA_INIT, ik.F_I, 0, pls)
+        ctx.raw_send(msg, sport=40000 + n + big)
+        if len(msg) > INIT_REQ_MAX:
+            big += 1
+        else:
+            n += 1
     bad = [
         ik.proposal(0, 1, t),                                   # proposal number 0
         ik.proposal(1, 1, t + [ik.transform(1, 12)] * 40),      # 40+ transforms
@@ -238,14 +247,14 @@ def b_proposals(ctx):
     ]
     for body in bad:
         pls = [(ik.SA, body), (ik.KE, ik.ke_body(31, os.urandom(32))), (ik.NONCE, os.urandom(32))]
-        ctx.raw_send(ik.message(spi(), bytes(8), ik.SA_INIT, ik.F_I, 0, pls), sport=40000 + n)
+        ctx.raw_send(ik.message(spi(), bytes(8), ik.SA_INIT, ik.F_I, 0, pls), sport=40000 + n + big)
         n += 1
     # well-formed but nothing acceptable (16 proposals of unknown algorithms)
     odd = [ik.transform(1, 9999, 256), ik.transform(2, 99), ik.transform(4, 31, last=True)]
     props = b''.join(ik.proposal(i + 1, 1, odd, last=i == 15) for i in range(16))
     pls = [(ik.SA, props), (ik.KE, ik.ke_body(31, os.urandom(32))), (ik.NONCE, os.urandom(32))]
-    ctx.raw_send(ik.message(spi(), bytes(8), ik.SA_INIT, ik.F_I, 0, pls), sport=40000 + n)
-    return [(('invalid-syntax',), n), (('no-proposal',), 1)]
+    ctx.raw_send(ik.message(spi(), bytes(8), ik.SA_INIT, ik.F_I, 0, pls), sport=40000 + n + big)
+    return [(('invalid-syntax',), n), (('rx-drop-malformed',), big), (('no-proposal',), 1)]
 
 
 def b_ke(ctx):

@@ -79,6 +79,7 @@ enum oakley_attr {
 	OAKLEY_A_IKE_SA,		/* nest: enum oakley_sa_attr */
 	OAKLEY_A_STATS,			/* nest: enum oakley_stats_attr */
 	OAKLEY_A_EVENT,			/* nest: enum oakley_event_attr */
+	OAKLEY_A_LIMITS,		/* nest: enum oakley_limits_attr (LOAD) */
 
 	__OAKLEY_A_MAX,
 	OAKLEY_A_MAX = __OAKLEY_A_MAX - 1
@@ -169,14 +170,25 @@ enum oakley_transform_attr {
 	OAKLEY_TRANSFORM_A_MAX = __OAKLEY_TRANSFORM_A_MAX - 1
 };
 
-/* A traffic selector: nest used by OAKLEY_CHILD_A_LOCAL_TS / _REMOTE_TS. */
+/*
+ * A traffic selector: nest used by OAKLEY_CHILD_A_LOCAL_TS / _REMOTE_TS
+ * (configuration: a prefix and one port or any) and by
+ * OAKLEY_CHILD_SA_A_LOCAL_TS / _REMOTE_TS (an SA dump: the ranges as
+ * negotiated).  In a dump ADDR, END_ADDR, START_PORT and END_PORT are always
+ * there; PREFIXLEN only when the address range is a prefix, PORT only when
+ * the port range is one port or all (0).  END_ADDR, START_PORT and END_PORT
+ * are refused in a LOAD.
+ */
 enum oakley_ts_attr {
 	OAKLEY_TS_A_UNSPEC,
 	OAKLEY_TS_A_FAMILY,		/* u16: AF_INET or AF_INET6 */
-	OAKLEY_TS_A_ADDR,		/* binary: network address */
+	OAKLEY_TS_A_ADDR,		/* binary: network address; dump: first address */
 	OAKLEY_TS_A_PREFIXLEN,		/* u8 */
 	OAKLEY_TS_A_PROTO,		/* u8: IP protocol, 0 = any */
 	OAKLEY_TS_A_PORT,		/* u16: 0 = any */
+	OAKLEY_TS_A_END_ADDR,		/* binary: dump only: last address of the range */
+	OAKLEY_TS_A_START_PORT,		/* u16: dump only: first port */
+	OAKLEY_TS_A_END_PORT,		/* u16: dump only: last port */
 
 	__OAKLEY_TS_A_MAX,
 	OAKLEY_TS_A_MAX = __OAKLEY_TS_A_MAX - 1
@@ -335,10 +347,38 @@ enum oakley_stats_attr {
 	OAKLEY_STATS_A_INVALID_SYNTAX,
 	OAKLEY_STATS_A_COOKIES_SENT,
 	OAKLEY_STATS_A_RX_DROP_HALF_OPEN,	/* IKE_SA_INIT dropped: half-open limit */
+	OAKLEY_STATS_A_HALF_OPEN_BYTES,	/* bytes charged to half-open responder SAs */
 
 	__OAKLEY_STATS_A_MAX,
 	OAKLEY_STATS_A_MAX = __OAKLEY_STATS_A_MAX - 1
 };
+
+/*
+ * The namespace's limits against IKE_SA_INIT floods (RFC 7296 §2.6,
+ * RFC 8019), in a LOAD request (OAKLEY_A_LIMITS, at most once).  A LOAD
+ * with OAKLEY_A_REPLACE sets all of them: those the nest leaves out, or all
+ * when there is no nest, take their defaults (the module parameters of the
+ * same names; half-open-bytes: OAKLEY_HALF_OPEN_BYTES_DEFAULT).  A LOAD
+ * without OAKLEY_A_REPLACE changes them only if it carries the nest, by the
+ * same rule.
+ */
+enum oakley_limits_attr {
+	OAKLEY_LIMITS_A_UNSPEC,
+	OAKLEY_LIMITS_A_PAD,
+	OAKLEY_LIMITS_A_HALF_OPEN_COOKIE,	/* u32: half-open SAs from which cookies are due */
+	OAKLEY_LIMITS_A_HALF_OPEN_MAX,		/* u32, >= 1: half-open SAs at most */
+	OAKLEY_LIMITS_A_HALF_OPEN_BYTES,	/* u64, >= OAKLEY_HALF_OPEN_BYTES_MIN */
+	OAKLEY_LIMITS_A_INIT_RATE,		/* u32: per second per source, 0 = no limit */
+	OAKLEY_LIMITS_A_INIT_BURST,		/* u32, >= 1 */
+
+	__OAKLEY_LIMITS_A_MAX,
+	OAKLEY_LIMITS_A_MAX = __OAKLEY_LIMITS_A_MAX - 1
+};
+
+#define OAKLEY_HALF_OPEN_BYTES_DEFAULT	(32ULL << 20)
+#define OAKLEY_HALF_OPEN_BYTES_MIN	(64ULL << 10)
+/* An IKE_SA_INIT request longer than this is dropped before anything else. */
+#define OAKLEY_INIT_REQ_MAX		8192
 
 enum oakley_event_type {
 	OAKLEY_EVENT_CONN_ADDED = 1,

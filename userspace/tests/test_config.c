@@ -324,6 +324,23 @@ static const struct {
 	{ PSK CONN "remote-id = \"a\" b\n",
 	  "t.conf:7: key 'remote-id': unexpected text after closing quote" },
 	{ PSK CONN "dpd = 10s\ndpd = 20s\n", "t.conf:8: key 'dpd': set twice (first on line 7)" },
+	/* [limits] */
+	{ "[limits x]\n", "t.conf:1: key '[limits x]': [limits] takes no name" },
+	{ "[limits]\n[limits]\n",
+	  "t.conf:2: key '[limits]': duplicate [limits] section (first at t.conf:1)" },
+	{ "[limits]\nhalf-open = 3\n", "t.conf:2: key 'half-open': unknown key in [limits]" },
+	{ "[limits]\nhalf-open-max = 0\n", "t.conf:2: key 'half-open-max': must be at least 1" },
+	{ "[limits]\ninit-burst = 0\n", "t.conf:2: key 'init-burst': must be at least 1" },
+	{ "[limits]\ninit-rate = 4294967296\n",
+	  "t.conf:2: key 'init-rate': bad number '4294967296' (use 0 to 4294967295)" },
+	{ "[limits]\nhalf-open-cookie = 10k\n",
+	  "t.conf:2: key 'half-open-cookie': bad number '10k' (use 0 to 4294967295)" },
+	{ "[limits]\nhalf-open-bytes = 63K\n",
+	  "t.conf:2: key 'half-open-bytes': must be at least 64K" },
+	{ "[limits]\nhalf-open-bytes = 1T\n",
+	  "t.conf:2: key 'half-open-bytes': bad size '1T' (use e.g. 500K, 10M, 1G)" },
+	{ "[limits]\ninit-rate = 1\ninit-rate = 2\n",
+	  "t.conf:3: key 'init-rate': set twice (first on line 2)" },
 	{ "[secret s]\npsk = \"0123456789abcdef\"\npsk = \"0123456789abcdef\"\n",
 	  "t.conf:3: key 'psk': set twice (first on line 2)" },
 	/* duplicates and ordering */
@@ -500,8 +517,32 @@ static void examples(void)
 	}
 }
 
+/* [limits]: the keys set are marked, the others left to the kernel */
+static void limits(void)
+{
+	struct oak_config cfg;
+	char err[512];
+
+	tap_ok(!sparse(&cfg, PSK CONN "[limits]\nhalf-open-bytes = 2M\nhalf-open-cookie = 0\n"
+		       "init-rate = 5\n[secret t]\npsk = \"0123456789abcdef\"\n", err, sizeof(err)),
+	       "[limits] parses (%s)", err);
+	tap_ok(cfg.limits.present && cfg.limits.line == 7 && cfg.limits.half_open_bytes == 2 << 20 &&
+	       cfg.limits.half_open_cookie == 0 && cfg.limits.init_rate == 5,
+	       "[limits] values");
+	tap_ok(cfg.limits.key_line[LK_HALF_OPEN_BYTES] == 8 &&
+	       cfg.limits.key_line[LK_HALF_OPEN_COOKIE] == 9 &&
+	       !cfg.limits.key_line[LK_HALF_OPEN_MAX] && !cfg.limits.key_line[LK_INIT_BURST],
+	       "[limits] keys not set are not marked");
+	tap_ok(cfg.nsecrets == 2, "a section after [limits] is read");
+	oak_config_free(&cfg);
+	tap_ok(!sparse(&cfg, PSK CONN, err, sizeof(err)) && !cfg.limits.present,
+	       "no [limits]: none sent");
+	oak_config_free(&cfg);
+}
+
 void test_config(void)
 {
+	limits();
 	every_key();
 	defaults();
 	syntax();
