@@ -21,7 +21,7 @@ export LANG=C LC_ALL=C
 oakley_require_vm
 require_cmd ip ping jq modprobe swanctl unshare
 
-SETS=${IKEV1_SETS:-"aes128-sha1-modp2048:aes128-sha1
+SETS=${IKEV1_SETS:-"aes128-sha256-modp2048:aes128-sha256
 aes256-sha256-modp3072:aes256-sha256-modp3072"}
 PSK="ikev1_basic selftest secret 0123456789"
 O=oak-v1-o
@@ -129,7 +129,7 @@ down_both() { [ "$(sa_state "$O")" = none ] && swan_none && [ -z "$(ip -n "$O" x
 swan_algs()
 {
 	case $1 in
-	aes128-sha1-modp2048) echo "AES_CBC-128/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_2048|ESP:AES_CBC-128/HMAC_SHA1_96";;
+	aes128-sha256-modp2048) echo "AES_CBC-128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048|ESP:AES_CBC-128/HMAC_SHA2_256_128";;
 	aes256-sha256-modp3072) echo "AES_CBC-256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_3072|ESP:AES_CBC-256/HMAC_SHA2_256_128/MODP_3072";;
 	esac
 }
@@ -185,7 +185,7 @@ done <<<"$SETS"
 
 # a wrong PSK, Oakley initiating: no SA, no xfrm state on either side
 what="IKEv1 wrong PSK"
-load_configs aes128-sha1-modp2048 aes128-sha1 "not the $PSK"
+load_configs aes128-sha256-modp2048 aes128-sha256 "not the $PSK"
 oakn up oak >/dev/null 2>&1
 sleep 4
 [ -z "$(ip -n "$O" xfrm state)" ] && [ -z "$(ip -n "$S" xfrm state)" ] ||
