@@ -187,7 +187,7 @@ done <<<"$SETS"
 what="IKEv1 wrong PSK"
 load_configs aes128-sha256-modp2048 aes128-sha256 "not the $PSK"
 oakn up oak >/dev/null 2>&1
-sleep 4
+sleep 3
 [ -z "$(ip -n "$O" xfrm state)" ] && [ -z "$(ip -n "$S" xfrm state)" ] ||
 	die "$what: xfrm states exist"
 swan --list-sas 2>/dev/null | grep -q 'INSTALLED' && die "$what: charon installed a Child SA"
@@ -198,14 +198,14 @@ charon_stop
 ip netns del "$O"
 ip netns del "$S"
 
-# Oakley <-> Oakley, with PFS
+# Oakley <-> Oakley, with PFS (without: the strongSwan cases above)
 netns_add "$A" "$B"
 veth_pair "$A" veth-a 10.98.0.1/24 "$B" veth-b 10.98.0.2/24
 ip -n "$A" addr add 10.3.0.1/24 dev lo
 ip -n "$B" addr add 10.4.0.1/24 dev lo
 ip -n "$A" route add 10.4.0.0/24 via 10.98.0.2 src 10.3.0.1
 ip -n "$B" route add 10.3.0.0/24 via 10.98.0.1 src 10.4.0.1
-for pfs in aes128-sha256 aes128-sha256-modp2048; do
+for pfs in aes128-sha256-modp2048; do
 	what="Oakley <-> Oakley IKEv1 esp $pfs"
 	oak_conf "$TMP/a.conf" 10.98.0.1 10.98.0.2 "$PSK" aes256-sha256-modp2048 "$pfs" \
 		10.3.0.0/24 10.4.0.0/24

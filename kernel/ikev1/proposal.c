@@ -318,8 +318,9 @@ static unsigned int v1_p2_list(const struct oakley_child *cfg, struct v1_p2 *out
 		}
 	n += v1_combos(props, pfs, c + n, ARRAY_SIZE(c) - n);
 	for (i = 0; i < n; i++) {
-		if (!v1_esp_id(c[i].encr) || (!oak_encr_is_aead(c[i].encr) &&
-					     !v1_esp_auth(c[i].integ)))
+		if (!v1_esp_id(c[i].encr))
+			continue;
+		if (!oak_encr_is_aead(c[i].encr) && !v1_esp_auth(c[i].integ))
 			continue;
 		out[k++] = (struct v1_p2){ c[i].encr, c[i].keylen, c[i].integ, c[i].group,
 					   v1_esp_id(c[i].encr), cfg->mode };

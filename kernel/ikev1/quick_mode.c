@@ -241,6 +241,16 @@ out:
 	return err;
 }
 
+/* One direction's KEYMAT: the encryption key (with a GCM salt), then the integrity key. */
+static void v1_keys_set(struct oak_child_keys *k, const u8 *km, unsigned int elen,
+			unsigned int alen)
+{
+	k->enc = km;
+	k->enc_len = elen;
+	k->auth = alen ? km + elen : NULL;
+	k->auth_len = alen;
+}
+
 static int v1_qm_install(struct oak_ike_sa *sa, struct ikev1_qm *qm)
 {
 	struct oak_child_sa *c = qm->c;
@@ -264,9 +274,8 @@ static int v1_qm_install(struct oak_ike_sa *sa, struct ikev1_qm *qm)
 	if (!err)
 		err = v1_qm_set_ts(sa, qm, c);
 	if (!err) {
-		c->p.in = (struct oak_child_keys){ km, alen ? km + elen : NULL, elen, alen };
-		c->p.out = (struct oak_child_keys){ km + elen + alen,
-						    alen ? km + 2 * elen + alen : NULL, elen, alen };
+		v1_keys_set(&c->p.in, km, elen, alen);
+		v1_keys_set(&c->p.out, km + elen + alen, elen, alen);
 		c->dh = qm->group;
 		err = oak_child_install_xfrm(sa, c, false);
 	}
@@ -695,6 +704,9 @@ static void v1_qm_r_i2(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp
 	}
 	v1_rx_commit(sa);
 	v1_tx_done(sa);
+	/* the exchange is over: a copy of QI2 gets no answer (QR1 would start a ping-pong) */
+	kfree_sensitive(ikev1_sa(sa)->last);
+	ikev1_sa(sa)->last = NULL;
 	if (v1_qm_install(sa, qm) && qm->c)
 		oak_child_free(sa, qm->c);
 	v1_qm_free(sa);
