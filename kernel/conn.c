@@ -866,13 +866,9 @@ static int oakley_conn_ike(struct oakley_conn *conn, struct nlattr **tb,
 	if (tb[OAKLEY_CONN_A_EXCHANGE] && conn->version != 1)
 		return oakley_err(extack, tb[OAKLEY_CONN_A_EXCHANGE],
 				  "exchange applies to IKEv1 only");
-	if (conn->version == 1) {
+	if (conn->version == 1)
 		conn->exchange = tb[OAKLEY_CONN_A_EXCHANGE] ?
 				 nla_get_u8(tb[OAKLEY_CONN_A_EXCHANGE]) : OAKLEY_EXCHANGE_MAIN;
-		if (conn->exchange != OAKLEY_EXCHANGE_MAIN)
-			return oakley_unsupported(extack, tb[OAKLEY_CONN_A_EXCHANGE],
-						  "IKEv1 Aggressive Mode is not implemented yet");
-	}
 
 	if (tb[OAKLEY_CONN_A_IKE_PROPOSALS])
 		p = oakley_proposals_parse(tb[OAKLEY_CONN_A_IKE_PROPOSALS], OAKLEY_PROPS_IKE,

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # IKEv1 with pre-shared keys: Main Mode, then Quick Mode (ESP tunnel), with
-# and without PFS.  Oakley <-> strongSwan (charon, `version = 1`) with each
+# and without PFS; Aggressive Mode (FQDN identities) where configured and
+# refused where not.  Oakley <-> strongSwan (charon, `version = 1`) with each
 # side initiating, then Oakley <-> Oakley; each time both sides report the
 # SAs, ping passes between the protected subnets through ESP, charon lists
 # the negotiated algorithms, and the initiator's teardown (Informational
@@ -182,6 +183,91 @@ while read -r set; do
 	wait_for 20 down_both || die "$what: SAs left after swanctl --terminate"
 	log "$what: ok"
 done <<<"$SETS"
+
+# Aggressive Mode with FQDN identities, only where configured
+am_configs()	# OAKLEY_EXCHANGE
+{
+	cat >"$TMP/oak.conf" <<EOF
+[secret psk]
+psk = "$PSK"
+
+[connection oak]
+version = 1
+exchange = $1
+local = 10.99.0.1
+remote = 10.99.0.2
+local-id = oak.example
+remote-id = swan.example
+secret = psk
+ike = aes128-sha256-modp2048
+
+[child net]
+local-ts = 10.1.0.0/24
+remote-ts = 10.2.0.0/24
+esp = aes128-sha256
+EOF
+	cat >"$TMP/swanctl.conf" <<EOF
+connections {
+	oak {
+		version = 1
+		aggressive = yes
+		local_addrs = 10.99.0.2
+		remote_addrs = 10.99.0.1
+		proposals = aes128-sha256-modp2048
+		local {
+			auth = psk
+			id = swan.example
+		}
+		remote {
+			auth = psk
+			id = oak.example
+		}
+		children {
+			net {
+				local_ts = 10.2.0.0/24
+				remote_ts = 10.1.0.0/24
+				esp_proposals = aes128-sha256
+			}
+		}
+	}
+}
+secrets {
+	ike-oak {
+		id-1 = oak.example
+		id-2 = swan.example
+		secret = "$PSK"
+	}
+}
+EOF
+	oakn load "$TMP/oak.conf" || die "oak load failed"
+	swan --load-all --file "$TMP/swanctl.conf" >"$TMP/swan-load" 2>&1 ||
+		{ cat "$TMP/swan-load" >&2; die "swanctl --load-all failed"; }
+}
+
+am_configs aggressive
+what="Oakley initiates IKEv1 Aggressive Mode"
+oakn up oak || die "$what: oak up failed"
+wait_for 30 up_both || die "$what: not established"
+check_traffic "$what" "$O" 10.1.0.1 10.2.0.1
+oakn down oak || die "$what: oak down failed"
+wait_for 20 down_both || die "$what: SAs left after oak down"
+log "$what: ok"
+
+what="strongSwan initiates IKEv1 Aggressive Mode"
+swan --initiate --child net >"$TMP/swan-init" 2>&1 ||
+	{ cat "$TMP/swan-init" >&2; die "$what: swanctl --initiate failed"; }
+wait_for 30 up_both || die "$what: not established"
+check_traffic "$what" "$O" 10.1.0.1 10.2.0.1
+swan --terminate --ike oak >/dev/null 2>&1 || die "$what: swanctl --terminate failed"
+wait_for 20 down_both || die "$what: SAs left after swanctl --terminate"
+log "$what: ok"
+
+what="Aggressive Mode refused without exchange = aggressive"
+am_configs main
+swan --initiate --child net --timeout 6 >/dev/null 2>&1 && die "$what: charon got an SA"
+[ "$(sa_state "$O")" = none ] && [ -z "$(ip -n "$O" xfrm state)" ] || die "$what: Oakley has an SA"
+swan --terminate --ike oak >/dev/null 2>&1
+log "$what: ok"
 
 # a wrong PSK, Oakley initiating: no SA, no xfrm state on either side
 what="IKEv1 wrong PSK"

@@ -175,6 +175,9 @@ static void v1_sa_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_m
 	case ISAKMP_XCHG_IDPROT:
 		v1_mm_rx(sa, buf, len, m);
 		break;
+	case ISAKMP_XCHG_AGGRESSIVE:
+		v1_am_rx(sa, buf, len, m);
+		break;
 	case ISAKMP_XCHG_QUICK:
 		if (ikev1_sa(sa)->step == V1_DONE && sa->state == OAKLEY_IKE_STATE_ESTABLISHED)
 			v1_qm_rx(sa, buf, len, m);
@@ -203,8 +206,12 @@ static void oak_ikev1_rx(struct oak_ike_net *in, u8 *buf, size_t len,
 		goto out;
 	}
 	if (!memcmp(m->cky_r, zero, ISAKMP_COOKIE_LEN)) {
-		if (m->exchange == ISAKMP_XCHG_IDPROT && !m->msgid && !(m->flags & ISAKMP_FLAG_ENC))
+		if (m->msgid || (m->flags & ISAKMP_FLAG_ENC))
+			oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
+		else if (m->exchange == ISAKMP_XCHG_IDPROT)
 			v1_mm_request1(in, buf, len, m, src, dst);
+		else if (m->exchange == ISAKMP_XCHG_AGGRESSIVE)
+			v1_am_request1(in, buf, len, m, src, dst);
 		else
 			oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_NO_SA);
 		goto out;
@@ -255,6 +262,7 @@ static void v1_hs_free(struct ikev1_hs *hs)
 		return;
 	oak_dh_free(hs->dh);
 	kfree(hs->sai_b);
+	kfree(hs->idi_b);
 	oak_free_secret(hs, sizeof(*hs));
 }
 
@@ -294,7 +302,7 @@ static u16 oak_ikev1_first_group(const struct oakley_conn *conn)
 
 static int oak_ikev1_initiate(struct oak_ike_sa *sa)
 {
-	return v1_mm_start(sa);
+	return v1_p1_start(sa);
 }
 
 static int oak_ikev1_new_child(struct oak_ike_sa *sa, const struct oakley_child *cfg)

@@ -7,6 +7,7 @@
  *                    (both sides resend; a repeated message gets our last
  *                    answer again), dispatch by exchange; oak_ikev1_ops
  *   main_mode.c      Main Mode (§5, PSK): six messages, SKEYID*, HASH_I/_R
+ *   aggressive_mode.c Aggressive Mode (§5, PSK): three messages, if configured
  *   quick_mode.c     Quick Mode (§5.5): HASH(1..3), PFS, KEYMAT, install
  *   informational.c  Informational exchanges (§5.7): Delete and Notify
  *   proposal.c       SA payloads of phase 1 and phase 2: build and select
@@ -44,6 +45,8 @@ enum v1_step {
 	V1_MM_I3,		/* initiator: IDii, HASH_I sent */
 	V1_MM_R1,		/* responder: SA sent */
 	V1_MM_R2,		/* responder: KE, Nr sent */
+	V1_AM_I1,		/* Aggressive Mode initiator: SA, KE, Ni, IDii sent */
+	V1_AM_R1,		/* Aggressive Mode responder: SA, KE, Nr, IDir, HASH_R sent */
 	V1_DONE,		/* phase 1 is over */
 };
 
@@ -54,6 +57,8 @@ struct ikev1_hs {
 	u8 ni[ISAKMP_NONCE_MAX], nr[ISAKMP_NONCE_MAX];
 	u8 gxi[IKE_DH_MAX_PUB], gxr[IKE_DH_MAX_PUB];
 	u8 *sai_b;			/* the initiator's SA body (SAi_b) */
+	u8 *idi_b;			/* Aggressive Mode responder: IDii_b until HASH_I */
+	u16 idi_len;
 };
 
 /* One Quick Mode under way (one at a time per ISAKMP SA). */
@@ -143,7 +148,8 @@ struct v1_p2 {
 	u8 spi[V1_SPI_LEN];
 };
 
-void v1_p1_build(struct isakmp_buf *b, const struct oakley_conn *conn);
+/* @group: only the transforms of this group (Aggressive Mode), 0: all */
+void v1_p1_build(struct isakmp_buf *b, const struct oakley_conn *conn, u16 group);
 int v1_p1_select(const struct isakmp_sa *peer, const struct oakley_conn *conn,
 		 struct v1_p1 *out, u8 *pnum, u8 *tnum);
 void v1_p1_put(struct isakmp_buf *b, const struct v1_p1 *p, u8 pnum, u8 tnum);
@@ -155,11 +161,27 @@ int v1_p2_select(const struct isakmp_sa *peer, const struct oakley_child *cfg,
 void v1_p2_put(struct isakmp_buf *b, const struct v1_p2 *p, const struct oakley_child *cfg,
 	       const u8 *spi, u8 pnum, u8 tnum);
 
-/* main_mode.c */
+/* main_mode.c: also what Aggressive Mode shares */
+void v1_fail(struct oak_ike_sa *sa, u16 notify, const char *why);
+void v1_set_algs(struct oak_ike_sa *sa, const struct v1_p1 *p);
+int v1_keygen(struct oak_ike_sa *sa);
+int v1_take_ke_nonce(struct oak_ike_sa *sa, const struct isakmp_msg *m);
+int v1_keys(struct oak_ike_sa *sa);
+int v1_hash_x(struct oak_ike_sa *sa, bool of_initiator, const u8 *id_b, size_t id_len,
+	      u8 *out);
+int v1_check_id(struct oak_ike_sa *sa, const struct isakmp_id *id);
+void v1_mm_done(struct oak_ike_sa *sa);
+int v1_p1_start(struct oak_ike_sa *sa);
 int v1_mm_start(struct oak_ike_sa *sa);
 void v1_mm_request1(struct oak_ike_net *in, u8 *buf, size_t len, const struct isakmp_msg *m,
 		    const struct oak_addr *src, const struct oak_addr *dst);
 void v1_mm_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m);
+
+/* aggressive_mode.c */
+int v1_am_start(struct oak_ike_sa *sa);
+void v1_am_request1(struct oak_ike_net *in, u8 *buf, size_t len, const struct isakmp_msg *m,
+		    const struct oak_addr *src, const struct oak_addr *dst);
+void v1_am_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m);
 
 /* quick_mode.c */
 int v1_qm_start(struct oak_ike_sa *sa, const struct oakley_child *cfg);

@@ -28,7 +28,7 @@
 #include "../secret.h"
 #include "ikev1.h"
 
-static void v1_fail(struct oak_ike_sa *sa, u16 notify, const char *why)
+void v1_fail(struct oak_ike_sa *sa, u16 notify, const char *why)
 {
 	oak_sa_log(pr_info_ratelimited, sa, NULL, "Main Mode failed: %s\n", why);
 	oak_sa_fail(sa, notify, why);
@@ -47,7 +47,7 @@ static int v1_psk_get(struct oak_ike_sa *sa, u8 *psk, size_t *len)
 	return *len ? 0 : -ENOKEY;
 }
 
-static void v1_set_algs(struct oak_ike_sa *sa, const struct v1_p1 *p)
+void v1_set_algs(struct oak_ike_sa *sa, const struct v1_p1 *p)
 {
 	static const u16 prf[] = {
 		[IKEV1_HASH_SHA1] = 2,	/* PRF_HMAC_SHA1 (RFC 7296 §3.3.2), for `oak show sa` */
@@ -73,7 +73,7 @@ static void v1_set_algs(struct oak_ike_sa *sa, const struct v1_p1 *p)
 }
 
 /* Our DH value and nonce: the initiator's into gxi/ni, the responder's into gxr/nr. */
-static int v1_keygen(struct oak_ike_sa *sa)
+int v1_keygen(struct oak_ike_sa *sa)
 {
 	struct ikev1_hs *hs = ikev1_sa(sa)->hs;
 	u16 len = oak_dh_pub_len(sa->algs.dh);
@@ -94,7 +94,7 @@ static int v1_keygen(struct oak_ike_sa *sa)
 }
 
 /* The peer's KE and Nonce payloads into the handshake state. */
-static int v1_take_ke_nonce(struct oak_ike_sa *sa, const struct isakmp_msg *m)
+int v1_take_ke_nonce(struct oak_ike_sa *sa, const struct isakmp_msg *m)
 {
 	const struct isakmp_payload *pke = isakmp_find(m, ISAKMP_PL_KE);
 	const struct isakmp_payload *pn = isakmp_find(m, ISAKMP_PL_NONCE);
@@ -144,7 +144,7 @@ static int v1_derive_keys(struct oak_ike_sa *sa, struct oak_v1_keys *k, const u8
 }
 
 /* g^xy, SKEYID*, the cipher and the phase 1 IV (RFC 2409 §5, Appendix B). */
-static int v1_keys(struct oak_ike_sa *sa)
+int v1_keys(struct oak_ike_sa *sa)
 {
 	struct ikev1_sa *v1 = ikev1_sa(sa);
 	struct ikev1_hs *hs = v1->hs;
@@ -179,8 +179,8 @@ out:
 }
 
 /* HASH_I (ours: initiator) or HASH_R, over @id_b, the signer's ID body. */
-static int v1_hash_x(struct oak_ike_sa *sa, bool of_initiator, const u8 *id_b, size_t id_len,
-		     u8 *out)
+int v1_hash_x(struct oak_ike_sa *sa, bool of_initiator, const u8 *id_b, size_t id_len,
+	      u8 *out)
 {
 	struct ikev1_sa *v1 = ikev1_sa(sa);
 	struct ikev1_hs *hs = v1->hs;
@@ -229,7 +229,7 @@ static int v1_send_id_hash(struct oak_ike_sa *sa, bool wait)
 }
 
 /* The peer's ID against the connection; kept as the SA's peer identity. */
-static int v1_check_id(struct oak_ike_sa *sa, const struct isakmp_id *id)
+int v1_check_id(struct oak_ike_sa *sa, const struct isakmp_id *id)
 {
 	const struct oakley_id *want = sa->conn->remote_id;
 	u8 *body;
@@ -280,7 +280,7 @@ static u16 v1_verify_id_hash(struct oak_ike_sa *sa, u8 *buf, size_t len, struct 
 	return 0;
 }
 
-static void v1_mm_done(struct oak_ike_sa *sa)
+void v1_mm_done(struct oak_ike_sa *sa)
 {
 	ikev1_sa(sa)->step = V1_DONE;
 	v1_sa_down(sa);
@@ -289,6 +289,14 @@ static void v1_mm_done(struct oak_ike_sa *sa)
 }
 
 /* ---- initiator ---- */
+
+/* The first message of phase 1, as the connection's exchange says. */
+int v1_p1_start(struct oak_ike_sa *sa)
+{
+	if (sa->conn->exchange == OAKLEY_EXCHANGE_AGGRESSIVE)
+		return v1_am_start(sa);
+	return v1_mm_start(sa);
+}
 
 int v1_mm_start(struct oak_ike_sa *sa)
 {
@@ -304,7 +312,7 @@ int v1_mm_start(struct oak_ike_sa *sa)
 		return -ENOMEM;
 	v1_hdr(sa, &b, ISAKMP_XCHG_IDPROT, 0, 0);
 	off = b.len;
-	v1_p1_build(&b, sa->conn);
+	v1_p1_build(&b, sa->conn, 0);
 	if (isakmp_buf_finish(&b) || b.len - off <= ISAKMP_GENERIC_HDR_LEN)
 		goto err;
 	kfree(hs->sai_b);
@@ -553,8 +561,10 @@ void v1_mm_request1(struct oak_ike_net *in, u8 *buf, size_t len, const struct is
 	if (v1_mm_repeat(in, buf, len, m, src))
 		return;
 	conn = oak_conn_by_addr_version(in, 1, dst, src);
-	if (!conn) {
+	if (!conn || conn->exchange != OAKLEY_EXCHANGE_MAIN) {
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_NO_SA);
+		if (conn)
+			oakley_conn_put(conn);
 		return;
 	}
 	sap = kmalloc(sizeof(*sap), GFP_KERNEL);

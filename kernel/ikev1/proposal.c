@@ -128,13 +128,17 @@ u16 v1_p1_first_group(const struct oakley_conn *conn)
 }
 
 /* One proposal (ISAKMP, no SPI) with a transform per usable combination. */
-void v1_p1_build(struct isakmp_buf *b, const struct oakley_conn *conn)
+void v1_p1_build(struct isakmp_buf *b, const struct oakley_conn *conn, u16 group)
 {
 	struct v1_p1 p[V1_MAX_XFORMS];
-	unsigned int n, i;
+	unsigned int n, i, k;
 	size_t sa, prop, t;
 
 	n = v1_p1_list(conn, p);
+	for (i = 0, k = 0; i < n; i++)
+		if (!group || p[i].group == group)
+			p[k++] = p[i];
+	n = k;
 	sa = isakmp_sa_begin(b, ISAKMP_DOI_IPSEC, ISAKMP_SIT_IDENTITY_ONLY);
 	prop = isakmp_prop_begin(b, 1, ISAKMP_PROTO_ISAKMP, NULL, 0, n, true);
 	for (i = 0; i < n; i++) {
