@@ -305,7 +305,7 @@ void v1_am_request1(struct oak_ike_net *in, u8 *buf, size_t len, const struct is
 {
 	const struct isakmp_payload *psa = isakmp_find(m, ISAKMP_PL_SA);
 	struct oak_ike_sa *sa = oak_sa_lookup_peer(in, src, m->cky_i);
-	struct oakley_conn *conn;
+	struct oakley_conn *conn = NULL;
 	struct isakmp_sa *sap;
 	struct v1_p1 p;
 	u8 pn, tn;
@@ -314,19 +314,20 @@ void v1_am_request1(struct oak_ike_net *in, u8 *buf, size_t len, const struct is
 		v1_rx_repeat(sa, buf, len);
 		return;
 	}
+	sap = kmalloc(sizeof(*sap), GFP_KERNEL);
+	if (!sap)
+		return;
+	if (!psa || isakmp_parse_sa(psa->body, psa->len, sap)) {
+		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
+		goto out;
+	}
 	conn = oak_conn_by_addr_version(in, 1, dst, src);
 	if (!conn || conn->exchange != OAKLEY_EXCHANGE_AGGRESSIVE) {
 		/* not configured: refused, the PSK's hash is not exposed */
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_NO_SA);
-		if (conn)
-			oakley_conn_put(conn);
-		return;
-	}
-	sap = kmalloc(sizeof(*sap), GFP_KERNEL);
-	if (!sap)
 		goto out;
-	if (!psa || isakmp_parse_sa(psa->body, psa->len, sap) ||
-	    v1_p1_select(sap, conn, &p, &pn, &tn)) {
+	}
+	if (v1_p1_select(sap, conn, &p, &pn, &tn)) {
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_NO_PROPOSAL);
 		oak_conn_log(pr_info_ratelimited, conn, NULL,
 			     "no acceptable Aggressive Mode proposal\n");
@@ -338,5 +339,6 @@ void v1_am_request1(struct oak_ike_net *in, u8 *buf, size_t len, const struct is
 		v1_am_r_answer(sa, buf, len, m, &p, pn, tn);
 out:
 	kfree(sap);
-	oakley_conn_put(conn);
+	if (conn)
+		oakley_conn_put(conn);
 }

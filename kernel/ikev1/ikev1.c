@@ -206,6 +206,7 @@ static void oak_ikev1_rx(struct oak_ike_net *in, u8 *buf, size_t len,
 		goto out;
 	}
 	if (!memcmp(m->cky_r, zero, ISAKMP_COOKIE_LEN)) {
+		/* a first message: Main or Aggressive Mode, in the clear */
 		if (m->msgid || (m->flags & ISAKMP_FLAG_ENC))
 			oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
 		else if (m->exchange == ISAKMP_XCHG_IDPROT)
@@ -213,7 +214,7 @@ static void oak_ikev1_rx(struct oak_ike_net *in, u8 *buf, size_t len,
 		else if (m->exchange == ISAKMP_XCHG_AGGRESSIVE)
 			v1_am_request1(in, buf, len, m, src, dst);
 		else
-			oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_NO_SA);
+			oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
 		goto out;
 	}
 	sa = v1_find(in, m, src);

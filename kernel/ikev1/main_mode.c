@@ -552,7 +552,7 @@ void v1_mm_request1(struct oak_ike_net *in, u8 *buf, size_t len, const struct is
 		    const struct oak_addr *src, const struct oak_addr *dst)
 {
 	const struct isakmp_payload *psa = isakmp_find(m, ISAKMP_PL_SA);
-	struct oakley_conn *conn;
+	struct oakley_conn *conn = NULL;
 	struct isakmp_sa *sap;
 	struct oak_ike_sa *sa;
 	struct v1_p1 p;
@@ -560,19 +560,17 @@ void v1_mm_request1(struct oak_ike_net *in, u8 *buf, size_t len, const struct is
 
 	if (v1_mm_repeat(in, buf, len, m, src))
 		return;
+	sap = kmalloc(sizeof(*sap), GFP_KERNEL);
+	if (!sap)
+		return;
+	/* malformed: dropped without an answer (no reflection of garbage) */
+	if (!psa || isakmp_parse_sa(psa->body, psa->len, sap)) {
+		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
+		goto out;
+	}
 	conn = oak_conn_by_addr_version(in, 1, dst, src);
 	if (!conn || conn->exchange != OAKLEY_EXCHANGE_MAIN) {
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_NO_SA);
-		if (conn)
-			oakley_conn_put(conn);
-		return;
-	}
-	sap = kmalloc(sizeof(*sap), GFP_KERNEL);
-	if (!sap)
-		goto out;
-	if (!psa || isakmp_parse_sa(psa->body, psa->len, sap)) {
-		oakley_stat_inc(in->on, OAKLEY_STATS_A_INVALID_SYNTAX);
-		v1_send_notify_plain(in, m, dst, src, ISAKMP_N_PAYLOAD_MALFORMED);
 		goto out;
 	}
 	if (v1_p1_select(sap, conn, &p, &pn, &tn)) {
@@ -586,5 +584,6 @@ void v1_mm_request1(struct oak_ike_net *in, u8 *buf, size_t len, const struct is
 		v1_mm_r_answer(sa, buf, len, &p, pn, tn);
 out:
 	kfree(sap);
-	oakley_conn_put(conn);
+	if (conn)
+		oakley_conn_put(conn);
 }
