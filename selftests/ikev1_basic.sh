@@ -39,8 +39,10 @@ ip -n "$S" addr add 10.2.0.1/24 dev lo
 ip -n "$O" route add 10.2.0.0/24 via 10.99.0.2 src 10.1.0.1
 ip -n "$S" route add 10.1.0.0/24 via 10.99.0.1 src 10.2.0.1
 
-EXTRA=
-[ -n "${IKEV1_DEBUG:-}" ] && EXTRA="filelog { dbg { path = $TMP/charon4.log
+# charon answers Aggressive Mode with a PSK only when told to
+EXTRA="i_dont_care_about_security_and_use_aggressive_mode_psk = yes"
+[ -n "${IKEV1_DEBUG:-}" ] && EXTRA="$EXTRA
+	filelog { dbg { path = $TMP/charon4.log
 	default = 1
 	ike = 4
 	flush_line = yes } }"
