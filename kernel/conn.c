@@ -867,12 +867,15 @@ static int oakley_conn_ike(struct oakley_conn *conn, struct nlattr **tb,
 	conn->version = OAKLEY_DEFAULT_VERSION;
 	if (tb[OAKLEY_CONN_A_VERSION])
 		conn->version = nla_get_u8(tb[OAKLEY_CONN_A_VERSION]);
-	if (conn->version != 2)
+	if (conn->version != 2 && conn->version != 1)
 		return oakley_unsupported(extack, tb[OAKLEY_CONN_A_VERSION],
-					  "IKEv1 is not implemented yet: version must be 2");
-	if (tb[OAKLEY_CONN_A_EXCHANGE])
+					  "version must be 2 or 1");
+	if (tb[OAKLEY_CONN_A_EXCHANGE] && conn->version != 1)
 		return oakley_err(extack, tb[OAKLEY_CONN_A_EXCHANGE],
 				  "exchange applies to IKEv1 only");
+	if (conn->version == 1)
+		conn->exchange = tb[OAKLEY_CONN_A_EXCHANGE] ?
+				 nla_get_u8(tb[OAKLEY_CONN_A_EXCHANGE]) : OAKLEY_EXCHANGE_MAIN;
 
 	if (tb[OAKLEY_CONN_A_IKE_PROPOSALS])
 		p = oakley_proposals_parse(tb[OAKLEY_CONN_A_IKE_PROPOSALS], OAKLEY_PROPS_IKE,

@@ -660,7 +660,6 @@ BAD(version, D_VERSION);
 BAD(auth, D_AUTH);
 BAD(mode, D_MODE);
 BAD(dup_child, D_DUP_CHILD);
-UNSUPPORTED(version1, D_VERSION1, "IKEv1 is not implemented yet");
 UNSUPPORTED(pubkey, D_PUBKEY, "pubkey authentication is not implemented yet");
 UNSUPPORTED(local_port, D_LOCAL_PORT, "local port must be 500");
 

@@ -630,12 +630,12 @@ static u32 oak_conn_addr_hash(u16 family, const u8 *local, const u8 *remote)
 	return h & (OAKLEY_HASH_SIZE - 1);
 }
 
-/* Index an IKEv2 connection by local + remote address, or local alone for %any. */
+/* Index a connection by local + remote address, or local alone for %any. */
 static void oak_conn_index(struct oak_ike_net *in, struct oakley_conn *conn)
 {
 	u32 h;
 
-	if (conn->version != 2 || !hlist_unhashed(&conn->ike_addr))
+	if (!hlist_unhashed(&conn->ike_addr))
 		return;
 	h = oak_conn_addr_hash(conn->family, conn->local_addr,
 			       conn->has_remote ? conn->remote_addr : NULL);
@@ -721,7 +721,8 @@ out:
 	return c;
 }
 
-static struct oakley_conn *oak_conn_addr_find(struct oak_ike_net *in, const struct oak_addr *local,
+static struct oakley_conn *oak_conn_addr_find(struct oak_ike_net *in, u8 version,
+					      const struct oak_addr *local,
 					      const struct oak_addr *remote, bool any)
 {
 	unsigned int alen = local->family == AF_INET ? 4 : 16;
@@ -730,7 +731,7 @@ static struct oakley_conn *oak_conn_addr_find(struct oak_ike_net *in, const stru
 
 	h = oak_conn_addr_hash(local->family, local->addr, any ? NULL : remote->addr);
 	hlist_for_each_entry(c, &in->conn_addr[h], ike_addr)
-		if (c->family == local->family && c->has_remote == !any &&
+		if (c->version == version && c->family == local->family && c->has_remote == !any &&
 		    !memcmp(c->local_addr, local->addr, alen) &&
 		    (any || !memcmp(c->remote_addr, remote->addr, alen)))
 			return c;
@@ -742,14 +743,22 @@ static struct oakley_conn *oak_conn_addr_find(struct oak_ike_net *in, const stru
  * that remote address first, else one with remote = %any.  Referenced.
  * O(1): the index is kept by oakley_ike_conn_added/removed under in->lock.
  */
+struct oakley_conn *oak_conn_by_addr_version(struct oak_ike_net *in, u8 version,
+					     const struct oak_addr *local,
+					     const struct oak_addr *remote)
+{
+	struct oakley_conn *c = oak_conn_addr_find(in, version, local, remote, false);
+
+	if (!c)
+		c = oak_conn_addr_find(in, version, local, remote, true);
+	return c ? oakley_conn_get(c) : NULL;
+}
+
+/* The same for IKEv2 (IKE_SA_INIT requests). */
 struct oakley_conn *oak_conn_by_addr(struct oak_ike_net *in, const struct oak_addr *local,
 				     const struct oak_addr *remote)
 {
-	struct oakley_conn *c = oak_conn_addr_find(in, local, remote, false);
-
-	if (!c)
-		c = oak_conn_addr_find(in, local, remote, true);
-	return c ? oakley_conn_get(c) : NULL;
+	return oak_conn_by_addr_version(in, 2, local, remote);
 }
 
 /* ---- namespace state ---- */

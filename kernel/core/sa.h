@@ -179,6 +179,10 @@ struct list_head *oak_sa_conn_list(struct oak_ike_net *in, const char *name);
 void oak_sa_set_conn(struct oak_ike_sa *sa, struct oakley_conn *conn);
 struct oakley_conn *oak_conn_by_addr(struct oak_ike_net *in, const struct oak_addr *local,
 				     const struct oak_addr *remote);
+/* An IKE @version connection for a first message from @remote to @local (IKEv1 Main Mode). */
+struct oakley_conn *oak_conn_by_addr_version(struct oak_ike_net *in, u8 version,
+					     const struct oak_addr *local,
+					     const struct oak_addr *remote);
 struct oakley_conn *oak_conn_by_id(struct oak_ike_net *in, u8 version,
 				   const struct oak_addr *local, const struct oak_addr *remote,
 				   u8 type, const u8 *data, u16 len,

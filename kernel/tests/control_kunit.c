@@ -219,11 +219,6 @@ static void bad_exchange_v2(struct sk_buff *skb)
 	nla_put_u8(skb, OAKLEY_CONN_A_EXCHANGE, OAKLEY_EXCHANGE_MAIN);
 }
 
-static void bad_ikev1(struct sk_buff *skb)
-{
-	nla_put_u8(skb, OAKLEY_CONN_A_VERSION, 1);
-}
-
 static void bad_local_port(struct sk_buff *skb)
 {
 	nla_put_u16(skb, OAKLEY_CONN_A_LOCAL_PORT, 4500);
@@ -343,7 +338,6 @@ static const struct ctl_bad_case ctl_bad_cases[] = {
 	  "invalid connection name (want [A-Za-z0-9_.-]{1,32})" },
 	{ "version", "n", bad_version, -ERANGE, "integer out of range" },
 	{ "exchange", "n", bad_exchange_v2, -EINVAL, "exchange applies to IKEv1 only" },
-	{ "ikev1", "n", bad_ikev1, -EOPNOTSUPP, "IKEv1 is not implemented yet: version must be 2" },
 	{ "local port", "n", bad_local_port, -EOPNOTSUPP,
 	  "local port must be 500: Oakley listens on UDP 500 only" },
 	{ "twice", "n", bad_twice, -EINVAL, "attribute given twice" },

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Oakley IKEv1 (RFC 2409 with pre-shared keys): the version's state of an
+ * ISAKMP SA and an IPsec SA, and what the files of kernel/ikev1/ share:
+ *
+ *   ikev1.c          receive: demultiplexing by cookies, retransmissions
+ *                    (both sides resend; a repeated message gets our last
+ *                    answer again), dispatch by exchange; oak_ikev1_ops
+ *   main_mode.c      Main Mode (§5, PSK): six messages, SKEYID*, HASH_I/_R
+ *   aggressive_mode.c Aggressive Mode (§5, PSK): three messages, if configured
+ *   quick_mode.c     Quick Mode (§5.5): HASH(1..3), PFS, KEYMAT, install
+ *   informational.c  Informational exchanges (§5.7): Delete and Notify
+ *   proposal.c       SA payloads of phase 1 and phase 2: build and select
+ *   crypt.c          CBC of the message bodies, the IVs (Appendix B)
+ *
+ * Locking: everything runs under the engine lock the core holds when it
+ * calls an operation (kernel/core/proto.h).  IKEv1 takes a lock itself in
+ * one place only, its retransmission timer (oak_v1_rtx_work(), ikev1.c):
+ * a per-SA lock later changes that entry point and nothing else.
+ */
+#ifndef OAKLEY_IKEV1_H
+#define OAKLEY_IKEV1_H
+
+#include <linux/build_bug.h>
+#include <linux/container_of.h>
+#include <linux/workqueue.h>
+
+#include "../core/sa.h"
+#include "../codec/isakmp_wire.h"
+#include "../crypto/ike_crypto.h"
+
+#define V1_NONCE_LEN		32
+#define V1_MSG_MAX		4096	/* largest message we build */
+#define V1_RTX_FIRST_MS		1000
+#define V1_RTX_MAX_MS		8000
+#define V1_RTX_TRIES		6
+#define V1_TAIL			32	/* bytes kept of a message to know its repetition */
+#define V1_MAX_XFORMS		16	/* transforms we offer in one SA payload */
+#define V1_SPI_LEN		4
+
+/* Where a Main Mode stands (ikev1_sa.step) */
+enum v1_step {
+	V1_MM_I1 = 1,		/* initiator: SA sent */
+	V1_MM_I2,		/* initiator: KE, Ni sent */
+	V1_MM_I3,		/* initiator: IDii, HASH_I sent */
+	V1_MM_R1,		/* responder: SA sent */
+	V1_MM_R2,		/* responder: KE, Nr sent */
+	V1_AM_I1,		/* Aggressive Mode initiator: SA, KE, Ni, IDii sent */
+	V1_AM_R1,		/* Aggressive Mode responder: SA, KE, Nr, IDir, HASH_R sent */
+	V1_DONE,		/* phase 1 is over */
+};
+
+/* Phase 1 only: freed (wiped) once Main Mode is over. */
+struct ikev1_hs {
+	struct oak_dh *dh;
+	u16 ni_len, nr_len, gx_len, sai_len;
+	u8 ni[ISAKMP_NONCE_MAX], nr[ISAKMP_NONCE_MAX];
+	u8 gxi[IKE_DH_MAX_PUB], gxr[IKE_DH_MAX_PUB];
+	u8 *sai_b;			/* the initiator's SA body (SAi_b) */
+	u8 *idi_b;			/* Aggressive Mode responder: IDii_b until HASH_I */
+	u16 idi_len;
+};
+
+/* One Quick Mode under way (one at a time per ISAKMP SA). */
+struct ikev1_qm {
+	u32 msgid;
+	bool initiator;
+	u8 iv[OAK_V1_MAX_BLOCK];
+	struct oak_child_sa *c;		/* being negotiated */
+	struct oak_dh *dh;		/* PFS */
+	u16 group;			/* PFS group, 0: none */
+	u16 ni_len, nr_len, gxy_len;
+	u8 ni[ISAKMP_NONCE_MAX], nr[ISAKMP_NONCE_MAX];
+	u8 gxy[IKE_DH_MAX_SHARED];
+	struct ike_ts tsi, tsr;		/* IDci, IDcr as ranges */
+};
+
+struct ikev1_sa {
+	struct oak_ike_sa sa;
+	u8 step;			/* enum v1_step */
+	u8 block;			/* cipher block: 8 or 16 */
+	u16 hash;			/* IKEV1_HASH_* of phase 1 */
+	u16 life;			/* proposed lifetime, seconds */
+	struct oak_v1_keys *keys;	/* SKEYID*, cipher key; NULL before */
+	struct ikev1_hs *hs;
+	struct ikev1_qm *qm;
+	void *cbc;			/* crypt.c: the phase 1 cipher */
+	u8 iv[OAK_V1_MAX_BLOCK];	/* phase 1 CBC chain; after it, its last block */
+	/* the last message we sent in an exchange (resent by the timer while @waiting) */
+	u8 *last;
+	u32 last_len;
+	bool waiting;
+	unsigned int rtx_tries, rtx_ms;
+	struct delayed_work rtx_work;
+	/* the last message we took: when it comes again, @last goes again */
+	u32 rx_len, pend_len;
+	u8 rx_tail[V1_TAIL];
+	u8 pend_tail[V1_TAIL];		/* of the message being handled */
+};
+
+struct ikev1_child {
+	struct oak_child_sa c;
+};
+
+#define ikev1_sa(s)	container_of(s, struct ikev1_sa, sa)
+
+/* ikev1.c */
+extern const struct oak_proto_ops oak_ikev1_ops;
+u8 *v1_msg_alloc(struct isakmp_buf *b);
+void v1_hdr(struct oak_ike_sa *sa, struct isakmp_buf *b, u8 exchange, u8 flags, u32 msgid);
+/* Send @buf (kmalloc'd, taken) as our last message; @wait: resend until answered. */
+int v1_send(struct oak_ike_sa *sa, u8 *buf, size_t len, bool wait);
+void v1_tx_done(struct oak_ike_sa *sa);
+/* The message being handled verified: its repetition gets our last message. */
+void v1_rx_commit(struct oak_ike_sa *sa);
+void v1_rx_note(struct oak_ike_sa *sa, const u8 *buf, size_t len);
+/* A copy of the message we took last: our last message goes again. */
+bool v1_rx_repeat(struct oak_ike_sa *sa, const u8 *buf, size_t len);
+void v1_sa_down(struct oak_ike_sa *sa);
+
+/* crypt.c */
+int v1_cbc_new(struct oak_ike_sa *sa, u16 encr, const u8 *key, unsigned int key_len);
+void v1_cbc_free(struct oak_ike_sa *sa);
+/* Pad, encrypt b's body from ISAKMP_HDR_LEN with @iv; @iv becomes its last block. */
+int v1_encrypt(struct oak_ike_sa *sa, struct isakmp_buf *b, u8 *iv);
+/*
+ * Decrypt buf's body in place with a copy of @iv; @next receives the last
+ * ciphertext block (commit it once the message verified), then parse it.
+ */
+int v1_decrypt(struct oak_ike_sa *sa, u8 *buf, size_t len, const u8 *iv, u8 *next,
+	       struct isakmp_msg *m, const u8 **plain);
+int v1_iv2(struct oak_ike_sa *sa, u32 msgid, u8 *iv);
+/* rest of the message after payload @i (its end, no padding) */
+void v1_rest(const struct isakmp_msg *m, const u8 *plain, unsigned int i, const u8 **rest,
+	     size_t *len);
+/* Add a HASH payload of hash length zeros; returns its body's offset. */
+size_t v1_hash_reserve(struct oak_ike_sa *sa, struct isakmp_buf *b);
+
+/* proposal.c */
+struct v1_p1 {
+	u16 encr, keylen, hash, group;
+	u32 life;
+};
+
+struct v1_p2 {
+	u16 encr, keylen, integ, group;	/* IKEv2 IDs, as xfrm takes them */
+	u8 esp_id, mode;
+	u8 spi[V1_SPI_LEN];
+};
+
+/* @group: only the transforms of this group (Aggressive Mode), 0: all */
+void v1_p1_build(struct isakmp_buf *b, const struct oakley_conn *conn, u16 group);
+int v1_p1_select(const struct isakmp_sa *peer, const struct oakley_conn *conn,
+		 struct v1_p1 *out, u8 *pnum, u8 *tnum);
+void v1_p1_put(struct isakmp_buf *b, const struct v1_p1 *p, u8 pnum, u8 tnum);
+u16 v1_p1_first_group(const struct oakley_conn *conn);
+void v1_p2_build(struct isakmp_buf *b, const struct oakley_child *cfg, const u8 *spi,
+		 u16 *group);
+int v1_p2_select(const struct isakmp_sa *peer, const struct oakley_child *cfg,
+		 struct v1_p2 *out, u8 *pnum, u8 *tnum);
+void v1_p2_put(struct isakmp_buf *b, const struct v1_p2 *p, const struct oakley_child *cfg,
+	       const u8 *spi, u8 pnum, u8 tnum);
+
+/* main_mode.c: also what Aggressive Mode shares */
+void v1_fail(struct oak_ike_sa *sa, u16 notify, const char *why);
+void v1_set_algs(struct oak_ike_sa *sa, const struct v1_p1 *p);
+int v1_keygen(struct oak_ike_sa *sa);
+int v1_take_ke_nonce(struct oak_ike_sa *sa, const struct isakmp_msg *m);
+int v1_keys(struct oak_ike_sa *sa);
+int v1_hash_x(struct oak_ike_sa *sa, bool of_initiator, const u8 *id_b, size_t id_len,
+	      u8 *out);
+int v1_check_id(struct oak_ike_sa *sa, const struct isakmp_id *id);
+void v1_mm_done(struct oak_ike_sa *sa);
+int v1_p1_start(struct oak_ike_sa *sa);
+int v1_mm_start(struct oak_ike_sa *sa);
+void v1_mm_request1(struct oak_ike_net *in, u8 *buf, size_t len, const struct isakmp_msg *m,
+		    const struct oak_addr *src, const struct oak_addr *dst);
+void v1_mm_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m);
+
+/* aggressive_mode.c */
+int v1_am_start(struct oak_ike_sa *sa);
+void v1_am_request1(struct oak_ike_net *in, u8 *buf, size_t len, const struct isakmp_msg *m,
+		    const struct oak_addr *src, const struct oak_addr *dst);
+void v1_am_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m);
+
+/* quick_mode.c */
+int v1_qm_start(struct oak_ike_sa *sa, const struct oakley_child *cfg);
+void v1_qm_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m);
+void v1_qm_free(struct oak_ike_sa *sa);
+/* Its retransmissions ran out, or it failed: the Child SA goes with it. */
+void v1_qm_abort(struct oak_ike_sa *sa);
+
+/* informational.c */
+void v1_info_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m);
+int v1_info_send(struct oak_ike_sa *sa, u8 protocol, const u8 *spis, u8 spi_len, u16 nspi,
+		 u16 notify);
+int v1_delete_ike(struct oak_ike_sa *sa);
+int v1_delete_child(struct oak_ike_sa *sa, struct oak_child_sa *c);
+void v1_send_notify_plain(struct oak_ike_net *in, const struct isakmp_msg *m,
+			  const struct oak_addr *from, const struct oak_addr *to, u16 type);
+
+#endif /* OAKLEY_IKEV1_H */

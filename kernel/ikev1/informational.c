@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Oakley IKEv1: Informational exchanges (RFC 2409 §5.7, RFC 2408 §3.14,
+ * §3.15): one message, HDR*, HASH(1), N or D, never answered, with
+ * HASH(1) = prf(SKEYID_a, M-ID | N/D) and its own IV, hash(last phase 1
+ * block | M-ID); it does not move the phase 1 IV.  `oak down` sends a
+ * Delete for each IPsec SA (our inbound SPIs) and one for the ISAKMP SA
+ * (both cookies); a received Delete removes what it names.  Notifies are
+ * logged and reported.  Before the ISAKMP SA is up only plain notifies
+ * are sent (NO-PROPOSAL-CHOSEN, PAYLOAD-MALFORMED to a first message).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <crypto/algapi.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+
+#include "../core/proto.h"
+#include "../core/sa.h"
+#include "../core/socket.h"
+#include "ikev1.h"
+
+int v1_info_send(struct oak_ike_sa *sa, u8 protocol, const u8 *spis, u8 spi_len, u16 nspi,
+		 u16 notify)
+{
+	const struct oak_v1_keys *k = ikev1_sa(sa)->keys;
+	u8 iv[OAK_V1_MAX_BLOCK], cky[2 * ISAKMP_COOKIE_LEN];
+	struct isakmp_buf b;
+	size_t hoff, rest;
+	u32 msgid;
+	u8 *mem;
+	int err;
+
+	if (!k || !ikev1_sa(sa)->cbc || ikev1_sa(sa)->step != V1_DONE)
+		return -ENOTCONN;
+	msgid = get_random_u32() | 1;
+	err = v1_iv2(sa, msgid, iv);
+	if (err)
+		return err;
+	mem = v1_msg_alloc(&b);
+	if (!mem)
+		return -ENOMEM;
+	memcpy(cky, sa->spi_i, ISAKMP_COOKIE_LEN);
+	memcpy(cky + ISAKMP_COOKIE_LEN, sa->spi_r, ISAKMP_COOKIE_LEN);
+	v1_hdr(sa, &b, ISAKMP_XCHG_INFO, 0, msgid);
+	hoff = v1_hash_reserve(sa, &b);
+	rest = hoff + k->prf_len;
+	if (notify)
+		isakmp_add_notify(&b, ISAKMP_DOI_IPSEC, ISAKMP_PROTO_ISAKMP, cky, sizeof(cky),
+				  notify, NULL, 0);
+	else if (protocol == ISAKMP_PROTO_ISAKMP)
+		isakmp_add_delete(&b, ISAKMP_DOI_IPSEC, protocol, sizeof(cky), cky, 1);
+	else
+		isakmp_add_delete(&b, ISAKMP_DOI_IPSEC, protocol, spi_len, spis, nspi);
+	isakmp_chain_end(&b);
+	err = b.err ?: oak_v1_hash_qm1(k->hash, k->skeyid_a, k->prf_len, msgid, b.data + rest,
+				       b.len - rest, b.data + hoff);
+	if (!err)
+		err = v1_encrypt(sa, &b, iv);
+	if (!err)
+		err = oak_send(sa->in, &sa->local, &sa->remote, b.data, b.len);
+	kfree(mem);
+	return err;
+}
+
+/* `oak down`, lifetime, connection removed: Deletes for all; the caller kills the SA. */
+int v1_delete_ike(struct oak_ike_sa *sa)
+{
+	struct oak_child_sa *c;
+
+	list_for_each_entry(c, &sa->children, node) {
+		if (!c->installed)
+			continue;
+		v1_info_send(sa, ISAKMP_PROTO_ESP, (const u8 *)&c->p.spi_in, V1_SPI_LEN, 1, 0);
+		oak_sa_event(sa, OAKLEY_EVENT_CHILD_DOWN, c->cfg->name, 0, NULL);
+	}
+	v1_info_send(sa, ISAKMP_PROTO_ISAKMP, NULL, 0, 0, 0);
+	return 1;
+}
+
+int v1_delete_child(struct oak_ike_sa *sa, struct oak_child_sa *c)
+{
+	if (c->installed) {
+		v1_info_send(sa, ISAKMP_PROTO_ESP, (const u8 *)&c->p.spi_in, V1_SPI_LEN, 1, 0);
+		oak_sa_event(sa, OAKLEY_EVENT_CHILD_DOWN, c->cfg->name, 0, NULL);
+	}
+	oak_child_free(sa, c);
+	return 0;
+}
+
+/* Our IPsec SAs whose outbound SPI a Delete names. */
+static void v1_info_delete_esp(struct oak_ike_sa *sa, const struct isakmp_delete *d)
+{
+	struct oak_child_sa *c, *tmp;
+	unsigned int i;
+	__be32 spi;
+
+	if (d->spi_len != V1_SPI_LEN)
+		return;
+	for (i = 0; i < d->nspi; i++) {
+		memcpy(&spi, d->spis + i * V1_SPI_LEN, V1_SPI_LEN);
+		list_for_each_entry_safe(c, tmp, &sa->children, node) {
+			if (!c->installed || c->p.spi_out != spi)
+				continue;
+			oak_sa_log(pr_debug, sa, c->cfg->name, "peer deleted the IPsec SA\n");
+			oak_sa_event(sa, OAKLEY_EVENT_CHILD_DOWN, c->cfg->name, 0, NULL);
+			oak_child_free(sa, c);
+		}
+	}
+}
+
+static bool v1_info_delete_isakmp(struct oak_ike_sa *sa, const struct isakmp_delete *d)
+{
+	if (d->spi_len != 2 * ISAKMP_COOKIE_LEN || d->nspi < 1 ||
+	    memcmp(d->spis, sa->spi_i, ISAKMP_COOKIE_LEN) ||
+	    memcmp(d->spis + ISAKMP_COOKIE_LEN, sa->spi_r, ISAKMP_COOKIE_LEN))
+		return false;
+	oak_sa_log(pr_debug, sa, NULL, "peer deleted the ISAKMP SA\n");
+	return true;
+}
+
+static void v1_info_notify(struct oak_ike_sa *sa, const struct isakmp_payload *pl)
+{
+	struct isakmp_notify n;
+
+	if (isakmp_parse_notify(pl->body, pl->len, &n) || n.type >= ISAKMP_N_RESPONDER_LIFETIME)
+		return;
+	oak_sa_log(pr_info_ratelimited, sa, NULL, "peer reports error notify %u\n", n.type);
+	oak_sa_event(sa, OAKLEY_EVENT_ERROR, NULL, n.type, "error notify in Informational");
+	if (ikev1_sa(sa)->qm && ikev1_sa(sa)->qm->initiator)
+		v1_qm_abort(sa);	/* most likely the answer to our Quick Mode */
+}
+
+/* Decrypt and check HASH(1); 0 when the message is authentic. */
+static int v1_info_open(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m)
+{
+	const struct oak_v1_keys *k = ikev1_sa(sa)->keys;
+	u8 iv[OAK_V1_MAX_BLOCK], next[OAK_V1_MAX_BLOCK], want[IKE_PRF_MAX_LEN];
+	const u8 *plain, *hash, *rest;
+	size_t rl;
+	u16 hl;
+
+	if (!k || !m->msgid || v1_iv2(sa, m->msgid, iv) ||
+	    v1_decrypt(sa, buf, len, iv, next, m, &plain) || !m->npayloads ||
+	    m->pl[0].type != ISAKMP_PL_HASH ||
+	    isakmp_parse_opaque(m->pl[0].body, m->pl[0].len, &hash, &hl) || hl != k->prf_len)
+		return -EBADMSG;
+	v1_rest(m, plain, 0, &rest, &rl);
+	if (oak_v1_hash_qm1(k->hash, k->skeyid_a, k->prf_len, m->msgid, rest, rl, want) ||
+	    crypto_memneq(want, hash, hl))
+		return -EBADMSG;
+	return 0;
+}
+
+void v1_info_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m)
+{
+	struct isakmp_delete d;
+	bool kill = false;
+	unsigned int i;
+
+	if (ikev1_sa(sa)->step != V1_DONE || !(m->flags & ISAKMP_FLAG_ENC) ||
+	    v1_info_open(sa, buf, len, m)) {
+		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_AUTH);
+		return;
+	}
+	oak_timers_rx(sa);	/* not noted: a repeat of it is not answered */
+	for (i = 1; i < m->npayloads; i++) {
+		if (m->pl[i].type == ISAKMP_PL_N)
+			v1_info_notify(sa, &m->pl[i]);
+		if (m->pl[i].type != ISAKMP_PL_D ||
+		    isakmp_parse_delete(m->pl[i].body, m->pl[i].len, &d))
+			continue;
+		if (d.protocol == ISAKMP_PROTO_ESP)
+			v1_info_delete_esp(sa, &d);
+		else if (d.protocol == ISAKMP_PROTO_ISAKMP)
+			kill |= v1_info_delete_isakmp(sa, &d);
+	}
+	if (!kill || sa->dead)
+		return;
+	sa->state = OAKLEY_IKE_STATE_DELETING;
+	sa->ops->children_down(sa);
+	oak_sa_kill(sa);
+	oak_conn_sa_gone(sa);
+}
+
+void v1_send_notify_plain(struct oak_ike_net *in, const struct isakmp_msg *m,
+			  const struct oak_addr *from, const struct oak_addr *to, u16 type)
+{
+	struct isakmp_buf b;
+	u8 *mem;
+
+	mem = kmalloc(256, GFP_KERNEL);
+	if (!mem)
+		return;
+	isakmp_buf_init(&b, mem, 256);
+	isakmp_put_header(&b, m->cky_i, m->cky_r, ISAKMP_XCHG_INFO, 0, 0);
+	isakmp_add_notify(&b, ISAKMP_DOI_IPSEC, ISAKMP_PROTO_ISAKMP, NULL, 0, type, NULL, 0);
+	if (!isakmp_buf_finish(&b))
+		oak_send(in, from, to, b.data, b.len);
+	kfree(mem);
+}

@@ -1,0 +1,735 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Oakley IKEv1: Quick Mode (RFC 2409 §5.5), one ESP SA pair per exchange:
+ *
+ *   QI1  HDR*, HASH(1), SA, Ni [, KE] [, IDci, IDcr]  -->
+ *                        <--  QR1  HDR*, HASH(2), SA, Nr [, KE] [, IDci, IDcr]
+ *   QI2  HDR*, HASH(3)                                -->
+ *
+ * HASH(1) = prf(SKEYID_a, M-ID | rest), HASH(2) = prf(SKEYID_a, M-ID | Ni_b |
+ * rest), HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b).  Each direction's
+ * KEYMAT = prf(SKEYID_d, [g(qm)^xy |] protocol | SPI | Ni_b | Nr_b) (and its
+ * expansion) with the SPI of the SA being keyed: our inbound SA with the
+ * SPI we chose, the outbound one with the peer's.  The IV of the exchange
+ * starts at hash(last phase 1 block | M-ID) and chains through its three
+ * messages.  IDci/IDcr carry one selector pair; IKEv1 has no narrowing:
+ * the responder takes the initiator's pair if a child's selectors contain
+ * it, INVALID-ID-INFORMATION otherwise.  The initiator installs after QR1,
+ * the responder after QI2.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <crypto/algapi.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+
+#include "../core/sa.h"
+#include "../core/ts.h"
+#include "../crypto/internal.h"
+#include "ikev1.h"
+
+void v1_qm_free(struct oak_ike_sa *sa)
+{
+	struct ikev1_qm *qm = ikev1_sa(sa)->qm;
+
+	if (!qm)
+		return;
+	oak_dh_free(qm->dh);
+	oak_free_secret(qm, sizeof(*qm));
+	ikev1_sa(sa)->qm = NULL;
+}
+
+void v1_qm_abort(struct oak_ike_sa *sa)
+{
+	struct ikev1_qm *qm = ikev1_sa(sa)->qm;
+
+	if (!qm)
+		return;
+	if (qm->c && !qm->c->installed)
+		oak_child_free(sa, qm->c);
+	v1_qm_free(sa);
+	v1_tx_done(sa);
+}
+
+static struct ikev1_qm *v1_qm_new(struct oak_ike_sa *sa, u32 msgid, bool initiator)
+{
+	struct ikev1_qm *qm = kzalloc(sizeof(*qm), GFP_KERNEL);
+
+	if (!qm)
+		return NULL;
+	qm->msgid = msgid;
+	qm->initiator = initiator;
+	if (v1_iv2(sa, msgid, qm->iv)) {
+		kfree(qm);
+		return NULL;
+	}
+	ikev1_sa(sa)->qm = qm;
+	return qm;
+}
+
+/* ---- selectors: ID payloads as ranges ---- */
+
+static unsigned int v1_alen(const struct ike_ts *t)
+{
+	return t->type == IKE_TS_IPV4_RANGE ? 4 : 16;
+}
+
+/* The prefix length of [start, end], or -1. */
+static int v1_ts_prefix(const struct ike_ts *t)
+{
+	unsigned int alen = v1_alen(t), i, plen = 0;
+	bool host = true;
+
+	for (i = 0; i < alen * 8; i++) {
+		u8 m = 0x80 >> (i % 8);
+		bool s = t->start[i / 8] & m, e = t->end[i / 8] & m;
+
+		if (host && s == e) {
+			plen++;
+			continue;
+		}
+		host = false;
+		if (s || !e)
+			return -1;
+	}
+	return plen;
+}
+
+static void v1_add_ts_id(struct isakmp_buf *b, const struct ike_ts *t)
+{
+	unsigned int alen = v1_alen(t), i;
+	bool v4 = t->type == IKE_TS_IPV4_RANGE;
+	u16 port = t->start_port == t->end_port ? t->start_port : 0;
+	int plen = v1_ts_prefix(t);
+	u8 d[32];
+
+	memcpy(d, t->start, alen);
+	if (plen == alen * 8) {
+		isakmp_add_id(b, v4 ? ISAKMP_ID_IPV4_ADDR : ISAKMP_ID_IPV6_ADDR, t->proto, port,
+			      d, alen);
+		return;
+	}
+	if (plen < 0) {
+		memcpy(d + alen, t->end, alen);
+		isakmp_add_id(b, v4 ? ISAKMP_ID_IPV4_ADDR_RANGE : ISAKMP_ID_IPV6_ADDR_RANGE,
+			      t->proto, port, d, 2 * alen);
+		return;
+	}
+	for (i = 0; i < alen; i++) {
+		int bits = clamp_t(int, plen - (int)i * 8, 0, 8);
+
+		d[alen + i] = bits ? (u8)(0xff << (8 - bits)) : 0;
+	}
+	isakmp_add_id(b, v4 ? ISAKMP_ID_IPV4_ADDR_SUBNET : ISAKMP_ID_IPV6_ADDR_SUBNET, t->proto,
+		      port, d, 2 * alen);
+}
+
+static int v1_id_to_ts(const struct isakmp_id *id, struct ike_ts *t)
+{
+	unsigned int i;
+
+	memset(t, 0, sizeof(*t));
+	switch (id->type) {
+	case ISAKMP_ID_IPV4_ADDR:
+	case ISAKMP_ID_IPV4_ADDR_SUBNET:
+	case ISAKMP_ID_IPV4_ADDR_RANGE:
+		t->type = IKE_TS_IPV4_RANGE;
+		break;
+	case ISAKMP_ID_IPV6_ADDR:
+	case ISAKMP_ID_IPV6_ADDR_SUBNET:
+	case ISAKMP_ID_IPV6_ADDR_RANGE:
+		t->type = IKE_TS_IPV6_RANGE;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (id->addr_len != v1_alen(t))
+		return -EINVAL;
+	for (i = 0; i < id->addr_len; i++) {
+		if (id->type == ISAKMP_ID_IPV4_ADDR || id->type == ISAKMP_ID_IPV6_ADDR) {
+			t->start[i] = id->addr[i];
+			t->end[i] = id->addr[i];
+		} else if (id->type == ISAKMP_ID_IPV4_ADDR_RANGE ||
+			   id->type == ISAKMP_ID_IPV6_ADDR_RANGE) {
+			t->start[i] = id->addr[i];
+			t->end[i] = id->addr2[i];
+		} else {
+			t->start[i] = id->addr[i] & id->addr2[i];
+			t->end[i] = id->addr[i] | ~id->addr2[i];
+		}
+	}
+	if (memcmp(t->start, t->end, id->addr_len) > 0)
+		return -EINVAL;
+	t->proto = id->protocol;
+	t->start_port = id->port;
+	t->end_port = id->port ? id->port : 0xffff;
+	return 0;
+}
+
+/* A child's first local and remote selector, as the config has them. */
+static int v1_cfg_ts(struct oak_ike_sa *sa, const struct oakley_child *cfg, struct ike_ts *l,
+		     struct ike_ts *r)
+{
+	struct ike_ts_payload *p = kmalloc(sizeof(*p), GFP_KERNEL);
+	int err;
+
+	if (!p)
+		return -ENOMEM;
+	err = oak_ts_from_conf(cfg->local_ts, &sa->local, p);
+	if (!err && p->nts)
+		*l = p->ts[0];
+	if (!err)
+		err = oak_ts_from_conf(cfg->remote_ts, &sa->remote, p);
+	if (!err && p->nts)
+		*r = p->ts[0];
+	kfree(p);
+	return err;
+}
+
+/* Is the pair (@l ours, @r theirs) within @cfg's selectors? */
+static bool v1_cfg_covers(struct oak_ike_sa *sa, const struct oakley_child *cfg,
+			  const struct ike_ts *l, const struct ike_ts *r)
+{
+	struct ike_ts_payload *p = kmalloc(2 * sizeof(*p), GFP_KERNEL);
+	bool ok = false;
+
+	if (!p)
+		return false;
+	if (oak_ts_from_conf(cfg->local_ts, &sa->local, &p[0]) ||
+	    oak_ts_from_conf(cfg->remote_ts, &sa->remote, &p[1]))
+		goto out;
+	ok = oak_ts_covers(&p[0], l) && oak_ts_covers(&p[1], r);
+out:
+	kfree(p);
+	return ok;
+}
+
+/* ---- keys and installation ---- */
+
+static int v1_keymat(struct oak_ike_sa *sa, struct ikev1_qm *qm, __be32 spi, u8 *out,
+		     size_t len)
+{
+	const struct oak_v1_keys *k = ikev1_sa(sa)->keys;
+
+	return oak_v1_keymat(ikev1_sa(sa)->hash, k->skeyid_d, k->prf_len,
+			     qm->gxy_len ? qm->gxy : NULL, qm->gxy_len, ISAKMP_PROTO_ESP,
+			     (const u8 *)&spi, qm->ni, qm->ni_len, qm->nr, qm->nr_len, out, len);
+}
+
+static int v1_qm_set_ts(struct oak_ike_sa *sa, struct ikev1_qm *qm, struct oak_child_sa *c)
+{
+	struct ike_ts_payload *p = kzalloc(2 * sizeof(*p), GFP_KERNEL);
+	struct oak_ts *ts;
+	int err = -ENOMEM;
+
+	ts = kmalloc_array(2, sizeof(*ts), GFP_KERNEL);
+	if (!p || !ts)
+		goto out;
+	p[0].nts = 1;
+	p[0].ts[0] = qm->initiator ? qm->tsi : qm->tsr;
+	p[1].nts = 1;
+	p[1].ts[0] = qm->initiator ? qm->tsr : qm->tsi;
+	err = -EINVAL;
+	if (oak_ts_to_xfrm(&p[0], ts, 1) != 1 || oak_ts_to_xfrm(&p[1], ts + 1, 1) != 1)
+		goto out;
+	oak_child_set_ts(c, ts, 1, 1);
+	ts = NULL;
+	err = 0;
+out:
+	kfree(ts);
+	kfree(p);
+	return err;
+}
+
+/* One direction's KEYMAT: the encryption key (with a GCM salt), then the integrity key. */
+static void v1_keys_set(struct oak_child_keys *k, const u8 *km, unsigned int elen,
+			unsigned int alen)
+{
+	k->enc = km;
+	k->enc_len = elen;
+	k->auth = alen ? km + elen : NULL;
+	k->auth_len = alen;
+}
+
+static int v1_qm_install(struct oak_ike_sa *sa, struct ikev1_qm *qm)
+{
+	struct oak_child_sa *c = qm->c;
+	unsigned int elen, alen;
+	u8 *km;
+	int err;
+
+	if (!c)
+		return -ENOENT;
+	err = oak_xfrm_key_lens(c->algs.encr, c->algs.encr_keylen, c->algs.integ, &elen, &alen);
+	if (err)
+		return err;
+	if (elen + alen > OAK_V1_KEYMAT_MAX)
+		return -EINVAL;
+	km = kmalloc(2 * (elen + alen), GFP_KERNEL);
+	if (!km)
+		return -ENOMEM;
+	err = v1_keymat(sa, qm, c->p.spi_in, km, elen + alen);
+	if (!err)
+		err = v1_keymat(sa, qm, c->p.spi_out, km + elen + alen, elen + alen);
+	if (!err)
+		err = v1_qm_set_ts(sa, qm, c);
+	if (!err) {
+		v1_keys_set(&c->p.in, km, elen, alen);
+		v1_keys_set(&c->p.out, km + elen + alen, elen, alen);
+		c->dh = qm->group;
+		err = oak_child_install_xfrm(sa, c, false);
+	}
+	oak_free_secret(km, 2 * (elen + alen));
+	if (!err)
+		oak_sa_event(sa, OAKLEY_EVENT_CHILD_UP, c->cfg->name, 0, NULL);
+	else
+		oak_sa_log(pr_info_ratelimited, sa, c->cfg->name, "Child SA install failed: %d\n",
+			   err);
+	return err;
+}
+
+/* PFS: g(qm)^xy from the peer's KE. */
+static int v1_qm_dh(struct ikev1_qm *qm, const struct isakmp_msg *m)
+{
+	const struct isakmp_payload *pke = isakmp_find(m, ISAKMP_PL_KE);
+	const u8 *ke;
+	size_t slen;
+	u16 kl;
+	int err;
+
+	if (!qm->group)
+		return pke ? -EINVAL : 0;
+	if (!pke || isakmp_parse_ke(pke->body, pke->len, &ke, &kl) ||
+	    kl != oak_dh_pub_len(qm->group))
+		return -EINVAL;
+	if (!qm->dh)
+		qm->dh = oak_dh_new(qm->group);
+	if (!qm->dh)
+		return -ENOMEM;
+	err = oak_dh_compute(qm->dh, ke, kl, qm->gxy, &slen);
+	qm->gxy_len = err ? 0 : slen;
+	return err;
+}
+
+/* ---- message building ---- */
+
+/* Fill the HASH payload reserved at @hoff over the rest of the message. */
+static int v1_qm_hash12(struct oak_ike_sa *sa, struct ikev1_qm *qm, struct isakmp_buf *b,
+			size_t hoff, bool two)
+{
+	const struct oak_v1_keys *k = ikev1_sa(sa)->keys;
+	size_t rest = hoff + k->prf_len;
+
+	isakmp_chain_end(b);
+	if (b->err || b->len < rest)
+		return -EINVAL;
+	if (two)
+		return oak_v1_hash_qm2(k->hash, k->skeyid_a, k->prf_len, qm->msgid, qm->ni,
+				       qm->ni_len, b->data + rest, b->len - rest,
+				       b->data + hoff);
+	return oak_v1_hash_qm1(k->hash, k->skeyid_a, k->prf_len, qm->msgid, b->data + rest,
+			       b->len - rest, b->data + hoff);
+}
+
+static int v1_qm_seal_send(struct oak_ike_sa *sa, struct ikev1_qm *qm, u8 *mem,
+			   struct isakmp_buf *b, bool wait)
+{
+	int err = v1_encrypt(sa, b, qm->iv);
+
+	if (err) {
+		kfree(mem);
+		return err;
+	}
+	return v1_send(sa, mem, b->len, wait);
+}
+
+/* ---- initiator ---- */
+
+static int v1_qm_send1(struct oak_ike_sa *sa, struct ikev1_qm *qm)
+{
+	const struct oakley_child *cfg = qm->c->cfg;
+	struct isakmp_buf b;
+	size_t hoff;
+	u8 *mem;
+	int err;
+
+	mem = v1_msg_alloc(&b);
+	if (!mem)
+		return -ENOMEM;
+	v1_hdr(sa, &b, ISAKMP_XCHG_QUICK, 0, qm->msgid);
+	hoff = v1_hash_reserve(sa, &b);
+	v1_p2_build(&b, cfg, (const u8 *)&qm->c->p.spi_in, &qm->group);
+	isakmp_add_nonce(&b, qm->ni, qm->ni_len);
+	if (qm->group) {
+		qm->dh = oak_dh_new(qm->group);
+		if (!qm->dh) {
+			kfree(mem);
+			return -ENOMEM;
+		}
+		isakmp_add_ke(&b, oak_dh_public(qm->dh), oak_dh_pub_len(qm->group));
+	}
+	v1_add_ts_id(&b, &qm->tsi);
+	v1_add_ts_id(&b, &qm->tsr);
+	err = v1_qm_hash12(sa, qm, &b, hoff, false);
+	if (err) {
+		kfree(mem);
+		return err;
+	}
+	return v1_qm_seal_send(sa, qm, mem, &b, true);
+}
+
+int v1_qm_start(struct oak_ike_sa *sa, const struct oakley_child *cfg)
+{
+	struct ikev1_qm *qm;
+	u32 msgid;
+	int err;
+
+	if (sa->state != OAKLEY_IKE_STATE_ESTABLISHED || ikev1_sa(sa)->step != V1_DONE)
+		return -EALREADY;
+	if (ikev1_sa(sa)->qm)
+		return -EBUSY;	/* one Quick Mode at a time */
+	do {
+		msgid = get_random_u32();
+	} while (!msgid);
+	qm = v1_qm_new(sa, msgid, true);
+	if (!qm)
+		return -ENOMEM;
+	qm->c = oak_child_new(sa, cfg);
+	err = qm->c ? oak_child_reserve_spi(sa, qm->c) : -ENOMEM;
+	if (!err)
+		err = v1_cfg_ts(sa, cfg, &qm->tsi, &qm->tsr);
+	if (err)
+		goto err;
+	qm->ni_len = V1_NONCE_LEN;
+	get_random_bytes(qm->ni, qm->ni_len);
+	err = v1_qm_send1(sa, qm);
+	if (!err)
+		return 0;
+err:
+	v1_qm_abort(sa);
+	return err;
+}
+
+/* Decrypt a Quick Mode message with the exchange's IV; its first payload is HASH. */
+static int v1_qm_open(struct oak_ike_sa *sa, struct ikev1_qm *qm, u8 *buf, size_t len,
+		      struct isakmp_msg *m, u8 *next, const u8 **plain, const u8 **hash)
+{
+	u16 hl;
+
+	if (v1_decrypt(sa, buf, len, qm->iv, next, m, plain)) {
+		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_AUTH);
+		return -EBADMSG;
+	}
+	if (!m->npayloads || m->pl[0].type != ISAKMP_PL_HASH ||
+	    isakmp_parse_opaque(m->pl[0].body, m->pl[0].len, hash, &hl) ||
+	    hl != ikev1_sa(sa)->keys->prf_len) {
+		oak_stat(sa, OAKLEY_STATS_A_INVALID_SYNTAX);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/* Nonce, and the IDs: absent, or the pair we sent (initiator) / the pair to take. */
+static int v1_qm_take(struct ikev1_qm *qm, const struct isakmp_msg *m, bool check)
+{
+	const struct isakmp_payload *pn = isakmp_find(m, ISAKMP_PL_NONCE);
+	struct isakmp_id id;
+	struct ike_ts t[2];
+	unsigned int i, n = 0;
+	const u8 *nonce;
+	u16 nl;
+
+	if (!pn || isakmp_parse_nonce(pn->body, pn->len, &nonce, &nl) ||
+	    nl < ISAKMP_NONCE_MIN || nl > ISAKMP_NONCE_MAX)
+		return -EBADMSG;
+	for (i = 0; i < m->npayloads && n < 2; i++)
+		if (m->pl[i].type == ISAKMP_PL_ID &&
+		    (isakmp_parse_id(m->pl[i].body, m->pl[i].len, &id) ||
+		     v1_id_to_ts(&id, &t[n++])))
+			return -EINVAL;
+	if (n == 1)
+		return -EINVAL;
+	if (check && n && (memcmp(&t[0], &qm->tsi, sizeof(t[0])) ||
+			   memcmp(&t[1], &qm->tsr, sizeof(t[1]))))
+		return -EINVAL;
+	if (!check && n) {
+		qm->tsi = t[0];
+		qm->tsr = t[1];
+	}
+	if (check) {
+		memcpy(qm->nr, nonce, nl);
+		qm->nr_len = nl;
+	} else {
+		memcpy(qm->ni, nonce, nl);
+		qm->ni_len = nl;
+	}
+	return 0;
+}
+
+static int v1_qm_i_check(struct oak_ike_sa *sa, struct ikev1_qm *qm, const struct isakmp_msg *m)
+{
+	const struct isakmp_payload *psa = isakmp_find(m, ISAKMP_PL_SA);
+	struct oak_child_sa *c = qm->c;
+	struct isakmp_sa *sap;
+	struct v1_p2 p;
+	u8 pn, tn;
+	int err = -EINVAL;
+
+	sap = kmalloc(sizeof(*sap), GFP_KERNEL);
+	if (!sap)
+		return -ENOMEM;
+	if (!c || !psa || isakmp_parse_sa(psa->body, psa->len, sap) || sap->nproposals != 1 ||
+	    sap->p[0].ntransforms != 1 || v1_p2_select(sap, c->cfg, &p, &pn, &tn) ||
+	    p.group != qm->group)
+		goto out;
+	memcpy(&c->p.spi_out, p.spi, V1_SPI_LEN);
+	c->algs.encr = p.encr;
+	c->algs.encr_keylen = p.keylen;
+	c->algs.integ = p.integ;
+	err = v1_qm_take(qm, m, true);
+	if (!err)
+		err = v1_qm_dh(qm, m);
+out:
+	kfree(sap);
+	return err;
+}
+
+static void v1_qm_send3(struct oak_ike_sa *sa, struct ikev1_qm *qm)
+{
+	const struct oak_v1_keys *k = ikev1_sa(sa)->keys;
+	struct isakmp_buf b;
+	u8 hash[IKE_PRF_MAX_LEN];
+	u8 *mem;
+
+	if (oak_v1_hash_qm3(k->hash, k->skeyid_a, k->prf_len, qm->msgid, qm->ni, qm->ni_len,
+			    qm->nr, qm->nr_len, hash))
+		return;
+	mem = v1_msg_alloc(&b);
+	if (!mem)
+		return;
+	v1_hdr(sa, &b, ISAKMP_XCHG_QUICK, 0, qm->msgid);
+	isakmp_add_opaque(&b, ISAKMP_PL_HASH, hash, k->prf_len);
+	v1_qm_seal_send(sa, qm, mem, &b, false);
+}
+
+static void v1_qm_i_r1(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m)
+{
+	struct ikev1_qm *qm = ikev1_sa(sa)->qm;
+	const struct oak_v1_keys *k = ikev1_sa(sa)->keys;
+	u8 next[OAK_V1_MAX_BLOCK], want[IKE_PRF_MAX_LEN];
+	const u8 *plain, *hash, *rest;
+	size_t rl;
+
+	if (v1_qm_open(sa, qm, buf, len, m, next, &plain, &hash))
+		return;
+	v1_rest(m, plain, 0, &rest, &rl);
+	if (oak_v1_hash_qm2(k->hash, k->skeyid_a, k->prf_len, qm->msgid, qm->ni, qm->ni_len,
+			    rest, rl, want) || crypto_memneq(want, hash, k->prf_len)) {
+		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_AUTH);
+		return;
+	}
+	memcpy(qm->iv, next, ikev1_sa(sa)->block);
+	v1_rx_commit(sa);
+	if (v1_qm_i_check(sa, qm, m)) {
+		oak_stat(sa, OAKLEY_STATS_A_NO_PROPOSAL);
+		oak_sa_log(pr_info_ratelimited, sa, qm->c ? qm->c->cfg->name : NULL,
+			   "unacceptable Quick Mode answer\n");
+		v1_qm_abort(sa);
+		return;
+	}
+	v1_qm_send3(sa, qm);
+	if (v1_qm_install(sa, qm) && qm->c)
+		oak_child_free(sa, qm->c);
+	v1_qm_free(sa);
+}
+
+/* ---- responder ---- */
+
+/* The child whose selectors hold the initiator's pair and that takes a proposal. */
+static const struct oakley_child *v1_qm_child(struct oak_ike_sa *sa, struct ikev1_qm *qm,
+					      const struct isakmp_sa *sap, struct v1_p2 *p,
+					      u8 *pn, u8 *tn, u16 *notify)
+{
+	const struct oakley_conn *conn = sa->conn;
+	unsigned int i;
+
+	*notify = ISAKMP_N_INVALID_ID_INFORMATION;
+	for (i = 0; i < conn->nchildren; i++) {
+		const struct oakley_child *cfg = conn->children[i];
+
+		if (!v1_cfg_covers(sa, cfg, &qm->tsr, &qm->tsi))
+			continue;
+		*notify = ISAKMP_N_NO_PROPOSAL_CHOSEN;
+		if (!v1_p2_select(sap, cfg, p, pn, tn))
+			return cfg;
+	}
+	return NULL;
+}
+
+static int v1_qm_send2(struct oak_ike_sa *sa, struct ikev1_qm *qm, const struct v1_p2 *p,
+		       u8 pn, u8 tn, bool ids)
+{
+	struct isakmp_buf b;
+	size_t hoff;
+	u8 *mem;
+	int err;
+
+	mem = v1_msg_alloc(&b);
+	if (!mem)
+		return -ENOMEM;
+	v1_hdr(sa, &b, ISAKMP_XCHG_QUICK, 0, qm->msgid);
+	hoff = v1_hash_reserve(sa, &b);
+	v1_p2_put(&b, p, qm->c->cfg, (const u8 *)&qm->c->p.spi_in, pn, tn);
+	isakmp_add_nonce(&b, qm->nr, qm->nr_len);
+	if (qm->group)
+		isakmp_add_ke(&b, oak_dh_public(qm->dh), oak_dh_pub_len(qm->group));
+	if (ids) {
+		v1_add_ts_id(&b, &qm->tsi);
+		v1_add_ts_id(&b, &qm->tsr);
+	}
+	err = v1_qm_hash12(sa, qm, &b, hoff, true);
+	if (err) {
+		kfree(mem);
+		return err;
+	}
+	return v1_qm_seal_send(sa, qm, mem, &b, true);
+}
+
+/* Selectors of a Quick Mode without IDs: the two hosts (RFC 2409 §5.5). */
+static void v1_qm_hosts(struct oak_ike_sa *sa, struct ikev1_qm *qm)
+{
+	struct ike_ts *t[2] = { &qm->tsi, &qm->tsr };
+	const struct oak_addr *a[2] = { &sa->remote, &sa->local };
+	unsigned int i, alen = sa->local.family == AF_INET ? 4 : 16;
+
+	for (i = 0; i < 2; i++) {
+		memset(t[i], 0, sizeof(*t[i]));
+		t[i]->type = alen == 4 ? IKE_TS_IPV4_RANGE : IKE_TS_IPV6_RANGE;
+		memcpy(t[i]->start, a[i]->addr, alen);
+		memcpy(t[i]->end, a[i]->addr, alen);
+		t[i]->end_port = 0xffff;
+	}
+}
+
+/* QI1 verified: choose, answer; 0 or a notify type to refuse with. */
+static u16 v1_qm_r_answer(struct oak_ike_sa *sa, struct ikev1_qm *qm, const struct isakmp_msg *m)
+{
+	const struct isakmp_payload *psa = isakmp_find(m, ISAKMP_PL_SA);
+	const struct oakley_child *cfg;
+	bool ids = isakmp_find(m, ISAKMP_PL_ID);
+	struct isakmp_sa *sap;
+	struct v1_p2 p;
+	u16 notify = ISAKMP_N_PAYLOAD_MALFORMED;
+	u8 pn, tn;
+
+	v1_qm_hosts(sa, qm);
+	sap = kmalloc(sizeof(*sap), GFP_KERNEL);
+	if (!sap)
+		return 0;
+	if (!psa || isakmp_parse_sa(psa->body, psa->len, sap) || v1_qm_take(qm, m, false))
+		goto out;
+	cfg = v1_qm_child(sa, qm, sap, &p, &pn, &tn, &notify);
+	if (!cfg)
+		goto out;
+	notify = ISAKMP_N_INVALID_KEY_INFORMATION;
+	qm->group = p.group;
+	qm->nr_len = V1_NONCE_LEN;
+	get_random_bytes(qm->nr, qm->nr_len);
+	if (v1_qm_dh(qm, m))
+		goto out;
+	notify = 0;
+	qm->c = oak_child_new(sa, cfg);
+	if (!qm->c || oak_child_reserve_spi(sa, qm->c))
+		goto out;
+	memcpy(&qm->c->p.spi_out, p.spi, V1_SPI_LEN);
+	qm->c->algs.encr = p.encr;
+	qm->c->algs.encr_keylen = p.keylen;
+	qm->c->algs.integ = p.integ;
+	if (v1_qm_send2(sa, qm, &p, pn, tn, ids))
+		oak_sa_log(pr_info_ratelimited, sa, cfg->name, "cannot answer Quick Mode\n");
+out:
+	kfree(sap);
+	return notify;
+}
+
+static void v1_qm_r_i1(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m)
+{
+	const struct oak_v1_keys *k = ikev1_sa(sa)->keys;
+	u8 next[OAK_V1_MAX_BLOCK], want[IKE_PRF_MAX_LEN];
+	const u8 *plain, *hash, *rest;
+	struct ikev1_qm *qm;
+	size_t rl;
+	u16 notify;
+
+	qm = v1_qm_new(sa, m->msgid, false);
+	if (!qm)
+		return;
+	if (v1_qm_open(sa, qm, buf, len, m, next, &plain, &hash))
+		goto drop;
+	v1_rest(m, plain, 0, &rest, &rl);
+	if (oak_v1_hash_qm1(k->hash, k->skeyid_a, k->prf_len, m->msgid, rest, rl, want) ||
+	    crypto_memneq(want, hash, k->prf_len)) {
+		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_AUTH);
+		goto drop;
+	}
+	memcpy(qm->iv, next, ikev1_sa(sa)->block);
+	v1_rx_commit(sa);
+	notify = v1_qm_r_answer(sa, qm, m);
+	if (!notify && qm->c && qm->c->spi_reserved)
+		return;
+	oak_stat(sa, notify == ISAKMP_N_INVALID_ID_INFORMATION ?
+		 OAKLEY_STATS_A_TS_UNACCEPTABLE : OAKLEY_STATS_A_NO_PROPOSAL);
+	oak_sa_log(pr_info_ratelimited, sa, NULL, "Quick Mode refused (notify %u)\n", notify);
+	v1_qm_abort(sa);
+	if (notify)
+		v1_info_send(sa, ISAKMP_PROTO_ISAKMP, NULL, 0, 0, notify);
+	return;
+drop:
+	v1_qm_free(sa);
+}
+
+static void v1_qm_r_i2(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m)
+{
+	struct ikev1_qm *qm = ikev1_sa(sa)->qm;
+	const struct oak_v1_keys *k = ikev1_sa(sa)->keys;
+	u8 next[OAK_V1_MAX_BLOCK], want[IKE_PRF_MAX_LEN];
+	const u8 *plain, *hash;
+
+	if (v1_qm_open(sa, qm, buf, len, m, next, &plain, &hash))
+		return;
+	if (oak_v1_hash_qm3(k->hash, k->skeyid_a, k->prf_len, qm->msgid, qm->ni, qm->ni_len,
+			    qm->nr, qm->nr_len, want) || crypto_memneq(want, hash, k->prf_len)) {
+		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_AUTH);
+		return;
+	}
+	v1_rx_commit(sa);
+	v1_tx_done(sa);
+	/* the exchange is over: a copy of QI2 gets no answer (QR1 would start a ping-pong) */
+	kfree_sensitive(ikev1_sa(sa)->last);
+	ikev1_sa(sa)->last = NULL;
+	if (v1_qm_install(sa, qm) && qm->c)
+		oak_child_free(sa, qm->c);
+	v1_qm_free(sa);
+}
+
+void v1_qm_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m)
+{
+	struct ikev1_qm *qm = ikev1_sa(sa)->qm;
+
+	if (!m->msgid || !(m->flags & ISAKMP_FLAG_ENC)) {
+		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_MALFORMED);
+		return;
+	}
+	if (!qm) {
+		v1_qm_r_i1(sa, buf, len, m);
+		return;
+	}
+	if (qm->msgid != m->msgid) {
+		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_REPLAY);	/* one at a time */
+		return;
+	}
+	if (qm->initiator)
+		v1_qm_i_r1(sa, buf, len, m);
+	else
+		v1_qm_r_i2(sa, buf, len, m);
+}
