@@ -115,6 +115,19 @@ void oakley_ike_limits_default(struct oakley_limits *l)
 	l->init_burst = init_burst;
 }
 
+static u64 oak_rl_full(const struct oakley_limits *l);
+
+/*
+ * The shared bucket starts full, as a table entry does: left zeroed it
+ * would fill from the clock's epoch, empty for the first second after
+ * boot (seen in KUnit under UML).  d->lock held, or @d not yet shared.
+ */
+static void oak_rl_rest_fill(struct oak_dos *d)
+{
+	d->rl_rest.tokens = d->lim.init_rate ? oak_rl_full(&d->lim) : 0;	/* 0: no buckets */
+	d->rl_rest.last_ns = ktime_get_ns();
+}
+
 void oakley_ike_set_limits(struct oakley_net *on, const struct oakley_limits *l)
 {
 	struct oak_ike_net *in = on->ike;
@@ -124,6 +137,7 @@ void oakley_ike_set_limits(struct oakley_net *on, const struct oakley_limits *l)
 		return;
 	spin_lock_bh(&d->lock);
 	d->lim = *l;
+	oak_rl_rest_fill(d);
 	spin_unlock_bh(&d->lock);
 }
 
@@ -431,6 +445,7 @@ int oak_dos_net_init(struct oak_ike_net *in)
 		return -ENOMEM;
 	spin_lock_init(&d->lock);
 	oakley_ike_limits_default(&d->lim);
+	oak_rl_rest_fill(d);
 	for (i = 0; i < ARRAY_SIZE(d->rl_hash); i++)
 		INIT_HLIST_HEAD(&d->rl_hash[i]);
 	get_random_bytes(&d->rl_key, sizeof(d->rl_key));
