@@ -206,7 +206,7 @@ enum oakley_tslist_attr {
 enum oakley_conn_attr {
 	OAKLEY_CONN_A_UNSPEC,
 	OAKLEY_CONN_A_NAME,		/* string, required */
-	OAKLEY_CONN_A_VERSION,		/* u8: 2 (1, IKEv1: EOPNOTSUPP for now) */
+	OAKLEY_CONN_A_VERSION,		/* u8: 2 (IKEv2) or 1 (IKEv1, PSK) */
 	OAKLEY_CONN_A_FAMILY,		/* u16: AF_INET or AF_INET6, required */
 	OAKLEY_CONN_A_LOCAL_ADDR,	/* binary, required */
 	OAKLEY_CONN_A_LOCAL_PORT,	/* u16: 500, the default (others: EOPNOTSUPP) */
