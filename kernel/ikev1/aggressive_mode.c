@@ -261,29 +261,6 @@ static int v1_am_send_r1(struct oak_ike_sa *sa, const struct v1_p1 *p, u8 pn, u8
 	return v1_send(sa, mem, b.len, true);
 }
 
-static struct oak_ike_sa *v1_am_new_sa(struct oak_ike_net *in, struct oakley_conn *conn,
-				       const struct isakmp_msg *m, const struct isakmp_payload *psa,
-				       const struct oak_addr *src, const struct oak_addr *dst)
-{
-	struct oak_ike_sa *sa = oak_sa_new(in, &oak_ikev1_ops, conn, false);
-	struct ikev1_hs *hs;
-
-	if (!sa)
-		return NULL;
-	hs = ikev1_sa(sa)->hs;
-	sa->local = *dst;
-	sa->remote = *src;
-	sa->by_init = true;
-	memcpy(sa->spi_i, m->cky_i, ISAKMP_COOKIE_LEN);
-	hs->sai_b = kmemdup(psa->body, psa->len, GFP_KERNEL);
-	hs->sai_len = psa->len;
-	if (!hs->sai_b || oak_sa_hash(sa)) {
-		oak_sa_kill(sa);
-		return NULL;
-	}
-	return sa;
-}
-
 static void v1_am_r_answer(struct oak_ike_sa *sa, const u8 *buf, size_t len,
 			   const struct isakmp_msg *m, const struct v1_p1 *p, u8 pn, u8 tn)
 {
@@ -334,7 +311,7 @@ void v1_am_request1(struct oak_ike_net *in, u8 *buf, size_t len, const struct is
 		v1_send_notify_plain(in, m, dst, src, ISAKMP_N_NO_PROPOSAL_CHOSEN);
 		goto out;
 	}
-	sa = v1_am_new_sa(in, conn, m, psa, src, dst);
+	sa = v1_p1_new_sa(in, conn, m, psa, src, dst);
 	if (sa)
 		v1_am_r_answer(sa, buf, len, m, &p, pn, tn);
 out:

@@ -172,6 +172,9 @@ int v1_hash_x(struct oak_ike_sa *sa, bool of_initiator, const u8 *id_b, size_t i
 int v1_check_id(struct oak_ike_sa *sa, const struct isakmp_id *id);
 void v1_mm_done(struct oak_ike_sa *sa);
 int v1_p1_start(struct oak_ike_sa *sa);
+struct oak_ike_sa *v1_p1_new_sa(struct oak_ike_net *in, struct oakley_conn *conn,
+				const struct isakmp_msg *m, const struct isakmp_payload *psa,
+				const struct oak_addr *src, const struct oak_addr *dst);
 int v1_mm_start(struct oak_ike_sa *sa);
 void v1_mm_request1(struct oak_ike_net *in, u8 *buf, size_t len, const struct isakmp_msg *m,
 		    const struct oak_addr *src, const struct oak_addr *dst);

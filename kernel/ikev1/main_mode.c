@@ -500,9 +500,10 @@ static bool v1_mm_repeat(struct oak_ike_net *in, const u8 *buf, size_t len,
 	return true;
 }
 
-static struct oak_ike_sa *v1_mm_new_sa(struct oak_ike_net *in, struct oakley_conn *conn,
-				       const struct isakmp_msg *m, const struct isakmp_payload *psa,
-				       const struct oak_addr *src, const struct oak_addr *dst)
+/* A responder's phase-1 SA for the first message @m (Main or Aggressive Mode). */
+struct oak_ike_sa *v1_p1_new_sa(struct oak_ike_net *in, struct oakley_conn *conn,
+				const struct isakmp_msg *m, const struct isakmp_payload *psa,
+				const struct oak_addr *src, const struct oak_addr *dst)
 {
 	struct oak_ike_sa *sa = oak_sa_new(in, &oak_ikev1_ops, conn, false);
 	struct ikev1_hs *hs;
@@ -579,7 +580,7 @@ void v1_mm_request1(struct oak_ike_net *in, u8 *buf, size_t len, const struct is
 		v1_send_notify_plain(in, m, dst, src, ISAKMP_N_NO_PROPOSAL_CHOSEN);
 		goto out;
 	}
-	sa = v1_mm_new_sa(in, conn, m, psa, src, dst);
+	sa = v1_p1_new_sa(in, conn, m, psa, src, dst);
 	if (sa)
 		v1_mm_r_answer(sa, buf, len, &p, pn, tn);
 out:
