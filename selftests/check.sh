@@ -112,6 +112,9 @@ run_stage()
 		echo "---- tail of $log ----"
 		tail -n 40 "$log" | sed 's/^/  | /'
 		echo "----"
+		# CI shows only the end of our output: name what failed there.
+		failed_lines+=$(grep -E '^ *not ok|^run.sh: (KERNEL PROBLEM|VM DIED|VM TIMED OUT)|: FAIL' "$log" |
+			head -n 20 | sed "s/^ */  $st: /")$'\n'
 	else
 		echo "ok    $p passed, $f failed, $s skipped (${secs}s)$note"
 	fi
@@ -120,11 +123,16 @@ run_stage()
 	total_skip=$((total_skip + s))
 }
 
+failed_lines=
 echo "check: KDIR=${KDIR:-$(selftests/lib/kdir.sh 2>&1)}"
 echo "check: stages: $stages (logs in $logdir)"
 for st in $stages; do
 	run_stage "$st"
 done
+if [ -n "$failed_lines" ]; then
+	echo "failed tests (each stage's log is in $logdir):"
+	printf '%s' "$failed_lines" | grep -v '^$'
+fi
 echo "$total_skip skipped"
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

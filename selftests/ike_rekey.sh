@@ -114,6 +114,8 @@ ike_spi() { nsexec "$1" "$OAKLEY_OAK" show sa -j | jq -r '[.. | objects | select
 states() { ip -n "$1" xfrm state | grep -c '^src'; }
 
 # settled NS NCHILD: one established IKE SA, NCHILD Child SAs, 2*NCHILD states
+state_gone() { ! ip -n "$1" xfrm state | grep -q "spi 0x$2"; }	# NS SPI
+
 settled()
 {
 	nsexec "$1" "$OAKLEY_OAK" show sa -j | jq -e --argjson n "$2" '[.. | objects |
@@ -243,7 +245,8 @@ if part 2; then
 	for n in 1 2 3; do
 		[ "$(echo "$spis_before" | cut -d' ' -f$n)" != "$(echo "$spis_after" | cut -d' ' -f$n)" ] ||
 			die "2: c$n kept its SPI"
-		ip -n "$A" xfrm state | grep -q "spi 0x$(echo "$spis_before" | cut -d' ' -f$n)" &&
+		# a replaced state stays ~2 s for the packets bound to it, no longer
+		wait_for "$(tscale 5)" state_gone "$A" "$(echo "$spis_before" | cut -d' ' -f$n)" ||
 			die "2: the old state of c$n is still there"
 	done
 	[ "$(ike_spi "$A")" != "$ike_before" ] || die "2: IKE SPIs unchanged"
@@ -550,6 +553,8 @@ EOF
 			settled "$O" 1 && swan_sane && [ "$(xspis 10.99.0.2)" != "$out0" ] && break
 			sleep 0.3
 		done
+		wait_for "$(tscale 5)" state_gone "$O" "${out0#spi 0x}" ||
+			die "5w ($1): the old outbound state $out0 outlived its grace"
 		out1=$(xspis 10.99.0.2)
 		[ "$out1" != "$out0" ] && wait_settled 1 "$O" && swan_sane ||
 			die "5w ($1): not one new pair after the Delete ($out0 -> $out1)"

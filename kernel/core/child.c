@@ -188,13 +188,18 @@ static void oak_child_remove_xfrm(struct oak_ike_sa *sa, struct oak_child_sa *c)
 
 	if (!o) {
 		oak_xfrm_remove(&c->p);
+		/* a predecessor's states waiting out their grace go with it */
+		oak_xfrm_retired_flush(c->p.net, c->p.reqid);
 		oak_child_restore_reqid(sa, c);
 		oak_trap_restore(sa->in, sa->conn, c->cfg->name);
 		return;
 	}
 	if (o->p.reqid == c->p.reqid) {
-		/* a rekey's successor, or a trap's Child SAs: only the states go */
-		oak_xfrm_remove_states(&c->p);
+		/*
+		 * A rekey's successor, or a trap's Child SAs: only the states
+		 * go, after a grace for the packets already bound to them.
+		 */
+		oak_xfrm_retire_states(&c->p);
 		return;
 	}
 	/*

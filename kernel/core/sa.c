@@ -371,6 +371,7 @@ void oakley_ike_exit(void)
 {
 	unsigned int v;
 
+	oak_xfrm_retired_exit();
 	for (v = 0; v <= OAK_PROTO_MAJOR_MAX; v++) {
 		kmem_cache_destroy(oak_child_cache[v]);
 		kmem_cache_destroy(oak_sa_cache[v]);
@@ -869,6 +870,7 @@ void oakley_ike_net_exit(struct oakley_net *on)
 		cond_resched();
 	}
 	mutex_unlock(&in->lock);
+	oak_xfrm_retired_flush(in->net, 0);
 	oak_km_net_exit(in);
 	/* DH jobs first: they may still arm timers on in->wq (not once @dying is seen) */
 	destroy_workqueue(in->dh_wq);

@@ -455,21 +455,31 @@ static int oak_state_insert(struct xfrm_state *x, bool larval)
 	return 0;
 }
 
-static void oak_state_del(struct net *net, u16 family, const xfrm_address_t *daddr,
-			  __be32 spi, u8 proto)
+/* Delete the state at @spi; with @reqid only if it still carries that reqid. */
+static void oak_state_del_reqid(struct net *net, u16 family, const xfrm_address_t *daddr,
+				__be32 spi, u8 proto, u32 reqid)
 {
 	struct xfrm_state *x;
-
 	int err;
 
 	x = xfrm_state_lookup(net, 0, daddr, spi, proto, family);
 	if (!x)
 		return;
+	if (reqid && x->props.reqid != reqid) {
+		xfrm_state_put(x);
+		return;
+	}
 	err = xfrm_state_delete(x);
 	if (!err)
 		oak_state_notify(x, XFRM_MSG_DELSA);
 	xfrm_audit_state_delete(x, err ? 0 : 1, true);
 	xfrm_state_put(x);
+}
+
+static void oak_state_del(struct net *net, u16 family, const xfrm_address_t *daddr,
+			  __be32 spi, u8 proto)
+{
+	oak_state_del_reqid(net, family, daddr, spi, proto, 0);
 }
 
 /*
@@ -1243,6 +1253,116 @@ void oak_xfrm_remove_states(const struct oak_child_params *p)
 {
 	if (!oak_params_check(p))
 		oak_states_del(p);
+}
+
+/* --- retired states ---------------------------------------------------- */
+
+/*
+ * A Child SA replaced by a rekey leaves its two states for a grace period
+ * instead of deleting them at once.  Its successor's outbound state is
+ * newer, so every route lookup after the switch picks it (xfrm_state_find()
+ * prefers the latest add time, and adding it bumped the genid of the old
+ * state, which makes cached bundles stale); but a packet that resolved the
+ * old state just before the switch can reach xfrm_output() later (a vCPU
+ * preempted in between): deleted at once, that packet is dropped
+ * (XfrmOutStateInvalid).  Likewise ESP the peer sent on the old SA just
+ * before its Delete may still be on the way in.  The peers keep their side
+ * of the old SA about as long (strongSwan deletes a rekeyed inbound SA 5 s
+ * later).  One list for all namespaces, in order of deadline (the grace is
+ * constant), worked by one delayed work; oak_xfrm_retired_flush() deletes
+ * at once what a namespace or a reqid still has in it.
+ */
+#define OAK_XFRM_RETIRE_MS	2000
+
+struct oak_retired {
+	struct list_head node;
+	struct net *net;	/* flushed before the namespace goes */
+	xfrm_address_t daddr;
+	__be32 spi;
+	u32 reqid;
+	u16 family;
+	u8 proto;
+	unsigned long at;	/* jiffies */
+};
+
+static LIST_HEAD(oak_retired);
+static DEFINE_MUTEX(oak_retired_lock);	/* the list; taken before xfrm's locks */
+static void oak_retired_work(struct work_struct *work);
+static DECLARE_DELAYED_WORK(oak_retired_dwork, oak_retired_work);
+
+static void oak_retired_del(struct oak_retired *r)
+{
+	lockdep_assert_held(&oak_retired_lock);
+	oak_state_del_reqid(r->net, r->family, &r->daddr, r->spi, r->proto, r->reqid);
+	list_del(&r->node);
+	kfree(r);
+}
+
+static void oak_retired_work(struct work_struct *work)
+{
+	struct oak_retired *r, *tmp;
+	unsigned long now = jiffies;
+
+	mutex_lock(&oak_retired_lock);
+	list_for_each_entry_safe(r, tmp, &oak_retired, node) {
+		if (time_before(now, r->at)) {
+			schedule_delayed_work(&oak_retired_dwork, r->at - now);
+			break;
+		}
+		oak_retired_del(r);
+	}
+	mutex_unlock(&oak_retired_lock);
+}
+
+static void oak_retire_one(const struct oak_child_params *p, const xfrm_address_t *daddr,
+			   __be32 spi)
+{
+	struct oak_retired *r = kzalloc(sizeof(*r), GFP_KERNEL);
+
+	if (!r) {
+		/* no memory for the grace: the state goes now */
+		oak_state_del(p->net, p->family, daddr, spi, p->proto);
+		return;
+	}
+	r->net = p->net;
+	r->daddr = *daddr;
+	r->spi = spi;
+	r->reqid = p->reqid;
+	r->family = p->family;
+	r->proto = p->proto;
+	r->at = jiffies + msecs_to_jiffies(OAK_XFRM_RETIRE_MS);
+	mutex_lock(&oak_retired_lock);
+	if (list_empty(&oak_retired))
+		schedule_delayed_work(&oak_retired_dwork, msecs_to_jiffies(OAK_XFRM_RETIRE_MS));
+	list_add_tail(&r->node, &oak_retired);
+	mutex_unlock(&oak_retired_lock);
+}
+
+void oak_xfrm_retire_states(const struct oak_child_params *p)
+{
+	if (oak_params_check(p))
+		return;
+	oak_retire_one(p, &p->local, p->spi_in);
+	if (p->spi_out)
+		oak_retire_one(p, &p->remote, p->spi_out);
+}
+
+void oak_xfrm_retired_flush(struct net *net, u32 reqid)
+{
+	struct oak_retired *r, *tmp;
+
+	mutex_lock(&oak_retired_lock);
+	list_for_each_entry_safe(r, tmp, &oak_retired, node)
+		if (r->net == net && (!reqid || r->reqid == reqid))
+			oak_retired_del(r);
+	mutex_unlock(&oak_retired_lock);
+}
+
+/* Module exit, after every namespace flushed its entries. */
+void oak_xfrm_retired_exit(void)
+{
+	cancel_delayed_work_sync(&oak_retired_dwork);
+	WARN_ON(!list_empty(&oak_retired));
 }
 
 static int oak_state_read(const struct oak_child_params *p, const xfrm_address_t *daddr,

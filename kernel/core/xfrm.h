@@ -113,6 +113,16 @@ void oak_xfrm_remove(const struct oak_child_params *p);
  * policies in place; see xfrm.c).
  */
 void oak_xfrm_remove_states(const struct oak_child_params *p);
+/*
+ * The same after a grace period (about 2 s): for the states of a Child SA
+ * that a rekey replaced, so that packets already bound to them still go
+ * out and come in.  oak_xfrm_retired_flush() deletes at once the states
+ * still waiting with @reqid (0: all of @net): when the successor goes too,
+ * and when the namespace goes.
+ */
+void oak_xfrm_retire_states(const struct oak_child_params *p);
+void oak_xfrm_retired_flush(struct net *net, u32 reqid);
+void oak_xfrm_retired_exit(void);
 
 /*
  * Trap policies (start = trap): the policies oak_xfrm_install() would add
