@@ -10,6 +10,7 @@
 #define OAKLEY_IANA_H
 
 /* Transform Type 1: encryption algorithms */
+#define IKE_ENCR_DES			2	/* refused (RFC 8247) */
 #define IKE_ENCR_3DES			3
 #define IKE_ENCR_NULL			11
 #define IKE_ENCR_AES_CBC		12
@@ -23,12 +24,15 @@
 #define IKE_ENCR_CHACHA20_POLY1305	28
 
 /* Transform Type 2: pseudorandom functions */
+#define IKE_PRF_HMAC_MD5		1	/* refused (RFC 8247) */
+#define IKE_PRF_HMAC_SHA1		2
 #define IKE_PRF_HMAC_SHA2_256		5
 #define IKE_PRF_HMAC_SHA2_384		6
 #define IKE_PRF_HMAC_SHA2_512		7
 
 /* Transform Type 3: integrity algorithms */
 #define IKE_INTEG_NONE			0
+#define IKE_INTEG_HMAC_MD5_96		1	/* refused (RFC 8247) */
 #define IKE_INTEG_HMAC_SHA1_96		2
 #define IKE_INTEG_AES_XCBC_96		5
 #define IKE_INTEG_AES_CMAC_96		8
@@ -38,6 +42,9 @@
 
 /* Transform Type 4: Diffie-Hellman groups */
 #define IKE_DH_NONE			0
+#define IKE_DH_MODP768			1	/* refused (RFC 8247) */
+#define IKE_DH_MODP1024			2
+#define IKE_DH_MODP1536			5
 #define IKE_DH_MODP2048			14
 #define IKE_DH_MODP3072			15
 #define IKE_DH_MODP4096			16

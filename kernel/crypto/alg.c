@@ -89,13 +89,17 @@ bool oak_encr_is_aead(u16 encr)
 	return encr == IKE_ENCR_AES_GCM_16 || encr == IKE_ENCR_CHACHA20_POLY1305;
 }
 
-/* AES takes a Key Length attribute; ChaCha20-Poly1305 must have none (RFC 7634 §3). */
+/*
+ * AES takes a Key Length attribute; 3DES (fixed 192-bit key) and
+ * ChaCha20-Poly1305 (RFC 7634 §3) must have none.
+ */
 bool oak_encr_supported(u16 encr, u16 keylen_bits)
 {
 	switch (encr) {
 	case IKE_ENCR_AES_CBC:
 	case IKE_ENCR_AES_GCM_16:
 		return keylen_bits == 128 || keylen_bits == 192 || keylen_bits == 256;
+	case IKE_ENCR_3DES:
 	case IKE_ENCR_CHACHA20_POLY1305:
 		return keylen_bits == 0;
 	}
@@ -107,6 +111,8 @@ unsigned int oak_encr_key_len(u16 encr, u16 keylen_bits)
 	if (!oak_encr_supported(encr, keylen_bits))
 		return 0;
 	switch (encr) {
+	case IKE_ENCR_3DES:
+		return 24;
 	case IKE_ENCR_AES_CBC:
 		return keylen_bits / 8;
 	case IKE_ENCR_AES_GCM_16:
@@ -121,10 +127,12 @@ bool oak_integ_supported(u16 integ)
 	return oak_integ_hash(integ) >= 0;
 }
 
-/* The key is as long as the hash output (RFC 4868 §2.1.1). */
+/* The key is as long as the hash output (RFC 2404 §3, RFC 4868 §2.1.1). */
 unsigned int oak_integ_key_len(u16 integ)
 {
 	switch (integ) {
+	case IKE_INTEG_HMAC_SHA1_96:
+		return 20;
 	case IKE_INTEG_HMAC_SHA2_256_128:
 		return 32;
 	case IKE_INTEG_HMAC_SHA2_384_192:
@@ -135,9 +143,11 @@ unsigned int oak_integ_key_len(u16 integ)
 	return 0;
 }
 
-/* Truncated ICV length (RFC 4868 §2.3): half the hash output. */
+/* Truncated ICV length: 96 bits for SHA-1 (RFC 2404), half the SHA-2 output (RFC 4868 §2.3). */
 unsigned int oak_integ_icv_len(u16 integ)
 {
+	if (integ == IKE_INTEG_HMAC_SHA1_96)
+		return 12;
 	return oak_integ_key_len(integ) / 2;
 }
 

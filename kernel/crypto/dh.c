@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Diffie-Hellman for IKE: MODP 14/15/16 (RFC 3526) through the kpp "dh"
- * algorithm with p and g passed in, ECP 19/20 (RFC 5903) through
- * "ecdh-nist-p256"/"ecdh-nist-p384", and Curve25519 (RFC 8031) through the
- * curve25519 library.
+ * Diffie-Hellman for IKE: MODP 5/14/15/16 (RFC 3526) through the kpp "dh"
+ * algorithm with p and g passed in, MODP 2 (RFC 2409 §6.2) with the MPI
+ * library (the kernel's "dh" refuses primes below 1536 bits), ECP 19/20
+ * (RFC 5903) through "ecdh-nist-p256"/"ecdh-nist-p384", and Curve25519
+ * (RFC 8031) through the curve25519 library.
  *
  * Wire formats (what oak_dh_public() returns and oak_dh_compute() takes):
  * MODP: y, big-endian, zero-padded to the length of p; shared secret the
@@ -21,6 +22,8 @@
 #include <crypto/kpp.h>
 #include <linux/bitops.h>
 #include <linux/err.h>
+#include <linux/fips.h>
+#include <linux/mpi.h>
 #include <linux/mutex.h>
 #include <linux/random.h>
 #include <linux/scatterlist.h>
@@ -30,7 +33,8 @@
 #include "dh_groups.h"
 #include "internal.h"
 
-enum oak_dh_kind { OAK_DH_MODP, OAK_DH_ECP, OAK_DH_X25519 };
+/* OAK_DH_MODP_MPI: a MODP group computed here, for primes the kpp refuses. */
+enum oak_dh_kind { OAK_DH_MODP, OAK_DH_MODP_MPI, OAK_DH_ECP, OAK_DH_X25519 };
 
 struct oak_dh_group {
 	u16 id;
@@ -43,9 +47,12 @@ struct oak_dh_group {
 
 /*
  * MODP exponents: twice the group's strength estimate (RFC 3526 §8), the
- * usual short-exponent choice for safe primes.
+ * usual short-exponent choice for safe primes; 256 bits for the 1024- and
+ * 1536-bit groups, more than twice theirs.
  */
 static const struct oak_dh_group oak_dh_groups[] = {
+	{ IKE_DH_MODP1024, OAK_DH_MODP_MPI, 128, 32, oak_modp1024_p, NULL },
+	{ IKE_DH_MODP1536, OAK_DH_MODP, 192, 32, oak_modp1536_p, "dh" },
 	{ IKE_DH_MODP2048, OAK_DH_MODP, 256, 32, oak_modp2048_p, "dh" },
 	{ IKE_DH_MODP3072, OAK_DH_MODP, 384, 48, oak_modp3072_p, "dh" },
 	{ IKE_DH_MODP4096, OAK_DH_MODP, 512, 64, oak_modp4096_p, "dh" },
@@ -58,6 +65,7 @@ static const struct oak_dh_group oak_dh_groups[] = {
 struct oak_dh {
 	const struct oak_dh_group *grp;
 	struct crypto_kpp *kpp;
+	MPI x;				/* OAK_DH_MODP_MPI: the private exponent */
 	u8 x25519_priv[CURVE25519_KEY_SIZE];
 	u8 pub[IKE_DH_MAX_PUB];		/* heap memory: usable in a scatterlist */
 };
@@ -122,6 +130,22 @@ static int oak_kpp_run(struct crypto_kpp *tfm, const u8 *src, unsigned int src_l
 	return err;
 }
 
+/* The MODP exponent into x: the given one, or a fresh random one. */
+static int oak_modp_exponent(const struct oak_dh_group *grp, const u8 *priv, size_t *priv_len,
+			     u8 *x)
+{
+	if (priv) {
+		if (!*priv_len || *priv_len > grp->pub_len)
+			return -EINVAL;
+		memcpy(x, priv, *priv_len);
+	} else {
+		*priv_len = grp->priv_len;
+		get_random_bytes(x, *priv_len);
+		x[0] |= 0x80;	/* full length, never 0 or 1 */
+	}
+	return 0;
+}
+
 static int oak_modp_set_secret(struct oak_dh *dh, const u8 *priv, size_t priv_len)
 {
 	static const u8 two = 2;
@@ -136,15 +160,9 @@ static int oak_modp_set_secret(struct oak_dh *dh, const u8 *priv, size_t priv_le
 	u8 *buf;
 	int err;
 
-	if (priv) {
-		if (!priv_len || priv_len > dh->grp->pub_len)
-			return -EINVAL;
-		memcpy(x, priv, priv_len);
-	} else {
-		priv_len = dh->grp->priv_len;
-		get_random_bytes(x, priv_len);
-		x[0] |= 0x80;	/* full length, never 0 or 1 */
-	}
+	err = oak_modp_exponent(dh->grp, priv, &priv_len, x);
+	if (err)
+		return err;
 	params.key = x;
 	params.key_size = priv_len;
 
@@ -222,6 +240,84 @@ static int oak_x25519_setup(struct oak_dh *dh, const u8 *priv, size_t priv_len)
 	return 0;
 }
 
+/* p - 1 for an odd p: the same bytes with the last one decremented. */
+static bool oak_modp_is_p_minus_1(const struct oak_dh_group *grp, const u8 *y)
+{
+	unsigned int n = grp->pub_len;
+
+	return !memcmp(y, grp->p, n - 1) && y[n - 1] == grp->p[n - 1] - 1;
+}
+
+/* 1 < y < p - 1: what the kpp checks, and p - 1. */
+static bool oak_modp_peer_ok(const struct oak_dh_group *grp, const u8 *y)
+{
+	unsigned int n = grp->pub_len;
+
+	if (!memchr_inv(y, 0, n - 1))
+		return y[n - 1] > 1;
+	return memcmp(y, grp->p, n) < 0 && !oak_modp_is_p_minus_1(grp, y);
+}
+
+/* out = base^e mod p, big-endian, left-padded to the length of p. */
+static int oak_mpi_powm_be(const struct oak_dh_group *grp, MPI base, MPI e, u8 *out)
+{
+	MPI p = mpi_read_raw_data(grp->p, grp->pub_len);
+	MPI r = mpi_alloc(0);
+	unsigned int n;
+	int err = -ENOMEM;
+
+	if (p && r)
+		err = mpi_powm(r, base, e, p);
+	if (!err)
+		err = mpi_read_buffer(r, out, grp->pub_len, &n, NULL);
+	if (!err) {
+		memmove(out + grp->pub_len - n, out, n);
+		memset(out, 0, grp->pub_len - n);
+	}
+	mpi_free(r);	/* the limbs go with kfree_sensitive() */
+	mpi_free(p);
+	return err;
+}
+
+static int oak_mpi_setup(struct oak_dh *dh, const u8 *priv, size_t priv_len)
+{
+	static const u8 two = 2;
+	u8 x[IKE_DH_MAX_PUB];
+	MPI g;
+	int err;
+
+	/* below the 2048 bits FIPS allows, as the kpp "dh" decides too */
+	if (fips_enabled)
+		return -EINVAL;
+	err = oak_modp_exponent(dh->grp, priv, &priv_len, x);
+	if (err)
+		return err;
+	dh->x = mpi_read_raw_data(x, priv_len);
+	oak_wipe(x, sizeof(x));
+	g = mpi_read_raw_data(&two, 1);
+	err = dh->x && g ? oak_mpi_powm_be(dh->grp, g, dh->x, dh->pub) : -ENOMEM;
+	mpi_free(g);
+	return err;
+}
+
+static int oak_dh_compute_mpi(struct oak_dh *dh, const u8 *peer, u8 *shared,
+			      size_t *shared_len)
+{
+	MPI y;
+	int err;
+
+	if (!oak_modp_peer_ok(dh->grp, peer))
+		return -EINVAL;
+	y = mpi_read_raw_data(peer, dh->grp->pub_len);
+	if (!y)
+		return -ENOMEM;
+	err = oak_mpi_powm_be(dh->grp, y, dh->x, shared);
+	mpi_free(y);
+	if (!err)
+		*shared_len = dh->grp->pub_len;
+	return err;
+}
+
 /* Groups whose kpp was allocated once (bit = index in oak_dh_groups). */
 static unsigned long oak_dh_warmed;
 static DEFINE_MUTEX(oak_dh_warm_lock);
@@ -236,7 +332,7 @@ int oak_dh_warm(u16 group)
 	if (!grp)
 		return -EOPNOTSUPP;
 	bit = grp - oak_dh_groups;
-	/* Curve25519 is a library: linked in when the module was loaded. */
+	/* Curve25519 and MPI are libraries: linked in when the module was loaded. */
 	if (!grp->kpp || test_bit(bit, &oak_dh_warmed))
 		return 0;
 	mutex_lock(&oak_dh_warm_lock);
@@ -266,6 +362,8 @@ struct oak_dh *oak_dh_new_priv(u16 group, const u8 *priv, size_t priv_len)
 	dh->grp = grp;
 	if (grp->kind == OAK_DH_X25519)
 		err = oak_x25519_setup(dh, priv, priv_len);
+	else if (grp->kind == OAK_DH_MODP_MPI)
+		err = oak_mpi_setup(dh, priv, priv_len);
 	else
 		err = oak_kpp_setup(dh, priv, priv_len);
 	if (err) {
@@ -278,14 +376,6 @@ struct oak_dh *oak_dh_new_priv(u16 group, const u8 *priv, size_t priv_len)
 struct oak_dh *oak_dh_new(u16 group)
 {
 	return oak_dh_new_priv(group, NULL, 0);
-}
-
-/* p - 1 for an odd p: the same bytes with the last one decremented. */
-static bool oak_modp_is_p_minus_1(const struct oak_dh_group *grp, const u8 *y)
-{
-	unsigned int n = grp->pub_len;
-
-	return !memcmp(y, grp->p, n - 1) && y[n - 1] == grp->p[n - 1] - 1;
 }
 
 static int oak_dh_compute_kpp(struct oak_dh *dh, const u8 *peer, u8 *shared,
@@ -321,6 +411,8 @@ int oak_dh_compute(struct oak_dh *dh, const u8 *peer, size_t peer_len,
 {
 	if (peer_len != dh->grp->pub_len)
 		return -EINVAL;
+	if (dh->grp->kind == OAK_DH_MODP_MPI)
+		return oak_dh_compute_mpi(dh, peer, shared, shared_len);
 	if (dh->grp->kind != OAK_DH_X25519)
 		return oak_dh_compute_kpp(dh, peer, shared, shared_len);
 
@@ -338,5 +430,6 @@ void oak_dh_free(struct oak_dh *dh)
 	if (!dh)
 		return;
 	crypto_free_kpp(dh->kpp);	/* the tfm's exit wipes its key */
+	mpi_free(dh->x);		/* kfree_sensitive() of its limbs */
 	oak_free_secret(dh, sizeof(*dh));	/* the X25519 scalar */
 }

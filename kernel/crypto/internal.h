@@ -16,7 +16,7 @@ enum oak_hash {
 	OAK_SHA256,
 	OAK_SHA384,
 	OAK_SHA512,
-	OAK_SHA1,		/* IKEv1 only (RFC 2409's HMAC-SHA1 PRF) */
+	OAK_SHA1,		/* PRF_HMAC_SHA1, AUTH_HMAC_SHA1_96, IKEv1's SHA hash */
 	OAK_HASH_COUNT,
 };
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * HMAC-SHA2 PRFs and prf+ (RFC 7296 §2.13).
+ * HMAC-SHA2 and HMAC-SHA1 PRFs and prf+ (RFC 7296 §2.13).
  *
  * HMAC is the kernel's hmac(sha*) template.  A transform is keyed once and
  * used for every digest under that key: one per prf+ run, one per SA for the
@@ -18,6 +18,8 @@
 int oak_prf_hash(u16 prf)
 {
 	switch (prf) {
+	case IKE_PRF_HMAC_SHA1:
+		return OAK_SHA1;
 	case IKE_PRF_HMAC_SHA2_256:
 		return OAK_SHA256;
 	case IKE_PRF_HMAC_SHA2_384:
@@ -31,6 +33,8 @@ int oak_prf_hash(u16 prf)
 int oak_integ_hash(u16 integ)
 {
 	switch (integ) {
+	case IKE_INTEG_HMAC_SHA1_96:
+		return OAK_SHA1;
 	case IKE_INTEG_HMAC_SHA2_256_128:
 		return OAK_SHA256;
 	case IKE_INTEG_HMAC_SHA2_384_192:
@@ -98,6 +102,8 @@ int oak_hmac_digest(const struct oak_hmac *h, const struct oak_iov *iov, unsigne
 unsigned int oak_prf_len(u16 prf)
 {
 	switch (prf) {
+	case IKE_PRF_HMAC_SHA1:
+		return 20;
 	case IKE_PRF_HMAC_SHA2_256:
 		return 32;
 	case IKE_PRF_HMAC_SHA2_384:

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The Encrypted payload, SK {...} (RFC 7296 §3.14), with
- * - AES-CBC + HMAC-SHA2-*-truncated: encrypt, then an ICV over the whole
- *   message from the IKE header through the Pad Length (IV included);
+ * - AES-CBC or 3DES-CBC (8-byte block and IV) + HMAC-SHA2-*-truncated or
+ *   HMAC-SHA1-96: encrypt, then an ICV over the whole message from the IKE
+ *   header through the Pad Length (IV included);
  * - AES-GCM-16 (RFC 5282) and ChaCha20-Poly1305 (RFC 7634): key = SK_e less
  *   its last 4 bytes, nonce = those 4 salt bytes | the 8-byte IV, AAD = the
  *   message from the IKE header through the SK generic header (the IV is not
@@ -34,6 +35,7 @@
 #define OAK_IKE_HDR_LENGTH_OFF	24
 #define OAK_GEN_HDR_LEN		4
 #define OAK_AES_BLOCK		16
+#define OAK_3DES_BLOCK		8
 #define OAK_AEAD_IV_LEN		8
 #define OAK_AEAD_SALT_LEN	4
 #define OAK_AEAD_ICV_LEN	16
@@ -51,7 +53,8 @@
 enum oak_sk_kind {
 	OAK_SK_GCM,
 	OAK_SK_CHACHA,
-	OAK_SK_CBC,
+	OAK_SK_CBC,		/* AES-CBC */
+	OAK_SK_3DES,		/* 3DES-CBC */
 	OAK_SK_KINDS,
 };
 
@@ -61,12 +64,19 @@ static const char *const oak_sk_tfm_names[OAK_SK_KINDS] = {
 	[OAK_SK_GCM] = "gcm(aes)",
 	[OAK_SK_CHACHA] = "rfc7539(chacha20,poly1305)",
 	[OAK_SK_CBC] = "cbc(aes)",
+	[OAK_SK_3DES] = "cbc(des3_ede)",
 };
+
+/* The kinds with an skcipher and an HMAC (the others are AEADs). */
+static bool oak_sk_kind_cbc(unsigned int kind)
+{
+	return kind == OAK_SK_CBC || kind == OAK_SK_3DES;
+}
 
 struct oak_sk_slot {
 	struct mutex lock;		/* the tfm's key and every use of the tfm */
 	struct crypto_aead *aead;	/* GCM, ChaCha20-Poly1305 */
-	struct crypto_skcipher *cbc;	/* CBC */
+	struct crypto_skcipher *cbc;	/* AES-CBC, 3DES-CBC */
 	u64 owner;			/* oak_sk->id whose key is set; 0 none */
 };
 
@@ -84,7 +94,7 @@ struct oak_sk {
 	u8 iv_len;
 	u8 icv_len;
 	u8 block;			/* padding boundary; 1 = none */
-	u8 key[OAK_AES_KEY_MAX];	/* SK_e without the salt */
+	u8 key[OAK_AES_KEY_MAX];	/* SK_e without the salt (3DES: 24 bytes) */
 	u8 salt[OAK_AEAD_SALT_LEN];	/* AEAD only */
 	struct oak_hmac mac[];		/* CBC only: one */
 };
@@ -129,7 +139,7 @@ static int oak_sk_slot_alloc(struct oak_sk_slot *s, unsigned int kind)
 	const char *name = oak_sk_tfm_names[kind];
 	int err;
 
-	if (kind == OAK_SK_CBC) {
+	if (oak_sk_kind_cbc(kind)) {
 		s->cbc = crypto_alloc_skcipher(name, 0, 0);
 		err = PTR_ERR_OR_ZERO(s->cbc);
 		if (err)
@@ -249,8 +259,8 @@ static int oak_sk_new_cbc(struct oak_sk *sk, u16 integ, const u8 *akey, size_t a
 
 	if (hash < 0 || akey_len != oak_integ_key_len(integ))
 		return -EINVAL;
-	sk->iv_len = OAK_AES_BLOCK;
-	sk->block = OAK_AES_BLOCK;
+	sk->iv_len = sk->kind == OAK_SK_3DES ? OAK_3DES_BLOCK : OAK_AES_BLOCK;
+	sk->block = sk->iv_len;
 	sk->icv_len = oak_integ_icv_len(integ);
 	return oak_hmac_init(sk->mac, hash, akey, akey_len);
 }
@@ -273,14 +283,21 @@ static int oak_sk_new_aead(struct oak_sk *sk, u16 integ, const u8 *ekey)
 
 static size_t oak_sk_size(unsigned int kind)
 {
-	return kind == OAK_SK_CBC ? struct_size((struct oak_sk *)NULL, mac, 1) :
-				    sizeof(struct oak_sk);
+	return oak_sk_kind_cbc(kind) ? struct_size((struct oak_sk *)NULL, mac, 1) :
+				       sizeof(struct oak_sk);
 }
 
 static unsigned int oak_sk_kind_of(u16 encr)
 {
-	return encr == IKE_ENCR_AES_CBC ? OAK_SK_CBC :
-	       encr == IKE_ENCR_AES_GCM_16 ? OAK_SK_GCM : OAK_SK_CHACHA;
+	switch (encr) {
+	case IKE_ENCR_AES_CBC:
+		return OAK_SK_CBC;
+	case IKE_ENCR_3DES:
+		return OAK_SK_3DES;
+	case IKE_ENCR_AES_GCM_16:
+		return OAK_SK_GCM;
+	}
+	return OAK_SK_CHACHA;
 }
 
 int oak_encr_warm(u16 encr, u16 keylen_bits)
@@ -327,7 +344,7 @@ void oak_sk_free(struct oak_sk *sk)
 	if (!sk)
 		return;
 	oak_sk_unkey(sk);
-	if (sk->kind == OAK_SK_CBC)
+	if (oak_sk_kind_cbc(sk->kind))
 		oak_hmac_wipe(sk->mac);	/* its transform holds the HMAC pads */
 	/* the key, the salt */
 	oak_free_secret(sk, oak_sk_size(sk->kind));
@@ -443,7 +460,7 @@ int oak_sk_seal_iv(struct oak_sk *sk, u8 *msg, size_t cap, size_t sk_off, size_t
 	put_unaligned_be32(total, msg + OAK_IKE_HDR_LENGTH_OFF);
 	memcpy(msg + iv_off, iv, sk->iv_len);
 
-	if (sk->kind != OAK_SK_CBC) {
+	if (!oak_sk_kind_cbc(sk->kind)) {
 		err = oak_sk_aead(sk, true, msg, iv_off, ct_len);
 	} else {
 		memcpy(cbc_iv, iv, sk->iv_len);
@@ -461,7 +478,7 @@ int oak_sk_seal(struct oak_sk *sk, u8 *msg, size_t cap, size_t sk_off, size_t *m
 {
 	u8 iv[OAK_AES_BLOCK];
 
-	if (sk->kind != OAK_SK_CBC)
+	if (!oak_sk_kind_cbc(sk->kind))
 		put_unaligned_be64(atomic64_inc_return(&sk->next_iv), iv);
 	else
 		get_random_bytes(iv, sk->iv_len);
@@ -475,7 +492,7 @@ static int oak_sk_open_cbc(struct oak_sk *sk, u8 *msg, size_t iv_off, size_t ct_
 	u8 iv[OAK_AES_BLOCK];
 	int err;
 
-	if (ct_len % OAK_AES_BLOCK)
+	if (ct_len % sk->block)
 		return -EBADMSG;
 	err = oak_sk_icv(sk, msg, p0 + ct_len, icv);
 	if (err)
@@ -491,7 +508,7 @@ int oak_sk_open(struct oak_sk *sk, u8 *msg, size_t msg_len, size_t sk_off,
 {
 	size_t iv_off = sk_off + OAK_GEN_HDR_LEN;
 	size_t p0 = iv_off + sk->iv_len;
-	size_t min_ct = sk->kind != OAK_SK_CBC ? 1 : OAK_AES_BLOCK;
+	size_t min_ct = sk->block;	/* one block; 1 for the AEADs */
 	size_t ct_len;
 	u8 pad;
 	int err;
@@ -505,7 +522,7 @@ int oak_sk_open(struct oak_sk *sk, u8 *msg, size_t msg_len, size_t sk_off,
 		return -EBADMSG;
 	ct_len = msg_len - p0 - sk->icv_len;
 
-	if (sk->kind != OAK_SK_CBC)
+	if (!oak_sk_kind_cbc(sk->kind))
 		err = oak_sk_aead(sk, false, msg, iv_off, ct_len + sk->icv_len);
 	else
 		err = oak_sk_open_cbc(sk, msg, iv_off, ct_len);

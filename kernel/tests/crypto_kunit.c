@@ -361,6 +361,42 @@ static const u8 rfc4231_7_sha512[64] = {
 	0xfa, 0x8c, 0x6a, 0x58,
 };
 
+/* RFC 2202 §3 HMAC-SHA1 digests of test cases 1-7, as published */
+static const u8 rfc2202_1_sha1[20] = {
+	0xb6, 0x17, 0x31, 0x86, 0x55, 0x05, 0x72, 0x64, 0xe2, 0x8b, 0xc0, 0xb6,
+	0xfb, 0x37, 0x8c, 0x8e, 0xf1, 0x46, 0xbe, 0x00,
+};
+
+static const u8 rfc2202_2_sha1[20] = {
+	0xef, 0xfc, 0xdf, 0x6a, 0xe5, 0xeb, 0x2f, 0xa2, 0xd2, 0x74, 0x16, 0xd5,
+	0xf1, 0x84, 0xdf, 0x9c, 0x25, 0x9a, 0x7c, 0x79,
+};
+
+static const u8 rfc2202_3_sha1[20] = {
+	0x12, 0x5d, 0x73, 0x42, 0xb9, 0xac, 0x11, 0xcd, 0x91, 0xa3, 0x9a, 0xf4,
+	0x8a, 0xa1, 0x7b, 0x4f, 0x63, 0xf1, 0x75, 0xd3,
+};
+
+static const u8 rfc2202_4_sha1[20] = {
+	0x4c, 0x90, 0x07, 0xf4, 0x02, 0x62, 0x50, 0xc6, 0xbc, 0x84, 0x14, 0xf9,
+	0xbf, 0x50, 0xc8, 0x6c, 0x2d, 0x72, 0x35, 0xda,
+};
+
+static const u8 rfc2202_5_sha1[20] = {
+	0x4c, 0x1a, 0x03, 0x42, 0x4b, 0x55, 0xe0, 0x7f, 0xe7, 0xf2, 0x7b, 0xe1,
+	0xd5, 0x8b, 0xb9, 0x32, 0x4a, 0x9a, 0x5a, 0x04,
+};
+
+static const u8 rfc2202_6_sha1[20] = {
+	0xaa, 0x4a, 0xe5, 0xe1, 0x52, 0x72, 0xd0, 0x0e, 0x95, 0x70, 0x56, 0x37,
+	0xce, 0x8a, 0x3b, 0x55, 0xed, 0x40, 0x21, 0x12,
+};
+
+static const u8 rfc2202_7_sha1[20] = {
+	0xe8, 0xe9, 0x9d, 0x0f, 0x45, 0x23, 0x7d, 0x78, 0x6d, 0x6b, 0xba, 0xa7,
+	0x96, 0x5c, 0x78, 0x08, 0xbb, 0xff, 0x1a, 0x91,
+};
+
 static const u8 prfplus_256_200[200] = {
 	0xbb, 0x68, 0x6d, 0x7a, 0xa3, 0xa7, 0x57, 0x9e, 0xea, 0x2e, 0x6f, 0xe0,
 	0xf4, 0x5a, 0x08, 0x37, 0xb9, 0x45, 0x93, 0xe3, 0x4c, 0x4e, 0x52, 0xa4,
@@ -405,6 +441,17 @@ static const u8 prfplus_512_130[130] = {
 	0xfe, 0xcd, 0x35, 0x7d, 0x5f, 0x74, 0x8b, 0x2e, 0x00, 0xd0, 0xec, 0x09,
 	0x5b, 0xf8, 0x38, 0x92, 0x70, 0xac, 0xab, 0x06, 0xaa, 0x95, 0x37, 0xa3,
 	0xa0, 0x81, 0x39, 0xed, 0xe8, 0x66, 0x2c, 0xe6, 0xe1, 0x71,
+};
+
+static const u8 prfplus_sha1_90[90] = {
+	0x94, 0xc9, 0x63, 0x56, 0x5c, 0x5e, 0xdd, 0xcb, 0x48, 0xd4, 0x03, 0xff,
+	0x81, 0xa4, 0x80, 0x81, 0xde, 0x25, 0xf4, 0x29, 0x15, 0x36, 0xb7, 0xf5,
+	0xff, 0x10, 0x26, 0xd2, 0xca, 0x09, 0xbe, 0x44, 0x11, 0x70, 0x9e, 0xf0,
+	0xe9, 0x8f, 0xe6, 0x96, 0x42, 0x66, 0x16, 0x40, 0xee, 0x8a, 0x6a, 0x0b,
+	0xe4, 0x4d, 0xcc, 0xe0, 0x52, 0x0a, 0x44, 0xa4, 0x8e, 0x1e, 0x60, 0x57,
+	0xa7, 0x95, 0x39, 0xed, 0xd6, 0x6e, 0x46, 0x06, 0xa0, 0x96, 0x09, 0x7b,
+	0x8d, 0x4e, 0xef, 0x90, 0xa6, 0x61, 0x67, 0xe2, 0xcc, 0xb1, 0xa6, 0x11,
+	0x0d, 0x79, 0x88, 0xb9, 0xf7, 0xdc,
 };
 
 /* prf HMAC-SHA2-256, AES-CBC-256, HMAC-SHA2-256-128 */
@@ -482,6 +529,42 @@ static const u8 ike2_sk_pr[48] = {
 	0x7b, 0x92, 0xba, 0x22, 0xc0, 0xfc, 0xea, 0xcf, 0x3f, 0xcc, 0xa6, 0x74,
 	0xe5, 0xed, 0x70, 0x36, 0xa2, 0x3f, 0x72, 0xab, 0x61, 0xc8, 0x4e, 0xc6,
 	0xf4, 0x25, 0x6d, 0xa2, 0x79, 0x24, 0x5c, 0x95, 0xae, 0x4d, 0x64, 0xa9,
+};
+
+/* prf HMAC-SHA1, 3DES, HMAC-SHA1-96 */
+static const u8 ike3_sk_d[20] = {
+	0xbf, 0x50, 0xf0, 0x3a, 0xc5, 0x07, 0x7e, 0x55, 0x25, 0xaf, 0xb2, 0x04,
+	0x5c, 0x8a, 0xec, 0xf4, 0x4e, 0x31, 0xa3, 0x5f,
+};
+
+static const u8 ike3_sk_ai[20] = {
+	0xa6, 0x3c, 0x13, 0xed, 0xc6, 0xb0, 0xa8, 0x48, 0xeb, 0xd5, 0x13, 0x37,
+	0xcc, 0xa1, 0x22, 0xa2, 0x95, 0xdb, 0xd8, 0xbe,
+};
+
+static const u8 ike3_sk_ar[20] = {
+	0xf0, 0x81, 0xeb, 0x03, 0x0d, 0x37, 0x91, 0x2c, 0xbc, 0x47, 0xb0, 0x6f,
+	0x8b, 0xd9, 0x0e, 0x0c, 0x52, 0x2a, 0x19, 0x42,
+};
+
+static const u8 ike3_sk_ei[24] = {
+	0xb5, 0x66, 0xb8, 0x56, 0x80, 0x43, 0xcc, 0x34, 0xf4, 0xbb, 0xd9, 0x1d,
+	0xb0, 0x1f, 0x19, 0x6c, 0xc1, 0xa2, 0xbe, 0x1c, 0x5c, 0x55, 0xe9, 0x40,
+};
+
+static const u8 ike3_sk_er[24] = {
+	0x2e, 0x57, 0xb6, 0x0f, 0xa4, 0x07, 0x8d, 0xfb, 0xe7, 0xd3, 0x91, 0x46,
+	0xb8, 0xd4, 0x7d, 0x6a, 0x6e, 0x0a, 0x1e, 0x12, 0xa5, 0xac, 0x85, 0x11,
+};
+
+static const u8 ike3_sk_pi[20] = {
+	0x85, 0xb0, 0x10, 0x32, 0x36, 0x7b, 0x9e, 0x0a, 0xa4, 0xe4, 0x72, 0x18,
+	0x2e, 0x3c, 0xb8, 0x31, 0x90, 0x2a, 0xee, 0x1e,
+};
+
+static const u8 ike3_sk_pr[20] = {
+	0xd4, 0xdc, 0x24, 0x6c, 0x0e, 0x08, 0x6d, 0x54, 0x70, 0x81, 0x8e, 0xec,
+	0x71, 0x5d, 0x6d, 0xcb, 0x70, 0x86, 0xa1, 0xc6,
 };
 
 /* rekey: old prf SHA-256 (SK_d of ike1), new prf SHA-512, ChaCha20-Poly1305 */
@@ -609,6 +692,32 @@ static const u8 sk_cbc256_msg[144] = {
 	0x84, 0x98, 0xfb, 0x5b, 0x78, 0x03, 0x4e, 0x88, 0xda, 0x40, 0x80, 0xcf,
 	0xbe, 0x61, 0x4b, 0x66, 0xac, 0xc5, 0x30, 0x4b, 0x62, 0x89, 0xe6, 0xc8,
 	0xb1, 0x29, 0x1d, 0x2a, 0xa7, 0xf5, 0x1d, 0xee, 0x5e, 0x8d, 0xa5, 0x5c,
+};
+
+static const u8 sk_des3_ekey[24] = {
+	0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x57, 0x58, 0x59, 0x5a, 0x5b, 0x5c,
+	0x5d, 0x5e, 0x5f, 0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68,
+};
+
+static const u8 sk_des3_akey[20] = {
+	0x52, 0x53, 0x54, 0x55, 0x56, 0x57, 0x58, 0x59, 0x5a, 0x5b, 0x5c, 0x5d,
+	0x5e, 0x5f, 0x60, 0x61, 0x62, 0x63, 0x64, 0x65,
+};
+
+static const u8 sk_des3_iv[8] = {
+	0x53, 0x54, 0x55, 0x56, 0x57, 0x58, 0x59, 0x5a,
+};
+
+static const u8 sk_des3_msg[108] = {
+	0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98,
+	0x76, 0x54, 0x32, 0x10, 0x2e, 0x20, 0x23, 0x08, 0x00, 0x00, 0x00, 0x01,
+	0x00, 0x00, 0x00, 0x6c, 0x23, 0x00, 0x00, 0x50, 0x53, 0x54, 0x55, 0x56,
+	0x57, 0x58, 0x59, 0x5a, 0x28, 0x70, 0xe2, 0x22, 0x7e, 0x71, 0x40, 0x2e,
+	0xa8, 0x90, 0xe9, 0x1a, 0x57, 0xf0, 0x62, 0xb2, 0xd9, 0x57, 0x98, 0x78,
+	0x35, 0x7f, 0x80, 0xbe, 0x79, 0x9d, 0x4e, 0xac, 0x78, 0x3d, 0x26, 0x53,
+	0x36, 0xdc, 0x63, 0x04, 0x20, 0x3d, 0x5f, 0xc1, 0xbf, 0xdd, 0xf2, 0x2c,
+	0xa9, 0x7f, 0x8b, 0x76, 0xef, 0xfc, 0x61, 0x6b, 0xc5, 0x30, 0x9f, 0xca,
+	0x26, 0x0d, 0x12, 0xe1, 0x85, 0xd7, 0xec, 0x70, 0xfb, 0xc9, 0xbc, 0x23,
 };
 
 static const u8 sk_gcm128_ekey[20] = {
@@ -777,6 +886,45 @@ static void oak_test_hmac_rfc4231(struct kunit *test)
 	}
 }
 
+/* RFC 2202 §3: PRF_HMAC_SHA1 (also the key of AUTH_HMAC_SHA1_96, case 5 truncated). */
+static void oak_test_hmac_rfc2202(struct kunit *test)
+{
+	static const u8 *const want[] = {
+		rfc2202_1_sha1, rfc2202_2_sha1, rfc2202_3_sha1, rfc2202_4_sha1,
+		rfc2202_5_sha1, rfc2202_6_sha1, rfc2202_7_sha1,
+	};
+	static const char *const text[] = {
+		"Hi There", "what do ya want for nothing?", NULL, NULL, "Test With Truncation",
+		"Test Using Larger Than Block-Size Key - Hash Key First",
+		"Test Using Larger Than Block-Size Key and Larger Than One Block-Size Data",
+	};
+	static const u8 key_byte[] = { 0x0b, 0, 0xaa, 0, 0x0c, 0xaa, 0xaa };
+	static const u8 key_len[] = { 20, 4, 20, 25, 20, 80, 80 };
+	u8 key[80], data[80], out[IKE_PRF_MAX_LEN];
+	unsigned int i, j;
+	size_t dlen;
+
+	KUNIT_EXPECT_EQ(test, oak_prf_len(IKE_PRF_HMAC_SHA1), 20);
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		memset(key, key_byte[i], key_len[i]);
+		if (i == 1)
+			memcpy(key, "Jefe", 4);
+		for (j = 0; i == 3 && j < 25; j++)
+			key[j] = j + 1;
+		dlen = text[i] ? strlen(text[i]) : 50;
+		if (text[i])
+			memcpy(data, text[i], dlen);
+		else
+			memset(data, i == 2 ? 0xdd : 0xcd, dlen);
+		KUNIT_ASSERT_EQ(test, oak_prf(IKE_PRF_HMAC_SHA1, key, key_len[i], data, dlen,
+					      out), 0);
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(out, want[i], 20), 0, "RFC 2202 case %u", i + 1);
+	}
+	/* HMAC-SHA1-96 sends the first 12 bytes (RFC 2404 §2). */
+	KUNIT_EXPECT_EQ(test, oak_integ_icv_len(IKE_INTEG_HMAC_SHA1_96), 12);
+	KUNIT_EXPECT_EQ(test, oak_integ_key_len(IKE_INTEG_HMAC_SHA1_96), 20);
+}
+
 /* The same through oak_prfv() with the data cut in three pieces (one empty). */
 static void oak_test_prfv_pieces(struct kunit *test)
 {
@@ -814,6 +962,8 @@ static void oak_test_prf_plus(struct kunit *test)
 	OAK_EXPECT_BYTES(test, out, prfplus_384_100, 100);
 	KUNIT_ASSERT_EQ(test, oak_prf_plus(IKE_PRF_HMAC_SHA2_512, key, 20, seed, 56, out, 130), 0);
 	OAK_EXPECT_BYTES(test, out, prfplus_512_130, 130);
+	KUNIT_ASSERT_EQ(test, oak_prf_plus(IKE_PRF_HMAC_SHA1, key, 20, seed, 56, out, 90), 0);
+	OAK_EXPECT_BYTES(test, out, prfplus_sha1_90, 90);
 	/* A shorter output is a prefix. */
 	memset(out, 0, sizeof(out));
 	KUNIT_ASSERT_EQ(test, oak_prf_plus(IKE_PRF_HMAC_SHA2_256, key, 20, seed, 56, out, 5), 0);
@@ -852,44 +1002,61 @@ static struct oak_kdf_inputs *oak_kdf_inputs(struct kunit *test)
 	return in;
 }
 
+/* One transform set's expected IKE SA keys: SK_d, _ai, _ar, _ei, _er, _pi, _pr (NULL: none). */
+struct ike_want {
+	u16 prf, encr, keylen, integ;
+	u8 prf_len, ek_len, ak_len;
+	const u8 *sk[7];
+};
+
+static const struct ike_want ike_want1 = {
+	IKE_PRF_HMAC_SHA2_256, IKE_ENCR_AES_CBC, 256, IKE_INTEG_HMAC_SHA2_256_128, 32, 32, 32,
+	{ ike1_sk_d, ike1_sk_ai, ike1_sk_ar, ike1_sk_ei, ike1_sk_er, ike1_sk_pi, ike1_sk_pr },
+};
+
+static const struct ike_want ike_want2 = {
+	IKE_PRF_HMAC_SHA2_384, IKE_ENCR_AES_GCM_16, 256, IKE_INTEG_NONE, 48, 36, 0,
+	{ ike2_sk_d, NULL, NULL, ike2_sk_ei, ike2_sk_er, ike2_sk_pi, ike2_sk_pr },
+};
+
+/* PRF_HMAC_SHA1, 3DES (24-byte SK_e, no Key Length), AUTH_HMAC_SHA1_96 (20-byte SK_a) */
+static const struct ike_want ike_want3 = {
+	IKE_PRF_HMAC_SHA1, IKE_ENCR_3DES, 0, IKE_INTEG_HMAC_SHA1_96, 20, 24, 20,
+	{ ike3_sk_d, ike3_sk_ai, ike3_sk_ar, ike3_sk_ei, ike3_sk_er, ike3_sk_pi, ike3_sk_pr },
+};
+
+static void oak_ike_derive_check(struct kunit *test, struct oak_ike_keys *k,
+				 const struct oak_kdf_inputs *in, const struct ike_want *w)
+{
+	const u8 *got[7] = { k->sk_d, k->sk_ai, k->sk_ar, k->sk_ei, k->sk_er, k->sk_pi,
+			     k->sk_pr };
+	const u8 len[7] = { w->prf_len, w->ak_len, w->ak_len, w->ek_len, w->ek_len, w->prf_len,
+			    w->prf_len };
+	unsigned int i;
+
+	oak_ike_keys_wipe(k);
+	k->prf = w->prf;
+	k->encr = w->encr;
+	k->encr_keylen = w->keylen;
+	k->integ = w->integ;
+	KUNIT_ASSERT_EQ(test, oak_ike_derive(k, in->ni, 32, in->nr, 24, in->gir, 256,
+					     spi_i, spi_r), 0);
+	KUNIT_EXPECT_EQ(test, k->prf_len, w->prf_len);
+	KUNIT_EXPECT_EQ(test, k->ek_len, w->ek_len);
+	KUNIT_EXPECT_EQ(test, k->ak_len, w->ak_len);
+	for (i = 0; i < ARRAY_SIZE(got); i++)
+		if (w->sk[i])
+			OAK_EXPECT_BYTES(test, got[i], w->sk[i], len[i]);
+}
+
 static void oak_test_ike_derive(struct kunit *test)
 {
 	struct oak_kdf_inputs *in = oak_kdf_inputs(test);
 	struct oak_ike_keys *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, k);
-	k->prf = IKE_PRF_HMAC_SHA2_256;
-	k->encr = IKE_ENCR_AES_CBC;
-	k->encr_keylen = 256;
-	k->integ = IKE_INTEG_HMAC_SHA2_256_128;
-	KUNIT_ASSERT_EQ(test, oak_ike_derive(k, in->ni, 32, in->nr, 24, in->gir, 256,
-					     spi_i, spi_r), 0);
-	KUNIT_EXPECT_EQ(test, k->prf_len, 32);
-	KUNIT_EXPECT_EQ(test, k->ek_len, 32);
-	KUNIT_EXPECT_EQ(test, k->ak_len, 32);
-	OAK_EXPECT_BYTES(test, k->sk_d, ike1_sk_d, 32);
-	OAK_EXPECT_BYTES(test, k->sk_ai, ike1_sk_ai, 32);
-	OAK_EXPECT_BYTES(test, k->sk_ar, ike1_sk_ar, 32);
-	OAK_EXPECT_BYTES(test, k->sk_ei, ike1_sk_ei, 32);
-	OAK_EXPECT_BYTES(test, k->sk_er, ike1_sk_er, 32);
-	OAK_EXPECT_BYTES(test, k->sk_pi, ike1_sk_pi, 32);
-	OAK_EXPECT_BYTES(test, k->sk_pr, ike1_sk_pr, 32);
-
-	oak_ike_keys_wipe(k);
-	k->prf = IKE_PRF_HMAC_SHA2_384;
-	k->encr = IKE_ENCR_AES_GCM_16;
-	k->encr_keylen = 256;
-	k->integ = IKE_INTEG_NONE;
-	KUNIT_ASSERT_EQ(test, oak_ike_derive(k, in->ni, 32, in->nr, 24, in->gir, 256,
-					     spi_i, spi_r), 0);
-	KUNIT_EXPECT_EQ(test, k->prf_len, 48);
-	KUNIT_EXPECT_EQ(test, k->ek_len, 36);
-	KUNIT_EXPECT_EQ(test, k->ak_len, 0);
-	OAK_EXPECT_BYTES(test, k->sk_d, ike2_sk_d, 48);
-	OAK_EXPECT_BYTES(test, k->sk_ei, ike2_sk_ei, 36);
-	OAK_EXPECT_BYTES(test, k->sk_er, ike2_sk_er, 36);
-	OAK_EXPECT_BYTES(test, k->sk_pi, ike2_sk_pi, 48);
-	OAK_EXPECT_BYTES(test, k->sk_pr, ike2_sk_pr, 48);
+	oak_ike_derive_check(test, k, in, &ike_want1);
+	oak_ike_derive_check(test, k, in, &ike_want2);
 
 	/* Transform combinations that make no SA. */
 	k->integ = IKE_INTEG_HMAC_SHA2_256_128;	/* AEAD + integrity */
@@ -903,6 +1070,20 @@ static void oak_test_ike_derive(struct kunit *test)
 	k->encr_keylen = 100;
 	KUNIT_EXPECT_EQ(test, oak_ike_derive(k, in->ni, 32, in->nr, 24, in->gir, 256,
 					     spi_i, spi_r), -EINVAL);
+}
+
+static void oak_test_ike_derive_sha1_3des(struct kunit *test)
+{
+	struct oak_kdf_inputs *in = oak_kdf_inputs(test);
+	struct oak_ike_keys *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, k);
+	oak_ike_derive_check(test, k, in, &ike_want3);
+	/* 3DES has a fixed key: a Key Length attribute makes no SA */
+	k->encr_keylen = 192;
+	KUNIT_EXPECT_EQ(test, oak_ike_derive(k, in->ni, 32, in->nr, 24, in->gir, 256,
+					     spi_i, spi_r), -EINVAL);
+	oak_ike_keys_wipe(k);
 }
 
 static void oak_test_ike_rekey(struct kunit *test)
@@ -1099,6 +1280,8 @@ static void oak_test_modp_primes(struct kunit *test)
 {
 	static const u8 ones[8] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	static const struct { u16 group; const u8 *p; unsigned int len; } m[] = {
+		{ IKE_DH_MODP1024, oak_modp1024_p, sizeof(oak_modp1024_p) },
+		{ IKE_DH_MODP1536, oak_modp1536_p, sizeof(oak_modp1536_p) },
 		{ IKE_DH_MODP2048, oak_modp2048_p, sizeof(oak_modp2048_p) },
 		{ IKE_DH_MODP3072, oak_modp3072_p, sizeof(oak_modp3072_p) },
 		{ IKE_DH_MODP4096, oak_modp4096_p, sizeof(oak_modp4096_p) },
@@ -1113,6 +1296,8 @@ static void oak_test_modp_primes(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, m[i].p[8], 0xc9);
 		KUNIT_EXPECT_EQ(test, m[i].p[9], 0x0f);
 	}
+	KUNIT_EXPECT_EQ(test, sizeof(oak_modp1024_p), 128);
+	KUNIT_EXPECT_EQ(test, sizeof(oak_modp1536_p), 192);
 	KUNIT_EXPECT_EQ(test, sizeof(oak_modp2048_p), 256);
 	KUNIT_EXPECT_EQ(test, sizeof(oak_modp3072_p), 384);
 	KUNIT_EXPECT_EQ(test, sizeof(oak_modp4096_p), 512);
@@ -1154,10 +1339,17 @@ static void oak_test_modp15_16_agree(struct kunit *test)
 	oak_test_modp_agree(test, IKE_DH_MODP4096, 512);
 }
 
-/* Known answers of the encoding: g^1 = 2 and 4^3 = 64, zero-padded to 256 bytes. */
-static void oak_test_modp_small_exponents(struct kunit *test)
+/* Groups 2 (MPI) and 5 (kpp): two generated key pairs agree. */
+static void oak_test_modp2_5_agree(struct kunit *test)
 {
-	u8 *want = kunit_kzalloc(test, 256, GFP_KERNEL);
+	oak_test_modp_agree(test, IKE_DH_MODP1024, 128);
+	oak_test_modp_agree(test, IKE_DH_MODP1536, 192);
+}
+
+/* Known answers of the encoding: g^1 = 2 and 4^3 = 64, zero-padded to the prime's length. */
+static void oak_modp_small_exponents(struct kunit *test, u16 group, unsigned int n)
+{
+	u8 *want = kunit_kzalloc(test, n, GFP_KERNEL);
 	u8 *shared = kunit_kzalloc(test, IKE_DH_MAX_SHARED, GFP_KERNEL);
 	static const u8 one = 1, three = 3;
 	struct oak_dh *a;
@@ -1165,49 +1357,68 @@ static void oak_test_modp_small_exponents(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, want);
 	KUNIT_ASSERT_NOT_NULL(test, shared);
-	a = oak_dh_new_priv(IKE_DH_MODP2048, &one, 1);
+	a = oak_dh_new_priv(group, &one, 1);
 	KUNIT_ASSERT_NOT_NULL(test, a);
-	want[255] = 2;
-	OAK_EXPECT_BYTES(test, oak_dh_public(a), want, 256);
+	want[n - 1] = 2;
+	OAK_EXPECT_BYTES(test, oak_dh_public(a), want, n);
 	oak_dh_free(a);
 
-	a = oak_dh_new_priv(IKE_DH_MODP2048, &three, 1);
+	a = oak_dh_new_priv(group, &three, 1);
 	KUNIT_ASSERT_NOT_NULL(test, a);
-	want[255] = 4;
-	KUNIT_ASSERT_EQ(test, oak_dh_compute(a, want, 256, shared, &len), 0);
-	want[255] = 64;
-	KUNIT_EXPECT_EQ(test, len, 256);
-	OAK_EXPECT_BYTES(test, shared, want, 256);
+	want[n - 1] = 4;
+	KUNIT_ASSERT_EQ(test, oak_dh_compute(a, want, n, shared, &len), 0);
+	want[n - 1] = 64;
+	KUNIT_EXPECT_EQ(test, len, n);
+	OAK_EXPECT_BYTES(test, shared, want, n);
 	oak_dh_free(a);
 }
 
-static void oak_test_modp_reject(struct kunit *test)
+static void oak_test_modp_small_exponents(struct kunit *test)
 {
-	u8 *y = kunit_kzalloc(test, 257, GFP_KERNEL);
+	oak_modp_small_exponents(test, IKE_DH_MODP2048, 256);
+	oak_modp_small_exponents(test, IKE_DH_MODP1024, 128);
+	oak_modp_small_exponents(test, IKE_DH_MODP1536, 192);
+}
+
+/* 0, 1, p, p - 1, > p and wrong lengths are refused; p - 2 is not. */
+static void oak_modp_reject(struct kunit *test, u16 group, const u8 *p, unsigned int n)
+{
+	u8 *y = kunit_kzalloc(test, n + 1, GFP_KERNEL);
 	u8 *shared = kunit_kzalloc(test, IKE_DH_MAX_SHARED, GFP_KERNEL);
-	struct oak_dh *a = oak_dh_new(IKE_DH_MODP2048);
+	struct oak_dh *a = oak_dh_new(group);
 	size_t len = 0;
 
 	KUNIT_ASSERT_NOT_NULL(test, y);
 	KUNIT_ASSERT_NOT_NULL(test, shared);
 	KUNIT_ASSERT_NOT_NULL(test, a);
-	KUNIT_EXPECT_EQ(test, oak_dh_compute(a, y, 256, shared, &len), -EINVAL);	/* 0 */
-	y[255] = 1;
-	KUNIT_EXPECT_EQ(test, oak_dh_compute(a, y, 256, shared, &len), -EINVAL);	/* 1 */
-	memcpy(y, oak_modp2048_p, 256);
-	KUNIT_EXPECT_EQ(test, oak_dh_compute(a, y, 256, shared, &len), -EINVAL);	/* p */
-	y[255]--;
-	KUNIT_EXPECT_EQ(test, oak_dh_compute(a, y, 256, shared, &len), -EINVAL);	/* p-1 */
-	memset(y, 0xff, 256);
-	KUNIT_EXPECT_EQ(test, oak_dh_compute(a, y, 256, shared, &len), -EINVAL);	/* > p */
-	KUNIT_EXPECT_EQ(test, oak_dh_compute(a, oak_dh_public(a), 255, shared, &len), -EINVAL);
-	KUNIT_EXPECT_EQ(test, oak_dh_compute(a, y, 257, shared, &len), -EINVAL);
+	KUNIT_EXPECT_EQ(test, oak_dh_compute(a, y, n, shared, &len), -EINVAL);	/* 0 */
+	y[n - 1] = 1;
+	KUNIT_EXPECT_EQ(test, oak_dh_compute(a, y, n, shared, &len), -EINVAL);	/* 1 */
+	memcpy(y, p, n);
+	KUNIT_EXPECT_EQ(test, oak_dh_compute(a, y, n, shared, &len), -EINVAL);	/* p */
+	y[n - 1]--;
+	KUNIT_EXPECT_EQ(test, oak_dh_compute(a, y, n, shared, &len), -EINVAL);	/* p-1 */
+	memset(y, 0xff, n);
+	KUNIT_EXPECT_EQ(test, oak_dh_compute(a, y, n, shared, &len), -EINVAL);	/* > p */
+	KUNIT_EXPECT_EQ(test, oak_dh_compute(a, oak_dh_public(a), n - 1, shared, &len), -EINVAL);
+	KUNIT_EXPECT_EQ(test, oak_dh_compute(a, y, n + 1, shared, &len), -EINVAL);
 	KUNIT_EXPECT_EQ(test, len, 0);
 	/* p - 2 is a valid (if useless) value: only the listed ones are refused. */
-	memcpy(y, oak_modp2048_p, 256);
-	y[255] -= 2;
-	KUNIT_EXPECT_EQ(test, oak_dh_compute(a, y, 256, shared, &len), 0);
+	memcpy(y, p, n);
+	y[n - 1] -= 2;
+	KUNIT_EXPECT_EQ(test, oak_dh_compute(a, y, n, shared, &len), 0);
+	/* 2 is the smallest value let through */
+	memset(y, 0, n);
+	y[n - 1] = 2;
+	KUNIT_EXPECT_EQ(test, oak_dh_compute(a, y, n, shared, &len), 0);
 	oak_dh_free(a);
+}
+
+static void oak_test_modp_reject(struct kunit *test)
+{
+	oak_modp_reject(test, IKE_DH_MODP2048, oak_modp2048_p, 256);
+	oak_modp_reject(test, IKE_DH_MODP1024, oak_modp1024_p, 128);
+	oak_modp_reject(test, IKE_DH_MODP1536, oak_modp1536_p, 192);
 }
 
 static void oak_test_dh_facts(struct kunit *test)
@@ -1215,10 +1426,16 @@ static void oak_test_dh_facts(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, oak_dh_supported(IKE_DH_MODP2048));
 	KUNIT_EXPECT_TRUE(test, oak_dh_supported(IKE_DH_CURVE25519));
 	KUNIT_EXPECT_FALSE(test, oak_dh_supported(IKE_DH_NONE));
-	KUNIT_EXPECT_FALSE(test, oak_dh_supported(2));		/* MODP 1024 */
-	KUNIT_EXPECT_NULL(test, oak_dh_new(2));
+	KUNIT_EXPECT_TRUE(test, oak_dh_supported(IKE_DH_MODP1024));
+	KUNIT_EXPECT_TRUE(test, oak_dh_supported(IKE_DH_MODP1536));
+	KUNIT_EXPECT_FALSE(test, oak_dh_supported(IKE_DH_MODP768));
+	KUNIT_EXPECT_NULL(test, oak_dh_new(IKE_DH_MODP768));
 	KUNIT_EXPECT_EQ(test, oak_dh_pub_len(IKE_DH_ECP384), 96);
-	KUNIT_EXPECT_EQ(test, oak_dh_pub_len(2), 0);
+	KUNIT_EXPECT_EQ(test, oak_dh_pub_len(IKE_DH_MODP1024), 128);
+	KUNIT_EXPECT_EQ(test, oak_dh_pub_len(IKE_DH_MODP1536), 192);
+	KUNIT_EXPECT_EQ(test, oak_dh_pub_len(IKE_DH_MODP768), 0);
+	/* a given exponent longer than the prime is refused */
+	KUNIT_EXPECT_NULL(test, oak_dh_new_priv(IKE_DH_MODP1024, oak_modp1536_p, 129));
 	oak_dh_free(NULL);
 }
 
@@ -1242,6 +1459,7 @@ static const struct sk_vector sk_vectors[] = {
 	SKV(gcm128, IKE_ENCR_AES_GCM_16, 128, IKE_INTEG_NONE, NULL, 0),
 	SKV(gcm256, IKE_ENCR_AES_GCM_16, 256, IKE_INTEG_NONE, NULL, 0),
 	SKV(chacha, IKE_ENCR_CHACHA20_POLY1305, 0, IKE_INTEG_NONE, NULL, 0),
+	SKV(des3, IKE_ENCR_3DES, 0, IKE_INTEG_HMAC_SHA1_96, sk_des3_akey, 20),
 };
 
 /* A message to seal: the vector's IKE header, SK header, IV space, inner payloads. */
@@ -1299,6 +1517,9 @@ static const struct sk_suite sk_suites[] = {
 	{ IKE_ENCR_AES_CBC, 192, IKE_INTEG_HMAC_SHA2_384_192 },
 	{ IKE_ENCR_AES_CBC, 256, IKE_INTEG_HMAC_SHA2_512_256 },
 	{ IKE_ENCR_AES_CBC, 256, IKE_INTEG_HMAC_SHA2_256_128 },
+	{ IKE_ENCR_AES_CBC, 128, IKE_INTEG_HMAC_SHA1_96 },
+	{ IKE_ENCR_3DES, 0, IKE_INTEG_HMAC_SHA1_96 },
+	{ IKE_ENCR_3DES, 0, IKE_INTEG_HMAC_SHA2_256_128 },
 	{ IKE_ENCR_AES_GCM_16, 128, IKE_INTEG_NONE },
 	{ IKE_ENCR_AES_GCM_16, 192, IKE_INTEG_NONE },
 	{ IKE_ENCR_AES_GCM_16, 256, IKE_INTEG_NONE },
@@ -1458,6 +1679,45 @@ static void oak_test_sk_malformed(struct kunit *test)
 					   cbc->ekey, 16, cbc->akey, 16));
 	KUNIT_EXPECT_NULL(test, oak_sk_new(IKE_ENCR_CHACHA20_POLY1305, 256, IKE_INTEG_NONE,
 					   sk_chacha_ekey, 36, NULL, 0));
+	/* 3DES: a Key Length, a short key, no integrity */
+	KUNIT_EXPECT_NULL(test, oak_sk_new(IKE_ENCR_3DES, 192, IKE_INTEG_HMAC_SHA1_96,
+					   sk_des3_ekey, 24, sk_des3_akey, 20));
+	KUNIT_EXPECT_NULL(test, oak_sk_new(IKE_ENCR_3DES, 0, IKE_INTEG_HMAC_SHA1_96,
+					   sk_des3_ekey, 16, sk_des3_akey, 20));
+	KUNIT_EXPECT_NULL(test, oak_sk_new(IKE_ENCR_3DES, 0, IKE_INTEG_NONE,
+					   sk_des3_ekey, 24, NULL, 0));
+}
+
+/* 3DES-CBC: 8-byte IV and block; a ciphertext of 12 bytes is not whole blocks. */
+static void oak_test_sk_3des_blocks(struct kunit *test)
+{
+	const struct sk_vector *v = &sk_vectors[ARRAY_SIZE(sk_vectors) - 1];
+	u8 *msg = kunit_kzalloc(test, 256, GFP_KERNEL);
+	struct oak_sk *sk;
+	const u8 *plain;
+	size_t plen, len;
+
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	KUNIT_ASSERT_EQ(test, v->encr, IKE_ENCR_3DES);
+	sk = oak_sk_new(v->encr, v->keylen, v->integ, v->ekey, v->ekey_len, v->akey,
+			v->akey_len);
+	KUNIT_ASSERT_NOT_NULL(test, sk);
+	KUNIT_EXPECT_EQ(test, oak_sk_iv_len(sk), 8);
+	KUNIT_EXPECT_EQ(test, oak_sk_icv_len(sk), 12);
+	KUNIT_EXPECT_EQ(test, oak_sk_overhead(sk), 7 + 1 + 12);
+	/* one byte of payload pads to one block */
+	len = OAK_TEST_SK_OFF + 4 + 8 + 1;
+	memcpy(msg, sk_cbc128_msg, OAK_TEST_SK_OFF + 2);
+	KUNIT_ASSERT_EQ(test, oak_sk_seal(sk, msg, 256, OAK_TEST_SK_OFF, &len), 0);
+	KUNIT_EXPECT_EQ(test, len, OAK_TEST_SK_OFF + 4 + 8 + 8 + 12);
+	KUNIT_EXPECT_EQ(test, oak_sk_open(sk, msg, len, OAK_TEST_SK_OFF, &plain, &plen), 0);
+	KUNIT_EXPECT_EQ(test, plen, 1);
+	/* 12 bytes of ciphertext (lengths consistent) */
+	len = OAK_TEST_SK_OFF + 4 + 8 + 12 + 12;
+	put_unaligned_be16(len - OAK_TEST_SK_OFF, msg + OAK_TEST_SK_OFF + 2);
+	KUNIT_EXPECT_EQ(test, oak_sk_open(sk, msg, len, OAK_TEST_SK_OFF, &plain, &plen),
+			-EBADMSG);
+	oak_sk_free(sk);
 }
 
 /* ---- the published AEAD vectors, on the raw transforms ---- */
@@ -1535,16 +1795,23 @@ static void oak_test_chacha_rfc7539(struct kunit *test)
 static void oak_test_alg_facts(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, oak_prf_len(IKE_PRF_HMAC_SHA2_384), 48);
-	KUNIT_EXPECT_EQ(test, oak_prf_len(2), 0);		/* HMAC-SHA1 */
+	KUNIT_EXPECT_EQ(test, oak_prf_len(IKE_PRF_HMAC_SHA1), 20);
+	KUNIT_EXPECT_EQ(test, oak_prf_len(IKE_PRF_HMAC_MD5), 0);
+	KUNIT_EXPECT_FALSE(test, oak_prf_supported(IKE_PRF_HMAC_MD5));
 	KUNIT_EXPECT_EQ(test, oak_encr_key_len(IKE_ENCR_AES_CBC, 128), 16);
 	KUNIT_EXPECT_EQ(test, oak_encr_key_len(IKE_ENCR_AES_GCM_16, 256), 36);
 	KUNIT_EXPECT_EQ(test, oak_encr_key_len(IKE_ENCR_CHACHA20_POLY1305, 0), 36);
 	KUNIT_EXPECT_EQ(test, oak_encr_key_len(IKE_ENCR_AES_CBC, 0), 0);
 	KUNIT_EXPECT_TRUE(test, oak_encr_is_aead(IKE_ENCR_AES_GCM_16));
 	KUNIT_EXPECT_FALSE(test, oak_encr_is_aead(IKE_ENCR_AES_CBC));
-	KUNIT_EXPECT_FALSE(test, oak_encr_supported(3, 0));	/* 3DES */
+	KUNIT_EXPECT_TRUE(test, oak_encr_supported(IKE_ENCR_3DES, 0));
+	KUNIT_EXPECT_FALSE(test, oak_encr_supported(IKE_ENCR_3DES, 192));
+	KUNIT_EXPECT_EQ(test, oak_encr_key_len(IKE_ENCR_3DES, 0), 24);
+	KUNIT_EXPECT_FALSE(test, oak_encr_is_aead(IKE_ENCR_3DES));
+	KUNIT_EXPECT_FALSE(test, oak_encr_supported(IKE_ENCR_DES, 0));
 	KUNIT_EXPECT_EQ(test, oak_integ_key_len(IKE_INTEG_HMAC_SHA2_384_192), 48);
-	KUNIT_EXPECT_FALSE(test, oak_integ_supported(2));	/* HMAC-SHA1-96 */
+	KUNIT_EXPECT_TRUE(test, oak_integ_supported(IKE_INTEG_HMAC_SHA1_96));
+	KUNIT_EXPECT_FALSE(test, oak_integ_supported(IKE_INTEG_HMAC_MD5_96));
 	KUNIT_EXPECT_FALSE(test, oak_integ_supported(IKE_INTEG_NONE));
 }
 
@@ -1560,9 +1827,11 @@ static void oak_crypto_suite_exit(struct kunit_suite *suite)
 
 static struct kunit_case oak_crypto_cases[] = {
 	KUNIT_CASE(oak_test_hmac_rfc4231),
+	KUNIT_CASE(oak_test_hmac_rfc2202),
 	KUNIT_CASE(oak_test_prfv_pieces),
 	KUNIT_CASE(oak_test_prf_plus),
 	KUNIT_CASE(oak_test_ike_derive),
+	KUNIT_CASE(oak_test_ike_derive_sha1_3des),
 	KUNIT_CASE(oak_test_ike_rekey),
 	KUNIT_CASE(oak_test_child_keymat),
 	KUNIT_CASE(oak_test_auth_psk),
@@ -1574,6 +1843,7 @@ static struct kunit_case oak_crypto_cases[] = {
 	KUNIT_CASE(oak_test_modp_primes),
 	KUNIT_CASE(oak_test_modp14_agree),
 	KUNIT_CASE(oak_test_modp15_16_agree),
+	KUNIT_CASE(oak_test_modp2_5_agree),
 	KUNIT_CASE(oak_test_modp_small_exponents),
 	KUNIT_CASE(oak_test_modp_reject),
 	KUNIT_CASE(oak_test_dh_facts),
@@ -1581,6 +1851,7 @@ static struct kunit_case oak_crypto_cases[] = {
 	KUNIT_CASE(oak_test_sk_roundtrip_tamper),
 	KUNIT_CASE(oak_test_sk_fresh_iv),
 	KUNIT_CASE(oak_test_sk_malformed),
+	KUNIT_CASE(oak_test_sk_3des_blocks),
 	KUNIT_CASE(oak_test_gcm_spec_tc4),
 	KUNIT_CASE(oak_test_chacha_rfc7539),
 	KUNIT_CASE(oak_test_alg_facts),

@@ -160,6 +160,11 @@ static void oak_test_hyg_modp(struct kunit *test)
 	/* the exponent buffer, the encoded key, the shared secret, the object */
 	KUNIT_EXPECT_GE(test, oak_hyg->calls, 4U);
 	KUNIT_EXPECT_TRUE(test, oak_hyg_saw_len(IKE_DH_MAX_PUB));
+	/* MODP-1024 (MPI): the exponent buffer and the object; the MPIs wipe themselves */
+	oak_hyg_reset();
+	oak_hyg_dh(test, IKE_DH_MODP1024, priv, sizeof(priv));
+	KUNIT_EXPECT_GE(test, oak_hyg->calls, 2U);
+	KUNIT_EXPECT_TRUE(test, oak_hyg_saw_len(IKE_DH_MAX_PUB));
 }
 
 /* SKEYSEED, prf+ output, the HMAC state and the SK_* in the SA's key block. */
@@ -269,10 +274,11 @@ static void oak_test_hyg_ikev1(struct kunit *test)
 }
 
 /*
- * One SK direction of each kind: its object (key, HMAC pads, salt) is
- * wiped, and no shared transform still holds its key.
+ * One SK direction: its object (key, HMAC pads, salt; @seen bytes of it at
+ * least) is wiped, and no shared transform still holds its key.
  */
-static void oak_test_hyg_sk(struct kunit *test)
+static void oak_hyg_sk_one(struct kunit *test, u16 encr, u16 keylen, u16 integ,
+			   size_t ek_len, size_t ak_len, size_t seen)
 {
 	u8 ekey[IKE_ENCR_MAX_KEY], akey[IKE_INTEG_MAX_KEY];
 	u8 *msg = kunit_kzalloc(test, 256, GFP_KERNEL);
@@ -284,8 +290,8 @@ static void oak_test_hyg_sk(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, msg);
 	memset(ekey, 0x31, sizeof(ekey));
 	memset(akey, 0x32, sizeof(akey));
-
-	sk = oak_sk_new(IKE_ENCR_AES_CBC, 128, IKE_INTEG_HMAC_SHA2_256_128, ekey, 16, akey, 32);
+	oak_hyg_reset();
+	sk = oak_sk_new(encr, keylen, integ, ekey, ek_len, ak_len ? akey : NULL, ak_len);
 	KUNIT_ASSERT_NOT_NULL(test, sk);
 	/* a message: IKE header, SK header at 28, IV, 8 bytes of payload */
 	len = 28 + 4 + oak_sk_iv_len(sk) + 8;
@@ -296,22 +302,18 @@ static void oak_test_hyg_sk(struct kunit *test)
 	KUNIT_EXPECT_GE(test, oak_sk_slots_keyed(id), 1U);
 	oak_sk_free(sk);
 	KUNIT_EXPECT_EQ(test, oak_sk_slots_keyed(id), 0U);
-	KUNIT_EXPECT_TRUE(test, oak_hyg_saw(sk, sizeof(struct oak_hmac)));
+	KUNIT_EXPECT_TRUE(test, oak_hyg_saw(sk, seen));
 	KUNIT_EXPECT_EQ(test, oak_hyg->dirty, 0U);
+}
 
-	oak_hyg_reset();
-	memset(msg, 0, 256);
-	sk = oak_sk_new(IKE_ENCR_AES_GCM_16, 256, IKE_INTEG_NONE, ekey, 36, NULL, 0);
-	KUNIT_ASSERT_NOT_NULL(test, sk);
-	len = 28 + 4 + oak_sk_iv_len(sk) + 8;
-	KUNIT_ASSERT_EQ(test, oak_sk_seal(sk, msg, 256, 28, &len), 0);
-	KUNIT_ASSERT_EQ(test, oak_sk_open(sk, msg, len, 28, &plain, &plain_len), 0);
-	id = oak_sk_id(sk);
-	KUNIT_EXPECT_GE(test, oak_sk_slots_keyed(id), 1U);
-	oak_sk_free(sk);
-	KUNIT_EXPECT_EQ(test, oak_sk_slots_keyed(id), 0U);
-	KUNIT_EXPECT_TRUE(test, oak_hyg_saw(sk, 16));
-	KUNIT_EXPECT_EQ(test, oak_hyg->dirty, 0U);
+/* One SK direction of each kind (AES-CBC, AES-GCM, 3DES-CBC). */
+static void oak_test_hyg_sk(struct kunit *test)
+{
+	oak_hyg_sk_one(test, IKE_ENCR_AES_CBC, 128, IKE_INTEG_HMAC_SHA2_256_128, 16, 32,
+		       sizeof(struct oak_hmac));
+	oak_hyg_sk_one(test, IKE_ENCR_AES_GCM_16, 256, IKE_INTEG_NONE, 36, 0, 16);
+	oak_hyg_sk_one(test, IKE_ENCR_3DES, 0, IKE_INTEG_HMAC_SHA1_96, 24, 20,
+		       sizeof(struct oak_hmac));
 }
 
 /*

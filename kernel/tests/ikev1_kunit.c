@@ -13,6 +13,7 @@
  * this code.  The inputs are the same byte patterns in both places.
  */
 #include <kunit/test.h>
+#include <linux/random.h>
 #include <linux/string.h>
 
 #include "../crypto/ike_crypto.h"
@@ -556,12 +557,16 @@ kunit_test_suite(v1_suite);
  * ---- the IKEv1 engine's pure parts (kernel/ikev1/crypt.c, proposal.c) ----
  */
 
-/* A message encrypted with an IV decrypts with it; the IV chain moves to its last block. */
-static void v1e_test_cbc(struct kunit *test)
+/*
+ * A message encrypted with an IV decrypts with it; the IV chain moves to its
+ * last block.  HASH (4 + 16) + NONCE (4 + 16), 40 bytes, pad to 48 in 16-byte
+ * (AES) blocks and need no padding in 8-byte (3DES) ones.
+ */
+static void v1e_cbc_one(struct kunit *test, u16 encr, unsigned int key_len, unsigned int block)
 {
 	struct ikev1_sa *v1 = kunit_kzalloc(test, sizeof(*v1), GFP_KERNEL);
 	struct isakmp_msg *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
-	u8 key[16], iv[16], iv0[16], next[16], nonce[20], cky[8] = { 1 };
+	u8 key[24], iv[16], iv0[16], next[16], nonce[16], cky[8] = { 1 };
 	const u8 *plain, *n;
 	struct isakmp_buf b;
 	u8 *mem;
@@ -571,22 +576,23 @@ static void v1e_test_cbc(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, m);
 	mem = v1_msg_alloc(&b);
 	KUNIT_ASSERT_NOT_NULL(test, mem);
-	memset(key, 0x4b, sizeof(key));
+	get_random_bytes(key, sizeof(key));	/* 3DES: K1, K2, K3 distinct */
 	memset(iv0, 0x17, sizeof(iv0));
 	memset(nonce, 0x6e, sizeof(nonce));
 	memcpy(iv, iv0, sizeof(iv));
-	KUNIT_ASSERT_EQ(test, v1_cbc_new(&v1->sa, IKE_ENCR_AES_CBC, key, sizeof(key)), 0);
+	KUNIT_ASSERT_EQ(test, v1_cbc_new(&v1->sa, encr, key, key_len), 0);
+	KUNIT_EXPECT_EQ(test, v1->block, block);
 	isakmp_put_header(&b, cky, cky, ISAKMP_XCHG_QUICK, 0, 7);
 	isakmp_add_opaque(&b, ISAKMP_PL_HASH, key, 16);
 	isakmp_add_nonce(&b, nonce, sizeof(nonce));
 	KUNIT_ASSERT_EQ(test, v1_encrypt(&v1->sa, &b, iv), 0);
-	KUNIT_EXPECT_EQ(test, (b.len - ISAKMP_HDR_LEN) % 16, 0UL);
-	KUNIT_EXPECT_EQ(test, b.len, (size_t)ISAKMP_HDR_LEN + 48);	/* 20 + 24 + 4 pad */
-	KUNIT_EXPECT_EQ(test, memcmp(iv, b.data + b.len - 16, 16), 0);
+	KUNIT_EXPECT_EQ(test, (b.len - ISAKMP_HDR_LEN) % block, 0UL);
+	KUNIT_EXPECT_EQ(test, b.len, (size_t)ISAKMP_HDR_LEN + (block == 16 ? 48 : 40));
+	KUNIT_EXPECT_EQ(test, memcmp(iv, b.data + b.len - block, block), 0);
 	KUNIT_ASSERT_EQ(test, isakmp_parse_msg(b.data, b.len, m), 0);
 	KUNIT_EXPECT_TRUE(test, m->flags & ISAKMP_FLAG_ENC);
 	KUNIT_ASSERT_EQ(test, v1_decrypt(&v1->sa, b.data, b.len, iv0, next, m, &plain), 0);
-	KUNIT_EXPECT_EQ(test, memcmp(next, iv, 16), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(next, iv, block), 0);
 	KUNIT_ASSERT_EQ(test, m->npayloads, 2U);
 	KUNIT_EXPECT_EQ(test, m->pl[0].type, ISAKMP_PL_HASH);
 	KUNIT_ASSERT_EQ(test, isakmp_parse_nonce(m->pl[1].body, m->pl[1].len, &n, &nl), 0);
@@ -594,6 +600,12 @@ static void v1e_test_cbc(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memcmp(n, nonce, sizeof(nonce)), 0);
 	v1_cbc_free(&v1->sa);
 	kfree(mem);
+}
+
+static void v1e_test_cbc(struct kunit *test)
+{
+	v1e_cbc_one(test, IKE_ENCR_AES_CBC, 16, 16);
+	v1e_cbc_one(test, IKE_ENCR_3DES, 24, 8);
 }
 
 static struct oakley_proposals *v1e_props(struct kunit *test, const struct oakley_transform *t,
@@ -647,6 +659,46 @@ static void v1e_test_p1(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v1_p1_select(sap, conn, &got, &pn, &tn), -ENOENT);
 }
 
+/* Phase 1 of `ike = 3des-sha1-modp1024`: 3DES (no Key Length), SHA, group 2. */
+static void v1e_test_p1_legacy(struct kunit *test)
+{
+	static const struct oakley_transform t[] = {
+		{ 0, OAKLEY_TRANS_ENCR, IKE_ENCR_3DES, 0 },
+		{ 0, OAKLEY_TRANS_INTEG, IKE_INTEG_HMAC_SHA1_96, 0 },
+		{ 0, OAKLEY_TRANS_PRF, IKE_PRF_HMAC_SHA1, 0 },
+		{ 0, OAKLEY_TRANS_DH, IKE_DH_MODP1024, 0 },
+	};
+	struct oakley_conn *conn = kunit_kzalloc(test, sizeof(*conn), GFP_KERNEL);
+	struct isakmp_sa *sap = kunit_kzalloc(test, sizeof(*sap), GFP_KERNEL);
+	struct isakmp_attr a;
+	struct isakmp_buf b;
+	struct v1_p1 got;
+	u8 mem[512], pn, tn;
+	size_t pos = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, conn);
+	KUNIT_ASSERT_NOT_NULL(test, sap);
+	conn->ike_props = v1e_props(test, t, ARRAY_SIZE(t), 1);
+	KUNIT_EXPECT_EQ(test, v1_p1_first_group(conn), (u16)IKE_DH_MODP1024);
+	isakmp_buf_init(&b, mem, sizeof(mem));
+	v1_p1_build(&b, conn, 0);
+	KUNIT_ASSERT_EQ(test, b.err, 0);
+	KUNIT_ASSERT_EQ(test, isakmp_parse_sa(mem + 4, b.len - 4, sap), 0);
+	KUNIT_ASSERT_EQ(test, sap->p[0].ntransforms, 1);
+	/* the attributes in order: ENCR 3DES, HASH SHA, AUTH PSK, GROUP 2 */
+	KUNIT_ASSERT_GT(test, isakmp_attr_next(&sap->p[0].t[0], &pos, &a), 0);
+	KUNIT_EXPECT_EQ(test, a.type, IKEV1_ATTR_ENCR);
+	KUNIT_EXPECT_EQ(test, a.value, IKEV1_ENCR_3DES_CBC);
+	KUNIT_ASSERT_GT(test, isakmp_attr_next(&sap->p[0].t[0], &pos, &a), 0);
+	KUNIT_EXPECT_EQ(test, a.type, IKEV1_ATTR_HASH);
+	KUNIT_EXPECT_EQ(test, a.value, IKEV1_HASH_SHA1);
+	KUNIT_ASSERT_EQ(test, v1_p1_select(sap, conn, &got, &pn, &tn), 0);
+	KUNIT_EXPECT_EQ(test, got.encr, (u16)IKE_ENCR_3DES);
+	KUNIT_EXPECT_EQ(test, got.keylen, 0);
+	KUNIT_EXPECT_EQ(test, got.hash, IKEV1_HASH_SHA1);
+	KUNIT_EXPECT_EQ(test, got.group, IKE_DH_MODP1024);
+}
+
 /* Phase 2: ESP with PFS; the SPI and mode come back with the choice. */
 static void v1e_test_p2(struct kunit *test)
 {
@@ -682,6 +734,7 @@ static void v1e_test_p2(struct kunit *test)
 static struct kunit_case v1e_cases_list[] = {
 	KUNIT_CASE(v1e_test_cbc),
 	KUNIT_CASE(v1e_test_p1),
+	KUNIT_CASE(v1e_test_p1_legacy),
 	KUNIT_CASE(v1e_test_p2),
 	{}
 };

@@ -9,9 +9,10 @@ The tables sit between the GENERATED markers of kernel/tests/crypto_kunit.c.  Ev
 and the `cryptography' package (OpenSSL), never with Oakley's code:
 prf+, SKEYSEED and the IKE SA keys, rekeyed keys, Child SA KEYMAT, AUTH
 with a PSK and complete SK-protected messages (AES-CBC + HMAC-SHA2,
-AES-GCM-16, ChaCha20-Poly1305) with fixed IVs.  Published vectors (RFC
-4231, RFC 7748, RFC 5903, the GCM spec, RFC 7539) are checked against
-these libraries here too, and are written into the C file as published.
+3DES-CBC + HMAC-SHA1-96, AES-GCM-16, ChaCha20-Poly1305) with fixed IVs.
+Published vectors (RFC 2202, RFC 4231, RFC 7748, RFC 5903, the GCM spec,
+RFC 7539) are checked against these libraries here too, and are written
+into the C file as published.
 """
 import hashlib
 import hmac
@@ -23,9 +24,15 @@ from cryptography.hazmat.primitives.asymmetric import ec, x25519
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
 
-H = {5: hashlib.sha256, 6: hashlib.sha384, 7: hashlib.sha512}
-INTEG = {12: (hashlib.sha256, 32, 16), 13: (hashlib.sha384, 48, 24), 14: (hashlib.sha512, 64, 32)}
-PRF_LEN = {5: 32, 6: 48, 7: 64}
+try:
+    from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
+except ImportError:     # cryptography < 43
+    TripleDES = algorithms.TripleDES
+
+H = {2: hashlib.sha1, 5: hashlib.sha256, 6: hashlib.sha384, 7: hashlib.sha512}
+INTEG = {2: (hashlib.sha1, 20, 12), 12: (hashlib.sha256, 32, 16), 13: (hashlib.sha384, 48, 24),
+         14: (hashlib.sha512, 64, 32)}
+PRF_LEN = {2: 20, 5: 32, 6: 48, 7: 64}
 
 
 def prf(p, key, data):
@@ -201,12 +208,31 @@ for n, (k, d) in zip((1, 2, 3, 4, 6, 7), cases):
         emit(carr(f"rfc4231_{n}_sha{bits}", prf(p, k, d)))
 emit()
 
+# ---- RFC 2202 §3 (HMAC-SHA1): the published digests, checked here ----
+RFC2202 = [
+    (b"\x0b" * 20, b"Hi There", "b617318655057264e28bc0b6fb378c8ef146be00"),
+    (b"Jefe", b"what do ya want for nothing?", "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"),
+    (b"\xaa" * 20, b"\xdd" * 50, "125d7342b9ac11cd91a39af48aa17b4f63f175d3"),
+    (pat(25, 1), b"\xcd" * 50, "4c9007f4026250c6bc8414f9bf50c86c2d7235da"),
+    (b"\x0c" * 20, b"Test With Truncation", "4c1a03424b55e07fe7f27be1d58bb9324a9a5a04"),
+    (b"\xaa" * 80, b"Test Using Larger Than Block-Size Key - Hash Key First",
+     "aa4ae5e15272d00e95705637ce8a3b55ed402112"),
+    (b"\xaa" * 80, b"Test Using Larger Than Block-Size Key and Larger Than One Block-Size Data",
+     "e8e99d0f45237d786d6bbaa7965c7808bbff1a91"),
+]
+emit("/* RFC 2202 §3 HMAC-SHA1 digests of test cases 1-7, as published */")
+for n, (k, d, want) in enumerate(RFC2202, 1):
+    assert prf(2, k, d).hex() == want, n
+    emit(carr(f"rfc2202_{n}_sha1", bytes.fromhex(want)))
+emit()
+
 # ---- prf+ ----
 pk_ = pat(20, 0x40)
 seed = b"oakley prf+ seed" + pat(40, 0x00)
 emit(carr("prfplus_256_200", prf_plus(5, pk_, seed, 200)))
 emit(carr("prfplus_384_100", prf_plus(6, pk_, seed, 100)))
 emit(carr("prfplus_512_130", prf_plus(7, pk_, seed, 130)))
+emit(carr("prfplus_sha1_90", prf_plus(2, pk_, seed, 90)))
 emit()
 
 # ---- IKE SA keys ----
@@ -237,6 +263,11 @@ emit("/* prf HMAC-SHA2-384, AES-GCM-16-256 */")
 for nm, v in zip(names, k2):
     if v:
         emit(carr(f"ike2_{nm}", v))
+# PRF SHA-1, 3DES (24-byte keys), HMAC-SHA1-96 (20-byte keys)
+k3 = ike_keys(2, 24, 20, prf(2, ni + nr, gir))
+emit("/* prf HMAC-SHA1, 3DES, HMAC-SHA1-96 */")
+for nm, v in zip(names, k3):
+    emit(carr(f"ike3_{nm}", v))
 # rekey: old PRF SHA-256 with k1's SK_d; new SA PRF SHA-512, ChaCha20-Poly1305
 ni2, nr2, gir2 = pat(32, 0x55), pat(32, 0x66), pat(32, 0x77)
 ss = prf(5, k1[0], gir2 + ni2 + nr2)
@@ -267,8 +298,9 @@ emit()
 def seal(encr, ekey, akey, integ, iv, plain):
     hdr = spi_i + spi_r + bytes([46, 0x20, 35, 0x08]) + struct.pack(">I", 1)
     sk_off = 28
-    if encr == 12:
-        pad = (16 - (len(plain) + 1) % 16) % 16
+    if encr in (3, 12):
+        block = 8 if encr == 3 else 16
+        pad = (block - (len(plain) + 1) % block) % block
         body = plain + bytes(pad) + bytes([pad])
         icv_len = INTEG[integ][2]
     else:
@@ -276,8 +308,9 @@ def seal(encr, ekey, akey, integ, iv, plain):
         icv_len = 16
     total = sk_off + 4 + len(iv) + len(body) + icv_len
     m = hdr + struct.pack(">I", total) + bytes([35, 0]) + struct.pack(">H", total - sk_off)
-    if encr == 12:
-        enc = Cipher(algorithms.AES(ekey), modes.CBC(iv)).encryptor()
+    if encr in (3, 12):
+        alg = TripleDES(ekey) if encr == 3 else algorithms.AES(ekey)
+        enc = Cipher(alg, modes.CBC(iv)).encryptor()
         m = m + iv + enc.update(body) + enc.finalize()
         m += hmac.new(akey, m, INTEG[integ][0]).digest()[:icv_len]
     else:
@@ -291,6 +324,7 @@ inner = bytes([0x24, 0, 0, 12, 2, 0, 0, 0]) + b"gate" + pat(37, 0x61)
 sk_vecs = [
     ("cbc128", 12, 128, 12, pat(16, 0x01), pat(32, 0x02), pat(16, 0x03)),
     ("cbc256", 12, 256, 14, pat(32, 0x11), pat(64, 0x12), pat(16, 0x13)),
+    ("des3", 3, 0, 2, pat(24, 0x51), pat(20, 0x52), pat(8, 0x53)),
     ("gcm128", 20, 128, 0, pat(20, 0x21), b"", pat(8, 0x23)),
     ("gcm256", 20, 256, 0, pat(36, 0x31), b"", pat(8, 0x33)),
     ("chacha", 28, 0, 0, pat(36, 0x41), b"", pat(8, 0x43)),
