@@ -107,6 +107,7 @@ const struct nla_policy oakley_conn_policy[OAKLEY_CONN_A_MAX + 1] = {
 	[OAKLEY_CONN_A_REAUTH]		= { .type = NLA_U32 },
 	[OAKLEY_CONN_A_JITTER]		= NLA_POLICY_MAX(NLA_U8, 100),
 	[OAKLEY_CONN_A_CHILD]		= NLA_POLICY_NESTED(oakley_child_policy),
+	[OAKLEY_CONN_A_SHA256_96]	= NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /*
@@ -187,10 +188,17 @@ static int oakley_check_encr(const struct oakley_transform *t, struct nlattr **t
 		if (t->keylen != 128 && t->keylen != 256)
 			return oakley_err(extack, kl, "AES key length must be 128 or 256");
 		return 0;
+	case IKE_ENCR_3DES:
+		if (t->keylen)
+			return oakley_err(extack, kl, "3DES takes no key length");
+		return 0;
 	case IKE_ENCR_CHACHA20_POLY1305:
 		if (t->keylen)
 			return oakley_err(extack, kl, "ChaCha20-Poly1305 takes no key length");
 		return 0;
+	case IKE_ENCR_DES:
+		return oakley_err(extack, tb[OAKLEY_TRANSFORM_A_ID],
+				  "DES is refused: broken (RFC 8247)");
 	}
 	return oakley_err(extack, tb[OAKLEY_TRANSFORM_A_ID], "unsupported encryption algorithm");
 }
@@ -202,15 +210,25 @@ static int oakley_check_id(const struct oakley_transform *t, struct nlattr **tb,
 
 	switch (t->type) {
 	case OAKLEY_TRANS_PRF:
-		if (t->id < IKE_PRF_HMAC_SHA2_256 || t->id > IKE_PRF_HMAC_SHA2_512)
+		if (t->id == IKE_PRF_HMAC_MD5)
+			return oakley_err(extack, id, "HMAC-MD5 is refused: broken (RFC 8247)");
+		if (t->id != IKE_PRF_HMAC_SHA1 &&
+		    (t->id < IKE_PRF_HMAC_SHA2_256 || t->id > IKE_PRF_HMAC_SHA2_512))
 			return oakley_err(extack, id, "unsupported PRF");
 		return 0;
 	case OAKLEY_TRANS_INTEG:
-		if (t->id < IKE_INTEG_HMAC_SHA2_256_128 || t->id > IKE_INTEG_HMAC_SHA2_512_256)
+		if (t->id == IKE_INTEG_HMAC_MD5_96)
+			return oakley_err(extack, id, "HMAC-MD5-96 is refused: broken (RFC 8247)");
+		if (t->id != IKE_INTEG_HMAC_SHA1_96 &&
+		    (t->id < IKE_INTEG_HMAC_SHA2_256_128 || t->id > IKE_INTEG_HMAC_SHA2_512_256))
 			return oakley_err(extack, id, "unsupported integrity algorithm");
 		return 0;
 	case OAKLEY_TRANS_DH:
+		if (t->id == IKE_DH_MODP768)
+			return oakley_err(extack, id, "MODP-768 is refused: broken (RFC 8247)");
 		switch (t->id) {
+		case IKE_DH_MODP1024:
+		case IKE_DH_MODP1536:
 		case IKE_DH_MODP2048:
 		case IKE_DH_MODP3072:
 		case IKE_DH_MODP4096:
@@ -885,6 +903,8 @@ static int oakley_conn_ike(struct oakley_conn *conn, struct nlattr **tb,
 	if (IS_ERR(p))
 		return PTR_ERR(p);
 	conn->ike_props = p;
+	if (tb[OAKLEY_CONN_A_SHA256_96])
+		conn->sha256_96 = nla_get_u8(tb[OAKLEY_CONN_A_SHA256_96]);
 	return 0;
 }
 
@@ -1056,6 +1076,7 @@ static bool oakley_conn_scalars_equal(const struct oakley_conn *a, const struct 
 	       a->version == b->version && a->auth == b->auth &&
 	       a->exchange == b->exchange && a->start == b->start &&
 	       a->dpd_action == b->dpd_action && a->jitter == b->jitter &&
+	       a->sha256_96 == b->sha256_96 &&
 	       a->has_remote == b->has_remote && a->family == b->family &&
 	       a->local_port == b->local_port && a->remote_port == b->remote_port &&
 	       !memcmp(a->local_addr, b->local_addr, sizeof(a->local_addr)) &&
@@ -1110,7 +1131,7 @@ static size_t oakley_child_size(const struct oakley_child *c)
 static size_t oakley_conn_size(const struct oakley_conn *conn)
 {
 	size_t size = nla_total_size(0) + 2 * nla_total_size(OAKLEY_NAME_MAX + 1) +
-		      2 * nla_total_size(16) + 3 * nla_total_size(2) + 6 * nla_total_size(1) +
+		      2 * nla_total_size(16) + 3 * nla_total_size(2) + 7 * nla_total_size(1) +
 		      4 * nla_total_size(4) + 2 * (nla_total_size(0) + nla_total_size(1)) +
 		      nla_total_size(conn->local_id->len) + nla_total_size(conn->remote_id->len) +
 		      oakley_props_size(conn->ike_props);
@@ -1238,6 +1259,7 @@ static int oakley_conn_fill_scalars(struct sk_buff *skb, const struct oakley_con
 	    nla_put_u8(skb, OAKLEY_CONN_A_AUTH, conn->auth) ||
 	    (conn->secret[0] && nla_put_string(skb, OAKLEY_CONN_A_SECRET, conn->secret)) ||
 	    (conn->exchange && nla_put_u8(skb, OAKLEY_CONN_A_EXCHANGE, conn->exchange)) ||
+	    (conn->sha256_96 && nla_put_u8(skb, OAKLEY_CONN_A_SHA256_96, 1)) ||
 	    nla_put_u8(skb, OAKLEY_CONN_A_START, conn->start) ||
 	    nla_put_u32(skb, OAKLEY_CONN_A_DPD, conn->dpd) ||
 	    nla_put_u8(skb, OAKLEY_CONN_A_DPD_ACTION, conn->dpd_action) ||

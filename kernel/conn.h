@@ -102,6 +102,7 @@ struct oakley_conn {
 	u8 start;
 	u8 dpd_action;
 	u8 jitter;
+	u8 sha256_96;			/* ESP HMAC-SHA2-256 truncated to 96 bits */
 	bool has_remote;		/* false: %any */
 	u16 family;
 	u16 local_port;

@@ -102,6 +102,7 @@ int oak_child_install_xfrm(struct oak_ike_sa *sa, struct oak_child_sa *c, bool i
 	p->encr_keylen = c->algs.encr_keylen;
 	p->integ = c->algs.integ;
 	p->esn = c->algs.esn == 1;
+	p->sha256_96 = sa->conn->sha256_96;
 	oak_child_lifetimes(p, c->cfg, sa->conn->jitter);
 	err = in_only ? oak_xfrm_install_in(p) : oak_xfrm_install(p);
 	memset(&p->in, 0, sizeof(p->in));

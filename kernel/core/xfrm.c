@@ -248,8 +248,14 @@ static int oak_state_cipher(struct xfrm_state *x, const struct oak_encr_alg *e,
 	return 0;
 }
 
+/* The ICV length on the wire: the transform's, or 96 bits for `sha256-96`. */
+static u16 oak_trunc_bits(const struct oak_integ_alg *i, const struct oak_child_params *p)
+{
+	return p->sha256_96 && i->id == IKE_INTEG_HMAC_SHA2_256_128 ? 96 : i->trunc_bits;
+}
+
 static int oak_state_integ(struct xfrm_state *x, const struct oak_integ_alg *i,
-			   const struct oak_child_keys *k)
+			   u16 trunc_bits, const struct oak_child_keys *k)
 {
 	struct xfrm_algo_desc *d;
 	struct xfrm_algo_auth *a;
@@ -257,14 +263,14 @@ static int oak_state_integ(struct xfrm_state *x, const struct oak_integ_alg *i,
 	d = xfrm_aalg_get_byname(i->name, 1);
 	if (!d)
 		return -EOPNOTSUPP;
-	if (i->trunc_bits > d->uinfo.auth.icv_fullbits)
+	if (trunc_bits > d->uinfo.auth.icv_fullbits)
 		return -EINVAL;
 	a = kzalloc(sizeof(*a) + k->auth_len, GFP_KERNEL);
 	if (!a)
 		return -ENOMEM;
 	strscpy(a->alg_name, d->name, sizeof(a->alg_name));
 	a->alg_key_len = k->auth_len * 8;
-	a->alg_trunc_len = i->trunc_bits;
+	a->alg_trunc_len = trunc_bits;
 	memcpy(a->alg_key, k->auth, k->auth_len);
 	x->aalg = a;
 	x->props.aalgo = d->desc.sadb_alg_id;
@@ -295,7 +301,7 @@ static int oak_state_algs(struct xfrm_state *x, const struct oak_child_params *p
 		if (err)
 			return err;
 	}
-	return i ? oak_state_integ(x, i, k) : 0;
+	return i ? oak_state_integ(x, i, oak_trunc_bits(i, p), k) : 0;
 }
 
 static struct xfrm_replay_state_esn *oak_replay_alloc(u32 window)

@@ -42,6 +42,7 @@ struct oak_child_params {
 	u16 encr, encr_keylen;	/* IANA ESP transform ID, bits */
 	u16 integ;		/* IANA integrity ID, 0 for AEAD */
 	bool esn;
+	bool sha256_96;		/* HMAC-SHA2-256 with a 96-bit ICV (old Linux peers) */
 	struct oak_child_keys in, out;
 	/*
 	 * Selectors after narrowing; local is "our side".  A Child SA points

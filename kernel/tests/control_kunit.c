@@ -268,9 +268,24 @@ static const struct ctl_prop ike_mixed = {
 
 static const struct ctl_prop ike_keylen = { 3, { { 1, 20, 192 }, { 2, 5, 0 }, { 4, 31, 0 } } };
 static const struct ctl_prop ike_chacha_kl = { 3, { { 1, 28, 256 }, { 2, 5, 0 }, { 4, 31, 0 } } };
-static const struct ctl_prop ike_bad_encr = { 3, { { 1, 3, 128 }, { 2, 5, 0 }, { 4, 31, 0 } } };
+static const struct ctl_prop ike_bad_encr = { 3, { { 1, 13, 128 }, { 2, 5, 0 }, { 4, 31, 0 } } };
 static const struct ctl_prop ike_bad_prf = { 3, { { 1, 20, 128 }, { 2, 4, 0 }, { 4, 31, 0 } } };
-static const struct ctl_prop ike_bad_dh = { 3, { { 1, 20, 128 }, { 2, 5, 0 }, { 4, 2, 0 } } };
+static const struct ctl_prop ike_bad_dh = { 3, { { 1, 20, 128 }, { 2, 5, 0 }, { 4, 22, 0 } } };
+/* RFC 8247's MUST NOTs, each refused with its reason; 3DES has no Key Length */
+static const struct ctl_prop ike_des = {
+	4, { { 1, 2, 0 }, { 3, 2, 0 }, { 2, 2, 0 }, { 4, 14, 0 } }
+};
+
+static const struct ctl_prop ike_md5 = {
+	4, { { 1, 3, 0 }, { 3, 1, 0 }, { 2, 2, 0 }, { 4, 14, 0 } }
+};
+
+static const struct ctl_prop ike_prf_md5 = { 3, { { 1, 20, 128 }, { 2, 1, 0 }, { 4, 31, 0 } } };
+static const struct ctl_prop ike_modp768 = { 3, { { 1, 20, 128 }, { 2, 5, 0 }, { 4, 1, 0 } } };
+static const struct ctl_prop ike_3des_kl = {
+	4, { { 1, 3, 192 }, { 3, 2, 0 }, { 2, 2, 0 }, { 4, 2, 0 } }
+};
+
 static const struct ctl_prop ike_esn = {
 	4, { { 1, 20, 128 }, { 2, 5, 0 }, { 4, 31, 0 }, { 5, 0, 0 } }
 };
@@ -361,6 +376,14 @@ static const struct ctl_bad_case ctl_bad_cases[] = {
 	{ "encr", "n", NULL, -EINVAL, "unsupported encryption algorithm", .ike = &ike_bad_encr },
 	{ "prf", "n", NULL, -EINVAL, "unsupported PRF", .ike = &ike_bad_prf },
 	{ "dh", "n", NULL, -EINVAL, "unsupported Diffie-Hellman group", .ike = &ike_bad_dh },
+	{ "des", "n", NULL, -EINVAL, "DES is refused: broken (RFC 8247)", .ike = &ike_des },
+	{ "md5", "n", NULL, -EINVAL, "HMAC-MD5-96 is refused: broken (RFC 8247)",
+	  .ike = &ike_md5 },
+	{ "prf md5", "n", NULL, -EINVAL, "HMAC-MD5 is refused: broken (RFC 8247)",
+	  .ike = &ike_prf_md5 },
+	{ "modp768", "n", NULL, -EINVAL, "MODP-768 is refused: broken (RFC 8247)",
+	  .ike = &ike_modp768 },
+	{ "3des keylen", "n", NULL, -EINVAL, "3DES takes no key length", .ike = &ike_3des_kl },
 	{ "ike esn", "n", NULL, -EINVAL, "ESN transforms do not belong in IKE proposals",
 	  .ike = &ike_esn },
 	{ "dup transform", "n", NULL, -EINVAL, "duplicate transform in proposal", .ike = &ike_dup },
@@ -451,32 +474,74 @@ static void fill_full(struct sk_buff *skb)
 	put_child(skb, "y", NULL);
 }
 
-static void ctl_test_roundtrip(struct kunit *test)
+/*
+ * Build connection @name from @fill into *a, report it and build *b from the
+ * report; they must be equal.
+ */
+static void ctl_build_twice(struct kunit *test, const char *name, ctl_fill_fn fill,
+			    struct oakley_conn **a, struct oakley_conn **b)
 {
 	struct ctl_ctx *ctx = test->priv;
 	struct netlink_ext_ack extack = {};
-	struct oakley_conn *a, *b;
 	struct sk_buff *out;
 	struct nlattr *nest;
 
-	nest = put_conn(ctx->skb, "rt", fill_full);
-	a = oakley_conn_build(ctx->on, nest, &extack);
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(a), "%s", extack._msg);
-	KUNIT_EXPECT_EQ(test, a->start, OAKLEY_START_TRAP);
-
-	out = alloc_skb(oakley_conn_msg_size(a), GFP_KERNEL);
+	nest = put_conn(ctx->skb, name, fill);
+	*a = oakley_conn_build(ctx->on, nest, &extack);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(*a), "%s", extack._msg);
+	out = alloc_skb(oakley_conn_msg_size(*a), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, out);
-	KUNIT_ASSERT_EQ(test, oakley_conn_fill(out, OAKLEY_A_CONN, a), 0);
-	b = oakley_conn_build(ctx->on, (struct nlattr *)out->data, &extack);
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(b), "%s", extack._msg);
-	KUNIT_EXPECT_TRUE(test, oakley_conn_equal(a, b));
+	KUNIT_ASSERT_EQ(test, oakley_conn_fill(out, OAKLEY_A_CONN, *a), 0);
+	*b = oakley_conn_build(ctx->on, (struct nlattr *)out->data, &extack);
+	kfree_skb(out);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(*b), "%s", extack._msg);
+	KUNIT_EXPECT_TRUE(test, oakley_conn_equal(*a, *b));
+}
+
+static void ctl_test_roundtrip(struct kunit *test)
+{
+	struct oakley_conn *a, *b;
+
+	ctl_build_twice(test, "rt", fill_full, &a, &b);
+	KUNIT_EXPECT_EQ(test, a->start, OAKLEY_START_TRAP);
 	KUNIT_EXPECT_EQ(test, b->nchildren, 2);
 	KUNIT_EXPECT_EQ(test, b->children[0]->mode, OAKLEY_MODE_TRANSPORT);
 	KUNIT_EXPECT_EQ(test, b->children[0]->life_bytes, 1ULL << 30);
 	/* a single difference is seen */
 	b->children[1]->rekey++;
 	KUNIT_EXPECT_FALSE(test, oakley_conn_equal(a, b));
-	kfree_skb(out);
+	oakley_conn_put(a);
+	oakley_conn_put(b);
+}
+
+/* 3des-sha1-prfsha1-modp1024 + modp1536, esp 3des-sha1, sha256-96: built and reported back. */
+static const u16 ike_legacy[][3] = { { 1, 3, 0 }, { 3, 2, 0 }, { 2, 2, 0 }, { 4, 2, 0 },
+				     { 4, 5, 0 } };
+static const u16 esp_legacy[][3] = { { 1, 3, 0 }, { 3, 2, 0 } };
+
+static void child_legacy(struct sk_buff *skb)
+{
+	put_proposal(skb, OAKLEY_CHILD_A_ESP_PROPOSALS, esp_legacy, ARRAY_SIZE(esp_legacy));
+}
+
+static void fill_legacy(struct sk_buff *skb)
+{
+	put_proposal(skb, OAKLEY_CONN_A_IKE_PROPOSALS, ike_legacy, ARRAY_SIZE(ike_legacy));
+	nla_put_u8(skb, OAKLEY_CONN_A_SHA256_96, 1);
+	put_child(skb, "old", child_legacy);
+}
+
+static void ctl_test_legacy(struct kunit *test)
+{
+	struct oakley_conn *a, *b;
+
+	ctl_build_twice(test, "legacy", fill_legacy, &a, &b);
+	KUNIT_EXPECT_EQ(test, a->sha256_96, 1);
+	KUNIT_EXPECT_EQ(test, a->ike_props->count, 5U);
+	KUNIT_EXPECT_EQ(test, a->ike_props->t[0].id, IKE_ENCR_3DES);
+	KUNIT_EXPECT_EQ(test, a->ike_props->t[4].id, IKE_DH_MODP1536);
+	b->sha256_96 = 0;	/* the flag alone makes a difference */
+	KUNIT_EXPECT_FALSE(test, oakley_conn_equal(a, b));
 	oakley_conn_put(a);
 	oakley_conn_put(b);
 }
@@ -564,6 +629,7 @@ static struct kunit_case oakley_control_cases[] = {
 	KUNIT_CASE(ctl_test_defaults),
 	KUNIT_CASE_PARAM(ctl_test_reject, ctl_bad_gen_params),
 	KUNIT_CASE(ctl_test_roundtrip),
+	KUNIT_CASE(ctl_test_legacy),
 	KUNIT_CASE(ctl_test_load),
 	{}
 };

@@ -94,6 +94,19 @@ static const struct pk_t split[] = {
 	{ 1, OAKLEY_TRANS_DH, IKE_DH_MODP2048, 0 },
 };
 
+/* ike = 3des-sha1-modp1024: the legacy set, configured explicitly */
+static const struct pk_t legacy[] = {
+	{ 0, OAKLEY_TRANS_ENCR, IKE_ENCR_3DES, 0 },
+	{ 0, OAKLEY_TRANS_INTEG, IKE_INTEG_HMAC_SHA1_96, 0 },
+	{ 0, OAKLEY_TRANS_PRF, IKE_PRF_HMAC_SHA1, 0 },
+	{ 0, OAKLEY_TRANS_DH, IKE_DH_MODP1024, 0 },
+};
+
+static const struct oak_algs algs_legacy = {
+	.encr = IKE_ENCR_3DES, .prf = IKE_PRF_HMAC_SHA1, .integ = IKE_INTEG_HMAC_SHA1_96,
+	.dh = IKE_DH_MODP1024,
+};
+
 static const struct oak_algs algs_gcm = {
 	.encr = IKE_ENCR_AES_GCM_16, .encr_keylen = 256, .prf = IKE_PRF_HMAC_SHA2_384,
 	.dh = IKE_DH_CURVE25519,
@@ -129,6 +142,16 @@ static void pk_test_select_algs(struct kunit *test)
 	a.integ = IKE_INTEG_HMAC_SHA2_512_256;
 	pk_check(test, cbc, ARRAY_SIZE(cbc), &a, false);
 	KUNIT_EXPECT_FALSE(test, oak_prop_select_algs(NULL, &algs_gcm));
+	/* the legacy set is chosen where configured, and only there */
+	pk_check(test, legacy, ARRAY_SIZE(legacy), &algs_legacy, true);
+	pk_check(test, cbc, ARRAY_SIZE(cbc), &algs_legacy, false);
+	pk_check(test, legacy, ARRAY_SIZE(legacy), &algs_cbc, false);
+	a = algs_legacy;
+	a.encr_keylen = 192;		/* 3DES with a Key Length is another transform */
+	pk_check(test, legacy, ARRAY_SIZE(legacy), &a, false);
+	a = algs_legacy;
+	a.dh = IKE_DH_MODP1536;
+	pk_check(test, legacy, ARRAY_SIZE(legacy), &a, false);
 }
 
 static struct kunit_case pk_cases[] = {

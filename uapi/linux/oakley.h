@@ -226,6 +226,7 @@ enum oakley_conn_attr {
 	OAKLEY_CONN_A_REAUTH,		/* u32: seconds, 0 = off */
 	OAKLEY_CONN_A_JITTER,		/* u8: percent, 0..100 */
 	OAKLEY_CONN_A_CHILD,		/* nest: enum oakley_child_attr, repeated */
+	OAKLEY_CONN_A_SHA256_96,	/* u8: 1 = ESP HMAC-SHA2-256 ICV of 96 bits, 0 = 128 */
 
 	__OAKLEY_CONN_A_MAX,
 	OAKLEY_CONN_A_MAX = __OAKLEY_CONN_A_MAX - 1
