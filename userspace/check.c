@@ -8,6 +8,12 @@
 #include "json.h"
 #include "subcommands.h"
 
+static void warn_stderr(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "%s\n", msg);
+}
+
 int check_main(int argc, char **argv)
 {
 	struct oak_config cfg, back = { 0 };
@@ -27,6 +33,7 @@ int check_main(int argc, char **argv)
 		oak_config_free(&cfg);
 		return -1;
 	}
+	oak_config_warn_legacy(&cfg, warn_stderr, NULL);
 	/* print what the kernel would be given, decoded like a dump */
 	oak_msg_init(&b, OAKLEY_CMD_LOAD, NLM_F_ACK);
 	oak_msg_flag(&b, OAKLEY_A_REPLACE);

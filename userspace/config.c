@@ -528,6 +528,7 @@ static const char *const start_names[] = { "", "none", "start", "trap", NULL };
 static const char *const dpd_names[] = { "", "clear", "restart", "trap", NULL };
 static const char *const mode_names[] = { "", "tunnel", "transport", NULL };
 static const char *const exch_names[] = { "", "main", "aggressive", NULL };
+static const char *const yesno_names[] = { "", "no", "yes", NULL };
 
 /* ---- keys --------------------------------------------------------------- */
 
@@ -629,6 +630,18 @@ static int fn(struct parser *p, void *obj, const struct value *v, char *r)	\
 }
 
 ENUM_KEY(k_exchange, struct oak_conn, exchange, exch_names, "main or aggressive")
+
+static int k_sha256_96(struct parser *p, void *obj, const struct value *v, char *r)
+{
+	uint8_t yn;
+
+	(void)p;
+	if (parse_enum(v->s, yesno_names, &yn))
+		return R("bad value '%s' (use yes or no)", v->s);
+	((struct oak_conn *)obj)->sha256_96 = yn == 2;
+	return 0;
+}
+
 ENUM_KEY(k_start, struct oak_conn, start, start_names, "none, start or trap")
 ENUM_KEY(k_dpd_action, struct oak_conn, dpd_action, dpd_names, "clear, restart or trap")
 ENUM_KEY(k_mode, struct oak_child, mode, mode_names, "tunnel or transport")
@@ -766,6 +779,7 @@ static const struct key conn_keys[] = {
 	{ "ike-lifetime", CK_IKE_LIFETIME, k_ike_lifetime },
 	{ "reauth", CK_REAUTH, k_reauth },
 	{ "jitter", CK_JITTER, k_jitter },
+	{ "sha256-96", CK_SHA256_96, k_sha256_96 },
 	{ NULL, 0, NULL }
 };
 
@@ -1570,6 +1584,41 @@ void oak_conn_free(struct oak_conn *c)
 	free(c->children);
 	c->children = NULL;
 	c->nchildren = 0;
+}
+
+static void warn_legacy(const struct oak_proplist *pl, const char *file, unsigned int line,
+			const char *key, void (*warn)(void *ctx, const char *msg), void *ctx)
+{
+	char names[160], msg[512];
+	unsigned int n;
+
+	if (!line)
+		return;		/* the defaults have none */
+	n = oak_proposals_legacy(pl, names, sizeof(names));
+	if (!n)
+		return;
+	snprintf(msg, sizeof(msg), "%s:%u: key '%s': warning: %s %s legacy (RFC 8247): "
+		 "keep %s for the peers that need %s", file, line, key, names,
+		 n == 1 ? "is" : "are", n == 1 ? "it" : "them", n == 1 ? "it" : "them");
+	warn(ctx, msg);
+}
+
+void oak_config_warn_legacy(const struct oak_config *cfg,
+			    void (*warn)(void *ctx, const char *msg), void *ctx)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < cfg->nconns; i++) {
+		const struct oak_conn *c = &cfg->conns[i];
+
+		warn_legacy(&c->ike, c->file, c->key_line[CK_IKE], "ike", warn, ctx);
+		for (j = 0; j < c->nchildren; j++) {
+			const struct oak_child *h = &c->children[j];
+
+			warn_legacy(&h->esp, h->file, h->key_line[HK_ESP], "esp", warn, ctx);
+			warn_legacy(&h->ah, h->file, h->key_line[HK_AH], "ah", warn, ctx);
+		}
+	}
 }
 
 void oak_config_free(struct oak_config *cfg)

@@ -56,7 +56,7 @@ struct oak_id {
 enum oak_conn_key {
 	CK_VERSION, CK_LOCAL, CK_REMOTE, CK_LOCAL_ID, CK_REMOTE_ID, CK_AUTH,
 	CK_SECRET, CK_IKE, CK_EXCHANGE, CK_START, CK_DPD, CK_DPD_ACTION,
-	CK_IKE_REKEY, CK_IKE_LIFETIME, CK_REAUTH, CK_JITTER, CK_MAX
+	CK_IKE_REKEY, CK_IKE_LIFETIME, CK_REAUTH, CK_JITTER, CK_SHA256_96, CK_MAX
 };
 
 enum oak_child_key {
@@ -90,6 +90,7 @@ struct oak_conn {
 	char secret[OAKLEY_NAME_MAX + 1];
 	struct oak_proplist ike;
 	uint8_t exchange;		/* 0 = not sent (IKEv2) */
+	uint8_t sha256_96;		/* 1: ESP HMAC-SHA2-256 ICV of 96 bits */
 	uint8_t start, dpd_action, jitter;
 	uint32_t dpd, ike_rekey, ike_lifetime, reauth;
 	unsigned int nchildren;
@@ -158,6 +159,13 @@ int oak_config_parse_buf(struct oak_config *cfg, const char *file, const char *b
 			 size_t len, const struct oak_parse_opts *opts, char *err,
 			 size_t errlen);
 void oak_config_free(struct oak_config *cfg);
+/*
+ * `oak check`: one warning ("FILE:LINE: key 'ike': warning: ...") for each
+ * ike, esp or ah key that names a legacy algorithm (3DES, SHA-1, MODP below
+ * 2048 bits).
+ */
+void oak_config_warn_legacy(const struct oak_config *cfg,
+			    void (*warn)(void *ctx, const char *msg), void *ctx);
 void oak_conn_free(struct oak_conn *c);
 void oak_proplist_free(struct oak_proplist *pl);
 

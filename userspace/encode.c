@@ -340,6 +340,8 @@ static void encode_conn(struct enc *e, const struct oak_conn *c)
 	if (c->exchange)
 		PUT(e, kl[CK_EXCHANGE], "exchange",
 		    put_u8(m, OAKLEY_CONN_A_EXCHANGE, c->exchange));
+	if (c->sha256_96)
+		PUT(e, kl[CK_SHA256_96], "sha256-96", put_u8(m, OAKLEY_CONN_A_SHA256_96, 1));
 	PUT(e, kl[CK_START], "start", put_u8(m, OAKLEY_CONN_A_START, c->start));
 	PUT(e, kl[CK_DPD], "dpd", put_u32(m, OAKLEY_CONN_A_DPD, c->dpd));
 	PUT(e, kl[CK_DPD_ACTION], "dpd-action",
@@ -675,6 +677,8 @@ static int decode_conn_attr(const struct nlattr *a, struct oak_conn *c)
 		return decode_proposals(a, &c->ike);
 	case OAKLEY_CONN_A_EXCHANGE:
 		return oak_attr_fixed(a, &c->exchange, 1);
+	case OAKLEY_CONN_A_SHA256_96:
+		return oak_attr_fixed(a, &c->sha256_96, 1);
 	case OAKLEY_CONN_A_START:
 		return oak_attr_fixed(a, &c->start, 1);
 	case OAKLEY_CONN_A_DPD:
@@ -806,6 +810,7 @@ void oak_json_conn(struct json *j, const struct oak_conn *c)
 	json_proposals(j, "ike", &c->ike);
 	if (c->exchange)
 		json_str(j, "exchange", oak_exchange_name(c->exchange));
+	json_bool(j, "sha256-96", c->sha256_96);
 	json_str(j, "start", oak_start_name(c->start));
 	json_u64(j, "dpd", c->dpd);
 	json_str(j, "dpd-action", oak_dpd_action_name(c->dpd_action));

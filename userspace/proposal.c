@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Proposal strings in strongSwan's keyword syntax, mapped to IANA IKEv2
- * transform identifiers (RFC 7296 §3.3.2, RFC 8247).
+ * transform identifiers (RFC 7296 §3.3.2, RFC 8247).  The legacy algorithms
+ * (3DES, SHA-1, MODP below 2048 bits) are accepted where configured and
+ * flagged for `oak check`; MD5, DES and MODP-768 are refused.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "proposal.h"
 
 #define AEAD 1
+#define LEGACY 2	/* RFC 8247 "SHOULD NOT" / "DEPRECATED": never in a default */
 
 struct alg {
 	const char *name;
@@ -36,15 +39,20 @@ static const struct alg algs[] = {
 	{ "aes192gcm8", OAKLEY_TRANS_ENCR, 18, 192, AEAD },
 	{ "aes256gcm8", OAKLEY_TRANS_ENCR, 18, 256, AEAD },
 	{ "chacha20poly1305", OAKLEY_TRANS_ENCR, 28, 0, AEAD },
+	{ "3des", OAKLEY_TRANS_ENCR, 3, 0, LEGACY },
+	{ "sha1", OAKLEY_TRANS_INTEG, 2, 0, LEGACY },
 	{ "sha256", OAKLEY_TRANS_INTEG, 12, 0, 0 },
 	{ "sha384", OAKLEY_TRANS_INTEG, 13, 0, 0 },
 	{ "sha512", OAKLEY_TRANS_INTEG, 14, 0, 0 },
 	{ "sha2_256", OAKLEY_TRANS_INTEG, 12, 0, 0 },
 	{ "sha2_384", OAKLEY_TRANS_INTEG, 13, 0, 0 },
 	{ "sha2_512", OAKLEY_TRANS_INTEG, 14, 0, 0 },
+	{ "prfsha1", OAKLEY_TRANS_PRF, 2, 0, LEGACY },
 	{ "prfsha256", OAKLEY_TRANS_PRF, 5, 0, 0 },
 	{ "prfsha384", OAKLEY_TRANS_PRF, 6, 0, 0 },
 	{ "prfsha512", OAKLEY_TRANS_PRF, 7, 0, 0 },
+	{ "modp1024", OAKLEY_TRANS_DH, 2, 0, LEGACY },
+	{ "modp1536", OAKLEY_TRANS_DH, 5, 0, LEGACY },
 	{ "modp2048", OAKLEY_TRANS_DH, 14, 0, 0 },
 	{ "modp3072", OAKLEY_TRANS_DH, 15, 0, 0 },
 	{ "modp4096", OAKLEY_TRANS_DH, 16, 0, 0 },
@@ -58,10 +66,32 @@ static const struct alg algs[] = {
 
 #define NALGS (sizeof(algs) / sizeof(algs[0]))
 
+/* Keywords strongSwan knows that Oakley refuses outright, and why. */
+static const struct {
+	const char *name;
+	const char *why;
+} refused[] = {
+	{ "md5", "broken (RFC 8247)" },
+	{ "md5_128", "broken (RFC 8247)" },
+	{ "prfmd5", "broken (RFC 8247)" },
+	{ "des", "broken (RFC 8247)" },
+	{ "modp768", "broken (RFC 8247)" },
+};
+
 /* the PRF that goes with an integrity algorithm, in IKE proposals */
 static uint16_t integ_prf(uint16_t integ)
 {
-	return integ == 12 ? 5 : integ == 13 ? 6 : 7;
+	return integ == 2 ? 2 : integ == 12 ? 5 : integ == 13 ? 6 : 7;
+}
+
+static const char *refused_why(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		if (strlen(refused[i].name) == len && !strncmp(refused[i].name, name, len))
+			return refused[i].why;
+	return NULL;
 }
 
 static const struct alg *alg_by_name(const char *name, size_t len)
@@ -206,7 +236,14 @@ static int parse_one(const char *s, const char *end, enum oak_prop_kind kind,
 			dash = end;
 		a = alg_by_name(tok, dash - tok);
 		if (!a) {
-			snprintf(err, errlen, "unknown algorithm '%.*s'", (int)(dash - tok), tok);
+			const char *why = refused_why(tok, dash - tok);
+
+			if (why)
+				snprintf(err, errlen, "'%.*s' is refused: %s", (int)(dash - tok), tok,
+					 why);
+			else
+				snprintf(err, errlen, "unknown algorithm '%.*s'", (int)(dash - tok),
+					 tok);
 			return -1;
 		}
 		if ((a->type == OAKLEY_TRANS_PRF && kind != OAK_PROP_IKE) ||
@@ -295,6 +332,38 @@ static const uint8_t type_order[] = {
 	OAKLEY_TRANS_ENCR, OAKLEY_TRANS_INTEG, OAKLEY_TRANS_PRF, OAKLEY_TRANS_DH,
 	OAKLEY_TRANS_ESN,
 };
+
+/*
+ * "3des, sha1, modp1024": the legacy keywords of the list, each once, by
+ * transform type (encr, integ, prf, dh), then in order of appearance.
+ */
+unsigned int oak_proposals_legacy(const struct oak_proplist *pl, char *buf, size_t len)
+{
+	const struct alg *a, *seen[NALGS];
+	unsigned int i, j, k, n = 0;
+	size_t o = 0;
+
+	if (len)
+		buf[0] = 0;
+	for (i = 0; i < sizeof(type_order) * pl->n; i++)
+		for (j = 0; j < pl->p[i % pl->n].n; j++) {
+			const struct oak_transform *t = &pl->p[i % pl->n].t[j];
+
+			if (t->type != type_order[i / pl->n])
+				continue;
+			a = alg_by_id(t->type, t->id, t->keylen);
+			if (!a || !(a->flags & LEGACY))
+				continue;
+			for (k = 0; k < n && seen[k] != a; k++)
+				;
+			if (k < n)
+				continue;
+			seen[n++] = a;
+			if (o < len)
+				o += snprintf(buf + o, len - o, "%s%s", n > 1 ? ", " : "", a->name);
+		}
+	return n;
+}
 
 static void format_one(const struct oak_proposal *p, FILE *f)
 {

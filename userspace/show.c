@@ -43,6 +43,8 @@ static void print_conn(const struct oak_conn *c)
 	oak_proposals_format(&c->ike, stdout);
 	if (c->exchange)
 		printf("\n  exchange: %s", oak_exchange_name(c->exchange));
+	if (c->sha256_96)
+		printf("\n  sha256-96: yes");
 	printf("\n  start: %s, dpd: %us (%s), ike-rekey: %us, ike-lifetime: %us, reauth: %us, "
 	       "jitter: %u%%\n", oak_start_name(c->start), c->dpd,
 	       oak_dpd_action_name(c->dpd_action), c->ike_rekey, c->ike_lifetime, c->reauth,

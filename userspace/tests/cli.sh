@@ -41,22 +41,28 @@ done
 check "check -j never prints a psk" \
 	bash -c "! '$OAK' check -j '$EX/site-to-site.conf' | grep -q 'correct horse'"
 check "check -j has all connection keys" \
-	bash -c "'$OAK' check -j '$EX/site-to-site.conf' | jq -e '.[0] | keys == ([\"auth\",\"children\",\"dpd\",\"dpd-action\",\"ike\",\"ike-lifetime\",\"ike-rekey\",\"jitter\",\"local\",\"local-id\",\"name\",\"reauth\",\"remote\",\"remote-id\",\"secret\",\"start\",\"version\"])' >/dev/null"
+	bash -c "'$OAK' check -j '$EX/site-to-site.conf' | jq -e '.[0] | keys == ([\"auth\",\"children\",\"dpd\",\"dpd-action\",\"ike\",\"ike-lifetime\",\"ike-rekey\",\"jitter\",\"local\",\"local-id\",\"name\",\"reauth\",\"remote\",\"remote-id\",\"secret\",\"sha256-96\",\"start\",\"version\"])' >/dev/null"
 check "check -j -j order does not matter" \
 	bash -c "diff <('$OAK' check -j '$EX/ipv6.conf') <('$OAK' check '$EX/ipv6.conf' --json)"
 
 printf '[secret s]\npsk = "0123456789abcdef"\n[connection c]\nlocal = 192.0.2.1\nremote = 198.51.100.7\nsecret = s\nike = aes128-md5-modp2048\n' > "$TMP/bad.conf"
 expect_fail "check reports FILE:LINE: key" \
-	"$TMP/bad.conf:7: key 'ike': unknown algorithm 'md5'" "$OAK" check "$TMP/bad.conf"
+	"$TMP/bad.conf:7: key 'ike': 'md5' is refused: broken (RFC 8247)" "$OAK" check "$TMP/bad.conf"
 expect_fail "load stops at the parse error, before netlink" \
-	"$TMP/bad.conf:7: key 'ike': unknown algorithm 'md5'" "$OAK" load "$TMP/bad.conf"
+	"$TMP/bad.conf:7: key 'ike': 'md5' is refused: broken (RFC 8247)" "$OAK" load "$TMP/bad.conf"
 expect_fail "add stops at the parse error" \
-	"$TMP/bad.conf:7: key 'ike': unknown algorithm 'md5'" "$OAK" add "$TMP/bad.conf"
+	"$TMP/bad.conf:7: key 'ike': 'md5' is refused: broken (RFC 8247)" "$OAK" add "$TMP/bad.conf"
 expect_fail "missing file (direct)" "no/such.conf: No such file or directory" \
 	bash -c "cd '$TMP' && exec '$OAK' check no/such.conf"
 printf '[secret s]\npsk = "short"\n' > "$TMP/short.conf"
 got=$("$OAK" check "$TMP/short.conf" 2>&1 >/dev/null); rc=$?
 check "short psk only warns" test $rc -eq 0 -a "$got" == "$TMP/short.conf:2: key 'psk': warning: secret 's' is shorter than 16 bytes"
+printf '[secret s]\npsk = "0123456789abcdef"\n[connection c]\nlocal = 192.0.2.1\nremote = 198.51.100.7\nsecret = s\nike = 3des-sha1-modp1024\n[child n]\nesp = 3des-sha1\n' > "$TMP/legacy.conf"
+got=$("$OAK" check "$TMP/legacy.conf" 2>&1 >/dev/null); rc=$?
+check "legacy algorithms only warn" test $rc -eq 0 -a "$got" == "$TMP/legacy.conf:7: key 'ike': warning: 3des, sha1, prfsha1, modp1024 are legacy (RFC 8247): keep them for the peers that need them
+$TMP/legacy.conf:9: key 'esp': warning: 3des, sha1 are legacy (RFC 8247): keep them for the peers that need them"
+check "legacy algorithms: check -j reads them back" \
+	bash -c "'$OAK' check -j '$TMP/legacy.conf' 2>/dev/null | jq -e '.[0].ike == \"3des-sha1-prfsha1-modp1024\" and .[0].children[0].esp == \"3des-sha1\"' >/dev/null"
 
 expect_fail "unknown command" "oak: unknown command 'frobnicate'" \
 	bash -c "'$OAK' frobnicate 2>&1 >/dev/null | head -1 >&2; exit 1"

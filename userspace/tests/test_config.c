@@ -32,6 +32,7 @@ static const char *everything =
 	"ike-lifetime = 3h\n"
 	"reauth = 1d\n"
 	"jitter = 5%\n"
+	"sha256-96 = yes\n"
 	"\n"
 	"[child c1]\n"
 	"local-ts = 10.1.0.0/16, 10.3.0.0/16[tcp/443]\n"
@@ -103,6 +104,7 @@ static void every_key(void)
 	tap_ok(!h->esp.n && h->start == OAKLEY_START_TRAP, "ah child has no esp; start inherited");
 	c = &cfg.conns[1];
 	tap_ok(c->version == 1 && c->exchange == OAKLEY_EXCHANGE_AGGRESSIVE, "IKEv1 aggressive");
+	tap_ok(cfg.conns[0].sha256_96 == 1 && !c->sha256_96, "sha256-96 = yes; default no");
 out:
 	oak_config_free(&cfg);
 }
@@ -391,8 +393,13 @@ static const struct {
 	{ PSK CONN "auth = pubkey\n",
 	  "t.conf:7: key 'auth': pubkey authentication is not supported yet" },
 	{ PSK "[connection c]\nsecret = a/b\n", "t.conf:4: key 'secret': bad secret name 'a/b'" },
-	{ PSK CONN "ike = aes128-sha1-modp2048\n",
-	  "t.conf:7: key 'ike': unknown algorithm 'sha1'" },
+	{ PSK CONN "ike = aes128-md5-modp2048\n",
+	  "t.conf:7: key 'ike': 'md5' is refused: broken (RFC 8247)" },
+	{ PSK CONN "ike = des-sha1-modp1024\n",
+	  "t.conf:7: key 'ike': 'des' is refused: broken (RFC 8247)" },
+	{ PSK CONN "[child x]\nesp = 3des-md5\n",
+	  "t.conf:8: key 'esp': 'md5' is refused: broken (RFC 8247)" },
+	{ PSK CONN "sha256-96 = 1\n", "t.conf:7: key 'sha256-96': bad value '1' (use yes or no)" },
 	{ PSK CONN "ike = aes128-sha256\n",
 	  "t.conf:7: key 'ike': proposal 'aes128-sha256' has no DH group" },
 	{ PSK CONN "ike = aes256gcm16-x25519\n",
@@ -540,6 +547,41 @@ static void limits(void)
 	oak_config_free(&cfg);
 }
 
+static void collect(void *ctx, const char *msg)
+{
+	char *buf = ctx;
+
+	snprintf(buf + strlen(buf), 1024 - strlen(buf), "%s\n", msg);
+}
+
+/* `oak check`'s warnings: one per ike/esp/ah key naming 3DES, SHA-1 or MODP < 2048. */
+static void legacy_warnings(void)
+{
+	static const char *text = PSK CONN
+		"ike = aes128-sha256-modp2048, 3des-sha1-modp1024\n"
+		"[child a]\n"
+		"esp = aes128-sha256, 3des-sha1\n"
+		"[child b]\n"
+		"ah = sha256-modp1536\n"
+		"[child c]\n"
+		"[connection d]\nlocal = 192.0.2.1\nremote = 198.51.100.8\nsecret = s\n"
+		"ike = aes128-sha256-modp2048\n";
+	struct oak_config cfg;
+	char err[512] = "", buf[1024] = "";
+
+	tap_ok(!sparse(&cfg, text, err, sizeof(err)), "legacy algorithms parse (%s)", err);
+	oak_config_warn_legacy(&cfg, collect, buf);
+	tap_streq(buf,
+		  "t.conf:7: key 'ike': warning: 3des, sha1, prfsha1, modp1024 are legacy "
+		  "(RFC 8247): keep them for the peers that need them\n"
+		  "t.conf:9: key 'esp': warning: 3des, sha1 are legacy (RFC 8247): keep them for "
+		  "the peers that need them\n"
+		  "t.conf:11: key 'ah': warning: modp1536 is legacy (RFC 8247): keep it for the "
+		  "peers that need it\n",
+		  "one warning per key with a legacy algorithm, none for defaults");
+	oak_config_free(&cfg);
+}
+
 void test_config(void)
 {
 	limits();
@@ -548,6 +590,7 @@ void test_config(void)
 	syntax();
 	includes();
 	error_table();
+	legacy_warnings();
 	nul_and_limits();
 	allow_missing();
 	examples();

@@ -35,10 +35,28 @@ static const struct {
 	{ OAK_PROP_ESP, "aes256gcm16-noesn", "aes256gcm16", true },
 	{ OAK_PROP_AH, "sha256", "sha256", true },
 	{ OAK_PROP_AH, "sha384-ecp384", "sha384-ecp384", true },
+	/* legacy algorithms, accepted where configured (RFC 8247) */
+	{ OAK_PROP_IKE, "3des-sha1-modp1024", "3des-sha1-prfsha1-modp1024", true },
+	{ OAK_PROP_IKE, "aes128-sha1-modp1536", "aes128-sha1-prfsha1-modp1536", true },
+	{ OAK_PROP_IKE, "aes128-sha1-modp1024", "aes128-sha1-prfsha1-modp1024", true },
+	{ OAK_PROP_IKE, "3des-sha256-modp2048", "3des-sha256-prfsha256-modp2048", true },
+	{ OAK_PROP_IKE, "aes256gcm16-prfsha1-modp1024", "aes256gcm16-prfsha1-modp1024", true },
+	{ OAK_PROP_IKE, "aes128-sha256-prfsha1-modp2048", "aes128-sha256-prfsha1-modp2048", true },
+	{ OAK_PROP_ESP, "3des-sha1", "3des-sha1", true },
+	{ OAK_PROP_ESP, "aes128-sha1-modp1536", "aes128-sha1-modp1536", true },
+	{ OAK_PROP_AH, "sha1", "sha1", true },
 	/* errors */
-	{ OAK_PROP_IKE, "aes128-sha1-modp2048", "unknown algorithm 'sha1'", false },
-	{ OAK_PROP_IKE, "aes128-sha256-modp1024", "unknown algorithm 'modp1024'", false },
-	{ OAK_PROP_IKE, "3des-sha256-modp2048", "unknown algorithm '3des'", false },
+	{ OAK_PROP_IKE, "aes128-md5-modp2048", "'md5' is refused: broken (RFC 8247)", false },
+	{ OAK_PROP_IKE, "des-sha256-modp2048", "'des' is refused: broken (RFC 8247)", false },
+	{ OAK_PROP_IKE, "aes128-sha256-modp768", "'modp768' is refused: broken (RFC 8247)",
+	  false },
+	{ OAK_PROP_IKE, "aes128-sha256-prfmd5-modp2048", "'prfmd5' is refused: broken (RFC 8247)",
+	  false },
+	{ OAK_PROP_ESP, "3des-md5", "'md5' is refused: broken (RFC 8247)", false },
+	{ OAK_PROP_AH, "md5_128", "'md5_128' is refused: broken (RFC 8247)", false },
+	{ OAK_PROP_ESP, "3des-prfsha1", "'prfsha1' is not allowed in esp proposals", false },
+	{ OAK_PROP_AH, "3des-sha1", "'3des' is not allowed in ah proposals", false },
+	{ OAK_PROP_IKE, "aes128-sha2_256_96-modp2048", "unknown algorithm 'sha2_256_96'", false },
 	{ OAK_PROP_IKE, "AES128-sha256-modp2048", "unknown algorithm 'AES128'", false },
 	{ OAK_PROP_IKE, "aes128-sha256", "proposal 'aes128-sha256' has no DH group", false },
 	{ OAK_PROP_IKE, "aes128-modp2048",
@@ -135,10 +153,50 @@ static void iana_ids(void)
 	       !has(&pl.p[0], OAKLEY_TRANS_PRF, 5, 0),
 	       "ESP aes128-sha256-modp2048: PFS group 14, no PRF, explicit noesn");
 	oak_proplist_free(&pl);
+	tap_ok(!oak_proposals_parse("3des-sha1-modp1024, aes128-sha1-modp1536", OAK_PROP_IKE,
+				    &pl, err, sizeof(err)) && pl.n == 2 && pl.p[0].n == 4 &&
+	       has(&pl.p[0], OAKLEY_TRANS_ENCR, 3, 0) && has(&pl.p[0], OAKLEY_TRANS_INTEG, 2, 0) &&
+	       has(&pl.p[0], OAKLEY_TRANS_PRF, 2, 0) && has(&pl.p[0], OAKLEY_TRANS_DH, 2, 0) &&
+	       has(&pl.p[1], OAKLEY_TRANS_DH, 5, 0),
+	       "3des-sha1-modp1024 = ENCR 3 (no key length), INTEG 2, PRF 2, DH 2; modp1536 = 5");
+	oak_proplist_free(&pl);
 	tap_ok(!oak_proposals_parse("chacha20poly1305-esn", OAK_PROP_ESP, &pl, err,
 				    sizeof(err)) && pl.p[0].n == 2 &&
 	       has(&pl.p[0], OAKLEY_TRANS_ENCR, 28, 0) && has(&pl.p[0], OAKLEY_TRANS_ESN, 1, 0),
 	       "ESP chacha20poly1305-esn = ENCR 28, ESN 1");
+	oak_proplist_free(&pl);
+}
+
+/* The legacy algorithms a list uses, for `oak check`'s warnings. */
+static void legacy(void)
+{
+	static const struct {
+		enum oak_prop_kind kind;
+		const char *in, *names;
+		unsigned int n;
+	} t[] = {
+		{ OAK_PROP_IKE, "aes256gcm16-prfsha384-x25519, aes128-sha256-modp2048", "", 0 },
+		{ OAK_PROP_IKE, "aes128-sha256-modp2048, 3des-sha1-modp1024",
+		  "3des, sha1, prfsha1, modp1024", 4 },
+		{ OAK_PROP_IKE, "aes128-sha256-modp1536, aes256-sha256-modp1536", "modp1536", 1 },
+		{ OAK_PROP_ESP, "3des-sha1, aes128-sha1", "3des, sha1", 2 },
+		{ OAK_PROP_AH, "sha1-modp1024", "sha1, modp1024", 2 },
+	};
+	struct oak_proplist pl;
+	char err[256], names[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		tap_ok(!oak_proposals_parse(t[i].in, t[i].kind, &pl, err, sizeof(err)) &&
+		       oak_proposals_legacy(&pl, names, sizeof(names)) == t[i].n,
+		       "'%s' uses %u legacy algorithms", t[i].in, t[i].n);
+		tap_streq(names, t[i].names, "'%s' legacy names", t[i].in);
+		oak_proplist_free(&pl);
+	}
+	/* a short buffer is cut, the count is whole */
+	oak_proposals_parse("3des-sha1-modp1024", OAK_PROP_IKE, &pl, err, sizeof(err));
+	tap_ok(oak_proposals_legacy(&pl, names, 8) == 4 && strlen(names) < 8,
+	       "legacy names cut to the buffer");
 	oak_proplist_free(&pl);
 }
 
@@ -162,5 +220,6 @@ void test_proposal(void)
 {
 	table_tests();
 	iana_ids();
+	legacy();
 	limits();
 }
