@@ -9,8 +9,11 @@
 # Runs inside the test VM only:  selftests/vm/run.sh -- selftests/ike_strongswan.sh
 #
 # The last set, default:default, is both sides' own defaults (charon sends one
-# IKE proposal of some 40 transforms).
-# IKE_SWAN_SETS="ike:esp ..." overrides the proposal sets (strongSwan syntax).
+# IKE proposal of some 40 transforms).  3des-sha1-modp1024 is the legacy set
+# (RFC 8247 SHOULD NOTs, configured explicitly on both sides); a third field
+# "sha256-96" sets Oakley's sha256-96 and charon's sha256_96 and checks that
+# both sides' ESP states carry a 96-bit HMAC-SHA2-256 ICV.
+# IKE_SWAN_SETS="ike:esp[:sha256-96] ..." overrides the proposal sets (strongSwan syntax).
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib/lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib/ike.sh"
@@ -26,7 +29,10 @@ SETS=${IKE_SWAN_SETS:-"aes256gcm16-prfsha384-ecp384:aes256gcm16
 aes128-sha256-modp2048:aes128-sha256
 aes256-sha512-x25519:aes256-sha512
 chacha20poly1305-prfsha256-x25519:chacha20poly1305
+3des-sha1-modp1024:3des-sha1
+aes128-sha256-modp1536:aes128-sha256:sha256-96
 default:default"}
+SETS=${SETS// /$'\n'}	# one set per line, or separated by spaces
 PSK="ike_strongswan selftest secret 0123456789"
 O=oak-swan-o
 S=oak-swan-s
@@ -63,12 +69,13 @@ swan_none() { ! swan --list-sas 2>/dev/null | grep -q '^oak:'; }
 
 # "default": no ike/esp line for Oakley, charon's own default proposals
 # (one IKE proposal of some 40 transforms, and an AEAD one)
-load_configs()	# IKE ESP
+load_configs()	# IKE ESP [sha256-96]
 {
-	local oike="ike = $1" oesp="esp = $2"
+	local oike="ike = $1" oesp="esp = $2" o96= s96=
 
 	[ "$1" = default ] && oike=
 	[ "$2" = default ] && oesp=
+	[ "${3:-}" = sha256-96 ] && o96="sha256-96 = yes" && s96="sha256_96 = yes"
 	cat >"$TMP/oak.conf" <<EOF
 [secret psk]
 psk = "$PSK"
@@ -78,6 +85,7 @@ local = 10.99.0.1
 remote = 10.99.0.2
 secret = psk
 $oike
+$o96
 
 [child net]
 local-ts = 10.1.0.0/24
@@ -105,6 +113,7 @@ connections {
 				remote_ts = 10.1.0.0/24
 				esp_proposals = $2
 				mode = tunnel
+				$s96
 			}
 		}
 	}
@@ -152,6 +161,10 @@ expected_algs()
 		echo "aes256 sha512 prfsha512 x25519|AES_CBC-256/HMAC_SHA2_512_256/PRF_HMAC_SHA2_512/CURVE_25519|ESP:AES_CBC-256/HMAC_SHA2_512_256";;
 	chacha20poly1305-prfsha256-x25519)
 		echo "chacha20poly1305 - prfsha256 x25519|CHACHA20_POLY1305/PRF_HMAC_SHA2_256/CURVE_25519|ESP:CHACHA20_POLY1305";;
+	3des-sha1-modp1024)
+		echo "3des sha1 prfsha1 modp1024|3DES_CBC/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1024|ESP:3DES_CBC/HMAC_SHA1_96";;
+	aes128-sha256-modp1536)	# charon may name the ESP integrity _128 or _96
+		echo "aes128 sha256 prfsha256 modp1536|AES_CBC-128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_1536|ESP:AES_CBC-128/HMAC_SHA2_256";;
 	esac
 }
 
@@ -170,6 +183,7 @@ check_algs()	# WHAT IKE
 		{ cat "$TMP/sas" >&2; die "$1: charon does not report $swan_ike / $swan_esp"; }
 }
 
+
 check_traffic()	# WHAT
 {
 	local before after
@@ -183,13 +197,17 @@ check_traffic()	# WHAT
 while read -r set; do
 	[ -n "$set" ] || continue
 	ike=${set%%:*}
-	esp=${set#*:}
-	load_configs "$ike" "$esp"
+	rest=${set#*:}
+	esp=${rest%%:*}
+	opt=
+	[ "$rest" = "$esp" ] || opt=${rest#*:}
+	load_configs "$ike" "$esp" "$opt"
 
 	what="Oakley initiates $ike / $esp"
 	oakn up oak || die "$what: oak up failed"
 	wait_up || die "$what: not established"
 	check_algs "$what" "$ike"
+	check_trunc96 "$what" "$opt" "$O" "$S"
 	check_traffic "$what"
 	oakn down oak || die "$what: oak down failed"
 	wait_down || die "$what: SAs left after oak down"
@@ -200,6 +218,7 @@ while read -r set; do
 		{ cat "$TMP/swan-init" >&2; die "$what: swanctl --initiate failed"; }
 	wait_up || die "$what: not established"
 	check_algs "$what" "$ike"
+	check_trunc96 "$what" "$opt" "$O" "$S"
 	check_traffic "$what"
 	swan --terminate --ike oak >/dev/null 2>&1 || die "$what: swanctl --terminate failed"
 	wait_down || die "$what: SAs left after swanctl --terminate"

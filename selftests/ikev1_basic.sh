@@ -10,7 +10,11 @@
 # Deletes) leaves no SA and no xfrm state.  Last, a wrong PSK: no SA, no
 # xfrm state on either side.
 # Runs inside the test VM only:  selftests/vm/run.sh -- selftests/ikev1_basic.sh
-# IKEV1_SETS="ike:esp ..." overrides the proposal sets (strongSwan syntax).
+# 3des-sha1-modp1024 is the legacy set (Hash SHA, Group 2, 3DES: 8-byte
+# blocks and Appendix B's key expansion); a third field "sha256-96" sets
+# Oakley's sha256-96 and charon's sha256_96 and checks that both sides' ESP
+# states carry a 96-bit HMAC-SHA2-256 ICV.
+# IKEV1_SETS="ike:esp[:sha256-96] ..." overrides the proposal sets (strongSwan syntax).
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib/lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib/ike.sh"
@@ -23,7 +27,10 @@ oakley_require_vm
 require_cmd ip ping jq modprobe swanctl unshare
 
 SETS=${IKEV1_SETS:-"aes128-sha256-modp2048:aes128-sha256
-aes256-sha256-modp3072:aes256-sha256-modp3072"}
+aes256-sha256-modp3072:aes256-sha256-modp3072
+3des-sha1-modp1024:3des-sha1
+aes128-sha256-modp1536:aes128-sha256:sha256-96"}
+SETS=${SETS// /$'\n'}	# one set per line, or separated by spaces
 PSK="ikev1_basic selftest secret 0123456789"
 O=oak-v1-o
 S=oak-v1-s
@@ -64,7 +71,7 @@ swan_up() { swan --list-sas 2>/dev/null | grep -q 'ESTABLISHED' &&
 	    swan --list-sas 2>/dev/null | grep -q 'INSTALLED'; }
 swan_none() { ! swan --list-sas 2>/dev/null | grep -q '^oak:'; }
 
-oak_conf()	# FILE LOCAL REMOTE PSK IKE ESP LTS RTS
+oak_conf()	# FILE LOCAL REMOTE PSK IKE ESP LTS RTS [EXTRA_CONN_LINE]
 {
 	cat >"$1" <<EOF
 [secret psk]
@@ -76,6 +83,7 @@ local = $2
 remote = $3
 secret = psk
 ike = $5
+${9:-}
 
 [child net]
 local-ts = $7
@@ -84,9 +92,13 @@ esp = $6
 EOF
 }
 
-load_configs()	# IKE ESP [OAKLEY_PSK]
+load_configs()	# IKE ESP [OAKLEY_PSK] [sha256-96]
 {
-	oak_conf "$TMP/oak.conf" 10.99.0.1 10.99.0.2 "${3:-$PSK}" "$1" "$2" 10.1.0.0/24 10.2.0.0/24
+	local o96= s96=
+
+	[ "${4:-}" = sha256-96 ] && o96="sha256-96 = yes" && s96="sha256_96 = yes"
+	oak_conf "$TMP/oak.conf" 10.99.0.1 10.99.0.2 "${3:-$PSK}" "$1" "$2" 10.1.0.0/24 \
+		10.2.0.0/24 "$o96"
 	cat >"$TMP/swanctl.conf" <<EOF
 connections {
 	oak {
@@ -108,6 +120,7 @@ connections {
 				remote_ts = 10.1.0.0/24
 				esp_proposals = $2
 				mode = tunnel
+				$s96
 			}
 		}
 	}
@@ -134,8 +147,12 @@ swan_algs()
 	case $1 in
 	aes128-sha256-modp2048) echo "AES_CBC-128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048|ESP:AES_CBC-128/HMAC_SHA2_256_128";;
 	aes256-sha256-modp3072) echo "AES_CBC-256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_3072|ESP:AES_CBC-256/HMAC_SHA2_256_128/MODP_3072";;
+	3des-sha1-modp1024) echo "3DES_CBC/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1024|ESP:3DES_CBC/HMAC_SHA1_96";;
+	# charon may name the ESP integrity _128 or _96
+	aes128-sha256-modp1536) echo "AES_CBC-128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_1536|ESP:AES_CBC-128/HMAC_SHA2_256";;
 	esac
 }
+
 
 check_algs()	# WHAT IKE
 {
@@ -163,13 +180,17 @@ check_traffic()	# WHAT NS FROM TO
 while read -r set; do
 	[ -n "$set" ] || continue
 	ike=${set%%:*}
-	esp=${set#*:}
-	load_configs "$ike" "$esp"
+	rest=${set#*:}
+	esp=${rest%%:*}
+	opt=
+	[ "$rest" = "$esp" ] || opt=${rest#*:}
+	load_configs "$ike" "$esp" "" "$opt"
 
 	what="Oakley initiates IKEv1 $ike / $esp"
 	oakn up oak || die "$what: oak up failed"
 	wait_for 30 up_both || die "$what: not established"
 	check_algs "$what" "$ike"
+	check_trunc96 "$what" "$opt" "$O" "$S"
 	check_traffic "$what" "$O" 10.1.0.1 10.2.0.1
 	oakn down oak || die "$what: oak down failed"
 	wait_for 20 down_both || die "$what: SAs left after oak down"
@@ -180,6 +201,7 @@ while read -r set; do
 		{ cat "$TMP/swan-init" >&2; die "$what: swanctl --initiate failed"; }
 	wait_for 30 up_both || die "$what: not established"
 	check_algs "$what" "$ike"
+	check_trunc96 "$what" "$opt" "$O" "$S"
 	check_traffic "$what" "$O" 10.1.0.1 10.2.0.1
 	swan --terminate --ike oak >/dev/null 2>&1 || die "$what: swanctl --terminate failed"
 	wait_for 20 down_both || die "$what: SAs left after swanctl --terminate"

@@ -74,6 +74,22 @@ child_count()
 	nsexec "$1" "$OAKLEY_OAK" show sa -j | jq '[.. | objects | select(has("spi-in"))] | length'
 }
 
+# check_trunc96 WHAT OPTION NS... : with OPTION "sha256-96", each NS has at
+# least two xfrm states with HMAC-SHA2-256 truncated to 96 bits (the caller's
+# die reports it otherwise); any other OPTION checks nothing.
+check_trunc96()
+{
+	local what=$1 opt=$2 ns n
+
+	shift 2
+	[ "$opt" = sha256-96 ] || return 0
+	for ns in "$@"; do
+		n=$(ip -n "$ns" xfrm state | grep -c 'auth-trunc hmac(sha256) 0x[0-9a-f]* 96$')
+		[ "$n" -ge 2 ] || { ip -n "$ns" xfrm state >&2
+			die "$what: $ns has $n states with a 96-bit HMAC-SHA2-256 ICV"; }
+	done
+}
+
 # esp_packets NS [xfrm state selector...] -> sum of the ESP states' packet counters
 esp_packets()
 {
