@@ -783,9 +783,62 @@ static void strip_port(char *s)
 		*e = 0;
 }
 
+/* Child settings of swanctl that Oakley has once per connection: the first child's. */
+struct conn_wide {
+	struct snode *dpd_action, *sha256_96;
+};
+
+/* Keep the first child's value in *first; note a later child's different one. */
+static void conn_wide_set(struct importer *im, struct snode *n, const char *p, const char *key,
+			  struct snode **first)
+{
+	if (*first && strcmp((*first)->value, n->value))
+		imp_note(im, n, p, "%s '%s' differs from '%s' on line %u: Oakley has one %s per "
+			 "connection, '%s' is used", n->name, n->value, (*first)->value,
+			 (*first)->line, key, (*first)->value);
+	else if (!*first)
+		*first = n;
+}
+
+static bool swan_yes(const char *v)
+{
+	return !strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1");
+}
+
+static bool swan_no(const char *v)
+{
+	return !strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0");
+}
+
+static void put_child_wide(struct importer *im, struct snode *ch, const char *cpath,
+			   struct conn_wide *w)
+{
+	char p[512];
+	struct snode *n;
+
+	n = get(ch, "dpd_action");
+	if (n) {
+		mkpath(p, sizeof(p), cpath, "dpd_action");
+		if (strcmp(n->value, "clear") && strcmp(n->value, "restart") &&
+		    strcmp(n->value, "trap"))
+			imp_note(im, n, p, "dpd_action '%s' has no Oakley equivalent, not imported",
+			     n->value);
+		else
+			conn_wide_set(im, n, p, "dpd-action", &w->dpd_action);
+	}
+	n = get(ch, "sha256_96");
+	if (n) {
+		mkpath(p, sizeof(p), cpath, "sha256_96");
+		if (!swan_yes(n->value) && !swan_no(n->value))
+			imp_note(im, n, p, "bad sha256_96 '%s', not imported", n->value);
+		else
+			conn_wide_set(im, n, p, "sha256-96", &w->sha256_96);
+	}
+}
+
 static void put_child(struct importer *im, FILE *f, struct snode *ch, const char *cpath,
 		      const char *laddr, const char *raddr, bool remote_any,
-		      struct snode **dpd_action)
+		      struct conn_wide *w)
 {
 	char name[OAKLEY_NAME_MAX + 1], p[512], lself[128], rself[128];
 	struct snode *n;
@@ -823,20 +876,7 @@ static void put_child(struct importer *im, FILE *f, struct snode *ch, const char
 			imp_note(im, n, p, "start_action '%s' has no Oakley equivalent, not "
 			     "imported", n->value);
 	}
-	n = get(ch, "dpd_action");
-	if (n) {
-		mkpath(p, sizeof(p), cpath, "dpd_action");
-		if (strcmp(n->value, "clear") && strcmp(n->value, "restart") &&
-		    strcmp(n->value, "trap"))
-			imp_note(im, n, p, "dpd_action '%s' has no Oakley equivalent, not imported",
-			     n->value);
-		else if (*dpd_action && strcmp((*dpd_action)->value, n->value))
-			imp_note(im, n, p, "dpd_action '%s' differs from '%s' on line %u: Oakley "
-			     "has one dpd-action per connection, '%s' is used", n->value,
-			     (*dpd_action)->value, (*dpd_action)->line, (*dpd_action)->value);
-		else if (!*dpd_action)
-			*dpd_action = n;
-	}
+	put_child_wide(im, ch, cpath, w);
 	snprintf(p, sizeof(p), "%s", cpath);
 	put_duration(im, f, ch, "rekey_time", "rekey", p);
 	put_duration(im, f, ch, "life_time", "lifetime", p);
@@ -874,7 +914,8 @@ static void put_conn(struct importer *im, FILE *f, struct snode *c)
 {
 	char name[OAKLEY_NAME_MAX + 1], cpath[256], p[512], q[600];
 	char laddr[128] = "", raddr[128] = "%any", lid[300] = "", rid[300] = "";
-	struct snode *n, *loc, *rem, *kids, *ch, *dpd_action = NULL, *rekey, *start = NULL;
+	struct snode *n, *loc, *rem, *kids, *ch, *rekey, *start = NULL;
+	struct conn_wide wide = { NULL, NULL };
 	const char *lid_raw = NULL, *rid_raw = NULL, *sec;
 	bool remote_any, have_local = false;
 	char *cb = NULL;
@@ -1013,7 +1054,7 @@ static void put_conn(struct importer *im, FILE *f, struct snode *c)
 			continue;
 		ch->used = true;
 		snprintf(p, sizeof(p), "%s.children.%s", cpath, ch->name);
-		put_child(im, cf, ch, p, laddr, raddr, remote_any, &dpd_action);
+		put_child(im, cf, ch, p, laddr, raddr, remote_any, &wide);
 	}
 	fclose(cf);
 	/*
@@ -1037,8 +1078,10 @@ static void put_conn(struct importer *im, FILE *f, struct snode *c)
 	}
 	if (start)
 		put(f, "start", "start");
-	if (dpd_action)
-		put(f, "dpd-action", dpd_action->value);
+	if (wide.dpd_action)
+		put(f, "dpd-action", wide.dpd_action->value);
+	if (wide.sha256_96 && swan_yes(wide.sha256_96->value))
+		put(f, "sha256-96", "yes");
 	fputs(cb ? cb : "", f);
 	free(cb);
 }

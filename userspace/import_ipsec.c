@@ -450,6 +450,7 @@ static void xlate_misc(struct xlate *t)
 	copy(t, t->child, "ah", "ah_proposals");
 	copy(t, t->sw, "aggressive", "aggressive");
 	copy(t, t->child, "type", "mode");
+	copy(t, t->child, "sha256_96", "sha256_96");
 	n = val(t->x, t->c, "reauth");
 	if (n && strcmp(n->value, "no"))
 		imp_note(t->x->im, n, n->name, "imported as a rekey at the same time; set "
