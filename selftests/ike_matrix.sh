@@ -10,9 +10,10 @@
 #
 # Covered (a covering set, not the full product): every IKE encryption
 # (aes128/aes256 CBC with sha256/sha384/sha512, aes128gcm16, aes256gcm16,
-# chacha20poly1305) and every DH group (modp2048/3072/4096, ecp256, ecp384,
-# x25519) appears in an IKE proposal; every ESP transform appears in a
-# Child SA; tunnel and transport mode, each over IPv4 and IPv6.
+# chacha20poly1305, and the legacy 3des and sha1) and every DH group
+# (modp2048/3072/4096, ecp256, ecp384, x25519, the legacy modp1024/1536)
+# appears in an IKE proposal; every ESP transform appears in a Child SA (a
+# legacy PFS group too); tunnel and transport mode, each over IPv4 and IPv6.
 # Per case: both sides ESTABLISHED with the expected algorithms and one Child
 # SA, ping and a TCP transfer (busybox nc) pass through ESP, the ESP states'
 # counters rise; after `oak down` nothing is left and the tunnel-mode inner
@@ -36,7 +37,9 @@ c3 4 transport aes256-sha512-modp4096 aes256-sha512
 c4 6 transport aes128gcm16-prfsha256-ecp256 aes128gcm16
 c5 4 tunnel aes256gcm16-prfsha384-ecp384 aes256gcm16
 c6 6 tunnel chacha20poly1305-prfsha512-x25519 chacha20poly1305
-c7 4 tunnel aes128-sha512-x25519 aes128-sha512"
+c7 4 tunnel aes128-sha512-x25519 aes128-sha512
+c8 6 tunnel 3des-sha1-modp1024 3des-sha1
+c9 4 transport aes128-sha1-modp1536 aes128-sha1-modp1024"
 
 ike_setup ike_matrix
 modprobe dummy 2>/dev/null
