@@ -289,6 +289,8 @@ enum defect {
 	D_LIMITS_MAX0,		/* limits half-open-max 0 */
 	D_LIMITS_BYTES,		/* limits half-open-bytes below 64 KiB */
 	D_LIMITS_TWICE,		/* two limits nests */
+	D_ENCR_DES,		/* ENCR_DES (2): broken, refused (RFC 8247) */
+	D_SHA256_96,		/* sha256-96 of 2 */
 	/* valid: no IKE proposals, the kernel's defaults apply */
 	D_DEFAULT_IKE,
 };
@@ -300,7 +302,8 @@ static void put_transform(struct nlmsghdr *nlh, uint8_t type, uint16_t id, uint1
 
 	mnl_attr_put_u8(nlh, OAKLEY_TRANSFORM_A_TYPE, d == D_TRANSFORM_TYPE ? 9 : type);
 	mnl_attr_put_u16(nlh, OAKLEY_TRANSFORM_A_ID,
-			 (d == D_TRANSFORM_ID && type == OAKLEY_TRANS_ENCR) ? 1234 : id);
+			 (d == D_TRANSFORM_ID && type == OAKLEY_TRANS_ENCR) ? 1234 :
+			 (d == D_ENCR_DES && type == OAKLEY_TRANS_ENCR) ? 2 : id);
 	if (keylen)
 		mnl_attr_put_u16(nlh, OAKLEY_TRANSFORM_A_KEYLEN, keylen);
 	if (d == D_UNKNOWN_TRANSFORM_ATTR)
@@ -453,6 +456,8 @@ static void put_conn(struct nlmsghdr *nlh, const char *name, const char *secret,
 	mnl_attr_put_u8(nlh, OAKLEY_CONN_A_DPD_ACTION, OAKLEY_DPD_CLEAR);
 	mnl_attr_put_u32(nlh, OAKLEY_CONN_A_IKE_REKEY, 14400);
 	mnl_attr_put_u8(nlh, OAKLEY_CONN_A_JITTER, d == D_JITTER ? 101 : 10);
+	if (d == D_SHA256_96)
+		mnl_attr_put_u8(nlh, OAKLEY_CONN_A_SHA256_96, 2);
 	if (d == D_UNKNOWN_CONN_ATTR)
 		mnl_attr_put_u32(nlh, OAKLEY_CONN_A_MAX + 1, 1);
 	if (d == D_TOO_MANY_CHILDREN)
@@ -675,6 +680,8 @@ REFUSED(ts_port_range, D_TS_PORT_RANGE, "only in SA dumps, not implemented in LO
 REFUSED(limits_max0, D_LIMITS_MAX0, "half-open-max must be at least 1");
 REFUSED(limits_bytes, D_LIMITS_BYTES, "half-open-bytes must be at least 64K");
 REFUSED(limits_twice, D_LIMITS_TWICE, "limits given twice in one request");
+REFUSED(encr_des, D_ENCR_DES, "DES is refused: broken (RFC 8247)");
+BAD(sha256_96, D_SHA256_96);
 
 FIXTURE_SETUP(bad)
 {
