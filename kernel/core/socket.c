@@ -29,6 +29,18 @@
 #include "sa.h"
 #include "socket.h"
 
+/*
+ * Wake one of the rx workers, in turn: each drains the shared queue, so a
+ * burst spreads over all of them (unbound in->wq: all CPUs), and the SA
+ * lock keeps the datagrams of one SA one at a time.
+ */
+static void oak_rx_kick(struct oak_ike_net *in)
+{
+	unsigned int i = (unsigned int)atomic_inc_return(&in->rx_next) % OAK_RX_WORKERS;
+
+	queue_work(in->wq, &in->rx[i].work);
+}
+
 static int oak_udp_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct oak_ike_net *in;
@@ -49,7 +61,7 @@ static int oak_udp_rcv(struct sock *sk, struct sk_buff *skb)
 	skb_mark_not_on_list(skb);
 	atomic_add(skb->truesize, &in->rxq_bytes);
 	skb_queue_tail(&in->rxq, skb);
-	queue_work(in->wq, &in->rx_work);
+	oak_rx_kick(in);
 	rcu_read_unlock_bh();
 	return 0;
 
@@ -179,6 +191,7 @@ int oak_sock_open(struct oak_ike_net *in)
 {
 	int err;
 
+	lockdep_assert_held(&in->lock);
 	if (in->sock4)
 		return 0;
 	err = oak_sock_create(in, AF_INET, &in->sock4);
@@ -327,18 +340,16 @@ static void oak_rx_one(struct oak_ike_net *in, struct sk_buff *skb)
 	buf = kmalloc(len, GFP_KERNEL);
 	if (!buf)
 		return;
-	if (!skb_copy_bits(skb, off, buf, len)) {
-		mutex_lock(&in->lock);
-		if (!in->dying)
-			oak_proto_rx(in, buf, len, &src, &dst);
-		mutex_unlock(&in->lock);
-	}
+	/* no lock: the version takes the SA's or the namespace's (sa.h) */
+	if (!skb_copy_bits(skb, off, buf, len) && !READ_ONCE(in->dying))
+		oak_proto_rx(in, buf, len, &src, &dst);
 	kfree_sensitive(buf);
 }
 
 void oak_rx_work(struct work_struct *work)
 {
-	struct oak_ike_net *in = container_of(work, struct oak_ike_net, rx_work);
+	struct oak_rx_worker *w = container_of(work, struct oak_rx_worker, work);
+	struct oak_ike_net *in = w->in;
 	struct sk_buff *skb;
 	unsigned int n = 0;
 
@@ -349,5 +360,5 @@ void oak_rx_work(struct work_struct *work)
 		cond_resched();
 	}
 	if (!skb_queue_empty(&in->rxq))
-		queue_work(in->wq, &in->rx_work);
+		queue_work(in->wq, work);
 }

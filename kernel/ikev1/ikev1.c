@@ -191,8 +191,8 @@ static void v1_sa_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_m
 	}
 }
 
-static void oak_ikev1_rx(struct oak_ike_net *in, u8 *buf, size_t len,
-			 const struct oak_addr *src, const struct oak_addr *dst)
+static void oak_ikev1_rx_locked(struct oak_ike_net *in, u8 *buf, size_t len,
+				const struct oak_addr *src, const struct oak_addr *dst)
 {
 	static const u8 zero[ISAKMP_COOKIE_LEN];
 	struct oak_ike_sa *sa;
@@ -227,6 +227,16 @@ static void oak_ikev1_rx(struct oak_ike_net *in, u8 *buf, size_t len,
 	oak_sa_put(sa);
 out:
 	kfree(m);
+}
+
+/* The core calls @rx with no lock held: IKEv1 runs under in->lock. */
+static void oak_ikev1_rx(struct oak_ike_net *in, u8 *buf, size_t len,
+			 const struct oak_addr *src, const struct oak_addr *dst)
+{
+	mutex_lock(&in->lock);
+	if (!in->dying)
+		oak_ikev1_rx_locked(in, buf, len, src, dst);
+	mutex_unlock(&in->lock);
 }
 
 /* ---- the SA's IKEv1 state ---- */

@@ -277,7 +277,7 @@ static int v1_qm_install(struct oak_ike_sa *sa, struct ikev1_qm *qm)
 		v1_keys_set(&c->p.in, km, elen, alen);
 		v1_keys_set(&c->p.out, km + elen + alen, elen, alen);
 		c->dh = qm->group;
-		err = oak_child_install_xfrm(sa, c, false);
+		err = oak_child_install_xfrm(sa, c, false, false);
 	}
 	oak_free_secret(km, 2 * (elen + alen));
 	if (!err)
