@@ -938,10 +938,11 @@ int oakley_ike_net_init(struct oakley_net *on)
 	}
 	in->on = on;
 	in->net = on->net;
+	in->rx_seed = get_random_u32();
 	mutex_init(&in->lock);
-	skb_queue_head_init(&in->rxq);
 	for (i = 0; i < OAK_RX_WORKERS; i++) {
 		in->rx[i].in = in;
+		skb_queue_head_init(&in->rx[i].q);
 		INIT_WORK(&in->rx[i].work, oak_rx_work);
 	}
 	init_waitqueue_head(&in->gone_wq);
@@ -976,6 +977,7 @@ void oakley_ike_net_exit(struct oakley_net *on)
 {
 	struct oak_ike_net *in = on->ike;
 	struct oak_ike_sa *sa, *tmp;
+	unsigned int i;
 
 	if (!in)
 		return;
@@ -996,7 +998,8 @@ void oakley_ike_net_exit(struct oakley_net *on)
 	destroy_workqueue(in->dh_wq);
 	destroy_workqueue(in->wq);	/* runs what was queued; it sees @dying */
 	oak_dos_net_exit(in);
-	skb_queue_purge(&in->rxq);
+	for (i = 0; i < OAK_RX_WORKERS; i++)
+		skb_queue_purge(&in->rx[i].q);
 	on->ike = NULL;
 	oak_ike_tables_free(in);
 	kfree(in);

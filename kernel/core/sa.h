@@ -54,6 +54,7 @@ struct oak_ike_net;
 struct oak_rx_worker {
 	struct work_struct work;
 	struct oak_ike_net *in;
+	struct sk_buff_head q;		/* datagrams of the IKE SAs hashed here */
 };
 
 /* The engine's state of one network namespace (oakley_net->ike). */
@@ -63,10 +64,10 @@ struct oak_ike_net {
 	struct mutex lock;		/* shared state: tables, lists, SAs out of their windows */
 	struct socket *sock4;
 	struct socket *sock6;
-	struct sk_buff_head rxq;
-	atomic_t rxq_bytes;		/* truesize of the skbs in @rxq */
-	struct oak_rx_worker rx[OAK_RX_WORKERS];	/* socket.c: drain @rxq */
-	atomic_t rx_next;		/* the rx worker to kick next */
+	atomic_t rxq_len;		/* skbs in the rx workers' queues */
+	atomic_t rxq_bytes;		/* their truesize */
+	struct oak_rx_worker rx[OAK_RX_WORKERS];	/* socket.c: by SPIi */
+	u32 rx_seed;			/* of the hash that picks the rx worker */
 	struct workqueue_struct *wq;	/* unbound: rx, timers, start, key manager */
 	struct workqueue_struct *dh_wq;	/* unbound: IKE_SA_INIT DH jobs, without @lock */
 	bool dying;			/* written under @lock, read also without */
