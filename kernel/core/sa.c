@@ -118,6 +118,12 @@ struct oak_ike_sa *oak_sa_lookup(struct oak_ike_net *in, const u8 *spi)
 	return rhashtable_lookup_fast(&in->by_spi, spi, oak_spi_params);
 }
 
+/* @sa, found under RCU, referenced; NULL if it is being freed (or was not found). */
+static struct oak_ike_sa *oak_sa_tryget(struct oak_ike_sa *sa)
+{
+	return sa && kref_get_unless_zero(&sa->ref) ? sa : NULL;
+}
+
 /*
  * The SA with our SPI @spi, referenced, or NULL; no lock needed.  It may
  * be killed before the caller locks it: check sa->dead under oak_sa_lock().
@@ -127,9 +133,7 @@ struct oak_ike_sa *oak_sa_lookup_get(struct oak_ike_net *in, const u8 *spi)
 	struct oak_ike_sa *sa;
 
 	rcu_read_lock();
-	sa = rhashtable_lookup(&in->by_spi, spi, oak_spi_params);
-	if (sa && !kref_get_unless_zero(&sa->ref))
-		sa = NULL;
+	sa = oak_sa_tryget(rhashtable_lookup(&in->by_spi, spi, oak_spi_params));
 	rcu_read_unlock();
 	return sa;
 }
@@ -138,10 +142,23 @@ struct oak_ike_sa *oak_sa_lookup_get(struct oak_ike_net *in, const u8 *spi)
 struct oak_ike_sa *oak_sa_lookup_peer(struct oak_ike_net *in, const struct oak_addr *peer,
 				      const u8 *spi_i)
 {
-	lockdep_assert_held(&in->lock);
 	const struct oak_peer_key k = { peer, spi_i };
 
+	lockdep_assert_held(&in->lock);
 	return rhashtable_lookup_fast(&in->by_peer, &k, oak_peer_params);
+}
+
+/* The responder SA of @peer's @spi_i, referenced, or NULL: as oak_sa_lookup_get(). */
+struct oak_ike_sa *oak_sa_lookup_peer_get(struct oak_ike_net *in, const struct oak_addr *peer,
+					  const u8 *spi_i)
+{
+	const struct oak_peer_key k = { peer, spi_i };
+	struct oak_ike_sa *sa;
+
+	rcu_read_lock();
+	sa = oak_sa_tryget(rhashtable_lookup(&in->by_peer, &k, oak_peer_params));
+	rcu_read_unlock();
+	return sa;
 }
 
 /*

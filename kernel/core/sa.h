@@ -219,10 +219,20 @@ struct oak_ike_sa *oak_sa_lookup_peer(struct oak_ike_net *in, const struct oak_a
 				      const u8 *spi_i);
 void oak_sa_put(struct oak_ike_sa *sa);
 struct oak_ike_sa *oak_sa_lookup_get(struct oak_ike_net *in, const u8 *spi);
+struct oak_ike_sa *oak_sa_lookup_peer_get(struct oak_ike_net *in, const struct oak_addr *peer,
+					  const u8 *spi_i);
 void oak_sa_lock(struct oak_ike_sa *sa);
 void oak_sa_unlock(struct oak_ike_sa *sa);
 void oak_sa_window_begin(struct oak_ike_sa *sa);
 void oak_sa_window_end(struct oak_ike_sa *sa);
+
+/* The caller is one of @sa's own contexts: oak_sa_lock() held, no window open. */
+static inline void oak_sa_assert_locked(const struct oak_ike_sa *sa)
+{
+	lockdep_assert_held(&sa->lock);
+	lockdep_assert_held(&sa->in->lock);
+}
+
 void oak_sa_kill(struct oak_ike_sa *sa);
 void oak_sa_set_state(struct oak_ike_sa *sa, u8 state);
 void oak_sa_established(struct oak_ike_sa *sa);
