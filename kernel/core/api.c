@@ -6,7 +6,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/delay.h>
+#include <linux/wait.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -175,8 +175,10 @@ static int oak_initiate_locked(struct oak_ike_net *in, struct oakley_conn *conn,
 /* Caller holds in->lock; the entry takes a reference on @conn. */
 void oak_start_queue(struct oak_ike_net *in, struct oakley_conn *conn)
 {
-	struct oak_start *st = kmalloc(sizeof(*st), GFP_KERNEL);
+	struct oak_start *st;
 
+	lockdep_assert_held(&in->lock);
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return;
 	st->conn = oakley_conn_get(conn);
@@ -189,6 +191,7 @@ void oak_start_cancel(struct oak_ike_net *in, const struct oakley_conn *conn)
 {
 	struct oak_start *st, *tmp;
 
+	lockdep_assert_held(&in->lock);
 	list_for_each_entry_safe(st, tmp, &in->starts, node) {
 		if (conn && st->conn != conn)
 			continue;
@@ -245,7 +248,6 @@ int oakley_ike_initiate(struct oakley_net *on, struct oakley_conn *conn, const c
 
 /* How long `oak down` waits for the peer's answers (the queue gives up sooner). */
 #define OAK_DOWN_WAIT_MS	6000
-#define OAK_DOWN_POLL_MS	20
 
 /*
  * Queue a Delete for every Child SA of @sa named @child; 1 if there was
@@ -301,26 +303,40 @@ static bool oak_terminate_done(struct oak_ike_sa *sa, const char *child)
 	return true;
 }
 
+static bool oak_terminate_all_done(struct oak_ike_net *in, struct oak_ike_sa **sas,
+				   unsigned int n, const char *child)
+{
+	bool done = true;
+	unsigned int i;
+
+	mutex_lock(&in->lock);
+	for (i = 0; i < n && done; i++)
+		done = oak_terminate_done(sas[i], child);
+	mutex_unlock(&in->lock);
+	return done;
+}
+
 /*
  * Wait (without in->lock) until the Deletes are answered or given up, so
- * that `oak down` returns with the SAs gone.  @sas holds references.
+ * that `oak down` returns with the SAs gone.  @sas holds references.  Woken
+ * whenever an SA or a Child SA of the namespace goes (in->gone_wq); the
+ * sequence number read before the check catches a wake-up in between.
  */
 static void oak_terminate_wait(struct oak_ike_net *in, struct oak_ike_sa **sas, unsigned int n,
 			       const char *child)
 {
-	unsigned int i, waited = 0;
-	bool busy = true;
+	long left = msecs_to_jiffies(OAK_DOWN_WAIT_MS);
+	unsigned int i;
+	int seq;
 
-	while (busy && waited < OAK_DOWN_WAIT_MS) {
-		msleep(OAK_DOWN_POLL_MS);
-		waited += OAK_DOWN_POLL_MS;
-		busy = false;
-		mutex_lock(&in->lock);
-		for (i = 0; i < n && !busy; i++)
-			busy = !oak_terminate_done(sas[i], child);
-		mutex_unlock(&in->lock);
-		if (fatal_signal_pending(current))
+	for (;;) {
+		seq = atomic_read(&in->gone_seq);
+		if (oak_terminate_all_done(in, sas, n, child))
 			break;
+		left = wait_event_killable_timeout(in->gone_wq,
+						   atomic_read(&in->gone_seq) != seq, left);
+		if (left <= 0)
+			break;	/* timed out, or a fatal signal */
 	}
 	for (i = 0; i < n; i++)
 		oak_sa_put(sas[i]);

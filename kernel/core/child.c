@@ -88,12 +88,31 @@ void oak_child_set_ts(struct oak_child_sa *c, struct oak_ts *ts, unsigned int nl
 }
 
 /*
+ * With @window, the states are built in a window of the SA lock's holder
+ * (sa.h), without in->lock, then inserted with the policies under it.
+ */
+static int oak_child_xfrm(struct oak_ike_sa *sa, const struct oak_child_params *p,
+			  bool in_only, bool window)
+{
+	struct oak_xfrm_prep prep;
+	int err;
+
+	if (window)
+		oak_sa_window_begin(sa);
+	err = oak_xfrm_prepare(p, !in_only, &prep);
+	if (window)
+		oak_sa_window_end(sa);
+	return err ? err : oak_xfrm_commit(p, &prep);
+}
+
+/*
  * Install @c: its algorithms and lifetimes, then the states (the keys the
  * version put in c->p.in/out) and policies; both states, or the inbound one
  * alone (a rekey we answer keeps its outbound keys for later; the
  * redundant SA of a rekey collision never carries our traffic).
  */
-int oak_child_install_xfrm(struct oak_ike_sa *sa, struct oak_child_sa *c, bool in_only)
+int oak_child_install_xfrm(struct oak_ike_sa *sa, struct oak_child_sa *c, bool in_only,
+			   bool window)
 {
 	struct oak_child_params *p = &c->p;
 	int err;
@@ -104,7 +123,7 @@ int oak_child_install_xfrm(struct oak_ike_sa *sa, struct oak_child_sa *c, bool i
 	p->esn = c->algs.esn == 1;
 	p->sha256_96 = sa->conn->sha256_96;
 	oak_child_lifetimes(p, c->cfg, sa->conn->jitter);
-	err = in_only ? oak_xfrm_install_in(p) : oak_xfrm_install(p);
+	err = oak_child_xfrm(sa, p, in_only, window);
 	memset(&p->in, 0, sizeof(p->in));
 	memset(&p->out, 0, sizeof(p->out));
 	if (err)

@@ -65,6 +65,7 @@ static struct oak_km_net *oak_km_lookup(struct net *net)
 {
 	struct oak_km_net *km;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(), "key manager lookup without RCU");
 	hash_for_each_possible_rcu(oak_km_reg, km, reg, (unsigned long)net)
 		if (km->net == net)
 			return km;
@@ -244,6 +245,7 @@ static struct oakley_conn *oak_km_do_acquire(struct oak_km_net *km,
 	struct oak_trap *t;
 	int err;
 
+	lockdep_assert_held(&in->lock);
 	t = oak_trap_find_reqid(in, ev->reqid);
 	if (!t)
 		return NULL;

@@ -13,8 +13,9 @@
  * header (oak_proto_rx(), from socket.c's worker); a connection's SAs to the
  * version it is configured with (oak_proto_by_version(), api.c).
  *
- * Every operation runs under in->lock, in process context; every one but
- * @rx and @first_group takes an SA of its own version.  A version with
+ * Every operation runs under in->lock, in process context (from one of the
+ * SA's own contexts also under the SA's lock, sa.h); every one but @rx and
+ * @first_group takes an SA of its own version.  @rx runs with no lock held.  A version with
  * @unavailable set has no SAs: the core refuses to initiate it (with that
  * message) and calls nothing but @rx; otherwise every operation is set.
  */
@@ -102,7 +103,10 @@ extern const struct oak_proto_ops oak_ikev2_ops;
 extern const struct oak_proto_ops oak_ikev1_ops;
 const struct oak_proto_ops *oak_proto_by_major(u8 major);
 const struct oak_proto_ops *oak_proto_by_version(u8 version);
-/* socket.c's worker, under in->lock: a datagram to its version's @rx. */
+/*
+ * socket.c's workers, no lock held: a datagram to its version's @rx, which
+ * takes the SA's lock and in->lock (oak_sa_lock()), or in->lock alone.
+ */
 void oak_proto_rx(struct oak_ike_net *in, u8 *buf, size_t len, const struct oak_addr *src,
 		  const struct oak_addr *dst);
 

@@ -7,7 +7,9 @@
  * responders also by the peer's SPIi) hold one reference; a pending
  * retransmission timer holds another.  oak_sa_kill() unhashes an SA, removes
  * its Child SAs from xfrm and drops the tables' reference; the last put
- * wipes every secret and frees it.  All of it runs under in->lock.
+ * wipes every secret and frees it, after an RCU grace period (the rx path
+ * looks SAs up under RCU).  Tables and lists change under in->lock; an SA's
+ * state under in->lock and, for its own contexts, its @lock (sa.h).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -30,8 +32,9 @@
 /*
  * The SA tables are rhashtables: they grow with the number of SAs (issue #6:
  * 100,000 of them), so a lookup stays O(1).  Inserts and removals run under
- * in->lock; so do lookups, which makes the returned SA safe to use (the
- * rhashtable itself only needs RCU inside its lookup).
+ * in->lock.  A lookup under in->lock returns an SA safe to use while the
+ * lock is held; oak_sa_lookup_get() looks up under RCU alone and takes a
+ * reference (an SA is freed after a grace period, oak_sa_free()).
  */
 static u32 oak_spi_hashfn(const void *data, u32 len, u32 seed)
 {
@@ -111,7 +114,28 @@ const u8 *oak_sa_our_spi(const struct oak_ike_sa *sa)
 /* Caller holds in->lock. */
 struct oak_ike_sa *oak_sa_lookup(struct oak_ike_net *in, const u8 *spi)
 {
+	lockdep_assert_held(&in->lock);
 	return rhashtable_lookup_fast(&in->by_spi, spi, oak_spi_params);
+}
+
+/* @sa, found under RCU, referenced; NULL if it is being freed (or was not found). */
+static struct oak_ike_sa *oak_sa_tryget(struct oak_ike_sa *sa)
+{
+	return sa && kref_get_unless_zero(&sa->ref) ? sa : NULL;
+}
+
+/*
+ * The SA with our SPI @spi, referenced, or NULL; no lock needed.  It may
+ * be killed before the caller locks it: check sa->dead under oak_sa_lock().
+ */
+struct oak_ike_sa *oak_sa_lookup_get(struct oak_ike_net *in, const u8 *spi)
+{
+	struct oak_ike_sa *sa;
+
+	rcu_read_lock();
+	sa = oak_sa_tryget(rhashtable_lookup(&in->by_spi, spi, oak_spi_params));
+	rcu_read_unlock();
+	return sa;
 }
 
 /* Caller holds in->lock. */
@@ -120,7 +144,21 @@ struct oak_ike_sa *oak_sa_lookup_peer(struct oak_ike_net *in, const struct oak_a
 {
 	const struct oak_peer_key k = { peer, spi_i };
 
+	lockdep_assert_held(&in->lock);
 	return rhashtable_lookup_fast(&in->by_peer, &k, oak_peer_params);
+}
+
+/* The responder SA of @peer's @spi_i, referenced, or NULL: as oak_sa_lookup_get(). */
+struct oak_ike_sa *oak_sa_lookup_peer_get(struct oak_ike_net *in, const struct oak_addr *peer,
+					  const u8 *spi_i)
+{
+	const struct oak_peer_key k = { peer, spi_i };
+	struct oak_ike_sa *sa;
+
+	rcu_read_lock();
+	sa = oak_sa_tryget(rhashtable_lookup(&in->by_peer, &k, oak_peer_params));
+	rcu_read_unlock();
+	return sa;
 }
 
 /*
@@ -286,6 +324,7 @@ struct oak_ike_sa *oak_sa_find_id(struct oak_ike_net *in, bool peer, u32 key,
 	struct rhlist_head *list, *pos;
 	struct oak_ike_sa *o, *found = NULL;
 
+	lockdep_assert_held(&in->lock);
 	if (in->ids_lost) {
 		list_for_each_entry(o, &in->sas, node)
 			if (!o->dead && match(o, arg))
@@ -372,6 +411,7 @@ void oakley_ike_exit(void)
 	unsigned int v;
 
 	oak_xfrm_retired_exit();
+	rcu_barrier();		/* oak_sa_free_rcu() */
 	for (v = 0; v <= OAK_PROTO_MAJOR_MAX; v++) {
 		kmem_cache_destroy(oak_child_cache[v]);
 		kmem_cache_destroy(oak_sa_cache[v]);
@@ -415,6 +455,7 @@ struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, const struct oak_proto_ops
 		return NULL;
 	}
 	kref_init(&sa->ref);
+	mutex_init(&sa->lock);
 	INIT_LIST_HEAD(&sa->node);
 	INIT_LIST_HEAD(&sa->conn_node);
 	INIT_LIST_HEAD(&sa->children);
@@ -479,6 +520,15 @@ void oak_sa_unhash(struct oak_ike_sa *sa)
 	list_del_init(&sa->conn_node);
 }
 
+static void oak_sa_free_rcu(struct rcu_head *head)
+{
+	struct oak_ike_sa *sa = container_of(head, struct oak_ike_sa, rcu);
+
+	mutex_destroy(&sa->lock);
+	kmem_cache_free(oak_sa_cache[sa->ops->major], sa);
+}
+
+/* Secrets go at once; the memory after the lookups under RCU are done. */
 static void oak_sa_free(struct kref *ref)
 {
 	struct oak_ike_sa *sa = container_of(ref, struct oak_ike_sa, ref);
@@ -487,14 +537,72 @@ static void oak_sa_free(struct kref *ref)
 	sa->ops->sa_free(sa);
 	kfree(sa->peer_id);
 	oakley_conn_put(sa->conn);
-	kmem_cache_free(oak_sa_cache[sa->ops->major], sa);
 	oakley_stat_dec(on, OAKLEY_STATS_A_OBJECTS);
+	call_rcu(&sa->rcu, oak_sa_free_rcu);
 }
 
 void oak_sa_put(struct oak_ike_sa *sa)
 {
 	if (sa)
 		kref_put(&sa->ref, oak_sa_free);
+}
+
+/*
+ * Work on @sa from one of its own contexts (a datagram for it, its timers,
+ * its jobs): its lock, then the namespace's.  Lock order
+ * (Documentation/design/concurrency.md): sa->lock, then in->lock, then the
+ * key manager's spinlock; never two SA locks by waiting for the second.
+ */
+void oak_sa_lock(struct oak_ike_sa *sa)
+{
+	mutex_lock(&sa->lock);
+	mutex_lock(&sa->in->lock);
+}
+
+/* The end of oak_sa_lock(): a kill that came during a window happens now. */
+void oak_sa_unlock(struct oak_ike_sa *sa)
+{
+	struct oak_ike_net *in = sa->in;
+
+	lockdep_assert_held(&sa->lock);
+	lockdep_assert_held(&in->lock);
+	WARN_ON_ONCE(sa->windows);
+	if (sa->free_pending) {
+		struct oak_child_sa *c, *tmp;
+
+		sa->free_pending = false;
+		list_for_each_entry_safe(c, tmp, &sa->children, node)
+			if (c->free_pending)
+				oak_child_free(sa, c);
+	}
+	if (sa->kill_pending) {
+		sa->kill_pending = false;
+		oak_sa_kill(sa);
+	}
+	mutex_unlock(&in->lock);
+	mutex_unlock(&sa->lock);
+}
+
+/*
+ * Let the rest of the namespace run while @sa's lock holder works on data
+ * only it reaches (xfrm states it built and has not inserted, a DH
+ * computation).  Meanwhile in->lock's holders may change @sa, except free
+ * it or its Child SAs (oak_sa_kill() and oak_child_free() are deferred): after
+ * oak_sa_window_end() the caller checks again what it relies on.
+ */
+void oak_sa_window_begin(struct oak_ike_sa *sa)
+{
+	lockdep_assert_held(&sa->lock);
+	lockdep_assert_held(&sa->in->lock);
+	sa->windows++;
+	mutex_unlock(&sa->in->lock);
+}
+
+void oak_sa_window_end(struct oak_ike_sa *sa)
+{
+	lockdep_assert_held(&sa->lock);
+	mutex_lock(&sa->in->lock);
+	sa->windows--;
 }
 
 struct oak_child_sa *oak_child_new(struct oak_ike_sa *sa, const struct oakley_child *cfg)
@@ -510,14 +618,29 @@ struct oak_child_sa *oak_child_new(struct oak_ike_sa *sa, const struct oakley_ch
 	return c;
 }
 
+/* `oak down` waits for SAs and Child SAs to go (api.c). */
+static void oak_sa_gone_wake(struct oak_ike_net *in)
+{
+	atomic_inc(&in->gone_seq);
+	if (wq_has_sleeper(&in->gone_wq))
+		wake_up_all(&in->gone_wq);
+}
+
 void oak_child_free(struct oak_ike_sa *sa, struct oak_child_sa *c)
 {
+	/* in a window its SA's lock holder may use it: it frees it after (sa.h) */
+	if (sa->windows) {
+		c->free_pending = true;
+		sa->free_pending = true;
+		return;
+	}
 	sa->ops->child_gone(sa, c);
 	oak_child_uninstall(sa, c);
 	list_del(&c->node);
 	kfree(c->p.local_ts);		/* both selector arrays */
 	kmem_cache_free(oak_child_cache[sa->ops->major], c);	/* child_gone wiped its keys */
 	oakley_stat_dec(sa->in->on, OAKLEY_STATS_A_OBJECTS);
+	oak_sa_gone_wake(sa->in);
 }
 
 void oak_sa_set_state(struct oak_ike_sa *sa, u8 state)
@@ -564,7 +687,9 @@ void oak_sa_move_children(struct oak_ike_sa *from, struct oak_ike_sa *to)
 
 /*
  * Remove an SA: from the tables, its Child SAs from xfrm, its timer; then
- * drop the tables' reference.  Idempotent.  Caller holds in->lock.
+ * drop the tables' reference.  Idempotent.  Caller holds in->lock.  In a
+ * window of the SA's lock holder (which uses a Child SA of it without
+ * in->lock) only marked: the holder kills it in oak_sa_unlock().
  */
 void oak_sa_kill(struct oak_ike_sa *sa)
 {
@@ -573,8 +698,13 @@ void oak_sa_kill(struct oak_ike_sa *sa)
 	bool was_up = sa->state == OAKLEY_IKE_STATE_ESTABLISHED ||
 		      sa->state == OAKLEY_IKE_STATE_DELETING;
 
+	lockdep_assert_held(&sa->in->lock);
 	if (sa->dead)
 		return;
+	if (sa->windows) {
+		sa->kill_pending = true;
+		return;
+	}
 	sa->dead = true;
 	/* rekeyed: the Child SAs live on in the IKE SA that replaced it */
 	if (sa->ops->sa_kill(sa))
@@ -586,6 +716,7 @@ void oak_sa_kill(struct oak_ike_sa *sa)
 	oakley_stat_dec(on, OAKLEY_STATS_A_IKE_SAS);
 	if (was_up)
 		oak_sa_event(sa, OAKLEY_EVENT_IKE_DOWN, NULL, 0, NULL);
+	oak_sa_gone_wake(sa->in);
 	oak_sa_put(sa);
 }
 
@@ -796,6 +927,7 @@ static void oak_ike_tables_free(struct oak_ike_net *in)
 int oakley_ike_net_init(struct oakley_net *on)
 {
 	struct oak_ike_net *in;
+	unsigned int i;
 	int err;
 
 	in = kzalloc(sizeof(*in), GFP_KERNEL);
@@ -808,7 +940,8 @@ int oakley_ike_net_init(struct oakley_net *on)
 	err = oak_crypto_init();
 	if (err)
 		goto err_tables;
-	in->wq = alloc_ordered_workqueue("oakley-ike", WQ_MEM_RECLAIM);
+	/* unbound, not ordered: SAs run in parallel, each under its own lock */
+	in->wq = alloc_workqueue("oakley-ike", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
 	if (!in->wq) {
 		err = -ENOMEM;
 		goto err_crypto;
@@ -822,9 +955,14 @@ int oakley_ike_net_init(struct oakley_net *on)
 	}
 	in->on = on;
 	in->net = on->net;
+	in->rx_seed = get_random_u32();
 	mutex_init(&in->lock);
-	skb_queue_head_init(&in->rxq);
-	INIT_WORK(&in->rx_work, oak_rx_work);
+	for (i = 0; i < OAK_RX_WORKERS; i++) {
+		in->rx[i].in = in;
+		skb_queue_head_init(&in->rx[i].q);
+		INIT_WORK(&in->rx[i].work, oak_rx_work);
+	}
+	init_waitqueue_head(&in->gone_wq);
 	INIT_LIST_HEAD(&in->sas);
 	INIT_LIST_HEAD(&in->starts);
 	INIT_WORK(&in->start_work, oak_start_work);
@@ -856,12 +994,13 @@ void oakley_ike_net_exit(struct oakley_net *on)
 {
 	struct oak_ike_net *in = on->ike;
 	struct oak_ike_sa *sa, *tmp;
+	unsigned int i;
 
 	if (!in)
 		return;
 	mutex_lock(&in->lock);
 	oak_sock_close(in);	/* no new datagrams after this */
-	in->dying = true;
+	WRITE_ONCE(in->dying, true);
 	oak_start_cancel(in, NULL);
 	list_for_each_entry_reverse(sa, &in->sas, node)
 		oak_sa_id_unindex(sa);	/* see there: newest first */
@@ -876,7 +1015,8 @@ void oakley_ike_net_exit(struct oakley_net *on)
 	destroy_workqueue(in->dh_wq);
 	destroy_workqueue(in->wq);	/* runs what was queued; it sees @dying */
 	oak_dos_net_exit(in);
-	skb_queue_purge(&in->rxq);
+	for (i = 0; i < OAK_RX_WORKERS; i++)
+		skb_queue_purge(&in->rx[i].q);
 	on->ike = NULL;
 	oak_ike_tables_free(in);
 	kfree(in);

@@ -10,13 +10,20 @@
  * allocates both with the sizes the version's operations table gives
  * (sa->ops, kernel/core/proto.h) and calls the version only through it.
  *
- * Concurrency: every engine operation of a namespace (received packets,
- * timers, netlink initiate/terminate/dump) runs under the namespace
- * engine's @lock, in process context.  The only softirq code is the UDP
- * receive hook, which touches nothing but the bounded rx queue.  A version
- * may run work without the lock on an SA it holds a reference on and keeps
- * the rest of the engine away from (IKEv2: the IKE_SA_INIT Diffie-Hellman
- * jobs on @dh_wq, kernel/ikev2/sa_init.c, Documentation/design/ike.md).
+ * Concurrency (Documentation/design/concurrency.md): every context that
+ * works on one IKE SA (a datagram for it, its timers, its DH jobs) holds
+ * that SA's @lock, then the namespace's @lock (oak_sa_lock()): the SA lock
+ * keeps the SA's own contexts one at a time, in->lock everything the
+ * namespace shares.  Contexts without an SA of their own (netlink, the key
+ * manager, an IKE_SA_INIT request) take in->lock alone.  The SA lock's
+ * holder may drop in->lock in a window (oak_sa_window_begin/_end()) for
+ * work on data nobody else reaches (xfrm states it builds, a DH result):
+ * meanwhile other contexts may run under in->lock and act on the SA (queue
+ * a request, read it), but not free it or its Child SAs: oak_sa_kill()
+ * and oak_child_free() then only mark them, and the SA lock's holder does
+ * it as it lets go (oak_sa_unlock()).  The
+ * only softirq code is the UDP receive hook, which touches nothing but the
+ * bounded rx queue.
  */
 #ifndef OAKLEY_CORE_SA_H
 #define OAKLEY_CORE_SA_H
@@ -39,20 +46,33 @@
 struct oak_proto_ops;
 struct oak_km_net;
 struct oak_dos;
+struct oak_ike_net;
+
+/* Workers that take datagrams off the namespace's rx queue, in parallel. */
+#define OAK_RX_WORKERS	4
+
+struct oak_rx_worker {
+	struct work_struct work;
+	struct oak_ike_net *in;
+	struct sk_buff_head q;		/* datagrams of the IKE SAs hashed here */
+};
 
 /* The engine's state of one network namespace (oakley_net->ike). */
 struct oak_ike_net {
 	struct oakley_net *on;
 	struct net *net;
-	struct mutex lock;		/* serialises the whole engine of the namespace */
+	struct mutex lock;		/* shared state: tables, lists, SAs out of their windows */
 	struct socket *sock4;
 	struct socket *sock6;
-	struct sk_buff_head rxq;
-	atomic_t rxq_bytes;		/* truesize of the skbs in @rxq */
-	struct work_struct rx_work;
-	struct workqueue_struct *wq;	/* ordered: rx and timers */
+	atomic_t rxq_len;		/* skbs in the rx workers' queues */
+	atomic_t rxq_bytes;		/* their truesize */
+	struct oak_rx_worker rx[OAK_RX_WORKERS];	/* socket.c: by SPIi */
+	u32 rx_seed;			/* of the hash that picks the rx worker */
+	struct workqueue_struct *wq;	/* unbound: rx, timers, start, key manager */
 	struct workqueue_struct *dh_wq;	/* unbound: IKE_SA_INIT DH jobs, without @lock */
-	bool dying;
+	bool dying;			/* written under @lock, read also without */
+	wait_queue_head_t gone_wq;	/* an SA or a Child SA went: oak_sa_gone_wake() */
+	atomic_t gone_seq;
 	struct rhashtable by_spi;	/* sa.c: our SPI (resizable) */
 	struct rhashtable by_peer;	/* sa.c: responder, by peer address + SPIi */
 	struct rhltable by_addr_id;	/* sa.c: by local ID + peer address */
@@ -99,6 +119,7 @@ struct oak_child_sa {
 	bool rekeying;			/* our rekey request is outstanding */
 	bool rekeyed;			/* replaced: waiting for its Delete */
 	bool deleting;			/* our Delete for it is queued */
+	bool free_pending;		/* freed during a window of its SA: at its end */
 	u16 dh;				/* PFS group it was made with, 0: none */
 	u64 established;		/* boottime seconds */
 	struct oak_child_params p;
@@ -116,6 +137,11 @@ struct oak_ike_sa {
 	bool initiator;
 	bool dead;			/* removed from the tables */
 	bool hashed_peer;
+	struct mutex lock;		/* its own contexts, one at a time: oak_sa_lock() */
+	struct rcu_head rcu;		/* freed after RCU readers of the tables */
+	u8 windows;			/* open windows: oak_sa_window_begin() */
+	bool kill_pending;		/* oak_sa_kill() during a window: at its end */
+	bool free_pending;		/* oak_child_free() during a window: at its end */
 	const struct oak_proto_ops *ops;	/* its IKE version: set for life by oak_sa_new() */
 	struct rhash_head spi_node;	/* in->by_spi */
 	struct rhash_head peer_node;	/* in->by_peer: responder only */
@@ -151,7 +177,7 @@ struct oak_ike_sa {
  * The core's part of every version's SA (the version's own budget covers
  * the whole, kernel/ikev2/ikev2.h); lockdep makes them bigger.
  */
-#define OAK_CORE_SA_SIZE_MAX	488
+#define OAK_CORE_SA_SIZE_MAX	544
 #define OAK_CORE_CHILD_SIZE_MAX	256
 static_assert(IS_ENABLED(CONFIG_LOCKDEP) || sizeof(struct oak_ike_sa) <= OAK_CORE_SA_SIZE_MAX,
 	      "struct oak_ike_sa outgrew its budget (issue #6)");
@@ -192,6 +218,21 @@ struct oak_ike_sa *oak_sa_lookup(struct oak_ike_net *in, const u8 *spi);
 struct oak_ike_sa *oak_sa_lookup_peer(struct oak_ike_net *in, const struct oak_addr *peer,
 				      const u8 *spi_i);
 void oak_sa_put(struct oak_ike_sa *sa);
+struct oak_ike_sa *oak_sa_lookup_get(struct oak_ike_net *in, const u8 *spi);
+struct oak_ike_sa *oak_sa_lookup_peer_get(struct oak_ike_net *in, const struct oak_addr *peer,
+					  const u8 *spi_i);
+void oak_sa_lock(struct oak_ike_sa *sa);
+void oak_sa_unlock(struct oak_ike_sa *sa);
+void oak_sa_window_begin(struct oak_ike_sa *sa);
+void oak_sa_window_end(struct oak_ike_sa *sa);
+
+/* The caller is one of @sa's own contexts: oak_sa_lock() held, no window open. */
+static inline void oak_sa_assert_locked(const struct oak_ike_sa *sa)
+{
+	lockdep_assert_held(&sa->lock);
+	lockdep_assert_held(&sa->in->lock);
+}
+
 void oak_sa_kill(struct oak_ike_sa *sa);
 void oak_sa_set_state(struct oak_ike_sa *sa, u8 state);
 void oak_sa_established(struct oak_ike_sa *sa);
@@ -218,9 +259,13 @@ void oak_child_set_ts(struct oak_child_sa *c, struct oak_ts *ts, unsigned int nl
  * Install @c with the keys the version put in c->p.in/out (wiped here in
  * every case): both states, or the inbound one alone (@in_only).  On
  * failure nothing stays installed (the reserved SPI is released by
- * oak_child_free()).
+ * oak_child_free()).  @window: the caller holds sa->lock, and the states
+ * are built in a window (above), in->lock dropped meanwhile; other
+ * contexts may then act on @sa, and the caller checks again what it
+ * relies on.
  */
-int oak_child_install_xfrm(struct oak_ike_sa *sa, struct oak_child_sa *c, bool in_only);
+int oak_child_install_xfrm(struct oak_ike_sa *sa, struct oak_child_sa *c, bool in_only,
+			   bool window);
 /* The outbound state of an installed @c, keys in c->p.out (wiped here). */
 int oak_child_install_out_xfrm(struct oak_child_sa *c);
 void oak_child_uninstall(struct oak_ike_sa *sa, struct oak_child_sa *c);

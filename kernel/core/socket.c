@@ -11,6 +11,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ip.h>
+#include <linux/jhash.h>
 #include <linux/ipv6.h>
 #include <linux/udp.h>
 #include <linux/in.h>
@@ -29,8 +30,28 @@
 #include "sa.h"
 #include "socket.h"
 
+/*
+ * The rx worker of a datagram: by the IKE header's SPIi, the same in every
+ * message of an IKE SA, both ways (RFC 7296 §3.1; ISAKMP's initiator
+ * cookie likewise).  The datagrams of one SA are handled in the order they
+ * arrived, those of different SAs by the workers in parallel (unbound
+ * in->wq: all CPUs).  The seed keeps a peer from choosing the worker.
+ */
+static struct oak_rx_worker *oak_rx_worker(struct oak_ike_net *in, struct sk_buff *skb)
+{
+	u8 buf[IKE_SPI_LEN];
+	const u8 *spi_i;
+
+	spi_i = skb_header_pointer(skb, skb_transport_offset(skb) + sizeof(struct udphdr),
+				   IKE_SPI_LEN, buf);
+	if (!spi_i)
+		return &in->rx[0];
+	return &in->rx[jhash(spi_i, IKE_SPI_LEN, in->rx_seed) % OAK_RX_WORKERS];
+}
+
 static int oak_udp_rcv(struct sock *sk, struct sk_buff *skb)
 {
+	struct oak_rx_worker *w;
 	struct oak_ike_net *in;
 
 	rcu_read_lock_bh();
@@ -41,15 +62,17 @@ static int oak_udp_rcv(struct sock *sk, struct sk_buff *skb)
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
 		goto drop;
 	}
-	if (skb_queue_len(&in->rxq) >= OAK_RXQ_MAX ||
+	if (atomic_read(&in->rxq_len) >= OAK_RXQ_MAX ||
 	    atomic_read(&in->rxq_bytes) + skb->truesize > OAK_RXQ_BYTES) {
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_RATELIMIT);
 		goto drop;
 	}
 	skb_mark_not_on_list(skb);
 	atomic_add(skb->truesize, &in->rxq_bytes);
-	skb_queue_tail(&in->rxq, skb);
-	queue_work(in->wq, &in->rx_work);
+	atomic_inc(&in->rxq_len);
+	w = oak_rx_worker(in, skb);
+	skb_queue_tail(&w->q, skb);
+	queue_work(in->wq, &w->work);
 	rcu_read_unlock_bh();
 	return 0;
 
@@ -179,6 +202,7 @@ int oak_sock_open(struct oak_ike_net *in)
 {
 	int err;
 
+	lockdep_assert_held(&in->lock);
 	if (in->sock4)
 		return 0;
 	err = oak_sock_create(in, AF_INET, &in->sock4);
@@ -327,27 +351,26 @@ static void oak_rx_one(struct oak_ike_net *in, struct sk_buff *skb)
 	buf = kmalloc(len, GFP_KERNEL);
 	if (!buf)
 		return;
-	if (!skb_copy_bits(skb, off, buf, len)) {
-		mutex_lock(&in->lock);
-		if (!in->dying)
-			oak_proto_rx(in, buf, len, &src, &dst);
-		mutex_unlock(&in->lock);
-	}
+	/* no lock: the version takes the SA's or the namespace's (sa.h) */
+	if (!skb_copy_bits(skb, off, buf, len) && !READ_ONCE(in->dying))
+		oak_proto_rx(in, buf, len, &src, &dst);
 	kfree_sensitive(buf);
 }
 
 void oak_rx_work(struct work_struct *work)
 {
-	struct oak_ike_net *in = container_of(work, struct oak_ike_net, rx_work);
+	struct oak_rx_worker *w = container_of(work, struct oak_rx_worker, work);
+	struct oak_ike_net *in = w->in;
 	struct sk_buff *skb;
 	unsigned int n = 0;
 
-	while (n++ < OAK_RX_BUDGET && (skb = skb_dequeue(&in->rxq))) {
+	while (n++ < OAK_RX_BUDGET && (skb = skb_dequeue(&w->q))) {
 		atomic_sub(skb->truesize, &in->rxq_bytes);
+		atomic_dec(&in->rxq_len);
 		oak_rx_one(in, skb);
 		kfree_skb(skb);
 		cond_resched();
 	}
-	if (!skb_queue_empty(&in->rxq))
-		queue_work(in->wq, &in->rx_work);
+	if (!skb_queue_empty(&w->q))
+		queue_work(in->wq, work);
 }

@@ -107,11 +107,11 @@ static void oak_dpd_work(struct work_struct *work)
 					     t.dpd_work);
 	struct oak_ike_net *in = sa->in;
 
-	mutex_lock(&in->lock);
+	oak_sa_lock(sa);
 	if (!sa->dead && !in->dying && sa->conn->dpd &&
 	    sa->state == OAKLEY_IKE_STATE_ESTABLISHED)
 		oak_dpd_check(sa);
-	mutex_unlock(&in->lock);
+	oak_sa_unlock(sa);
 	oak_sa_put(sa);
 }
 
@@ -194,7 +194,7 @@ static void oak_rekey_work(struct work_struct *work)
 					     t.rekey_work);
 	struct oak_ike_net *in = sa->in;
 
-	mutex_lock(&in->lock);
+	oak_sa_lock(sa);
 	if (sa->dead || in->dying)
 		goto out;
 	if (sa->state == OAKLEY_IKE_STATE_CONNECTING)
@@ -202,7 +202,7 @@ static void oak_rekey_work(struct work_struct *work)
 	else if (sa->state == OAKLEY_IKE_STATE_ESTABLISHED)
 		oak_deadline_fire(sa);
 out:
-	mutex_unlock(&in->lock);
+	oak_sa_unlock(sa);
 	oak_sa_put(sa);
 }
 
@@ -312,7 +312,7 @@ out:
 
 static bool oak_same_conn(const struct oak_ike_sa *a, const struct oak_ike_sa *b)
 {
-	return a != b && !b->dead && !strcmp(a->conn->name, b->conn->name);
+	return a != b && !b->dead && !b->kill_pending && !strcmp(a->conn->name, b->conn->name);
 }
 
 /* Made by IKE_SA_INIT + IKE_AUTH (not by an IKE rekey), up, not going away. */

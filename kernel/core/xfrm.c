@@ -506,28 +506,42 @@ static int oak_spi_larval(const struct oak_child_params *p)
 }
 
 /*
- * The inbound state, then (with_out) the outbound one.  Without with_out the
- * outbound state is added later by oak_xfrm_install_out().
+ * Build the inbound state, then (with_out) the outbound one, without
+ * inserting them: xfrm_init_state() allocates the transforms, the costly
+ * part of an install, and touches no table.  Without with_out the outbound
+ * state is added later by oak_xfrm_install_out().
  */
-static int oak_states_add(const struct oak_child_params *p, bool with_out)
+static int oak_states_build(const struct oak_child_params *p, bool with_out,
+			    struct oak_xfrm_prep *prep)
 {
-	struct xfrm_state *in, *out = NULL;
+	int err;
+
+	prep->in = oak_state_build(p, &p->remote, &p->local, p->spi_in, &p->in, &err);
+	if (!prep->in)
+		return err;
+	if (!with_out)
+		return 0;
+	prep->out = oak_state_build(p, &p->local, &p->remote, p->spi_out, &p->out, &err);
+	if (!prep->out) {
+		oak_state_discard(prep->in);
+		prep->in = NULL;
+		return err;
+	}
+	return 0;
+}
+
+/* Insert what oak_states_build() made (consumed in every case). */
+static int oak_states_insert(const struct oak_child_params *p, struct oak_xfrm_prep *prep)
+{
+	struct xfrm_state *out = prep->out;
 	int larval, err;
 
 	larval = oak_spi_larval(p);
+	err = larval < 0 ? larval : oak_state_insert(prep->in, larval);
 	if (larval < 0)
-		return larval;
-	in = oak_state_build(p, &p->remote, &p->local, p->spi_in, &p->in, &err);
-	if (!in)
-		return err;
-	if (with_out) {
-		out = oak_state_build(p, &p->local, &p->remote, p->spi_out, &p->out, &err);
-		if (!out) {
-			oak_state_discard(in);
-			return err;
-		}
-	}
-	err = oak_state_insert(in, larval);
+		oak_state_discard(prep->in);
+	prep->in = NULL;
+	prep->out = NULL;
 	if (err) {
 		if (out)
 			oak_state_discard(out);
@@ -1167,29 +1181,63 @@ static int oak_params_check(const struct oak_child_params *p)
 	return 0;
 }
 
-static int oak_xfrm_install_dirs(const struct oak_child_params *p, bool with_out)
+/*
+ * The first half of an install: check @p, build the selectors and the
+ * states (both, or the inbound one alone).  Touches nothing shared: the
+ * caller may hold no lock of its own.  oak_xfrm_commit() or
+ * oak_xfrm_prep_drop() ends it.
+ */
+int oak_xfrm_prepare(const struct oak_child_params *p, bool with_out, struct oak_xfrm_prep *prep)
 {
-	struct oak_sel_list *sl;
 	int err;
 
+	memset(prep, 0, sizeof(*prep));
 	err = oak_params_check(p);
 	if (err)
 		return err;
-	sl = kmalloc(sizeof(*sl), GFP_KERNEL);
-	if (!sl)
+	prep->sl = kmalloc(sizeof(*prep->sl), GFP_KERNEL);
+	if (!prep->sl)
 		return -ENOMEM;
-	err = oak_build_sels(p, sl, GFP_KERNEL);
+	err = oak_build_sels(p, prep->sl, GFP_KERNEL);
+	if (!err)
+		err = oak_states_build(p, with_out, prep);
 	if (err)
-		goto out;
-	err = oak_states_add(p, with_out);
-	if (err)
-		goto out;
-	err = oak_policies_add(p, sl);
-	if (err)
-		oak_states_del(p);
-out:
-	kfree(sl);
+		oak_xfrm_prep_drop(prep);
 	return err;
+}
+
+void oak_xfrm_prep_drop(struct oak_xfrm_prep *prep)
+{
+	if (prep->in)
+		oak_state_discard(prep->in);
+	if (prep->out)
+		oak_state_discard(prep->out);
+	kfree(prep->sl);
+	memset(prep, 0, sizeof(*prep));
+}
+
+/* The second half: insert the states, then add the policies; consumes @prep. */
+int oak_xfrm_commit(const struct oak_child_params *p, struct oak_xfrm_prep *prep)
+{
+	int err;
+
+	err = oak_states_insert(p, prep);
+	if (!err) {
+		err = oak_policies_add(p, prep->sl);
+		if (err)
+			oak_states_del(p);
+	}
+	oak_xfrm_prep_drop(prep);
+	return err;
+}
+
+static int oak_xfrm_install_dirs(const struct oak_child_params *p, bool with_out)
+{
+	struct oak_xfrm_prep prep;
+	int err;
+
+	err = oak_xfrm_prepare(p, with_out, &prep);
+	return err ? err : oak_xfrm_commit(p, &prep);
 }
 
 int oak_xfrm_install(const struct oak_child_params *p)

@@ -106,6 +106,24 @@ int oak_xfrm_install(const struct oak_child_params *p);
  */
 int oak_xfrm_install_in(const struct oak_child_params *p);
 int oak_xfrm_install_out(const struct oak_child_params *p);
+/*
+ * oak_xfrm_install() (@with_out) or oak_xfrm_install_in() in two halves:
+ * oak_xfrm_prepare() builds the states and selectors, the costly part
+ * (xfrm_init_state() allocates the transforms), and touches nothing
+ * shared, so it may run without the engine's locks;
+ * oak_xfrm_commit() inserts the states and adds the policies.  @p must not
+ * change in between.  oak_xfrm_prep_drop() discards an uncommitted one.
+ */
+struct oak_sel_list;
+struct oak_xfrm_prep {
+	struct xfrm_state *in, *out;
+	struct oak_sel_list *sl;
+};
+
+int oak_xfrm_prepare(const struct oak_child_params *p, bool with_out,
+		     struct oak_xfrm_prep *prep);
+int oak_xfrm_commit(const struct oak_child_params *p, struct oak_xfrm_prep *prep);
+void oak_xfrm_prep_drop(struct oak_xfrm_prep *prep);
 /* Remove what oak_xfrm_install() added (both states and the policies). */
 void oak_xfrm_remove(const struct oak_child_params *p);
 /*

@@ -201,6 +201,7 @@ static void v1_am_r_i2(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp
 
 void v1_am_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m)
 {
+	oak_sa_assert_locked(sa);
 	if (m->msgid || sa->state != OAKLEY_IKE_STATE_CONNECTING) {
 		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_REPLAY);
 		return;
@@ -261,11 +262,13 @@ static int v1_am_send_r1(struct oak_ike_sa *sa, const struct v1_p1 *p, u8 pn, u8
 	return v1_send(sa, mem, b.len, true);
 }
 
-static void v1_am_r_answer(struct oak_ike_sa *sa, const u8 *buf, size_t len,
-			   const struct isakmp_msg *m, const struct v1_p1 *p, u8 pn, u8 tn)
+/* I1 for the new responder SA @sa (v1_p1_answer1(), under its lock): R1. */
+void v1_am_r_answer(struct oak_ike_sa *sa, const u8 *buf, size_t len, const struct isakmp_msg *m,
+		    const struct v1_p1 *p, u8 pn, u8 tn)
 {
 	u16 err;
 
+	oak_sa_assert_locked(sa);
 	v1_rx_note(sa, buf, len);
 	err = v1_am_r_take(sa, m, p);
 	if (err) {
@@ -275,47 +278,4 @@ static void v1_am_r_answer(struct oak_ike_sa *sa, const u8 *buf, size_t len,
 	v1_rx_commit(sa);
 	if (v1_am_send_r1(sa, p, pn, tn))
 		v1_fail(sa, 0, "cannot answer Aggressive Mode");
-}
-
-void v1_am_request1(struct oak_ike_net *in, u8 *buf, size_t len, const struct isakmp_msg *m,
-		    const struct oak_addr *src, const struct oak_addr *dst)
-{
-	const struct isakmp_payload *psa = isakmp_find(m, ISAKMP_PL_SA);
-	struct oak_ike_sa *sa = oak_sa_lookup_peer(in, src, m->cky_i);
-	struct oakley_conn *conn = NULL;
-	struct isakmp_sa *sap;
-	struct v1_p1 p;
-	u8 pn, tn;
-
-	if (sa && sa->ops == &oak_ikev1_ops) {
-		v1_rx_repeat(sa, buf, len);
-		return;
-	}
-	sap = kmalloc(sizeof(*sap), GFP_KERNEL);
-	if (!sap)
-		return;
-	if (!psa || isakmp_parse_sa(psa->body, psa->len, sap)) {
-		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
-		goto out;
-	}
-	conn = oak_conn_by_addr_version(in, 1, dst, src);
-	if (!conn || conn->exchange != OAKLEY_EXCHANGE_AGGRESSIVE) {
-		/* not configured: refused, the PSK's hash is not exposed */
-		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_NO_SA);
-		goto out;
-	}
-	if (v1_p1_select(sap, conn, &p, &pn, &tn)) {
-		oakley_stat_inc(in->on, OAKLEY_STATS_A_NO_PROPOSAL);
-		oak_conn_log(pr_info_ratelimited, conn, NULL,
-			     "no acceptable Aggressive Mode proposal\n");
-		v1_send_notify_plain(in, m, dst, src, ISAKMP_N_NO_PROPOSAL_CHOSEN);
-		goto out;
-	}
-	sa = v1_p1_new_sa(in, conn, m, psa, src, dst);
-	if (sa)
-		v1_am_r_answer(sa, buf, len, m, &p, pn, tn);
-out:
-	kfree(sap);
-	if (conn)
-		oakley_conn_put(conn);
 }

@@ -11,8 +11,13 @@
  * and when the message we last took arrives again (same length and last
  * bytes: a true copy, never a forgery) it is sent again at once.
  *
- * Locking: the core calls @rx and every operation with the engine lock
- * held; the one entry point of IKEv1's own is oak_v1_rtx_work() below.
+ * Locking (Documentation/design/concurrency.md): @rx runs with no lock.
+ * A datagram for an existing ISAKMP SA is handled under the SA's lock and
+ * in->lock (oak_sa_lock()), found by its cookie under RCU; so is the
+ * retransmission timer, oak_v1_rtx_work().  A first message, which makes
+ * an SA, runs under in->lock alone (no SA of its own yet).  The core
+ * calls every other operation under in->lock, from one of the SA's own
+ * contexts (its timers) or from another (netlink, the key manager).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -41,6 +46,7 @@ void v1_hdr(struct oak_ike_sa *sa, struct isakmp_buf *b, u8 exchange, u8 flags, 
 
 static void v1_rtx_arm(struct oak_ike_sa *sa)
 {
+	lockdep_assert_held(&sa->in->lock);
 	if (!mod_delayed_work(sa->in->wq, &ikev1_sa(sa)->rtx_work,
 			      msecs_to_jiffies(ikev1_sa(sa)->rtx_ms)))
 		kref_get(&sa->ref);
@@ -48,6 +54,7 @@ static void v1_rtx_arm(struct oak_ike_sa *sa)
 
 void v1_tx_done(struct oak_ike_sa *sa)
 {
+	lockdep_assert_held(&sa->in->lock);
 	ikev1_sa(sa)->waiting = false;
 	if (cancel_delayed_work(&ikev1_sa(sa)->rtx_work))
 		oak_sa_put(sa);
@@ -58,6 +65,7 @@ int v1_send(struct oak_ike_sa *sa, u8 *buf, size_t len, bool wait)
 	struct ikev1_sa *v1 = ikev1_sa(sa);
 	int err;
 
+	lockdep_assert_held(&sa->in->lock);
 	kfree_sensitive(v1->last);
 	v1->last = krealloc(buf, len, GFP_KERNEL) ?: buf;
 	v1->last_len = len;
@@ -85,6 +93,7 @@ static void v1_tail(const u8 *buf, size_t len, u8 *tail)
 
 void v1_rx_commit(struct oak_ike_sa *sa)
 {
+	oak_sa_assert_locked(sa);
 	ikev1_sa(sa)->rx_len = ikev1_sa(sa)->pend_len;
 	memcpy(ikev1_sa(sa)->rx_tail, ikev1_sa(sa)->pend_tail, V1_TAIL);
 	oak_timers_rx(sa);
@@ -93,6 +102,7 @@ void v1_rx_commit(struct oak_ike_sa *sa)
 /* Note the message being handled (before it is decrypted in place). */
 void v1_rx_note(struct oak_ike_sa *sa, const u8 *buf, size_t len)
 {
+	oak_sa_assert_locked(sa);
 	v1_tail(buf, len, ikev1_sa(sa)->pend_tail);
 	ikev1_sa(sa)->pend_len = len;
 }
@@ -117,7 +127,7 @@ static void oak_v1_rtx_work(struct work_struct *work)
 	struct oak_ike_sa *sa = &v1->sa;
 	struct oak_ike_net *in = sa->in;
 
-	mutex_lock(&in->lock);
+	oak_sa_lock(sa);
 	if (sa->dead || in->dying || !v1->waiting || !v1->last)
 		goto out;
 	if (v1->rtx_tries >= V1_RTX_TRIES) {
@@ -136,7 +146,7 @@ static void oak_v1_rtx_work(struct work_struct *work)
 	oak_send(in, &sa->local, &sa->remote, v1->last, v1->last_len);
 	v1_rtx_arm(sa);
 out:
-	mutex_unlock(&in->lock);
+	oak_sa_unlock(sa);
 	oak_sa_put(sa);
 }
 
@@ -146,29 +156,27 @@ static bool v1_addr_eq(const struct oak_addr *a, const struct oak_addr *b)
 	       !memcmp(a->addr, b->addr, sizeof(a->addr));
 }
 
-/* The ISAKMP SA a message with both cookies belongs to, or NULL. */
-static struct oak_ike_sa *v1_find(struct oak_ike_net *in, const struct isakmp_msg *m,
-				  const struct oak_addr *src)
+/*
+ * Is @sa, found by our cookie, the ISAKMP SA of @m from @src?  Under its
+ * lock: the initiator learns CKY-R from the first answer.
+ */
+static bool v1_sa_match(const struct oak_ike_sa *sa, const struct isakmp_msg *m,
+			const struct oak_addr *src)
 {
 	static const u8 zero[ISAKMP_COOKIE_LEN];
-	struct oak_ike_sa *sa;
 
-	sa = oak_sa_lookup(in, m->cky_r);
-	if (sa && sa->ops == &oak_ikev1_ops && !sa->initiator &&
-	    !memcmp(sa->spi_i, m->cky_i, ISAKMP_COOKIE_LEN))
-		goto found;
-	sa = oak_sa_lookup(in, m->cky_i);
-	if (sa && sa->ops == &oak_ikev1_ops && sa->initiator &&
-	    (!memcmp(sa->spi_r, m->cky_r, ISAKMP_COOKIE_LEN) ||
-	     !memcmp(sa->spi_r, zero, ISAKMP_COOKIE_LEN)))
-		goto found;
-	return NULL;
-found:
-	return v1_addr_eq(&sa->remote, src) ? sa : NULL;
+	oak_sa_assert_locked(sa);
+	if (sa->dead || !v1_addr_eq(&sa->remote, src))
+		return false;
+	if (!sa->initiator)
+		return !memcmp(sa->spi_i, m->cky_i, ISAKMP_COOKIE_LEN);
+	return !memcmp(sa->spi_r, m->cky_r, ISAKMP_COOKIE_LEN) ||
+	       !memcmp(sa->spi_r, zero, ISAKMP_COOKIE_LEN);
 }
 
 static void v1_sa_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m)
 {
+	oak_sa_assert_locked(sa);
 	if (v1_rx_repeat(sa, buf, len))
 		return;
 	switch (m->exchange) {
@@ -191,41 +199,104 @@ static void v1_sa_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_m
 	}
 }
 
+/*
+ * @m for the ISAKMP SA in which we are the @initiator, found by our cookie
+ * (CKY-I if we initiated, CKY-R if we answered) under RCU and handled
+ * under its lock; false if there is none.
+ */
+static bool v1_rx_sa_as(struct oak_ike_net *in, bool initiator, u8 *buf, size_t len,
+			struct isakmp_msg *m, const struct oak_addr *src)
+{
+	struct oak_ike_sa *sa = oak_sa_lookup_get(in, initiator ? m->cky_i : m->cky_r);
+	bool found = false;
+
+	if (!sa)
+		return false;
+	/* the version and the role are set for life: no lock needed to compare */
+	if (sa->ops == &oak_ikev1_ops && sa->initiator == initiator) {
+		oak_sa_lock(sa);
+		found = !in->dying && v1_sa_match(sa, m, src);
+		if (found)
+			v1_sa_rx(sa, buf, len, m);
+		oak_sa_unlock(sa);
+	}
+	oak_sa_put(sa);
+	return found;
+}
+
+/*
+ * A first message (CKY-R zero) from a peer we answer already, under that
+ * SA's lock: a copy of the one we took gets our answer again, any other
+ * is dropped.  False if the peer has no ISAKMP SA with us by this CKY-I.
+ */
+static bool v1_rx_first_again(struct oak_ike_net *in, const u8 *buf, size_t len,
+			      const struct isakmp_msg *m, const struct oak_addr *src)
+{
+	struct oak_ike_sa *sa = oak_sa_lookup_peer_get(in, src, m->cky_i);
+	bool v1;
+
+	if (!sa)
+		return false;
+	v1 = sa->ops == &oak_ikev1_ops;
+	if (v1) {
+		oak_sa_lock(sa);
+		if (!sa->dead && !in->dying && !v1_rx_repeat(sa, buf, len))
+			oak_stat(sa, OAKLEY_STATS_A_RX_DROP_REPLAY);
+		oak_sa_unlock(sa);
+	}
+	oak_sa_put(sa);
+	return v1;
+}
+
+/* A first message: Main or Aggressive Mode, in the clear; it makes a responder SA. */
+static void v1_rx_first(struct oak_ike_net *in, u8 *buf, size_t len, const struct isakmp_msg *m,
+			const struct oak_addr *src, const struct oak_addr *dst)
+{
+	struct oak_ike_sa *sa = NULL;
+	struct v1_p1_req req;
+
+	if (m->msgid || (m->flags & ISAKMP_FLAG_ENC) ||
+	    (m->exchange != ISAKMP_XCHG_IDPROT && m->exchange != ISAKMP_XCHG_AGGRESSIVE)) {
+		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
+		return;
+	}
+	if (v1_rx_first_again(in, buf, len, m, src))
+		return;
+	/*
+	 * No SA yet: the tables and connections, under in->lock.  Another
+	 * copy of @m cannot make a second SA meanwhile: the datagrams of one
+	 * CKY-I are handled by one rx worker in turn (core/socket.c).
+	 */
+	mutex_lock(&in->lock);
+	if (!in->dying)
+		sa = v1_p1_request1(in, m, src, dst, &req);
+	mutex_unlock(&in->lock);
+	if (!sa)
+		return;
+	/* the answer, as the new SA's own context (killed meanwhile: none) */
+	oak_sa_lock(sa);
+	if (!sa->dead && !in->dying)
+		v1_p1_answer1(sa, buf, len, m, &req);
+	oak_sa_unlock(sa);
+	oak_sa_put(sa);
+}
+
 static void oak_ikev1_rx(struct oak_ike_net *in, u8 *buf, size_t len,
 			 const struct oak_addr *src, const struct oak_addr *dst)
 {
 	static const u8 zero[ISAKMP_COOKIE_LEN];
-	struct oak_ike_sa *sa;
 	struct isakmp_msg *m;
 
 	m = kmalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
 		return;
-	if (isakmp_parse_msg(buf, len, m) || !memcmp(m->cky_i, zero, ISAKMP_COOKIE_LEN)) {
+	if (isakmp_parse_msg(buf, len, m) || !memcmp(m->cky_i, zero, ISAKMP_COOKIE_LEN))
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
-		goto out;
-	}
-	if (!memcmp(m->cky_r, zero, ISAKMP_COOKIE_LEN)) {
-		/* a first message: Main or Aggressive Mode, in the clear */
-		if (m->msgid || (m->flags & ISAKMP_FLAG_ENC))
-			oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
-		else if (m->exchange == ISAKMP_XCHG_IDPROT)
-			v1_mm_request1(in, buf, len, m, src, dst);
-		else if (m->exchange == ISAKMP_XCHG_AGGRESSIVE)
-			v1_am_request1(in, buf, len, m, src, dst);
-		else
-			oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
-		goto out;
-	}
-	sa = v1_find(in, m, src);
-	if (!sa) {
+	else if (!memcmp(m->cky_r, zero, ISAKMP_COOKIE_LEN))
+		v1_rx_first(in, buf, len, m, src, dst);
+	else if (!v1_rx_sa_as(in, false, buf, len, m, src) &&
+		 !v1_rx_sa_as(in, true, buf, len, m, src))
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_NO_SA);
-		goto out;
-	}
-	kref_get(&sa->ref);
-	v1_sa_rx(sa, buf, len, m);
-	oak_sa_put(sa);
-out:
 	kfree(m);
 }
 
@@ -245,6 +316,7 @@ static int oak_ikev1_sa_init(struct oak_ike_sa *sa)
 
 static void oak_ikev1_sa_up(struct oak_ike_sa *sa)
 {
+	lockdep_assert_held(&sa->in->lock);
 	sa->t.last_rx = jiffies;
 	oak_timers_up(sa);
 	oak_conn_sa_up(sa);
@@ -345,6 +417,7 @@ static void oak_ikev1_children_down(struct oak_ike_sa *sa)
 {
 	struct oak_child_sa *c;
 
+	lockdep_assert_held(&sa->in->lock);
 	list_for_each_entry(c, &sa->children, node)
 		if (c->installed)
 			oak_sa_event(sa, OAKLEY_EVENT_CHILD_DOWN, c->cfg->name, 0, NULL);

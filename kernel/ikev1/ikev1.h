@@ -13,10 +13,13 @@
  *   proposal.c       SA payloads of phase 1 and phase 2: build and select
  *   crypt.c          CBC of the message bodies, the IVs (Appendix B)
  *
- * Locking: everything runs under the engine lock the core holds when it
- * calls an operation (kernel/core/proto.h).  IKEv1 takes a lock itself in
- * one place only, its retransmission timer (oak_v1_rtx_work(), ikev1.c):
- * a per-SA lock later changes that entry point and nothing else.
+ * Locking (Documentation/design/concurrency.md, ikev1.md): the contexts of
+ * one ISAKMP SA (a datagram for it, its retransmission timer, the core's
+ * timers) hold its lock and in->lock (oak_sa_lock(), asserted by
+ * oak_sa_assert_locked()); the rest (a first message, netlink, the key
+ * manager) hold in->lock alone and may act on any SA.  The one window
+ * (in->lock dropped, the SA's lock kept) builds a Quick Mode's xfrm
+ * states (quick_mode.c v1_qm_install()).
  */
 #ifndef OAKLEY_IKEV1_H
 #define OAKLEY_IKEV1_H
@@ -176,14 +179,23 @@ struct oak_ike_sa *v1_p1_new_sa(struct oak_ike_net *in, struct oakley_conn *conn
 				const struct isakmp_msg *m, const struct isakmp_payload *psa,
 				const struct oak_addr *src, const struct oak_addr *dst);
 int v1_mm_start(struct oak_ike_sa *sa);
-void v1_mm_request1(struct oak_ike_net *in, u8 *buf, size_t len, const struct isakmp_msg *m,
-		    const struct oak_addr *src, const struct oak_addr *dst);
+/* The proposal a first message gets back (v1_p1_request1() -> v1_p1_answer1()). */
+struct v1_p1_req {
+	struct v1_p1 p;
+	u8 pn, tn;
+};
+
+struct oak_ike_sa *v1_p1_request1(struct oak_ike_net *in, const struct isakmp_msg *m,
+				  const struct oak_addr *src, const struct oak_addr *dst,
+				  struct v1_p1_req *req);
+void v1_p1_answer1(struct oak_ike_sa *sa, const u8 *buf, size_t len, const struct isakmp_msg *m,
+		   const struct v1_p1_req *req);
 void v1_mm_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m);
 
 /* aggressive_mode.c */
 int v1_am_start(struct oak_ike_sa *sa);
-void v1_am_request1(struct oak_ike_net *in, u8 *buf, size_t len, const struct isakmp_msg *m,
-		    const struct oak_addr *src, const struct oak_addr *dst);
+void v1_am_r_answer(struct oak_ike_sa *sa, const u8 *buf, size_t len, const struct isakmp_msg *m,
+		    const struct v1_p1 *p, u8 pn, u8 tn);
 void v1_am_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m);
 
 /* quick_mode.c */

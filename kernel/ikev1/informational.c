@@ -31,6 +31,7 @@ int v1_info_send(struct oak_ike_sa *sa, u8 protocol, const u8 *spis, u8 spi_len,
 	u8 *mem;
 	int err;
 
+	lockdep_assert_held(&sa->in->lock);
 	if (!k || !ikev1_sa(sa)->cbc || ikev1_sa(sa)->step != V1_DONE)
 		return -ENOTCONN;
 	msgid = get_random_u32() | 1;
@@ -68,6 +69,7 @@ int v1_delete_ike(struct oak_ike_sa *sa)
 {
 	struct oak_child_sa *c;
 
+	lockdep_assert_held(&sa->in->lock);
 	list_for_each_entry(c, &sa->children, node) {
 		if (!c->installed)
 			continue;
@@ -80,6 +82,7 @@ int v1_delete_ike(struct oak_ike_sa *sa)
 
 int v1_delete_child(struct oak_ike_sa *sa, struct oak_child_sa *c)
 {
+	lockdep_assert_held(&sa->in->lock);
 	if (c->installed) {
 		v1_info_send(sa, ISAKMP_PROTO_ESP, (const u8 *)&c->p.spi_in, V1_SPI_LEN, 1, 0);
 		oak_sa_event(sa, OAKLEY_EVENT_CHILD_DOWN, c->cfg->name, 0, NULL);
@@ -158,6 +161,7 @@ void v1_info_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m
 	bool kill = false;
 	unsigned int i;
 
+	oak_sa_assert_locked(sa);
 	if (ikev1_sa(sa)->step != V1_DONE || !(m->flags & ISAKMP_FLAG_ENC) ||
 	    v1_info_open(sa, buf, len, m)) {
 		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_AUTH);

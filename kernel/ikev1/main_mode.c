@@ -293,6 +293,7 @@ void v1_mm_done(struct oak_ike_sa *sa)
 /* The first message of phase 1, as the connection's exchange says. */
 int v1_p1_start(struct oak_ike_sa *sa)
 {
+	lockdep_assert_held(&sa->in->lock);	/* netlink, the key manager, a timer */
 	if (sa->conn->exchange == OAKLEY_EXCHANGE_AGGRESSIVE)
 		return v1_am_start(sa);
 	return v1_mm_start(sa);
@@ -457,6 +458,7 @@ void v1_mm_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m)
 {
 	bool enc = m->flags & ISAKMP_FLAG_ENC;
 
+	oak_sa_assert_locked(sa);
 	if (m->msgid || sa->state != OAKLEY_IKE_STATE_CONNECTING) {
 		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_REPLAY);
 		return;
@@ -487,27 +489,16 @@ void v1_mm_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m)
 	}
 }
 
-/* A repeated I1 of an SA we answer already: R1 again. */
-static bool v1_mm_repeat(struct oak_ike_net *in, const u8 *buf, size_t len,
-			 const struct isakmp_msg *m, const struct oak_addr *src)
-{
-	struct oak_ike_sa *sa = oak_sa_lookup_peer(in, src, m->cky_i);
-
-	if (!sa || sa->ops != &oak_ikev1_ops)
-		return false;
-	if (!v1_rx_repeat(sa, buf, len))
-		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_REPLAY);
-	return true;
-}
-
 /* A responder's phase-1 SA for the first message @m (Main or Aggressive Mode). */
 struct oak_ike_sa *v1_p1_new_sa(struct oak_ike_net *in, struct oakley_conn *conn,
 				const struct isakmp_msg *m, const struct isakmp_payload *psa,
 				const struct oak_addr *src, const struct oak_addr *dst)
 {
-	struct oak_ike_sa *sa = oak_sa_new(in, &oak_ikev1_ops, conn, false);
+	struct oak_ike_sa *sa;
 	struct ikev1_hs *hs;
 
+	lockdep_assert_held(&in->lock);
+	sa = oak_sa_new(in, &oak_ikev1_ops, conn, false);
 	if (!sa)
 		return NULL;
 	hs = ikev1_sa(sa)->hs;
@@ -549,42 +540,63 @@ err:
 	oak_sa_fail(sa, 0, "cannot answer Main Mode");
 }
 
-void v1_mm_request1(struct oak_ike_net *in, u8 *buf, size_t len, const struct isakmp_msg *m,
-		    const struct oak_addr *src, const struct oak_addr *dst)
+/*
+ * A first message of Main or Aggressive Mode (as @m says) for no SA yet,
+ * under in->lock: the connection for the two addresses and its proposal
+ * (@req), then a responder SA, returned referenced: its lock's holder
+ * answers (v1_p1_answer1()).  Aggressive Mode only for a connection
+ * configured for it (and Main Mode only for the others): refused, the
+ * PSK's hash is not exposed.
+ */
+struct oak_ike_sa *v1_p1_request1(struct oak_ike_net *in, const struct isakmp_msg *m,
+				  const struct oak_addr *src, const struct oak_addr *dst,
+				  struct v1_p1_req *req)
 {
 	const struct isakmp_payload *psa = isakmp_find(m, ISAKMP_PL_SA);
+	bool am = m->exchange == ISAKMP_XCHG_AGGRESSIVE;
 	struct oakley_conn *conn = NULL;
+	struct oak_ike_sa *sa = NULL;
 	struct isakmp_sa *sap;
-	struct oak_ike_sa *sa;
-	struct v1_p1 p;
-	u8 pn, tn;
 
-	if (v1_mm_repeat(in, buf, len, m, src))
-		return;
+	lockdep_assert_held(&in->lock);
 	sap = kmalloc(sizeof(*sap), GFP_KERNEL);
 	if (!sap)
-		return;
+		return NULL;
 	/* malformed: dropped without an answer (no reflection of garbage) */
 	if (!psa || isakmp_parse_sa(psa->body, psa->len, sap)) {
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
 		goto out;
 	}
 	conn = oak_conn_by_addr_version(in, 1, dst, src);
-	if (!conn || conn->exchange != OAKLEY_EXCHANGE_MAIN) {
+	if (!conn ||
+	    conn->exchange != (am ? OAKLEY_EXCHANGE_AGGRESSIVE : OAKLEY_EXCHANGE_MAIN)) {
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_NO_SA);
 		goto out;
 	}
-	if (v1_p1_select(sap, conn, &p, &pn, &tn)) {
+	if (v1_p1_select(sap, conn, &req->p, &req->pn, &req->tn)) {
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_NO_PROPOSAL);
-		oak_conn_log(pr_info_ratelimited, conn, NULL, "no acceptable Main Mode proposal\n");
+		oak_conn_log(pr_info_ratelimited, conn, NULL, "no acceptable %s Mode proposal\n",
+			     am ? "Aggressive" : "Main");
 		v1_send_notify_plain(in, m, dst, src, ISAKMP_N_NO_PROPOSAL_CHOSEN);
 		goto out;
 	}
 	sa = v1_p1_new_sa(in, conn, m, psa, src, dst);
 	if (sa)
-		v1_mm_r_answer(sa, buf, len, &p, pn, tn);
+		kref_get(&sa->ref);
 out:
 	kfree(sap);
 	if (conn)
 		oakley_conn_put(conn);
+	return sa;
+}
+
+/* The answer to the first message that made @sa (v1_p1_request1()), under its lock. */
+void v1_p1_answer1(struct oak_ike_sa *sa, const u8 *buf, size_t len, const struct isakmp_msg *m,
+		   const struct v1_p1_req *req)
+{
+	oak_sa_assert_locked(sa);
+	if (m->exchange == ISAKMP_XCHG_AGGRESSIVE)
+		v1_am_r_answer(sa, buf, len, m, &req->p, req->pn, req->tn);
+	else
+		v1_mm_r_answer(sa, buf, len, &req->p, req->pn, req->tn);
 }

@@ -43,6 +43,7 @@ void v1_qm_abort(struct oak_ike_sa *sa)
 {
 	struct ikev1_qm *qm = ikev1_sa(sa)->qm;
 
+	lockdep_assert_held(&sa->in->lock);
 	if (!qm)
 		return;
 	if (qm->c && !qm->c->installed)
@@ -251,6 +252,15 @@ static void v1_keys_set(struct oak_child_keys *k, const u8 *km, unsigned int ele
 	k->auth_len = alen;
 }
 
+/*
+ * KEYMAT, selectors, then the states and policies.  The states are built
+ * in a window (kernel/core/sa.h: in->lock dropped, the SA's lock kept):
+ * meanwhile other contexts may act on @sa under in->lock, but a Quick
+ * Mode of theirs finds @qm busy, a kill of @sa or a free of @c waits
+ * for oak_sa_unlock(), and @c is not installed yet, so nothing else
+ * reads its parameters.  A Child SA that is to go by then gets no
+ * CHILD_UP event.
+ */
 static int v1_qm_install(struct oak_ike_sa *sa, struct ikev1_qm *qm)
 {
 	struct oak_child_sa *c = qm->c;
@@ -258,6 +268,7 @@ static int v1_qm_install(struct oak_ike_sa *sa, struct ikev1_qm *qm)
 	u8 *km;
 	int err;
 
+	oak_sa_assert_locked(sa);
 	if (!c)
 		return -ENOENT;
 	err = oak_xfrm_key_lens(c->algs.encr, c->algs.encr_keylen, c->algs.integ, &elen, &alen);
@@ -277,14 +288,14 @@ static int v1_qm_install(struct oak_ike_sa *sa, struct ikev1_qm *qm)
 		v1_keys_set(&c->p.in, km, elen, alen);
 		v1_keys_set(&c->p.out, km + elen + alen, elen, alen);
 		c->dh = qm->group;
-		err = oak_child_install_xfrm(sa, c, false);
+		err = oak_child_install_xfrm(sa, c, false, true);
 	}
 	oak_free_secret(km, 2 * (elen + alen));
-	if (!err)
-		oak_sa_event(sa, OAKLEY_EVENT_CHILD_UP, c->cfg->name, 0, NULL);
-	else
+	if (err)
 		oak_sa_log(pr_info_ratelimited, sa, c->cfg->name, "Child SA install failed: %d\n",
 			   err);
+	else if (!c->free_pending && !sa->kill_pending)
+		oak_sa_event(sa, OAKLEY_EVENT_CHILD_UP, c->cfg->name, 0, NULL);
 	return err;
 }
 
@@ -384,6 +395,8 @@ int v1_qm_start(struct oak_ike_sa *sa, const struct oakley_child *cfg)
 	u32 msgid;
 	int err;
 
+	/* any context: its own after phase 1, netlink or the key manager (one QM at a time) */
+	lockdep_assert_held(&sa->in->lock);
 	if (sa->state != OAKLEY_IKE_STATE_ESTABLISHED || ikev1_sa(sa)->step != V1_DONE)
 		return -EALREADY;
 	if (ikev1_sa(sa)->qm)
@@ -716,6 +729,7 @@ void v1_qm_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m)
 {
 	struct ikev1_qm *qm = ikev1_sa(sa)->qm;
 
+	oak_sa_assert_locked(sa);
 	if (!m->msgid || !(m->flags & ISAKMP_FLAG_ENC)) {
 		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_MALFORMED);
 		return;

@@ -235,7 +235,8 @@ static bool oak_auth_stale_match(const struct oak_ike_sa *o, const void *arg)
 {
 	const struct oak_ike_sa *sa = arg;
 
-	return o != sa && oak_sa_authenticated(o) &&
+	/* kill_pending: killed during its lock holder's window, gone at its end */
+	return o != sa && !o->kill_pending && oak_sa_authenticated(o) &&
 	       oak_id_same(o->conn->local_id, sa->conn->local_id) &&
 	       oak_sa_peer_is(o, sa->peer_id, sa->peer_id_len);
 }

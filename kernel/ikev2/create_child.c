@@ -273,7 +273,7 @@ static void oak_ccs_work(struct work_struct *work)
 					      ccs.work)->sa;
 	struct oak_ike_net *in = sa->in;
 
-	mutex_lock(&in->lock);
+	oak_sa_lock(sa);
 	if (!sa->dead && !in->dying) {
 		unsigned long at = ikev2_sa(sa)->ccs.retry_at;
 
@@ -282,7 +282,7 @@ static void oak_ccs_work(struct work_struct *work)
 		oak_ccs_out_due(sa);
 		oak_ccs_arm(sa);
 	}
-	mutex_unlock(&in->lock);
+	oak_sa_unlock(sa);
 	oak_sa_put(sa);
 }
 

@@ -127,7 +127,7 @@ void oak_rtx_work(struct work_struct *work)
 	struct oak_ike_sa *sa = &container_of(to_delayed_work(work), struct ikev2_sa, rtx_work)->sa;
 	struct oak_ike_net *in = sa->in;
 
-	mutex_lock(&in->lock);
+	oak_sa_lock(sa);
 	if (sa->dead || in->dying)
 		goto out;
 	if (!ikev2_sa(sa)->req) {
@@ -146,7 +146,7 @@ void oak_rtx_work(struct work_struct *work)
 	oak_send(in, &sa->local, &sa->remote, ikev2_sa(sa)->req, ikev2_sa(sa)->req_len);
 	oak_rtx_arm(sa, msecs_to_jiffies(ikev2_sa(sa)->rtx_ms));
 out:
-	mutex_unlock(&in->lock);
+	oak_sa_unlock(sa);
 	oak_sa_put(sa);
 }
 
@@ -471,12 +471,54 @@ static bool oak_addr_eq(const struct oak_addr *a, const struct oak_addr *b)
 	       !memcmp(a->addr, b->addr, sizeof(a->addr));
 }
 
+/* Is @sa the SA of message @m from @src (looked up by our SPI)? */
+static bool oak_rx_sa_match(const struct oak_ike_sa *sa, const struct ike_msg *m,
+			    const struct oak_addr *src)
+{
+	if (sa->dead || !oak_addr_eq(&sa->remote, src))
+		return false;
+	if (m->exchange == IKE_SA_INIT)
+		return sa->initiator;
+	/* the I flag says who sent it: the original initiator's peer owns spi_r */
+	return sa->initiator != !!(m->flags & IKE_FLAG_INITIATOR) &&
+	       !memcmp(sa->initiator ? sa->spi_r : sa->spi_i,
+		       sa->initiator ? m->spi_r : m->spi_i, IKE_SPI_LEN);
+}
+
+/*
+ * A message for an existing SA: found under RCU, then handled under the
+ * SA's lock and in->lock (oak_sa_lock()), so datagrams of different SAs
+ * are handled by the rx workers in parallel up to in->lock.
+ */
+static void oak_rx_sa(struct oak_ike_net *in, u8 *buf, size_t len, struct ike_msg *m,
+		      const struct oak_addr *src)
+{
+	bool resp = m->flags & IKE_FLAG_RESPONSE;
+	bool by_r = m->exchange != IKE_SA_INIT && (m->flags & IKE_FLAG_INITIATOR);
+	struct oak_ike_sa *sa;
+
+	sa = oak_sa_lookup_get(in, by_r ? m->spi_r : m->spi_i);
+	if (!sa) {
+		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_NO_SA);
+		return;
+	}
+	oak_sa_lock(sa);
+	if (in->dying || !oak_rx_sa_match(sa, m, src))
+		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_NO_SA);
+	else if (m->exchange == IKE_SA_INIT)
+		oak_init_response(sa, buf, len, m);
+	else if (resp)
+		oak_rx_response(sa, buf, len, m);
+	else
+		oak_rx_request(sa, buf, len, m);
+	oak_sa_unlock(sa);
+	oak_sa_put(sa);
+}
+
 void oak_ikev2_rx(struct oak_ike_net *in, u8 *buf, size_t len, const struct oak_addr *src,
 		  const struct oak_addr *dst)
 {
-	struct oak_ike_sa *sa;
 	struct ike_msg *m;
-	bool resp;
 
 	m = kmalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
@@ -485,34 +527,15 @@ void oak_ikev2_rx(struct oak_ike_net *in, u8 *buf, size_t len, const struct oak_
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
 		goto out;
 	}
-	resp = m->flags & IKE_FLAG_RESPONSE;
-	if (m->exchange == IKE_SA_INIT) {
-		if (!resp) {
+	if (m->exchange == IKE_SA_INIT && !(m->flags & IKE_FLAG_RESPONSE)) {
+		/* no SA yet: the namespace's tables, DoS state and connections */
+		mutex_lock(&in->lock);
+		if (!in->dying)
 			oak_init_request(in, buf, len, m, src, dst);
-			goto out;
-		}
-		sa = oak_sa_lookup(in, m->spi_i);
-		if (sa && sa->initiator && oak_addr_eq(&sa->remote, src))
-			oak_init_response(sa, buf, len, m);
-		else
-			oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_NO_SA);
+		mutex_unlock(&in->lock);
 		goto out;
 	}
-	/* the I flag says who sent it: the original initiator's peer owns spi_r */
-	sa = oak_sa_lookup(in, (m->flags & IKE_FLAG_INITIATOR) ? m->spi_r : m->spi_i);
-	if (!sa || sa->initiator == !!(m->flags & IKE_FLAG_INITIATOR) ||
-	    memcmp(sa->initiator ? sa->spi_r : sa->spi_i,
-		   sa->initiator ? m->spi_r : m->spi_i, IKE_SPI_LEN) ||
-	    !oak_addr_eq(&sa->remote, src)) {
-		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_NO_SA);
-		goto out;
-	}
-	kref_get(&sa->ref);
-	if (resp)
-		oak_rx_response(sa, buf, len, m);
-	else
-		oak_rx_request(sa, buf, len, m);
-	oak_sa_put(sa);
+	oak_rx_sa(in, buf, len, m, src);
 out:
 	kfree(m);
 }

@@ -17,7 +17,8 @@
  *   keymat.c        Child SA keys (§2.17), handed to the core to install
  *   sa.c            the SA's IKEv2 state, oak_ikev2_ops (kernel/core/proto.h)
  *
- * Everything runs under in->lock (kernel/core/sa.h) except the DH jobs.
+ * Everything runs under in->lock (kernel/core/sa.h), and the SA's own lock
+ * for the contexts of one SA, except the DH jobs and windows (sa.h).
  */
 #ifndef OAKLEY_IKEV2_H
 #define OAKLEY_IKEV2_H
@@ -110,9 +111,11 @@ struct ikev2_child {
  * decision (lockdep makes them bigger).  They were 936 and 312 bytes as one
  * struct each; the version's operations pointer (8) and the padding where
  * the core's part ends and IKEv2's begins (8: each part is rounded to 8
- * bytes on its own) make them 952 and 320.
+ * bytes on its own) make them 952 and 320; the SA lock (32), the RCU head
+ * of its deferred free (16) and the window state (8) of parallel SAs make
+ * the IKE SA 1008 (Documentation/design/concurrency.md).
  */
-#define OAK_IKE_SA_SIZE_MAX	952
+#define OAK_IKE_SA_SIZE_MAX	1008
 #define OAK_CHILD_SA_SIZE_MAX	320
 static_assert(IS_ENABLED(CONFIG_LOCKDEP) || sizeof(struct ikev2_sa) <= OAK_IKE_SA_SIZE_MAX,
 	      "struct ikev2_sa outgrew its budget (issue #6)");

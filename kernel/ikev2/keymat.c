@@ -105,7 +105,11 @@ void oak_child_drop_out(struct oak_child_sa *c)
 /*
  * The states and policies: both states, or only the inbound one for a rekey
  * we answer (its outbound keys kept for later) and for the redundant SA of a
- * rekey collision (deleted at once: it never carries our traffic).
+ * rekey collision (deleted at once: it never carries our traffic).  The
+ * Child SA of IKE_AUTH (no kmat) builds its states without in->lock (a
+ * window, kernel/core/sa.h); CREATE_CHILD_SA's keep it: a rekey's old and
+ * new Child SAs are reached from the key manager and `oak rekey` under
+ * in->lock (Documentation/design/concurrency.md).
  */
 static int oak_child_install_keys(struct oak_ike_sa *sa, struct oak_child_sa *c)
 {
@@ -118,7 +122,7 @@ static int oak_child_install_keys(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	if (!err && defer)
 		err = oak_child_keep_out(c);
 	if (!err)
-		err = oak_child_install_xfrm(sa, c, defer || in_only);
+		err = oak_child_install_xfrm(sa, c, defer || in_only, !km);
 	if (err)
 		oak_child_drop_out(c);
 	memset(&c->p.in, 0, sizeof(c->p.in));

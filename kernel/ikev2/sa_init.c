@@ -32,7 +32,7 @@
  * SA's handshake: IKE_SA_INIT responses for it and retransmitted requests
  * are dropped (the peer's next retransmission gets the answer), SK messages
  * fail to decrypt (no keys yet).  The job writes nothing in the SA until it
- * holds in->lock again; then, if the SA is neither dead nor the namespace
+ * holds the SA's lock and in->lock again; then, if the SA is neither dead nor the namespace
  * dying (both may happen meanwhile), it installs the result and goes on
  * with the exchange.  Otherwise it only drops its reference.  Netns exit
  * destroys in->dh_wq (waits for every job) before the rest.
@@ -101,6 +101,7 @@ static int oak_dh_job_math(struct oak_dh_job *j)
  */
 static void oak_dh_job_install(struct oak_ike_sa *sa, struct oak_dh_job *j)
 {
+	lockdep_assert_held(&sa->in->lock);
 	ikev2_sa(sa)->hs->keys = j->keys;
 	oak_sa_keep_sk_d(sa);
 	ikev2_sa(sa)->sk_in = j->sk_in;
@@ -129,7 +130,7 @@ static void oak_dh_job_run(struct work_struct *work)
 	struct oak_ike_net *in = sa->in;
 
 	j->err = oak_dh_job_math(j);
-	mutex_lock(&in->lock);
+	oak_sa_lock(sa);
 	if (!sa->dead && !in->dying && ikev2_sa(sa)->dh_pending) {
 		ikev2_sa(sa)->dh_pending = false;
 		if (!j->peer_len)
@@ -139,7 +140,7 @@ static void oak_dh_job_run(struct work_struct *work)
 		else
 			oak_init_request_done(sa, j);
 	}
-	mutex_unlock(&in->lock);
+	oak_sa_unlock(sa);
 	oak_dh_job_free(j);
 	oak_sa_put(sa);
 }
@@ -154,6 +155,7 @@ static int oak_dh_job_queue(struct oak_ike_sa *sa, struct oak_dh *dh, u16 group,
 {
 	struct oak_dh_job *j;
 
+	lockdep_assert_held(&sa->in->lock);
 	if (sa->in->dying || ikev2_sa(sa)->dh_pending)
 		return -EBUSY;
 	if (peer && peer_len != oak_dh_pub_len(group))
@@ -438,9 +440,11 @@ err:
 	return err;
 }
 
-/* Under in->lock, the responder's DH job done: answer, or drop the SA. */
+/* Under the SA's lock and in->lock, the responder's DH job done: answer, or drop the SA. */
 static void oak_init_request_done(struct oak_ike_sa *sa, struct oak_dh_job *j)
 {
+	lockdep_assert_held(&sa->lock);
+	lockdep_assert_held(&sa->in->lock);
 	if (j->err) {
 		oak_sa_log(pr_debug, sa, NULL, "IKE_SA_INIT keys failed: %d\n", j->err);
 		if (j->err != -ENOMEM)

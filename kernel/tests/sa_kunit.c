@@ -426,8 +426,41 @@ static void sat_test_grow_locked(struct kunit *test)
 	sat_ns_free(ns);
 }
 
+/*
+ * The lookups of the rx path, under RCU with no lock: the SA referenced,
+ * by our SPI or (a responder) by the peer's address and SPIi; nothing for
+ * an SA whose last reference went (freed after a grace period).
+ */
+static void sat_test_lookup_get(struct kunit *test)
+{
+	struct sat_ns *ns = sat_ns_new(test);
+	struct oak_ike_sa *sa;
+	unsigned int i;
+
+	sat_fill(test, ns);
+	for (i = 0; i < 4; i++) {	/* two initiators, two responders */
+		sa = ns->sa[i];
+		kref_init(&sa->ref);
+		KUNIT_EXPECT_PTR_EQ(test, oak_sa_lookup_get(&ns->in, oak_sa_our_spi(sa)), sa);
+		KUNIT_EXPECT_EQ(test, kref_read(&sa->ref), 2U);
+		if (sa->initiator) {
+			KUNIT_EXPECT_NULL(test, oak_sa_lookup_peer_get(&ns->in, &sa->remote,
+								       sa->spi_i));
+			continue;
+		}
+		KUNIT_EXPECT_PTR_EQ(test, oak_sa_lookup_peer_get(&ns->in, &sa->remote, sa->spi_i),
+				    sa);
+		KUNIT_EXPECT_EQ(test, kref_read(&sa->ref), 3U);
+	}
+	sa = ns->sa[5];		/* a responder with no reference left */
+	KUNIT_EXPECT_NULL(test, oak_sa_lookup_get(&ns->in, oak_sa_our_spi(sa)));
+	KUNIT_EXPECT_NULL(test, oak_sa_lookup_peer_get(&ns->in, &sa->remote, sa->spi_i));
+	sat_ns_free(ns);
+}
+
 static struct kunit_case sat_cases[] = {
 	KUNIT_CASE(sat_test_lookup),
+	KUNIT_CASE(sat_test_lookup_get),
 	KUNIT_CASE(sat_test_remove),
 	KUNIT_CASE(sat_test_namespaces),
 	KUNIT_CASE(sat_test_ids),
