@@ -120,17 +120,15 @@ pinger()
 	PING_PID=$!
 }
 
-# ping_done FILE [PEERLOG]: wait for the pinger; all 175 replies, or the
-# witness's account of each lost one (prints the number received)
+# ping_done FILE [PEERLOG]: wait for the pinger (not in a subshell: the
+# ping is this shell's child); sets GOT to the replies received, and when
+# one is missing prints the witness's account of it
 ping_done()
 {
-	local got
-
 	wait "$PING_PID"
 	witness_stop
-	got=$(grep 'bytes from' "$1" | grep -o 'icmp_seq=[0-9]*' | sort -u | wc -l)
-	[ "$got" = 175 ] || witness_report "$1" ${2:+"$2"} >&2
-	echo "$got"
+	GOT=$(grep 'bytes from' "$1" | grep -o 'icmp_seq=[0-9]*' | sort -u | wc -l)
+	[ "$GOT" = 175 ] || witness_report "$1" ${2:+"$2"} >&2
 }
 
 # up_retry CHECK CMD...: run CMD (an initiation) until CHECK holds within 60 s, 3 tries.  The
@@ -166,7 +164,7 @@ reauth_done_ab() { one_pair "$A" "$1" "$2" && one_pair "$B" "$1"; }
 
 part1()
 {
-	local spis cspi t0 tup got
+	local spis cspi t0 tup
 
 	log "part 1: reauth = 20s, Oakley <-> Oakley"
 	ab_up "reauth = 20s" "jitter = 0"
@@ -185,8 +183,8 @@ part1()
 	    "$spis -> $(ike_spis "$A"), Child SA $cspi -> $(child_spi "$A")"
 	[ "$(npols "$A")" = 3 ] && [ "$(npols "$B")" = 3 ] ||
 		die "policies: A $(npols "$A"), B $(npols "$B"), want 3 each"
-	got=$(ping_done "$TMP/ping1")
-	[ "$got" = 175 ] || { grep -v icmp_seq "$TMP/ping1" >&2; die "$((175 - got)) of 175 pings lost"; }
+	ping_done "$TMP/ping1"
+	[ "$GOT" = 175 ] || { grep -v icmp_seq "$TMP/ping1" >&2; die "$((175 - GOT)) of 175 pings lost"; }
 	log "175 of 175 pings answered across the reauth"
 
 	oak_a del gw || die "oak del gw failed"
@@ -319,7 +317,7 @@ o_one() { one_pair "$O" "${1:-}" && [ "$(swan_ike_sas)" = 1 ] &&
 
 part3()
 {
-	local spis t0 got
+	local spis t0
 
 	log "part 3: reauth = 20s towards strongSwan"
 	conf 10.96.0.1 10.96.0.2 10.5.0.0/24 10.6.0.0/24 "reauth = 20s" "jitter = 0" \
@@ -334,8 +332,8 @@ part3()
 		sdie "after the reauth: Oakley $(ike_sas "$O"), charon $(swan_ike_sas) IKE SAs"
 	log "reauth with charon: $spis -> $(ike_spis "$O") after $(secs_since "$t0")s," \
 	    "1 IKE SA on each side"
-	got=$(ping_done "$TMP/ping3" "$CHARON_DIR/charon.log")
-	[ "$got" = 175 ] || { grep -v icmp_seq "$TMP/ping3" >&2; sdie "$((175 - got)) of 175 pings lost"; }
+	ping_done "$TMP/ping3" "$CHARON_DIR/charon.log"
+	[ "$GOT" = 175 ] || { grep -v icmp_seq "$TMP/ping3" >&2; sdie "$((175 - GOT)) of 175 pings lost"; }
 	log "175 of 175 pings answered across the reauth"
 	nsexec "$O" "$OAKLEY_OAK" del gw || sdie "oak del failed"
 	wait_for 30 eq 0 swan_ike_sas || sdie "charon kept its SA after oak del"
