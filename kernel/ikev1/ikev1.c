@@ -193,6 +193,8 @@ static void v1_sa_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_m
 	case ISAKMP_XCHG_INFO:
 		if (ikev1_sa(sa)->cbc)
 			v1_info_rx(sa, buf, len, m);
+		else
+			v1_info_plain(sa, m);
 		break;
 	default:
 		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_MALFORMED);
@@ -292,7 +294,8 @@ static void oak_ikev1_rx(struct oak_ike_net *in, u8 *buf, size_t len,
 		return;
 	if (isakmp_parse_msg(buf, len, m) || !memcmp(m->cky_i, zero, ISAKMP_COOKIE_LEN))
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
-	else if (!memcmp(m->cky_r, zero, ISAKMP_COOKIE_LEN))
+	/* an Informational with no CKY-R: a refusal of our first message */
+	else if (!memcmp(m->cky_r, zero, ISAKMP_COOKIE_LEN) && m->exchange != ISAKMP_XCHG_INFO)
 		v1_rx_first(in, buf, len, m, src, dst);
 	else if (!v1_rx_sa_as(in, false, buf, len, m, src) &&
 		 !v1_rx_sa_as(in, true, buf, len, m, src))

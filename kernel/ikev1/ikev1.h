@@ -207,6 +207,7 @@ void v1_qm_abort(struct oak_ike_sa *sa);
 
 /* informational.c */
 void v1_info_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m);
+void v1_info_plain(struct oak_ike_sa *sa, const struct isakmp_msg *m);
 int v1_info_send(struct oak_ike_sa *sa, u8 protocol, const u8 *spis, u8 spi_len, u16 nspi,
 		 u16 notify);
 int v1_delete_ike(struct oak_ike_sa *sa);

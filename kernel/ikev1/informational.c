@@ -187,6 +187,32 @@ void v1_info_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m
 	oak_conn_sa_gone(sa);
 }
 
+/*
+ * An Informational in the clear, before there are keys: only an error
+ * notify answering our Main Mode message 1 is taken (the responder found no
+ * acceptable proposal, RFC 2408 §5.4); it fails the exchange.  It is not
+ * authenticated, but neither is the answer it stands for: a forged SA
+ * payload in its place would end the exchange as well.
+ */
+void v1_info_plain(struct oak_ike_sa *sa, const struct isakmp_msg *m)
+{
+	const struct isakmp_payload *pl = isakmp_find(m, ISAKMP_PL_N);
+	struct isakmp_notify n;
+
+	oak_sa_assert_locked(sa);
+	if (!sa->initiator || ikev1_sa(sa)->step != V1_MM_I1 ||
+	    (m->flags & ISAKMP_FLAG_ENC) || !pl ||
+	    isakmp_parse_notify(pl->body, pl->len, &n) || !n.type ||
+	    n.type >= ISAKMP_N_RESPONDER_LIFETIME) {
+		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_AUTH);
+		return;
+	}
+	if (n.type == ISAKMP_N_NO_PROPOSAL_CHOSEN)
+		oak_stat(sa, OAKLEY_STATS_A_NO_PROPOSAL);
+	oak_sa_log(pr_info_ratelimited, sa, NULL, "peer refused Main Mode: notify %u\n", n.type);
+	oak_sa_fail(sa, n.type, "peer refused Main Mode");
+}
+
 void v1_send_notify_plain(struct oak_ike_net *in, const struct isakmp_msg *m,
 			  const struct oak_addr *from, const struct oak_addr *to, u16 type)
 {

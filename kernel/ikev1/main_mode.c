@@ -274,9 +274,10 @@ static u16 v1_verify_id_hash(struct oak_ike_sa *sa, u8 *buf, size_t len, struct 
 		oak_stat(sa, OAKLEY_STATS_A_AUTH_FAILED);
 		return ISAKMP_N_AUTHENTICATION_FAILED;
 	}
+	/* authentic: the phase 1 IV moves on, even for an ID we refuse */
+	memcpy(ikev1_sa(sa)->iv, next, ikev1_sa(sa)->block);
 	if (v1_check_id(sa, &id))
 		return ISAKMP_N_INVALID_ID_INFORMATION;
-	memcpy(ikev1_sa(sa)->iv, next, ikev1_sa(sa)->block);
 	return 0;
 }
 
@@ -391,9 +392,18 @@ static void v1_mm_i_r3(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp
 {
 	u16 err = v1_verify_id_hash(sa, buf, len, m);
 
+	if (err == ISAKMP_N_INVALID_ID_INFORMATION) {
+		/*
+		 * The responder, authenticated, has its ISAKMP SA up: a
+		 * Delete under the phase 1 keys takes it down again.
+		 */
+		ikev1_sa(sa)->step = V1_DONE;
+		v1_info_send(sa, ISAKMP_PROTO_ISAKMP, NULL, 0, 0, 0);
+		v1_fail(sa, err, "peer identity not the configured one");
+		return;
+	}
 	if (err) {
-		v1_fail(sa, err, err == ISAKMP_N_INVALID_ID_INFORMATION ?
-			"peer identity not the configured one" : "HASH_R does not verify");
+		v1_fail(sa, err, "HASH_R does not verify");
 		return;
 	}
 	v1_rx_commit(sa);
