@@ -5,8 +5,15 @@
 #
 #   A (Oakley, initiator of "gw") --veth-- B (Oakley) --veth-- C (attacker)
 #
-# B has "gw" for A (a real Oakley<->Oakley IKE SA with a Child SA) and
-# "any" (remote %any) on its second address, so it parses whatever C sends.
+# B has "gw" for A (a real Oakley<->Oakley IKE SA with a Child SA), "any"
+# (remote %any) on its second address, so it parses whatever C sends, and
+# the IKEv1 connection "v1any" (remote %any) on a third, for the v1_*
+# batches: Main Mode message 1 truncated, with lying payload, proposal and
+# transform lengths, looping chains, attributes running past their
+# transform, 1,000 transforms and other odd SA payloads, KE and Nonce of
+# wrong sizes and degenerate DH values in message 3, bit flips of message 1
+# and of message 5 (encrypted under real keys; a Python Main Mode initiator,
+# torture/ikev1.py, completes the exchange after each batch).
 # selftests/torture/torture.py, run in C, sends batches of malformed IKE
 # datagrams (truncated headers, lying lengths, looping chains, huge SA
 # payloads, bad KE values and curve points, IKEv1, every exchange type in
@@ -36,7 +43,7 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || skip "no /usr/bin/python3"
 "$PY" -c 'import cryptography' 2>/dev/null || skip "python3-cryptography is not installed"
 TORTURE=$(cd "$(dirname "${BASH_SOURCE[0]}")/torture" && pwd)/torture.py
-BATCHES=${OAKLEY_TORTURE_BATCHES:-flip_init truncated lengths proposals ke ikev1 sk_keys exchanges flip_auth}
+BATCHES=${OAKLEY_TORTURE_BATCHES:-flip_init truncated lengths proposals ke ikev1 sk_keys exchanges flip_auth v1_truncated v1_lengths v1_proposals v1_ke v1_flip1 v1_flip3}
 PSK="ike_torture selftest secret 0123456789"
 
 # no rate limit or cookies: the batches come from one address, fast
@@ -48,6 +55,7 @@ C=oak-tor-c
 netns_add "$A" "$B" "$C"
 veth_pair "$A" veth-a 10.99.0.1/24 "$B" veth-b 10.99.0.2/24
 veth_pair "$C" veth-c 10.98.0.1/24 "$B" veth-bc 10.98.0.2/24
+ip -n "$B" addr add 10.98.0.3/24 dev veth-bc
 ip -n "$A" addr add 10.1.0.1/24 dev lo
 ip -n "$B" addr add 10.2.0.1/24 dev lo
 ip -n "$A" route add 10.2.0.0/24 via 10.99.0.2 src 10.1.0.1
@@ -94,6 +102,18 @@ ike = aes256gcm16-prfsha256-x25519, aes256-sha256-ecp256, aes256-sha256-modp2048
 local-ts = 10.50.0.0/24
 remote-ts = 10.51.0.0/16
 esp = aes256gcm16
+
+[connection v1any]
+version = 1
+local = 10.98.0.3
+remote = %any
+secret = psk
+ike = aes128-sha256-modp2048
+
+[child v1t]
+local-ts = 10.52.0.0/24
+remote-ts = 10.53.0.0/16
+esp = aes128-sha256
 EOF
 
 die() { ike_diag "$A" "$B" >&2; fail "$*"; }
@@ -145,7 +165,7 @@ TORTURE_KLOG_BAD=$("$OAKLEY_LIB/dmesg-check.sh" --pattern)
 export TORTURE_KLOG_BAD
 log "batches from $C: $BATCHES"
 # shellcheck disable=SC2086 # a list of words
-torture "$C" 10.98.0.2 "$B" $BATCHES
+torture "$C" 10.98.0.2 "$B" --peer1 10.98.0.3 $BATCHES
 
 # Forged SK payloads with the real gw SPIs, against both ends.
 spis=$(nsexec "$A" "$OAKLEY_OAK" show sa -j |
@@ -167,7 +187,8 @@ done
 tunnel_up
 ping_tunnel "after oak down/up"
 
-# Half-open SAs of the torture expire after 30 s; then nothing may be left.
+# Half-open SAs of the torture expire after 30 s (IKEv1 responders: after
+# their 6 retransmissions, about 39 s); then nothing may be left.
 for _ in $(seq 1 90); do
 	[ "$(stat_of "$B" half-open)" = 0 ] && [ "$(stat_of "$B" objects)" = "$base_b" ] && break
 	sleep 1

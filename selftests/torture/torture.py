@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import re
+import select
 import struct
 import subprocess
 import sys
@@ -25,6 +26,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ikev2 as ik  # noqa: E402
+import ikev1 as v1  # noqa: E402
 
 DROPS = ('rx-drop-malformed', 'rx-drop-no-sa', 'rx-drop-ratelimit', 'rx-drop-auth',
          'rx-drop-replay', 'invalid-syntax', 'no-proposal', 'invalid-ke', 'cookies-sent',
@@ -52,6 +54,7 @@ X25519_LOW_ORDER = [
 class Ctx:
     def __init__(self, a):
         self.peer, self.psk, self.ns, self.oak = a.peer, a.psk.encode(), a.stats_ns, a.oak
+        self.peer1 = a.peer1
         self.sock = ik.udp_socket()
         self.raw = ik.RawSender()
         self.sent = 0
@@ -109,11 +112,27 @@ class Ctx:
             self.fails += 1
 
     # sending helpers: every datagram we send is counted
-    def raw_send(self, msg, sport=500, **kw):
-        self.raw.send(msg, self.peer, src_port=sport, **kw)
+    def raw_send(self, msg, sport=500, dst=None, **kw):
+        self.raw.send(msg, dst or self.peer, src_port=sport, **kw)
         self.sent += 1
         if self.sent % 64 == 0:
             time.sleep(0.02)    # do not overflow the target's receive queue
+
+    def v1_send(self, msg, sport=500):
+        """A datagram to the IKEv1 target (--peer1)."""
+        self.raw_send(msg, sport=sport, dst=self.peer1)
+
+    def main_mode(self):
+        return v1.MainMode(self.sock, self.peer1, self.psk)
+
+    def v1_handshake(self):
+        """A complete Main Mode, then its Delete; None or what went wrong."""
+        mm = self.main_mode()
+        err = mm.handshake()
+        if err:
+            return err
+        mm.delete()
+        return None
 
     def udp_send(self, ini, msg):
         ini.send(msg)
@@ -299,7 +318,247 @@ def b_ikev1(ctx):
         ctx.raw_send(init_req(ctx)[:17] + bytes([ver]) + init_req(ctx)[18:])
         n += 1
     # minor version 1 is still version 2 (RFC 7296 §3.1): processed normally
-    return [(('rx-drop-malformed',), n)]
+    # (no IKEv1 connection on this address: an Informational without CKY-R
+    # looks for an SA of ours, rx-drop-no-sa)
+    return [(('rx-drop-malformed', 'rx-drop-no-sa'), n)]
+
+
+# ---- IKEv1 (version 1.0) against B's IKEv1 connection (--peer1) ----
+
+def v1_msg1(sa=None, payloads=None, cky_i=None):
+    pls = payloads if payloads is not None else [(v1.SA, v1.sa_body() if sa is None else sa)]
+    return v1.message(cky_i or spi(), bytes(8), v1.MAIN, 0, 0, pls)
+
+
+def b_v1_truncated(ctx):
+    """Main Mode message 1 cut short anywhere, and header lengths that lie."""
+    msg = v1_msg1()
+    n = 0
+    for ln in list(range(0, 28)) + list(range(28, len(msg), 3)):
+        ctx.v1_send(msg[:ln])
+        n += 1
+    lies = 0
+    for bad in (0, 27, 28, len(msg) - 1, len(msg) + 1, len(msg) + 1000, 0xffffffff):
+        m = bytearray(v1_msg1())
+        struct.pack_into('!I', m, 24, bad)
+        ctx.v1_send(bytes(m))
+        lies += 1
+    # a 60 KB message whose header claims its real length, all one VID payload
+    ctx.v1_send(v1.message(spi(), bytes(8), v1.MAIN, 0, 0, [(v1.VID, os.urandom(60000))]))
+    return [(('rx-drop-malformed',), n), (DROPS + ('tx-packets',), n + lies + 1)]
+
+
+def b_v1_lengths(ctx):
+    """Payload, proposal and transform lengths that lie, looping chains,
+    attributes running past the end of their transform."""
+    n = 0
+    good = v1_msg1()
+    # the SA payload's own length (generic header at 28)
+    for plen in (0, 1, 3, 4, 7, 0xffff, len(good) - 28 + 1):
+        m = bytearray(v1_msg1())
+        struct.pack_into('!H', m, 28 + 2, plen)
+        ctx.v1_send(bytes(m))
+        n += 1
+    # the proposal's length (at 28 + 4 + 8) and the transform's (after the
+    # proposal header and its 4 fixed bytes)
+    for off in (28 + 12, 28 + 12 + 8):
+        for plen in (0, 3, 4, 7, 0xffff, 200):
+            m = bytearray(v1_msg1())
+            struct.pack_into('!H', m, off + 2, plen)
+            ctx.v1_send(bytes(m))
+            n += 1
+    # attributes past the end: a TLV attribute whose length runs out of the
+    # transform, a TV attribute cut in half, a TLV with a huge length
+    for raw in (struct.pack('!HH', 1, 200) + b'\0' * 8,
+                v1.attrs_tv(v1.P1_ATTRS) + b'\x80\x01',
+                struct.pack('!HH', 12, 0xffff) + b'\0' * 4,
+                v1.attrs_tv(v1.P1_ATTRS) + struct.pack('!HH', 12, 5) + b'\0' * 2):
+        t = v1.transform(1, raw_attrs=raw)
+        ctx.v1_send(v1_msg1(v1.sa_body([v1.proposal(1, [t])])))
+        n += 1
+    # looping chains: payloads whose next-payload names their own type and
+    # never ends, and 300 / 1000 payloads before the SA
+    for t in (v1.SA, v1.VID, v1.N, v1.P, 255):
+        body = b''.join(v1.gen(t, b'') for _ in range(40))
+        ctx.v1_send(v1.header(spi(), bytes(8), t, v1.MAIN, 0, 0, 28 + len(body)) + body)
+        n += 1
+    many = 0
+    for count in (300, 1000):
+        pls = [(v1.VID, os.urandom(4))] * count + [(v1.SA, v1.sa_body())]
+        ctx.v1_send(v1_msg1(payloads=pls))
+        many += 1
+    # the proposal or transform chain inside the SA payload says "more"
+    # after its last member (a parser that goes by the counts may take it)
+    loop_t = v1.gen(v1.T, struct.pack('!BBH', 1, 1, 0) + v1.attrs_tv(v1.P1_ATTRS))
+    loop_p = v1.gen(v1.P, struct.pack('!BBBB', 1, 1, 0, 1) + v1.transform(1))
+    for body in (v1.sa_body([v1.proposal(1, [loop_t] * 3)]), v1.sa_body([loop_p] * 3)):
+        ctx.v1_send(v1_msg1(body))
+        many += 1
+    # payloads that overlap: the SA's length ends inside its proposal
+    for cut in (4, 8, 12):
+        m = bytearray(v1_msg1())
+        struct.pack_into('!H', m, 28 + 2, 4 + 8 + cut)
+        ctx.v1_send(bytes(m))
+        n += 1
+    return [(('rx-drop-malformed', 'no-proposal'), n), (DROPS + ('tx-packets',), n + many)]
+
+
+def b_v1_proposals(ctx):
+    """SA payloads: 1,000 transforms, odd DOIs, protocols, SPIs, numbers."""
+    unknown = [(1, 99), (2, 99), (3, 1), (4, 14)]
+    n = 0
+    # 1000 transforms (~24 KB; more than ISAKMP_MAX_TRANSFORMS), of no known
+    # algorithm, or with the acceptable one last: dropped unread
+    ts = [v1.transform(i % 256, unknown, last=i == 999) for i in range(1000)]
+    ctx.v1_send(v1_msg1(v1.sa_body([v1.proposal(1, ts)])))
+    ts = [v1.transform(i % 256, unknown, last=False) for i in range(999)] + [v1.transform(1)]
+    ctx.v1_send(v1_msg1(v1.sa_body([v1.proposal(1, ts)])))
+    n += 2
+    # as many as are read (8 proposals of 32 transforms), none acceptable:
+    # NO-PROPOSAL-CHOSEN
+    props = [v1.proposal(i + 1, [v1.transform(j + 1, unknown, last=j == 31) for j in range(32)],
+                         last=i == 7) for i in range(8)]
+    ctx.v1_send(v1_msg1(v1.sa_body(props)))
+    n += 1
+    bad = [
+        v1.sa_body(doi=0),                                          # DOI 0 (ISAKMP)
+        v1.sa_body(doi=2),
+        v1.sa_body(situation=0),
+        v1.sa_body(situation=4),                                    # secrecy
+        v1.sa_body([v1.proposal(1, [v1.transform(1)], proto=3)]),   # ESP in phase 1
+        v1.sa_body([v1.proposal(1, [v1.transform(1)], spi=os.urandom(3))]),
+        v1.sa_body([v1.proposal(1, [v1.transform(1, tid=0)])]),     # not KEY_IKE
+        v1.sa_body([v1.proposal(1, [])]),                           # no transform
+        v1.sa_body([v1.proposal(1, [v1.transform(1, last=False)])]),  # "more" but last
+        v1.sa_body([v1.proposal(1, [v1.transform(1)], last=False)]),
+        v1.sa_body([]),                                             # no proposal
+        v1.sa_body()[:8],                                           # DOI and situation only
+        b'\0' * 3,                                                  # shorter than DOI
+        v1.sa_body([v1.proposal(1, [v1.transform(1, [(1, 7), (2, 4), (3, 1), (4, 14)])])]),
+        v1.sa_body([v1.proposal(1, [v1.transform(1, [(1, 7), (14, 129), (2, 4), (3, 1),
+                                                     (4, 14)])])]),  # key length 129
+        v1.sa_body([v1.proposal(1, [v1.transform(1, [(1, 7), (14, 128), (2, 4), (3, 1),
+                                                     (4, 14), (11, 1), (12, 0)])])]),
+        v1.sa_body([v1.proposal(1, [v1.transform(1, [(1, 7), (14, 128), (2, 4), (3, 1),
+                                                     (4, 14), (4, 2), (4, 31)])])]),
+        v1.sa_body([v1.proposal(i + 1, [v1.transform(1, unknown)], last=i == 63)
+                    for i in range(64)]),                           # 64 proposals
+    ]
+    for body in bad:
+        ctx.v1_send(v1_msg1(body), sport=40000 + n)
+        n += 1
+    # each of these is dropped, refused (NO-PROPOSAL-CHOSEN) or, where the
+    # parser is lenient, answered: every datagram must be accounted for
+    return [(('rx-drop-malformed',), 2), (('no-proposal',), 1), (DROPS + ('tx-packets',), n)]
+
+
+def b_v1_ke(ctx):
+    """Main Mode message 3 with KE and Nonce of wrong sizes, on one
+    exchange, which must then complete; degenerate DH values on fresh ones."""
+    mm = ctx.main_mode()
+    err = mm.step1()
+    if err:
+        ctx.tap(False, 'v1_ke: %s' % err)
+        return []
+    nbad = 0
+    for ke in (b'', b'\1', os.urandom(128), os.urandom(255), os.urandom(257),
+               os.urandom(512), os.urandom(4000)):
+        ctx.udp_send(mm, mm.msg3(ke=ke))
+        nbad += 1
+    for nonce in (b'', b'\1' * 4, os.urandom(7), os.urandom(300)):
+        ctx.udp_send(mm, mm.msg3(nonce=nonce))
+        nbad += 1
+    # no KE, no Nonce, neither
+    for pls in ([(v1.NONCE, mm.ni)], [(v1.KE, mm.dh.pub)], [(v1.VID, os.urandom(16))]):
+        ctx.udp_send(mm, v1.message(mm.cky_i, mm.cky_r, v1.MAIN, 0, 0, pls))
+        nbad += 1
+    time.sleep(1)
+    mm.drain()
+    err = mm.step2() or mm.step3()
+    ctx.tap(err is None, 'v1_ke: Main Mode completes after %d bad messages 3 (%s)' %
+            (nbad, err or 'ok'))
+    if err is None:
+        mm.delete()
+    # KE values 0, 1, p - 1, p, all ones: refused or computed, never a crash
+    deg = 0
+    for v in (0, 1, P2048 - 1, P2048):
+        k = ctx.main_mode()
+        if k.step1():
+            continue
+        ctx.udp_send(k, k.msg3(ke=v.to_bytes(256, 'big')))
+        deg += 1
+    k = ctx.main_mode()
+    if not k.step1():
+        ctx.udp_send(k, k.msg3(ke=b'\xff' * 256))
+        deg += 1
+    return [(('invalid-syntax',), nbad), (DROPS + ('tx-packets',), nbad + deg)]
+
+
+def v1_flips(msg):
+    """Every bit of the ISAKMP header's version, exchange and flags, one
+    bit of each other byte (bit = offset % 8)."""
+    for off in range(len(msg)):
+        bits = range(8) if 17 <= off <= 19 else (off % 8,)
+        for b in bits:
+            m = bytearray(msg)
+            m[off] ^= 1 << b
+            yield off, b, bytes(m)
+
+
+def b_v1_flip1(ctx):
+    """Bit flips of a valid Main Mode message 1 (a fresh CKY-I each)."""
+    n = 0
+    for off, _, m in v1_flips(v1_msg1()):
+        if off >= 8:
+            m = spi() + m[8:]
+        ctx.v1_send(m, sport=20000 + n % 20000)
+        n += 1
+    return [(DROPS + ('tx-packets',), n)]
+
+
+def b_v1_flip3(ctx):
+    """Bit flips of Main Mode message 5 (IDii, HASH_I under the real keys),
+    each on an exchange of its own up to there: dropped or refused, or,
+    where the flip is in what neither the HASH nor the parser sees (a flag,
+    the padding), answered: those ISAKMP SAs are deleted again.  The flags'
+    encryption bit cleared is ignored, not counted."""
+    n = silent = 0
+    mms = {}
+    proto = ctx.main_mode()
+    if proto.handshake():
+        ctx.tap(False, 'v1_flip3: a Main Mode to flip')
+        return []
+    proto.delete()
+    for off, bit, _ in v1_flips(proto.msg5()):
+        mm = ctx.main_mode()
+        err = mm.step1() or mm.step2()
+        if err:
+            ctx.tap(False, 'v1_flip3: exchange for offset %d: %s' % (off, err))
+            continue
+        m = bytearray(mm.msg5())
+        m[off] ^= 1 << bit
+        ctx.udp_send(mm, bytes(m))
+        mms[mm.cky_i] = mm
+        n += 1
+        if off == 19 and bit == 0:
+            silent += 1
+    time.sleep(1)
+    # message 6 answered to a flipped message 5: delete that ISAKMP SA
+    answered = 0
+    end = time.time() + 3     # the other SAs' retransmissions keep coming
+    while time.time() < end and select.select([ctx.sock], [], [], 0.5)[0]:
+        r, _ = ctx.sock.recvfrom(65535)
+        mm = mms.pop(r[:8], None) if len(r) >= 28 else None
+        if mm is None or r[18] != v1.MAIN or not r[19] & v1.F_ENC:
+            if mm is not None:
+                mms[r[:8]] = mm     # a retransmitted message 4
+            continue
+        mm.iv = r[-16:]
+        mm.delete()
+        answered += 1
+    print('# v1_flip3: %d of %d flipped messages 5 answered (their SAs deleted)' %
+          (answered, n), flush=True)
+    return [(DROPS + ('tx-packets',), n - silent)]
 
 
 def forged_sk(spi_i, spi_r, flags, msgid, body_len, exch=ik.INFORMATIONAL):
@@ -502,6 +761,8 @@ BATCHES = {
     'truncated': b_truncated, 'lengths': b_lengths, 'proposals': b_proposals, 'ke': b_ke,
     'ikev1': b_ikev1, 'sk_forged': b_sk_forged, 'sk_keys': b_sk_keys,
     'exchanges': b_exchanges, 'flip_init': b_flip_init, 'flip_auth': b_flip_auth,
+    'v1_truncated': b_v1_truncated, 'v1_lengths': b_v1_lengths, 'v1_proposals': b_v1_proposals,
+    'v1_ke': b_v1_ke, 'v1_flip1': b_v1_flip1, 'v1_flip3': b_v1_flip3,
 }
 
 
@@ -526,6 +787,10 @@ def run(ctx, name, handshake=True):
     if handshake:
         ini = ctx.handshake()
         ctx.tap(ini is not None and ini.delete(), '%s: a fresh handshake still completes' % name)
+    if handshake and name.startswith('v1_'):
+        err = ctx.v1_handshake()
+        ctx.tap(err is None, '%s: a fresh IKEv1 Main Mode still completes (%s)' %
+                (name, err or 'ok'))
 
 
 def main():
@@ -534,9 +799,12 @@ def main():
     ap.add_argument('--psk', required=True)
     ap.add_argument('--stats-ns', required=True)
     ap.add_argument('--oak', default=os.environ.get('OAKLEY_OAK', 'oak'))
+    ap.add_argument('--peer1', help='address of the IKEv1 target (v1_* batches)')
     ap.add_argument('--no-handshake', action='store_true')
     ap.add_argument('batches', nargs='+')
     a = ap.parse_args()
+    if any(b.startswith('v1_') for b in a.batches) and not a.peer1:
+        ap.error('the v1_* batches need --peer1')
     ctx = Ctx(a)
     for b in a.batches:
         run(ctx, b, not a.no_handshake)
