@@ -2,7 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """Malformed-packet torture of a live Oakley responder (selftests/ike_torture.sh).
 
-    torture.py --peer ADDR --psk PSK --stats-ns NS [--oak PATH] BATCH...
+    torture.py --peer ADDR --psk PSK --stats-ns NS [--oak PATH] [--peer1 ADDR] BATCH...
+
+The v1_* batches go to --peer1, an IKEv1 connection of the target with
+remote %any and the same PSK (torture/ikev1.py's Main Mode initiator
+offers AES-CBC-128, SHA2-256, MODP 2048).
 
 Runs in the sender's network namespace; reads the target's counters with
 `ip netns exec NS oak stats -j`.  Each batch sends its packets, waits until
@@ -479,7 +483,8 @@ def b_v1_ke(ctx):
             (nbad, err or 'ok'))
     if err is None:
         mm.delete()
-    # KE values 0, 1, p - 1, p, all ones: refused or computed, never a crash
+    # KE values 0, 1, p - 1, p, all ones: refused (crypto/dh.c), the
+    # exchange fails with INVALID-KEY-INFORMATION
     deg = 0
     for v in (0, 1, P2048 - 1, P2048):
         k = ctx.main_mode()
@@ -491,7 +496,8 @@ def b_v1_ke(ctx):
     if not k.step1():
         ctx.udp_send(k, k.msg3(ke=b'\xff' * 256))
         deg += 1
-    return [(('invalid-syntax',), nbad), (DROPS + ('tx-packets',), nbad + deg)]
+    return [(('invalid-syntax',), nbad), (('ike-failed',), deg),
+            (DROPS + ('tx-packets',), nbad + deg)]
 
 
 def v1_flips(msg):
