@@ -165,6 +165,9 @@ class MainMode:
 
     def step2(self):
         r = self.request(self.msg3())
+        # a retransmitted message 2 (its first payload the SA) is not the answer
+        while r is not None and len(r) > 16 and r[16] == SA:
+            r = self.recv()
         if r is None:
             return 'no answer to message 3'
         pls = parse_chain(r, HDR_LEN, r[16])
@@ -187,6 +190,10 @@ class MainMode:
         """Message 5 (or @msg), then message 6 must verify."""
         m5 = self.msg5() if msg is None else msg
         r = self.request(m5)
+        # the responder retransmits message 4 (in the clear) when message 5
+        # is late: skip those, message 6 is the encrypted answer
+        while r is not None and len(r) > 19 and not r[19] & F_ENC and r[18] == MAIN:
+            r = self.recv()
         if r is None:
             return 'no answer to message 5'
         if len(r) < HDR_LEN + 16 or not r[19] & F_ENC or (len(r) - HDR_LEN) % 16:

@@ -535,12 +535,18 @@ def b_v1_flip3(ctx):
         ctx.tap(False, 'v1_flip3: a Main Mode to flip')
         return []
     proto.delete()
+    # every exchange up to message 4 first, then the flipped messages 5: the
+    # exchanges share a socket, and one still setting up would take (and
+    # drop) the message 6 answering another's flipped message 5
+    todo = []
     for off, bit, _ in v1_flips(proto.msg5()):
         mm = ctx.main_mode()
         err = mm.step1() or mm.step2()
         if err:
             ctx.tap(False, 'v1_flip3: exchange for offset %d: %s' % (off, err))
             continue
+        todo.append((off, bit, mm))
+    for off, bit, mm in todo:
         m = bytearray(mm.msg5())
         m[off] ^= 1 << bit
         ctx.udp_send(mm, bytes(m))
@@ -548,7 +554,6 @@ def b_v1_flip3(ctx):
         n += 1
         if off == 19 and bit == 0:
             silent += 1
-    time.sleep(1)
     # message 6 answered to a flipped message 5: delete that ISAKMP SA
     answered = 0
     end = time.time() + 3     # the other SAs' retransmissions keep coming
