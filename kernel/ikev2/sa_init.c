@@ -20,7 +20,7 @@
 
 /*
  * The Diffie-Hellman work of IKE_SA_INIT runs without in->lock, on the
- * namespace's unbound in->dh_wq (all CPUs), in a job:
+ * module's unbound oak_dh_wq (all CPUs), in a job:
  *
  *   initiator, before sending the request: keygen (a new group)
  *   initiator, on the response:            shared secret, SKEYSEED, SK_*
@@ -34,8 +34,8 @@
  * fail to decrypt (no keys yet).  The job writes nothing in the SA until it
  * holds the SA's lock and in->lock again; then, if the SA is neither dead nor the namespace
  * dying (both may happen meanwhile), it installs the result and goes on
- * with the exchange.  Otherwise it only drops its reference.  Netns exit
- * destroys in->dh_wq (waits for every job) before the rest.
+ * with the exchange.  Otherwise it only drops its reference, which keeps
+ * the engine (and the namespace's exit) waiting until then.
  */
 struct oak_dh_job {
 	struct work_struct work;
@@ -174,7 +174,7 @@ static int oak_dh_job_queue(struct oak_ike_sa *sa, struct oak_dh *dh, u16 group,
 		j->peer_len = peer_len;
 	}
 	ikev2_sa(sa)->dh_pending = true;
-	queue_work(sa->in->dh_wq, &j->work);
+	queue_work(oak_dh_wq, &j->work);
 	return 0;
 }
 
