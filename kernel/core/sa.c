@@ -1115,9 +1115,15 @@ int oakley_ike_engines(void)
 	return atomic_read(&oak_engines_total);
 }
 
+#define OAK_ENGINE_WAIT_WARN	(30 * HZ)
+
+/* Its SAs' last contexts (a DH job, a timer that fired) end soon; say so if not. */
 void oakley_ike_net_wait(struct oakley_net *on)
 {
-	wait_event(oak_engines_wq, !atomic_read(&on->engines));
+	while (!wait_event_timeout(oak_engines_wq, !atomic_read(&on->engines),
+				   OAK_ENGINE_WAIT_WARN))
+		pr_warn("namespace exit waits for %d stopped engine(s) to lose their IKE SAs\n",
+			atomic_read(&on->engines));
 	oak_xfrm_retired_flush(on->net, 0);	/* what a late SA retired meanwhile */
 }
 
