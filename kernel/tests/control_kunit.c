@@ -14,6 +14,8 @@
 #include <net/netlink.h>
 
 #include "../conn.h"
+#include "../core/proto.h"
+#include "../core/sa.h"
 #include "../ike.h"
 #include "../load.h"
 #include "../netns.h"
@@ -719,6 +721,70 @@ static void ctl_test_lazy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, oakley_ike_engines(), engines);
 }
 
+/* An IKE SA of @conn in @on's engine, with one reference more for the caller. */
+static struct oak_ike_sa *ctl_sa_new(struct kunit *test, struct oakley_net *on,
+				     struct oakley_conn *conn)
+{
+	struct oak_ike_net *in = oak_ike_net_get(on);
+	struct oak_ike_sa *sa;
+
+	KUNIT_ASSERT_NOT_NULL(test, in);
+	mutex_lock(&in->lock);
+	sa = oak_sa_new(in, oak_proto_by_version(2), conn, true);
+	if (sa && oak_sa_hash(sa)) {
+		oak_sa_kill(sa);
+		sa = NULL;
+	}
+	if (sa)
+		kref_get(&sa->ref);	/* as a running timer or DH job holds one */
+	mutex_unlock(&in->lock);
+	oak_ike_net_put(in);
+	KUNIT_ASSERT_NOT_NULL(test, sa);
+	return sa;
+}
+
+/*
+ * The engine outlives its stop while an IKE SA is referenced (a timer, a
+ * DH job): stopped (no longer the namespace's, its SA dead), freed by the
+ * SA's last put.  A LOAD meanwhile makes a second engine (the stopped one
+ * closed its sockets and left the key manager's registry before).
+ */
+static void ctl_test_lazy_held(struct kunit *test)
+{
+	struct ctl_ctx *ctx = test->priv;
+	struct netlink_ext_ack extack = {};
+	struct oakley_net *on = ctx->on;
+	int engines = oakley_ike_engines();
+	struct oakley_conn *conn;
+	struct oak_ike_sa *sa;
+
+	put_secret(ctx->skb, "psk");
+	put_conn(ctx->skb, "a", NULL);
+	KUNIT_ASSERT_EQ(test, ctl_load(ctx, false, &extack), 0);
+	conn = oakley_conn_find(on, "a");
+	KUNIT_ASSERT_NOT_NULL(test, conn);
+	sa = ctl_sa_new(test, on, conn);
+	oakley_conn_put(conn);
+
+	KUNIT_EXPECT_EQ(test, oakley_conn_delete(on, "a", &extack), 0);
+	KUNIT_EXPECT_FALSE(test, ctl_has(on, true));
+	KUNIT_EXPECT_TRUE(test, sa->dead);
+	KUNIT_EXPECT_TRUE(test, sa->in->dying);
+	KUNIT_EXPECT_EQ(test, atomic_read(&on->engines), 1);
+	KUNIT_EXPECT_EQ(test, oakley_ike_engines(), engines + 1);
+
+	KUNIT_ASSERT_EQ(test, ctl_load(ctx, false, &extack), 0);
+	KUNIT_EXPECT_TRUE(test, ctl_has(on, true));
+	KUNIT_EXPECT_PTR_NE(test, rcu_access_pointer(on->ike), sa->in);
+	KUNIT_EXPECT_EQ(test, atomic_read(&on->engines), 2);
+
+	oak_sa_put(sa);		/* the old engine's last reference */
+	KUNIT_EXPECT_EQ(test, atomic_read(&on->engines), 1);
+	KUNIT_EXPECT_EQ(test, oakley_ike_engines(), engines + 1);
+	KUNIT_EXPECT_EQ(test, oakley_conn_delete(on, "a", &extack), 0);
+	KUNIT_EXPECT_EQ(test, oakley_ike_engines(), engines);
+}
+
 static struct kunit_case oakley_control_cases[] = {
 	KUNIT_CASE(ctl_test_names),
 	KUNIT_CASE(ctl_test_defaults),
@@ -727,6 +793,7 @@ static struct kunit_case oakley_control_cases[] = {
 	KUNIT_CASE(ctl_test_legacy),
 	KUNIT_CASE(ctl_test_load),
 	KUNIT_CASE(ctl_test_lazy),
+	KUNIT_CASE(ctl_test_lazy_held),
 	{}
 };
 
