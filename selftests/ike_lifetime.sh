@@ -5,22 +5,30 @@
 # the hard lifetime (`ike-lifetime`) and INITIAL_CONTACT (RFC 7296 §2.4).
 #  1. Reauth, Oakley <-> Oakley: A has reauth = 20s, jitter = 0.  A ping
 #     every 0.2 s runs across the reauthentication: no reply is lost, the IKE
-#     SA's SPIs and the Child SA's SPI change, then exactly one IKE SA and one
-#     Child SA (2 xfrm states) remain on both sides.
+#     SA's SPIs and the Child SA's SPI change, the new Child SA keeps the
+#     old one's reqid (the policies never change), then exactly one IKE SA
+#     and one Child SA (2 xfrm states) remain on both sides.
 #  2. Hard lifetime, Oakley <-> Oakley: A has ike-rekey = 0 (no rekey) and
 #     ike-lifetime = 8s: after it the IKE SA and its Child SA are gone on both
 #     sides (A's Delete reaches B), no xfrm state or policy is left.
 #  3. Reauth towards strongSwan (charon responder): as 1, charon ends with
-#     one IKE SA too.
+#     one IKE SA too; the only replies allowed to be lost are those charon
+#     sends on its new SA before its IKE_AUTH response reaches Oakley
+#     (counted by XfrmAcquireError: the responder's window, see part 6).
 #  4. INITIAL_CONTACT, Oakley <-> Oakley: B (initiator) loses its SAs without
 #     A hearing of it (link down, oak del); A has dpd = 0 and keeps them.  B
 #     comes back and connects again (INITIAL_CONTACT): A removes the stale IKE
 #     SA without a Delete, one IKE SA and one Child SA (2 states) remain.
 #  5. INITIAL_CONTACT from strongSwan: charon (initiator) forgets its SA the
 #     same way and initiates again; Oakley keeps exactly one IKE SA.
+#  6. Reauth by strongSwan (reauth_time = 20s, make_before_break): Oakley
+#     answers, keeps the reqid and holds its new outbound state back until
+#     charon's Delete of the old IKE SA: no reply lost.
 # The measured timings are printed.
 # Runs inside the test VM only:  selftests/vm/run.sh -- selftests/ike_lifetime.sh
-# OAKLEY_LIFETIME_PARTS="1 2 3 4 5" selects parts.
+# OAKLEY_LIFETIME_PARTS="1 2 3 4 5 6" selects parts (in that order; repeated
+# parts run again: "1 3 1 3" for loss hunting).  A lost ping reply is
+# explained by the loss witness of lib/ike.sh.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib/lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib/ike.sh"
@@ -32,7 +40,7 @@ export LANG=C LC_ALL=C
 oakley_require_vm
 require_cmd ip ping jq modprobe
 
-PARTS=${OAKLEY_LIFETIME_PARTS:-"1 2 3 4 5"}
+PARTS=${OAKLEY_LIFETIME_PARTS:-"1 2 3 4 5 6"}
 PSK="ike_lifetime selftest secret 0123456789"
 A=oak-life-a
 B=oak-life-b
@@ -44,6 +52,8 @@ oak_b() { nsexec "$B" "$OAKLEY_OAK" "$@"; }
 die() { ike_diag "$A" "$B" >&2; fail "$*"; }
 
 npols() { main_pols "$1" | wc -l; }
+# pol_reqids NS: the reqids the policies' templates name, sorted, one line
+pol_reqids() { ip -n "$1" xfrm policy | sed -n 's/.* reqid \([0-9]*\) .*/\1/p' | sort -u | xargs; }
 nstates() { ip -n "$1" xfrm state | grep -c '^src '; }
 # sa_summary NS -> "IKE-SAs CHILD-SAs STATE SPIi/SPIr SPI-IN" (first IKE SA, first Child SA),
 # one `oak show sa -j` (polls are slow under emulation: few processes each)
@@ -88,9 +98,6 @@ both_one() { one_pair "$A" && one_pair "$B"; }
 eq() { [ "$("${@:2}")" = "$1" ]; }
 both_none() { [ "$(ike_sas "$A")" = 0 ] && [ "$(ike_sas "$B")" = 0 ]; }
 
-# ping_count FILE -> replies received, from ping's summary
-ping_count() { sed -n 's/.* \([0-9]*\) received.*/\1/p' "$1"; }
-
 netns_add "$A" "$B"
 veth_pair "$A" veth-a 10.97.0.1/24 "$B" veth-b 10.97.0.2/24
 ip -n "$A" addr add 10.1.0.1/24 dev lo
@@ -112,11 +119,24 @@ conf()	# LOCAL REMOTE LNET RNET EXTRA-CONNECTION-KEYS...
 	printf '\n[child net]\nlocal-ts = %s\nremote-ts = %s\nesp = aes256gcm16\n' "$ln" "$rn"
 }
 
-# pinger NS SRC DST COUNT FILE: ping every 0.2 s in the background (sets PING_PID)
+# pinger NS SRC DST COUNT FILE PEER-NS: ping every 0.2 s in the background
+# (sets PING_PID), with the loss witness of lib/ike.sh on NS and PEER-NS
 pinger()
 {
-	nsexec "$1" ping -c "$4" -i 0.2 -W 3 -I "$2" "$3" >"$5" 2>&1 &
+	witness_start "$TMP" "$1" "$6"
+	nsexec "$1" ping -D -O -c "$4" -i 0.2 -W 3 -I "$2" "$3" >"$5" 2>&1 &
 	PING_PID=$!
+}
+
+# ping_done FILE [PEERLOG]: wait for the pinger (not in a subshell: the
+# ping is this shell's child); sets GOT to the replies received, and when
+# one is missing prints the witness's account of it
+ping_done()
+{
+	wait "$PING_PID"
+	witness_stop
+	GOT=$(grep 'bytes from' "$1" | grep -o 'icmp_seq=[0-9]*' | sort -u | wc -l)
+	[ "$GOT" = 175 ] || witness_report "$1" ${2:+"$2"} >&2
 }
 
 # up_retry CHECK CMD...: run CMD (an initiation) until CHECK holds within 60 s, 3 tries.  The
@@ -152,17 +172,19 @@ reauth_done_ab() { one_pair "$A" "$1" "$2" && one_pair "$B" "$1"; }
 
 part1()
 {
-	local spis cspi t0 tup got
+	local spis cspi t0 tup ra rb
 
 	log "part 1: reauth = 20s, Oakley <-> Oakley"
 	ab_up "reauth = 20s" "jitter = 0"
 	t0=$T0
 	spis=$(ike_spis "$A")
 	cspi=$(child_spi "$A")
-	log "up: IKE SA $spis, Child SA $cspi"
+	ra=$(pol_reqids "$A")
+	rb=$(pol_reqids "$B")
+	log "up: IKE SA $spis, Child SA $cspi, reqids $ra / $rb"
 
 	# 35 s of pings: across the reauth at 20 s and the old SA's removal
-	pinger "$A" 10.1.0.1 10.2.0.1 175 "$TMP/ping1"
+	pinger "$A" 10.1.0.1 10.2.0.1 175 "$TMP/ping1" "$B"
 	wait_for 90 eq 2 ike_sas "$A" || die "no second IKE SA: reauth did not start"
 	tup=$(secs_since "$t0")
 	wait_for 90 reauth_done_ab "$spis" "$cspi" ||
@@ -171,9 +193,11 @@ part1()
 	    "$spis -> $(ike_spis "$A"), Child SA $cspi -> $(child_spi "$A")"
 	[ "$(npols "$A")" = 3 ] && [ "$(npols "$B")" = 3 ] ||
 		die "policies: A $(npols "$A"), B $(npols "$B"), want 3 each"
-	wait "$PING_PID"
-	got=$(ping_count "$TMP/ping1")
-	[ "$got" = 175 ] || { cat "$TMP/ping1" >&2; die "$((175 - got)) of 175 pings lost"; }
+	# the new Child SA took the old one's reqid: the policies never changed
+	[ "$(pol_reqids "$A")" = "$ra" ] && [ "$(pol_reqids "$B")" = "$rb" ] ||
+		die "reqids $ra / $rb became $(pol_reqids "$A") / $(pol_reqids "$B")"
+	ping_done "$TMP/ping1"
+	[ "$GOT" = 175 ] || { grep -v icmp_seq "$TMP/ping1" >&2; die "$((175 - GOT)) of 175 pings lost"; }
 	log "175 of 175 pings answered across the reauth"
 
 	oak_a del gw || die "oak del gw failed"
@@ -260,7 +284,7 @@ swan_setup()
 	ip -n "$S" addr add 10.6.0.1/24 dev lo
 	ip -n "$O" route add 10.6.0.0/24 via 10.96.0.2 src 10.5.0.1
 	ip -n "$S" route add 10.5.0.0/24 via 10.96.0.1 src 10.6.0.1
-	charon_start "$S" "$TMP"
+	charon_start "$S" "$TMP" "make_before_break = yes"
 	cat >"$TMP/swanctl.conf" <<EOF
 connections {
 	gw {
@@ -306,7 +330,7 @@ o_one() { one_pair "$O" "${1:-}" && [ "$(swan_ike_sas)" = 1 ] &&
 
 part3()
 {
-	local spis t0 got
+	local spis t0 ro early
 
 	log "part 3: reauth = 20s towards strongSwan"
 	conf 10.96.0.1 10.96.0.2 10.5.0.0/24 10.6.0.0/24 "reauth = 20s" "jitter = 0" \
@@ -315,16 +339,25 @@ part3()
 	t0=$(now_ms)
 	up_retry o_one nsexec "$O" "$OAKLEY_OAK" up gw || sdie "no tunnel with charon"
 	spis=$(ike_spis "$O")
-	pinger "$O" 10.5.0.1 10.6.0.1 175 "$TMP/ping3"
+	ro=$(pol_reqids "$O")
+	pinger "$O" 10.5.0.1 10.6.0.1 175 "$TMP/ping3" "$S"
 	wait_for 90 eq 2 ike_sas "$O" || sdie "reauth did not start"
 	wait_for 90 o_one "$spis" ||
 		sdie "after the reauth: Oakley $(ike_sas "$O"), charon $(swan_ike_sas) IKE SAs"
 	log "reauth with charon: $spis -> $(ike_spis "$O") after $(secs_since "$t0")s," \
 	    "1 IKE SA on each side"
-	wait "$PING_PID"
-	got=$(ping_count "$TMP/ping3")
-	[ "$got" = 175 ] || { cat "$TMP/ping3" >&2; sdie "$((175 - got)) of 175 pings lost"; }
-	log "175 of 175 pings answered across the reauth"
+	[ "$(pol_reqids "$O")" = "$ro" ] || sdie "reqid $ro became $(pol_reqids "$O")"
+	ping_done "$TMP/ping3" "$CHARON_DIR/charon.log"
+	# charon, the responder, sends on its new Child SA as soon as it has
+	# installed it, a few ms before its IKE_AUTH response reaches us: a
+	# reply it sends then meets the larval state of our reserved SPI
+	# (XfrmAcquireError), the one window no initiator can close (part 6:
+	# Oakley answering holds its outbound state back).  Any other loss fails.
+	early=$(witness_moved "$O" XfrmAcquireError)
+	[ $((175 - GOT)) -le "$early" ] ||
+		{ grep -v icmp_seq "$TMP/ping3" >&2; sdie "$((175 - GOT)) of 175 pings lost"; }
+	log "$GOT of 175 pings answered across the reauth" \
+	    "($early sent by charon on its new SA before its IKE_AUTH response came)"
 	nsexec "$O" "$OAKLEY_OAK" del gw || sdie "oak del failed"
 	wait_for 30 eq 0 swan_ike_sas || sdie "charon kept its SA after oak del"
 }
@@ -359,9 +392,41 @@ part5()
 	nsexec "$O" "$OAKLEY_OAK" del gw
 }
 
+# charon reauthenticates (make-before-break, reauth_time = 20s): Oakley
+# answers and holds its new outbound state back until charon deletes the old
+# IKE SA, so no packet can reach charon on an SA it cannot receive on yet
+part6()
+{
+	local spis ro
+
+	log "part 6: strongSwan reauthenticates, Oakley answers"
+	conf 10.96.0.1 10.96.0.2 10.5.0.0/24 10.6.0.0/24 >"$TMP/o6.conf"
+	nsexec "$O" "$OAKLEY_OAK" load "$TMP/o6.conf" || sdie "oak load failed"
+	sed 's/^\t\tversion = 2$/&\n\t\treauth_time = 20s\n\t\trand_time = 0/' \
+		"$TMP/swanctl.conf" >"$TMP/swanctl6.conf"
+	swan --load-all --file "$TMP/swanctl6.conf" >"$TMP/swan-load" 2>&1 ||
+		{ cat "$TMP/swan-load" >&2; sdie "swanctl --load-all (reauth) failed"; }
+	up_retry o_one swan --initiate --child net || sdie "no tunnel from charon"
+	spis=$(ike_spis "$O")
+	ro=$(pol_reqids "$O")
+	pinger "$O" 10.5.0.1 10.6.0.1 175 "$TMP/ping6" "$S"
+	wait_for 90 eq 2 ike_sas "$O" || sdie "charon did not reauthenticate"
+	wait_for 90 o_one "$spis" ||
+		sdie "after the reauth: Oakley $(ike_sas "$O"), charon $(swan_ike_sas) IKE SAs"
+	log "charon reauthenticated: $spis -> $(ike_spis "$O"), 1 IKE SA on each side"
+	[ "$(pol_reqids "$O")" = "$ro" ] || sdie "reqid $ro became $(pol_reqids "$O")"
+	ping_done "$TMP/ping6" "$CHARON_DIR/charon.log"
+	[ "$GOT" = 175 ] || { grep -v icmp_seq "$TMP/ping6" >&2; sdie "$((175 - GOT)) of 175 pings lost"; }
+	log "175 of 175 pings answered across charon's reauth"
+	swan --load-all --file "$TMP/swanctl.conf" >"$TMP/swan-load" 2>&1 ||
+		sdie "swanctl --load-all failed"
+	nsexec "$O" "$OAKLEY_OAK" del gw || sdie "oak del failed"
+	wait_for 30 eq 0 swan_ike_sas || sdie "charon kept its SA after oak del"
+}
+
 swan_done=
 for p in $PARTS; do
-	if [ "$p" = 3 ] || [ "$p" = 5 ]; then
+	if [ "$p" = 3 ] || [ "$p" = 5 ] || [ "$p" = 6 ]; then
 		[ -n "$swan_done" ] || swan_setup
 		swan_done=1
 	fi

@@ -13,6 +13,7 @@
 #include <linux/timekeeping.h>
 
 #include "km.h"
+#include "proto.h"
 #include "sa.h"
 #include "xfrm.h"
 
@@ -36,8 +37,10 @@ int oak_child_reserve_spi(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	p->mode = c->cfg->mode;
 	if (!p->reqid)
 		p->reqid = oak_trap_reqid(sa->in, sa->conn, c->cfg->name);
-	if (!p->reqid)
+	if (!p->reqid) {
 		p->reqid = oak_xfrm_new_reqid(p->net);
+		c->reqid_fresh = true;
+	}
 	err = oak_xfrm_alloc_spi(p->net, p->family, &p->local, &p->remote, p->proto,
 				 p->reqid, &p->spi_in);
 	if (err)
@@ -155,32 +158,95 @@ static bool oak_child_same_pols(const struct oak_child_params *a,
 	       !memcmp(a->remote_ts, b->remote_ts, a->n_remote_ts * sizeof(*a->remote_ts));
 }
 
+/* Is @s another live IKE SA of @sa's connection, with the same peer? */
+static bool oak_sa_sibling(const struct oak_ike_sa *sa, const struct oak_ike_sa *s)
+{
+	return s != sa && !s->dead && !strcmp(s->conn->name, sa->conn->name) &&
+	       s->remote.family == sa->remote.family &&
+	       !memcmp(s->remote.addr, sa->remote.addr, sizeof(s->remote.addr));
+}
+
 /*
- * The installed Child SA that uses @c's policies after @c: one with the
- * same reqid in the same IKE SA (a rekey's successor), or the same child of
- * the connection in another IKE SA (make-before-break reauth, duplicate
- * SAs), in both cases only with exactly @c's selectors.  On a %any
- * connection every initiator has the same child with its own (narrowed)
- * selectors: those are other policies, and @c's must go.  Selector arrays
- * are zeroed before filled (oak_ts_to_xfrm()), so memcmp() compares them.
+ * Make-before-break reauthentication, and a peer's new IKE SA while the
+ * old one lives (duplicates, INITIAL_CONTACT): the same child of the same
+ * connection and peer, with exactly @c's selectors, in another IKE SA.  On
+ * a %any connection every initiator has the same child with its own
+ * (narrowed) selectors and address: those are not predecessors.
  */
-static struct oak_child_sa *oak_child_shared(struct oak_ike_sa *sa, struct oak_child_sa *c)
+struct oak_child_sa *oak_child_predecessor(struct oak_ike_sa *sa, struct oak_child_sa *c)
 {
 	struct oak_child_sa *o;
 	struct oak_ike_sa *s;
 
+	lockdep_assert_held(&sa->in->lock);
+	list_for_each_entry(s, oak_sa_conn_list(sa->in, sa->conn->name), conn_node) {
+		if (!oak_sa_sibling(sa, s) || s->kill_pending)
+			continue;
+		list_for_each_entry(o, &s->children, node)
+			if (o->installed && !o->rekeyed && !o->free_pending &&
+			    !strcmp(o->cfg->name, c->cfg->name) &&
+			    oak_child_same_pols(&o->p, &c->p))
+				return o;
+	}
+	return NULL;
+}
+
+/*
+ * The reqid names the policies (their templates) and the states they
+ * choose from: a successor with another reqid would replace the policies
+ * and the inbound ones would then refuse what the peer still sends on the
+ * old SA until it switches (XfrmInTmplMismatch).  With the same reqid the
+ * policies stay, the newer outbound state takes the traffic, and the old
+ * states are retired when the old Child SA goes (oak_child_remove_xfrm()).
+ * The larval state of @c's SPI keeps its first reqid: xfrm_state_update()
+ * replaces it by SPI.
+ */
+struct oak_child_sa *oak_child_adopt_reqid(struct oak_ike_sa *sa, struct oak_child_sa *c)
+{
+	struct oak_child_sa *o;
+
+	if (c->installed)
+		return NULL;
+	o = oak_child_predecessor(sa, c);
+	if (!o || (!c->reqid_fresh && o->p.reqid != c->p.reqid))
+		return NULL;	/* a trap's or a rekey's reqid stays */
+	c->p.reqid = o->p.reqid;
+	c->reqid_fresh = false;
+	return o;
+}
+
+/*
+ * The installed Child SA that uses @c's policies after @c, and its IKE SA
+ * (@s): one with the same reqid in the same IKE SA (a rekey's successor),
+ * or the same child of the connection in another IKE SA (make-before-break
+ * reauth, duplicate SAs), in both cases only with exactly @c's selectors.
+ * On a %any connection every initiator has the same child with its own
+ * (narrowed) selectors: those are other policies, and @c's must go.
+ * Selector arrays are zeroed before filled (oak_ts_to_xfrm()), so memcmp()
+ * compares them.
+ */
+static struct oak_child_sa *oak_child_shared(struct oak_ike_sa *sa, struct oak_child_sa *c,
+					     struct oak_ike_sa **s)
+{
+	struct oak_child_sa *o;
+	struct oak_ike_sa *t;
+
+	*s = sa;
 	list_for_each_entry(o, &sa->children, node)
 		if (o != c && o->installed && o->p.reqid == c->p.reqid &&
 		    oak_child_same_pols(&o->p, &c->p))
 			return o;
-	list_for_each_entry(s, oak_sa_conn_list(sa->in, sa->conn->name), conn_node) {
-		if (s == sa || s->dead || strcmp(s->conn->name, sa->conn->name))
+	list_for_each_entry(t, oak_sa_conn_list(sa->in, sa->conn->name), conn_node) {
+		if (t == sa || t->dead || strcmp(t->conn->name, sa->conn->name))
 			continue;
-		list_for_each_entry(o, &s->children, node)
+		list_for_each_entry(o, &t->children, node) {
 			if (o->installed && !o->rekeyed &&
 			    !strcmp(o->cfg->name, c->cfg->name) &&
-			    oak_child_same_pols(&o->p, &c->p))
+			    oak_child_same_pols(&o->p, &c->p)) {
+				*s = t;
 				return o;
+			}
+		}
 	}
 	return NULL;
 }
@@ -204,7 +270,8 @@ static void oak_child_restore_reqid(struct oak_ike_sa *sa, struct oak_child_sa *
 /* Remove @c's states and the policies no other Child SA uses after it. */
 static void oak_child_remove_xfrm(struct oak_ike_sa *sa, struct oak_child_sa *c)
 {
-	struct oak_child_sa *o = oak_child_shared(sa, c);
+	struct oak_ike_sa *s;
+	struct oak_child_sa *o = oak_child_shared(sa, c, &s);
 
 	if (!o) {
 		oak_xfrm_remove(&c->p);
@@ -216,9 +283,14 @@ static void oak_child_remove_xfrm(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	}
 	if (o->p.reqid == c->p.reqid) {
 		/*
-		 * A rekey's successor, or a trap's Child SAs: only the states
-		 * go, after a grace for the packets already bound to them.
+		 * A rekey's or a reauthentication's successor, or a trap's
+		 * Child SAs: only the states go, after a grace for the
+		 * packets already bound to them.  A successor in another IKE
+		 * SA takes the traffic first (its own SA's child_gone does it
+		 * for a rekey's).
 		 */
+		if (s != sa && s->ops->child_takeover)
+			s->ops->child_takeover(s, o);
 		oak_xfrm_retire_states(&c->p);
 		return;
 	}

@@ -63,6 +63,13 @@ struct oak_proto_ops {
 	void (*sa_free)(struct oak_ike_sa *sa);
 	/* A Child SA is about to be freed: forget every pointer to it. */
 	void (*child_gone)(struct oak_ike_sa *sa, struct oak_child_sa *c);
+	/*
+	 * The Child SA @c replaces, in another IKE SA (same reqid: a
+	 * reauthentication), is going: @c carries the traffic from now on
+	 * (an outbound state held back goes in).  Under in->lock, without
+	 * @sa's lock (Documentation/design/concurrency.md); optional.
+	 */
+	void (*child_takeover)(struct oak_ike_sa *sa, struct oak_child_sa *c);
 
 	/* ---- initiating (api.c, timers.c, km.c) ---- */
 	/* The DH group of a new SA's first message; 0: @conn cannot initiate. */

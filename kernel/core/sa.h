@@ -140,6 +140,7 @@ struct oak_child_sa {
 	bool rekeyed;			/* replaced: waiting for its Delete */
 	bool deleting;			/* our Delete for it is queued */
 	bool free_pending;		/* freed during a window of its SA: at its end */
+	bool reqid_fresh;		/* its reqid is its own (not a rekey's, not a trap's) */
 	u16 dh;				/* PFS group it was made with, 0: none */
 	u64 established;		/* boottime seconds */
 	struct oak_child_params p;
@@ -290,6 +291,17 @@ int oak_child_install_xfrm(struct oak_ike_sa *sa, struct oak_child_sa *c, bool i
 			   bool window);
 /* The outbound state of an installed @c, keys in c->p.out (wiped here). */
 int oak_child_install_out_xfrm(struct oak_child_sa *c);
+/*
+ * The installed Child SA that @c (selectors set) replaces in another IKE SA
+ * of the same connection and peer, or NULL; under in->lock.
+ */
+struct oak_child_sa *oak_child_predecessor(struct oak_ike_sa *sa, struct oak_child_sa *c);
+/*
+ * Before @c is installed: if it replaces oak_child_predecessor()'s, take
+ * over its reqid (as a rekey does; a trap's Child SAs have it already) and
+ * return it; NULL otherwise.
+ */
+struct oak_child_sa *oak_child_adopt_reqid(struct oak_ike_sa *sa, struct oak_child_sa *c);
 void oak_child_uninstall(struct oak_ike_sa *sa, struct oak_child_sa *c);
 
 /* api.c: `oak up` on an engine the caller holds a reference on */

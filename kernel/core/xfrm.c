@@ -1396,9 +1396,9 @@ void oak_xfrm_retire_states(const struct oak_child_params *p)
 {
 	if (oak_params_check(p))
 		return;
+	/* as oak_states_del(): a state that is not there (in_only) is skipped */
 	oak_retire_one(p, &p->local, p->spi_in);
-	if (p->spi_out)
-		oak_retire_one(p, &p->remote, p->spi_out);
+	oak_retire_one(p, &p->remote, p->spi_out);
 }
 
 void oak_xfrm_retired_flush(struct net *net, u32 reqid)

@@ -251,6 +251,26 @@ static void oak_ccs_out_install(struct oak_ike_sa *sa, struct oak_child_sa *c)
 		     "cannot install the new outbound state");
 }
 
+/*
+ * @c holds its outbound state back (oak_child_keep_out()) until @after
+ * goes (NULL: another IKE SA's Child SA, oak_ccs_takeover()) or
+ * OAK_CCS_OUT_DELAY_MS have passed.
+ */
+void oak_ccs_out_wait(struct oak_ike_sa *sa, struct oak_child_sa *c, struct oak_child_sa *after)
+{
+	ikev2_child(c)->ccs.out_after = after;
+	ikev2_child(c)->ccs.out_due = jiffies + msecs_to_jiffies(OAK_CCS_OUT_DELAY_MS);
+	oak_ccs_arm(sa);
+}
+
+/* child_takeover: the Child SA @c replaces in another IKE SA goes. */
+void oak_ccs_takeover(struct oak_ike_sa *sa, struct oak_child_sa *c)
+{
+	lockdep_assert_held(&sa->in->lock);
+	if (ikev2_child(c)->ccs.out_pending && !ikev2_child(c)->ccs.out_after && !sa->dead)
+		oak_ccs_out_install(sa, c);
+}
+
 /* Install the outbound states that are due; the timer waits for the others. */
 static void oak_ccs_out_due(struct oak_ike_sa *sa)
 {
@@ -937,9 +957,7 @@ static void oak_ccs_child_request(struct oak_ike_sa *sa, const struct ike_msg *m
 		goto out;
 	}
 	/* rekeyed by the peer: it deletes @old (or, after a collision, one of the two) */
-	ikev2_child(a.c)->ccs.out_after = old;
-	ikev2_child(a.c)->ccs.out_due = jiffies + msecs_to_jiffies(OAK_CCS_OUT_DELAY_MS);
-	oak_ccs_arm(sa);
+	oak_ccs_out_wait(sa, a.c, old);
 	if (old->rekeying)
 		ikev2_child(old)->ccs.peer_new = a.c;
 	old->rekeyed = true;

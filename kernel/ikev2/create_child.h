@@ -20,6 +20,13 @@
  * path) and go into xfrm when the old Child SA goes away (the initiator's
  * Delete, before the old states are removed, or any other reason), or
  * after OAK_CCS_OUT_DELAY_MS when the initiator never deletes it.
+ *
+ * A reauthentication (make-before-break, RFC 7296 §2.8.3) is the same to
+ * the traffic: a Child SA that replaces one of another IKE SA of the same
+ * connection and peer takes its reqid (oak_child_adopt_reqid()), and as
+ * the responder of the exchange that made it (IKE_AUTH or CREATE_CHILD_SA)
+ * we hold its outbound state back until the old Child SA goes
+ * (child_takeover) or OAK_CCS_OUT_DELAY_MS have passed.
  */
 #ifndef OAKLEY_IKE_CCS_H
 #define OAKLEY_IKE_CCS_H
@@ -96,6 +103,15 @@ void oak_ccs_sa_init(struct oak_ike_sa *sa);	/* sa_init */
 void oak_ccs_sa_kill(struct oak_ike_sa *sa);	/* sa_kill: drops the links */
 /* child_gone: forget every pointer to @c (requests, collisions). */
 void oak_ccs_child_gone(struct oak_ike_sa *sa, struct oak_child_sa *c);
+
+/*
+ * Hold @c's outbound state (kept keys) until @after goes, NULL: until the
+ * Child SA it replaces in another IKE SA goes (a reauthentication we
+ * answered, oak_ccs_takeover()); at most OAK_CCS_OUT_DELAY_MS.
+ */
+void oak_ccs_out_wait(struct oak_ike_sa *sa, struct oak_child_sa *c, struct oak_child_sa *after);
+/* child_takeover hook of oak_ikev2_ops. */
+void oak_ccs_takeover(struct oak_ike_sa *sa, struct oak_child_sa *c);
 
 /* keymat.c: the deferred outbound state of a rekey we answered. */
 /* Install it now (nothing to do without one); the kept keys are wiped. */

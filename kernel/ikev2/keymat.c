@@ -105,19 +105,26 @@ void oak_child_drop_out(struct oak_child_sa *c)
 /*
  * The states and policies: both states, or only the inbound one for a rekey
  * we answer (its outbound keys kept for later) and for the redundant SA of a
- * rekey collision (deleted at once: it never carries our traffic).  The
- * Child SA of IKE_AUTH (no kmat) builds its states without in->lock (a
- * window, kernel/core/sa.h); CREATE_CHILD_SA's keep it: a rekey's old and
- * new Child SAs are reached from the key manager and `oak rekey` under
- * in->lock (Documentation/design/concurrency.md).
+ * rekey collision (deleted at once: it never carries our traffic).  A Child
+ * SA that replaces one of another IKE SA (a reauthentication) takes its
+ * reqid, and as the exchange's responder keeps its outbound keys for later
+ * too (create_child.h).  The Child SA of IKE_AUTH (no kmat) builds its
+ * states without in->lock (a window, kernel/core/sa.h); CREATE_CHILD_SA's
+ * keep it: a rekey's old and new Child SAs are reached from the key
+ * manager and `oak rekey` under in->lock
+ * (Documentation/design/concurrency.md).
  */
 static int oak_child_install_keys(struct oak_ike_sa *sa, struct oak_child_sa *c)
 {
 	const struct oak_ccs_kmat *km = ikev2_child(c)->ccs.kmat;
 	bool defer = km && km->defer_out, in_only = km && km->in_only;
+	bool reauth = false;
 	u8 *keymat = NULL;
 	int err;
 
+	if (!defer && !in_only && oak_child_adopt_reqid(sa, c))
+		reauth = !oak_child_role(sa, c);
+	defer = defer || reauth;
 	err = oak_child_keys(sa, c, &keymat);
 	if (!err && defer)
 		err = oak_child_keep_out(c);
@@ -129,6 +136,11 @@ static int oak_child_install_keys(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	memset(&c->p.out, 0, sizeof(c->p.out));
 	if (keymat)
 		kfree_sensitive(keymat);
+	/* the old Child SA may have gone during the window: then send at once */
+	if (!err && reauth && !oak_child_predecessor(sa, c))
+		oak_ccs_takeover(sa, c);
+	else if (!err && reauth)
+		oak_ccs_out_wait(sa, c, NULL);
 	return err;
 }
 

@@ -154,6 +154,7 @@ const struct oak_proto_ops oak_ikev2_ops = {
 	.sa_kill = oak_ikev2_sa_kill,
 	.sa_free = oak_ikev2_sa_free,
 	.child_gone = oak_ikev2_child_gone,
+	.child_takeover = oak_ccs_takeover,
 	.first_group = oak_ikev2_first_group,
 	.initiate = oak_ikev2_initiate,
 	.new_child = oak_ccs_new_child,

@@ -5,7 +5,8 @@
  * peer's address and SPIi.  Thousands of entries (several resizes), lookups
  * of each, removals, and the same SPIs in two namespaces' tables.  The SA
  * objects are bare: only the fields the tables read are set.  The identity
- * indexes (INITIAL_CONTACT) are checked against a scan of every SA.
+ * indexes (INITIAL_CONTACT) are checked against a scan of every SA.  And
+ * which Child SA a reauthentication's new one replaces (core/child.c).
  */
 #include <kunit/test.h>
 #include <linux/slab.h>
@@ -458,6 +459,127 @@ static void sat_test_lookup_get(struct kunit *test)
 	sat_ns_free(ns);
 }
 
+/*
+ * A reauthentication's Child SA takes the reqid of the one it replaces
+ * (core/child.c oak_child_adopt_reqid()): only from another live IKE SA of
+ * the same connection and peer, the same child, exactly the same selectors,
+ * installed and not rekeyed; a trap's or a rekey's reqid is never replaced.
+ */
+struct sat_mbb {
+	struct oak_ike_net in;
+	struct oakley_conn conn;
+	struct oakley_child cfg;
+	struct oak_ike_sa old, new;
+	struct oak_child_sa o, c;
+	struct oak_ts ts_o[2], ts_c[2];
+};
+
+static void sat_mbb_ts(struct oak_ts *ts, u8 net)
+{
+	memset(ts, 0, 2 * sizeof(*ts));
+	ts[0].family = AF_INET;
+	ts[0].prefixlen = 24;
+	ts[0].end_port = 65535;
+	ts[0].start.a4 = htonl(0x0a010000);
+	ts[0].end.a4 = htonl(0x0a0100ff);
+	ts[1] = ts[0];
+	ts[1].start.a4 = htonl(0x0a000000 | net << 16);
+	ts[1].end.a4 = htonl(0x0a0000ff | net << 16);
+}
+
+static void sat_mbb_sa(struct sat_mbb *m, struct oak_ike_sa *sa, struct oak_child_sa *c,
+		       struct oak_ts *ts)
+{
+	sa->in = &m->in;
+	sa->conn = &m->conn;
+	sat_peer(&sa->remote, 7);
+	INIT_LIST_HEAD(&sa->children);
+	list_add_tail(&sa->conn_node, oak_sa_conn_list(&m->in, m->conn.name));
+	c->cfg = &m->cfg;
+	c->p.mode = OAKLEY_MODE_TUNNEL;
+	c->p.local_ts = ts;
+	c->p.remote_ts = ts + 1;
+	c->p.n_local_ts = 1;
+	c->p.n_remote_ts = 1;
+	list_add_tail(&c->node, &sa->children);
+}
+
+static struct sat_mbb *sat_mbb_new(struct kunit *test)
+{
+	struct sat_mbb *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	m->in.by_conn = kunit_kcalloc(test, OAKLEY_HASH_SIZE, sizeof(*m->in.by_conn),
+				      GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m->in.by_conn);
+	for (i = 0; i < OAKLEY_HASH_SIZE; i++)
+		INIT_LIST_HEAD(&m->in.by_conn[i]);
+	mutex_init(&m->in.lock);
+	strscpy(m->conn.name, "gw", sizeof(m->conn.name));
+	strscpy(m->cfg.name, "net", sizeof(m->cfg.name));
+	sat_mbb_ts(m->ts_o, 2);
+	sat_mbb_ts(m->ts_c, 2);
+	sat_mbb_sa(m, &m->old, &m->o, m->ts_o);
+	sat_mbb_sa(m, &m->new, &m->c, m->ts_c);
+	m->o.installed = true;
+	m->o.p.reqid = 0x10001;
+	m->c.p.reqid = 0x10002;
+	m->c.reqid_fresh = true;
+	return m;
+}
+
+/* Adopt under in->lock; the reqid @c ends with. */
+static u32 sat_mbb_adopt(struct kunit *test, struct sat_mbb *m, bool found)
+{
+	struct oak_child_sa *got;
+
+	mutex_lock(&m->in.lock);
+	got = oak_child_adopt_reqid(&m->new, &m->c);
+	mutex_unlock(&m->in.lock);
+	KUNIT_EXPECT_PTR_EQ(test, got, found ? &m->o : NULL);
+	return m->c.p.reqid;
+}
+
+static void sat_test_reauth_reqid(struct kunit *test)
+{
+	struct sat_mbb *m = sat_mbb_new(test);
+
+	KUNIT_EXPECT_EQ(test, sat_mbb_adopt(test, m, true), 0x10001U);
+	KUNIT_EXPECT_FALSE(test, m->c.reqid_fresh);
+	/* installed now: never again */
+	m->c.installed = true;
+	m->c.p.reqid = 0x10002;
+	KUNIT_EXPECT_EQ(test, sat_mbb_adopt(test, m, false), 0x10002U);
+
+	/* another peer, other selectors, a dead or dying SA, a rekeyed child */
+	m = sat_mbb_new(test);
+	sat_peer(&m->old.remote, 8);
+	KUNIT_EXPECT_EQ(test, sat_mbb_adopt(test, m, false), 0x10002U);
+	m = sat_mbb_new(test);
+	sat_mbb_ts(m->ts_c, 3);
+	KUNIT_EXPECT_EQ(test, sat_mbb_adopt(test, m, false), 0x10002U);
+	m = sat_mbb_new(test);
+	m->old.dead = true;
+	KUNIT_EXPECT_EQ(test, sat_mbb_adopt(test, m, false), 0x10002U);
+	m = sat_mbb_new(test);
+	m->old.kill_pending = true;
+	KUNIT_EXPECT_EQ(test, sat_mbb_adopt(test, m, false), 0x10002U);
+	m = sat_mbb_new(test);
+	m->o.rekeyed = true;
+	KUNIT_EXPECT_EQ(test, sat_mbb_adopt(test, m, false), 0x10002U);
+	m = sat_mbb_new(test);
+	m->o.installed = false;
+	KUNIT_EXPECT_EQ(test, sat_mbb_adopt(test, m, false), 0x10002U);
+
+	/* a trap's reqid (not fresh) stays; the same one is still a predecessor */
+	m = sat_mbb_new(test);
+	m->c.reqid_fresh = false;
+	KUNIT_EXPECT_EQ(test, sat_mbb_adopt(test, m, false), 0x10002U);
+	m->c.p.reqid = 0x10001;
+	KUNIT_EXPECT_EQ(test, sat_mbb_adopt(test, m, true), 0x10001U);
+}
+
 static struct kunit_case sat_cases[] = {
 	KUNIT_CASE(sat_test_lookup),
 	KUNIT_CASE(sat_test_lookup_get),
@@ -465,6 +587,7 @@ static struct kunit_case sat_cases[] = {
 	KUNIT_CASE(sat_test_namespaces),
 	KUNIT_CASE(sat_test_ids),
 	KUNIT_CASE(sat_test_grow_locked),
+	KUNIT_CASE(sat_test_reauth_reqid),
 	{}
 };
 

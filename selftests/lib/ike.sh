@@ -107,6 +107,7 @@ esp_packets()
 #                                   is installed); xfrm_stat, states and
 #                                   `ip xfrm monitor` of both; oak monitor
 #   witness_stop                    stop the capture, xfrm_stat again
+#   witness_moved NS COUNTER        how much an xfrm_stat counter grew
 #   witness_report PINGFILE [PEERLOG]  the counters that moved, then the
 #                                   timeline around each lost reply (with
 #                                   OAKLEY_WITNESS_KEEP=DIR, the sources are
@@ -143,6 +144,14 @@ witness_stop()
 	for ns in ${WITNESS_NS:-}; do
 		ip netns exec "$ns" cat /proc/net/xfrm_stat >"$WITNESS_DIR/xfrm_stat.$ns.1" 2>/dev/null
 	done
+}
+
+# witness_moved NS COUNTER: how much /proc/net/xfrm_stat's COUNTER grew in NS
+# between witness_start and witness_stop
+witness_moved()
+{
+	awk -v c="$2" '$1 == c { v[FILENAME == ARGV[1]] = $2 } END { print v[0] - v[1] }' \
+		"$WITNESS_DIR/xfrm_stat.$1.0" "$WITNESS_DIR/xfrm_stat.$1.1"
 }
 
 witness_report()	# PINGFILE [PEERLOG]
