@@ -3,9 +3,14 @@
  * Oakley: the hooks the control plane calls into the IKE engine,
  * implemented by the version-neutral core (kernel/core/: sa.c, api.c,
  * warm.c).  Locking contract:
- *  - oakley_ike_net_init/exit: from the pernet init/exit of the namespace,
- *    net_init before any configuration exists, net_exit after all of it
- *    has been removed (conn_removed was called for every connection);
+ *  - oakley_ike_net_start/stop: with on->lock held.  start makes the
+ *    namespace's engine unless it has one (before the first connection is
+ *    added: conn_added needs it); stop lets it go, after the last
+ *    connection was removed (conn_removed was called for each): its IKE SAs
+ *    are killed and its sockets closed before it returns, its memory goes
+ *    with its last IKE SA.  A namespace without connections has no engine;
+ *  - oakley_ike_net_wait: at namespace exit, after stop, without on->lock:
+ *    until every engine the namespace had is freed;
  *  - oakley_ike_conn_added/removed: with on->lock held, after the table
  *    changed; the engine may sleep but must not take on->lock.  A replaced
  *    connection gets conn_removed(old) then conn_added(new); a connection
@@ -19,9 +24,9 @@
  *    with oakley_nl_dump_put() / genlmsg_end(), return skb->len to be called
  *    again or 0 when done; cb->args[0..5] belong to the engine;
  *  - oakley_ike_dump_sas_done: the done of that dump (drops what it holds);
- *  - oakley_ike_set_limits: with on->lock held, from a LOAD's commit; the
- *    engine copies the limits under a lock of its own (core/dos.c) and
- *    cannot fail.
+ *  - oakley_ike_set_limits: with on->lock held, from a LOAD's commit; kept
+ *    in @on (an engine made later starts with them), copied by the engine
+ *    under a lock of its own (core/dos.c); cannot fail.
  */
 #ifndef _OAKLEY_IKE_H
 #define _OAKLEY_IKE_H
@@ -34,11 +39,14 @@ struct sk_buff;
 struct oakley_conn;
 struct oakley_net;
 
-/* Module init/exit: the engine's slab caches. */
+/* Module init/exit: the engines' shared workqueues and slab caches. */
 int oakley_ike_init(void);
 void oakley_ike_exit(void);
-int oakley_ike_net_init(struct oakley_net *on);
-void oakley_ike_net_exit(struct oakley_net *on);
+int oakley_ike_net_start(struct oakley_net *on);
+void oakley_ike_net_stop(struct oakley_net *on);
+void oakley_ike_net_wait(struct oakley_net *on);
+/* Engines not freed yet, in every namespace (a module parameter shows it). */
+int oakley_ike_engines(void);
 void oakley_ike_conn_warm(const struct oakley_conn *conn);
 void oakley_ike_conn_added(struct oakley_net *on, struct oakley_conn *conn);
 void oakley_ike_conn_removed(struct oakley_net *on, struct oakley_conn *conn);

@@ -28,6 +28,7 @@ struct oakley_load {
 	struct oakley_limits limits;		/* defaults + the nest */
 	struct hlist_head *conns;	/* private: struct oakley_conn by name */
 	struct hlist_head *secrets;	/* private: struct oakley_secret by name */
+	unsigned int nconns, nsecrets;	/* in @conns, @secrets */
 };
 
 static struct oakley_conn *oakley_load_conn(struct oakley_load *ld, const char *name)
@@ -64,6 +65,7 @@ static int oakley_load_add_conn(struct oakley_load *ld, const struct nlattr *nes
 	}
 	conn->src = nest;
 	hlist_add_head(&conn->node, &ld->conns[oakley_name_hash(conn->name)]);
+	ld->nconns++;
 	return 0;
 }
 
@@ -81,6 +83,7 @@ static int oakley_load_add_secret(struct oakley_load *ld, const struct nlattr *n
 	}
 	secret->src = nest;
 	hlist_add_head(&secret->node, &ld->secrets[oakley_name_hash(secret->name)]);
+	ld->nsecrets++;
 	return 0;
 }
 
@@ -223,16 +226,17 @@ static void oakley_remove_secret(struct oakley_net *on, struct oakley_secret *se
 static void oakley_load_prune(struct oakley_load *ld)
 {
 	struct oakley_net *on = ld->on;
+	struct oakley_names *names = oakley_names_get(on);
 	struct oakley_secret *secret;
 	struct oakley_conn *conn;
 	struct hlist_node *tmp;
 	unsigned int i;
 
-	for (i = 0; i < OAKLEY_HASH_SIZE; i++) {
-		hlist_for_each_entry_safe(conn, tmp, &on->conns[i], node)
+	for (i = 0; names && i < OAKLEY_HASH_SIZE; i++) {
+		hlist_for_each_entry_safe(conn, tmp, &names->conns[i], node)
 			if (!oakley_load_conn(ld, conn->name))
 				oakley_remove_conn(on, conn);
-		hlist_for_each_entry_safe(secret, tmp, &on->secrets[i], node)
+		hlist_for_each_entry_safe(secret, tmp, &names->secrets[i], node)
 			if (!oakley_load_secret(ld, secret->name))
 				oakley_remove_secret(on, secret);
 	}
@@ -343,8 +347,12 @@ int oakley_load(struct oakley_net *on, const struct nlattr *head, int len, bool 
 		oakley_load_warm(&ld);
 		mutex_lock(&on->lock);
 		err = oakley_load_check_secrets(&ld, extack);
+		/* the name tables and the engine, made by the first LOAD that needs them */
+		if (!err && (ld.nconns || ld.nsecrets))
+			err = oakley_net_grow(on, ld.nconns);
 		if (!err)
 			oakley_load_commit(&ld);
+		oakley_net_settle(on);
 		mutex_unlock(&on->lock);
 	}
 	oakley_load_free(&ld);
@@ -362,6 +370,7 @@ int oakley_conn_delete(struct oakley_net *on, const char *name, struct netlink_e
 		oakley_remove_conn(on, conn);
 	else
 		err = -ENOENT;
+	oakley_net_settle(on);	/* the last connection takes the engine along */
 	mutex_unlock(&on->lock);
 	if (err)
 		NL_SET_ERR_MSG(extack, "connection not found");
@@ -370,11 +379,12 @@ int oakley_conn_delete(struct oakley_net *on, const char *name, struct netlink_e
 
 static bool oakley_secret_in_use(struct oakley_net *on, const char *name)
 {
+	struct oakley_names *names = oakley_names_get(on);
 	struct oakley_conn *conn;
 	unsigned int i;
 
-	for (i = 0; i < OAKLEY_HASH_SIZE; i++)
-		hlist_for_each_entry(conn, &on->conns[i], node)
+	for (i = 0; names && i < OAKLEY_HASH_SIZE; i++)
+		hlist_for_each_entry(conn, &names->conns[i], node)
 			if (!strcmp(conn->secret, name))
 				return true;
 	return false;
@@ -397,6 +407,7 @@ int oakley_secret_delete(struct oakley_net *on, const char *name,
 	} else {
 		oakley_remove_secret(on, secret);
 	}
+	oakley_net_settle(on);
 	mutex_unlock(&on->lock);
 	return err;
 }

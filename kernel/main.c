@@ -31,6 +31,19 @@ static const struct kernel_param_ops oakley_objects_ops = {
 module_param_cb(objects, &oakley_objects_ops, NULL, 0444);
 MODULE_PARM_DESC(objects, "Oakley objects alive in all network namespaces (read-only)");
 
+/* Namespaces with an engine (a connection), and stopped engines not freed yet. */
+static int oakley_engines_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", oakley_ike_engines());
+}
+
+static const struct kernel_param_ops oakley_engines_ops = {
+	.get = oakley_engines_get,
+};
+
+module_param_cb(engines, &oakley_engines_ops, NULL, 0444);
+MODULE_PARM_DESC(engines, "IKE engines alive in all network namespaces (read-only)");
+
 static int __init oakley_mod_init(void)
 {
 	int err;

@@ -163,13 +163,15 @@ static int oakley_nl_dump_conn(struct sk_buff *skb, struct netlink_callback *cb,
 static int oakley_nl_conn_dump_start(struct netlink_callback *cb)
 {
 	struct oakley_net *on = oakley_cb_net(cb);
+	const struct oakley_names *names;
 	const struct oakley_conn *conn;
 	size_t largest = 0;
 	unsigned int i;
 
 	rcu_read_lock();
-	for (i = 0; i < OAKLEY_HASH_SIZE; i++)
-		hlist_for_each_entry_rcu(conn, &on->conns[i], node)
+	names = oakley_names_rcu(on);
+	for (i = 0; names && i < OAKLEY_HASH_SIZE; i++)
+		hlist_for_each_entry_rcu(conn, &names->conns[i], node)
 			largest = max(largest, oakley_conn_msg_size(conn));
 	rcu_read_unlock();
 	cb->min_dump_alloc = largest;
@@ -181,14 +183,16 @@ static int oakley_nl_conn_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct oakley_net *on = oakley_cb_net(cb);
 	unsigned long bucket = cb->args[0], done = cb->args[1], idx;
+	const struct oakley_names *names;
 	const struct oakley_conn *conn;
 	int err = 0;
 
 	rcu_read_lock();
 	cb->seq = READ_ONCE(on->conn_gen);
-	for (; bucket < OAKLEY_HASH_SIZE; bucket++, done = 0) {
+	names = oakley_names_rcu(on);	/* none: no connection, nothing to send */
+	for (; names && bucket < OAKLEY_HASH_SIZE; bucket++, done = 0) {
 		idx = 0;
-		hlist_for_each_entry_rcu(conn, &on->conns[bucket], node) {
+		hlist_for_each_entry_rcu(conn, &names->conns[bucket], node) {
 			if (idx++ < done)
 				continue;
 			err = oakley_nl_dump_conn(skb, cb, conn);

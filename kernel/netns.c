@@ -40,11 +40,24 @@ void oakley_hash_free(struct hlist_head *table)
 	kvfree(table);
 }
 
+struct oakley_names *oakley_names_get(struct oakley_net *on)
+{
+	return rcu_dereference_protected(on->names, lockdep_is_held(&on->lock));
+}
+
+struct oakley_names *oakley_names_rcu(struct oakley_net *on)
+{
+	return rcu_dereference_check(on->names, lockdep_is_held(&on->lock));
+}
+
 struct oakley_conn *oakley_conn_lookup(struct oakley_net *on, const char *name)
 {
+	struct oakley_names *names = oakley_names_rcu(on);
 	struct oakley_conn *conn;
 
-	hlist_for_each_entry_rcu(conn, &on->conns[oakley_name_hash(name)], node,
+	if (!names)
+		return NULL;
+	hlist_for_each_entry_rcu(conn, &names->conns[oakley_name_hash(name)], node,
 				 lockdep_is_held(&on->lock))
 		if (!strcmp(conn->name, name))
 			return conn;
@@ -53,9 +66,12 @@ struct oakley_conn *oakley_conn_lookup(struct oakley_net *on, const char *name)
 
 struct oakley_secret *oakley_secret_lookup(struct oakley_net *on, const char *name)
 {
+	struct oakley_names *names = oakley_names_rcu(on);
 	struct oakley_secret *secret;
 
-	hlist_for_each_entry_rcu(secret, &on->secrets[oakley_name_hash(name)], node,
+	if (!names)
+		return NULL;
+	hlist_for_each_entry_rcu(secret, &names->secrets[oakley_name_hash(name)], node,
 				 lockdep_is_held(&on->lock))
 		if (!strcmp(secret->name, name))
 			return secret;
@@ -86,10 +102,12 @@ struct oakley_secret *oakley_secret_find(struct oakley_net *on, const char *name
 	return secret;
 }
 
+/* Linking needs the tables: oakley_net_grow() made them. */
 void oakley_conn_link(struct oakley_net *on, struct oakley_conn *conn)
 {
 	lockdep_assert_held(&on->lock);
-	hlist_add_head_rcu(&conn->node, &on->conns[oakley_name_hash(conn->name)]);
+	hlist_add_head_rcu(&conn->node,
+			   &oakley_names_get(on)->conns[oakley_name_hash(conn->name)]);
 	on->nconns++;
 	WRITE_ONCE(on->conn_gen, on->conn_gen + 1);
 	oakley_stat_inc(on, OAKLEY_STATS_A_CONNS);
@@ -107,7 +125,8 @@ void oakley_conn_unlink(struct oakley_net *on, struct oakley_conn *conn)
 void oakley_secret_link(struct oakley_net *on, struct oakley_secret *secret)
 {
 	lockdep_assert_held(&on->lock);
-	hlist_add_head_rcu(&secret->node, &on->secrets[oakley_name_hash(secret->name)]);
+	hlist_add_head_rcu(&secret->node,
+			   &oakley_names_get(on)->secrets[oakley_name_hash(secret->name)]);
 	on->nsecrets++;
 	oakley_stat_inc(on, OAKLEY_STATS_A_SECRETS);
 }
@@ -138,22 +157,87 @@ void oakley_secret_replace(struct oakley_net *on, struct oakley_secret *old,
 /* Drop the whole configuration (on->lock held); no events are sent. */
 void oakley_net_flush(struct oakley_net *on)
 {
+	struct oakley_names *names = oakley_names_get(on);
 	struct oakley_secret *secret;
 	struct oakley_conn *conn;
 	struct hlist_node *tmp;
 	unsigned int i;
 
 	lockdep_assert_held(&on->lock);
-	for (i = 0; i < OAKLEY_HASH_SIZE; i++) {
-		hlist_for_each_entry_safe(conn, tmp, &on->conns[i], node) {
+	for (i = 0; names && i < OAKLEY_HASH_SIZE; i++) {
+		hlist_for_each_entry_safe(conn, tmp, &names->conns[i], node) {
 			oakley_conn_unlink(on, conn);
 			oakley_ike_conn_removed(on, conn);
 			oakley_conn_put(conn);
 		}
-		hlist_for_each_entry_safe(secret, tmp, &on->secrets[i], node) {
+		hlist_for_each_entry_safe(secret, tmp, &names->secrets[i], node) {
 			oakley_secret_unlink(on, secret);
 			oakley_secret_put(secret);
 		}
+	}
+	oakley_net_settle(on);
+}
+
+static void oakley_names_free(struct oakley_names *names)
+{
+	oakley_hash_free(names->conns);
+	oakley_hash_free(names->secrets);
+	kfree(names);
+}
+
+static void oakley_names_free_rcu(struct rcu_head *rcu)
+{
+	oakley_names_free(container_of(rcu, struct oakley_names, rcu));
+}
+
+static int oakley_names_alloc(struct oakley_net *on)
+{
+	struct oakley_names *names;
+
+	if (oakley_names_get(on))
+		return 0;
+	names = kzalloc(sizeof(*names), GFP_KERNEL);
+	if (!names)
+		return -ENOMEM;
+	names->conns = oakley_hash_alloc();
+	names->secrets = oakley_hash_alloc();
+	if (!names->conns || !names->secrets) {
+		oakley_names_free(names);
+		return -ENOMEM;
+	}
+	on->used = true;
+	rcu_assign_pointer(on->names, names);
+	return 0;
+}
+
+int oakley_net_grow(struct oakley_net *on, bool conns)
+{
+	int err;
+
+	lockdep_assert_held(&on->lock);
+	if (on->dead)
+		return -ENODEV;
+	err = oakley_names_alloc(on);
+	if (!err && conns)
+		err = oakley_ike_net_start(on);
+	return err;
+}
+
+/*
+ * The engine goes with the last connection (its IKE SAs are removed, its
+ * sockets closed now; its memory goes with its last SA), the name tables
+ * with the last connection and secret (after readers under RCU).
+ */
+void oakley_net_settle(struct oakley_net *on)
+{
+	struct oakley_names *names = oakley_names_get(on);
+
+	lockdep_assert_held(&on->lock);
+	if (!on->nconns)
+		oakley_ike_net_stop(on);
+	if (names && !on->nconns && !on->nsecrets) {
+		RCU_INIT_POINTER(on->names, NULL);
+		call_rcu(&names->rcu, oakley_names_free_rcu);
 	}
 }
 
@@ -161,43 +245,31 @@ void oakley_net_flush(struct oakley_net *on)
 int oakley_net_setup(struct oakley_net *on, struct net *net)
 {
 	unsigned int i;
-	int err;
 
 	on->net = net;
 	on->conn_gen = 1;	/* 0 would mean "not set" to nl_dump_check_consistent() */
 	mutex_init(&on->lock);
+	RCU_INIT_POINTER(on->names, NULL);
+	RCU_INIT_POINTER(on->ike, NULL);
+	atomic_set(&on->engines, 0);
+	oakley_ike_limits_default(&on->limits);
 	for (i = 0; i < ARRAY_SIZE(on->stats); i++)
 		atomic64_set(&on->stats[i], 0);
-	on->conns = oakley_hash_alloc();
-	on->secrets = oakley_hash_alloc();
-	if (!on->conns || !on->secrets) {
-		err = -ENOMEM;
-		goto err_free;
-	}
-	err = oakley_ike_net_init(on);
-	if (err)
-		goto err_free;
 	return 0;
-
-err_free:
-	oakley_hash_free(on->conns);
-	oakley_hash_free(on->secrets);
-	return err;
 }
 
 /*
  * Tear an instance down.  Objects are freed after an RCU grace period, which
  * may still touch the instance's counters: the caller waits with
- * rcu_barrier() before the memory of @on goes away.
+ * rcu_barrier() before the memory of @on goes away (when @on->used).
  */
 void oakley_net_teardown(struct oakley_net *on)
 {
 	mutex_lock(&on->lock);
+	on->dead = true;
 	oakley_net_flush(on);
 	mutex_unlock(&on->lock);
-	oakley_ike_net_exit(on);
-	oakley_hash_free(on->conns);
-	oakley_hash_free(on->secrets);
+	oakley_ike_net_wait(on);
 	mutex_destroy(&on->lock);
 }
 
@@ -211,10 +283,17 @@ static void __net_exit oakley_pernet_exit(struct net *net)
 	oakley_net_teardown(oakley_net(net));
 }
 
+/* Objects freed by call_rcu() update counters inside the instances. */
 static void __net_exit oakley_pernet_exit_batch(struct list_head *net_list)
 {
-	/* Objects freed by call_rcu() update counters inside the instances. */
-	rcu_barrier();
+	struct net *net;
+
+	list_for_each_entry(net, net_list, exit_list) {
+		if (oakley_net(net)->used) {
+			rcu_barrier();
+			return;
+		}
+	}
 }
 
 static struct pernet_operations oakley_pernet_ops = {

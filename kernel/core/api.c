@@ -183,7 +183,7 @@ void oak_start_queue(struct oak_ike_net *in, struct oakley_conn *conn)
 		return;
 	st->conn = oakley_conn_get(conn);
 	list_add_tail(&st->node, &in->starts);
-	queue_work(in->wq, &in->start_work);
+	queue_work(oak_wq, &in->start_work);
 }
 
 /* Forget pending starts of @conn (NULL: all of them).  Caller holds in->lock. */
@@ -202,11 +202,11 @@ void oak_start_cancel(struct oak_ike_net *in, const struct oakley_conn *conn)
 }
 
 /*
- * Starts per run of the work item.  The workqueue is ordered: after a batch
- * the item requeues itself behind the receive work and the timers that came
- * in meanwhile, so the answers to the first IKE_SA_INITs are handled while
- * later connections are still being started (instead of after all of them,
- * by which time their retransmission timers have fired).
+ * Starts per run of the work item.  After a batch the item requeues itself
+ * behind the receive work and the timers that came in meanwhile, so the
+ * answers to the first IKE_SA_INITs are handled while later connections
+ * are still being started (instead of after all of them, by which time
+ * their retransmission timers have fired).
  */
 #define OAK_START_BATCH	4
 
@@ -228,22 +228,40 @@ void oak_start_work(struct work_struct *work)
 		kfree(st);
 	}
 	if (!in->dying && !list_empty(&in->starts))
-		queue_work(in->wq, &in->start_work);
+		queue_work(oak_wq, &in->start_work);
 	mutex_unlock(&in->lock);
+}
+
+/* `oak up`, and an acquire of the key manager: the caller holds a reference on @in. */
+int oak_ike_initiate(struct oak_ike_net *in, struct oakley_conn *conn, const char *child,
+		     struct netlink_ext_ack *extack)
+{
+	int err;
+
+	mutex_lock(&in->lock);
+	err = in->dying ? -ENODEV : oak_initiate_locked(in, conn, child, extack);
+	mutex_unlock(&in->lock);
+	return err == -EALREADY ? 0 : err;	/* `oak up` is idempotent */
+}
+
+/* No engine: the namespace's last connection is being removed. */
+static int oak_no_engine(struct netlink_ext_ack *extack)
+{
+	NL_SET_ERR_MSG(extack, "the connection is being removed");
+	return -ENODEV;
 }
 
 int oakley_ike_initiate(struct oakley_net *on, struct oakley_conn *conn, const char *child,
 			struct netlink_ext_ack *extack)
 {
-	struct oak_ike_net *in = on->ike;
+	struct oak_ike_net *in = oak_ike_net_get(on);
 	int err;
 
 	if (!in)
-		return -ENODEV;
-	mutex_lock(&in->lock);
-	err = in->dying ? -ENODEV : oak_initiate_locked(in, conn, child, extack);
-	mutex_unlock(&in->lock);
-	return err == -EALREADY ? 0 : err;	/* `oak up` is idempotent */
+		return oak_no_engine(extack);
+	err = oak_ike_initiate(in, conn, child, extack);
+	oak_ike_net_put(in);
+	return err;
 }
 
 /* How long `oak down` waits for the peer's answers (the queue gives up sooner). */
@@ -348,13 +366,13 @@ int oakley_ike_terminate(struct oakley_net *on, struct oakley_conn *conn, const 
 			 struct netlink_ext_ack *extack)
 {
 	struct oak_ike_sa *sas[OAK_DOWN_MAX_SAS];
-	struct oak_ike_net *in = on->ike;
+	struct oak_ike_net *in = oak_ike_net_get(on);
 	struct oak_ike_sa *sa, *tmp;
 	unsigned int n = 0;
 	int found = 0;
 
 	if (!in)
-		return -ENODEV;
+		return oak_no_engine(extack);
 	mutex_lock(&in->lock);
 	list_for_each_entry_safe(sa, tmp, oak_sa_conn_list(in, conn->name), conn_node) {
 		if (!oak_sa_of(sa, conn))
@@ -374,6 +392,7 @@ int oakley_ike_terminate(struct oakley_net *on, struct oakley_conn *conn, const 
 	mutex_unlock(&in->lock);
 	if (n)
 		oak_terminate_wait(in, sas, n, child);
+	oak_ike_net_put(in);
 	if (!found) {
 		if (child)
 			NL_SET_ERR_MSG(extack, "no such Child SA is up");
@@ -514,7 +533,8 @@ static struct oak_ike_sa *oak_dump_resume(struct oak_ike_net *in, struct netlink
 	struct oak_ike_sa *sa;
 	long idx = 0;
 
-	if (last && !list_empty(&last->node))
+	/* an SA of an engine stopped since is on no list of this one */
+	if (last && last->in == in && !list_empty(&last->node))
 		return list_next_entry(last, node);
 	list_for_each_entry(sa, &in->sas, node)
 		if (idx++ == cb->args[0])
@@ -525,12 +545,12 @@ static struct oak_ike_sa *oak_dump_resume(struct oak_ike_net *in, struct netlink
 int oakley_ike_dump_sas(struct oakley_net *on, struct sk_buff *skb,
 			struct netlink_callback *cb)
 {
-	struct oak_ike_net *in = on->ike;
-	struct oak_ike_sa *sa, *sent = NULL;
+	struct oak_ike_net *in = oak_ike_net_get(on);
+	struct oak_ike_sa *sa, *sent = NULL, *prev = NULL;
 	void *hdr;
 
 	if (!in)
-		return 0;
+		return 0;	/* no connection: no SA, and no engine made for a read */
 	mutex_lock(&in->lock);
 	sa = oak_dump_resume(in, cb);
 	list_for_each_entry_from(sa, &in->sas, node) {
@@ -547,10 +567,12 @@ int oakley_ike_dump_sas(struct oakley_net *on, struct sk_buff *skb,
 	}
 	if (sent) {
 		kref_get(&sent->ref);
-		oak_sa_put((struct oak_ike_sa *)cb->args[1]);
+		prev = (struct oak_ike_sa *)cb->args[1];
 		cb->args[1] = (long)sent;
 	}
 	mutex_unlock(&in->lock);
+	oak_sa_put(prev);	/* may be the last SA of a stopped engine: not under a lock */
+	oak_ike_net_put(in);
 	return skb->len;
 }
 
@@ -591,12 +613,12 @@ static int oak_rekey_locked(struct oak_ike_sa *sa, const char *child,
 int oakley_ike_rekey(struct oakley_net *on, struct oakley_conn *conn, const char *child,
 		     struct netlink_ext_ack *extack)
 {
-	struct oak_ike_net *in = on->ike;
+	struct oak_ike_net *in = oak_ike_net_get(on);
 	struct oak_ike_sa *sa, *found = NULL;
 	int err;
 
 	if (!in)
-		return -ENODEV;
+		return oak_no_engine(extack);
 	mutex_lock(&in->lock);
 	list_for_each_entry(sa, oak_sa_conn_list(in, conn->name), conn_node) {
 		if (oak_sa_of(sa, conn) && !sa->dead &&
@@ -613,5 +635,6 @@ int oakley_ike_rekey(struct oakley_net *on, struct oakley_conn *conn, const char
 		err = -ENOTCONN;
 	}
 	mutex_unlock(&in->lock);
+	oak_ike_net_put(in);
 	return err;
 }

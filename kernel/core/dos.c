@@ -5,7 +5,8 @@
  *
  * Limits: per namespace, set by LOAD (the configuration's [limits]
  * section, OAKLEY_A_LIMITS); until then, and for every key a LOAD leaves
- * out, the module parameters below (read-only defaults).
+ * out, the module parameters below (read-only defaults).  The namespace
+ * keeps them (on->limits) while it has no engine.
  *
  * Cookies: <version> | HMAC-SHA-256(secret[version], Ni | IPi | SPIi).
  * The secret of a namespace is replaced every OAK_COOKIE_ROTATE; a cookie
@@ -128,11 +129,13 @@ static void oak_rl_rest_fill(struct oak_dos *d)
 	d->rl_rest.last_ns = ktime_get_ns();
 }
 
+/* Kept in @on: an engine made later starts with them (oak_dos_net_init()). */
 void oakley_ike_set_limits(struct oakley_net *on, const struct oakley_limits *l)
 {
-	struct oak_ike_net *in = on->ike;
+	struct oak_ike_net *in = rcu_dereference_protected(on->ike, lockdep_is_held(&on->lock));
 	struct oak_dos *d = in ? in->dos : NULL;
 
+	on->limits = *l;
 	if (!d)
 		return;
 	spin_lock_bh(&d->lock);
@@ -444,7 +447,7 @@ int oak_dos_net_init(struct oak_ike_net *in)
 	if (!d)
 		return -ENOMEM;
 	spin_lock_init(&d->lock);
-	oakley_ike_limits_default(&d->lim);
+	d->lim = in->on->limits;	/* on->lock held, or @in not published yet */
 	oak_rl_rest_fill(d);
 	for (i = 0; i < ARRAY_SIZE(d->rl_hash); i++)
 		INIT_HLIST_HEAD(&d->rl_hash[i]);
@@ -455,7 +458,7 @@ int oak_dos_net_init(struct oak_ike_net *in)
 	return 0;
 }
 
-/* After the workqueue is gone: nobody else looks at it any more. */
+/* The engine's last reference went: nobody else looks at it any more. */
 void oak_dos_net_exit(struct oak_ike_net *in)
 {
 	struct oak_dos *d = in->dos;

@@ -48,7 +48,7 @@ struct ike_msg;
  */
 #define OAK_HALF_OPEN_OVERHEAD	8192
 
-/* Per namespace: from oakley_ike_net_init()/net_exit() (sa.c). */
+/* Per engine: from oak_ike_net_new() and its last reference (sa.c). */
 int oak_dos_net_init(struct oak_ike_net *in);
 void oak_dos_net_exit(struct oak_ike_net *in);
 

@@ -90,7 +90,7 @@ static int oak_km_queue(struct oak_km_net *km, struct oak_km_event *ev, bool tra
 	} else {
 		list_add_tail(&ev->node, &km->events);
 		km->nevents++;
-		queue_work(km->in->wq, &km->work);
+		queue_work(oak_wq, &km->work);
 	}
 	spin_unlock_bh(&km->lock);
 	if (err)
@@ -283,7 +283,7 @@ static void oak_km_handle_acquire(struct oak_km_net *km, const struct oak_km_eve
 	mutex_unlock(&in->lock);
 	if (!conn)
 		return;
-	err = oakley_ike_initiate(in->on, conn, cfg->name, NULL);
+	err = oak_ike_initiate(in, conn, cfg->name, NULL);
 	if (err)
 		oak_conn_log(pr_debug, conn, cfg->name, "acquire: initiate failed: %d\n", err);
 	oakley_conn_put(conn);

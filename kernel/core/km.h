@@ -27,7 +27,7 @@ struct oakley_child;
 int oak_km_register(void);
 void oak_km_unregister(void);
 
-/* Per namespace: from oakley_ike_net_init()/net_exit() (sa.c). */
+/* Per engine: from oak_ike_net_new() and its stop (sa.c). */
 int oak_km_net_init(struct oak_ike_net *in);
 void oak_km_net_exit(struct oak_ike_net *in);
 

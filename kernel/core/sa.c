@@ -101,11 +101,6 @@ static const struct rhashtable_params oak_peer_params = {
 	.automatic_shrinking = true,
 };
 
-struct oak_ike_net *oak_ike_net_get(struct oakley_net *on)
-{
-	return on->ike;
-}
-
 const u8 *oak_sa_our_spi(const struct oak_ike_sa *sa)
 {
 	return sa->initiator ? sa->spi_i : sa->spi_r;
@@ -406,10 +401,32 @@ static void oak_new_spi(struct oak_ike_net *in, u8 *spi)
 static struct kmem_cache *oak_sa_cache[OAK_PROTO_MAJOR_MAX + 1];
 static struct kmem_cache *oak_child_cache[OAK_PROTO_MAJOR_MAX + 1];
 
+/* The module's workqueues (sa.h); every engine is gone before they go. */
+static int oak_wq_init(void)
+{
+	/* a work item may wait for others of its namespace: more than CPUs */
+	oak_wq = alloc_workqueue("oakley", WQ_UNBOUND | WQ_MEM_RECLAIM, WQ_UNBOUND_MAX_ACTIVE);
+	/* at most one DH job per CPU at a time: more would only share the CPUs */
+	oak_dh_wq = alloc_workqueue("oakley-dh", WQ_UNBOUND,
+				    clamp_t(int, num_online_cpus(), 1, WQ_UNBOUND_MAX_ACTIVE));
+	return oak_wq && oak_dh_wq ? 0 : -ENOMEM;
+}
+
+static void oak_wq_exit(void)
+{
+	if (oak_dh_wq)
+		destroy_workqueue(oak_dh_wq);
+	if (oak_wq)
+		destroy_workqueue(oak_wq);
+	oak_dh_wq = NULL;
+	oak_wq = NULL;
+}
+
 void oakley_ike_exit(void)
 {
 	unsigned int v;
 
+	oak_wq_exit();
 	oak_xfrm_retired_exit();
 	rcu_barrier();		/* oak_sa_free_rcu() */
 	for (v = 0; v <= OAK_PROTO_MAJOR_MAX; v++) {
@@ -420,12 +437,16 @@ void oakley_ike_exit(void)
 	}
 }
 
-/* One pair of caches per version that has SAs, of its structs' sizes. */
+/* The shared workqueues; one pair of caches per version that has SAs, of its structs' sizes. */
 int oakley_ike_init(void)
 {
 	const struct oak_proto_ops *ops;
 	unsigned int v;
 
+	if (oak_wq_init()) {
+		oakley_ike_exit();
+		return -ENOMEM;
+	}
 	for (v = 0; v <= OAK_PROTO_MAJOR_MAX; v++) {
 		ops = oak_proto_by_major(v);
 		if (!ops || ops->unavailable)
@@ -459,6 +480,7 @@ struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, const struct oak_proto_ops
 	INIT_LIST_HEAD(&sa->node);
 	INIT_LIST_HEAD(&sa->conn_node);
 	INIT_LIST_HEAD(&sa->children);
+	kref_get(&in->ref);	/* dropped by oak_sa_free() */
 	sa->in = in;
 	sa->conn = oakley_conn_get(conn);
 	sa->initiator = initiator;
@@ -532,13 +554,14 @@ static void oak_sa_free_rcu(struct rcu_head *head)
 static void oak_sa_free(struct kref *ref)
 {
 	struct oak_ike_sa *sa = container_of(ref, struct oak_ike_sa, ref);
-	struct oakley_net *on = sa->in->on;
+	struct oak_ike_net *in = sa->in;
 
 	sa->ops->sa_free(sa);
 	kfree(sa->peer_id);
 	oakley_conn_put(sa->conn);
-	oakley_stat_dec(on, OAKLEY_STATS_A_OBJECTS);
+	oakley_stat_dec(in->on, OAKLEY_STATS_A_OBJECTS);
 	call_rcu(&sa->rcu, oak_sa_free_rcu);
+	oak_ike_net_put(in);	/* the last SA of a stopped engine frees it */
 }
 
 void oak_sa_put(struct oak_ike_sa *sa)
@@ -893,7 +916,13 @@ struct oakley_conn *oak_conn_by_addr(struct oak_ike_net *in, const struct oak_ad
 	return oak_conn_by_addr_version(in, 2, local, remote);
 }
 
-/* ---- namespace state ---- */
+/* ---- the engine of a namespace ---- */
+
+struct workqueue_struct *oak_wq;
+struct workqueue_struct *oak_dh_wq;
+static atomic_t oak_engines_total = ATOMIC_INIT(0);
+/* A namespace's exit waits here for its engines to be freed. */
+static DECLARE_WAIT_QUEUE_HEAD(oak_engines_wq);
 
 static int oak_ike_tables_alloc(struct oak_ike_net *in)
 {
@@ -924,35 +953,11 @@ static void oak_ike_tables_free(struct oak_ike_net *in)
 	kvfree(in->conn_rid);
 }
 
-int oakley_ike_net_init(struct oakley_net *on)
+static void oak_ike_net_init_fields(struct oak_ike_net *in, struct oakley_net *on)
 {
-	struct oak_ike_net *in;
 	unsigned int i;
-	int err;
 
-	in = kzalloc(sizeof(*in), GFP_KERNEL);
-	if (!in)
-		return -ENOMEM;
-	err = oak_ike_tables_alloc(in);
-	if (err)
-		goto err_in;
-	/* the shared hash transforms: counted, held while the engine exists */
-	err = oak_crypto_init();
-	if (err)
-		goto err_tables;
-	/* unbound, not ordered: SAs run in parallel, each under its own lock */
-	in->wq = alloc_workqueue("oakley-ike", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
-	if (!in->wq) {
-		err = -ENOMEM;
-		goto err_crypto;
-	}
-	/* at most one DH job per CPU at a time: more would only share the CPUs */
-	in->dh_wq = alloc_workqueue("oakley-dh", WQ_UNBOUND,
-				    clamp_t(int, num_online_cpus(), 1, WQ_UNBOUND_MAX_ACTIVE));
-	if (!in->dh_wq) {
-		err = -ENOMEM;
-		goto err_wq;
-	}
+	kref_init(&in->ref);	/* the namespace's: on->ike */
 	in->on = on;
 	in->net = on->net;
 	in->rx_seed = get_random_u32();
@@ -966,40 +971,116 @@ int oakley_ike_net_init(struct oakley_net *on)
 	INIT_LIST_HEAD(&in->sas);
 	INIT_LIST_HEAD(&in->starts);
 	INIT_WORK(&in->start_work, oak_start_work);
+}
+
+static struct oak_ike_net *oak_ike_net_new(struct oakley_net *on)
+{
+	struct oak_ike_net *in;
+	int err;
+
+	in = kzalloc(sizeof(*in), GFP_KERNEL);
+	if (!in)
+		return ERR_PTR(-ENOMEM);
+	err = oak_ike_tables_alloc(in);
+	if (err)
+		goto err_in;
+	/* the shared hash transforms: counted, held while the engine exists */
+	err = oak_crypto_init();
+	if (err)
+		goto err_tables;
+	oak_ike_net_init_fields(in, on);
 	err = oak_km_net_init(in);
 	if (err)
-		goto err_wq;
-	err = oak_dos_net_init(in);
-	if (err) {
-		oak_km_net_exit(in);
-		goto err_wq;
-	}
-	on->ike = in;
-	return 0;
+		goto err_crypto;
+	err = oak_dos_net_init(in);	/* with on->limits */
+	if (err)
+		goto err_km;
+	return in;
 
-err_wq:
-	if (in->dh_wq)
-		destroy_workqueue(in->dh_wq);
-	destroy_workqueue(in->wq);
+err_km:
+	oak_km_net_exit(in);
 err_crypto:
+	mutex_destroy(&in->lock);
 	oak_crypto_exit();
 err_tables:
 	oak_ike_tables_free(in);
 err_in:
 	kfree(in);
-	return err;
+	return ERR_PTR(err);
 }
 
-void oakley_ike_net_exit(struct oakley_net *on)
+/* The last reference: every IKE SA is gone, nothing runs for the engine. */
+static void oak_ike_net_release(struct kref *ref)
 {
-	struct oak_ike_net *in = on->ike;
+	struct oak_ike_net *in = container_of(ref, struct oak_ike_net, ref);
+	struct oakley_net *on = in->on;
+
+	might_sleep();
+	oak_dos_net_exit(in);
+	oak_ike_tables_free(in);
+	mutex_destroy(&in->lock);
+	oak_crypto_exit();
+	atomic_dec(&oak_engines_total);
+	atomic_dec(&on->engines);	/* @on may go once it reads 0 */
+	wake_up_all(&oak_engines_wq);
+	kfree_rcu(in, rcu);		/* oak_ike_net_get() may still look at @ref */
+}
+
+struct oak_ike_net *oak_ike_net_get(struct oakley_net *on)
+{
+	struct oak_ike_net *in;
+
+	rcu_read_lock();
+	in = rcu_dereference(on->ike);
+	if (in && !kref_get_unless_zero(&in->ref))
+		in = NULL;
+	rcu_read_unlock();
+	return in;
+}
+
+void oak_ike_net_put(struct oak_ike_net *in)
+{
+	if (in)
+		kref_put(&in->ref, oak_ike_net_release);
+}
+
+/* The engine of @on, for a caller that holds on->lock (no reference taken). */
+static struct oak_ike_net *oak_ike_net_locked(struct oakley_net *on)
+{
+	return rcu_dereference_protected(on->ike, lockdep_is_held(&on->lock));
+}
+
+int oakley_ike_net_start(struct oakley_net *on)
+{
+	struct oak_ike_net *in;
+
+	lockdep_assert_held(&on->lock);
+	if (oak_ike_net_locked(on))
+		return 0;
+	in = oak_ike_net_new(on);
+	if (IS_ERR(in))
+		return PTR_ERR(in);
+	atomic_inc(&on->engines);
+	atomic_inc(&oak_engines_total);
+	rcu_assign_pointer(on->ike, in);
+	return 0;
+}
+
+/*
+ * Stop all the engine does: no datagram, timer, DH job or key manager
+ * event acts after this, every IKE SA is killed.  A context that still
+ * holds a reference (an SA's timer or DH job running, a netlink
+ * operation) sees @dying and only lets go.  The engine's own work items
+ * hold none: they are cancelled here, before the namespace's reference
+ * is dropped.
+ */
+static void oak_ike_net_shutdown(struct oak_ike_net *in)
+{
 	struct oak_ike_sa *sa, *tmp;
 	unsigned int i;
 
-	if (!in)
-		return;
 	mutex_lock(&in->lock);
-	oak_sock_close(in);	/* no new datagrams after this */
+	oak_sock_close(in);	/* no new datagrams after this (a grace period inside) */
 	WRITE_ONCE(in->dying, true);
 	oak_start_cancel(in, NULL);
 	list_for_each_entry_reverse(sa, &in->sas, node)
@@ -1009,18 +1090,41 @@ void oakley_ike_net_exit(struct oakley_net *on)
 		cond_resched();
 	}
 	mutex_unlock(&in->lock);
-	oak_xfrm_retired_flush(in->net, 0);
-	oak_km_net_exit(in);
-	/* DH jobs first: they may still arm timers on in->wq (not once @dying is seen) */
-	destroy_workqueue(in->dh_wq);
-	destroy_workqueue(in->wq);	/* runs what was queued; it sees @dying */
-	oak_dos_net_exit(in);
-	for (i = 0; i < OAK_RX_WORKERS; i++)
+	for (i = 0; i < OAK_RX_WORKERS; i++) {
+		cancel_work_sync(&in->rx[i].work);
 		skb_queue_purge(&in->rx[i].q);
-	on->ike = NULL;
-	oak_ike_tables_free(in);
-	kfree(in);
-	oak_crypto_exit();
+	}
+	cancel_work_sync(&in->start_work);
+	oak_xfrm_retired_flush(in->net, 0);
+	oak_km_net_exit(in);	/* cancels its work */
+}
+
+void oakley_ike_net_stop(struct oakley_net *on)
+{
+	struct oak_ike_net *in = oak_ike_net_locked(on);
+
+	if (!in)
+		return;
+	RCU_INIT_POINTER(on->ike, NULL);	/* oak_ike_net_get() finds none now */
+	oak_ike_net_shutdown(in);
+	oak_ike_net_put(in);
+}
+
+int oakley_ike_engines(void)
+{
+	return atomic_read(&oak_engines_total);
+}
+
+#define OAK_ENGINE_WAIT_WARN	(30 * HZ)
+
+/* Its SAs' last contexts (a DH job, a timer that fired) end soon; say so if not. */
+void oakley_ike_net_wait(struct oakley_net *on)
+{
+	while (!wait_event_timeout(oak_engines_wq, !atomic_read(&on->engines),
+				   OAK_ENGINE_WAIT_WARN))
+		pr_warn("namespace exit waits for %d stopped engine(s) to lose their IKE SAs\n",
+			atomic_read(&on->engines));
+	oak_xfrm_retired_flush(on->net, 0);	/* what a late SA retired meanwhile */
 }
 
 /*
@@ -1031,10 +1135,10 @@ void oakley_ike_net_exit(struct oakley_net *on)
  */
 void oakley_ike_conn_added(struct oakley_net *on, struct oakley_conn *conn)
 {
-	struct oak_ike_net *in = on->ike;
+	struct oak_ike_net *in = oak_ike_net_locked(on);
 
-	if (!in)
-		return;
+	if (WARN_ON_ONCE(!in))
+		return;		/* oakley_net_grow() makes it first */
 	mutex_lock(&in->lock);
 	oak_conn_index(in, conn);
 	oak_conn_rid_index(in, conn);
@@ -1050,7 +1154,7 @@ void oakley_ike_conn_added(struct oakley_net *on, struct oakley_conn *conn)
 /* A connection was deleted or replaced by a different one: remove its SAs. */
 void oakley_ike_conn_removed(struct oakley_net *on, struct oakley_conn *conn)
 {
-	struct oak_ike_net *in = on->ike;
+	struct oak_ike_net *in = oak_ike_net_locked(on);
 	struct oak_ike_sa *sa, *tmp;
 
 	if (!in)

@@ -43,6 +43,7 @@
 #include "xfrm.h"
 #include "timers.h"
 
+struct netlink_ext_ack;
 struct oak_proto_ops;
 struct oak_km_net;
 struct oak_dos;
@@ -57,8 +58,29 @@ struct oak_rx_worker {
 	struct sk_buff_head q;		/* datagrams of the IKE SAs hashed here */
 };
 
-/* The engine's state of one network namespace (oakley_net->ike). */
+/*
+ * The module's workqueues, shared by every namespace's engine (issue 14: an
+ * idle namespace adds no thread).  oak_wq (unbound, WQ_MEM_RECLAIM: one
+ * rescuer for the module): rx workers, timers, start-on-load, the key
+ * manager.  oak_dh_wq (unbound, one job per CPU at a time): IKE_SA_INIT DH
+ * jobs, without in->lock.  Neither is ordered: what must not run at once
+ * is kept apart by a work item's non-reentrancy (an rx worker) or by locks
+ * (Documentation/design/concurrency.md).
+ */
+extern struct workqueue_struct *oak_wq;
+extern struct workqueue_struct *oak_dh_wq;
+
+/*
+ * The engine's state of one network namespace (oakley_net->ike), while it
+ * has a connection (sa.c: oakley_ike_net_start/stop).  Counted: the
+ * namespace holds a reference until its last connection goes, every IKE SA
+ * one (so that whatever works on an SA finds the engine), a netlink
+ * operation one while it runs; freed after an RCU grace period (readers
+ * find it through on->ike under RCU, oak_ike_net_get()).
+ */
 struct oak_ike_net {
+	struct kref ref;
+	struct rcu_head rcu;
 	struct oakley_net *on;
 	struct net *net;
 	struct mutex lock;		/* shared state: tables, lists, SAs out of their windows */
@@ -68,8 +90,6 @@ struct oak_ike_net {
 	atomic_t rxq_bytes;		/* their truesize */
 	struct oak_rx_worker rx[OAK_RX_WORKERS];	/* socket.c: by SPIi */
 	u32 rx_seed;			/* of the hash that picks the rx worker */
-	struct workqueue_struct *wq;	/* unbound: rx, timers, start, key manager */
-	struct workqueue_struct *dh_wq;	/* unbound: IKE_SA_INIT DH jobs, without @lock */
 	bool dying;			/* written under @lock, read also without */
 	wait_queue_head_t gone_wq;	/* an SA or a Child SA went: oak_sa_gone_wake() */
 	atomic_t gone_seq;
@@ -187,7 +207,9 @@ static_assert(IS_ENABLED(CONFIG_LOCKDEP) ||
 	      "struct oak_child_sa outgrew its budget (issue #6)");
 
 /* sa.c */
+/* The engine of @on, referenced, or NULL (none: no connection). */
 struct oak_ike_net *oak_ike_net_get(struct oakley_net *on);
+void oak_ike_net_put(struct oak_ike_net *in);
 struct oak_ike_sa *oak_sa_new(struct oak_ike_net *in, const struct oak_proto_ops *ops,
 			      struct oakley_conn *conn, bool initiator);
 int oak_sa_hash(struct oak_ike_sa *sa);
@@ -281,6 +303,10 @@ struct oak_child_sa *oak_child_predecessor(struct oak_ike_sa *sa, struct oak_chi
  */
 struct oak_child_sa *oak_child_adopt_reqid(struct oak_ike_sa *sa, struct oak_child_sa *c);
 void oak_child_uninstall(struct oak_ike_sa *sa, struct oak_child_sa *c);
+
+/* api.c: `oak up` on an engine the caller holds a reference on */
+int oak_ike_initiate(struct oak_ike_net *in, struct oakley_conn *conn, const char *child,
+		     struct netlink_ext_ack *extack);
 
 /* api.c: connections loaded with start = start */
 void oak_start_work(struct work_struct *work);

@@ -4,7 +4,8 @@
  *
  * The sockets are opened when the namespace gets its first connection (so
  * that an unconfigured namespace leaves port 500 to other daemons) and are
- * closed at namespace exit.  The receive hook runs in softirq: it checks the
+ * closed when its last connection goes, with the engine
+ * (oakley_ike_net_stop()).  The receive hook runs in softirq: it checks the
  * length, queues the datagram on a bounded queue and kicks the worker, which
  * does everything else.
  */
@@ -34,8 +35,10 @@
  * The rx worker of a datagram: by the IKE header's SPIi, the same in every
  * message of an IKE SA, both ways (RFC 7296 §3.1; ISAKMP's initiator
  * cookie likewise).  The datagrams of one SA are handled in the order they
- * arrived, those of different SAs by the workers in parallel (unbound
- * in->wq: all CPUs).  The seed keeps a peer from choosing the worker.
+ * arrived (a work item never runs twice at once, on a shared workqueue
+ * too), those of different SAs by the workers in parallel (the module's
+ * unbound oak_wq: all CPUs).  The seed keeps a peer from choosing the
+ * worker.
  */
 static struct oak_rx_worker *oak_rx_worker(struct oak_ike_net *in, struct sk_buff *skb)
 {
@@ -72,7 +75,7 @@ static int oak_udp_rcv(struct sock *sk, struct sk_buff *skb)
 	atomic_inc(&in->rxq_len);
 	w = oak_rx_worker(in, skb);
 	skb_queue_tail(&w->q, skb);
-	queue_work(in->wq, &w->work);
+	queue_work(oak_wq, &w->work);
 	rcu_read_unlock_bh();
 	return 0;
 
@@ -372,5 +375,5 @@ void oak_rx_work(struct work_struct *work)
 		cond_resched();
 	}
 	if (!skb_queue_empty(&w->q))
-		queue_work(in->wq, work);
+		queue_work(oak_wq, work);
 }

@@ -38,7 +38,7 @@ static void oak_timer_arm(struct oak_ike_sa *sa, struct delayed_work *dw, unsign
 {
 	if (sa->dead || sa->in->dying)
 		return;
-	if (!mod_delayed_work(sa->in->wq, dw, delay))
+	if (!mod_delayed_work(oak_wq, dw, delay))
 		kref_get(&sa->ref);
 }
 

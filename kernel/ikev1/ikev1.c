@@ -47,7 +47,7 @@ void v1_hdr(struct oak_ike_sa *sa, struct isakmp_buf *b, u8 exchange, u8 flags, 
 static void v1_rtx_arm(struct oak_ike_sa *sa)
 {
 	lockdep_assert_held(&sa->in->lock);
-	if (!mod_delayed_work(sa->in->wq, &ikev1_sa(sa)->rtx_work,
+	if (!mod_delayed_work(oak_wq, &ikev1_sa(sa)->rtx_work,
 			      msecs_to_jiffies(ikev1_sa(sa)->rtx_ms)))
 		kref_get(&sa->ref);
 }

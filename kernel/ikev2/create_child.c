@@ -177,7 +177,7 @@ static void oak_ccs_arm(struct oak_ike_sa *sa)
 	}
 	if (!due)
 		return;
-	if (!mod_delayed_work(sa->in->wq, &ikev2_sa(sa)->ccs.work,
+	if (!mod_delayed_work(oak_wq, &ikev2_sa(sa)->ccs.work,
 			      time_after(next, now) ? next - now : 0))
 		kref_get(&sa->ref);
 }

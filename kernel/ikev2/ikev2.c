@@ -60,7 +60,7 @@ int oak_sk_finish(struct oak_ike_sa *sa, struct ike_buf *b, size_t sk_off)
 
 void oak_rtx_arm(struct oak_ike_sa *sa, unsigned long delay)
 {
-	if (!mod_delayed_work(sa->in->wq, &ikev2_sa(sa)->rtx_work, delay))
+	if (!mod_delayed_work(oak_wq, &ikev2_sa(sa)->rtx_work, delay))
 		kref_get(&sa->ref);
 }
 

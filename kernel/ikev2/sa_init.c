@@ -20,7 +20,7 @@
 
 /*
  * The Diffie-Hellman work of IKE_SA_INIT runs without in->lock, on the
- * namespace's unbound in->dh_wq (all CPUs), in a job:
+ * module's unbound oak_dh_wq (all CPUs), in a job:
  *
  *   initiator, before sending the request: keygen (a new group)
  *   initiator, on the response:            shared secret, SKEYSEED, SK_*
@@ -32,13 +32,15 @@
  * SA's handshake: IKE_SA_INIT responses for it and retransmitted requests
  * are dropped (the peer's next retransmission gets the answer), SK messages
  * fail to decrypt (no keys yet).  The job writes nothing in the SA until it
- * holds the SA's lock and in->lock again; then, if the SA is neither dead nor the namespace
- * dying (both may happen meanwhile), it installs the result and goes on
- * with the exchange.  Otherwise it only drops its reference.  Netns exit
- * destroys in->dh_wq (waits for every job) before the rest.
+ * holds the SA's lock and in->lock again (its second work item, on oak_wq);
+ * then, if the SA is neither dead nor the namespace dying (both may happen
+ * meanwhile), it installs the result and goes on with the exchange.
+ * Otherwise it only drops its reference, which keeps the engine (and the
+ * namespace's exit) waiting until then.
  */
 struct oak_dh_job {
-	struct work_struct work;
+	struct work_struct work;	/* the math, on oak_dh_wq */
+	struct work_struct done;	/* the rest, under the SA's locks, on oak_wq */
 	struct oak_ike_sa *sa;		/* referenced */
 	struct oak_dh *dh;		/* ours: made by the job or taken from the SA */
 	struct oak_sk *sk_in, *sk_out;
@@ -123,13 +125,25 @@ static void oak_init_keygen_done(struct oak_ike_sa *sa, struct oak_dh_job *j);
 static void oak_init_response_done(struct oak_ike_sa *sa, struct oak_dh_job *j);
 static void oak_init_request_done(struct oak_ike_sa *sa, struct oak_dh_job *j);
 
+/*
+ * The math takes one of oak_dh_wq's slots (one per CPU, for every
+ * namespace); waiting for the SA's locks would hold it while another
+ * namespace's jobs wait: the rest is a work item of its own.
+ */
 static void oak_dh_job_run(struct work_struct *work)
 {
 	struct oak_dh_job *j = container_of(work, struct oak_dh_job, work);
+
+	j->err = oak_dh_job_math(j);
+	queue_work(oak_wq, &j->done);
+}
+
+static void oak_dh_job_done(struct work_struct *work)
+{
+	struct oak_dh_job *j = container_of(work, struct oak_dh_job, done);
 	struct oak_ike_sa *sa = j->sa;
 	struct oak_ike_net *in = sa->in;
 
-	j->err = oak_dh_job_math(j);
 	oak_sa_lock(sa);
 	if (!sa->dead && !in->dying && ikev2_sa(sa)->dh_pending) {
 		ikev2_sa(sa)->dh_pending = false;
@@ -164,6 +178,7 @@ static int oak_dh_job_queue(struct oak_ike_sa *sa, struct oak_dh *dh, u16 group,
 	if (!j)
 		return -ENOMEM;
 	INIT_WORK(&j->work, oak_dh_job_run);
+	INIT_WORK(&j->done, oak_dh_job_done);
 	kref_get(&sa->ref);
 	j->sa = sa;
 	j->dh = dh;
@@ -174,7 +189,7 @@ static int oak_dh_job_queue(struct oak_ike_sa *sa, struct oak_dh *dh, u16 group,
 		j->peer_len = peer_len;
 	}
 	ikev2_sa(sa)->dh_pending = true;
-	queue_work(sa->in->dh_wq, &j->work);
+	queue_work(oak_dh_wq, &j->work);
 	return 0;
 }
 

@@ -14,6 +14,9 @@
 #include <net/netlink.h>
 
 #include "../conn.h"
+#include "../core/proto.h"
+#include "../core/sa.h"
+#include "../ike.h"
 #include "../load.h"
 #include "../netns.h"
 #include "../secret.h"
@@ -624,6 +627,164 @@ static void ctl_test_load(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, oakley_stat_read(ctx->on, OAKLEY_STATS_A_OBJECTS), 0);
 }
 
+/* ---- issue 14: what an instance makes, and when ---- */
+
+static void put_limits(struct sk_buff *skb, u32 half_open_max)
+{
+	struct nlattr *nest = nla_nest_start(skb, OAKLEY_A_LIMITS);
+
+	nla_put_u32(skb, OAKLEY_LIMITS_A_HALF_OPEN_MAX, half_open_max);
+	nla_nest_end(skb, nest);
+}
+
+static bool ctl_has(struct oakley_net *on, bool engine)
+{
+	return engine ? !!rcu_access_pointer(on->ike) : !!rcu_access_pointer(on->names);
+}
+
+/* With no engine, up, down and rekey refuse, and make none. */
+static void ctl_lazy_no_engine(struct kunit *test, struct oakley_net *on,
+			       struct oakley_conn *conn)
+{
+	struct netlink_ext_ack extack = {};
+
+	KUNIT_EXPECT_EQ(test, oakley_ike_initiate(on, conn, NULL, &extack), -ENODEV);
+	KUNIT_EXPECT_EQ(test, oakley_ike_terminate(on, conn, NULL, &extack), -ENODEV);
+	KUNIT_EXPECT_EQ(test, oakley_ike_rekey(on, conn, NULL, &extack), -ENODEV);
+	KUNIT_EXPECT_FALSE(test, ctl_has(on, true));
+}
+
+/*
+ * An unconfigured instance has neither name tables nor an engine; a LOAD
+ * makes what it needs (a secret: the tables; a connection: the engine),
+ * the last connection takes the engine along (and it is freed: it had no
+ * IKE SA), the last secret the tables.  The limits stay with the instance.
+ */
+static void ctl_test_lazy(struct kunit *test)
+{
+	struct ctl_ctx *ctx = test->priv;
+	struct netlink_ext_ack extack = {};
+	struct oakley_net *on = ctx->on;
+	int engines = oakley_ike_engines();
+	struct oakley_conn *conn;
+
+	KUNIT_EXPECT_FALSE(test, ctl_has(on, false));
+	KUNIT_EXPECT_FALSE(test, ctl_has(on, true));
+	KUNIT_EXPECT_NULL(test, oakley_conn_find(on, "a"));
+
+	put_limits(ctx->skb, 77);
+	KUNIT_ASSERT_EQ(test, ctl_load(ctx, false, &extack), 0);
+	KUNIT_EXPECT_FALSE(test, ctl_has(on, false));
+	KUNIT_EXPECT_EQ(test, on->limits.half_open_max, 77);
+
+	skb_trim(ctx->skb, 0);
+	put_secret(ctx->skb, "psk");
+	KUNIT_ASSERT_EQ(test, ctl_load(ctx, false, &extack), 0);
+	KUNIT_EXPECT_TRUE(test, ctl_has(on, false));
+	KUNIT_EXPECT_FALSE(test, ctl_has(on, true));
+
+	skb_trim(ctx->skb, 0);
+	put_conn(ctx->skb, "a", NULL);
+	KUNIT_ASSERT_EQ(test, ctl_load(ctx, false, &extack), 0);
+	KUNIT_EXPECT_TRUE(test, ctl_has(on, true));
+	KUNIT_EXPECT_EQ(test, oakley_ike_engines(), engines + 1);
+	conn = oakley_conn_find(on, "a");
+	KUNIT_ASSERT_NOT_NULL(test, conn);
+	KUNIT_EXPECT_EQ(test, oakley_ike_terminate(on, conn, NULL, &extack), -ENOENT);
+
+	KUNIT_EXPECT_EQ(test, oakley_conn_delete(on, "a", &extack), 0);
+	KUNIT_EXPECT_FALSE(test, ctl_has(on, true));
+	KUNIT_EXPECT_EQ(test, oakley_ike_engines(), engines);
+	KUNIT_EXPECT_EQ(test, atomic_read(&on->engines), 0);
+	ctl_lazy_no_engine(test, on, conn);
+	oakley_conn_put(conn);
+	KUNIT_EXPECT_TRUE(test, ctl_has(on, false));
+	KUNIT_EXPECT_EQ(test, on->limits.half_open_max, 77);
+
+	/* a LOAD that fails makes nothing */
+	KUNIT_EXPECT_EQ(test, oakley_secret_delete(on, "psk", &extack), 0);
+	KUNIT_EXPECT_FALSE(test, ctl_has(on, false));
+	skb_trim(ctx->skb, 0);
+	put_conn(ctx->skb, "b", NULL);
+	KUNIT_EXPECT_EQ(test, ctl_load(ctx, false, &extack), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, ctl_has(on, false));
+	KUNIT_EXPECT_FALSE(test, ctl_has(on, true));
+
+	/* replace with nothing lets everything go at once */
+	put_secret(ctx->skb, "psk");
+	KUNIT_ASSERT_EQ(test, ctl_load(ctx, false, &extack), 0);
+	KUNIT_EXPECT_TRUE(test, ctl_has(on, true));
+	skb_trim(ctx->skb, 0);
+	KUNIT_ASSERT_EQ(test, ctl_load(ctx, true, &extack), 0);
+	KUNIT_EXPECT_FALSE(test, ctl_has(on, false));
+	KUNIT_EXPECT_FALSE(test, ctl_has(on, true));
+	KUNIT_EXPECT_EQ(test, oakley_ike_engines(), engines);
+}
+
+/* An IKE SA of @conn in @on's engine, with one reference more for the caller. */
+static struct oak_ike_sa *ctl_sa_new(struct kunit *test, struct oakley_net *on,
+				     struct oakley_conn *conn)
+{
+	struct oak_ike_net *in = oak_ike_net_get(on);
+	struct oak_ike_sa *sa;
+
+	KUNIT_ASSERT_NOT_NULL(test, in);
+	mutex_lock(&in->lock);
+	sa = oak_sa_new(in, oak_proto_by_version(2), conn, true);
+	if (sa && oak_sa_hash(sa)) {
+		oak_sa_kill(sa);
+		sa = NULL;
+	}
+	if (sa)
+		kref_get(&sa->ref);	/* as a running timer or DH job holds one */
+	mutex_unlock(&in->lock);
+	oak_ike_net_put(in);
+	KUNIT_ASSERT_NOT_NULL(test, sa);
+	return sa;
+}
+
+/*
+ * The engine outlives its stop while an IKE SA is referenced (a timer, a
+ * DH job): stopped (no longer the namespace's, its SA dead), freed by the
+ * SA's last put.  A LOAD meanwhile makes a second engine (the stopped one
+ * closed its sockets and left the key manager's registry before).
+ */
+static void ctl_test_lazy_held(struct kunit *test)
+{
+	struct ctl_ctx *ctx = test->priv;
+	struct netlink_ext_ack extack = {};
+	struct oakley_net *on = ctx->on;
+	int engines = oakley_ike_engines();
+	struct oakley_conn *conn;
+	struct oak_ike_sa *sa;
+
+	put_secret(ctx->skb, "psk");
+	put_conn(ctx->skb, "a", NULL);
+	KUNIT_ASSERT_EQ(test, ctl_load(ctx, false, &extack), 0);
+	conn = oakley_conn_find(on, "a");
+	KUNIT_ASSERT_NOT_NULL(test, conn);
+	sa = ctl_sa_new(test, on, conn);
+	oakley_conn_put(conn);
+
+	KUNIT_EXPECT_EQ(test, oakley_conn_delete(on, "a", &extack), 0);
+	KUNIT_EXPECT_FALSE(test, ctl_has(on, true));
+	KUNIT_EXPECT_TRUE(test, sa->dead);
+	KUNIT_EXPECT_TRUE(test, sa->in->dying);
+	KUNIT_EXPECT_EQ(test, atomic_read(&on->engines), 1);
+	KUNIT_EXPECT_EQ(test, oakley_ike_engines(), engines + 1);
+
+	KUNIT_ASSERT_EQ(test, ctl_load(ctx, false, &extack), 0);
+	KUNIT_EXPECT_TRUE(test, ctl_has(on, true));
+	KUNIT_EXPECT_PTR_NE(test, rcu_access_pointer(on->ike), sa->in);
+	KUNIT_EXPECT_EQ(test, atomic_read(&on->engines), 2);
+
+	oak_sa_put(sa);		/* the old engine's last reference */
+	KUNIT_EXPECT_EQ(test, atomic_read(&on->engines), 1);
+	KUNIT_EXPECT_EQ(test, oakley_ike_engines(), engines + 1);
+	KUNIT_EXPECT_EQ(test, oakley_conn_delete(on, "a", &extack), 0);
+	KUNIT_EXPECT_EQ(test, oakley_ike_engines(), engines);
+}
+
 static struct kunit_case oakley_control_cases[] = {
 	KUNIT_CASE(ctl_test_names),
 	KUNIT_CASE(ctl_test_defaults),
@@ -631,6 +792,8 @@ static struct kunit_case oakley_control_cases[] = {
 	KUNIT_CASE(ctl_test_roundtrip),
 	KUNIT_CASE(ctl_test_legacy),
 	KUNIT_CASE(ctl_test_load),
+	KUNIT_CASE(ctl_test_lazy),
+	KUNIT_CASE(ctl_test_lazy_held),
 	{}
 };
 

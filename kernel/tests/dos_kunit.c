@@ -6,6 +6,7 @@
  */
 #include <kunit/test.h>
 #include <linux/slab.h>
+#include <net/net_namespace.h>
 
 #include "../codec/ikev2_wire.h"
 #include "../core/dos.h"
@@ -25,10 +26,13 @@ static void dost_setup(struct kunit *test, struct dost_ctx *x, const struct oakl
 	x->in = kunit_kzalloc(test, sizeof(*x->in), GFP_KERNEL);
 	x->m = kunit_kzalloc(test, sizeof(*x->m), GFP_KERNEL);
 	KUNIT_ASSERT_TRUE(test, x->on && x->in && x->m);
+	KUNIT_ASSERT_EQ(test, oakley_net_setup(x->on, &init_net), 0);
 	x->in->on = x->on;
-	x->on->ike = x->in;
 	KUNIT_ASSERT_EQ(test, oak_dos_net_init(x->in), 0);
+	rcu_assign_pointer(x->on->ike, x->in);
+	mutex_lock(&x->on->lock);
 	oakley_ike_set_limits(x->on, l);
+	mutex_unlock(&x->on->lock);
 }
 
 static void dost_src(struct oak_addr *a, unsigned int i)
