@@ -10,7 +10,8 @@
 #  - disjoint proposals: NO_PROPOSAL_CHOSEN; INVALID_KE_PAYLOAD round trip;
 #    TS_UNACCEPTABLE: IKE SA without Child SA;
 #  - 30% loss on both veth ends: handshakes complete by retransmission;
-#  - silent peer: 5 retransmissions, then the IKE SA fails;
+#  - silent peer (configs/other_peer.conf: a connection for another peer
+#    only): 5 retransmissions, then the IKE SA fails;
 #  - after each of `oak down`, `oak del` (either side), deleting a namespace
 #    (the peer gets the Delete) and rmmod: no xfrm state or policy left,
 #    `oak stats` gauges and objects at baseline.
@@ -289,8 +290,8 @@ tc -n "$B" qdisc del dev veth-b root
 both_none "after the loss rounds"
 log "30% loss: 4 handshakes completed ($rtx retransmissions, $fails restarts)"
 
-# ---- silent peer: B has no connection; A retransmits, then gives up ----
-assert_ok nsexec "$B" "$OAKLEY_OAK" load "$(dirname "$0")/configs/empty.conf"
+# ---- silent peer: B has no connection for A; A retransmits, then gives up ----
+assert_ok nsexec "$B" "$OAKLEY_OAK" load "$(dirname "$0")/configs/other_peer.conf"
 rtx0=$(stat_of "$A" retransmits)
 failed0=$(stat_of "$A" ike-failed)
 nosa0=$(stat_of "$B" rx-drop-no-sa)

@@ -14,7 +14,8 @@
 #    Oakley), which completed Main Mode, keeps no ISAKMP SA either;
 #  - 30% netem loss on both ends of the link, Oakley <-> Oakley: Main Mode
 #    and Quick Mode complete through retransmissions, then a ping passes;
-#  - a silent peer (no IKEv1 connection there, so nothing answers): the
+#  - a silent peer (its only connection is for another peer, so nothing
+#    answers; configs/other_peer.conf): the
 #    initiator retransmits Main Mode message 1 six times (after 1, 2, 4, 8,
 #    8 and 8 s: kernel/ikev1/ikev1.h V1_RTX_*) and gives up 8 s after the
 #    last one, about 39 s after `oak up`; the failure is counted
@@ -371,11 +372,11 @@ nsexec "$A" "$OAKLEY_OAK" down oak || die "$what: oak down failed"
 ab_clean "$what"
 log "$what: Main Mode + Quick Mode completed ($rtx retransmissions), ping passed"
 
-# ---- silent peer: B has no connection; A retransmits, then gives up ----
+# ---- silent peer: B has no connection for A; A retransmits, then gives up ----
 what="Oakley: silent peer"
 load_ab "$IKE_OAK" "$IKE_OAK"
-nsexec "$B" "$OAKLEY_OAK" load "$(dirname "${BASH_SOURCE[0]}")/configs/empty.conf" ||
-	die "$what: oak load empty.conf in $B"
+nsexec "$B" "$OAKLEY_OAK" load "$(dirname "${BASH_SOURCE[0]}")/configs/other_peer.conf" ||
+	die "$what: oak load other_peer.conf in $B"
 reset_monitors "$A" "$B"
 rtx0=$(stat_of "$A" retransmits)
 failed0=$(stat_of "$A" ike-failed)
