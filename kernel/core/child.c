@@ -158,14 +158,6 @@ static bool oak_child_same_pols(const struct oak_child_params *a,
 	       !memcmp(a->remote_ts, b->remote_ts, a->n_remote_ts * sizeof(*a->remote_ts));
 }
 
-/* Is @s another live IKE SA of @sa's connection, with the same peer? */
-static bool oak_sa_sibling(const struct oak_ike_sa *sa, const struct oak_ike_sa *s)
-{
-	return s != sa && !s->dead && !strcmp(s->conn->name, sa->conn->name) &&
-	       s->remote.family == sa->remote.family &&
-	       !memcmp(s->remote.addr, sa->remote.addr, sizeof(s->remote.addr));
-}
-
 /*
  * Make-before-break reauthentication, and a peer's new IKE SA while the
  * old one lives (duplicates, INITIAL_CONTACT): the same child of the same
@@ -180,7 +172,8 @@ struct oak_child_sa *oak_child_predecessor(struct oak_ike_sa *sa, struct oak_chi
 
 	lockdep_assert_held(&sa->in->lock);
 	list_for_each_entry(s, oak_sa_conn_list(sa->in, sa->conn->name), conn_node) {
-		if (!oak_sa_sibling(sa, s) || s->kill_pending)
+		if (!oak_sa_same_conn(sa, s) || s->remote.family != sa->remote.family ||
+		    memcmp(s->remote.addr, sa->remote.addr, sizeof(s->remote.addr)))
 			continue;
 		list_for_each_entry(o, &s->children, node)
 			if (o->installed && !o->rekeyed && !o->free_pending &&

@@ -101,6 +101,11 @@ static const struct rhashtable_params oak_peer_params = {
 	.automatic_shrinking = true,
 };
 
+bool oak_sa_same_conn(const struct oak_ike_sa *a, const struct oak_ike_sa *b)
+{
+	return a != b && !b->dead && !b->kill_pending && !strcmp(a->conn->name, b->conn->name);
+}
+
 const u8 *oak_sa_our_spi(const struct oak_ike_sa *sa)
 {
 	return sa->initiator ? sa->spi_i : sa->spi_r;

@@ -264,6 +264,8 @@ void oak_sa_rekey_up(struct oak_ike_sa *sa);
 /* Move every Child SA of @from to @to (an IKE SA rekey). */
 void oak_sa_move_children(struct oak_ike_sa *from, struct oak_ike_sa *to);
 const u8 *oak_sa_our_spi(const struct oak_ike_sa *sa);
+/* Is @b another live IKE SA (not dead, not being killed) of @a's connection? */
+bool oak_sa_same_conn(const struct oak_ike_sa *a, const struct oak_ike_sa *b);
 struct oak_child_sa *oak_child_new(struct oak_ike_sa *sa, const struct oakley_child *cfg);
 void oak_child_free(struct oak_ike_sa *sa, struct oak_child_sa *c);
 void oak_sa_fail(struct oak_ike_sa *sa, u16 notify, const char *why);

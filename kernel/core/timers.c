@@ -310,11 +310,6 @@ out:
 
 /* ---- several IKE SAs of one connection ---- */
 
-static bool oak_same_conn(const struct oak_ike_sa *a, const struct oak_ike_sa *b)
-{
-	return a != b && !b->dead && !b->kill_pending && !strcmp(a->conn->name, b->conn->name);
-}
-
 /* Made by IKE_SA_INIT + IKE_AUTH (not by an IKE rekey), up, not going away. */
 static bool oak_dup_candidate(const struct oak_ike_sa *sa)
 {
@@ -339,7 +334,7 @@ static void oak_dup_resolve(struct oak_ike_sa *sa)
 	if (!oak_dup_candidate(sa) || !sa->conn->has_remote)
 		return;
 	list_for_each_entry(o, oak_sa_conn_list(sa->in, sa->conn->name), conn_node) {
-		if (!oak_same_conn(sa, o) || !oak_dup_candidate(o) ||
+		if (!oak_sa_same_conn(sa, o) || !oak_dup_candidate(o) ||
 		    memcmp(o->remote.addr, sa->remote.addr, sizeof(o->remote.addr)) ||
 		    abs((long)(sa->created - o->created)) > OAK_DUP_WINDOW)
 			continue;
@@ -368,7 +363,7 @@ static void oak_reauth_finish(struct oak_ike_sa *sa)
 
 	sa->t.flags &= ~OAK_Q_REAUTH_NEW;
 	list_for_each_entry(o, oak_sa_conn_list(sa->in, sa->conn->name), conn_node) {
-		if (!oak_same_conn(sa, o) || !(o->t.flags & OAK_Q_REAUTH_OLD))
+		if (!oak_sa_same_conn(sa, o) || !(o->t.flags & OAK_Q_REAUTH_OLD))
 			continue;
 		oak_sa_log(pr_debug, sa, NULL, "reauthenticated, the old IKE SA goes\n");
 		if (!o->t.expire_at || time_after(o->t.expire_at, at))
@@ -400,7 +395,7 @@ void oak_conn_sa_gone(struct oak_ike_sa *sa)
 	if (sa->in->dying)
 		return;
 	list_for_each_entry(o, oak_sa_conn_list(sa->in, sa->conn->name), conn_node) {
-		if (!oak_same_conn(sa, o) || o->state != OAKLEY_IKE_STATE_ESTABLISHED)
+		if (!oak_sa_same_conn(sa, o) || o->state != OAKLEY_IKE_STATE_ESTABLISHED)
 			continue;
 		list_for_each_entry(c, &o->children, node)
 			if (c->installed && !c->rekeyed &&
