@@ -9,13 +9,15 @@
 #	@@SERIES who seconds count    established Child SAs over time (plot)
 #	@@PERF text                   perf report lines (profile of Oakley)
 #
-# Phases (OAKLEY_BENCH_PHASES, default "dh oakley charon memory scale config perf"):
+# Phases (OAKLEY_BENCH_PHASES, default "dh oakley charon memory scale stall config perf"):
 #   dh      the in-kernel DH bound (dh_bench module: OAKLEY_BENCH_DH_KO)
 #   oakley  N PSK tunnels Oakley<->Oakley between two netns, memory per SA
 #   charon  the same N with two charons (strongSwan 5.9.8, fastest settings
 #           of /work/shared/notes/charon-anchor.md), RSS per SA
 #   scale   S concurrent IKE SAs (no Child SA), `oak show sa -j` time, idle CPU,
 #           ping on an unrelated tunnel during a rekey wave (if rekeying exists)
+#   stall   STALL_N new tunnels while STALL_LOAD SAs rekey with MODP-4096 PFS
+#           every 2 s, against the same tunnels without that load
 #   config  `oak load` / `oak show conn` of 1,000 and 10,000 connections
 #   perf    perf record -a -g over the handshakes of a smaller Oakley run (from
 #           `oak load` to the last child-up; if perf works in the VM)
@@ -41,7 +43,7 @@ DH_MS=${OAKLEY_BENCH_DH_MS:-3000}
 PERF_N=${OAKLEY_BENCH_PERF_N:-300}
 RUN_TIMEOUT=${OAKLEY_BENCH_TIMEOUT:-900}
 CFG_LIMIT=${OAKLEY_BENCH_CONFIG_LIMIT:-300}
-PHASES=${OAKLEY_BENCH_PHASES:-dh oakley charon scale config perf}
+PHASES=${OAKLEY_BENCH_PHASES:-dh oakley charon scale stall config perf}
 PSK="oakley bench pre-shared key 0123456789abcdef"
 IKE_PROP=aes128gcm16-prfsha256-x25519
 ESP_PROP=aes128gcm16
@@ -715,6 +717,109 @@ phase_config()
 		res "config.reload_same_$n.seconds" "$(fdiff "$t0" "$(now)")"
 	done
 	ip netns del "$ns"
+}
+
+# ------------------------------------------------------------------ stall
+# Issue #14: an authenticated peer cannot stall the namespace.  STALL_LOAD IKE
+# SAs (connections l1..) rekey their Child SA with MODP-4096 PFS every 2 s
+# (two DH key pairs and two derivations per rekey, one of each per side),
+# while STALL_N new tunnels (connections c1..) come up; their rate is compared
+# with the same STALL_N tunnels without that load, same namespaces, same boot.
+STALL_N=${OAKLEY_BENCH_STALL_N:-200}
+STALL_LOAD=${OAKLEY_BENCH_STALL_LOAD:-20}
+
+stall_conf_resp()	# FILE LOCAL
+{
+	oak_conf_resp "$1" "$2"
+	# the load's rekeys carry a KE: the responder must accept the group
+	sed -i "s/^esp = .*/esp = $ESP_PROP-modp4096, $ESP_PROP/" "$1"
+}
+
+stall_conf_load()	# FILE LOCAL REMOTE
+{
+	local i
+
+	{
+		printf '[secret psk]\npsk = "%s"\n' "$PSK"
+		for ((i = 1; i <= STALL_LOAD; i++)); do
+			printf '\n[connection l%d]\nlocal = %s\nremote = %s\nlocal-id = l%d@bench\n' \
+				"$i" "$2" "$3" "$i"
+			printf 'secret = psk\nike = %s\nstart = start\njitter = 0\ndpd = 0\n' "$IKE_PROP"
+			printf '\n[child k]\nlocal-ts = %s\nremote-ts = %s\nesp = %s-modp4096\n' \
+				"$(ts4 200 $((4000 + i)))" "$(ts4 201 $((4000 + i)))" "$ESP_PROP"
+			printf 'rekey = 2s\nlifetime = 30s\n'
+		done
+	} >"$1"
+}
+
+# Bring up the STALL_N tunnels of FILE (`oak add`); their rate (Child SAs per
+# second, from the kernel's conn-added to the last child-up) in STALL_RATE.
+stall_up()	# NS FILE TAG
+{
+	local ev=$TMP/stall-$3.ev t0 last got
+
+	rm -f "$TMP/stall.fifo"; mkfifo "$TMP/stall.fifo"
+	nsexec "$1" stdbuf -oL "$OAKLEY_OAK" monitor -j >"$TMP/stall.fifo" 2>/dev/null &
+	local monpid=$!
+	python3 "$HERE/evcount.py" oak "$STALL_N" "$ev" "$RUN_TIMEOUT" <"$TMP/stall.fifo" &
+	local evpid=$!
+	sleep 1
+	nsexec "$1" "$OAKLEY_OAK" add "$2" || fail "stall: oak add ($3)"
+	wait "$evpid" || note "stall: not all $STALL_N Child SAs came up ($3)"
+	kill "$monpid" 2>/dev/null; wait "$monpid" 2>/dev/null
+	t0=$(awk '$2 == 0 { print $1; exit }' "$ev")
+	last=$(tail -n 1 "$ev" | cut -d' ' -f1)
+	got=$(tail -n 1 "$ev" | cut -d' ' -f2)
+	res "stall.$3.established" "${got:-0}"
+	res "stall.$3.seconds" "$(fdiff "${t0:-0}" "${last:-0}")"
+	STALL_RATE=$(fdiv "${got:-0}" "$(fdiff "${t0:-0}" "${last:-0}")")
+	res "stall.$3.sas_per_s" "$STALL_RATE"
+}
+
+# IKE SAs of namespace NS
+ike_sas() { nsexec "$1" "$OAKLEY_OAK" stats -j | jq '."ike-sas"'; }
+
+phase_stall()
+{
+	local A=bench-sa B=bench-sb base loaded c0 c1 r0 r1
+
+	oakley_loaded || oakley_load
+	mkns "$A" "$B" 10.96.0
+	stall_conf_resp "$TMP/sb.conf" 10.96.0.2
+	nsexec "$B" "$OAKLEY_OAK" load "$TMP/sb.conf" || fail "stall: responder load"
+	# the new tunnels: c1..cN, naming the secret the load file gives the kernel
+	oak_conf_init "$TMP/sc.conf" 10.96.0.1 10.96.0.2 "$STALL_N" start 1
+	sed -i '1,2d' "$TMP/sc.conf"
+	stall_conf_load "$TMP/sl.conf" 10.96.0.1 10.96.0.2
+	printf '[secret psk]\npsk = "%s"\n' "$PSK" >"$TMP/s0.conf"
+	nsexec "$A" "$OAKLEY_OAK" load "$TMP/s0.conf" || fail "stall: secret load"
+	stall_up "$A" "$TMP/sc.conf" base
+	base=$STALL_RATE
+
+	# the load: STALL_LOAD tunnels, each rekeying every 2 s with MODP-4096;
+	# the load file replaces the c* connections (their SAs are deleted)
+	nsexec "$A" stdbuf -oL "$OAKLEY_OAK" monitor -j >"$TMP/stall-load.mon" 2>/dev/null &
+	local lmon=$! i
+	nsexec "$A" "$OAKLEY_OAK" load "$TMP/sl.conf" || fail "stall: load connections"
+	for ((i = 0; i < 300; i++)); do
+		[ "$(ike_sas "$B")" -le "$STALL_LOAD" ] && [ "$(ike_sas "$A")" -ge "$STALL_LOAD" ] && break
+		sleep 0.2
+	done
+	res stall.load_ike_sas_b "$(ike_sas "$B")"
+	sleep 8	# a few rekey rounds under way
+	r0=$(grep -c '"child-rekeyed"' "$TMP/stall-load.mon")
+	c0=$(now)
+	stall_up "$A" "$TMP/sc.conf" loaded
+	loaded=$STALL_RATE
+	c1=$(now)
+	r1=$(grep -c '"child-rekeyed"' "$TMP/stall-load.mon")
+	kill "$lmon" 2>/dev/null; wait "$lmon" 2>/dev/null
+	res stall.load_sas "$STALL_LOAD"
+	res stall.load_rekeys_per_s "$(fdiv $((r1 - r0)) "$(fdiff "$c0" "$c1")")"
+	res stall.ratio "$(fdiv "$loaded" "$base")"
+	res stall.load_children_a "$(nsexec "$A" "$OAKLEY_OAK" show sa -j |
+		jq '[.[] | select(.conn | startswith("l")) | .children[]?] | length')"
+	ip netns del "$A"; ip netns del "$B"
 }
 
 # -------------------------------------------------------------------- perf

@@ -97,14 +97,22 @@ def build(figs):
         ("scale: idle CPU % over 30 s", g("scale.idle_cpu_pct")),
         ("scale: ping loss % on another tunnel during a rekey wave",
          figs.get("scale.rekey_wave_ping_loss_pct", figs.get("scale.rekey_wave"))),
+        ("stall: new tunnels/s, no load (%s tunnels)" % figs.get("stall.base.established", "?"),
+         g("stall.base.sas_per_s")),
+        ("stall: new tunnels/s while %s SAs rekey with MODP-4096 every 2 s"
+         % figs.get("stall.load_sas", "?"), g("stall.loaded.sas_per_s")),
+        ("stall: rekeys/s of the load during that run", g("stall.load_rekeys_per_s")),
+        ("stall: ratio loaded / no load", g("stall.ratio")),
         ("config: oak load 1,000 connections, s", g("config.load_1000.seconds")),
         ("config: oak show conn (1,000), s", g("config.show_conn_1000.seconds")),
         ("config: oak load 10,000 connections, s", g("config.load_10000.seconds")),
         ("config: oak show conn (10,000), s", g("config.show_conn_10000.seconds")),
     ]
     targets = {
-        "rate_vs_charon_3x": (ratio(o_rate, c_rate), 3.0, ">="),
-        "dh_bound_fraction_0.7": (ratio(o_rate, bound), 0.7, ">="),
+        # issue #14 (issue #6 asked for 3x and 0.7 of the bound)
+        "rate_vs_charon_10x": (ratio(o_rate, c_rate), 10.0, ">="),
+        "dh_bound_fraction_0.3": (ratio(o_rate, bound), 0.3, ">="),
+        "stall_ratio_0.5": (g("stall.ratio"), 0.5, ">="),
         # SUnreclaim moves by ~100 KiB on its own: a figure at or below 0
         # says "smaller than the noise", not "met"; take a larger BENCH_N
         "bytes_per_sa_2048": (o_mem if o_mem is None or o_mem > 0 else None, 2048.0, "<="),
@@ -132,7 +140,7 @@ def write_txt(path, figs, rows, scale, targets, perf):
         f.write("\n")
         for name, v in scale:
             f.write("%-66s %10s\n" % (name, fmt(v, 3)))
-        f.write("\ntargets (issue #6):\n")
+        f.write("\ntargets (issues #6, #14):\n")
         for k, (v, want, op) in targets.items():
             f.write("  %-28s %10s %s %-8s %s\n" % (k, fmt(v, 3), op, fmt(want), met(v, want, op)))
         notes = [k for k in figs if k.endswith(".error")]
