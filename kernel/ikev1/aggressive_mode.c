@@ -272,6 +272,13 @@ void v1_am_r_answer(struct oak_ike_sa *sa, const u8 *buf, size_t len, const stru
 	v1_rx_note(sa, buf, len);
 	err = v1_am_r_take(sa, m, p);
 	if (err) {
+		/*
+		 * RFC 2408 §5.4: an identity we refuse is answered with
+		 * INVALID-ID-INFORMATION.  No keys yet: in the clear, like
+		 * NO-PROPOSAL-CHOSEN; the initiator fails at once.
+		 */
+		if (err == ISAKMP_N_INVALID_ID_INFORMATION)
+			v1_send_notify_plain(sa->in, m, &sa->local, &sa->remote, err);
 		v1_fail(sa, err, "bad Aggressive Mode request");
 		return;
 	}

@@ -446,14 +446,38 @@ static void v1_mm_r_i2(struct oak_ike_sa *sa, const struct isakmp_msg *m)
 	v1_send(sa, mem, b.len, true);
 }
 
+/*
+ * An authentic initiator whose identity we refuse: RFC 2408 §5.4 has the
+ * receiver of an unusable ID send INVALID-ID-INFORMATION in an
+ * Informational.  The phase 1 keys are known to both sides and the IV
+ * chain stands at message 5 on both, so it goes protected (HDR*, HASH(1),
+ * N), in message 6's place: the initiator fails at once instead of
+ * retransmitting message 5 until its budget runs out.
+ */
+static void v1_mm_r_refuse_id(struct oak_ike_sa *sa)
+{
+	int err;
+
+	oak_sa_assert_locked(sa);
+	ikev1_sa(sa)->step = V1_DONE;	/* keys and IV final: v1_info_send() may run */
+	v1_tx_done(sa);
+	err = v1_info_send(sa, ISAKMP_PROTO_ISAKMP, NULL, 0, 0, ISAKMP_N_INVALID_ID_INFORMATION);
+	if (err)
+		oak_sa_log(pr_debug, sa, NULL, "cannot send INVALID-ID-INFORMATION: %d\n", err);
+}
+
 static void v1_mm_r_i3(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m)
 {
 	u16 err = v1_verify_id_hash(sa, buf, len, m);
 
+	if (err == ISAKMP_N_INVALID_ID_INFORMATION) {
+		v1_mm_r_refuse_id(sa);
+		v1_fail(sa, err, "peer identity not the configured one");
+		return;
+	}
 	if (err) {
 		/* no keys in common with a peer that has another PSK: no notify */
-		v1_fail(sa, err, err == ISAKMP_N_INVALID_ID_INFORMATION ?
-			"peer identity not the configured one" : "HASH_I does not verify");
+		v1_fail(sa, err, "HASH_I does not verify");
 		return;
 	}
 	v1_rx_commit(sa);
