@@ -120,6 +120,8 @@ void v1_rx_note(struct oak_ike_sa *sa, const u8 *buf, size_t len);
 /* A copy of the message we took last: our last message goes again. */
 bool v1_rx_repeat(struct oak_ike_sa *sa, const u8 *buf, size_t len);
 void v1_sa_down(struct oak_ike_sa *sa);
+/* A first message (no copy of one we took) of @len bytes from @src may make an SA. */
+bool v1_first_admit(struct oak_ike_net *in, size_t len, const struct oak_addr *src);
 
 /* crypt.c */
 int v1_cbc_new(struct oak_ike_sa *sa, u16 encr, const u8 *key, unsigned int key_len);
@@ -186,8 +188,8 @@ struct v1_p1_req {
 };
 
 struct oak_ike_sa *v1_p1_request1(struct oak_ike_net *in, const struct isakmp_msg *m,
-				  const struct oak_addr *src, const struct oak_addr *dst,
-				  struct v1_p1_req *req);
+				  size_t len, const struct oak_addr *src,
+				  const struct oak_addr *dst, struct v1_p1_req *req);
 void v1_p1_answer1(struct oak_ike_sa *sa, const u8 *buf, size_t len, const struct isakmp_msg *m,
 		   const struct v1_p1_req *req);
 void v1_mm_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m);

@@ -22,6 +22,7 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 
+#include "../core/dos.h"
 #include "../core/sa.h"
 #include "../core/socket.h"
 #include "../crypto/internal.h"
@@ -575,17 +576,19 @@ err:
 }
 
 /*
- * A first message of Main or Aggressive Mode (as @m says) for no SA yet,
- * under in->lock: the connection for the two addresses and its proposal
- * (@req), then a responder SA, returned referenced: its lock's holder
+ * A first message of Main or Aggressive Mode (as @m says, @len bytes) for
+ * no SA yet, admitted by v1_first_admit(), under in->lock: the connection
+ * for the two addresses and its proposal (@req), the half-open bytes it
+ * will hold charged, then a responder SA, returned referenced: its lock's holder
  * answers (v1_p1_answer1()).  Aggressive Mode only for a connection
  * configured for it (and Main Mode only for the others): refused, the
  * PSK's hash is not exposed.
  */
 struct oak_ike_sa *v1_p1_request1(struct oak_ike_net *in, const struct isakmp_msg *m,
-				  const struct oak_addr *src, const struct oak_addr *dst,
-				  struct v1_p1_req *req)
+				  size_t len, const struct oak_addr *src,
+				  const struct oak_addr *dst, struct v1_p1_req *req)
 {
+	u32 charge = len + OAK_HALF_OPEN_OVERHEAD;
 	const struct isakmp_payload *psa = isakmp_find(m, ISAKMP_PL_SA);
 	bool am = m->exchange == ISAKMP_XCHG_AGGRESSIVE;
 	struct oakley_conn *conn = NULL;
@@ -614,9 +617,20 @@ struct oak_ike_sa *v1_p1_request1(struct oak_ike_net *in, const struct isakmp_ms
 		v1_send_notify_plain(in, m, dst, src, ISAKMP_N_NO_PROPOSAL_CHOSEN);
 		goto out;
 	}
+	/*
+	 * The bytes it will hold, before it exists (core/dos.h, check 4).  The
+	 * SA takes the charge while in->lock is still held: nothing can remove
+	 * it before it has it, and its removal or establishment returns it.
+	 */
+	if (oak_dos_charge(in, charge))
+		goto out;
 	sa = v1_p1_new_sa(in, conn, m, psa, src, dst);
-	if (sa)
-		kref_get(&sa->ref);
+	if (!sa) {
+		oak_dos_uncharge(in, charge);
+		goto out;
+	}
+	sa->half_open_charge = charge;
+	kref_get(&sa->ref);
 out:
 	kfree(sap);
 	if (conn)
