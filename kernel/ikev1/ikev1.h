@@ -17,9 +17,10 @@
  * one ISAKMP SA (a datagram for it, its retransmission timer, the core's
  * timers) hold its lock and in->lock (oak_sa_lock(), asserted by
  * oak_sa_assert_locked()); the rest (a first message, netlink, the key
- * manager) hold in->lock alone and may act on any SA.  The one window
- * (in->lock dropped, the SA's lock kept) builds a Quick Mode's xfrm
- * states (quick_mode.c v1_qm_install()).
+ * manager) hold in->lock alone and may act on any SA.  Two windows
+ * (in->lock dropped, the SA's lock kept): phase 1's DH (main_mode.c
+ * v1_dh()) and the build of a Quick Mode's xfrm states (quick_mode.c
+ * v1_qm_install()).
  */
 #ifndef OAKLEY_IKEV1_H
 #define OAKLEY_IKEV1_H
@@ -126,6 +127,11 @@ bool v1_first_admit(struct oak_ike_net *in, size_t len, const struct oak_addr *s
 /* crypt.c */
 int v1_cbc_new(struct oak_ike_sa *sa, u16 encr, const u8 *key, unsigned int key_len);
 void v1_cbc_free(struct oak_ike_sa *sa);
+/* A keyed cipher for no SA yet (@block: its block size) or ERR_PTR; v1_cbc_put() frees it. */
+void *v1_cbc_alloc(u16 encr, const u8 *key, unsigned int key_len, u8 *block);
+void v1_cbc_put(void *cbc);
+/* @sa's phase 1 cipher becomes @cbc (taken) */
+void v1_cbc_set(struct oak_ike_sa *sa, void *cbc, u8 block);
 /* Pad, encrypt b's body from ISAKMP_HDR_LEN with @iv; @iv becomes its last block. */
 int v1_encrypt(struct oak_ike_sa *sa, struct isakmp_buf *b, u8 *iv);
 /*
@@ -171,7 +177,12 @@ void v1_fail(struct oak_ike_sa *sa, u16 notify, const char *why);
 void v1_set_algs(struct oak_ike_sa *sa, const struct v1_p1 *p);
 int v1_keygen(struct oak_ike_sa *sa);
 int v1_take_ke_nonce(struct oak_ike_sa *sa, const struct isakmp_msg *m);
-int v1_keys(struct oak_ike_sa *sa);
+/*
+ * Phase 1's DH under the SA's lock, with in->lock dropped meanwhile: our
+ * key pair (@keygen, as v1_keygen()) and/or g^xy, SKEYID*, the cipher and
+ * the phase 1 IV (@derive), published when in->lock is back.
+ */
+int v1_dh(struct oak_ike_sa *sa, bool keygen, bool derive);
 int v1_hash_x(struct oak_ike_sa *sa, bool of_initiator, const u8 *id_b, size_t id_len,
 	      u8 *out);
 int v1_check_id(struct oak_ike_sa *sa, const struct isakmp_id *id);
