@@ -53,7 +53,7 @@ A=oak-v1n-a
 B=oak-v1n-b
 # an initiator refused by a notify fails within this many seconds (TCG on a
 # busy host included); unanswered, it would retransmit for about 39 s
-QUICK=${IKEV1_NEG_QUICK:-15}
+QUICK=${IKEV1_NEG_QUICK:-20}
 # what the two sides of a "no common proposal" case offer
 IKE_OAK=aes256-sha256-modp2048
 IKE_OTHER=aes128-sha1-modp1024
@@ -158,6 +158,13 @@ die()
 }
 
 swan_installed() { swan --list-sas 2>/dev/null | grep -q 'INSTALLED'; }
+# seconds from charon's last IKE SA going CONNECTING to its DESTROYING, by its log
+swan_took()
+{
+	swan_log_tail 400 | awk '/state change: CREATED => CONNECTING/ { t0 = $1 }
+		/state change: CONNECTING => DESTROYING/ { t1 = $1 }
+		END { if (t0 && t1 >= t0) printf "%d\n", t1 - t0 + 0.999; else print 999 }'
+}
 swan_gone() { ! swan --list-sas 2>/dev/null | grep -q '^oak:'; }
 swan_established() { swan --list-sas 2>/dev/null | grep -q 'ESTABLISHED'; }
 
@@ -268,15 +275,15 @@ log "$what: refused (INVALID-ID-INFORMATION), charon's ISAKMP SA deleted, nothin
 what="identity mismatch, charon initiates (Oakley refuses charon's ID)"
 reset_monitors "$O"
 failed=$(stat_of "$O" ike-failed)
-t0=$SECONDS
-swan --initiate --child net --timeout 30 >"$TMP/swan-init" 2>&1 &&
+swan --initiate --child net --timeout 60 >"$TMP/swan-init" 2>&1 &&
 	{ cat "$TMP/swan-init" >&2; die "$what: charon got an SA"; }
-took=$((SECONDS - t0))
+took=$(swan_took)
 monitor_has "$O" '.event == "error" and .notify == 18' ||
 	die "$what: no error event with INVALID-ID-INFORMATION (18) in $O"
 [ "$(stat_of "$O" ike-failed)" -gt "$failed" ] || die "$what: Oakley did not count ike-failed"
 # charon took Oakley's protected notify in message 6's place (RFC 2408 §5.4)
 # and gave up at once, not after its ~41 s of retransmissions of message 5
+# (timed by charon's own log: swanctl alone can take seconds on a busy host)
 swan_log_tail 400 | grep -q 'received INVALID_ID_INFORMATION' ||
 	die "$what: charon did not receive INVALID_ID_INFORMATION"
 [ "$took" -le "$QUICK" ] || die "$what: charon failed only after $took s"
