@@ -11,9 +11,20 @@
 #    the responder and on the initiator: INVALID-ID-INFORMATION (18)
 #    reported by the side that refuses, nothing installed on either side; an
 #    initiator that refuses sends a Delete, so the responder (charon or
-#    Oakley), which completed Main Mode, keeps no ISAKMP SA either;
+#    Oakley), which completed Main Mode, keeps no ISAKMP SA either; a
+#    responder that refuses sends INVALID-ID-INFORMATION protected in Main
+#    Mode message 6's place (RFC 2408 §5.4), and the initiator (charon or
+#    Oakley) fails within seconds instead of retransmitting message 5; charon
+#    refusing Oakley's ID likewise ends Oakley's exchange at once;
+#  - Aggressive Mode, Oakley <-> Oakley: no common proposal and identity
+#    mismatch at the responder are answered in the clear (NO-PROPOSAL-CHOSEN,
+#    INVALID-ID-INFORMATION) and the initiator fails within seconds;
 #  - 30% netem loss on both ends of the link, Oakley <-> Oakley: Main Mode
 #    and Quick Mode complete through retransmissions, then a ping passes;
+#  - a flood of Main Mode message 1 from 40 sources: B keeps at most
+#    half-open-max half-open SAs and charges each exactly its message plus
+#    8 KiB (half-open-bytes); with a per-source rate, each source gets about
+#    one message through and a legitimate peer is still served;
 #  - a silent peer (its only connection is for another peer, so nothing
 #    answers; configs/other_peer.conf): the
 #    initiator retransmits Main Mode message 1 six times (after 1, 2, 4, 8,
@@ -40,6 +51,9 @@ O=oak-v1n-o
 S=oak-v1n-s
 A=oak-v1n-a
 B=oak-v1n-b
+# an initiator refused by a notify fails within this many seconds (TCG on a
+# busy host included); unanswered, it would retransmit for about 39 s
+QUICK=${IKEV1_NEG_QUICK:-20}
 # what the two sides of a "no common proposal" case offer
 IKE_OAK=aes256-sha256-modp2048
 IKE_OTHER=aes128-sha1-modp1024
@@ -110,7 +124,9 @@ ip -n "$O" addr add 10.1.0.1/24 dev lo
 ip -n "$S" addr add 10.2.0.1/24 dev lo
 ip -n "$O" route add 10.2.0.0/24 via 10.99.0.2 src 10.1.0.1
 ip -n "$S" route add 10.1.0.0/24 via 10.99.0.1 src 10.2.0.1
-charon_start "$S" "$TMP"
+# charon's own budget for an unanswered message: about 41 s (5 tries), so
+# that an initiator failing within $QUICK s can only have taken a notify
+CHARON_RETRANSMIT_TRIES=5 charon_start "$S" "$TMP"
 monitor_start "$O"
 
 diag()
@@ -142,6 +158,13 @@ die()
 }
 
 swan_installed() { swan --list-sas 2>/dev/null | grep -q 'INSTALLED'; }
+# seconds from charon's last IKE SA going CONNECTING to its DESTROYING, by its log
+swan_took()
+{
+	swan_log_tail 400 | awk '/state change: CREATED => CONNECTING/ { t0 = $1 }
+		/state change: CONNECTING => DESTROYING/ { t1 = $1 }
+		END { if (t0 && t1 >= t0) printf "%d\n", t1 - t0 + 0.999; else print 999 }'
+}
 swan_gone() { ! swan --list-sas 2>/dev/null | grep -q '^oak:'; }
 swan_established() { swan --list-sas 2>/dev/null | grep -q 'ESTABLISHED'; }
 
@@ -209,16 +232,19 @@ load_oak_o "$IKE_OAK"
 load_swan "$IKE_OTHER" 10.99.0.1
 reset_monitors "$O"
 np=$(stat_of "$O" no-proposal)
+t0=$SECONDS
 nsexec "$O" "$OAKLEY_OAK" up oak || die "$what: oak up failed"
-# the notify ends it at once; 20 s is well before the 39 s retransmission budget
+# the notify ends it at once, long before the 39 s retransmission budget
 wait_for 20 no_sa "$O" || die "$what: Oakley's ISAKMP SA did not fail"
+took=$((SECONDS - t0))
+[ "$took" -le "$QUICK" ] || die "$what: Oakley failed only after $took s"
 [ "$(stat_of "$O" no-proposal)" -gt "$np" ] || die "$what: Oakley did not count no-proposal"
 monitor_has "$O" '.event == "error" and .notify == 14' ||
 	die "$what: no error event with NO-PROPOSAL-CHOSEN (14) in $O"
 swan_established && die "$what: charon has an ISAKMP SA"
 wait_for 10 swan_gone || die "$what: charon kept its responder SA"
 swan_case_clean "$what"
-log "$what: NO-PROPOSAL-CHOSEN taken, counted and reported, nothing installed"
+log "$what: NO-PROPOSAL-CHOSEN taken after $took s, counted and reported, nothing installed"
 
 # ---- no common proposal, charon initiates: Oakley answers NO-PROPOSAL-CHOSEN ----
 what="no common proposal, charon initiates (Oakley responds)"
@@ -249,13 +275,37 @@ log "$what: refused (INVALID-ID-INFORMATION), charon's ISAKMP SA deleted, nothin
 what="identity mismatch, charon initiates (Oakley refuses charon's ID)"
 reset_monitors "$O"
 failed=$(stat_of "$O" ike-failed)
-swan --initiate --child net --timeout 15 >"$TMP/swan-init" 2>&1 &&
+swan --initiate --child net --timeout 60 >"$TMP/swan-init" 2>&1 &&
 	{ cat "$TMP/swan-init" >&2; die "$what: charon got an SA"; }
+took=$(swan_took)
 monitor_has "$O" '.event == "error" and .notify == 18' ||
 	die "$what: no error event with INVALID-ID-INFORMATION (18) in $O"
 [ "$(stat_of "$O" ike-failed)" -gt "$failed" ] || die "$what: Oakley did not count ike-failed"
+# charon took Oakley's protected notify in message 6's place (RFC 2408 §5.4)
+# and gave up at once, not after its ~41 s of retransmissions of message 5
+# (timed by charon's own log: swanctl alone can take seconds on a busy host)
+swan_log_tail 400 | grep -q 'received INVALID_ID_INFORMATION' ||
+	die "$what: charon did not receive INVALID_ID_INFORMATION"
+[ "$took" -le "$QUICK" ] || die "$what: charon failed only after $took s"
 swan_case_clean "$what"
-log "$what: refused (INVALID-ID-INFORMATION), nothing installed"
+log "$what: refused (INVALID-ID-INFORMATION, charon failed after $took s), nothing installed"
+
+# ---- identity mismatch, Oakley initiates: charon expects another ID ----
+what="identity mismatch, Oakley initiates (charon refuses Oakley's ID)"
+load_oak_o "$IKE_OAK"
+load_swan "$IKE_OAK" @not-oakley.example
+reset_monitors "$O"
+failed=$(stat_of "$O" ike-failed)
+t0=$SECONDS
+nsexec "$O" "$OAKLEY_OAK" up oak || die "$what: oak up failed"
+wait_for 30 no_sa "$O" || die "$what: Oakley's ISAKMP SA did not fail"
+took=$((SECONDS - t0))
+monitor_has "$O" '.event == "error" and .notify > 0' ||
+	die "$what: no error event with charon's notify in $O"
+[ "$(stat_of "$O" ike-failed)" -gt "$failed" ] || die "$what: Oakley did not count ike-failed"
+[ "$took" -le "$QUICK" ] || die "$what: Oakley failed only after $took s"
+swan_case_clean "$what"
+log "$what: charon's notify $(jq -r 'select(.event == "error") | .notify' "$TMP/mon-$O" | tail -n 1) ended it after $took s, nothing installed"
 
 charon_stop
 monitor_stop "$O"
@@ -314,22 +364,50 @@ for ini in "$A" "$B"; do
 done
 
 # ---- identity mismatch: B (responder) expects another ID ----
-what="Oakley <-> Oakley: identity mismatch at the responder"
-load_ab "$IKE_OAK" "$IKE_OAK" "" "remote-id = @not-a.example"
+# (Main Mode: B's notify goes protected in message 6's place; Aggressive
+# Mode: in the clear, answering message 1; A fails within seconds)
+for mode in main aggressive; do
+	what="Oakley <-> Oakley: $mode mode, identity mismatch at the responder"
+	load_ab "$IKE_OAK" "$IKE_OAK" "exchange = $mode" \
+		"exchange = $mode
+remote-id = @not-a.example"
+	reset_monitors "$A" "$B"
+	failed=$(stat_of "$B" ike-failed)
+	failed_a=$(stat_of "$A" ike-failed)
+	t0=$SECONDS
+	nsexec "$A" "$OAKLEY_OAK" up oak || die "$what: oak up failed"
+	monitor_has "$B" '.event == "error" and .notify == 18' ||
+		die "$what: $B reported no INVALID-ID-INFORMATION (18)"
+	[ "$(stat_of "$B" ike-failed)" -gt "$failed" ] || die "$what: $B did not count ike-failed"
+	wait_for 10 no_sa "$B" || die "$what: $B kept the ISAKMP SA"
+	# A takes B's notify: it fails at once, not after its 39 s budget
+	wait_for 20 no_sa "$A" || die "$what: $A kept its ISAKMP SA"
+	took=$((SECONDS - t0))
+	[ "$took" -le "$QUICK" ] || die "$what: $A failed only after $took s"
+	monitor_has "$A" '.event == "error" and .notify == 18' ||
+		die "$what: $A reported no INVALID-ID-INFORMATION (18) from $B"
+	[ "$(stat_of "$A" ike-failed)" -gt "$failed_a" ] || die "$what: $A did not count ike-failed"
+	ab_clean "$what"
+	log "$what: refused (INVALID-ID-INFORMATION), $A failed after $took s, nothing installed"
+done
+
+# ---- Aggressive Mode, no common proposal: plain NO-PROPOSAL-CHOSEN ----
+what="Oakley <-> Oakley: aggressive mode, no common proposal"
+load_ab "$IKE_OAK" "$IKE_OTHER" "exchange = aggressive" "exchange = aggressive"
 reset_monitors "$A" "$B"
-failed=$(stat_of "$B" ike-failed)
+np_i=$(stat_of "$A" no-proposal)
+np_r=$(stat_of "$B" no-proposal)
+t0=$SECONDS
 nsexec "$A" "$OAKLEY_OAK" up oak || die "$what: oak up failed"
-monitor_has "$B" '.event == "error" and .notify == 18' ||
-	die "$what: $B reported no INVALID-ID-INFORMATION (18)"
-[ "$(stat_of "$B" ike-failed)" -gt "$failed" ] || die "$what: $B did not count ike-failed"
-wait_for 10 no_sa "$B" || die "$what: $B kept the ISAKMP SA"
-[ "$(sa_state "$A")" != established ] || die "$what: $A has an established ISAKMP SA"
-[ "$(child_count "$A")" = 0 ] || die "$what: $A has an IPsec SA"
-no_xfrm "$A" "$B" || die "$what: xfrm states exist"
-# A waits for an answer that never comes (its budget: 39 s): end it
-nsexec "$A" "$OAKLEY_OAK" down oak >/dev/null 2>&1
+wait_for 20 no_sa "$A" || die "$what: the initiator's ISAKMP SA did not fail"
+took=$((SECONDS - t0))
+[ "$took" -le "$QUICK" ] || die "$what: $A failed only after $took s"
+[ "$(stat_of "$B" no-proposal)" -gt "$np_r" ] || die "$what: the responder did not count it"
+[ "$(stat_of "$A" no-proposal)" -gt "$np_i" ] || die "$what: the initiator did not count it"
+monitor_has "$A" '.event == "error" and .notify == 14' ||
+	die "$what: no NO-PROPOSAL-CHOSEN event in $A"
 ab_clean "$what"
-log "$what: refused (INVALID-ID-INFORMATION), nothing installed"
+log "$what: NO-PROPOSAL-CHOSEN in the clear, $A failed after $took s, nothing installed"
 
 # ---- identity mismatch: A (initiator) expects another ID ----
 what="Oakley <-> Oakley: identity mismatch at the initiator"
@@ -398,6 +476,83 @@ monitor_has "$A" '.event == "error" and ((.message // "") | test("answer"))' ||
 	die "$what: $B did not count the 7 unmatched copies as rx-drop-no-sa"
 ab_clean "$what"
 log "$what: 6 retransmissions, gave up after $took s, counted and reported"
+
+# ---- a flood of Main Mode message 1 (the limits of core/dos.h) ----
+# B answers anyone (remote = %any): every message 1 of the flood would make
+# a half-open responder SA.  40 sources (addresses of A's) send 10 each.
+#  1. half-open-max 25, no per-source limit: B's half-open SAs stop at 25,
+#     the rest is dropped (rx-drop-half-open) and the 25 hold exactly
+#     25 x (message 1 + 8 KiB) of half-open-bytes;
+#  2. then init-rate 1/s, burst 1, from 4 half-open SAs on (it has 25): the
+#     same 40 sources get about one message each through, the rest is
+#     dropped (rx-drop-ratelimit), and A from its own address still gets its
+#     ISAKMP SA and IPsec SA.
+FLOOD1="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/tools/ikev1_flood.py"
+what="Oakley: Main Mode message 1 flood"
+for i in $(seq 100 139); do
+	ip -n "$A" addr add "10.98.0.$i/32" dev veth-a || die "$what: address 10.98.0.$i"
+done
+b_flood_conf()	# LIMIT-LINE...
+{
+	oak_conf "$TMP/bf.conf" 10.98.0.2 %any "$IKE_OAK" 10.4.0.0/24 10.3.0.0/24
+	printf '\n[limits]\n' >>"$TMP/bf.conf"
+	printf '%s\n' "$@" >>"$TMP/bf.conf"
+	nsexec "$B" "$OAKLEY_OAK" load "$TMP/bf.conf" || die "$what: oak load in $B"
+}
+flood1()	# OUT-FILE
+{
+	nsexec "$A" python3 "$FLOOD1" --dst 10.98.0.2 --src-range 10.98.0.100-139 \
+		--count 10 --linger 0.5 >"$1" || die "$what: ikev1_flood.py failed"
+	log "$what: $(cat "$1")"
+}
+PEAK=0
+# B has taken the flood: the drops stop growing; the half-open gauge's peak in PEAK
+b_settled()	# STAT
+{
+	local h d
+	h=$(stat_of "$B" half-open)
+	[ "$h" -gt "$PEAK" ] && PEAK=$h
+	d=$(stat_of "$B" "$1")
+	[ "$d" = "${LAST_D:-x}" ] && return 0
+	LAST_D=$d
+	return 1
+}
+
+b_flood_conf "half-open-cookie = 1000" "half-open-max = 25" "init-rate = 0"
+ho0=$(stat_of "$B" rx-drop-half-open)
+flood1 "$TMP/flood1"
+LAST_D=
+sleep 1
+wait_for 30 b_settled rx-drop-half-open || die "$what: B still counting drops"
+len=$(jq .len "$TMP/flood1")
+sent=$(jq .sent "$TMP/flood1")
+ho=$(($(stat_of "$B" rx-drop-half-open) - ho0))
+[ "$(stat_of "$B" half-open)" = 25 ] ||
+	die "$what: B has $(stat_of "$B" half-open) half-open SAs, half-open-max is 25"
+[ "$PEAK" -le 25 ] || die "$what: B's half-open SAs peaked at $PEAK (max 25)"
+[ "$ho" -ge 100 ] || die "$what: only $ho of $sent dropped as rx-drop-half-open"
+[ "$(stat_of "$B" half-open-bytes)" = $((25 * (len + 8192))) ] ||
+	die "$what: half-open-bytes $(stat_of "$B" half-open-bytes), want 25 x ($len + 8192)"
+log "$what: $sent sent, B kept 25 half-open SAs ($((25 * (len + 8192))) bytes), dropped $ho (rx-drop-half-open)"
+
+b_flood_conf "half-open-cookie = 4" "half-open-max = 1000" "init-rate = 1" "init-burst = 1"
+rl0=$(stat_of "$B" rx-drop-ratelimit)
+flood1 "$TMP/flood2"
+LAST_D=
+sleep 1
+wait_for 30 b_settled rx-drop-ratelimit || die "$what: B still counting drops"
+sent=$(jq .sent "$TMP/flood2")
+secs=$(jq '.seconds | ceil' "$TMP/flood2")
+rl=$(($(stat_of "$B" rx-drop-ratelimit) - rl0))
+h=$(stat_of "$B" half-open)
+# each source: its one token, one more per second of the flood
+[ "$h" -le $((25 + 40 * (secs + 2))) ] || die "$what: $h half-open SAs after a rate-limited burst"
+[ "$rl" -ge $((sent / 2)) ] || die "$what: only $rl of $sent dropped as rx-drop-ratelimit"
+# a legitimate peer, a source of its own, is served meanwhile
+nsexec "$A" "$OAKLEY_OAK" up oak || die "$what: oak up failed"
+a_up() { [ "$(sa_state "$A")" = established ] && [ "$(child_count "$A")" = 1 ]; }
+wait_for 30 a_up || die "$what: A got no SAs during the flood ($(sa_state "$A"))"
+log "$what: rate-limited burst: $sent sent, $rl dropped (rx-drop-ratelimit), $h half-open; A established"
 
 monitor_stop "$A"
 monitor_stop "$B"

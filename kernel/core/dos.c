@@ -406,6 +406,13 @@ enum oak_dos_verdict oak_dos_check_init(struct oak_ike_net *in, const struct ike
 	return OAK_DOS_COOKIE;
 }
 
+enum oak_dos_verdict oak_dos_check_v1(struct oak_ike_net *in, const struct oak_addr *src)
+{
+	bool loaded;
+
+	return oak_dos_limit(in, src, &loaded);
+}
+
 int oak_dos_charge(struct oak_ike_net *in, u32 bytes)
 {
 	struct oak_dos *d = in->dos;

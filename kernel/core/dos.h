@@ -8,7 +8,8 @@
  * every function here may be called with or without in->lock held.
  *
  * The responder, for every new IKE_SA_INIT request (not a retransmission
- * of one it already answered), before it allocates an SA or does any DH work:
+ * of one it already answered), before it allocates an SA or does any DH work
+ * (an IKEv1 message 1 gets the same, but for the cookie: oak_dos_check_v1()):
  *
  *  0. a request longer than OAKLEY_INIT_REQ_MAX is dropped (the caller,
  *     rx-drop-malformed), before any lookup;
@@ -65,6 +66,16 @@ enum oak_dos_verdict {
  */
 enum oak_dos_verdict oak_dos_check_init(struct oak_ike_net *in, const struct ike_msg *m,
 					const struct oak_addr *src, u8 *cookie);
+
+/*
+ * An IKEv1 Main or Aggressive Mode message 1 (kernel/ikev1/ikev1.c) for no
+ * SA yet, from @src: checks 1 and 2 above (IKEv1 has no stateless cookie
+ * exchange: its cookies are the SA's SPIs).  Check 0 (OAKLEY_INIT_REQ_MAX)
+ * is the caller's, and check 4 (oak_dos_charge()) comes, as for IKEv2,
+ * once the connection and its proposal are known, before the SA is made.
+ * OAK_DOS_PASS or OAK_DOS_DROP (counted).
+ */
+enum oak_dos_verdict oak_dos_check_v1(struct oak_ike_net *in, const struct oak_addr *src);
 
 /*
  * Check 4: charge @bytes of half-open state.  0, or -ENOBUFS (counted in

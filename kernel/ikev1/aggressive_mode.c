@@ -107,7 +107,7 @@ static u16 v1_am_i_check(struct oak_ike_sa *sa, const struct isakmp_msg *m)
 		goto out;
 	memcpy(sa->spi_r, m->cky_r, ISAKMP_COOKIE_LEN);
 	ret = ISAKMP_N_INVALID_KEY_INFORMATION;
-	if (v1_keys(sa))
+	if (v1_dh(sa, false, true))
 		goto out;
 	ret = ISAKMP_N_AUTHENTICATION_FAILED;
 	if (v1_hash_x(sa, false, id.body, id.body_len, want) ||
@@ -229,7 +229,7 @@ static u16 v1_am_r_take(struct oak_ike_sa *sa, const struct isakmp_msg *m,
 		return ISAKMP_N_INVALID_ID_INFORMATION;
 	hs->idi_b = kmemdup(id.body, id.body_len, GFP_KERNEL);
 	hs->idi_len = id.body_len;
-	if (!hs->idi_b || v1_keygen(sa) || v1_keys(sa))
+	if (!hs->idi_b || v1_dh(sa, true, true))
 		return ISAKMP_N_INVALID_KEY_INFORMATION;
 	return 0;
 }
@@ -272,6 +272,13 @@ void v1_am_r_answer(struct oak_ike_sa *sa, const u8 *buf, size_t len, const stru
 	v1_rx_note(sa, buf, len);
 	err = v1_am_r_take(sa, m, p);
 	if (err) {
+		/*
+		 * RFC 2408 §5.4: an identity we refuse is answered with
+		 * INVALID-ID-INFORMATION.  No keys yet: in the clear, like
+		 * NO-PROPOSAL-CHOSEN; the initiator fails at once.
+		 */
+		if (err == ISAKMP_N_INVALID_ID_INFORMATION)
+			v1_send_notify_plain(sa->in, m, &sa->local, &sa->remote, err);
 		v1_fail(sa, err, "bad Aggressive Mode request");
 		return;
 	}

@@ -32,34 +32,54 @@ static const char *v1_cbc_name(u16 encr, u8 *block)
 	return NULL;
 }
 
-int v1_cbc_new(struct oak_ike_sa *sa, u16 encr, const u8 *key, unsigned int key_len)
+void *v1_cbc_alloc(u16 encr, const u8 *key, unsigned int key_len, u8 *block)
 {
 	struct crypto_sync_skcipher *tfm;
 	const char *name;
-	u8 block;
 	int err;
 
-	name = v1_cbc_name(encr, &block);
+	name = v1_cbc_name(encr, block);
 	if (!name)
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	tfm = crypto_alloc_sync_skcipher(name, 0, 0);
 	if (IS_ERR(tfm))
-		return PTR_ERR(tfm);
+		return tfm;
 	err = crypto_sync_skcipher_setkey(tfm, key, key_len);
 	if (err) {
 		crypto_free_sync_skcipher(tfm);
-		return err;
+		return ERR_PTR(err);
 	}
+	return tfm;
+}
+
+void v1_cbc_put(void *cbc)
+{
+	if (cbc)
+		crypto_free_sync_skcipher(cbc);
+}
+
+void v1_cbc_set(struct oak_ike_sa *sa, void *cbc, u8 block)
+{
 	v1_cbc_free(sa);
-	ikev1_sa(sa)->cbc = tfm;
+	ikev1_sa(sa)->cbc = cbc;
 	ikev1_sa(sa)->block = block;
+}
+
+int v1_cbc_new(struct oak_ike_sa *sa, u16 encr, const u8 *key, unsigned int key_len)
+{
+	void *tfm;
+	u8 block;
+
+	tfm = v1_cbc_alloc(encr, key, key_len, &block);
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	v1_cbc_set(sa, tfm, block);
 	return 0;
 }
 
 void v1_cbc_free(struct oak_ike_sa *sa)
 {
-	if (ikev1_sa(sa)->cbc)
-		crypto_free_sync_skcipher(ikev1_sa(sa)->cbc);
+	v1_cbc_put(ikev1_sa(sa)->cbc);
 	ikev1_sa(sa)->cbc = NULL;
 }
 

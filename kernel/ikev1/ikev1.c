@@ -24,6 +24,7 @@
 #include <linux/oakley.h>
 #include <linux/slab.h>
 
+#include "../core/dos.h"
 #include "../core/proto.h"
 #include "../core/sa.h"
 #include "../core/socket.h"
@@ -250,6 +251,27 @@ static bool v1_rx_first_again(struct oak_ike_net *in, const u8 *buf, size_t len,
 	return v1;
 }
 
+/*
+ * The flood limits of core/dos.h for a first message that is no copy of one
+ * we took, before any lookup of a connection and before any state: its
+ * size (OAKLEY_INIT_REQ_MAX, as for IKE_SA_INIT: rx-drop-malformed), then,
+ * under load, its source's rate (rx-drop-ratelimit) and the count of
+ * half-open SAs (rx-drop-half-open).  The bytes its SA will hold are
+ * charged once its connection and proposal are known (v1_p1_request1()).
+ * Under in->lock, which every SA's making holds (oak_sa_new()): the count
+ * read here is the one the SA would join, so half-open-max holds exactly
+ * even when several rx workers take first messages at once.
+ */
+bool v1_first_admit(struct oak_ike_net *in, size_t len, const struct oak_addr *src)
+{
+	lockdep_assert_held(&in->lock);
+	if (len > OAKLEY_INIT_REQ_MAX) {
+		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
+		return false;
+	}
+	return oak_dos_check_v1(in, src) == OAK_DOS_PASS;
+}
+
 /* A first message: Main or Aggressive Mode, in the clear; it makes a responder SA. */
 static void v1_rx_first(struct oak_ike_net *in, u8 *buf, size_t len, const struct isakmp_msg *m,
 			const struct oak_addr *src, const struct oak_addr *dst)
@@ -270,8 +292,8 @@ static void v1_rx_first(struct oak_ike_net *in, u8 *buf, size_t len, const struc
 	 * CKY-I are handled by one rx worker in turn (core/socket.c).
 	 */
 	mutex_lock(&in->lock);
-	if (!in->dying)
-		sa = v1_p1_request1(in, m, src, dst, &req);
+	if (!in->dying && v1_first_admit(in, len, src))
+		sa = v1_p1_request1(in, m, len, src, dst, &req);
 	mutex_unlock(&in->lock);
 	if (!sa)
 		return;

@@ -17,9 +17,10 @@
  * one ISAKMP SA (a datagram for it, its retransmission timer, the core's
  * timers) hold its lock and in->lock (oak_sa_lock(), asserted by
  * oak_sa_assert_locked()); the rest (a first message, netlink, the key
- * manager) hold in->lock alone and may act on any SA.  The one window
- * (in->lock dropped, the SA's lock kept) builds a Quick Mode's xfrm
- * states (quick_mode.c v1_qm_install()).
+ * manager) hold in->lock alone and may act on any SA.  Two windows
+ * (in->lock dropped, the SA's lock kept): phase 1's DH (main_mode.c
+ * v1_dh()) and the build of a Quick Mode's xfrm states (quick_mode.c
+ * v1_qm_install()).
  */
 #ifndef OAKLEY_IKEV1_H
 #define OAKLEY_IKEV1_H
@@ -120,10 +121,17 @@ void v1_rx_note(struct oak_ike_sa *sa, const u8 *buf, size_t len);
 /* A copy of the message we took last: our last message goes again. */
 bool v1_rx_repeat(struct oak_ike_sa *sa, const u8 *buf, size_t len);
 void v1_sa_down(struct oak_ike_sa *sa);
+/* A first message (no copy of one we took) of @len bytes from @src may make an SA. */
+bool v1_first_admit(struct oak_ike_net *in, size_t len, const struct oak_addr *src);
 
 /* crypt.c */
 int v1_cbc_new(struct oak_ike_sa *sa, u16 encr, const u8 *key, unsigned int key_len);
 void v1_cbc_free(struct oak_ike_sa *sa);
+/* A keyed cipher for no SA yet (@block: its block size) or ERR_PTR; v1_cbc_put() frees it. */
+void *v1_cbc_alloc(u16 encr, const u8 *key, unsigned int key_len, u8 *block);
+void v1_cbc_put(void *cbc);
+/* @sa's phase 1 cipher becomes @cbc (taken) */
+void v1_cbc_set(struct oak_ike_sa *sa, void *cbc, u8 block);
 /* Pad, encrypt b's body from ISAKMP_HDR_LEN with @iv; @iv becomes its last block. */
 int v1_encrypt(struct oak_ike_sa *sa, struct isakmp_buf *b, u8 *iv);
 /*
@@ -169,7 +177,12 @@ void v1_fail(struct oak_ike_sa *sa, u16 notify, const char *why);
 void v1_set_algs(struct oak_ike_sa *sa, const struct v1_p1 *p);
 int v1_keygen(struct oak_ike_sa *sa);
 int v1_take_ke_nonce(struct oak_ike_sa *sa, const struct isakmp_msg *m);
-int v1_keys(struct oak_ike_sa *sa);
+/*
+ * Phase 1's DH under the SA's lock, with in->lock dropped meanwhile: our
+ * key pair (@keygen, as v1_keygen()) and/or g^xy, SKEYID*, the cipher and
+ * the phase 1 IV (@derive), published when in->lock is back.
+ */
+int v1_dh(struct oak_ike_sa *sa, bool keygen, bool derive);
 int v1_hash_x(struct oak_ike_sa *sa, bool of_initiator, const u8 *id_b, size_t id_len,
 	      u8 *out);
 int v1_check_id(struct oak_ike_sa *sa, const struct isakmp_id *id);
@@ -186,8 +199,8 @@ struct v1_p1_req {
 };
 
 struct oak_ike_sa *v1_p1_request1(struct oak_ike_net *in, const struct isakmp_msg *m,
-				  const struct oak_addr *src, const struct oak_addr *dst,
-				  struct v1_p1_req *req);
+				  size_t len, const struct oak_addr *src,
+				  const struct oak_addr *dst, struct v1_p1_req *req);
 void v1_p1_answer1(struct oak_ike_sa *sa, const u8 *buf, size_t len, const struct isakmp_msg *m,
 		   const struct v1_p1_req *req);
 void v1_mm_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m);

@@ -155,16 +155,54 @@ static int v1_info_open(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakm
 	return 0;
 }
 
+/*
+ * An authentic Informational while we wait for Main Mode message 6: the
+ * responder refused us (RFC 2408 §5.4: INVALID-ID-INFORMATION for our
+ * identity; charon sends AUTHENTICATION-FAILED too).  An error notify (or
+ * a Delete of this ISAKMP SA) fails the exchange at once, counted
+ * (ike-failed) and reported with the notify type; the rest is ignored.
+ */
+static void v1_info_refused(struct oak_ike_sa *sa, const struct isakmp_msg *m)
+{
+	struct isakmp_notify n;
+	struct isakmp_delete d;
+	unsigned int i;
+
+	for (i = 1; i < m->npayloads; i++) {
+		const struct isakmp_payload *pl = &m->pl[i];
+
+		if (pl->type == ISAKMP_PL_N && !isakmp_parse_notify(pl->body, pl->len, &n) &&
+		    n.type && n.type < ISAKMP_N_RESPONDER_LIFETIME) {
+			if (n.type == ISAKMP_N_AUTHENTICATION_FAILED)
+				oak_stat(sa, OAKLEY_STATS_A_AUTH_FAILED);
+			oak_sa_log(pr_info_ratelimited, sa, NULL,
+				   "peer refused Main Mode: notify %u\n", n.type);
+			oak_sa_fail(sa, n.type, "peer refused Main Mode");
+			return;
+		}
+		if (pl->type == ISAKMP_PL_D && !isakmp_parse_delete(pl->body, pl->len, &d) &&
+		    d.protocol == ISAKMP_PROTO_ISAKMP && v1_info_delete_isakmp(sa, &d)) {
+			oak_sa_fail(sa, 0, "peer deleted the ISAKMP SA during Main Mode");
+			return;
+		}
+	}
+}
+
 void v1_info_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m)
 {
+	u8 step = ikev1_sa(sa)->step;
 	struct isakmp_delete d;
 	bool kill = false;
 	unsigned int i;
 
 	oak_sa_assert_locked(sa);
-	if (ikev1_sa(sa)->step != V1_DONE || !(m->flags & ISAKMP_FLAG_ENC) ||
+	if ((step != V1_DONE && step != V1_MM_I3) || !(m->flags & ISAKMP_FLAG_ENC) ||
 	    v1_info_open(sa, buf, len, m)) {
 		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_AUTH);
+		return;
+	}
+	if (step == V1_MM_I3) {
+		v1_info_refused(sa, m);
 		return;
 	}
 	oak_timers_rx(sa);	/* not noted: a repeat of it is not answered */
@@ -189,8 +227,10 @@ void v1_info_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m
 
 /*
  * An Informational in the clear, before there are keys: only an error
- * notify answering our Main Mode message 1 is taken (the responder found no
- * acceptable proposal, RFC 2408 §5.4); it fails the exchange.  It is not
+ * notify answering our Main Mode message 1 (the responder found no
+ * acceptable proposal, RFC 2408 §5.4) or our Aggressive Mode message 1 (no
+ * proposal, or INVALID-ID-INFORMATION for our identity) is taken; it fails
+ * the exchange.  It is not
  * authenticated, but neither is the answer it stands for: a forged SA
  * payload in its place would end the exchange as well.
  */
@@ -199,8 +239,11 @@ void v1_info_plain(struct oak_ike_sa *sa, const struct isakmp_msg *m)
 	const struct isakmp_payload *pl = isakmp_find(m, ISAKMP_PL_N);
 	struct isakmp_notify n;
 
+	u8 step = ikev1_sa(sa)->step;
+	const char *mode = step == V1_AM_I1 ? "Aggressive Mode" : "Main Mode";
+
 	oak_sa_assert_locked(sa);
-	if (!sa->initiator || ikev1_sa(sa)->step != V1_MM_I1 ||
+	if (!sa->initiator || (step != V1_MM_I1 && step != V1_AM_I1) ||
 	    (m->flags & ISAKMP_FLAG_ENC) || !pl ||
 	    isakmp_parse_notify(pl->body, pl->len, &n) || !n.type ||
 	    n.type >= ISAKMP_N_RESPONDER_LIFETIME) {
@@ -209,8 +252,9 @@ void v1_info_plain(struct oak_ike_sa *sa, const struct isakmp_msg *m)
 	}
 	if (n.type == ISAKMP_N_NO_PROPOSAL_CHOSEN)
 		oak_stat(sa, OAKLEY_STATS_A_NO_PROPOSAL);
-	oak_sa_log(pr_info_ratelimited, sa, NULL, "peer refused Main Mode: notify %u\n", n.type);
-	oak_sa_fail(sa, n.type, "peer refused Main Mode");
+	oak_sa_log(pr_info_ratelimited, sa, NULL, "peer refused %s: notify %u\n", mode, n.type);
+	oak_sa_fail(sa, n.type, step == V1_AM_I1 ? "peer refused Aggressive Mode" :
+		    "peer refused Main Mode");
 }
 
 void v1_send_notify_plain(struct oak_ike_net *in, const struct isakmp_msg *m,

@@ -22,6 +22,7 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 
+#include "../core/dos.h"
 #include "../core/sa.h"
 #include "../core/socket.h"
 #include "../crypto/internal.h"
@@ -143,38 +144,106 @@ static int v1_derive_keys(struct oak_ike_sa *sa, struct oak_v1_keys *k, const u8
 	return oak_v1_derive(k, gxy, gxy_len, sa->spi_i, sa->spi_r);
 }
 
-/* g^xy, SKEYID*, the cipher and the phase 1 IV (RFC 2409 §5, Appendix B). */
-int v1_keys(struct oak_ike_sa *sa)
-{
-	struct ikev1_sa *v1 = ikev1_sa(sa);
-	struct ikev1_hs *hs = v1->hs;
+/* What v1_keys_compute() makes aside, for v1_keys_publish(). */
+struct v1_keyset {
 	struct oak_v1_keys *k;
+	void *cbc;
+	u8 block;
+	u8 iv[OAK_V1_MAX_BLOCK];
+};
+
+static void v1_keyset_free(struct v1_keyset *ks)
+{
+	if (ks->k)
+		oak_v1_keys_wipe(ks->k);
+	oak_free_secret(ks->k, sizeof(*ks->k));
+	ks->k = NULL;
+	v1_cbc_put(ks->cbc);
+	ks->cbc = NULL;
+	oak_wipe(ks->iv, sizeof(ks->iv));
+}
+
+/*
+ * g^xy, SKEYID*, the cipher and the phase 1 IV (RFC 2409 §5, Appendix B)
+ * into @ks: reads the handshake state and the chosen algorithms, changes
+ * nothing of the SA (it may run in a window, v1_dh()).
+ */
+static int v1_keys_compute(struct oak_ike_sa *sa, struct v1_keyset *ks)
+{
+	struct ikev1_hs *hs = ikev1_sa(sa)->hs;
+	void *cbc;
 	size_t slen;
 	u8 *shared;
 	int err = -ENOMEM;
 
 	shared = kmalloc(IKE_DH_MAX_SHARED, GFP_KERNEL);
-	k = kzalloc(sizeof(*k), GFP_KERNEL);
-	if (!shared || !k)
+	ks->k = kzalloc(sizeof(*ks->k), GFP_KERNEL);
+	if (!shared || !ks->k)
 		goto out;
 	err = oak_dh_compute(hs->dh, sa->initiator ? hs->gxr : hs->gxi, hs->gx_len, shared,
 			     &slen);
 	if (!err)
-		err = v1_derive_keys(sa, k, shared, slen);
-	if (!err)
-		err = v1_cbc_new(sa, sa->algs.encr, k->enc_key, k->enc_len);
-	if (!err)
-		err = oak_v1_iv_phase1(v1->hash, hs->gxi, hs->gx_len, hs->gxr, hs->gx_len, v1->iv,
-				       v1->block);
-	if (!err) {
-		v1->keys = k;
-		k = NULL;
+		err = v1_derive_keys(sa, ks->k, shared, slen);
+	if (err)
+		goto out;
+	cbc = v1_cbc_alloc(sa->algs.encr, ks->k->enc_key, ks->k->enc_len, &ks->block);
+	if (IS_ERR(cbc)) {
+		err = PTR_ERR(cbc);
+		goto out;
 	}
+	ks->cbc = cbc;
+	err = oak_v1_iv_phase1(ikev1_sa(sa)->hash, hs->gxi, hs->gx_len, hs->gxr, hs->gx_len,
+			       ks->iv, ks->block);
 out:
-	if (k)
-		oak_v1_keys_wipe(k);
-	oak_free_secret(k, sizeof(*k));
 	oak_free_secret(shared, IKE_DH_MAX_SHARED);
+	return err;
+}
+
+/* @ks becomes the SA's: its keys, phase 1 cipher and IV. */
+static void v1_keys_publish(struct oak_ike_sa *sa, struct v1_keyset *ks)
+{
+	struct ikev1_sa *v1 = ikev1_sa(sa);
+
+	lockdep_assert_held(&sa->in->lock);
+	if (v1->keys)
+		oak_v1_keys_wipe(v1->keys);
+	oak_free_secret(v1->keys, sizeof(*v1->keys));
+	v1->keys = ks->k;
+	ks->k = NULL;
+	v1_cbc_set(sa, ks->cbc, ks->block);
+	ks->cbc = NULL;
+	memcpy(v1->iv, ks->iv, ks->block);
+	oak_wipe(ks->iv, sizeof(ks->iv));
+}
+
+/*
+ * Phase 1's DH out of in->lock (Documentation/design/concurrency.md,
+ * "Windows"), as IKE_SA_INIT's runs in a job: the key pair's generation
+ * and g^xy are most of a handshake's cost.  In the window the SA's own
+ * contexts wait on its lock, and the rest of the namespace runs; what the
+ * window writes, the handshake state (ikev1_sa.hs: our DH value and
+ * nonce), only the SA's own contexts read.  What others read (the keys
+ * and the phase 1 cipher, for `oak down`'s Deletes; the IV) is computed
+ * aside and published after the window.  An SA killed meanwhile
+ * (kill_pending: killed by oak_sa_unlock()) gets nothing: -ECANCELED.
+ */
+int v1_dh(struct oak_ike_sa *sa, bool keygen, bool derive)
+{
+	struct v1_keyset ks = {};
+	int err = 0;
+
+	oak_sa_assert_locked(sa);
+	oak_sa_window_begin(sa);
+	if (keygen)
+		err = v1_keygen(sa);
+	if (!err && derive)
+		err = v1_keys_compute(sa, &ks);
+	oak_sa_window_end(sa);
+	if (!err && (sa->dead || sa->kill_pending || sa->in->dying))
+		err = -ECANCELED;
+	if (!err && derive)
+		v1_keys_publish(sa, &ks);
+	v1_keyset_free(&ks);
 	return err;
 }
 
@@ -352,7 +421,7 @@ static void v1_mm_i_r1(struct oak_ike_sa *sa, const struct isakmp_msg *m)
 	memcpy(sa->spi_r, m->cky_r, ISAKMP_COOKIE_LEN);
 	v1_set_algs(sa, &p);
 	mem = v1_msg_alloc(&b);
-	if (!mem || v1_keygen(sa)) {
+	if (!mem || v1_dh(sa, true, false)) {
 		kfree(mem);
 		v1_fail(sa, 0, "cannot make a DH key");
 		goto out;
@@ -378,7 +447,7 @@ static void v1_mm_i_r2(struct oak_ike_sa *sa, const struct isakmp_msg *m)
 		oak_stat(sa, OAKLEY_STATS_A_INVALID_SYNTAX);
 		return;		/* perhaps forged: the genuine one may follow */
 	}
-	if (v1_keys(sa)) {
+	if (v1_dh(sa, false, true)) {
 		v1_fail(sa, ISAKMP_N_INVALID_KEY_INFORMATION, "cannot derive the keys");
 		return;
 	}
@@ -427,7 +496,7 @@ static void v1_mm_r_i2(struct oak_ike_sa *sa, const struct isakmp_msg *m)
 		oak_stat(sa, OAKLEY_STATS_A_INVALID_SYNTAX);
 		return;
 	}
-	if (v1_keygen(sa) || v1_keys(sa)) {
+	if (v1_dh(sa, true, true)) {
 		v1_fail(sa, ISAKMP_N_INVALID_KEY_INFORMATION, "cannot derive the keys");
 		return;
 	}
@@ -446,14 +515,38 @@ static void v1_mm_r_i2(struct oak_ike_sa *sa, const struct isakmp_msg *m)
 	v1_send(sa, mem, b.len, true);
 }
 
+/*
+ * An authentic initiator whose identity we refuse: RFC 2408 §5.4 has the
+ * receiver of an unusable ID send INVALID-ID-INFORMATION in an
+ * Informational.  The phase 1 keys are known to both sides and the IV
+ * chain stands at message 5 on both, so it goes protected (HDR*, HASH(1),
+ * N), in message 6's place: the initiator fails at once instead of
+ * retransmitting message 5 until its budget runs out.
+ */
+static void v1_mm_r_refuse_id(struct oak_ike_sa *sa)
+{
+	int err;
+
+	oak_sa_assert_locked(sa);
+	ikev1_sa(sa)->step = V1_DONE;	/* keys and IV final: v1_info_send() may run */
+	v1_tx_done(sa);
+	err = v1_info_send(sa, ISAKMP_PROTO_ISAKMP, NULL, 0, 0, ISAKMP_N_INVALID_ID_INFORMATION);
+	if (err)
+		oak_sa_log(pr_debug, sa, NULL, "cannot send INVALID-ID-INFORMATION: %d\n", err);
+}
+
 static void v1_mm_r_i3(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m)
 {
 	u16 err = v1_verify_id_hash(sa, buf, len, m);
 
+	if (err == ISAKMP_N_INVALID_ID_INFORMATION) {
+		v1_mm_r_refuse_id(sa);
+		v1_fail(sa, err, "peer identity not the configured one");
+		return;
+	}
 	if (err) {
 		/* no keys in common with a peer that has another PSK: no notify */
-		v1_fail(sa, err, err == ISAKMP_N_INVALID_ID_INFORMATION ?
-			"peer identity not the configured one" : "HASH_I does not verify");
+		v1_fail(sa, err, "HASH_I does not verify");
 		return;
 	}
 	v1_rx_commit(sa);
@@ -551,17 +644,19 @@ err:
 }
 
 /*
- * A first message of Main or Aggressive Mode (as @m says) for no SA yet,
- * under in->lock: the connection for the two addresses and its proposal
- * (@req), then a responder SA, returned referenced: its lock's holder
+ * A first message of Main or Aggressive Mode (as @m says, @len bytes) for
+ * no SA yet, admitted by v1_first_admit(), under in->lock: the connection
+ * for the two addresses and its proposal (@req), the half-open bytes it
+ * will hold charged, then a responder SA, returned referenced: its lock's holder
  * answers (v1_p1_answer1()).  Aggressive Mode only for a connection
  * configured for it (and Main Mode only for the others): refused, the
  * PSK's hash is not exposed.
  */
 struct oak_ike_sa *v1_p1_request1(struct oak_ike_net *in, const struct isakmp_msg *m,
-				  const struct oak_addr *src, const struct oak_addr *dst,
-				  struct v1_p1_req *req)
+				  size_t len, const struct oak_addr *src,
+				  const struct oak_addr *dst, struct v1_p1_req *req)
 {
+	u32 charge = len + OAK_HALF_OPEN_OVERHEAD;
 	const struct isakmp_payload *psa = isakmp_find(m, ISAKMP_PL_SA);
 	bool am = m->exchange == ISAKMP_XCHG_AGGRESSIVE;
 	struct oakley_conn *conn = NULL;
@@ -590,9 +685,20 @@ struct oak_ike_sa *v1_p1_request1(struct oak_ike_net *in, const struct isakmp_ms
 		v1_send_notify_plain(in, m, dst, src, ISAKMP_N_NO_PROPOSAL_CHOSEN);
 		goto out;
 	}
+	/*
+	 * The bytes it will hold, before it exists (core/dos.h, check 4).  The
+	 * SA takes the charge while in->lock is still held: nothing can remove
+	 * it before it has it, and its removal or establishment returns it.
+	 */
+	if (oak_dos_charge(in, charge))
+		goto out;
 	sa = v1_p1_new_sa(in, conn, m, psa, src, dst);
-	if (sa)
-		kref_get(&sa->ref);
+	if (!sa) {
+		oak_dos_uncharge(in, charge);
+		goto out;
+	}
+	sa->half_open_charge = charge;
+	kref_get(&sa->ref);
 out:
 	kfree(sap);
 	if (conn)
