@@ -76,6 +76,9 @@ struct ikev1_qm {
 	u8 ni[ISAKMP_NONCE_MAX], nr[ISAKMP_NONCE_MAX];
 	u8 gxy[IKE_DH_MAX_SHARED];
 	struct ike_ts tsi, tsr;		/* IDci, IDcr as ranges */
+	const struct oakley_child *cfg;	/* initiator: the child negotiated */
+	u16 pair;			/* initiator: index of its selector pair */
+	bool chain;			/* initiator: part of the SA's first round of children */
 };
 
 struct ikev1_sa {
