@@ -21,15 +21,18 @@
 #   s2    IPv6   Main        tunnel     yes  aes256-sha256-modp2048     strongSwan, both roles
 #
 # (Aggressive Mode uses FQDN identities; the IKE proposals are
-# aes128/aes256-sha256-modp2048.)  Per case, after `oak up` on A (or swanctl
-# --initiate in S): both sides have the ISAKMP SA and the expected number of
-# SA pairs; each SA pair has the expected mode, ESP algorithm and key length
-# (ip xfrm state) and PFS group (oak show sa); through each SA pair ping
-# passes and a 256 KiB TCP transfer arrives byte for byte (sha256), and the
-# packet counters of both its xfrm states rise.  With strongSwan,
-# `swanctl --list-sas` reports IKEv1 and the negotiated algorithms and mode,
-# and traffic passes both ways.  After `oak down` (or swanctl --terminate)
-# neither side has an SA, an xfrm state or a policy left.
+# aes128/aes256-sha256-modp2048.)  The Oakley <-> Oakley cases come up
+# together (`oak up` of each on A): both sides have each ISAKMP SA with the
+# expected number of SA pairs; each SA pair has the expected mode, ESP
+# algorithm and key length (ip xfrm state, both sides) and PFS group (oak
+# show sa); through each SA pair ping passes, a 256 KiB TCP transfer
+# arrives byte for byte (sha256; in o6 through the first of its four alike
+# SA pairs) and the packet counters of both its xfrm states rise.  After
+# `oak down` of each, neither side has an SA, an xfrm state or a policy.
+# The strongSwan cases run one at a time, once initiated by each side:
+# `swanctl --list-sas` reports IKEv1, the negotiated algorithms and the mode;
+# ping passes both ways, TCP from the initiator's side; after `oak down` or
+# `swanctl --terminate` nothing is left on either side.
 # Runs inside the test VM only:  selftests/vm/run.sh -- selftests/ikev1_matrix.sh
 # IKEV1_MATRIX_CASES="o1 s2 ..." runs only those cases.
 
@@ -55,12 +58,16 @@ o6 4 main tunnel 2x2 aes128-sha256-modp2048 aes128gcm16"
 SCASES="s1 4 transport aes128-sha256-modp2048 aes128gcm16 AES_CBC-128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048 AES_GCM_16-128
 s2 6 tunnel aes256-sha256-modp2048 aes256-sha256-modp2048 AES_CBC-256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048 AES_CBC-256/HMAC_SHA2_256_128/MODP_2048"
 ONLY=${IKEV1_MATRIX_CASES:-}
+# IKEV1_MATRIX_TIMING=1: each step's time
+tstep() { [ -z "${IKEV1_MATRIX_TIMING:-}" ] || echo "# t $(date +%s.%N | cut -c7-14) $*"; }
+tstep start
 PSK="ikev1_matrix selftest secret 0123456789"
 A=oak-v1m-a
 B=oak-v1m-b
 S=oak-v1m-s
 
 ike_setup ikev1_matrix
+tstep loaded
 modprobe dummy 2>/dev/null
 
 netns_add "$A" "$B" "$S"
@@ -81,7 +88,9 @@ EXTRA=
 	default = 1
 	ike = 4
 	flush_line = yes } }"
+tstep netns
 charon_start "$S" "$TMP" "$EXTRA"
+tstep charon
 
 wanted() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
 
@@ -237,6 +246,7 @@ assert_ok nsexec "$A" "$OAKLEY_OAK" load "$TMP/a.conf"
 swan --load-all --file "$TMP/swanctl.conf" >"$TMP/swan-load" 2>&1 ||
 	{ cat "$TMP/swan-load" >&2; die "swanctl --load-all failed"; }
 
+tstep configs loaded
 dd if=/dev/urandom of="$TMP/blob" bs=1024 count=256 2>/dev/null
 BLOB_SUM=$(sha256sum <"$TMP/blob")
 
@@ -323,28 +333,44 @@ check_child()
 	[ "$dh" = "$want" ] || die "$what: PFS group '$dh', want '$want'"
 }
 
-# check_flows WHAT NS PEER_NS CONN: ping + TCP through each SA pair, both counters rise
+# flow WHAT FROM TO SRC DST FWD BACK TCP(yes|no): ping SRC -> DST from namespace FROM
+# (A or its peer TO), with TCP a 256 KiB transfer to TO; A's xfrm states FWD (carrying
+# SRC -> DST) and BACK (the answers) count the packets
+flow()
+{
+	local what=$1 from=$2 to=$3 src=$4 dst=$5 fwd=$6 back=$7 tcp=$8 bf bb af ab
+	local more=3 how=ping
+
+	bf=$(esp_packets "$A" spi "0x$fwd")
+	bb=$(esp_packets "$A" spi "0x$back")
+	tstep flow
+	nsexec "$from" ping -c 3 -i 0.2 -W 3 -I "$src" "$dst" >"$TMP/ping" 2>&1 ||
+		{ cat "$TMP/ping" >&2; die "$what: ping $src -> $dst failed"; }
+	tstep ping
+	if [ "$tcp" = yes ]; then
+		tcp_xfer "$from" "$to" "$src" "$dst" || die "$what: TCP $src -> $dst:$PORT failed"
+		more=10 how="ping + 256 KiB TCP (sha256 ok)"
+		tstep tcp
+	fi
+	af=$(esp_packets "$A" spi "0x$fwd")
+	ab=$(esp_packets "$A" spi "0x$back")
+	[ "$af" -ge $((bf + more)) ] && [ "$ab" -ge $((bb + 3)) ] ||
+		die "$what: $src -> $dst: ESP packets $bf -> $af (SPI $fwd), $bb -> $ab (SPI $back)"
+	log "$what: $src -> $dst: $how, ESP packets $bf -> $af (SPI $fwd), $bb -> $ab (SPI $back)"
+}
+
+# check_flows WHAT PEER_NS CONN TCP(all|first|none): a flow from A through each SA pair
 check_flows()
 {
-	local what=$1 ns=$2 peer=$3 conn=$4 cj src dst si so bi bo ai ao
+	local what=$1 peer=$2 conn=$3 tcp=$4 cj i=0
 
 	while read -r cj; do
-		src=$(ts_host "$(jq -r '."local-ts"[0]' <<<"$cj")")
-		dst=$(ts_host "$(jq -r '."remote-ts"[0]' <<<"$cj")")
-		si=$(jq -r '."spi-in"' <<<"$cj")
-		so=$(jq -r '."spi-out"' <<<"$cj")
-		bi=$(esp_packets "$ns" spi "0x$si")
-		bo=$(esp_packets "$ns" spi "0x$so")
-		nsexec "$ns" ping -c 3 -i 0.2 -W 3 -I "$src" "$dst" >"$TMP/ping" 2>&1 ||
-			{ cat "$TMP/ping" >&2; die "$what: ping $src -> $dst failed"; }
-		tcp_xfer "$ns" "$peer" "$src" "$dst" || die "$what: TCP $src -> $dst:$PORT failed"
-		ai=$(esp_packets "$ns" spi "0x$si")
-		ao=$(esp_packets "$ns" spi "0x$so")
-		[ "$ao" -ge $((bo + 10)) ] && [ "$ai" -ge $((bi + 3)) ] ||
-			die "$what: $src -> $dst: ESP out $bo -> $ao, in $bi -> $ai"
-		log "$what: $src -> $dst: ping + 256 KiB TCP (sha256 ok), ESP packets" \
-			"out $bo -> $ao, in $bi -> $ai"
-	done < <(sa_json "$ns" "$conn" | jq -c '.children[]')
+		i=$((i + 1))
+		flow "$what" "$A" "$peer" "$(ts_host "$(jq -r '."local-ts"[0]' <<<"$cj")")" \
+			"$(ts_host "$(jq -r '."remote-ts"[0]' <<<"$cj")")" \
+			"$(jq -r '."spi-out"' <<<"$cj")" "$(jq -r '."spi-in"' <<<"$cj")" \
+			"$([ "$tcp" = all ] || { [ "$tcp" = first ] && [ $i = 1 ]; } && echo yes)"
+	done < <(sa_json "$A" "$conn" | jq -c '.children[]')
 }
 
 nothing_left()	# NS... : no IKE SA, xfrm state or policy (other than the IKE sockets')
@@ -361,19 +387,36 @@ nothing_left()	# NS... : no IKE SA, xfrm state or policy (other than the IKE soc
 RESULTS=()
 T0=$SECONDS
 
+npairs_of() { case $1 in *x*) echo $((${1%x*} * ${1#*x}));; *) echo "$1";; esac; }
+
+# NS -> "CONN STATE CHILDREN" of each IKE SA, sorted, comma-separated
+sa_summary()
+{
+	nsexec "$1" "$OAKLEY_OAK" show sa -j | jq -r '[.. | objects | select(has("spi-i")) |
+		"\(.conn) \(.state) \(.children | length)"] | sort | join(",")'
+}
+
+# Oakley <-> Oakley: every case comes up at once (`oak up` of each on A), then
+# each is checked, then each goes down (`oak down` on A)
+t=$SECONDS
+want=()
+while read -r name fam exch mode kids ike esp <&3; do
+	wanted "$name" || continue
+	assert_ok nsexec "$A" "$OAKLEY_OAK" up "$name"
+	want+=("$name established $(npairs_of "$kids")")
+done 3<<<"$OCASES"
+WANT=$(printf '%s\n' "${want[@]}" | sort | paste -sd,)
+oo_up() { [ "$(sa_summary "$A")" = "$WANT" ] && [ "$(sa_summary "$B")" = "$WANT" ]; }
+if [ -n "${want[*]}" ]; then
+	wait_for 90 oo_up || die "A: '$(sa_summary "$A")', B: '$(sa_summary "$B")', want '$WANT'"
+	log "Oakley <-> Oakley: ${#want[@]} ISAKMP SAs and their SA pairs up in $((SECONDS - t)) s"
+fi
+tstep established
+
 while read -r name fam exch mode kids ike esp <&3; do
 	wanted "$name" || continue
 	t=$SECONDS
-	case $kids in
-	*x*) npairs=$((${kids%x*} * ${kids#*x}));;
-	*) npairs=$kids;;
-	esac
 	what="$name: IPv$fam $exch $mode ESP $esp ($kids)"
-	assert_ok nsexec "$A" "$OAKLEY_OAK" up "$name"
-	both_up() { [ "$(sa_brief "$A" "$name")" = "established $npairs" ] &&
-		    [ "$(sa_brief "$B" "$name")" = "established $npairs" ]; }
-	wait_for 60 both_up || die "$what: A '$(sa_brief "$A" "$name")'," \
-		"B '$(sa_brief "$B" "$name")', want $npairs SA pairs"
 	i=0
 	while read -r cj; do
 		i=$((i + 1))
@@ -383,12 +426,22 @@ while read -r name fam exch mode kids ike esp <&3; do
 			die "$what: child $i is $(jq -r .name <<<"$cj")"
 		check_child "$what" "$A" "$B" "$cj" "$mode" "$e"
 	done < <(sa_json "$A" "$name" | jq -c '.children[]')
-	check_flows "$what" "$A" "$B" "$name"
-	assert_ok nsexec "$A" "$OAKLEY_OAK" down "$name"
-	wait_for 20 nothing_left "$A" "$B" || die "$what: SAs, states or policies left after oak down"
+	[ "$i" = "$(npairs_of "$kids")" ] || die "$what: $i SA pairs"
+	tstep checked
+	# o6: its four SA pairs are alike; TCP through the first
+	check_flows "$what" "$B" "$name" "$([ "$name" = o6 ] && echo first || echo all)"
 	log "$what: ok ($((SECONDS - t)) s)"
-	RESULTS+=("$name pass")
+	RESULTS+=("$name")
 done 3<<<"$OCASES"
+
+t=$SECONDS
+for name in "${RESULTS[@]}"; do
+	assert_ok nsexec "$A" "$OAKLEY_OAK" down "$name"
+done
+wait_for 30 nothing_left "$A" "$B" || die "SAs, states or policies left after oak down"
+[ -z "${RESULTS[*]}" ] ||
+	log "Oakley <-> Oakley: oak down of ${RESULTS[*]}: nothing left on A or B ($((SECONDS - t)) s)"
+tstep down
 
 # charon's view: IKEv1, the algorithms, the mode, an installed Child SA
 swan_check()	# WHAT NAME MODE IKE ESP
@@ -417,17 +470,12 @@ while read -r name fam mode ike esp sike sesp <&3; do
 		swan_check "$what" "$name" "$mode" "$sike" "$sesp"
 		cj=$(sa_json "$A" "$name" | jq -c '.children[0]')
 		check_child "$what" "$A" "$S" "$cj" "$mode" "$esp"
-		# both ways: A to S, then S to A (its counters read on A's states)
-		check_flows "$what" "$A" "$S" "$name"
-		src=$(ts_host "$(jq -r '."remote-ts"[0]' <<<"$cj")")
-		dst=$(ts_host "$(jq -r '."local-ts"[0]' <<<"$cj")")
-		bi=$(esp_packets "$A" spi "0x$(jq -r '."spi-in"' <<<"$cj")")
-		nsexec "$S" ping -c 3 -i 0.2 -W 3 -I "$src" "$dst" >"$TMP/ping" 2>&1 ||
-			{ cat "$TMP/ping" >&2; die "$what: ping $src -> $dst failed"; }
-		tcp_xfer "$S" "$A" "$src" "$dst" || die "$what: TCP $src -> $dst:$PORT failed"
-		ai=$(esp_packets "$A" spi "0x$(jq -r '."spi-in"' <<<"$cj")")
-		[ "$ai" -ge $((bi + 10)) ] || die "$what: $src -> $dst: ESP into A $bi -> $ai"
-		log "$what: $src -> $dst: ping + 256 KiB TCP (sha256 ok), ESP into A $bi -> $ai"
+		# both ways, TCP from the initiator's side
+		check_flows "$what" "$S" "$name" "$([ $role = oakley ] && echo all || echo none)"
+		flow "$what" "$S" "$A" "$(ts_host "$(jq -r '."remote-ts"[0]' <<<"$cj")")" \
+			"$(ts_host "$(jq -r '."local-ts"[0]' <<<"$cj")")" \
+			"$(jq -r '."spi-in"' <<<"$cj")" "$(jq -r '."spi-out"' <<<"$cj")" \
+			"$([ $role = strongswan ] && echo yes)"
 		if [ $role = oakley ]; then
 			assert_ok nsexec "$A" "$OAKLEY_OAK" down "$name"
 		else
@@ -438,11 +486,11 @@ while read -r name fam mode ike esp sike sesp <&3; do
 			grep -q ESTABLISHED; }
 		wait_for 20 s_gone || die "$what: SAs, states or policies left after teardown"
 		log "$what: ok ($((SECONDS - t)) s)"
-		RESULTS+=("$name/$role pass")
+		RESULTS+=("$name/$role")
 	done
 done 3<<<"$SCASES"
 
-log "cases: ${RESULTS[*]:-none} in $((SECONDS - T0)) s"
+log "cases passed: ${RESULTS[*]:-none}, in $((SECONDS - T0)) s"
 charon_stop
 ip netns del "$A"
 ip netns del "$B"

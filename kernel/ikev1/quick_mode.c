@@ -428,7 +428,7 @@ static int v1_qm_send1(struct oak_ike_sa *sa, struct ikev1_qm *qm)
 /* Quick Mode for the pair @k of @cfg, with the selectors @l, @r. */
 static int v1_qm_start_pair(struct oak_ike_sa *sa, const struct oakley_child *cfg,
 			    unsigned int k, const struct ike_ts *l, const struct ike_ts *r,
-			    bool chain)
+			    u8 round)
 {
 	struct ikev1_qm *qm;
 	u32 msgid;
@@ -442,7 +442,7 @@ static int v1_qm_start_pair(struct oak_ike_sa *sa, const struct oakley_child *cf
 		return -ENOMEM;
 	qm->cfg = cfg;
 	qm->pair = k;
-	qm->chain = chain;
+	qm->round = round;
 	qm->tsi = *l;
 	qm->tsr = *r;
 	qm->c = oak_child_new(sa, cfg);
@@ -466,7 +466,7 @@ err:
  * every one has.
  */
 static int v1_qm_start_from(struct oak_ike_sa *sa, const struct oakley_child *cfg,
-			    unsigned int from, bool chain)
+			    unsigned int from, u8 round)
 {
 	struct ike_ts l, r;
 	unsigned int k;
@@ -479,62 +479,68 @@ static int v1_qm_start_from(struct oak_ike_sa *sa, const struct oakley_child *cf
 		if (err)
 			return err;
 		if (!v1_pair_up(sa, cfg, &l, &r))
-			return v1_qm_start_pair(sa, cfg, k, &l, &r, chain);
+			return v1_qm_start_pair(sa, cfg, k, &l, &r, round);
 	}
 }
 
+/* Start the next Quick Mode of a round at pair @from of @cfg: true if one began. */
+static bool v1_qm_try(struct oak_ike_sa *sa, const struct oakley_child *cfg, unsigned int from,
+		      u8 round)
+{
+	int err = v1_qm_start_from(sa, cfg, from, round);
+
+	if (err && err != -EALREADY)
+		oak_sa_log(pr_info_ratelimited, sa, cfg->name, "cannot start Quick Mode: %d\n",
+			   err);
+	return !err;
+}
+
 /*
- * After a Quick Mode of the SA's first round (the child it was set up for,
- * then the others, as IKEv2 brings them all up after IKE_AUTH) ended, well
- * or not: the next selector pair of its child, then the children after it
- * in the connection (from the first one's, round the list; trap children
- * wait for their traffic).  Each step goes forward: a failed one is not
- * tried again.
+ * After a Quick Mode of a round ended, well or not: the next selector pair
+ * of its child, then for the SA's first round (the child it was set up
+ * for, then the others, as IKEv2 brings them all up after IKE_AUTH) the
+ * children after it in the connection (from the first one's, round the
+ * list; trap children wait for their traffic).  Each step goes forward: a
+ * failed one is not tried again.
  */
-static void v1_qm_next(struct oak_ike_sa *sa, const struct oakley_child *cfg, unsigned int k)
+static void v1_qm_next(struct oak_ike_sa *sa, const struct oakley_child *cfg, unsigned int k,
+		       u8 round)
 {
 	const struct oakley_conn *conn = sa->conn;
 	unsigned int n = conn->nchildren, first = 0, i, j;
 	const struct oakley_child *next;
-	int err;
 
 	if (sa->dead || sa->kill_pending || sa->state != OAKLEY_IKE_STATE_ESTABLISHED)
+		return;
+	if (v1_qm_try(sa, cfg, k + 1, round) || round != V1_QM_CONN)
 		return;
 	for (j = 0; j < n; j++)
 		if (conn->children[j] == sa->want_child)
 			first = j;
 	for (i = 0; i < n && conn->children[i] != cfg; i++)
 		;
-	if (i == n)
-		return;
-	/* j: positions round the list from the first child */
-	for (j = (i + n - first) % n; j < n; j++, k = 0) {
+	/* positions round the list from the first child, after @cfg's */
+	for (j = i < n ? (i + n - first) % n + 1 : n; j < n; j++) {
 		next = conn->children[(first + j) % n];
-		if (next != cfg && next->start == OAKLEY_START_TRAP)
-			continue;
-		err = v1_qm_start_from(sa, next, next == cfg ? k + 1 : 0, true);
-		if (!err)
+		if (next->start != OAKLEY_START_TRAP && v1_qm_try(sa, next, 0, round))
 			return;
-		if (err != -EALREADY)
-			oak_sa_log(pr_info_ratelimited, sa, next->name,
-				   "cannot start Quick Mode: %d\n", err);
 	}
 }
 
-/* The Quick Mode under way ended: free it, then the next of the first round. */
+/* The Quick Mode under way ended: free it, then the next of its round. */
 static void v1_qm_end(struct oak_ike_sa *sa, bool drop)
 {
 	struct ikev1_qm *qm = ikev1_sa(sa)->qm;
 	const struct oakley_child *cfg = qm->cfg;
-	bool chain = qm->initiator && qm->chain;
+	u8 round = qm->initiator ? qm->round : V1_QM_ONE;
 	unsigned int k = qm->pair;
 
 	if (drop)
 		v1_qm_drop(sa);
 	else
 		v1_qm_free(sa);
-	if (chain && cfg)
-		v1_qm_next(sa, cfg, k);
+	if (round != V1_QM_ONE && cfg)
+		v1_qm_next(sa, cfg, k, round);
 }
 
 void v1_qm_abort(struct oak_ike_sa *sa)
@@ -547,7 +553,8 @@ void v1_qm_abort(struct oak_ike_sa *sa)
 int v1_qm_start(struct oak_ike_sa *sa, const struct oakley_child *cfg)
 {
 	/* the child an SA was set up for, the first time: the others follow */
-	bool chain = sa->initiator && cfg == sa->want_child && list_empty(&sa->children);
+	u8 round = sa->initiator && cfg == sa->want_child && list_empty(&sa->children) ?
+		   V1_QM_CONN : V1_QM_CHILD;
 
 	/* any context: its own after phase 1, netlink or the key manager (one QM at a time) */
 	lockdep_assert_held(&sa->in->lock);
@@ -555,7 +562,7 @@ int v1_qm_start(struct oak_ike_sa *sa, const struct oakley_child *cfg)
 		return -EALREADY;
 	if (ikev1_sa(sa)->qm)
 		return -EBUSY;	/* one Quick Mode at a time */
-	return v1_qm_start_from(sa, cfg, 0, chain);
+	return v1_qm_start_from(sa, cfg, 0, round);
 }
 
 /* Decrypt a Quick Mode message with the exchange's IV; its first payload is HASH. */
