@@ -34,7 +34,9 @@
 # ping passes both ways, TCP from the initiator's side; after `oak down` or
 # `swanctl --terminate` nothing is left on either side.
 # Runs inside the test VM only:  selftests/vm/run.sh -- selftests/ikev1_matrix.sh
-# IKEV1_MATRIX_CASES="o1 s2 ..." runs only those cases.
+# OAKLEY_V1M_CASES="o1 s2 ..." runs only those cases; OAKLEY_V1M_TIMING=1 prints the
+# time of each step, OAKLEY_V1M_DEBUG=1 has charon log IKE at level 4 into its TMP
+# (only OAKLEY_* variables reach the VM).
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib/lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib/ike.sh"
@@ -57,9 +59,9 @@ o6 4 main tunnel 2x2 aes128-sha256-modp2048 aes128gcm16"
 # name family mode ike esp swan-ike swan-esp (charon's names of the result)
 SCASES="s1 4 transport aes128-sha256-modp2048 aes128gcm16 AES_CBC-128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048 AES_GCM_16-128
 s2 6 tunnel aes256-sha256-modp2048 aes256-sha256-modp2048 AES_CBC-256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048 AES_CBC-256/HMAC_SHA2_256_128/MODP_2048"
-ONLY=${IKEV1_MATRIX_CASES:-}
-# IKEV1_MATRIX_TIMING=1: each step's time
-tstep() { [ -z "${IKEV1_MATRIX_TIMING:-}" ] || echo "# t $(date +%s.%N | cut -c7-14) $*"; }
+ONLY=${OAKLEY_V1M_CASES:-}
+# OAKLEY_V1M_TIMING=1: each step's time
+tstep() { [ -z "${OAKLEY_V1M_TIMING:-}" ] || echo "# t $(date +%s.%N | cut -c7-14) $*"; }
 tstep start
 PSK="ikev1_matrix selftest secret 0123456789"
 A=oak-v1m-a
@@ -84,7 +86,7 @@ for ns in "$A" "$B" "$S"; do
 done
 
 EXTRA=
-[ -n "${IKEV1_DEBUG:-}" ] && EXTRA="filelog { dbg { path = $TMP/charon4.log
+[ -n "${OAKLEY_V1M_DEBUG:-}" ] && EXTRA="filelog { dbg { path = $TMP/charon4.log
 	default = 1
 	ike = 4
 	flush_line = yes } }"
@@ -144,7 +146,7 @@ while read -r name fam exch mode kids ike esp <&3; do
 	lb=$(outer "$fam" "$n" 2 99)
 	ip -n "$A" addr add "$la/$(plen "$fam")" dev veth-b $(nodad "$fam")
 	ip -n "$B" addr add "$lb/$(plen "$fam")" dev veth-a $(nodad "$fam")
-	ida= idb=
+	ida='' idb=''
 	[ "$exch" = aggressive ] && ida=$name-a.example idb=$name-b.example
 	conn_head "$TMP/a.conf" "$name" "$fam" "$la" "$lb" "$ike" "$exch" "$ida" "$idb"
 	conn_head "$TMP/b.conf" "$name" "$fam" "$lb" "$la" "$ike" "$exch" "$idb" "$ida"
@@ -166,7 +168,7 @@ while read -r name fam exch mode kids ike esp <&3; do
 		done
 	done
 	if [ "$nchild" = 1 ]; then
-		lts= rts=
+		lts='' rts=''
 		for c in $(seq 1 "$nsel"); do
 			lts="$lts${lts:+, }$(inner_net "$fam" "$n" "$c" 1)"
 			rts="$rts${rts:+, }$(inner_net "$fam" "$n" "$c" 2)"
