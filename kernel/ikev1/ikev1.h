@@ -77,6 +77,16 @@ struct ikev1_qm {
 	u8 ni[ISAKMP_NONCE_MAX], nr[ISAKMP_NONCE_MAX];
 	u8 gxy[IKE_DH_MAX_SHARED];
 	struct ike_ts tsi, tsr;		/* IDci, IDcr as ranges */
+	const struct oakley_child *cfg;	/* initiator: the child negotiated */
+	u16 pair;			/* initiator: index of its selector pair */
+	u8 round;			/* initiator: enum v1_qm_round */
+};
+
+/* What an initiator's Quick Mode is part of: the next one follows when it ends. */
+enum v1_qm_round {
+	V1_QM_ONE,		/* itself alone */
+	V1_QM_CHILD,		/* every selector pair of its child */
+	V1_QM_CONN,		/* that, then the connection's other children */
 };
 
 struct ikev1_sa {

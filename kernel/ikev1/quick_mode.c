@@ -14,8 +14,11 @@
  * starts at hash(last phase 1 block | M-ID) and chains through its three
  * messages.  IDci/IDcr carry one selector pair; IKEv1 has no narrowing:
  * the responder takes the initiator's pair if a child's selectors contain
- * it, INVALID-ID-INFORMATION otherwise.  The initiator installs after QR1,
- * the responder after QI2.
+ * it, INVALID-ID-INFORMATION otherwise.  A child with several local or
+ * remote selectors takes one Quick Mode (one SA pair) per pair of them.
+ * The initiator installs after QR1, the responder after QI2.  One Quick
+ * Mode at a time per ISAKMP SA: after phase 1 the initiator runs them for
+ * the child it was set up for, then for the connection's other children.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -39,7 +42,7 @@ void v1_qm_free(struct oak_ike_sa *sa)
 	ikev1_sa(sa)->qm = NULL;
 }
 
-void v1_qm_abort(struct oak_ike_sa *sa)
+static void v1_qm_drop(struct oak_ike_sa *sa)
 {
 	struct ikev1_qm *qm = ikev1_sa(sa)->qm;
 
@@ -167,24 +170,65 @@ static int v1_id_to_ts(const struct isakmp_id *id, struct ike_ts *t)
 	return 0;
 }
 
-/* A child's first local and remote selector, as the config has them. */
-static int v1_cfg_ts(struct oak_ike_sa *sa, const struct oakley_child *cfg, struct ike_ts *l,
-		     struct ike_ts *r)
+/*
+ * The @k-th selector pair of a child, as the config has them: each local
+ * selector with every remote one, local-major; -ENOENT past the last.
+ */
+static int v1_cfg_pair(struct oak_ike_sa *sa, const struct oakley_child *cfg, unsigned int k,
+		       struct ike_ts *l, struct ike_ts *r)
 {
-	struct ike_ts_payload *p = kmalloc(sizeof(*p), GFP_KERNEL);
+	struct ike_ts_payload *p = kmalloc_array(2, sizeof(*p), GFP_KERNEL);
 	int err;
 
 	if (!p)
 		return -ENOMEM;
-	err = oak_ts_from_conf(cfg->local_ts, &sa->local, p);
-	if (!err && p->nts)
-		*l = p->ts[0];
+	err = oak_ts_from_conf(cfg->local_ts, &sa->local, &p[0]);
 	if (!err)
-		err = oak_ts_from_conf(cfg->remote_ts, &sa->remote, p);
-	if (!err && p->nts)
-		*r = p->ts[0];
+		err = oak_ts_from_conf(cfg->remote_ts, &sa->remote, &p[1]);
+	if (!err && (!p[0].nts || !p[1].nts || k >= p[0].nts * p[1].nts))
+		err = -ENOENT;
+	if (!err) {
+		*l = p[0].ts[k / p[1].nts];
+		*r = p[1].ts[k % p[1].nts];
+	}
 	kfree(p);
 	return err;
+}
+
+/* @l and @r as a Child SA's xfrm selectors (@ts: two, local then remote). */
+static int v1_pair_xfrm(const struct ike_ts *l, const struct ike_ts *r, struct oak_ts *ts)
+{
+	struct ike_ts_payload *p = kzalloc(2 * sizeof(*p), GFP_KERNEL);
+	int err = -EINVAL;
+
+	if (!p)
+		return -ENOMEM;
+	p[0].nts = 1;
+	p[0].ts[0] = *l;
+	p[1].nts = 1;
+	p[1].ts[0] = *r;
+	if (oak_ts_to_xfrm(&p[0], ts, 1) == 1 && oak_ts_to_xfrm(&p[1], ts + 1, 1) == 1)
+		err = 0;
+	kfree(p);
+	return err;
+}
+
+/* Has @sa a current Child SA of @cfg for exactly the pair (@l ours, @r theirs)? */
+static bool v1_pair_up(struct oak_ike_sa *sa, const struct oakley_child *cfg,
+		       const struct ike_ts *l, const struct ike_ts *r)
+{
+	struct oak_child_sa *c;
+	struct oak_ts ts[2];
+
+	if (v1_pair_xfrm(l, r, ts))
+		return false;
+	list_for_each_entry(c, &sa->children, node)
+		if (c->cfg == cfg && c->installed && !c->rekeyed && !c->deleting &&
+		    c->p.n_local_ts == 1 && c->p.n_remote_ts == 1 &&
+		    !memcmp(c->p.local_ts, &ts[0], sizeof(ts[0])) &&
+		    !memcmp(c->p.remote_ts, &ts[1], sizeof(ts[1])))
+			return true;
+	return false;
 }
 
 /* Is the pair (@l ours, @r theirs) within @cfg's selectors? */
@@ -217,29 +261,21 @@ static int v1_keymat(struct oak_ike_sa *sa, struct ikev1_qm *qm, __be32 spi, u8 
 			     (const u8 *)&spi, qm->ni, qm->ni_len, qm->nr, qm->nr_len, out, len);
 }
 
-static int v1_qm_set_ts(struct oak_ike_sa *sa, struct ikev1_qm *qm, struct oak_child_sa *c)
+static int v1_qm_set_ts(struct ikev1_qm *qm, struct oak_child_sa *c)
 {
-	struct ike_ts_payload *p = kzalloc(2 * sizeof(*p), GFP_KERNEL);
-	struct oak_ts *ts;
-	int err = -ENOMEM;
+	struct oak_ts *ts = kmalloc_array(2, sizeof(*ts), GFP_KERNEL);
+	int err;
 
-	ts = kmalloc_array(2, sizeof(*ts), GFP_KERNEL);
-	if (!p || !ts)
-		goto out;
-	p[0].nts = 1;
-	p[0].ts[0] = qm->initiator ? qm->tsi : qm->tsr;
-	p[1].nts = 1;
-	p[1].ts[0] = qm->initiator ? qm->tsr : qm->tsi;
-	err = -EINVAL;
-	if (oak_ts_to_xfrm(&p[0], ts, 1) != 1 || oak_ts_to_xfrm(&p[1], ts + 1, 1) != 1)
-		goto out;
+	if (!ts)
+		return -ENOMEM;
+	err = v1_pair_xfrm(qm->initiator ? &qm->tsi : &qm->tsr,
+			   qm->initiator ? &qm->tsr : &qm->tsi, ts);
+	if (err) {
+		kfree(ts);
+		return err;
+	}
 	oak_child_set_ts(c, ts, 1, 1);
-	ts = NULL;
-	err = 0;
-out:
-	kfree(ts);
-	kfree(p);
-	return err;
+	return 0;
 }
 
 /* One direction's KEYMAT: the encryption key (with a GCM salt), then the integrity key. */
@@ -283,7 +319,7 @@ static int v1_qm_install(struct oak_ike_sa *sa, struct ikev1_qm *qm)
 	if (!err)
 		err = v1_keymat(sa, qm, c->p.spi_out, km + elen + alen, elen + alen);
 	if (!err)
-		err = v1_qm_set_ts(sa, qm, c);
+		err = v1_qm_set_ts(qm, c);
 	if (!err) {
 		v1_keys_set(&c->p.in, km, elen, alen);
 		v1_keys_set(&c->p.out, km + elen + alen, elen, alen);
@@ -389,28 +425,28 @@ static int v1_qm_send1(struct oak_ike_sa *sa, struct ikev1_qm *qm)
 	return v1_qm_seal_send(sa, qm, mem, &b, true);
 }
 
-int v1_qm_start(struct oak_ike_sa *sa, const struct oakley_child *cfg)
+/* Quick Mode for the pair @k of @cfg, with the selectors @l, @r. */
+static int v1_qm_start_pair(struct oak_ike_sa *sa, const struct oakley_child *cfg,
+			    unsigned int k, const struct ike_ts *l, const struct ike_ts *r,
+			    u8 round)
 {
 	struct ikev1_qm *qm;
 	u32 msgid;
 	int err;
 
-	/* any context: its own after phase 1, netlink or the key manager (one QM at a time) */
-	lockdep_assert_held(&sa->in->lock);
-	if (sa->state != OAKLEY_IKE_STATE_ESTABLISHED || ikev1_sa(sa)->step != V1_DONE)
-		return -EALREADY;
-	if (ikev1_sa(sa)->qm)
-		return -EBUSY;	/* one Quick Mode at a time */
 	do {
 		msgid = get_random_u32();
 	} while (!msgid);
 	qm = v1_qm_new(sa, msgid, true);
 	if (!qm)
 		return -ENOMEM;
+	qm->cfg = cfg;
+	qm->pair = k;
+	qm->round = round;
+	qm->tsi = *l;
+	qm->tsr = *r;
 	qm->c = oak_child_new(sa, cfg);
 	err = qm->c ? oak_child_reserve_spi(sa, qm->c) : -ENOMEM;
-	if (!err)
-		err = v1_cfg_ts(sa, cfg, &qm->tsi, &qm->tsr);
 	if (err)
 		goto err;
 	qm->ni_len = V1_NONCE_LEN;
@@ -419,8 +455,114 @@ int v1_qm_start(struct oak_ike_sa *sa, const struct oakley_child *cfg)
 	if (!err)
 		return 0;
 err:
-	v1_qm_abort(sa);
+	v1_qm_drop(sa);
 	return err;
+}
+
+/*
+ * Quick Mode for the first selector pair of @cfg from the @from-th on that
+ * has no Child SA yet (IKEv1 carries one pair per exchange: a child with
+ * several selectors takes one Quick Mode for each pair); -EALREADY when
+ * every one has.
+ */
+static int v1_qm_start_from(struct oak_ike_sa *sa, const struct oakley_child *cfg,
+			    unsigned int from, u8 round)
+{
+	struct ike_ts l, r;
+	unsigned int k;
+	int err;
+
+	for (k = from; ; k++) {
+		err = v1_cfg_pair(sa, cfg, k, &l, &r);
+		if (err == -ENOENT)
+			return -EALREADY;
+		if (err)
+			return err;
+		if (!v1_pair_up(sa, cfg, &l, &r))
+			return v1_qm_start_pair(sa, cfg, k, &l, &r, round);
+	}
+}
+
+/* Start the next Quick Mode of a round at pair @from of @cfg: true if one began. */
+static bool v1_qm_try(struct oak_ike_sa *sa, const struct oakley_child *cfg, unsigned int from,
+		      u8 round)
+{
+	int err = v1_qm_start_from(sa, cfg, from, round);
+
+	if (err && err != -EALREADY)
+		oak_sa_log(pr_info_ratelimited, sa, cfg->name, "cannot start Quick Mode: %d\n",
+			   err);
+	return !err;
+}
+
+/*
+ * After a Quick Mode of a round ended, well or not: the next selector pair
+ * of its child, then for the SA's first round (the child it was set up
+ * for, then the others, as IKEv2 brings them all up after IKE_AUTH) the
+ * children after it in the connection (from the first one's, round the
+ * list; trap children wait for their traffic).  Each step goes forward: a
+ * failed one is not tried again.
+ */
+static void v1_qm_next(struct oak_ike_sa *sa, const struct oakley_child *cfg, unsigned int k,
+		       u8 round)
+{
+	const struct oakley_conn *conn = sa->conn;
+	unsigned int n = conn->nchildren, first = 0, i, j;
+	const struct oakley_child *next;
+
+	if (sa->dead || sa->kill_pending || sa->state != OAKLEY_IKE_STATE_ESTABLISHED)
+		return;
+	if (v1_qm_try(sa, cfg, k + 1, round) || round != V1_QM_CONN)
+		return;
+	for (j = 0; j < n; j++)
+		if (conn->children[j] == sa->want_child)
+			first = j;
+	for (i = 0; i < n && conn->children[i] != cfg; i++)
+		;
+	/* positions round the list from the first child, after @cfg's */
+	for (j = i < n ? (i + n - first) % n + 1 : n; j < n; j++) {
+		next = conn->children[(first + j) % n];
+		if (next->start != OAKLEY_START_TRAP && v1_qm_try(sa, next, 0, round))
+			return;
+	}
+}
+
+/* The Quick Mode under way ended: free it, then the next of its round. */
+static void v1_qm_end(struct oak_ike_sa *sa, bool drop)
+{
+	struct ikev1_qm *qm = ikev1_sa(sa)->qm;
+	const struct oakley_child *cfg = qm->cfg;
+	u8 round = qm->initiator ? qm->round : V1_QM_ONE;
+	unsigned int k = qm->pair;
+
+	if (drop)
+		v1_qm_drop(sa);
+	else
+		v1_qm_free(sa);
+	if (round != V1_QM_ONE && cfg)
+		v1_qm_next(sa, cfg, k, round);
+}
+
+void v1_qm_abort(struct oak_ike_sa *sa)
+{
+	lockdep_assert_held(&sa->in->lock);
+	if (ikev1_sa(sa)->qm)
+		v1_qm_end(sa, true);
+}
+
+int v1_qm_start(struct oak_ike_sa *sa, const struct oakley_child *cfg)
+{
+	/* the child an SA was set up for, the first time: the others follow */
+	u8 round = sa->initiator && cfg == sa->want_child && list_empty(&sa->children) ?
+		   V1_QM_CONN : V1_QM_CHILD;
+
+	/* any context: its own after phase 1, netlink or the key manager (one QM at a time) */
+	lockdep_assert_held(&sa->in->lock);
+	if (sa->state != OAKLEY_IKE_STATE_ESTABLISHED || ikev1_sa(sa)->step != V1_DONE)
+		return -EALREADY;
+	if (ikev1_sa(sa)->qm)
+		return -EBUSY;	/* one Quick Mode at a time */
+	return v1_qm_start_from(sa, cfg, 0, round);
 }
 
 /* Decrypt a Quick Mode message with the exchange's IV; its first payload is HASH. */
@@ -553,7 +695,7 @@ static void v1_qm_i_r1(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp
 	v1_qm_send3(sa, qm);
 	if (v1_qm_install(sa, qm) && qm->c)
 		oak_child_free(sa, qm->c);
-	v1_qm_free(sa);
+	v1_qm_end(sa, false);
 }
 
 /* ---- responder ---- */
