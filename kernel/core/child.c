@@ -15,6 +15,7 @@
 #include "km.h"
 #include "proto.h"
 #include "sa.h"
+#include "socket.h"
 #include "xfrm.h"
 
 /*
@@ -33,6 +34,7 @@ int oak_child_reserve_spi(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	memcpy(&p->remote, sa->remote.addr, alen);
 	p->local_port = sa->local.port;
 	p->remote_port = sa->remote.port;
+	p->encap = (sa->nat & OAK_NAT_ANY) && sa->local.port == OAK_NATT_PORT;
 	p->proto = c->cfg->ah ? IPPROTO_AH : IPPROTO_ESP;
 	p->mode = c->cfg->mode;
 	if (!p->reqid)

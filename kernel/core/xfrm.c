@@ -396,6 +396,28 @@ static void oak_state_discard(struct xfrm_state *x)
 	xfrm_state_put(x);
 }
 
+/*
+ * ESP in UDP (RFC 3948) between the IKE SA's ports when it went through a
+ * NAT (or was told to): set before xfrm_init_state(), which makes room for
+ * the UDP header; xfrm frees x->encap with the state.  Outbound from our
+ * port to the peer's, inbound the other way round.
+ */
+static int oak_state_encap(struct xfrm_state *x, const struct oak_child_params *p, bool out)
+{
+	struct xfrm_encap_tmpl *e;
+
+	if (!p->encap)
+		return 0;
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return -ENOMEM;
+	e->encap_type = UDP_ENCAP_ESPINUDP;
+	e->encap_sport = htons(out ? p->local_port : p->remote_port);
+	e->encap_dport = htons(out ? p->remote_port : p->local_port);
+	x->encap = e;
+	return 0;
+}
+
 /* Build one direction's state: daddr/spi identify it, saddr is its source. */
 static struct xfrm_state *oak_state_build(const struct oak_child_params *p,
 					  const xfrm_address_t *saddr,
@@ -420,7 +442,9 @@ static struct xfrm_state *oak_state_build(const struct oak_child_params *p,
 	/* x->sel stays AF_UNSPEC: the policies do the selecting */
 	oak_state_lifetimes(x, p);
 
-	err = oak_state_algs(x, p, k);
+	err = oak_state_encap(x, p, saddr == &p->local);
+	if (!err)
+		err = oak_state_algs(x, p, k);
 	if (!err)
 		err = oak_state_replay(x, p);
 	if (!err)

@@ -34,7 +34,8 @@ struct oak_child_params {
 	struct net *net;
 	u16 family;		/* outer family */
 	xfrm_address_t local, remote;	/* outer addresses */
-	u16 local_port, remote_port;	/* IKE ports (for NAT-T later) */
+	u16 local_port, remote_port;	/* IKE ports: of ESP in UDP with @encap */
+	bool encap;		/* UDP-encapsulated ESP (NAT traversal, RFC 3948) */
 	u8 proto;		/* IPPROTO_ESP or IPPROTO_AH */
 	u8 mode;		/* OAKLEY_MODE_TUNNEL / _TRANSPORT */
 	u32 reqid;

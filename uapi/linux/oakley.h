@@ -227,6 +227,8 @@ enum oakley_conn_attr {
 	OAKLEY_CONN_A_JITTER,		/* u8: percent, 0..100 */
 	OAKLEY_CONN_A_CHILD,		/* nest: enum oakley_child_attr, repeated */
 	OAKLEY_CONN_A_SHA256_96,	/* u8: 1 = ESP HMAC-SHA2-256 ICV of 96 bits, 0 = 128 */
+	OAKLEY_CONN_A_ENCAP,		/* u8: 1 = UDP-encapsulate ESP without a NAT too */
+	OAKLEY_CONN_A_NAT_KEEPALIVE,	/* u32: seconds between NAT keepalives, 0 = off */
 
 	__OAKLEY_CONN_A_MAX,
 	OAKLEY_CONN_A_MAX = __OAKLEY_CONN_A_MAX - 1
@@ -395,6 +397,8 @@ enum oakley_event_type {
 	OAKLEY_EVENT_ACQUIRE = 11,
 	OAKLEY_EVENT_SECRET_ADDED = 12,
 	OAKLEY_EVENT_SECRET_DELETED = 13,
+	OAKLEY_EVENT_NAT_DETECTED = 14,	/* the IKE SA moved to port 4500 (RFC 7296 §2.23) */
+	OAKLEY_EVENT_NAT_MAPPING = 15,	/* the peer's NAT mapping changed */
 };
 
 enum oakley_event_attr {
