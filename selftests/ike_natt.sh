@@ -8,6 +8,7 @@
 #   1. Oakley in L initiates to Oakley in P
 #   2. Oakley in L initiates to charon in P
 #   3. charon in L initiates to Oakley in P
+#   1b. the NAT forgets its mappings (conntrack -F): P follows L's new port
 #   4. encap = yes without a NAT: Oakley in N initiates to charon in P
 # Each time: the IKE SA moved to port 4500 on both sides (on the public side
 # to the NAT's mapping of L's port 4500), every ESP state carries
@@ -209,6 +210,29 @@ check_encap "$what" "$P" 4500 "$prp"
 check_path "$what" 1
 grep -q '"nat-detected"' "$TMP/mon-l" || die "$what: no nat-detected event on L"
 kill "$monpid"; wait "$monpid" 2>/dev/null
+log "$what: ok"
+
+# 1b. the NAT forgets its mappings: L's next datagrams get a new port, and
+# P's IKE SA and ESP states follow it (km new_mapping on ESP from it)
+what="NAT mapping changed (conntrack -F)"
+nsexec "$P" "$OAKLEY_OAK" monitor -j >"$TMP/mon-p" 2>&1 &
+monpid=$!
+ip netns exec "$N" conntrack -F >/dev/null 2>&1 || die "$what: conntrack -F failed"
+# the first replies may still leave for the old port: wait for the new one
+moved() { read -r _ nrp <<<"$(oak_ports "$P")"; [ "$nrp" != "$prp" ]; }
+nsexec "$L" ping -c 20 -i 0.2 -W 1 -I 10.1.0.1 10.2.0.1 >/dev/null 2>&1 &
+wait_for 10 moved || die "$what: P's IKE SA still sends to port $prp"
+wait $!
+read -r _ nrp <<<"$(oak_ports "$P")"
+check_encap "$what" "$P" 4500 "$nrp"
+nsexec "$L" ping -c 3 -i 0.3 -W 2 -I 10.1.0.1 10.2.0.1 >/dev/null ||
+	die "$what: ping from the private side failed after the change"
+nsexec "$P" ping -c 3 -i 0.3 -W 2 -I 10.2.0.1 10.1.0.1 >/dev/null ||
+	die "$what: ping from the public side failed after the change"
+grep -q '"nat-mapping"' "$TMP/mon-p" || die "$what: no nat-mapping event on P"
+kill "$monpid"; wait "$monpid" 2>/dev/null
+log "$what: port $prp -> $nrp, traffic continues: ok"
+what="Oakley (behind the NAT) -> Oakley"
 nsexec "$L" "$OAKLEY_OAK" down nat || die "$what: oak down"
 wait_for 20 oak_none "$L" && wait_for 20 oak_none "$P" || die "$what: SAs left after oak down"
 nsexec "$L" "$OAKLEY_OAK" load /dev/null

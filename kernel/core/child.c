@@ -312,3 +312,16 @@ void oak_child_uninstall(struct oak_ike_sa *sa, struct oak_child_sa *c)
 		c->spi_reserved = false;
 	}
 }
+
+void oak_sa_follow_peer(struct oak_ike_sa *sa, const struct oak_addr *remote)
+{
+	struct oak_child_sa *c;
+
+	lockdep_assert_held(&sa->in->lock);
+	oak_sa_set_remote(sa, remote);
+	list_for_each_entry(c, &sa->children, node) {
+		c->p.remote_port = remote->port;
+		if (c->installed)
+			oak_xfrm_set_peer_port(&c->p);
+	}
+}

@@ -321,6 +321,11 @@ struct oak_child_sa *oak_child_predecessor(struct oak_ike_sa *sa, struct oak_chi
  */
 struct oak_child_sa *oak_child_adopt_reqid(struct oak_ike_sa *sa, struct oak_child_sa *c);
 void oak_child_uninstall(struct oak_ike_sa *sa, struct oak_child_sa *c);
+/*
+ * NAT traversal: the peer now uses @remote's port; the IKE SA and the UDP
+ * encapsulation of its Child SAs' states follow.  Caller holds in->lock.
+ */
+void oak_sa_follow_peer(struct oak_ike_sa *sa, const struct oak_addr *remote);
 
 /* api.c: `oak up` on an engine the caller holds a reference on */
 int oak_ike_initiate(struct oak_ike_net *in, struct oakley_conn *conn, const char *child,

@@ -1474,3 +1474,35 @@ int oak_xfrm_counters(const struct oak_child_params *p, struct oak_child_counter
 	oak_state_read(p, &p->remote, p->spi_out, &c->bytes_out, &c->packets_out, NULL);
 	return 0;
 }
+
+/* One state's UDP encapsulation port: @src (encap_sport) or the destination. */
+static void oak_state_set_port(const struct oak_child_params *p, const xfrm_address_t *daddr,
+			       __be32 spi, bool src, u16 port)
+{
+	struct xfrm_state *x;
+
+	x = xfrm_state_lookup(p->net, 0, daddr, spi, p->proto, p->family);
+	if (!x)
+		return;
+	spin_lock_bh(&x->lock);
+	if (x->encap) {
+		if (src)
+			x->encap->encap_sport = htons(port);
+		else
+			x->encap->encap_dport = htons(port);
+	}
+	spin_unlock_bh(&x->lock);
+	xfrm_state_put(x);
+}
+
+/*
+ * The peer's NAT gave it a new port (p->remote_port, already updated): the
+ * inbound state accepts ESP in UDP from it, the outbound one sends to it.
+ */
+void oak_xfrm_set_peer_port(const struct oak_child_params *p)
+{
+	if (!p->encap)
+		return;
+	oak_state_set_port(p, &p->local, p->spi_in, true, p->remote_port);
+	oak_state_set_port(p, &p->remote, p->spi_out, false, p->remote_port);
+}

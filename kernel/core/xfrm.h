@@ -173,4 +173,7 @@ bool oak_xfrm_esp_supported(u16 encr, u16 keylen_bits, u16 integ);
 int oak_xfrm_key_lens(u16 encr, u16 keylen_bits, u16 integ,
 		      unsigned int *enc_len, unsigned int *auth_len);
 
+/* NAT traversal: the peer's port changed (p->remote_port); both states follow. */
+void oak_xfrm_set_peer_port(const struct oak_child_params *p);
+
 #endif /* OAKLEY_IKE_XFRM_H */

@@ -172,7 +172,7 @@ void oak_nat_update(struct oak_ike_sa *sa, const struct oak_addr *src,
 	floated = sa->local.port != OAK_NATT_PORT;
 	sa->local.port = OAK_NATT_PORT;
 	if (sa->remote.port != src->port) {
-		oak_sa_set_remote(sa, src);
+		oak_sa_follow_peer(sa, src);
 		if (!floated) {
 			oak_sa_log(pr_info_ratelimited, sa, NULL,
 				   "peer's NAT mapping changed: now port %u\n", src->port);

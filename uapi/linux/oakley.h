@@ -293,6 +293,7 @@ enum oakley_sa_attr {
 	OAKLEY_SA_A_AGE,		/* u64: seconds since established */
 	OAKLEY_SA_A_CHILD,		/* nest: enum oakley_child_sa_attr, repeated */
 	OAKLEY_SA_A_PAD,
+	OAKLEY_SA_A_NAT,		/* u8: OAKLEY_SA_NAT_* flags; absent = no NAT traversal */
 
 	__OAKLEY_SA_A_MAX,
 	OAKLEY_SA_A_MAX = __OAKLEY_SA_A_MAX - 1
@@ -382,6 +383,11 @@ enum oakley_limits_attr {
 #define OAKLEY_HALF_OPEN_BYTES_MIN	(64ULL << 10)
 /* An IKE_SA_INIT request longer than this is dropped before anything else. */
 #define OAKLEY_INIT_REQ_MAX		8192
+
+/* OAKLEY_SA_A_NAT: the IKE SA uses port 4500 and ESP in UDP, because... */
+#define OAKLEY_SA_NAT_LOCAL	0x01	/* we are behind a NAT */
+#define OAKLEY_SA_NAT_REMOTE	0x02	/* the peer is behind a NAT (or its encap = yes) */
+#define OAKLEY_SA_NAT_FORCED	0x04	/* our encap = yes */
 
 enum oakley_event_type {
 	OAKLEY_EVENT_CONN_ADDED = 1,
