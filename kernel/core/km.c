@@ -56,8 +56,8 @@ struct oak_km_event {
 	__be32 spi;		/* expire, mapping (inbound) */
 	__be16 port;		/* mapping: the peer's new source port */
 	xfrm_address_t daddr;	/* expire, mapping: the state's destination */
-	xfrm_address_t saddr, paddr;	/* acquire: the packet's source, destination;
-					 * mapping: saddr is the peer's new address */
+	/* acquire: the packet's source, destination; mapping: saddr, the peer's new address */
+	xfrm_address_t saddr, paddr;
 };
 
 static DEFINE_SPINLOCK(oak_km_reg_lock);
