@@ -108,6 +108,8 @@ const struct nla_policy oakley_conn_policy[OAKLEY_CONN_A_MAX + 1] = {
 	[OAKLEY_CONN_A_JITTER]		= NLA_POLICY_MAX(NLA_U8, 100),
 	[OAKLEY_CONN_A_CHILD]		= NLA_POLICY_NESTED(oakley_child_policy),
 	[OAKLEY_CONN_A_SHA256_96]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[OAKLEY_CONN_A_ENCAP]		= NLA_POLICY_MAX(NLA_U8, 1),
+	[OAKLEY_CONN_A_NAT_KEEPALIVE]	= { .type = NLA_U32 },
 };
 
 /*
@@ -905,6 +907,8 @@ static int oakley_conn_ike(struct oakley_conn *conn, struct nlattr **tb,
 	conn->ike_props = p;
 	if (tb[OAKLEY_CONN_A_SHA256_96])
 		conn->sha256_96 = nla_get_u8(tb[OAKLEY_CONN_A_SHA256_96]);
+	if (tb[OAKLEY_CONN_A_ENCAP])
+		conn->encap = nla_get_u8(tb[OAKLEY_CONN_A_ENCAP]);
 	return 0;
 }
 
@@ -929,6 +933,8 @@ static int oakley_conn_timers(struct oakley_conn *conn, struct nlattr **tb,
 					    oakley_default_lifetime(conn->ike_rekey));
 	conn->reauth = oakley_get_u32(tb[OAKLEY_CONN_A_REAUTH], OAKLEY_DEFAULT_REAUTH);
 	conn->jitter = oakley_get_u8(tb[OAKLEY_CONN_A_JITTER], OAKLEY_DEFAULT_JITTER);
+	conn->nat_keepalive = oakley_get_u32(tb[OAKLEY_CONN_A_NAT_KEEPALIVE],
+					     OAKLEY_DEFAULT_NAT_KEEPALIVE);
 	if (conn->ike_lifetime && conn->ike_lifetime < conn->ike_rekey)
 		return oakley_err(extack, tb[OAKLEY_CONN_A_IKE_LIFETIME],
 				  "ike-lifetime is shorter than ike-rekey");
@@ -1076,7 +1082,8 @@ static bool oakley_conn_scalars_equal(const struct oakley_conn *a, const struct 
 	       a->version == b->version && a->auth == b->auth &&
 	       a->exchange == b->exchange && a->start == b->start &&
 	       a->dpd_action == b->dpd_action && a->jitter == b->jitter &&
-	       a->sha256_96 == b->sha256_96 &&
+	       a->sha256_96 == b->sha256_96 && a->encap == b->encap &&
+	       a->nat_keepalive == b->nat_keepalive &&
 	       a->has_remote == b->has_remote && a->family == b->family &&
 	       a->local_port == b->local_port && a->remote_port == b->remote_port &&
 	       !memcmp(a->local_addr, b->local_addr, sizeof(a->local_addr)) &&
@@ -1131,8 +1138,8 @@ static size_t oakley_child_size(const struct oakley_child *c)
 static size_t oakley_conn_size(const struct oakley_conn *conn)
 {
 	size_t size = nla_total_size(0) + 2 * nla_total_size(OAKLEY_NAME_MAX + 1) +
-		      2 * nla_total_size(16) + 3 * nla_total_size(2) + 7 * nla_total_size(1) +
-		      4 * nla_total_size(4) + 2 * (nla_total_size(0) + nla_total_size(1)) +
+		      2 * nla_total_size(16) + 3 * nla_total_size(2) + 8 * nla_total_size(1) +
+		      5 * nla_total_size(4) + 2 * (nla_total_size(0) + nla_total_size(1)) +
 		      nla_total_size(conn->local_id->len) + nla_total_size(conn->remote_id->len) +
 		      oakley_props_size(conn->ike_props);
 	unsigned int i;
@@ -1260,6 +1267,8 @@ static int oakley_conn_fill_scalars(struct sk_buff *skb, const struct oakley_con
 	    (conn->secret[0] && nla_put_string(skb, OAKLEY_CONN_A_SECRET, conn->secret)) ||
 	    (conn->exchange && nla_put_u8(skb, OAKLEY_CONN_A_EXCHANGE, conn->exchange)) ||
 	    (conn->sha256_96 && nla_put_u8(skb, OAKLEY_CONN_A_SHA256_96, 1)) ||
+	    (conn->encap && nla_put_u8(skb, OAKLEY_CONN_A_ENCAP, 1)) ||
+	    nla_put_u32(skb, OAKLEY_CONN_A_NAT_KEEPALIVE, conn->nat_keepalive) ||
 	    nla_put_u8(skb, OAKLEY_CONN_A_START, conn->start) ||
 	    nla_put_u32(skb, OAKLEY_CONN_A_DPD, conn->dpd) ||
 	    nla_put_u8(skb, OAKLEY_CONN_A_DPD_ACTION, conn->dpd_action) ||

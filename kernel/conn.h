@@ -20,6 +20,7 @@ struct oakley_net;
 #define OAKLEY_DEFAULT_PORT		500
 #define OAKLEY_DEFAULT_VERSION		2
 #define OAKLEY_DEFAULT_DPD		30
+#define OAKLEY_DEFAULT_NAT_KEEPALIVE	20
 #define OAKLEY_DEFAULT_IKE_REKEY	(4 * 3600)
 #define OAKLEY_DEFAULT_REAUTH		0
 #define OAKLEY_DEFAULT_JITTER		10
@@ -103,6 +104,7 @@ struct oakley_conn {
 	u8 dpd_action;
 	u8 jitter;
 	u8 sha256_96;			/* ESP HMAC-SHA2-256 truncated to 96 bits */
+	u8 encap;			/* UDP-encapsulated ESP even without a NAT */
 	bool has_remote;		/* false: %any */
 	u16 family;
 	u16 local_port;
@@ -116,6 +118,7 @@ struct oakley_conn {
 	u32 ike_rekey;
 	u32 ike_lifetime;
 	u32 reauth;
+	u32 nat_keepalive;		/* seconds, 0 = off */
 	unsigned int nchildren;
 	struct oakley_child *children[];
 };

@@ -642,6 +642,17 @@ static int k_sha256_96(struct parser *p, void *obj, const struct value *v, char 
 	return 0;
 }
 
+static int k_encap(struct parser *p, void *obj, const struct value *v, char *r)
+{
+	uint8_t yn;
+
+	(void)p;
+	if (parse_enum(v->s, yesno_names, &yn))
+		return R("bad value '%s' (use yes or no)", v->s);
+	((struct oak_conn *)obj)->encap = yn == 2;
+	return 0;
+}
+
 ENUM_KEY(k_start, struct oak_conn, start, start_names, "none, start or trap")
 ENUM_KEY(k_dpd_action, struct oak_conn, dpd_action, dpd_names, "clear, restart or trap")
 ENUM_KEY(k_mode, struct oak_child, mode, mode_names, "tunnel or transport")
@@ -657,6 +668,7 @@ static int fn(struct parser *p, void *obj, const struct value *v, char *r)	\
 }
 
 DURATION_KEY(k_dpd, struct oak_conn, dpd)
+DURATION_KEY(k_nat_keepalive, struct oak_conn, nat_keepalive)
 DURATION_KEY(k_ike_rekey, struct oak_conn, ike_rekey)
 DURATION_KEY(k_ike_lifetime, struct oak_conn, ike_lifetime)
 DURATION_KEY(k_reauth, struct oak_conn, reauth)
@@ -780,6 +792,8 @@ static const struct key conn_keys[] = {
 	{ "reauth", CK_REAUTH, k_reauth },
 	{ "jitter", CK_JITTER, k_jitter },
 	{ "sha256-96", CK_SHA256_96, k_sha256_96 },
+	{ "encap", CK_ENCAP, k_encap },
+	{ "nat-keepalive", CK_NAT_KEEPALIVE, k_nat_keepalive },
 	{ NULL, 0, NULL }
 };
 
@@ -918,6 +932,8 @@ static int finish_conn(struct parser *p)
 		c->start = OAKLEY_START_NONE;
 	if (!kl[CK_DPD])
 		c->dpd = OAK_DEFAULT_DPD;
+	if (!kl[CK_NAT_KEEPALIVE])
+		c->nat_keepalive = OAK_DEFAULT_NAT_KEEPALIVE;
 	if (!c->dpd_action)
 		c->dpd_action = OAKLEY_DPD_CLEAR;
 	if (!kl[CK_IKE_REKEY])

@@ -56,7 +56,8 @@ struct oak_id {
 enum oak_conn_key {
 	CK_VERSION, CK_LOCAL, CK_REMOTE, CK_LOCAL_ID, CK_REMOTE_ID, CK_AUTH,
 	CK_SECRET, CK_IKE, CK_EXCHANGE, CK_START, CK_DPD, CK_DPD_ACTION,
-	CK_IKE_REKEY, CK_IKE_LIFETIME, CK_REAUTH, CK_JITTER, CK_SHA256_96, CK_MAX
+	CK_IKE_REKEY, CK_IKE_LIFETIME, CK_REAUTH, CK_JITTER, CK_SHA256_96, CK_ENCAP,
+	CK_NAT_KEEPALIVE, CK_MAX
 };
 
 enum oak_child_key {
@@ -91,6 +92,8 @@ struct oak_conn {
 	struct oak_proplist ike;
 	uint8_t exchange;		/* 0 = not sent (IKEv2) */
 	uint8_t sha256_96;		/* 1: ESP HMAC-SHA2-256 ICV of 96 bits */
+	uint8_t encap;			/* 1: UDP-encapsulate ESP without a NAT too */
+	uint32_t nat_keepalive;		/* seconds, 0 = off */
 	uint8_t start, dpd_action, jitter;
 	uint32_t dpd, ike_rekey, ike_lifetime, reauth;
 	unsigned int nchildren;
@@ -195,6 +198,7 @@ int oak_parse_psk(const char *s, bool quoted, uint8_t *out, uint16_t *len, char 
 	"aes256-aes128-sha256-sha384-sha512-x25519-ecp256-modp2048"
 #define OAK_DEFAULT_ESP		"aes256gcm16, aes128-sha256"
 #define OAK_DEFAULT_DPD		30
+#define OAK_DEFAULT_NAT_KEEPALIVE	20
 #define OAK_DEFAULT_IKE_REKEY	(4 * 3600)
 #define OAK_DEFAULT_REKEY	3600
 #define OAK_DEFAULT_JITTER	10

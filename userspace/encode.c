@@ -342,6 +342,10 @@ static void encode_conn(struct enc *e, const struct oak_conn *c)
 		    put_u8(m, OAKLEY_CONN_A_EXCHANGE, c->exchange));
 	if (c->sha256_96)
 		PUT(e, kl[CK_SHA256_96], "sha256-96", put_u8(m, OAKLEY_CONN_A_SHA256_96, 1));
+	if (c->encap)
+		PUT(e, kl[CK_ENCAP], "encap", put_u8(m, OAKLEY_CONN_A_ENCAP, 1));
+	PUT(e, kl[CK_NAT_KEEPALIVE], "nat-keepalive",
+	    put_u32(m, OAKLEY_CONN_A_NAT_KEEPALIVE, c->nat_keepalive));
 	PUT(e, kl[CK_START], "start", put_u8(m, OAKLEY_CONN_A_START, c->start));
 	PUT(e, kl[CK_DPD], "dpd", put_u32(m, OAKLEY_CONN_A_DPD, c->dpd));
 	PUT(e, kl[CK_DPD_ACTION], "dpd-action",
@@ -679,6 +683,10 @@ static int decode_conn_attr(const struct nlattr *a, struct oak_conn *c)
 		return oak_attr_fixed(a, &c->exchange, 1);
 	case OAKLEY_CONN_A_SHA256_96:
 		return oak_attr_fixed(a, &c->sha256_96, 1);
+	case OAKLEY_CONN_A_ENCAP:
+		return oak_attr_fixed(a, &c->encap, 1);
+	case OAKLEY_CONN_A_NAT_KEEPALIVE:
+		return oak_attr_fixed(a, &c->nat_keepalive, 4);
 	case OAKLEY_CONN_A_START:
 		return oak_attr_fixed(a, &c->start, 1);
 	case OAKLEY_CONN_A_DPD:
@@ -811,6 +819,8 @@ void oak_json_conn(struct json *j, const struct oak_conn *c)
 	if (c->exchange)
 		json_str(j, "exchange", oak_exchange_name(c->exchange));
 	json_bool(j, "sha256-96", c->sha256_96);
+	json_bool(j, "encap", c->encap);
+	json_u64(j, "nat-keepalive", c->nat_keepalive);
 	json_str(j, "start", oak_start_name(c->start));
 	json_u64(j, "dpd", c->dpd);
 	json_str(j, "dpd-action", oak_dpd_action_name(c->dpd_action));

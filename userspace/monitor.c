@@ -24,6 +24,8 @@ static const char *const event_names[] = {
 	[OAKLEY_EVENT_ACQUIRE] = "acquire",
 	[OAKLEY_EVENT_SECRET_ADDED] = "secret-added",
 	[OAKLEY_EVENT_SECRET_DELETED] = "secret-deleted",
+	[OAKLEY_EVENT_NAT_DETECTED] = "nat-detected",
+	[OAKLEY_EVENT_NAT_MAPPING] = "nat-mapping",
 };
 
 struct event {

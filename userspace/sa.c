@@ -114,6 +114,8 @@ static int decode_sa_attr(const struct nlattr *a, struct oak_ike_sa *s)
 		return oak_attr_fixed(a, &s->dh, 2);
 	case OAKLEY_SA_A_AGE:
 		return oak_attr_fixed(a, &s->age, 8);
+	case OAKLEY_SA_A_NAT:
+		return oak_attr_fixed(a, &s->nat, 1);
 	case OAKLEY_SA_A_CHILD:
 		c = oak_grow(s->children, s->nchildren, sizeof(*c));
 		if (!c)
@@ -196,8 +198,23 @@ static void json_child_sa(struct json *j, const struct oak_child_sa *c)
 	json_close_obj(j);
 }
 
+/* "local", "remote", "local remote", "encap" ...: why the SA uses ESP in UDP; NULL: it does not */
+static const char *nat_name(uint8_t nat, char *buf, size_t len)
+{
+	if (!nat)
+		return NULL;
+	snprintf(buf, len, "%s%s%s%s%s", nat & OAKLEY_SA_NAT_LOCAL ? "local" : "",
+		 (nat & OAKLEY_SA_NAT_LOCAL) && (nat & OAKLEY_SA_NAT_REMOTE) ? " " : "",
+		 nat & OAKLEY_SA_NAT_REMOTE ? "remote" : "",
+		 (nat & (OAKLEY_SA_NAT_LOCAL | OAKLEY_SA_NAT_REMOTE)) &&
+		 (nat & OAKLEY_SA_NAT_FORCED) ? " " : "",
+		 nat & OAKLEY_SA_NAT_FORCED ? "encap" : "");
+	return buf;
+}
+
 void oak_json_sa(struct json *j, const struct oak_ike_sa *s)
 {
+	char nat[32];
 	char buf[OAK_ADDRSTRLEN];
 	unsigned int i;
 
@@ -215,6 +232,10 @@ void oak_json_sa(struct json *j, const struct oak_ike_sa *s)
 	oak_fmt_addr(buf, sizeof(buf), s->family, s->raddr);
 	json_str(j, "remote", buf);
 	json_u64(j, "remote-port", s->rport);
+	if (nat_name(s->nat, nat, sizeof(nat)))
+		json_str(j, "nat", nat);
+	else
+		json_null(j, "nat");
 	alg(j, "encr", OAKLEY_TRANS_ENCR, s->encr, s->keylen);
 	alg(j, "integ", OAKLEY_TRANS_INTEG, s->integ, 0);
 	alg(j, "prf", OAKLEY_TRANS_PRF, s->prf, 0);
@@ -243,6 +264,7 @@ static void print_algs(uint16_t encr, uint16_t keylen, uint16_t integ, uint16_t 
 
 void oak_print_sa(const struct oak_ike_sa *s)
 {
+	char nat[32];
 	char l[OAK_ADDRSTRLEN + 8], r[OAK_ADDRSTRLEN + 8], si[20], sr[20];
 	unsigned int i;
 
@@ -253,6 +275,8 @@ void oak_print_sa(const struct oak_ike_sa *s)
 	printf("ike-sa %s: %s, %s === %s, %s, age %llus\n", s->conn, state_name(s->state), l, r,
 	       s->initiator ? "initiator" : "responder", (unsigned long long)s->age);
 	printf("  spi-i %s, spi-r %s\n  ", si, sr);
+	if (s->nat)
+		printf("NAT traversal (%s): ESP in UDP\n  ", nat_name(s->nat, nat, sizeof(nat)));
 	print_algs(s->encr, s->keylen, s->integ, s->prf, s->dh);
 	printf("\n");
 	for (i = 0; i < s->nchildren; i++) {

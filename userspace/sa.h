@@ -25,6 +25,7 @@ struct oak_ike_sa {
 	uint8_t laddr[16], raddr[16];
 	uint16_t encr, keylen, prf, integ, dh;
 	uint64_t age;
+	uint8_t nat;			/* OAKLEY_SA_NAT_*, 0: no NAT traversal */
 	unsigned int nchildren;
 	struct oak_child_sa *children;
 };

@@ -45,6 +45,10 @@ static void print_conn(const struct oak_conn *c)
 		printf("\n  exchange: %s", oak_exchange_name(c->exchange));
 	if (c->sha256_96)
 		printf("\n  sha256-96: yes");
+	if (c->encap)
+		printf("\n  encap: yes");
+	if (c->nat_keepalive != OAK_DEFAULT_NAT_KEEPALIVE)
+		printf("\n  nat-keepalive: %us", c->nat_keepalive);
 	printf("\n  start: %s, dpd: %us (%s), ike-rekey: %us, ike-lifetime: %us, reauth: %us, "
 	       "jitter: %u%%\n", oak_start_name(c->start), c->dpd,
 	       oak_dpd_action_name(c->dpd_action), c->ike_rekey, c->ike_lifetime, c->reauth,

@@ -485,6 +485,22 @@ static int oak_fill_child(struct sk_buff *skb, const struct oak_child_sa *c)
 	return 0;
 }
 
+/* What NAT traversal found, when the IKE SA moved to port 4500 for it. */
+static int oak_fill_nat(struct sk_buff *skb, const struct oak_ike_sa *sa)
+{
+	u8 nat = 0;
+
+	if (!(sa->nat & OAK_NAT_ANY) || sa->local.port != OAK_NATT_PORT)
+		return 0;
+	if (sa->nat & OAK_NAT_LOCAL)
+		nat |= OAKLEY_SA_NAT_LOCAL;
+	if (sa->nat & OAK_NAT_REMOTE)
+		nat |= OAKLEY_SA_NAT_REMOTE;
+	if (sa->nat & OAK_NAT_FORCED)
+		nat |= OAKLEY_SA_NAT_FORCED;
+	return nla_put_u8(skb, OAKLEY_SA_A_NAT, nat);
+}
+
 static int oak_fill_sa(struct sk_buff *skb, const struct oak_ike_sa *sa)
 {
 	unsigned int alen = sa->local.family == AF_INET ? 4 : 16;
@@ -512,7 +528,8 @@ static int oak_fill_sa(struct sk_buff *skb, const struct oak_ike_sa *sa)
 	    nla_put_u16(skb, OAKLEY_SA_A_PRF, sa->algs.prf) ||
 	    nla_put_u16(skb, OAKLEY_SA_A_INTEG, sa->algs.integ) ||
 	    nla_put_u16(skb, OAKLEY_SA_A_DH, sa->algs.dh) ||
-	    nla_put_u64_64bit(skb, OAKLEY_SA_A_AGE, age, OAKLEY_SA_A_PAD))
+	    nla_put_u64_64bit(skb, OAKLEY_SA_A_AGE, age, OAKLEY_SA_A_PAD) ||
+	    oak_fill_nat(skb, sa))
 		return -EMSGSIZE;
 	list_for_each_entry(c, &sa->children, node)
 		if (oak_fill_child(skb, c))

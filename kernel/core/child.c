@@ -15,6 +15,7 @@
 #include "km.h"
 #include "proto.h"
 #include "sa.h"
+#include "socket.h"
 #include "xfrm.h"
 
 /*
@@ -33,6 +34,7 @@ int oak_child_reserve_spi(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	memcpy(&p->remote, sa->remote.addr, alen);
 	p->local_port = sa->local.port;
 	p->remote_port = sa->remote.port;
+	p->encap = (sa->nat & OAK_NAT_ANY) && sa->local.port == OAK_NATT_PORT;
 	p->proto = c->cfg->ah ? IPPROTO_AH : IPPROTO_ESP;
 	p->mode = c->cfg->mode;
 	if (!p->reqid)
@@ -308,5 +310,18 @@ void oak_child_uninstall(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	} else if (c->spi_reserved) {
 		oak_xfrm_release_spi(p->net, p->family, &p->local, p->proto, p->spi_in);
 		c->spi_reserved = false;
+	}
+}
+
+void oak_sa_follow_peer(struct oak_ike_sa *sa, const struct oak_addr *remote)
+{
+	struct oak_child_sa *c;
+
+	lockdep_assert_held(&sa->in->lock);
+	oak_sa_set_remote(sa, remote);
+	list_for_each_entry(c, &sa->children, node) {
+		c->p.remote_port = remote->port;
+		if (c->installed)
+			oak_xfrm_set_peer_port(&c->p);
 	}
 }

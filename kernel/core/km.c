@@ -42,19 +42,22 @@
 enum oak_km_event_type {
 	OAK_KM_ACQUIRE,
 	OAK_KM_EXPIRE,
+	OAK_KM_MAPPING,
 };
 
 /* One xfrm event, copied out of atomic context. */
 struct oak_km_event {
 	struct list_head node;
 	u8 type;		/* enum oak_km_event_type */
-	u8 proto;		/* expire: the state's protocol */
+	u8 proto;		/* expire, mapping: the state's protocol */
 	bool hard;		/* expire: hard (else soft) */
 	u16 family;		/* expire: the state's; acquire: the packet's */
 	u32 reqid;
-	__be32 spi;		/* expire */
-	xfrm_address_t daddr;	/* expire: the state's destination */
-	xfrm_address_t saddr, paddr;	/* acquire: the packet's source, destination */
+	__be32 spi;		/* expire, mapping (inbound) */
+	__be16 port;		/* mapping: the peer's new source port */
+	xfrm_address_t daddr;	/* expire, mapping: the state's destination */
+	/* acquire: the packet's source, destination; mapping: saddr, the peer's new address */
+	xfrm_address_t saddr, paddr;
 };
 
 static DEFINE_SPINLOCK(oak_km_reg_lock);
@@ -160,10 +163,34 @@ static struct xfrm_policy *oak_km_compile_policy(struct sock *sk, int opt, u8 *d
 	return oak_sock_bypass_compile(sk, opt, data, len, dir);
 }
 
-/* NAT traversal is not implemented: a changed peer port is not ours to track. */
+/*
+ * ESP in UDP reached one of our inbound states from another address or port
+ * than its encapsulation says (softirq, after the packet's ICV checked out):
+ * the peer's NAT mapping changed.  xfrm asks again for every such packet
+ * until the state follows; the worker does that (oak_km_handle_mapping()).
+ */
 static int oak_km_new_mapping(struct xfrm_state *x, xfrm_address_t *ipaddr, __be16 sport)
 {
-	return -EINVAL;
+	struct oak_km_net *km;
+	struct oak_km_event *ev;
+
+	if (!oak_xfrm_reqid_ours(x->props.reqid))
+		return -EINVAL;
+	km = oak_km_lookup(xs_net(x));
+	if (!km)
+		return -EINVAL;
+	ev = kzalloc(sizeof(*ev), GFP_ATOMIC);
+	if (!ev)
+		return -ENOMEM;
+	ev->type = OAK_KM_MAPPING;
+	ev->reqid = x->props.reqid;
+	ev->proto = x->id.proto;
+	ev->spi = x->id.spi;
+	ev->family = x->props.family;
+	ev->daddr = x->id.daddr;
+	ev->saddr = *ipaddr;
+	ev->port = sport;
+	return oak_km_queue(km, ev, false);
 }
 
 /* Worth creating a larval state for this namespace: only when it has traps. */
@@ -372,6 +399,42 @@ out:
 	mutex_unlock(&in->lock);
 }
 
+/*
+ * The peer behind a NAT now sends from another port (RFC 7296 §2.23, RFC
+ * 3948 §2.2 ESP from a new port): the IKE SA and all its Child SAs follow
+ * it.  A new address would need the states moved (xfrm_state_migrate): not
+ * done, logged.
+ */
+static void oak_km_handle_mapping(struct oak_km_net *km, const struct oak_km_event *ev)
+{
+	struct oak_ike_net *in = km->in;
+	unsigned int alen = ev->family == AF_INET ? 4 : 16;
+	struct oak_addr remote;
+	struct oak_child_sa *c;
+	struct oak_ike_sa *sa;
+
+	mutex_lock(&in->lock);
+	if (in->dying)
+		goto out;
+	c = oak_km_find_child(in, ev, &sa);
+	if (!c || !c->p.encap || !(sa->nat & OAK_NAT_REMOTE) || c->p.spi_in != ev->spi ||
+	    ntohs(ev->port) == sa->remote.port)
+		goto out;
+	if (memcmp(&ev->saddr, sa->remote.addr, alen)) {
+		oak_sa_log(pr_info_ratelimited, sa, c->cfg->name,
+			   "ESP from a new address behind the peer's NAT: not followed\n");
+		goto out;
+	}
+	remote = sa->remote;
+	remote.port = ntohs(ev->port);
+	oak_sa_follow_peer(sa, &remote);
+	oak_sa_log(pr_info_ratelimited, sa, NULL, "peer's NAT mapping changed: now port %u\n",
+		   remote.port);
+	oak_sa_event(sa, OAKLEY_EVENT_NAT_MAPPING, NULL, 0, "ESP from a new port");
+out:
+	mutex_unlock(&in->lock);
+}
+
 static void oak_km_work(struct work_struct *work)
 {
 	struct oak_km_net *km = container_of(work, struct oak_km_net, work);
@@ -386,6 +449,8 @@ static void oak_km_work(struct work_struct *work)
 	list_for_each_entry_safe(ev, tmp, &batch, node) {
 		if (ev->type == OAK_KM_ACQUIRE)
 			oak_km_handle_acquire(km, ev);
+		else if (ev->type == OAK_KM_MAPPING)
+			oak_km_handle_mapping(km, ev);
 		else
 			oak_km_handle_expire(km, ev);
 		list_del(&ev->node);

@@ -186,6 +186,19 @@ int oak_sa_table_add(struct oak_ike_sa *sa)
 	return 0;
 }
 
+void oak_sa_set_remote(struct oak_ike_sa *sa, const struct oak_addr *remote)
+{
+	struct oak_ike_net *in = sa->in;
+
+	lockdep_assert_held(&in->lock);
+	/* in->by_peer is keyed by the old one: only IKE_SA_INIT needs it */
+	if (sa->hashed_peer)
+		WARN_ON_ONCE(rhashtable_remove_fast(&in->by_peer, &sa->peer_node,
+						    oak_peer_params));
+	sa->hashed_peer = false;
+	sa->remote = *remote;
+}
+
 void oak_sa_table_del(struct oak_ike_sa *sa)
 {
 	struct oak_ike_net *in = sa->in;

@@ -84,8 +84,10 @@ struct oak_ike_net {
 	struct oakley_net *on;
 	struct net *net;
 	struct mutex lock;		/* shared state: tables, lists, SAs out of their windows */
-	struct socket *sock4;
+	struct socket *sock4;		/* port 500 */
 	struct socket *sock6;
+	struct socket *natt4;		/* port 4500: NAT traversal (socket.c) */
+	struct socket *natt6;
 	atomic_t rxq_len;		/* skbs in the rx workers' queues */
 	atomic_t rxq_bytes;		/* their truesize */
 	struct oak_rx_worker rx[OAK_RX_WORKERS];	/* socket.c: by SPIi */
@@ -163,6 +165,7 @@ struct oak_ike_sa {
 	u8 windows;			/* open windows: oak_sa_window_begin() */
 	bool kill_pending;		/* oak_sa_kill() during a window: at its end */
 	bool free_pending;		/* oak_child_free() during a window: at its end */
+	u8 nat;				/* OAK_NAT_*: NAT traversal */
 	const struct oak_proto_ops *ops;	/* its IKE version: set for life by oak_sa_new() */
 	struct rhash_head spi_node;	/* in->by_spi */
 	struct rhash_head peer_node;	/* in->by_peer: responder only */
@@ -193,6 +196,17 @@ struct oak_ike_sa {
 	struct list_head children;
 	struct oak_sa_timers t;		/* timers.c: DPD, rekey, reauth, lifetime */
 };
+
+/*
+ * oak_ike_sa.nat: what the NAT detection of the initial exchange found
+ * (IKEv2: RFC 7296 §2.23, kernel/ikev2/nat.c).  With any NAT the IKE SA
+ * moves to port 4500 (sa->local.port) and its Child SAs are UDP-encapsulated.
+ */
+#define OAK_NAT_SUPPORTED	BIT(0)	/* the peer sent NAT detection payloads */
+#define OAK_NAT_LOCAL		BIT(1)	/* we are behind a NAT */
+#define OAK_NAT_REMOTE		BIT(2)	/* the peer is (or pretends: its encap = yes) */
+#define OAK_NAT_FORCED		BIT(3)	/* our encap = yes: we pretend to be */
+#define OAK_NAT_ANY		(OAK_NAT_LOCAL | OAK_NAT_REMOTE | OAK_NAT_FORCED)
 
 /*
  * The core's part of every version's SA (the version's own budget covers
@@ -261,6 +275,8 @@ void oak_sa_set_state(struct oak_ike_sa *sa, u8 state);
 void oak_sa_established(struct oak_ike_sa *sa);
 /* An IKE SA made by a rekey is up: like oak_sa_established(), event IKE_REKEYED. */
 void oak_sa_rekey_up(struct oak_ike_sa *sa);
+/* The peer's address and port changed (NAT traversal); caller holds in->lock. */
+void oak_sa_set_remote(struct oak_ike_sa *sa, const struct oak_addr *remote);
 /* Move every Child SA of @from to @to (an IKE SA rekey). */
 void oak_sa_move_children(struct oak_ike_sa *from, struct oak_ike_sa *to);
 const u8 *oak_sa_our_spi(const struct oak_ike_sa *sa);
@@ -305,6 +321,11 @@ struct oak_child_sa *oak_child_predecessor(struct oak_ike_sa *sa, struct oak_chi
  */
 struct oak_child_sa *oak_child_adopt_reqid(struct oak_ike_sa *sa, struct oak_child_sa *c);
 void oak_child_uninstall(struct oak_ike_sa *sa, struct oak_child_sa *c);
+/*
+ * NAT traversal: the peer now uses @remote's port; the IKE SA and the UDP
+ * encapsulation of its Child SAs' states follow.  Caller holds in->lock.
+ */
+void oak_sa_follow_peer(struct oak_ike_sa *sa, const struct oak_addr *remote);
 
 /* api.c: `oak up` on an engine the caller holds a reference on */
 int oak_ike_initiate(struct oak_ike_net *in, struct oakley_conn *conn, const char *child,

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Oakley IKE engine: the UDP sockets on port 500 of one namespace.
+ * Oakley IKE engine: the UDP sockets on ports 500 and 4500 of one namespace.
+ *
+ * Port 4500 (RFC 3948, RFC 7296 §2.23) carries IKE behind a four-byte
+ * non-ESP marker and ESP in UDP: its receive hook gives every datagram to
+ * xfrm's decapsulation first, which takes ESP and NAT keepalives and hands
+ * back the rest, IKE messages for our queue.
  *
  * The sockets are opened when the namespace gets its first connection (so
  * that an unconfigured namespace leaves port 500 to other daemons) and are
@@ -26,6 +31,7 @@
 #include <net/udp.h>
 #include <net/udp_tunnel.h>
 #include <net/ipv6.h>
+#include <net/ipv6_stubs.h>
 
 #include "proto.h"
 #include "sa.h"
@@ -40,19 +46,21 @@
  * unbound oak_wq: all CPUs).  The seed keeps a peer from choosing the
  * worker.
  */
-static struct oak_rx_worker *oak_rx_worker(struct oak_ike_net *in, struct sk_buff *skb)
+static struct oak_rx_worker *oak_rx_worker(struct oak_ike_net *in, struct sk_buff *skb,
+					   unsigned int marker)
 {
 	u8 buf[IKE_SPI_LEN];
 	const u8 *spi_i;
 
-	spi_i = skb_header_pointer(skb, skb_transport_offset(skb) + sizeof(struct udphdr),
+	spi_i = skb_header_pointer(skb, skb_transport_offset(skb) + sizeof(struct udphdr) + marker,
 				   IKE_SPI_LEN, buf);
 	if (!spi_i)
 		return &in->rx[0];
 	return &in->rx[jhash(spi_i, IKE_SPI_LEN, in->rx_seed) % OAK_RX_WORKERS];
 }
 
-static int oak_udp_rcv(struct sock *sk, struct sk_buff *skb)
+/* Queue an IKE datagram (after @marker bytes of non-ESP marker) for its rx worker. */
+static int oak_ike_rcv(struct sock *sk, struct sk_buff *skb, unsigned int marker)
 {
 	struct oak_rx_worker *w;
 	struct oak_ike_net *in;
@@ -61,7 +69,7 @@ static int oak_udp_rcv(struct sock *sk, struct sk_buff *skb)
 	in = rcu_dereference_sk_user_data(sk);
 	if (unlikely(!in))
 		goto drop;
-	if (skb->len < sizeof(struct udphdr) + IKE_HDR_LEN) {
+	if (skb->len < sizeof(struct udphdr) + marker + IKE_HDR_LEN) {
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
 		goto drop;
 	}
@@ -73,7 +81,7 @@ static int oak_udp_rcv(struct sock *sk, struct sk_buff *skb)
 	skb_mark_not_on_list(skb);
 	atomic_add(skb->truesize, &in->rxq_bytes);
 	atomic_inc(&in->rxq_len);
-	w = oak_rx_worker(in, skb);
+	w = oak_rx_worker(in, skb, marker);
 	skb_queue_tail(&w->q, skb);
 	queue_work(oak_wq, &w->work);
 	rcu_read_unlock_bh();
@@ -83,6 +91,41 @@ drop:
 	rcu_read_unlock_bh();
 	kfree_skb(skb);
 	return 0;
+}
+
+static int oak_udp_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	return oak_ike_rcv(sk, skb, 0);
+}
+
+/*
+ * Port 4500: xfrm first (UDP_ENCAP_ESPINUDP).  It consumes ESP (a non-zero
+ * first word) and keepalives (one 0xff byte), returning <= 0, and returns 1
+ * for anything else, left untouched: an IKE message behind its marker of
+ * four zero bytes, or garbage.
+ */
+static int oak_natt_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	__be32 word, *m;
+	int ret;
+
+	if (sk->sk_family == AF_INET)
+		ret = xfrm4_udp_encap_rcv(sk, skb);
+#if IS_ENABLED(CONFIG_IPV6)
+	else if (ipv6_stub->xfrm6_udp_encap_rcv)
+		ret = ipv6_stub->xfrm6_udp_encap_rcv(sk, skb);
+#endif
+	else
+		ret = 1;
+	if (ret != 1)
+		return ret;
+	m = skb_header_pointer(skb, skb_transport_offset(skb) + sizeof(struct udphdr),
+			       sizeof(word), &word);
+	if (!m || *m) {
+		kfree_skb(skb);
+		return 0;
+	}
+	return oak_ike_rcv(sk, skb, OAK_NON_ESP_MARKER);
 }
 
 /*
@@ -115,7 +158,9 @@ static bool oak_sock_bypass_ours(const struct sock *sk)
 	if (sk->sk_type != SOCK_DGRAM || sk->sk_protocol != IPPROTO_UDP ||
 	    (sk->sk_family != AF_INET && sk->sk_family != AF_INET6))
 		return false;
-	return READ_ONCE(udp_sk(sk)->encap_rcv) == oak_udp_rcv;
+	void *rcv = READ_ONCE(udp_sk(sk)->encap_rcv);
+
+	return rcv == oak_udp_rcv || rcv == oak_natt_rcv;
 }
 
 /*
@@ -168,16 +213,16 @@ static int oak_sock_bypass(struct sock *sk, u8 family)
 	return err;
 }
 
-static int oak_sock_create(struct oak_ike_net *in, u8 family, struct socket **sockp)
+static int oak_sock_create(struct oak_ike_net *in, u8 family, u16 port, struct socket **sockp)
 {
 	struct udp_tunnel_sock_cfg tcfg = {
 		.sk_user_data = in,
-		.encap_type = OAK_UDP_ENCAP_TYPE,
-		.encap_rcv = oak_udp_rcv,
+		.encap_type = port == OAK_NATT_PORT ? UDP_ENCAP_ESPINUDP : OAK_UDP_ENCAP_TYPE,
+		.encap_rcv = port == OAK_NATT_PORT ? oak_natt_rcv : oak_udp_rcv,
 	};
 	struct udp_port_cfg cfg = {
 		.family = family,
-		.local_udp_port = htons(OAK_IKE_PORT),
+		.local_udp_port = htons(port),
 		.use_udp_checksums = 1,
 		.use_udp6_tx_checksums = 1,
 		.use_udp6_rx_checksums = 1,
@@ -200,6 +245,29 @@ static int oak_sock_create(struct oak_ike_net *in, u8 family, struct socket **so
 	return 0;
 }
 
+/* Both ports of one family; 0 or the error of port 500's socket. */
+static int oak_sock_open_family(struct oak_ike_net *in, u8 family, struct socket **sock,
+				struct socket **natt)
+{
+	int err;
+
+	err = oak_sock_create(in, family, OAK_IKE_PORT, sock);
+	if (err) {
+		*sock = NULL;
+		pr_warn("cannot bind UDP port %u (%s): %d\n", OAK_IKE_PORT,
+			family == AF_INET ? "IPv4" : "IPv6", err);
+		return err;
+	}
+	/* without it only peers that no NAT separates from us work: go on */
+	err = oak_sock_create(in, family, OAK_NATT_PORT, natt);
+	if (err) {
+		*natt = NULL;
+		pr_warn("cannot bind UDP port %u (%s): %d\n", OAK_NATT_PORT,
+			family == AF_INET ? "IPv4" : "IPv6", err);
+	}
+	return 0;
+}
+
 /* Caller holds in->lock. */
 int oak_sock_open(struct oak_ike_net *in)
 {
@@ -208,33 +276,29 @@ int oak_sock_open(struct oak_ike_net *in)
 	lockdep_assert_held(&in->lock);
 	if (in->sock4)
 		return 0;
-	err = oak_sock_create(in, AF_INET, &in->sock4);
-	if (err) {
-		in->sock4 = NULL;
-		pr_warn("cannot bind UDP port %u (IPv4): %d\n", OAK_IKE_PORT, err);
+	err = oak_sock_open_family(in, AF_INET, &in->sock4, &in->natt4);
+	if (err)
 		return err;
-	}
 #if IS_ENABLED(CONFIG_IPV6)
-	if (ipv6_mod_enabled()) {
-		err = oak_sock_create(in, AF_INET6, &in->sock6);
-		if (err) {
-			in->sock6 = NULL;
-			pr_warn("cannot bind UDP port %u (IPv6): %d\n",
-				OAK_IKE_PORT, err);
-		}
-	}
+	if (ipv6_mod_enabled())
+		oak_sock_open_family(in, AF_INET6, &in->sock6, &in->natt6);
 #endif
 	return 0;
 }
 
+static void oak_sock_release(struct socket **sock)
+{
+	if (*sock)
+		udp_tunnel_sock_release(*sock);
+	*sock = NULL;
+}
+
 void oak_sock_close(struct oak_ike_net *in)
 {
-	if (in->sock4)
-		udp_tunnel_sock_release(in->sock4);
-	if (in->sock6)
-		udp_tunnel_sock_release(in->sock6);
-	in->sock4 = NULL;
-	in->sock6 = NULL;
+	oak_sock_release(&in->sock4);
+	oak_sock_release(&in->sock6);
+	oak_sock_release(&in->natt4);
+	oak_sock_release(&in->natt6);
 }
 
 /* The control message that makes the datagram leave from @from. */
@@ -262,25 +326,21 @@ static void oak_cmsg_src(struct msghdr *msg, void *ctl, const struct oak_addr *f
 	}
 }
 
-/*
- * Send one datagram to @to from the local address @from (the connection's
- * or the one the request came to), never from the route's preferred source:
- * the peer matches its connection and its SA on our address.
- */
-int oak_send(struct oak_ike_net *in, const struct oak_addr *from, const struct oak_addr *to,
-	     const u8 *buf, size_t len)
+/* Send @iov (@len bytes) to @to from @from, on @from's port's socket. */
+static int oak_sendv(struct oak_ike_net *in, const struct oak_addr *from,
+		     const struct oak_addr *to, struct kvec *iov, size_t n, size_t len)
 {
 	u64 ctl[CMSG_SPACE(sizeof(struct in6_pktinfo)) / sizeof(u64) + 1] = {};
+	bool natt = from && from->port == OAK_NATT_PORT;
 	struct sockaddr_storage ss = {};
 	struct msghdr msg = {};
-	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
 	struct socket *sock;
 	int err;
 
 	if (to->family == AF_INET) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 
-		sock = in->sock4;
+		sock = natt ? in->natt4 : in->sock4;
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons(to->port);
 		memcpy(&sin->sin_addr, to->addr, 4);
@@ -288,7 +348,7 @@ int oak_send(struct oak_ike_net *in, const struct oak_addr *from, const struct o
 	} else {
 		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
 
-		sock = in->sock6;
+		sock = natt ? in->natt6 : in->sock6;
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons(to->port);
 		memcpy(&sin6->sin6_addr, to->addr, 16);
@@ -300,11 +360,44 @@ int oak_send(struct oak_ike_net *in, const struct oak_addr *from, const struct o
 	msg.msg_flags = MSG_DONTWAIT;
 	if (from && from->family == to->family)
 		oak_cmsg_src(&msg, ctl, from);
-	err = kernel_sendmsg(sock, &msg, &iov, 1, len);
-	if (err < 0)
+	err = kernel_sendmsg(sock, &msg, iov, n, len);
+	return err < 0 ? err : 0;
+}
+
+/*
+ * Send one datagram to @to from the local address @from (the connection's
+ * or the one the request came to), never from the route's preferred source:
+ * the peer matches its connection and its SA on our address.  From port
+ * 4500 an IKE message goes behind the non-ESP marker (RFC 7296 §2.23).
+ */
+int oak_send(struct oak_ike_net *in, const struct oak_addr *from, const struct oak_addr *to,
+	     const u8 *buf, size_t len)
+{
+	static const __be32 marker;
+	struct kvec iov[2] = {
+		{ .iov_base = (void *)&marker, .iov_len = OAK_NON_ESP_MARKER },
+		{ .iov_base = (void *)buf, .iov_len = len },
+	};
+	int err;
+
+	if (from && from->port == OAK_NATT_PORT)
+		err = oak_sendv(in, from, to, iov, 2, OAK_NON_ESP_MARKER + len);
+	else
+		err = oak_sendv(in, from, to, &iov[1], 1, len);
+	if (err)
 		return err;
 	oakley_stat_inc(in->on, OAKLEY_STATS_A_TX_PACKETS);
 	return 0;
+}
+
+/* A NAT keepalive (RFC 3948 §2.3): one 0xff byte from port 4500. */
+int oak_send_keepalive(struct oak_ike_net *in, const struct oak_addr *from,
+		       const struct oak_addr *to)
+{
+	static const u8 ka = 0xff;
+	struct kvec iov = { .iov_base = (void *)&ka, .iov_len = 1 };
+
+	return oak_sendv(in, from, to, &iov, 1, 1);
 }
 
 /* Addresses and the IKE message of a queued datagram; 0 or -EBADMSG. */
@@ -313,6 +406,7 @@ static int oak_skb_addrs(struct sk_buff *skb, struct oak_addr *src, struct oak_a
 {
 	struct udphdr *uh = udp_hdr(skb);
 	unsigned int ulen = ntohs(uh->len);
+	unsigned int marker;
 
 	memset(src, 0, sizeof(*src));
 	memset(dst, 0, sizeof(*dst));
@@ -331,10 +425,12 @@ static int oak_skb_addrs(struct sk_buff *skb, struct oak_addr *src, struct oak_a
 	}
 	src->port = ntohs(uh->source);
 	dst->port = ntohs(uh->dest);
-	*off = skb_transport_offset(skb) + sizeof(*uh);
-	if (ulen < sizeof(*uh) + IKE_HDR_LEN || ulen > IKE_MAX_MSG)
+	/* port 4500: oak_natt_rcv() checked the marker */
+	marker = dst->port == OAK_NATT_PORT ? OAK_NON_ESP_MARKER : 0;
+	*off = skb_transport_offset(skb) + sizeof(*uh) + marker;
+	if (ulen < sizeof(*uh) + marker + IKE_HDR_LEN || ulen > IKE_MAX_MSG + marker)
 		return -EBADMSG;
-	*len = ulen - sizeof(*uh);
+	*len = ulen - sizeof(*uh) - marker;
 	if (*off + *len > skb->len)
 		return -EBADMSG;
 	return 0;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Oakley core: the namespace's UDP sockets on port 500 (socket.c): the
+ * Oakley core: the namespace's UDP sockets on ports 500 and 4500 (socket.c): the
  * softirq receive hook, the bounded receive queue, the worker that hands
  * each datagram to its IKE version (by the header's major version), and
  * sending from a given local address.
@@ -18,6 +18,8 @@ struct work_struct;
 struct xfrm_policy;
 
 #define OAK_IKE_PORT		500
+#define OAK_NATT_PORT		4500	/* RFC 3948: IKE and ESP in UDP */
+#define OAK_NON_ESP_MARKER	4	/* zero bytes before IKE on port 4500 */
 /*
  * Datagrams waiting for the worker: a burst of 2,000 IKE_SA_INITs (many
  * peers reconnecting at once) overflowed 512 (make bench, N=2000).  Bounded
@@ -39,6 +41,8 @@ int oak_sock_open(struct oak_ike_net *in);
 void oak_sock_close(struct oak_ike_net *in);
 int oak_send(struct oak_ike_net *in, const struct oak_addr *from, const struct oak_addr *to,
 	     const u8 *buf, size_t len);
+int oak_send_keepalive(struct oak_ike_net *in, const struct oak_addr *from,
+		       const struct oak_addr *to);
 void oak_rx_work(struct work_struct *work);
 /* km.c's compile_policy: the IKE sockets' bypass policies (socket.c) */
 struct xfrm_policy *oak_sock_bypass_compile(struct sock *sk, int opt, u8 *data, int len,

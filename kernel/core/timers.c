@@ -27,6 +27,7 @@
 #include "proto.h"
 #include "sa.h"
 #include "timers.h"
+#include "socket.h"
 #include "xfrm.h"
 
 #define OAK_RESTART_FIRST_S	2	/* backoff of dpd-action = restart */
@@ -78,7 +79,8 @@ static void oak_dpd_arm(struct oak_ike_sa *sa, unsigned long delay)
 	oak_timer_arm(sa, &sa->t.dpd_work, round_jiffies_relative(delay));
 }
 
-static void oak_dpd_check(struct oak_ike_sa *sa)
+/* Liveness (DPD): the delay until the next check. */
+static unsigned long oak_dpd_check(struct oak_ike_sa *sa)
 {
 	unsigned long period = oak_secs_to_jiffies(sa->conn->dpd);
 	unsigned long idle = jiffies - sa->t.last_rx;
@@ -88,17 +90,49 @@ static void oak_dpd_check(struct oak_ike_sa *sa)
 		/* the tunnel carries traffic from the peer: it is alive */
 		sa->t.esp_in = esp;
 		sa->t.last_rx = jiffies;
-		oak_dpd_arm(sa, period);
-		return;
+		return period;
 	}
-	if (idle < period) {
-		oak_dpd_arm(sa, period - idle);
-		return;
-	}
+	if (idle < period)
+		return period - idle;
 	/* a request in flight is a liveness check of its own */
 	if (!sa->ops->busy(sa))
 		sa->ops->liveness(sa);
-	oak_dpd_arm(sa, period);
+	return period;
+}
+
+/*
+ * NAT keepalives (RFC 3948 §2.3): only from the side behind the NAT, to keep
+ * its mapping of port 4500 alive; their period, 0 for none.
+ */
+static unsigned long oak_keepalive_period(const struct oak_ike_sa *sa)
+{
+	if (!(sa->nat & OAK_NAT_LOCAL) || sa->local.port != OAK_NATT_PORT)
+		return 0;
+	return oak_secs_to_jiffies(sa->conn->nat_keepalive);
+}
+
+/* Arm the liveness timer for the earlier of a DPD delay and a keepalive period. */
+static void oak_live_arm(struct oak_ike_sa *sa, unsigned long dpd, unsigned long ka)
+{
+	if (dpd && ka)
+		oak_dpd_arm(sa, min(dpd, ka));
+	else if (dpd || ka)
+		oak_dpd_arm(sa, dpd ?: ka);
+}
+
+/*
+ * The liveness timer: DPD and NAT keepalives, whichever is due first.  A
+ * keepalive goes out whenever it fires (no state of its own, to keep the SA
+ * small: at most about twice per period when DPD fires in between).
+ */
+static void oak_live_check(struct oak_ike_sa *sa)
+{
+	unsigned long dpd = sa->conn->dpd ? oak_dpd_check(sa) : 0;
+	unsigned long ka = oak_keepalive_period(sa);
+
+	if (ka)
+		oak_send_keepalive(sa->in, &sa->local, &sa->remote);
+	oak_live_arm(sa, dpd, ka);
 }
 
 static void oak_dpd_work(struct work_struct *work)
@@ -108,9 +142,8 @@ static void oak_dpd_work(struct work_struct *work)
 	struct oak_ike_net *in = sa->in;
 
 	oak_sa_lock(sa);
-	if (!sa->dead && !in->dying && sa->conn->dpd &&
-	    sa->state == OAKLEY_IKE_STATE_ESTABLISHED)
-		oak_dpd_check(sa);
+	if (!sa->dead && !in->dying && sa->state == OAKLEY_IKE_STATE_ESTABLISHED)
+		oak_live_check(sa);
 	oak_sa_unlock(sa);
 	oak_sa_put(sa);
 }
@@ -239,8 +272,8 @@ void oak_timers_up(struct oak_ike_sa *sa)
 	sa->t.expire_at = conn->ike_lifetime ?
 			  jiffies + oak_secs_to_jiffies(conn->ike_lifetime) : 0;
 	sa->t.esp_in = 0;
-	if (conn->dpd)
-		oak_dpd_arm(sa, oak_secs_to_jiffies(conn->dpd));
+	oak_live_arm(sa, conn->dpd ? oak_secs_to_jiffies(conn->dpd) : 0,
+		     oak_keepalive_period(sa));
 	oak_deadline_arm(sa);
 }
 

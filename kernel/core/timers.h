@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Oakley core: the deadlines of an IKE SA (timers.c) and the engine's own
- * initiations (api.c): liveness (DPD), IKE SA rekey, reauthentication, hard
+ * initiations (api.c): liveness (DPD), NAT keepalives, IKE SA rekey, reauthentication, hard
  * lifetime, restart attempts, duplicate IKE SAs of one connection, dead
  * peers and dpd-action.  The scheduler is version-neutral: what it does at
  * a deadline it asks of the SA's version (sa->ops: liveness, rekey_ike,
@@ -31,7 +31,7 @@ struct oakley_conn;
 struct oak_sa_timers {
 	unsigned long last_rx;		/* jiffies of the last valid message */
 	u64 esp_in;			/* inbound ESP packets seen by the last DPD check */
-	struct delayed_work dpd_work;	/* liveness check */
+	struct delayed_work dpd_work;	/* liveness check, NAT keepalives */
 	struct delayed_work rekey_work;	/* IKE SA rekey / reauth / hard lifetime; restart delay */
 	unsigned long rekey_at;		/* jiffies: IKE SA rekey (0 = none) */
 	unsigned long reauth_at;	/* jiffies: reauthentication (0 = none) */

@@ -396,6 +396,28 @@ static void oak_state_discard(struct xfrm_state *x)
 	xfrm_state_put(x);
 }
 
+/*
+ * ESP in UDP (RFC 3948) between the IKE SA's ports when it went through a
+ * NAT (or was told to): set before xfrm_init_state(), which makes room for
+ * the UDP header; xfrm frees x->encap with the state.  Outbound from our
+ * port to the peer's, inbound the other way round.
+ */
+static int oak_state_encap(struct xfrm_state *x, const struct oak_child_params *p, bool out)
+{
+	struct xfrm_encap_tmpl *e;
+
+	if (!p->encap)
+		return 0;
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return -ENOMEM;
+	e->encap_type = UDP_ENCAP_ESPINUDP;
+	e->encap_sport = htons(out ? p->local_port : p->remote_port);
+	e->encap_dport = htons(out ? p->remote_port : p->local_port);
+	x->encap = e;
+	return 0;
+}
+
 /* Build one direction's state: daddr/spi identify it, saddr is its source. */
 static struct xfrm_state *oak_state_build(const struct oak_child_params *p,
 					  const xfrm_address_t *saddr,
@@ -420,7 +442,9 @@ static struct xfrm_state *oak_state_build(const struct oak_child_params *p,
 	/* x->sel stays AF_UNSPEC: the policies do the selecting */
 	oak_state_lifetimes(x, p);
 
-	err = oak_state_algs(x, p, k);
+	err = oak_state_encap(x, p, saddr == &p->local);
+	if (!err)
+		err = oak_state_algs(x, p, k);
 	if (!err)
 		err = oak_state_replay(x, p);
 	if (!err)
@@ -1449,4 +1473,36 @@ int oak_xfrm_counters(const struct oak_child_params *p, struct oak_child_counter
 	/* no outbound state (yet) leaves them 0: see oak_xfrm_install_in() */
 	oak_state_read(p, &p->remote, p->spi_out, &c->bytes_out, &c->packets_out, NULL);
 	return 0;
+}
+
+/* One state's UDP encapsulation port: @src (encap_sport) or the destination. */
+static void oak_state_set_port(const struct oak_child_params *p, const xfrm_address_t *daddr,
+			       __be32 spi, bool src, u16 port)
+{
+	struct xfrm_state *x;
+
+	x = xfrm_state_lookup(p->net, 0, daddr, spi, p->proto, p->family);
+	if (!x)
+		return;
+	spin_lock_bh(&x->lock);
+	if (x->encap) {
+		if (src)
+			x->encap->encap_sport = htons(port);
+		else
+			x->encap->encap_dport = htons(port);
+	}
+	spin_unlock_bh(&x->lock);
+	xfrm_state_put(x);
+}
+
+/*
+ * The peer's NAT gave it a new port (p->remote_port, already updated): the
+ * inbound state accepts ESP in UDP from it, the outbound one sends to it.
+ */
+void oak_xfrm_set_peer_port(const struct oak_child_params *p)
+{
+	if (!p->encap)
+		return;
+	oak_state_set_port(p, &p->local, p->spi_in, true, p->remote_port);
+	oak_state_set_port(p, &p->remote, p->spi_out, false, p->remote_port);
 }

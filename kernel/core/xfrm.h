@@ -34,7 +34,8 @@ struct oak_child_params {
 	struct net *net;
 	u16 family;		/* outer family */
 	xfrm_address_t local, remote;	/* outer addresses */
-	u16 local_port, remote_port;	/* IKE ports (for NAT-T later) */
+	u16 local_port, remote_port;	/* IKE ports: of ESP in UDP with @encap */
+	bool encap;		/* UDP-encapsulated ESP (NAT traversal, RFC 3948) */
 	u8 proto;		/* IPPROTO_ESP or IPPROTO_AH */
 	u8 mode;		/* OAKLEY_MODE_TUNNEL / _TRANSPORT */
 	u32 reqid;
@@ -171,5 +172,8 @@ bool oak_xfrm_esp_supported(u16 encr, u16 keylen_bits, u16 integ);
 /* KEYMAT bytes for one direction: encryption key (+salt) and integrity key. */
 int oak_xfrm_key_lens(u16 encr, u16 keylen_bits, u16 integ,
 		      unsigned int *enc_len, unsigned int *auth_len);
+
+/* NAT traversal: the peer's port changed (p->remote_port); both states follow. */
+void oak_xfrm_set_peer_port(const struct oak_child_params *p);
 
 #endif /* OAKLEY_IKE_XFRM_H */

@@ -385,7 +385,8 @@ static bool oak_req_is_last(const struct oak_ike_sa *sa, const u8 *buf, size_t l
 	       !memcmp(ikev2_sa(sa)->resp_req_tail, tail, OAK_REQ_TAIL);
 }
 
-static void oak_rx_request(struct oak_ike_sa *sa, u8 *buf, size_t len, struct ike_msg *m)
+static void oak_rx_request(struct oak_ike_sa *sa, u8 *buf, size_t len, struct ike_msg *m,
+			   const struct oak_addr *src, const struct oak_addr *dst)
 {
 	u8 tail[OAK_REQ_TAIL];
 	u8 crit;
@@ -407,6 +408,7 @@ static void oak_rx_request(struct oak_ike_sa *sa, u8 *buf, size_t len, struct ik
 	oak_req_tail(buf, len, tail);
 	if (oak_decrypt(sa, buf, len, m))
 		return;
+	oak_nat_update(sa, src, dst);
 	oak_req_remember(sa, tail, len);
 	oak_timers_rx(sa);
 	crit = oak_unknown_critical(m);
@@ -439,7 +441,8 @@ static void oak_rx_request(struct oak_ike_sa *sa, u8 *buf, size_t len, struct ik
 	}
 }
 
-static void oak_rx_response(struct oak_ike_sa *sa, u8 *buf, size_t len, struct ike_msg *m)
+static void oak_rx_response(struct oak_ike_sa *sa, u8 *buf, size_t len, struct ike_msg *m,
+			    const struct oak_addr *src, const struct oak_addr *dst)
 {
 	if (!ikev2_sa(sa)->req || m->msgid + 1 != ikev2_sa(sa)->msgid_out) {
 		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_REPLAY);
@@ -447,6 +450,7 @@ static void oak_rx_response(struct oak_ike_sa *sa, u8 *buf, size_t len, struct i
 	}
 	if (oak_decrypt(sa, buf, len, m))
 		return;
+	oak_nat_update(sa, src, dst);
 	oak_timers_rx(sa);
 	switch (m->exchange) {
 	case IKE_AUTH:
@@ -471,11 +475,14 @@ static bool oak_addr_eq(const struct oak_addr *a, const struct oak_addr *b)
 	       !memcmp(a->addr, b->addr, sizeof(a->addr));
 }
 
-/* Is @sa the SA of message @m from @src (looked up by our SPI)? */
+/*
+ * Is @sa the SA of message @m from @src to @dst (looked up by our SPI)?  From
+ * another port of the peer's address only with NAT traversal (nat.c).
+ */
 static bool oak_rx_sa_match(const struct oak_ike_sa *sa, const struct ike_msg *m,
-			    const struct oak_addr *src)
+			    const struct oak_addr *src, const struct oak_addr *dst)
 {
-	if (sa->dead || !oak_addr_eq(&sa->remote, src))
+	if (sa->dead || (!oak_addr_eq(&sa->remote, src) && !oak_nat_moved(sa, src, dst)))
 		return false;
 	if (m->exchange == IKE_SA_INIT)
 		return sa->initiator;
@@ -491,7 +498,7 @@ static bool oak_rx_sa_match(const struct oak_ike_sa *sa, const struct ike_msg *m
  * are handled by the rx workers in parallel up to in->lock.
  */
 static void oak_rx_sa(struct oak_ike_net *in, u8 *buf, size_t len, struct ike_msg *m,
-		      const struct oak_addr *src)
+		      const struct oak_addr *src, const struct oak_addr *dst)
 {
 	bool resp = m->flags & IKE_FLAG_RESPONSE;
 	bool by_r = m->exchange != IKE_SA_INIT && (m->flags & IKE_FLAG_INITIATOR);
@@ -503,14 +510,14 @@ static void oak_rx_sa(struct oak_ike_net *in, u8 *buf, size_t len, struct ike_ms
 		return;
 	}
 	oak_sa_lock(sa);
-	if (in->dying || !oak_rx_sa_match(sa, m, src))
+	if (in->dying || !oak_rx_sa_match(sa, m, src, dst))
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_NO_SA);
 	else if (m->exchange == IKE_SA_INIT)
 		oak_init_response(sa, buf, len, m);
 	else if (resp)
-		oak_rx_response(sa, buf, len, m);
+		oak_rx_response(sa, buf, len, m, src, dst);
 	else
-		oak_rx_request(sa, buf, len, m);
+		oak_rx_request(sa, buf, len, m, src, dst);
 	oak_sa_unlock(sa);
 	oak_sa_put(sa);
 }
@@ -535,7 +542,7 @@ void oak_ikev2_rx(struct oak_ike_net *in, u8 *buf, size_t len, const struct oak_
 		mutex_unlock(&in->lock);
 		goto out;
 	}
-	oak_rx_sa(in, buf, len, m, src);
+	oak_rx_sa(in, buf, len, m, src, dst);
 out:
 	kfree(m);
 }

@@ -16,6 +16,7 @@
  *   proposal.c      SA payloads: building and selecting proposals (§3.3)
  *   keymat.c        Child SA keys (§2.17), handed to the core to install
  *   sa.c            the SA's IKEv2 state, oak_ikev2_ops (kernel/core/proto.h)
+ *   nat.c           NAT detection, the move to port 4500 (§2.23)
  *
  * Everything runs under in->lock (kernel/core/sa.h), and the SA's own lock
  * for the contexts of one SA, except the DH jobs and windows (sa.h).
@@ -175,5 +176,15 @@ void oak_auth_inherit_id(struct oak_ike_sa *nsa, const struct oak_ike_sa *old);
 /* keymat.c: derive @c's keys (KEYMAT, §2.17) and install it with selectors tsi/tsr */
 int oak_child_install(struct oak_ike_sa *sa, struct oak_child_sa *c,
 		      const struct ike_ts_payload *tsi, const struct ike_ts_payload *tsr);
+
+/* nat.c: NAT traversal (§2.23) */
+void oak_nat_add(struct oak_ike_sa *sa, struct ike_buf *b, const u8 *spi_r);
+void oak_nat_detect(struct oak_ike_sa *sa, const struct ike_msg *m, const struct oak_addr *src,
+		    const struct oak_addr *dst);
+void oak_nat_float(struct oak_ike_sa *sa);
+bool oak_nat_moved(const struct oak_ike_sa *sa, const struct oak_addr *src,
+		   const struct oak_addr *dst);
+void oak_nat_update(struct oak_ike_sa *sa, const struct oak_addr *src,
+		    const struct oak_addr *dst);
 
 #endif /* OAKLEY_IKEV2_H */

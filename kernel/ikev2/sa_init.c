@@ -206,6 +206,7 @@ static u8 *oak_init_buf(struct ike_buf *b)
 
 int oak_init_start(struct oak_ike_sa *sa, u16 group)
 {
+	static const u8 zero[IKE_SPI_LEN];
 	struct ike_sa_payload *sap;
 	struct ike_buf b;
 	u8 *mem;
@@ -241,6 +242,7 @@ int oak_init_start(struct oak_ike_sa *sa, u16 group)
 	ike_add_sa(&b, sap);
 	ike_add_ke(&b, group, oak_dh_public(ikev2_sa(sa)->dh), oak_dh_pub_len(group));
 	ike_add_nonce(&b, ikev2_sa(sa)->ni, ikev2_sa(sa)->ni_len);
+	oak_nat_add(sa, &b, zero);
 	err = ike_buf_finish(&b);
 	if (err)
 		goto err;
@@ -384,6 +386,8 @@ void oak_init_response(struct oak_ike_sa *sa, const u8 *buf, size_t len,
 	memcpy(sa->spi_r, m->spi_r, IKE_SPI_LEN);
 	memcpy(ikev2_sa(sa)->nr, nonce, nlen);
 	ikev2_sa(sa)->nr_len = nlen;
+	/* the response came from our peer's address to ours (oak_rx_sa_match()) */
+	oak_nat_detect(sa, m, &sa->remote, &sa->local);
 	ikev2_sa(sa)->init_resp = kmemdup(buf, len, GFP_KERNEL);
 	if (!ikev2_sa(sa)->init_resp)
 		goto fail;
@@ -413,6 +417,7 @@ static void oak_init_response_done(struct oak_ike_sa *sa, struct oak_dh_job *j)
 	ikev2_sa(sa)->cookie = NULL;
 	ikev2_sa(sa)->cookie_len = 0;
 	sa->state = OAKLEY_IKE_STATE_AUTHENTICATING;
+	oak_nat_float(sa);
 	if (oak_auth_start(sa))
 		oak_sa_fail(sa, 0, "cannot start IKE_AUTH");
 }
@@ -435,6 +440,8 @@ static int oak_init_respond(struct oak_ike_sa *sa, const struct oak_dh *dh, u8 n
 	ike_add_sa(&b, sap);
 	ike_add_ke(&b, sa->algs.dh, oak_dh_public(dh), oak_dh_pub_len(sa->algs.dh));
 	ike_add_nonce(&b, ikev2_sa(sa)->nr, ikev2_sa(sa)->nr_len);
+	if (sa->nat & OAK_NAT_SUPPORTED)
+		oak_nat_add(sa, &b, sa->spi_r);
 	err = ike_buf_finish(&b);
 	if (err)
 		goto err;
@@ -623,6 +630,7 @@ void oak_init_request(struct oak_ike_net *in, u8 *buf, size_t len, const struct 
 	}
 	sa->half_open_charge = len + OAK_HALF_OPEN_OVERHEAD;
 	sa->algs = algs;
+	oak_nat_detect(sa, m, src, dst);
 	memcpy(ikev2_sa(sa)->ni, nonce, nlen);
 	ikev2_sa(sa)->ni_len = nlen;
 	ikev2_sa(sa)->nr_len = OAK_NONCE_LEN;

@@ -17,7 +17,7 @@ pkgs=(
 	flex bison bc cpio kmod jq util-linux python3-scapy python3-cryptography libelf-dev gcc make python3 python3-yaml
 	xz-utils perl rsync libssl-dev libc6-dev
 	dkms dpkg-dev systemd bash-completion groff man-db lintian
-	tcpdump
+	tcpdump nftables conntrack
 	openssl ca-certificates
 )
 srcver=6.1

@@ -227,6 +227,8 @@ enum oakley_conn_attr {
 	OAKLEY_CONN_A_JITTER,		/* u8: percent, 0..100 */
 	OAKLEY_CONN_A_CHILD,		/* nest: enum oakley_child_attr, repeated */
 	OAKLEY_CONN_A_SHA256_96,	/* u8: 1 = ESP HMAC-SHA2-256 ICV of 96 bits, 0 = 128 */
+	OAKLEY_CONN_A_ENCAP,		/* u8: 1 = UDP-encapsulate ESP without a NAT too */
+	OAKLEY_CONN_A_NAT_KEEPALIVE,	/* u32: seconds between NAT keepalives, 0 = off */
 
 	__OAKLEY_CONN_A_MAX,
 	OAKLEY_CONN_A_MAX = __OAKLEY_CONN_A_MAX - 1
@@ -291,6 +293,7 @@ enum oakley_sa_attr {
 	OAKLEY_SA_A_AGE,		/* u64: seconds since established */
 	OAKLEY_SA_A_CHILD,		/* nest: enum oakley_child_sa_attr, repeated */
 	OAKLEY_SA_A_PAD,
+	OAKLEY_SA_A_NAT,		/* u8: OAKLEY_SA_NAT_* flags; absent = no NAT traversal */
 
 	__OAKLEY_SA_A_MAX,
 	OAKLEY_SA_A_MAX = __OAKLEY_SA_A_MAX - 1
@@ -381,6 +384,11 @@ enum oakley_limits_attr {
 /* An IKE_SA_INIT request longer than this is dropped before anything else. */
 #define OAKLEY_INIT_REQ_MAX		8192
 
+/* OAKLEY_SA_A_NAT: the IKE SA uses port 4500 and ESP in UDP, because... */
+#define OAKLEY_SA_NAT_LOCAL	0x01	/* we are behind a NAT */
+#define OAKLEY_SA_NAT_REMOTE	0x02	/* the peer is behind a NAT (or its encap = yes) */
+#define OAKLEY_SA_NAT_FORCED	0x04	/* our encap = yes */
+
 enum oakley_event_type {
 	OAKLEY_EVENT_CONN_ADDED = 1,
 	OAKLEY_EVENT_CONN_DELETED = 2,
@@ -395,6 +403,8 @@ enum oakley_event_type {
 	OAKLEY_EVENT_ACQUIRE = 11,
 	OAKLEY_EVENT_SECRET_ADDED = 12,
 	OAKLEY_EVENT_SECRET_DELETED = 13,
+	OAKLEY_EVENT_NAT_DETECTED = 14,	/* the IKE SA moved to port 4500 (RFC 7296 §2.23) */
+	OAKLEY_EVENT_NAT_MAPPING = 15,	/* the peer's NAT mapping changed */
 };
 
 enum oakley_event_attr {

@@ -41,7 +41,7 @@ done
 check "check -j never prints a psk" \
 	bash -c "! '$OAK' check -j '$EX/site-to-site.conf' | grep -q 'correct horse'"
 check "check -j has all connection keys" \
-	bash -c "'$OAK' check -j '$EX/site-to-site.conf' | jq -e '.[0] | keys == ([\"auth\",\"children\",\"dpd\",\"dpd-action\",\"ike\",\"ike-lifetime\",\"ike-rekey\",\"jitter\",\"local\",\"local-id\",\"name\",\"reauth\",\"remote\",\"remote-id\",\"secret\",\"sha256-96\",\"start\",\"version\"])' >/dev/null"
+	bash -c "'$OAK' check -j '$EX/site-to-site.conf' | jq -e '.[0] | keys == ([\"auth\",\"children\",\"dpd\",\"dpd-action\",\"encap\",\"ike\",\"ike-lifetime\",\"ike-rekey\",\"jitter\",\"local\",\"local-id\",\"name\",\"nat-keepalive\",\"reauth\",\"remote\",\"remote-id\",\"secret\",\"sha256-96\",\"start\",\"version\"])' >/dev/null"
 check "check -j -j order does not matter" \
 	bash -c "diff <('$OAK' check -j '$EX/ipv6.conf') <('$OAK' check '$EX/ipv6.conf' --json)"
 

@@ -22,6 +22,8 @@ static const char *conf =
 	"remote = %any\n"
 	"remote-id = \"@peer \\\"x\\\"\"\n"
 	"secret = s1\n"
+	"encap = yes\n"
+	"nat-keepalive = 5m\n"
 	"[child one]\n"
 	"local-ts = 2001:db8:1::/48[tcp/443]\n"
 	"esp = aes128-sha256-modp2048-esn\n"
@@ -76,7 +78,8 @@ static bool same_conn(const struct oak_conn *a, const struct oak_conn *b)
 	    a->rid.len != b->rid.len || memcmp(a->rid.data, b->rid.data, a->rid.len) ||
 	    a->auth != b->auth || strcmp(a->secret, b->secret) ||
 	    !same_proplist(&a->ike, &b->ike) || a->exchange != b->exchange ||
-	    a->sha256_96 != b->sha256_96 ||
+	    a->sha256_96 != b->sha256_96 || a->encap != b->encap ||
+	    a->nat_keepalive != b->nat_keepalive ||
 	    a->start != b->start || a->dpd != b->dpd || a->dpd_action != b->dpd_action ||
 	    a->ike_rekey != b->ike_rekey || a->ike_lifetime != b->ike_lifetime ||
 	    a->reauth != b->reauth || a->jitter != b->jitter || a->nchildren != b->nchildren)
@@ -159,14 +162,15 @@ static void round_trip(void)
 		  "[{\"name\":\"a\",\"version\":1,\"local\":\"192.0.2.1\",\"remote\":\"198.51.100.7\","
 		  "\"local-id\":\"192.0.2.1\",\"remote-id\":\"198.51.100.7\",\"auth\":\"psk\","
 		  "\"secret\":\"s1\",\"ike\":\"3des-sha1-prfsha1-modp1024\",\"exchange\":\"main\","
-		  "\"sha256-96\":true,\"start\":\"none\","
+		  "\"sha256-96\":true,\"encap\":false,\"nat-keepalive\":20,\"start\":\"none\","
 		  "\"dpd\":0,\"dpd-action\":\"clear\",\"ike-rekey\":14400,\"ike-lifetime\":15840,"
 		  "\"reauth\":0,\"jitter\":10,\"children\":[]},"
 		  "{\"name\":\"b\",\"version\":2,\"local\":\"[2001:db8::1]:4500\",\"remote\":\"%any\","
 		  "\"local-id\":\"2001:db8::1\",\"remote-id\":\"peer \\\"x\\\"\",\"auth\":\"psk\","
 		  "\"secret\":\"s1\",\"ike\":\"aes256gcm16-aes128gcm16-prfsha256-prfsha384-prfsha512-"
 		  "x25519-ecp256-modp2048, aes256-aes128-sha256-sha384-sha512-prfsha256-prfsha384-"
-		  "prfsha512-x25519-ecp256-modp2048\",\"sha256-96\":false,\"start\":\"none\","
+		  "prfsha512-x25519-ecp256-modp2048\",\"sha256-96\":false,\"encap\":true,"
+		  "\"nat-keepalive\":300,\"start\":\"none\","
 		  "\"dpd\":30,"
 		  "\"dpd-action\":\"clear\",\"ike-rekey\":14400,\"ike-lifetime\":15840,\"reauth\":0,"
 		  "\"jitter\":10,\"children\":[{\"name\":\"one\",\"local-ts\":[\"2001:db8:1::/48[tcp/443]\"],"

@@ -53,6 +53,8 @@ static void build(struct nlmsghdr *b, const char *conn, bool with_child)
 	mnl_attr_put_u16(b, OAKLEY_SA_A_PRF, 6);
 	mnl_attr_put_u16(b, OAKLEY_SA_A_DH, 31);
 	mnl_attr_put_u64(b, OAKLEY_SA_A_AGE, 42);
+	if (with_child)
+		mnl_attr_put_u8(b, OAKLEY_SA_A_NAT, OAKLEY_SA_NAT_LOCAL | OAKLEY_SA_NAT_FORCED);
 	if (with_child) {
 		ch = mnl_attr_nest_start(b, OAKLEY_SA_A_CHILD);
 		mnl_attr_put_strz(b, OAKLEY_CHILD_SA_A_NAME, "lan");
@@ -158,7 +160,7 @@ void test_sa(void)
 		  "{\"conn\":\"dc\",\"state\":\"established\",\"initiator\":true,"
 		  "\"spi-i\":\"0123456789abcdef\",\"spi-r\":\"fedcba9876543210\","
 		  "\"local\":\"192.0.2.1\",\"local-port\":500,\"remote\":\"198.51.100.7\","
-		  "\"remote-port\":4500,\"encr\":\"aes256gcm16\",\"integ\":null,"
+		  "\"remote-port\":4500,\"nat\":\"local encap\",\"encr\":\"aes256gcm16\",\"integ\":null,"
 		  "\"prf\":\"prfsha384\",\"dh\":\"x25519\",\"age\":42,\"children\":[{\"name\":\"lan\","
 		  "\"spi-in\":\"c0ffee01\",\"spi-out\":\"00001002\",\"proto\":\"esp\",\"mode\":\"tunnel\","
 		  "\"encr\":\"aes128\",\"integ\":\"sha256\",\"dh\":\"modp2048\","
@@ -167,7 +169,7 @@ void test_sa(void)
 		  "{\"conn\":\"other\",\"state\":\"established\",\"initiator\":true,"
 		  "\"spi-i\":\"0123456789abcdef\",\"spi-r\":\"fedcba9876543210\","
 		  "\"local\":\"192.0.2.1\",\"local-port\":500,\"remote\":\"198.51.100.7\","
-		  "\"remote-port\":4500,\"encr\":\"aes256gcm16\",\"integ\":null,"
+		  "\"remote-port\":4500,\"nat\":null,\"encr\":\"aes256gcm16\",\"integ\":null,"
 		  "\"prf\":\"prfsha384\",\"dh\":\"x25519\",\"age\":42,\"children\":[]}\n",
 		  "SA JSON: names spelled out, SPIs in hex, algorithms by name");
 	free(out);
