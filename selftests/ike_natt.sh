@@ -167,14 +167,16 @@ check_path()	# WHAT KEEPALIVE
 	local cap=$TMP/pub.pcap esp udp ka
 
 	ip netns exec "$N" tcpdump -i veth-np -n -U -w "$cap" 'esp or udp port 4500' \
-		>/dev/null 2>&1 &
+		>/dev/null 2>"$TMP/tcpdump.err" &
 	local tpid=$!
-	sleep 1
+	# counted from here: tcpdump must be capturing before the first ping
+	wait_for 20 grep -q 'listening on' "$TMP/tcpdump.err" || die "$1: tcpdump did not start"
 	nsexec "$L" ping -c 3 -i 0.3 -W 2 -I 10.1.0.1 10.2.0.1 >/dev/null ||
 		die "$1: ping from the private side failed"
 	nsexec "$P" ping -c 3 -i 0.3 -W 2 -I 10.2.0.1 10.1.0.1 >/dev/null ||
 		die "$1: ping from the public side failed"
 	[ "$2" = 1 ] && sleep 5	# nat-keepalive = 2s
+	sleep 1
 	kill "$tpid"; wait "$tpid" 2>/dev/null
 	esp=$(tcpdump -r "$cap" -n esp 2>/dev/null | wc -l)
 	udp=$(tcpdump -r "$cap" -n 'udp port 4500 and udp[8:4] != 0' 2>/dev/null | wc -l)
