@@ -188,18 +188,35 @@ check_path()	# WHAT KEEPALIVE
 	log "$1: public side: $udp ESP in UDP, 0 plain ESP, $ka keepalives"
 }
 
+# Load FILE in NS once MON (an `oak monitor -j` of NS started before) shows
+# the load's conn-added: from then on the monitor sees every event.
+load_seen()	# NS FILE MON
+{
+	local i
+
+	for i in $(seq 1 20); do
+		nsexec "$1" "$OAKLEY_OAK" load "$2" || die "load $2 in $1"
+		wait_for 2 grep -q '"conn-added"' "$3" && return 0
+		nsexec "$1" "$OAKLEY_OAK" load /dev/null
+	done
+	die "oak monitor in $1 saw no conn-added"
+}
+
 L_TS="10.1.0.0/24"
 P_TS="10.2.0.0/24"
 nat_on
 
 # 1. Oakley <-> Oakley
 what="Oakley (behind the NAT) -> Oakley"
-oak_conf "$TMP/l.conf" 192.168.77.2 10.77.0.2 l.nat.test p.nat.test "$L_TS" "$P_TS" "start = start"
+oak_conf "$TMP/l.conf" 192.168.77.2 10.77.0.2 l.nat.test p.nat.test "$L_TS" "$P_TS"
 oak_conf "$TMP/p.conf" 10.77.0.2 %any p.nat.test l.nat.test "$P_TS" "$L_TS"
-nsexec "$P" "$OAKLEY_OAK" load "$TMP/p.conf" || die "$what: load P"
 nsexec "$L" "$OAKLEY_OAK" monitor -j >"$TMP/mon-l" 2>&1 &
 monpid=$!
-nsexec "$L" "$OAKLEY_OAK" load "$TMP/l.conf" || die "$what: load L"
+nsexec "$P" "$OAKLEY_OAK" monitor -j >"$TMP/mon-p" 2>&1 &
+monpid_p=$!
+load_seen "$P" "$TMP/p.conf" "$TMP/mon-p"
+load_seen "$L" "$TMP/l.conf" "$TMP/mon-l"
+nsexec "$L" "$OAKLEY_OAK" up nat || die "$what: oak up"
 wait_for 30 oak_up "$L" || die "$what: L not established"
 wait_for 10 oak_up "$P" || die "$what: P not established"
 read -r lp rp <<<"$(oak_ports "$L")"
@@ -217,8 +234,6 @@ log "$what: ok"
 # 1b. the NAT forgets its mappings: L's next datagrams get a new port, and
 # P's IKE SA and ESP states follow it (km new_mapping on ESP from it)
 what="NAT mapping changed (conntrack -F)"
-nsexec "$P" "$OAKLEY_OAK" monitor -j >"$TMP/mon-p" 2>&1 &
-monpid=$!
 ip netns exec "$N" conntrack -F >/dev/null 2>&1 || die "$what: conntrack -F failed"
 # the first replies may still leave for the old port: wait for the new one
 moved() { read -r _ nrp <<<"$(oak_ports "$P")"; [ "$nrp" != "$prp" ]; }
@@ -232,7 +247,7 @@ nsexec "$L" ping -c 3 -i 0.3 -W 2 -I 10.1.0.1 10.2.0.1 >/dev/null ||
 nsexec "$P" ping -c 3 -i 0.3 -W 2 -I 10.2.0.1 10.1.0.1 >/dev/null ||
 	die "$what: ping from the public side failed after the change"
 grep -q '"nat-mapping"' "$TMP/mon-p" || die "$what: no nat-mapping event on P"
-kill "$monpid"; wait "$monpid" 2>/dev/null
+kill "$monpid_p"; wait "$monpid_p" 2>/dev/null
 log "$what: port $prp -> $nrp, traffic continues: ok"
 what="Oakley (behind the NAT) -> Oakley"
 nsexec "$L" "$OAKLEY_OAK" down nat || die "$what: oak down"
@@ -248,6 +263,7 @@ swan_conf "$TMP/swanctl.conf" 10.77.0.2 %any p.nat.test l.nat.test "$P_TS" "$L_T
 swan --load-all --file "$TMP/swanctl.conf" >"$TMP/swan-load" 2>&1 ||
 	{ cat "$TMP/swan-load" >&2; die "$what: swanctl --load-all"; }
 nsexec "$L" "$OAKLEY_OAK" load "$TMP/l.conf" || die "$what: load L"
+nsexec "$L" "$OAKLEY_OAK" up nat || die "$what: oak up"
 wait_for 30 oak_up "$L" || die "$what: L not established"
 wait_for 10 swan_up || die "$what: charon not established"
 read -r lp rp <<<"$(oak_ports "$L")"
