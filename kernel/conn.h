@@ -81,6 +81,8 @@ struct oakley_child {
 	u64 life_packets;
 };
 
+#define OAKLEY_MAX_CERTS	16	/* certificates (or CRLs) per kind and connection */
+
 /* DER certificates or CRLs, in the order configured (conn_cert.c). */
 struct oakley_blob {
 	u32 len;
@@ -112,6 +114,8 @@ struct oakley_conn {
 	struct oakley_blobs *certs;	/* our certificate, then its chain; NULL: none */
 	struct oakley_blobs *cas;	/* trust anchors for the peer's certificate */
 	struct oakley_blobs *crls;	/* their CRLs */
+	u8 *certreq;			/* SHA-1 of each anchor's SubjectPublicKeyInfo */
+	u16 certreq_len;
 	u8 version;
 	u8 auth;			/* how we authenticate: enum oakley_auth */
 	u8 remote_auth;			/* how the peer must authenticate */

@@ -12,10 +12,11 @@
 #include <linux/string.h>
 
 #include "codec/x509.h"
+#include "crypto/pubkey.h"
 #include "conn.h"
 #include "nlparse.h"
 
-#define OAKLEY_MAX_CERTS	16	/* per kind and connection */
+#define OAKLEY_SHA1_LEN		20
 
 static int oakley_blobs_count(const struct nlattr *nest, int type, size_t *bytes)
 {
@@ -64,8 +65,27 @@ static struct oakley_blobs *oakley_blobs_copy(const struct nlattr *nest, int typ
 	return bl;
 }
 
-static int oakley_certs_check(const struct oakley_blobs *bl, bool leaf_rsa,
-			      struct netlink_ext_ack *extack)
+/* The CERTREQ of the connection: SHA-1 of each anchor's SubjectPublicKeyInfo (RFC 7296 3.7). */
+static int oakley_certreq_add(struct oakley_conn *conn, const struct x509_cert *c)
+{
+	u8 digest[OAK_SIG_MAX_DIGEST];
+	int n;
+
+	if (!conn->certreq) {
+		conn->certreq = kmalloc_array(OAKLEY_MAX_CERTS, OAKLEY_SHA1_LEN, GFP_KERNEL);
+		if (!conn->certreq)
+			return -ENOMEM;
+	}
+	n = oak_sig_digest(X509_HASH_SHA1, c->key.spki.p, c->key.spki.len, digest);
+	if (n != OAKLEY_SHA1_LEN)
+		return n < 0 ? n : -EINVAL;
+	memcpy(conn->certreq + conn->certreq_len, digest, OAKLEY_SHA1_LEN);
+	conn->certreq_len += OAKLEY_SHA1_LEN;
+	return 0;
+}
+
+static int oakley_certs_check(struct oakley_conn *conn, const struct oakley_blobs *bl,
+			      bool anchors, struct netlink_ext_ack *extack)
 {
 	struct x509_cert *c;
 	unsigned int i;
@@ -80,9 +100,13 @@ static int oakley_certs_check(const struct oakley_blobs *bl, bool leaf_rsa,
 		if (x509_parse(bl->b[i].data, bl->b[i].len, c))
 			err = oakley_err(extack, bl->b[i].src,
 					 "not an X.509 certificate this parser accepts");
-		else if (!i && leaf_rsa && c->key.type != X509_KEY_RSA)
+		else if (!i && !anchors && c->key.type != X509_KEY_RSA)
 			err = oakley_unsupported(extack, bl->b[i].src,
 						 "our certificate must hold an RSA key: the kernel signs only with RSA");
+		else if (anchors && !c->ca)
+			err = oakley_err(extack, bl->b[i].src, "a ca certificate without CA:TRUE");
+		else if (anchors)
+			err = oakley_certreq_add(conn, c);
 	}
 	kfree(c);
 	return err;
@@ -166,9 +190,9 @@ int oakley_conn_creds(struct oakley_conn *conn, struct nlattr **tb,
 	if (!remote && (conn->cas || conn->crls))
 		return oakley_err(extack, conn->cas ? conn->cas->b[0].src : conn->crls->b[0].src,
 				  "ca and crl apply to remote-auth pubkey only");
-	err = oakley_certs_check(conn->certs, true, extack);
+	err = oakley_certs_check(conn, conn->certs, false, extack);
 	if (!err)
-		err = oakley_certs_check(conn->cas, false, extack);
+		err = oakley_certs_check(conn, conn->cas, true, extack);
 	if (!err)
 		err = oakley_crls_check(conn->crls, extack);
 	return err;
@@ -179,6 +203,7 @@ void oakley_conn_creds_free(struct oakley_conn *conn)
 	kfree(conn->certs);
 	kfree(conn->cas);
 	kfree(conn->crls);
+	kfree(conn->certreq);
 }
 
 static bool oakley_blobs_equal(const struct oakley_blobs *a, const struct oakley_blobs *b)
