@@ -102,7 +102,7 @@ static int oakley_certs_check(struct oakley_conn *conn, const struct oakley_blob
 					 "not an X.509 certificate this parser accepts");
 		else if (!i && !anchors && c->key.type != X509_KEY_RSA)
 			err = oakley_unsupported(extack, bl->b[i].src,
-						 "our certificate must hold an RSA key: the kernel signs only with RSA");
+						 "our certificate must hold an RSA key (we sign with RSA)");
 		else if (anchors && !c->ca)
 			err = oakley_err(extack, bl->b[i].src, "a ca certificate without CA:TRUE");
 		else if (anchors)

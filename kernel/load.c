@@ -210,7 +210,8 @@ static int oakley_load_check_key(struct oakley_load *ld, struct oakley_conn *con
 	bool match;
 
 	if (!secret)
-		return oakley_err(extack, a, "key not found (neither in the request nor installed)");
+		return oakley_err(extack, a,
+				  "key not found (neither in the request nor installed)");
 	if (!secret->rsa)
 		return oakley_err(extack, a, "key names a secret that holds no private key");
 	cert = kmalloc(sizeof(*cert), GFP_KERNEL);
