@@ -8,7 +8,8 @@
 #  - Oakley (A) <-> strongSwan (S), each side initiating once: both sides
 #    established, ESP ping, clean teardown.
 #  - Refused, with no IKE SA and no xfrm state on either side, and A's
-#    auth-failed counter moved: B's leaf signed by an untrusted CA, B's leaf
+#    auth-failed counter moved: B's leaf signed by an untrusted CA (an ECDSA
+#    P-256 one: key generation is cheap), B's leaf
 #    expired, B claiming an ID its certificate does not carry; each once
 #    with B initiating (A verifies as responder) and the untrusted one also
 #    with A initiating (A verifies as initiator).
@@ -37,24 +38,33 @@ mkdir -p "$PKI/db"
 
 ossl() { openssl "$@" >>"$PKI/openssl.log" 2>&1 || fail "openssl $1 failed: $(tail -n 5 "$PKI/openssl.log")"; }
 
+# genkey NAME [ec]: NAME.key, RSA 2048 (PKCS#8 PEM) or EC P-256
+genkey()
+{
+	if [ "${2:-}" = ec ]; then
+		ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$PKI/$1.key"
+	else
+		ossl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$PKI/$1.key"
+	fi
+}
+
 mkca()	# NAME
 {
-	ossl req -x509 -newkey rsa:2048 -nodes -keyout "$PKI/$1.key" -out "$PKI/$1.pem" \
+	ossl req -x509 -new -key "$PKI/$1.key" -out "$PKI/$1.pem" \
 		-days 30 -subj "/O=Oakley Test/CN=$1" \
 		-addext "basicConstraints=critical,CA:TRUE" \
 		-addext "keyUsage=critical,keyCertSign,cRLSign"
 }
 
-# mkleaf NAME FQDN CA [expired]: NAME.key (PKCS#8), NAME.pem signed by CA
+# mkleaf NAME FQDN CA KEY [expired]: NAME.pem for KEY.key, signed by CA
 mkleaf()
 {
 	local ext=$PKI/$1.ext
 
 	printf 'subjectAltName=DNS:%s\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\n' \
 		"$2" >"$ext"
-	ossl req -newkey rsa:2048 -nodes -keyout "$PKI/$1.key" -out "$PKI/$1.csr" \
-		-subj "/O=Oakley Test/CN=$2"
-	if [ "${4:-}" = expired ]; then
+	ossl req -new -key "$PKI/$4.key" -out "$PKI/$1.csr" -subj "/O=Oakley Test/CN=$2"
+	if [ "${5:-}" = expired ]; then
 		: >"$PKI/db/index.txt"
 		echo 1000 >"$PKI/db/serial"
 		cat >"$PKI/db/ca.cnf" <<EOF
@@ -79,16 +89,23 @@ EOF
 	fi
 }
 
+# RSA key generation is slow under TCG (about 20 s a key): four in parallel,
+# and the untrusted CA on P-256; B's other leaves reuse B's key.
 t0=$SECONDS
+for k in ca a b s; do
+	genkey "$k" &
+done
+genkey evil ec
+wait
 mkca ca
 mkca evil
-mkleaf a a.example.org ca
-mkleaf b b.example.org ca
-mkleaf s s.example.org ca
-mkleaf bevil b.example.org evil
-mkleaf bexp b.example.org ca expired
+mkleaf a a.example.org ca a
+mkleaf b b.example.org ca b
+mkleaf s s.example.org ca s
+mkleaf bevil b.example.org evil b
+mkleaf bexp b.example.org ca b expired
 # B and charon: PKCS#1 ("RSA PRIVATE KEY")
-for k in b bevil bexp s; do
+for k in b s; do
 	ossl rsa -in "$PKI/$k.key" -out "$PKI/$k.rsa" -traditional
 done
 grep -q 'BEGIN PRIVATE KEY' "$PKI/a.key" || fail "a.key is not PKCS#8"
@@ -298,14 +315,14 @@ refused()
 	log "$what: refused ($(auth_failed) auth failures counted)"
 }
 
-conf_b bevil.pem bevil.rsa >"$TMP/b.conf"
+conf_b bevil.pem b.rsa >"$TMP/b.conf"
 oakn "$B" load "$TMP/b.conf" || die "oak load (B, untrusted) failed"
 refused "B's leaf from an untrusted CA, B initiates" B
 refused "B's leaf from an untrusted CA, A initiates" A
 dmesg | grep -q 'b peer 10.99.0.2: certificate authentication failed: ' ||
 	die "no log line naming connection and peer"
 
-conf_b bexp.pem bexp.rsa >"$TMP/b.conf"
+conf_b bexp.pem b.rsa >"$TMP/b.conf"
 oakn "$B" load "$TMP/b.conf" || die "oak load (B, expired) failed"
 refused "B's leaf expired, B initiates" B
 dmesg | grep -q 'certificate authentication failed: .*expired' ||
