@@ -253,12 +253,10 @@ connections {
 		}
 	}
 }
-secrets {
-	private-s {
-		file = $PKI/s.rsa
-	}
-}
 EOF
+# swanctl reads keys from rsa/ next to the swanctl.conf it loads (5.7.2 on)
+mkdir -p "$TMP/rsa"
+cp "$PKI/s.rsa" "$TMP/rsa/s.pem"
 swan --load-all --file "$TMP/swanctl.conf" >"$TMP/swan-load" 2>&1 ||
 	{ cat "$TMP/swan-load" >&2; die "swanctl --load-all failed"; }
 
