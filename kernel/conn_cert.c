@@ -119,7 +119,8 @@ static int oakley_crls_check(const struct oakley_blobs *bl, struct netlink_ext_a
 
 	for (i = 0; bl && i < bl->n; i++)
 		if (x509_crl_parse(bl->b[i].data, bl->b[i].len, &crl))
-			return oakley_err(extack, bl->b[i].src, "not an X.509 CRL this parser accepts");
+			return oakley_err(extack, bl->b[i].src,
+					  "not an X.509 CRL this parser accepts");
 	return 0;
 }
 
