@@ -108,6 +108,12 @@ const struct nla_policy oakley_conn_policy[OAKLEY_CONN_A_MAX + 1] = {
 	[OAKLEY_CONN_A_JITTER]		= NLA_POLICY_MAX(NLA_U8, 100),
 	[OAKLEY_CONN_A_CHILD]		= NLA_POLICY_NESTED(oakley_child_policy),
 	[OAKLEY_CONN_A_SHA256_96]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[OAKLEY_CONN_A_REMOTE_AUTH]	= NLA_POLICY_RANGE(NLA_U8, OAKLEY_AUTH_PSK,
+							   OAKLEY_AUTH_PUBKEY),
+	[OAKLEY_CONN_A_KEY]		= { .type = NLA_NUL_STRING, .len = OAKLEY_NAME_MAX },
+	[OAKLEY_CONN_A_CERT]		= NLA_POLICY_RANGE(NLA_BINARY, 1, 16384),
+	[OAKLEY_CONN_A_CA]		= NLA_POLICY_RANGE(NLA_BINARY, 1, 16384),
+	[OAKLEY_CONN_A_CRL]		= NLA_POLICY_RANGE(NLA_BINARY, 1, 65000),
 	[OAKLEY_CONN_A_ENCAP]		= NLA_POLICY_MAX(NLA_U8, 1),
 	[OAKLEY_CONN_A_NAT_KEEPALIVE]	= { .type = NLA_U32 },
 };
@@ -775,6 +781,7 @@ static void oakley_conn_free(struct oakley_conn *conn)
 	kfree(conn->local_id);
 	kfree(conn->remote_id);
 	kfree(conn->ike_props);
+	oakley_conn_creds_free(conn);
 	oakley_stat_dec(conn->on, OAKLEY_STATS_A_OBJECTS);
 	kfree(conn);
 }
@@ -860,15 +867,19 @@ static int oakley_conn_ids(struct oakley_conn *conn, struct nlattr **tb,
 	return 0;
 }
 
+static u8 oakley_get_u8(const struct nlattr *a, u8 def);
+
 static int oakley_conn_auth(struct oakley_conn *conn, struct nlattr **tb,
 			    const struct nlattr *nest, struct netlink_ext_ack *extack)
 {
-	conn->auth = OAKLEY_AUTH_PSK;
-	if (tb[OAKLEY_CONN_A_AUTH])
-		conn->auth = nla_get_u8(tb[OAKLEY_CONN_A_AUTH]);
-	if (conn->auth != OAKLEY_AUTH_PSK)
-		return oakley_unsupported(extack, tb[OAKLEY_CONN_A_AUTH],
-					  "pubkey authentication is not implemented yet: use psk");
+	conn->auth = oakley_get_u8(tb[OAKLEY_CONN_A_AUTH], OAKLEY_AUTH_PSK);
+	conn->remote_auth = oakley_get_u8(tb[OAKLEY_CONN_A_REMOTE_AUTH], conn->auth);
+	if (conn->auth != OAKLEY_AUTH_PSK && conn->remote_auth != OAKLEY_AUTH_PSK) {
+		if (tb[OAKLEY_CONN_A_SECRET])
+			return oakley_err(extack, tb[OAKLEY_CONN_A_SECRET],
+					  "secret applies to psk authentication only");
+		return 0;
+	}
 	if (!tb[OAKLEY_CONN_A_SECRET])
 		return oakley_missing(extack, nest, OAKLEY_CONN_A_SECRET,
 				      "psk authentication requires a secret");
@@ -982,6 +993,8 @@ static int oakley_conn_fields(struct oakley_conn *conn, struct nlattr **tb,
 	if (!err)
 		err = oakley_conn_ike(conn, tb, extack);
 	if (!err)
+		err = oakley_conn_creds(conn, tb, nest, extack);
+	if (!err)
 		err = oakley_conn_timers(conn, tb, extack);
 	if (!err)
 		err = oakley_conn_children(conn, nest, extack);
@@ -1008,7 +1021,8 @@ struct oakley_conn *oakley_conn_build(struct oakley_net *on, const struct nlattr
 	int rem, n = 0, err;
 
 	err = oakley_nest_parse(tb, OAKLEY_CONN_A_MAX, nest, oakley_conn_policy,
-				BIT_ULL(OAKLEY_CONN_A_CHILD), extack);
+				BIT_ULL(OAKLEY_CONN_A_CHILD) | BIT_ULL(OAKLEY_CONN_A_CERT) |
+				BIT_ULL(OAKLEY_CONN_A_CA) | BIT_ULL(OAKLEY_CONN_A_CRL), extack);
 	if (err)
 		return ERR_PTR(err);
 	nla_for_each_nested(a, nest, rem)
@@ -1098,6 +1112,7 @@ bool oakley_conn_equal(const struct oakley_conn *a, const struct oakley_conn *b)
 	unsigned int i;
 
 	if (!oakley_conn_scalars_equal(a, b) || a->nchildren != b->nchildren ||
+	    !oakley_conn_creds_equal(a, b) ||
 	    !oakley_id_equal(a->local_id, b->local_id) ||
 	    !oakley_id_equal(a->remote_id, b->remote_id) ||
 	    !oakley_props_equal(a->ike_props, b->ike_props))
@@ -1141,7 +1156,7 @@ static size_t oakley_conn_size(const struct oakley_conn *conn)
 		      2 * nla_total_size(16) + 3 * nla_total_size(2) + 8 * nla_total_size(1) +
 		      5 * nla_total_size(4) + 2 * (nla_total_size(0) + nla_total_size(1)) +
 		      nla_total_size(conn->local_id->len) + nla_total_size(conn->remote_id->len) +
-		      oakley_props_size(conn->ike_props);
+		      oakley_props_size(conn->ike_props) + oakley_conn_creds_size(conn);
 	unsigned int i;
 
 	for (i = 0; i < conn->nchildren; i++)
@@ -1295,7 +1310,7 @@ int oakley_conn_fill(struct sk_buff *skb, int attrtype, const struct oakley_conn
 	struct nlattr *nest = nla_nest_start(skb, attrtype);
 	unsigned int i;
 
-	if (!nest || oakley_conn_fill_scalars(skb, conn) ||
+	if (!nest || oakley_conn_fill_scalars(skb, conn) || oakley_conn_creds_fill(skb, conn) ||
 	    oakley_id_fill(skb, OAKLEY_CONN_A_LOCAL_ID, conn->local_id) ||
 	    oakley_id_fill(skb, OAKLEY_CONN_A_REMOTE_ID, conn->remote_id) ||
 	    oakley_props_fill(skb, OAKLEY_CONN_A_IKE_PROPOSALS, conn->ike_props))

@@ -82,6 +82,20 @@ struct oakley_child {
 	u64 life_packets;
 };
 
+#define OAKLEY_MAX_CERTS	16	/* certificates (or CRLs) per kind and connection */
+
+/* DER certificates or CRLs, in the order configured (conn_cert.c). */
+struct oakley_blob {
+	u32 len;
+	const u8 *data;
+	const struct nlattr *src;	/* while the connection is built only */
+};
+
+struct oakley_blobs {
+	unsigned int n;
+	struct oakley_blob b[];		/* then the bytes */
+};
+
 /*
  * A connection.  Immutable once built: a change builds a new object and
  * swaps it in.  Readers find it under RCU and take @ref to keep it.
@@ -97,8 +111,15 @@ struct oakley_conn {
 	struct hlist_node ike_rid;	/* IKE engine: its index by remote identity (sa.c) */
 	char name[OAKLEY_NAME_MAX + 1];
 	char secret[OAKLEY_NAME_MAX + 1];	/* "" when none */
+	char key[OAKLEY_NAME_MAX + 1];		/* secret with our RSA key; "" when none */
+	struct oakley_blobs *certs;	/* our certificate, then its chain; NULL: none */
+	struct oakley_blobs *cas;	/* trust anchors for the peer's certificate */
+	struct oakley_blobs *crls;	/* their CRLs */
+	u8 *certreq;			/* SHA-1 of each anchor's SubjectPublicKeyInfo */
+	u16 certreq_len;
 	u8 version;
-	u8 auth;
+	u8 auth;			/* how we authenticate: enum oakley_auth */
+	u8 remote_auth;			/* how the peer must authenticate */
 	u8 exchange;			/* 0 for IKEv2 */
 	u8 start;
 	u8 dpd_action;
@@ -133,6 +154,19 @@ int oakley_tslist_fill(struct sk_buff *skb, int attrtype, const struct oakley_ts
 bool oakley_conn_equal(const struct oakley_conn *a, const struct oakley_conn *b);
 const struct oakley_child *oakley_conn_child(const struct oakley_conn *conn, const char *name);
 bool oakley_name_valid(const char *name);
+
+/* conn_cert.c */
+int oakley_conn_creds(struct oakley_conn *conn, struct nlattr **tb,
+		      const struct nlattr *nest, struct netlink_ext_ack *extack);
+void oakley_conn_creds_free(struct oakley_conn *conn);
+bool oakley_conn_creds_equal(const struct oakley_conn *a, const struct oakley_conn *b);
+size_t oakley_conn_creds_size(const struct oakley_conn *conn);
+int oakley_conn_creds_fill(struct sk_buff *skb, const struct oakley_conn *conn);
+
+static inline bool oakley_conn_uses_pubkey(const struct oakley_conn *conn)
+{
+	return conn->auth == OAKLEY_AUTH_PUBKEY || conn->remote_auth == OAKLEY_AUTH_PUBKEY;
+}
 
 static inline struct oakley_conn *oakley_conn_get(struct oakley_conn *conn)
 {

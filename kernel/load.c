@@ -20,6 +20,8 @@
 #include "netns.h"
 #include "nlparse.h"
 #include "secret.h"
+#include "codec/x509.h"
+#include "crypto/pubkey.h"
 
 struct oakley_load {
 	struct oakley_net *on;
@@ -188,17 +190,56 @@ static void oakley_load_warm(struct oakley_load *ld)
 			oakley_ike_conn_warm(conn);
 }
 
-/* Does every psk connection name a secret that will exist?  (on->lock held) */
+/* The secret @name as it will be after this request, or NULL.  (on->lock held) */
+static struct oakley_secret *oakley_load_find(struct oakley_load *ld, const char *name)
+{
+	struct oakley_secret *secret = oakley_load_secret(ld, name);
+
+	if (secret || ld->replace)
+		return secret;
+	return oakley_secret_lookup(ld->on, name);
+}
+
+/* Is @conn's key an RSA key, the private half of its certificate? */
+static int oakley_load_check_key(struct oakley_load *ld, struct oakley_conn *conn,
+				 struct netlink_ext_ack *extack)
+{
+	const struct nlattr *a = nla_find_nested(conn->src, OAKLEY_CONN_A_KEY);
+	struct oakley_secret *secret = oakley_load_find(ld, conn->key);
+	struct x509_cert *cert;
+	bool match;
+
+	if (!secret)
+		return oakley_err(extack, a,
+				  "key not found (neither in the request nor installed)");
+	if (!secret->rsa)
+		return oakley_err(extack, a, "key names a secret that holds no private key");
+	cert = kmalloc(sizeof(*cert), GFP_KERNEL);
+	if (!cert)
+		return -ENOMEM;
+	match = !x509_parse(conn->certs->b[0].data, conn->certs->b[0].len, cert) &&
+		oak_rsa_key_matches(secret->rsa, &cert->key);
+	kfree(cert);
+	if (!match)
+		return oakley_err(extack, a, "the key does not match the certificate");
+	return 0;
+}
+
+/* Does every connection name secrets and keys that will exist?  (on->lock held) */
 static int oakley_load_check_secrets(struct oakley_load *ld, struct netlink_ext_ack *extack)
 {
 	struct oakley_conn *conn;
 	unsigned int i;
+	int err;
 
 	for (i = 0; i < OAKLEY_HASH_SIZE; i++) {
 		hlist_for_each_entry(conn, &ld->conns[i], node) {
-			if (!conn->secret[0] || oakley_load_secret(ld, conn->secret))
-				continue;
-			if (!ld->replace && oakley_secret_lookup(ld->on, conn->secret))
+			if (conn->key[0]) {
+				err = oakley_load_check_key(ld, conn, extack);
+				if (err)
+					return err;
+			}
+			if (!conn->secret[0] || oakley_load_find(ld, conn->secret))
 				continue;
 			return oakley_err(extack, nla_find_nested(conn->src, OAKLEY_CONN_A_SECRET),
 					  "secret not found (neither in the request nor installed)");
@@ -385,7 +426,7 @@ static bool oakley_secret_in_use(struct oakley_net *on, const char *name)
 
 	for (i = 0; names && i < OAKLEY_HASH_SIZE; i++)
 		hlist_for_each_entry(conn, &names->conns[i], node)
-			if (!strcmp(conn->secret, name))
+			if (!strcmp(conn->secret, name) || !strcmp(conn->key, name))
 				return true;
 	return false;
 }

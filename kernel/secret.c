@@ -7,6 +7,7 @@
 #include <linux/string.h>
 
 #include "conn.h"
+#include "crypto/pubkey.h"
 #include "netns.h"
 #include "nlparse.h"
 #include "secret.h"
@@ -14,11 +15,13 @@
 const struct nla_policy oakley_secret_policy[OAKLEY_SECRET_A_MAX + 1] = {
 	[OAKLEY_SECRET_A_NAME]	= { .type = NLA_NUL_STRING, .len = OAKLEY_NAME_MAX },
 	[OAKLEY_SECRET_A_PSK]	= NLA_POLICY_RANGE(NLA_BINARY, 1, OAKLEY_PSK_MAX),
+	[OAKLEY_SECRET_A_RSA_KEY] = NLA_POLICY_RANGE(NLA_BINARY, 1, 4096),
 };
 
 static void oakley_secret_free(struct oakley_secret *secret)
 {
 	kfree_sensitive(secret->psk);
+	oak_rsa_key_free(secret->rsa);
 	oakley_stat_dec(secret->on, OAKLEY_STATS_A_OBJECTS);
 	kfree(secret);
 }
@@ -39,6 +42,31 @@ void oakley_secret_put(struct oakley_secret *secret)
 {
 	if (secret)
 		kref_put(&secret->ref, oakley_secret_release);
+}
+
+/* Our RSA key: checked by the kernel's rsa when it is loaded, not at first use. */
+static int oakley_secret_rsa(struct oakley_secret *secret, const struct nlattr *a,
+			     struct netlink_ext_ack *extack)
+{
+	struct oak_rsa_key *key = oak_rsa_key_new(nla_data(a), nla_len(a));
+
+	if (PTR_ERR_OR_ZERO(key) == -ENOMEM)
+		return -ENOMEM;
+	if (IS_ERR(key))
+		return oakley_err(extack, a,
+				  "not an RSA private key of 2048-4096 bits (PKCS#1 DER)");
+	secret->rsa = key;
+	return 0;
+}
+
+static int oakley_secret_material(struct oakley_secret *secret, struct nlattr **tb,
+				  struct netlink_ext_ack *extack)
+{
+	if (tb[OAKLEY_SECRET_A_RSA_KEY])
+		return oakley_secret_rsa(secret, tb[OAKLEY_SECRET_A_RSA_KEY], extack);
+	secret->len = nla_len(tb[OAKLEY_SECRET_A_PSK]);
+	secret->psk = kmemdup(nla_data(tb[OAKLEY_SECRET_A_PSK]), secret->len, GFP_KERNEL);
+	return secret->psk ? 0 : -ENOMEM;
 }
 
 /**
@@ -62,9 +90,9 @@ struct oakley_secret *oakley_secret_build(struct oakley_net *on, const struct nl
 	if (!tb[OAKLEY_SECRET_A_NAME])
 		return ERR_PTR(oakley_missing(extack, nest, OAKLEY_SECRET_A_NAME,
 					      "secret name missing"));
-	if (!tb[OAKLEY_SECRET_A_PSK])
+	if (!tb[OAKLEY_SECRET_A_PSK] == !tb[OAKLEY_SECRET_A_RSA_KEY])
 		return ERR_PTR(oakley_missing(extack, nest, OAKLEY_SECRET_A_PSK,
-					      "secret key material (psk) missing"));
+					      "secret needs key material: a psk or an rsa key"));
 	secret = kzalloc(sizeof(*secret), GFP_KERNEL);
 	if (!secret)
 		return ERR_PTR(-ENOMEM);
@@ -77,12 +105,9 @@ struct oakley_secret *oakley_secret_build(struct oakley_net *on, const struct nl
 				 "invalid secret name (want [A-Za-z0-9_.-]{1,32})");
 		goto err_free;
 	}
-	secret->len = nla_len(tb[OAKLEY_SECRET_A_PSK]);
-	secret->psk = kmemdup(nla_data(tb[OAKLEY_SECRET_A_PSK]), secret->len, GFP_KERNEL);
-	if (!secret->psk) {
-		err = -ENOMEM;
+	err = oakley_secret_material(secret, tb, extack);
+	if (err)
 		goto err_free;
-	}
 	return secret;
 
 err_free:

@@ -13,7 +13,13 @@
 
 struct oakley_net;
 
-/* Key material is never reported; it is wiped when the secret is freed. */
+struct oak_rsa_key;
+
+/*
+ * Key material is never reported; it is wiped when the secret is freed.
+ * A secret holds a pre-shared key (@psk) or our RSA private key (@rsa,
+ * from a [key] section of oak's configuration), never both.
+ */
 struct oakley_secret {
 	struct hlist_node node;		/* in the namespace's (or a LOAD's) table */
 	struct rcu_head rcu;
@@ -23,6 +29,7 @@ struct oakley_secret {
 	char name[OAKLEY_NAME_MAX + 1];
 	u16 len;
 	u8 *psk;
+	struct oak_rsa_key *rsa;
 };
 
 extern const struct nla_policy oakley_secret_policy[OAKLEY_SECRET_A_MAX + 1];

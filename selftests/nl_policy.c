@@ -445,7 +445,9 @@ static void put_conn(struct nlmsghdr *nlh, const char *name, const char *secret,
 	put_id(nlh, OAKLEY_CONN_A_REMOTE_ID, "peer.example.org", D_NONE);
 	mnl_attr_put_u8(nlh, OAKLEY_CONN_A_AUTH, d == D_AUTH ? 9 :
 			d == D_PUBKEY ? OAKLEY_AUTH_PUBKEY : OAKLEY_AUTH_PSK);
-	mnl_attr_put_strz(nlh, OAKLEY_CONN_A_SECRET, d == D_SECRET_MISSING ? "nosuch" : secret);
+	if (d != D_PUBKEY)	/* pubkey: no secret, and no key either */
+		mnl_attr_put_strz(nlh, OAKLEY_CONN_A_SECRET,
+				  d == D_SECRET_MISSING ? "nosuch" : secret);
 	if (d != D_DEFAULT_IKE)
 		put_ike(nlh, d);
 	mnl_attr_put_u8(nlh, OAKLEY_CONN_A_START, OAKLEY_START_NONE);
@@ -665,7 +667,6 @@ BAD(version, D_VERSION);
 BAD(auth, D_AUTH);
 BAD(mode, D_MODE);
 BAD(dup_child, D_DUP_CHILD);
-UNSUPPORTED(pubkey, D_PUBKEY, "pubkey authentication is not implemented yet");
 UNSUPPORTED(local_port, D_LOCAL_PORT, "local port must be 500");
 
 /* Refused with EINVAL and a message that says why. */
@@ -675,6 +676,7 @@ UNSUPPORTED(local_port, D_LOCAL_PORT, "local port must be 500");
 	FIXTURE_VARIANT_ADD(bad, name##_replace) {				\
 		.defect = d, .replace = true, .err = EINVAL, .msg = m }
 
+REFUSED(pubkey, D_PUBKEY, "pubkey authentication requires a key");
 REFUSED(ts_end_addr, D_TS_END_ADDR, "only in SA dumps, not implemented in LOAD");
 REFUSED(ts_port_range, D_TS_PORT_RANGE, "only in SA dumps, not implemented in LOAD");
 REFUSED(limits_max0, D_LIMITS_MAX0, "half-open-max must be at least 1");

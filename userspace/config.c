@@ -26,7 +26,7 @@
 #define MAX_INCLUDE_DEPTH	8
 #define REASON_MAX		384
 
-enum section { SEC_NONE, SEC_CONN, SEC_CHILD, SEC_SECRET, SEC_LIMITS };
+enum section { SEC_NONE, SEC_CONN, SEC_CHILD, SEC_SECRET, SEC_LIMITS, SEC_KEY, SEC_CA };
 
 struct nameset {
 	unsigned int *slot;	/* index + 1; 0 = empty */
@@ -41,7 +41,7 @@ struct parser {
 	int depth;
 	struct nameset conn_names, secret_names;
 	enum section sec;
-	int conn, child, secret;	/* indices of the current objects, -1 = none */
+	int conn, child, secret, ca;	/* indices of the current objects, -1 = none */
 	uint16_t rfamily;		/* family of the current connection's remote */
 	bool secret_has_psk;
 	unsigned int secret_psk_line;
@@ -593,15 +593,166 @@ static int k_remote_id(struct parser *p, void *obj, const struct value *v, char 
 	return oak_parse_id(v->s, true, &((struct oak_conn *)obj)->rid, r, REASON_MAX);
 }
 
+static int parse_auth(const char *s, uint8_t *out, char *r)
+{
+	if (!strcmp(s, "pubkey"))
+		*out = OAKLEY_AUTH_PUBKEY;
+	else if (!strcmp(s, "psk"))
+		*out = OAKLEY_AUTH_PSK;
+	else
+		return R("bad value '%s' (use psk or pubkey)", s);
+	return 0;
+}
+
 static int k_auth(struct parser *p, void *obj, const struct value *v, char *r)
 {
 	(void)p;
-	if (!strcmp(v->s, "pubkey"))
-		return R("pubkey authentication is not supported yet");
-	if (strcmp(v->s, "psk"))
-		return R("bad value '%s' (use psk)", v->s);
-	((struct oak_conn *)obj)->auth = OAKLEY_AUTH_PSK;
+	return parse_auth(v->s, &((struct oak_conn *)obj)->auth, r);
+}
+
+static int k_remote_auth(struct parser *p, void *obj, const struct value *v, char *r)
+{
+	(void)p;
+	return parse_auth(v->s, &((struct oak_conn *)obj)->remote_auth, r);
+}
+
+/* PATH read whole, relative to the file being parsed; 0 or -1 with r set */
+static int read_rel(struct parser *p, const char *path, char **buf, size_t *len, char *r)
+{
+	const char *slash = strrchr(p->file, '/');
+	char *full;
+	int ret;
+
+	if (path[0] == '/' || !slash) {
+		full = strdup(path);
+	} else {
+		full = malloc((size_t)(slash - p->file) + 1 + strlen(path) + 1);
+		if (full)
+			sprintf(full, "%.*s/%s", (int)(slash - p->file), p->file, path);
+	}
+	if (!full)
+		return R("out of memory");
+	if (p->opts && p->opts->read)
+		ret = p->opts->read(full, buf, len);
+	else
+		ret = oak_read_file(full, buf, len);
+	if (ret)
+		snprintf(r, REASON_MAX, "cannot read '%s': %s", full, strerror(-ret));
+	free(full);
+	return ret ? -1 : 0;
+}
+
+static void free_buf(char *buf, size_t len)
+{
+	explicit_bzero(buf, len);
+	free(buf);
+}
+
+static int k_cert(struct parser *p, void *obj, const struct value *v, char *r)
+{
+	struct oak_conn *c = obj;
+	size_t len;
+	char *buf;
+	int ret;
+
+	if (read_rel(p, v->s, &buf, &len, r))
+		return -1;
+	ret = oak_pem_certs(buf, len, c->certs, OAK_MAX_CERTS, &c->ncerts, r, REASON_MAX);
+	free_buf(buf, len);
+	return ret;
+}
+
+static int k_key(struct parser *p, void *obj, const struct value *v, char *r)
+{
+	(void)p;
+	if (!valid_name(v->s))
+		return R("bad key name '%s'", v->s);
+	strcpy(((struct oak_conn *)obj)->key, v->s);
 	return 0;
+}
+
+static int k_ca(struct parser *p, void *obj, const struct value *v, char *r)
+{
+	struct oak_conn *c = obj;
+	char *list = strdup(v->s), *tok, *save = NULL;
+	int ret = 0;
+
+	(void)p;
+	if (!list)
+		return R("out of memory");
+	for (tok = strtok_r(list, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save)) {
+		tok = oak_trim(tok);
+		if (!valid_name(tok))
+			ret = R("bad ca name '%s'", tok);
+		else if (c->nca_names == OAK_MAX_CERTS)
+			ret = R("more than %d ca names", OAK_MAX_CERTS);
+		else
+			strcpy(c->ca_names[c->nca_names++], tok);
+	}
+	free(list);
+	if (!ret && !c->nca_names)
+		ret = R("empty list");
+	return ret;
+}
+
+static int k_key_file(struct parser *p, void *obj, const struct value *v, char *r)
+{
+	struct oak_secret *s = obj;
+	size_t len;
+	char *buf;
+	int ret;
+
+	if (read_rel(p, v->s, &buf, &len, r))
+		return -1;
+	oak_blob_wipe(&s->rsa);
+	ret = oak_pem_rsa_key(buf, len, &s->rsa, r, REASON_MAX);
+	free_buf(buf, len);
+	if (!ret) {
+		p->secret_has_psk = true;
+		p->secret_psk_line = v->line;
+	}
+	return ret;
+}
+
+static int k_ca_file(struct parser *p, void *obj, const struct value *v, char *r)
+{
+	struct oak_ca *ca = obj;
+	struct oak_blob certs[OAK_MAX_CERTS];
+	unsigned int n, i;
+	size_t len;
+	char *buf;
+	int ret;
+
+	if (read_rel(p, v->s, &buf, &len, r))
+		return -1;
+	ret = oak_pem_certs(buf, len, certs, OAK_MAX_CERTS, &n, r, REASON_MAX);
+	free_buf(buf, len);
+	if (ret)
+		return -1;
+	for (i = 1; i < n; i++)
+		oak_blob_free(&certs[i]);
+	if (n > 1) {
+		oak_blob_free(&certs[0]);
+		return R("one certificate per [ca] section (%u in the file)", n);
+	}
+	oak_blob_free(&ca->cert);
+	ca->cert = certs[0];
+	return 0;
+}
+
+static int k_ca_crl(struct parser *p, void *obj, const struct value *v, char *r)
+{
+	struct oak_ca *ca = obj;
+	size_t len;
+	char *buf;
+	int ret;
+
+	if (read_rel(p, v->s, &buf, &len, r))
+		return -1;
+	oak_blob_free(&ca->crl);
+	ret = oak_pem_crl(buf, len, &ca->crl, r, REASON_MAX);
+	free_buf(buf, len);
+	return ret;
 }
 
 static int k_secret(struct parser *p, void *obj, const struct value *v, char *r)
@@ -792,6 +943,10 @@ static const struct key conn_keys[] = {
 	{ "reauth", CK_REAUTH, k_reauth },
 	{ "jitter", CK_JITTER, k_jitter },
 	{ "sha256-96", CK_SHA256_96, k_sha256_96 },
+	{ "remote-auth", CK_REMOTE_AUTH, k_remote_auth },
+	{ "cert", CK_CERT, k_cert },
+	{ "key", CK_KEY, k_key },
+	{ "ca", CK_CA, k_ca },
 	{ "encap", CK_ENCAP, k_encap },
 	{ "nat-keepalive", CK_NAT_KEEPALIVE, k_nat_keepalive },
 	{ NULL, 0, NULL }
@@ -865,6 +1020,17 @@ static const struct key secret_keys[] = {
 	{ NULL, 0, NULL }
 };
 
+static const struct key key_keys[] = {
+	{ "file", 0, k_key_file },
+	{ NULL, 0, NULL }
+};
+
+static const struct key ca_keys[] = {
+	{ "file", 0, k_ca_file },
+	{ "crl", 1, k_ca_crl },
+	{ NULL, 0, NULL }
+};
+
 /* ---- section ends: defaults and cross-key checks ------------------------- */
 
 static uint32_t plus_ten_percent(uint32_t v)
@@ -879,6 +1045,51 @@ static void addr_id(struct oak_id *id, uint16_t family, const uint8_t *addr)
 	id->type = family == AF_INET6 ? OAKLEY_ID_IPV6_ADDR : OAKLEY_ID_IPV4_ADDR;
 	id->len = family == AF_INET6 ? 16 : 4;
 	memcpy(id->data, addr, id->len);
+}
+
+static int finish_conn_auth(struct parser *p, struct oak_conn *c)
+{
+	unsigned int *kl = c->key_line;
+	bool psk, pubkey;
+
+	if (!c->auth)
+		c->auth = OAKLEY_AUTH_PSK;
+	if (!c->remote_auth)
+		c->remote_auth = c->auth;
+	psk = c->auth == OAKLEY_AUTH_PSK || c->remote_auth == OAKLEY_AUTH_PSK;
+	pubkey = c->auth == OAKLEY_AUTH_PUBKEY || c->remote_auth == OAKLEY_AUTH_PUBKEY;
+	if (psk && !kl[CK_SECRET]) {
+		perr(p, c->file, c->line, "secret", "required for auth = psk in [connection %s]",
+		     c->name);
+		return -1;
+	}
+	if (!psk && kl[CK_SECRET]) {
+		perr(p, c->file, kl[CK_SECRET], "secret", "only for auth = psk");
+		return -1;
+	}
+	if (pubkey && c->version == 1) {
+		bool local = c->auth == OAKLEY_AUTH_PUBKEY;
+
+		perr(p, c->file, local ? kl[CK_AUTH] : kl[CK_REMOTE_AUTH],
+		     local ? "auth" : "remote-auth", "pubkey is not implemented for version = 1 yet");
+		return -1;
+	}
+	if (c->auth == OAKLEY_AUTH_PUBKEY) {
+		if (!kl[CK_CERT] || !kl[CK_KEY]) {
+			perr(p, c->file, c->line, kl[CK_CERT] ? "key" : "cert",
+			     "required for auth = pubkey in [connection %s]", c->name);
+			return -1;
+		}
+	} else if (kl[CK_CERT] || kl[CK_KEY]) {
+		perr(p, c->file, kl[CK_CERT] ? kl[CK_CERT] : kl[CK_KEY],
+		     kl[CK_CERT] ? "cert" : "key", "only for auth = pubkey");
+		return -1;
+	}
+	if (c->remote_auth != OAKLEY_AUTH_PUBKEY && kl[CK_CA]) {
+		perr(p, c->file, kl[CK_CA], "ca", "only for remote-auth = pubkey");
+		return -1;
+	}
+	return 0;
 }
 
 static int finish_conn(struct parser *p)
@@ -902,13 +1113,8 @@ static int finish_conn(struct parser *p)
 	}
 	if (!c->version)
 		c->version = 2;
-	if (!c->auth)
-		c->auth = OAKLEY_AUTH_PSK;
-	if (c->auth == OAKLEY_AUTH_PSK && !kl[CK_SECRET]) {
-		perr(p, c->file, c->line, "secret", "required for auth = psk in [connection %s]",
-		     c->name);
+	if (finish_conn_auth(p, c))
 		return -1;
-	}
 	if (kl[CK_EXCHANGE] && c->version != 1) {
 		perr(p, c->file, kl[CK_EXCHANGE], "exchange", "only for version = 1");
 		return -1;
@@ -1016,7 +1222,19 @@ static int finish_secret(struct parser *p)
 	struct oak_secret *s = &p->cfg->secrets[p->secret];
 
 	if (!p->secret_has_psk) {
-		perr(p, s->file, s->line, "psk", "required in [secret %s]", s->name);
+		perr(p, s->file, s->line, s->is_key ? "file" : "psk", "required in [%s %s]",
+		     s->is_key ? "key" : "secret", s->name);
+		return -1;
+	}
+	return 0;
+}
+
+static int finish_ca(struct parser *p)
+{
+	struct oak_ca *ca = &p->cfg->cas[p->ca];
+
+	if (!ca->cert.p) {
+		perr(p, ca->file, ca->line, "file", "required in [ca %s]", ca->name);
 		return -1;
 	}
 	return 0;
@@ -1031,8 +1249,10 @@ static int finish_section(struct parser *p)
 		return finish_conn(p);
 	if (sec == SEC_CHILD)
 		return finish_child(p);
-	if (sec == SEC_SECRET)
+	if (sec == SEC_SECRET || sec == SEC_KEY)
 		return finish_secret(p);
+	if (sec == SEC_CA)
+		return finish_ca(p);
 	return 0;
 }
 
@@ -1142,14 +1362,15 @@ static struct oak_secret *grow_secrets(struct oak_config *cfg)
 	return s;
 }
 
-static int new_secret(struct parser *p, const char *name, const char *hdr)
+static int new_secret(struct parser *p, const char *name, const char *hdr, bool is_key)
 {
 	struct oak_config *cfg = p->cfg;
 	struct oak_secret *s;
 	int dup = ns_find(&p->secret_names, name, cfg->secrets, sizeof(*cfg->secrets));
 
 	if (dup >= 0) {
-		perr(p, p->file, p->line, hdr, "duplicate secret '%s' (first at %s:%u)", name,
+		perr(p, p->file, p->line, hdr, "duplicate %s '%s' (first at %s:%u)",
+		     cfg->secrets[dup].is_key ? "key" : "secret", name,
 		     cfg->secrets[dup].file, cfg->secrets[dup].line);
 		return -1;
 	}
@@ -1164,13 +1385,43 @@ static int new_secret(struct parser *p, const char *name, const char *hdr)
 	if (ns_add(&p->secret_names, name, cfg->nsecrets, cfg->nsecrets, cfg->secrets,
 		   sizeof(*s)))
 		goto oom;
+	s->is_key = is_key;
 	p->secret = (int)cfg->nsecrets++;
 	p->secret_has_psk = false;
-	p->sec = SEC_SECRET;
+	p->sec = is_key ? SEC_KEY : SEC_SECRET;
 	return 0;
 oom:
 	perr(p, p->file, p->line, hdr, "out of memory");
 	return -1;
+}
+
+static int new_ca(struct parser *p, const char *name, const char *hdr)
+{
+	struct oak_config *cfg = p->cfg;
+	struct oak_ca *ca;
+	unsigned int i;
+
+	for (i = 0; i < cfg->ncas; i++) {
+		if (strcmp(cfg->cas[i].name, name))
+			continue;
+		perr(p, p->file, p->line, hdr, "duplicate ca '%s' (first at %s:%u)", name,
+		     cfg->cas[i].file, cfg->cas[i].line);
+		return -1;
+	}
+	ca = oak_grow(cfg->cas, cfg->ncas, sizeof(*ca));
+	if (!ca) {
+		perr(p, p->file, p->line, hdr, "out of memory");
+		return -1;
+	}
+	cfg->cas = ca;
+	ca += cfg->ncas;
+	memset(ca, 0, sizeof(*ca));
+	strcpy(ca->name, name);
+	ca->file = p->file;
+	ca->line = p->line;
+	p->ca = (int)cfg->ncas++;
+	p->sec = SEC_CA;
+	return 0;
 }
 
 /* [limits]: no name, once in the whole configuration */
@@ -1218,7 +1469,7 @@ static int section_line(struct parser *p, char *line)
 		*name++ = 0;
 	name = oak_trim(name);
 	if (strcmp(type, "connection") && strcmp(type, "child") && strcmp(type, "secret") &&
-	    strcmp(type, "limits")) {
+	    strcmp(type, "limits") && strcmp(type, "key") && strcmp(type, "ca")) {
 		perr(p, p->file, p->line, hdr, "unknown section '%s'", type);
 		return -1;
 	}
@@ -1236,7 +1487,9 @@ static int section_line(struct parser *p, char *line)
 	if (!strcmp(type, "child"))
 		return new_child(p, name, hdr);
 	p->conn = -1;
-	return new_secret(p, name, hdr);
+	if (!strcmp(type, "ca"))
+		return new_ca(p, name, hdr);
+	return new_secret(p, name, hdr, !strcmp(type, "key"));
 }
 
 static int parse_value(struct parser *p, const char *key, char *s, struct value *v)
@@ -1343,7 +1596,8 @@ static const struct key *find_key(const struct key *keys, const char *name)
 
 static int key_line(struct parser *p, char *line)
 {
-	static const char *const secname[] = { "", "connection", "child", "secret", "limits" };
+	static const char *const secname[] = { "", "connection", "child", "secret", "limits",
+					       "key", "ca" };
 	const struct key *keys, *k;
 	char *eq, *key, r[REASON_MAX];
 	unsigned int *kl;
@@ -1392,6 +1646,16 @@ static int key_line(struct parser *p, char *line)
 		keys = secret_keys;
 		obj = &p->cfg->secrets[p->secret];
 		kl = NULL;
+		break;
+	case SEC_KEY:
+		keys = key_keys;
+		obj = &p->cfg->secrets[p->secret];
+		kl = NULL;
+		break;
+	case SEC_CA:
+		keys = ca_keys;
+		obj = &p->cfg->cas[p->ca];
+		kl = p->cfg->cas[p->ca].key_line;
 		break;
 	default:
 		perr(p, p->file, p->line, key, "outside any section");
@@ -1497,24 +1761,91 @@ int oak_read_file(const char *path, char **buf, size_t *len)
 	return 0;
 }
 
+static int find_secret(struct parser *p, const char *name, bool is_key)
+{
+	struct oak_config *cfg = p->cfg;
+	int i = ns_find(&p->secret_names, name, cfg->secrets, sizeof(*cfg->secrets));
+
+	return i >= 0 && cfg->secrets[i].is_key == is_key ? i : -1;
+}
+
+static int copy_ca(struct oak_conn *c, const struct oak_ca *ca)
+{
+	if (c->ncas == OAK_MAX_CERTS)
+		return -1;
+	if (oak_blob_dup(&c->cas[c->ncas], &ca->cert))
+		return -1;
+	c->ncas++;
+	if (!ca->crl.p)
+		return 0;
+	if (oak_blob_dup(&c->crls[c->ncrls], &ca->crl))
+		return -1;
+	c->ncrls++;
+	return 0;
+}
+
+/* The trust anchors of a remote-auth pubkey connection: its ca names, or every [ca]. */
+static int resolve_cas(struct parser *p, struct oak_conn *c)
+{
+	struct oak_config *cfg = p->cfg;
+	unsigned int i, j;
+
+	if (!c->nca_names) {
+		for (j = 0; j < cfg->ncas; j++)
+			if (copy_ca(c, &cfg->cas[j]))
+				goto oom;
+		if (!cfg->ncas) {
+			perr(p, c->file, c->line, "ca", "remote-auth = pubkey needs a [ca] section");
+			return -1;
+		}
+		return 0;
+	}
+	for (i = 0; i < c->nca_names; i++) {
+		for (j = 0; j < cfg->ncas && strcmp(cfg->cas[j].name, c->ca_names[i]); j++)
+			;
+		if (j == cfg->ncas) {
+			perr(p, c->file, c->key_line[CK_CA], "ca", "no [ca %s] section",
+			     c->ca_names[i]);
+			return -1;
+		}
+		if (copy_ca(c, &cfg->cas[j]))
+			goto oom;
+	}
+	return 0;
+oom:
+	perr(p, c->file, c->key_line[CK_CA], "ca", "out of memory or more than %d", OAK_MAX_CERTS);
+	return -1;
+}
+
+static int check_conn_names(struct parser *p, struct oak_conn *c)
+{
+	bool missing_ok = p->opts && p->opts->allow_missing_secret;
+	bool psk = c->auth == OAKLEY_AUTH_PSK || c->remote_auth == OAKLEY_AUTH_PSK;
+
+	if (c->remote_auth == OAKLEY_AUTH_PUBKEY && resolve_cas(p, c))
+		return -1;
+	if (missing_ok)
+		return 0;
+	if (psk && find_secret(p, c->secret, false) < 0) {
+		perr(p, c->file, c->key_line[CK_SECRET], "secret",
+		     "no [secret %s] section", c->secret);
+		return -1;
+	}
+	if (c->auth == OAKLEY_AUTH_PUBKEY && find_secret(p, c->key, true) < 0) {
+		perr(p, c->file, c->key_line[CK_KEY], "key", "no [key %s] section", c->key);
+		return -1;
+	}
+	return 0;
+}
+
 static int check_secrets(struct parser *p)
 {
 	struct oak_config *cfg = p->cfg;
 	unsigned int i;
 
-	if (p->opts && p->opts->allow_missing_secret)
-		return 0;
-	for (i = 0; i < cfg->nconns; i++) {
-		struct oak_conn *c = &cfg->conns[i];
-
-		if (c->auth != OAKLEY_AUTH_PSK)
-			continue;
-		if (ns_find(&p->secret_names, c->secret, cfg->secrets, sizeof(*cfg->secrets)) < 0) {
-			perr(p, c->file, c->key_line[CK_SECRET], "secret",
-			     "no [secret %s] section", c->secret);
+	for (i = 0; i < cfg->nconns; i++)
+		if (check_conn_names(p, &cfg->conns[i]))
 			return -1;
-		}
-	}
 	return 0;
 }
 
@@ -1536,7 +1867,7 @@ int oak_config_parse_buf(struct oak_config *cfg, const char *file, const char *b
 			 size_t errlen)
 {
 	struct parser p = { .cfg = cfg, .opts = opts, .err = err, .errlen = errlen,
-			    .conn = -1, .child = -1, .secret = -1 };
+			    .conn = -1, .child = -1, .secret = -1, .ca = -1 };
 	char *copy = malloc(len + 1);
 	const char *name;
 	int ret = -1;
@@ -1600,6 +1931,13 @@ void oak_conn_free(struct oak_conn *c)
 	free(c->children);
 	c->children = NULL;
 	c->nchildren = 0;
+	for (i = 0; i < c->ncerts; i++)
+		oak_blob_free(&c->certs[i]);
+	for (i = 0; i < c->ncas; i++)
+		oak_blob_free(&c->cas[i]);
+	for (i = 0; i < c->ncrls; i++)
+		oak_blob_free(&c->crls[i]);
+	c->ncerts = c->ncas = c->ncrls = 0;
 }
 
 static void warn_legacy(const struct oak_proplist *pl, const char *file, unsigned int line,
@@ -1644,6 +1982,13 @@ void oak_config_free(struct oak_config *cfg)
 	for (i = 0; i < cfg->nconns; i++)
 		oak_conn_free(&cfg->conns[i]);
 	free(cfg->conns);
+	for (i = 0; i < cfg->nsecrets; i++)
+		oak_blob_wipe(&cfg->secrets[i].rsa);
+	for (i = 0; i < cfg->ncas; i++) {
+		oak_blob_free(&cfg->cas[i].cert);
+		oak_blob_free(&cfg->cas[i].crl);
+	}
+	free(cfg->cas);
 	if (cfg->secrets)
 		explicit_bzero(cfg->secrets, cfg->nsecrets * sizeof(*cfg->secrets));
 	free(cfg->secrets);

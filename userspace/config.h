@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/oakley.h>
+#include "pem.h"
 
 struct oak_transform {
 	uint8_t type;
@@ -56,8 +57,8 @@ struct oak_id {
 enum oak_conn_key {
 	CK_VERSION, CK_LOCAL, CK_REMOTE, CK_LOCAL_ID, CK_REMOTE_ID, CK_AUTH,
 	CK_SECRET, CK_IKE, CK_EXCHANGE, CK_START, CK_DPD, CK_DPD_ACTION,
-	CK_IKE_REKEY, CK_IKE_LIFETIME, CK_REAUTH, CK_JITTER, CK_SHA256_96, CK_ENCAP,
-	CK_NAT_KEEPALIVE, CK_MAX
+	CK_IKE_REKEY, CK_IKE_LIFETIME, CK_REAUTH, CK_JITTER, CK_SHA256_96,
+	CK_REMOTE_AUTH, CK_CERT, CK_KEY, CK_CA, CK_ENCAP, CK_NAT_KEEPALIVE, CK_MAX
 };
 
 enum oak_child_key {
@@ -88,7 +89,16 @@ struct oak_conn {
 	uint16_t lport, rport;
 	struct oak_id lid, rid;
 	uint8_t auth;
+	uint8_t remote_auth;
 	char secret[OAKLEY_NAME_MAX + 1];
+	/* certificate authentication: DER, malloc'ed (oak_conn_free) */
+	char key[OAKLEY_NAME_MAX + 1];	/* [key NAME] */
+	unsigned int ncerts, ncas, ncrls;
+	struct oak_blob certs[OAK_MAX_CERTS];	/* ours: leaf, then chain */
+	struct oak_blob cas[OAK_MAX_CERTS];	/* trust anchors (from [ca] sections) */
+	struct oak_blob crls[OAK_MAX_CERTS];
+	unsigned int nca_names;			/* the ca key; 0: every [ca] */
+	char ca_names[OAK_MAX_CERTS][OAKLEY_NAME_MAX + 1];
 	struct oak_proplist ike;
 	uint8_t exchange;		/* 0 = not sent (IKEv2) */
 	uint8_t sha256_96;		/* 1: ESP HMAC-SHA2-256 ICV of 96 bits */
@@ -107,6 +117,8 @@ struct oak_secret {
 	char name[OAKLEY_NAME_MAX + 1];
 	uint16_t len;
 	uint8_t psk[OAKLEY_PSK_MAX];
+	bool is_key;			/* a [key] section: rsa, not psk */
+	struct oak_blob rsa;		/* PKCS#1 DER, wiped when freed */
 	const char *file;
 	unsigned int line;
 };
@@ -129,8 +141,18 @@ struct oak_limits {
 	unsigned int key_line[LK_MAX];
 };
 
+/* [ca NAME]: a trust anchor and its optional CRL (DER) */
+struct oak_ca {
+	char name[OAKLEY_NAME_MAX + 1];
+	struct oak_blob cert, crl;
+	const char *file;
+	unsigned int line;
+	unsigned int key_line[2];	/* file, crl */
+};
+
 struct oak_config {
-	unsigned int nconns, nsecrets;
+	unsigned int nconns, nsecrets, ncas;
+	struct oak_ca *cas;
 	struct oak_limits limits;
 	struct oak_conn *conns;
 	struct oak_secret *secrets;

@@ -312,6 +312,25 @@ static void encode_child(struct enc *e, const struct oak_child *h)
 	record_nest(e, nest);
 }
 
+static void encode_conn_creds(struct enc *e, const struct oak_conn *c)
+{
+	struct oak_msg *m = e->m;
+	const unsigned int *kl = c->key_line;
+	unsigned int i;
+
+	PUT(e, kl[CK_REMOTE_AUTH], "remote-auth",
+	    put_u8(m, OAKLEY_CONN_A_REMOTE_AUTH, c->remote_auth));
+	if (c->key[0])
+		PUT(e, kl[CK_KEY], "key", oak_msg_strz(m, OAKLEY_CONN_A_KEY, c->key));
+	for (i = 0; i < c->ncerts; i++)
+		PUT(e, kl[CK_CERT], "cert",
+		    put(m, OAKLEY_CONN_A_CERT, c->certs[i].len, c->certs[i].p));
+	for (i = 0; i < c->ncas; i++)
+		PUT(e, kl[CK_CA], "ca", put(m, OAKLEY_CONN_A_CA, c->cas[i].len, c->cas[i].p));
+	for (i = 0; i < c->ncrls; i++)
+		PUT(e, kl[CK_CA], "ca", put(m, OAKLEY_CONN_A_CRL, c->crls[i].len, c->crls[i].p));
+}
+
 static void encode_conn(struct enc *e, const struct oak_conn *c)
 {
 	struct oak_msg *m = e->m;
@@ -336,6 +355,7 @@ static void encode_conn(struct enc *e, const struct oak_conn *c)
 	PUT(e, kl[CK_AUTH], "auth", put_u8(m, OAKLEY_CONN_A_AUTH, c->auth));
 	if (c->secret[0])
 		PUT(e, kl[CK_SECRET], "secret", oak_msg_strz(m, OAKLEY_CONN_A_SECRET, c->secret));
+	encode_conn_creds(e, c);
 	PUT(e, kl[CK_IKE], "ike", put_proposals(m, OAKLEY_CONN_A_IKE_PROPOSALS, &c->ike));
 	if (c->exchange)
 		PUT(e, kl[CK_EXCHANGE], "exchange",
@@ -369,9 +389,12 @@ static void encode_secret(struct enc *e, const struct oak_secret *s)
 	struct nlattr *nest = nest_start(m, OAKLEY_A_SECRET);
 
 	e->file = s->file;
-	enter(e, s->line, "secret", s->name);
+	enter(e, s->line, s->is_key ? "key" : "secret", s->name);
 	PUT(e, 0, NULL, oak_msg_strz(m, OAKLEY_SECRET_A_NAME, s->name));
-	PUT(e, 0, "psk", put(m, OAKLEY_SECRET_A_PSK, s->len, s->psk));
+	if (s->is_key)
+		PUT(e, 0, "file", put(m, OAKLEY_SECRET_A_RSA_KEY, s->rsa.len, s->rsa.p));
+	else
+		PUT(e, 0, "psk", put(m, OAKLEY_SECRET_A_PSK, s->len, s->psk));
 	nest_end(m, nest);
 	record_nest(e, nest);
 }
@@ -649,6 +672,16 @@ static int decode_child(const struct nlattr *nest, struct oak_child *h)
 	return 0;
 }
 
+static int decode_blob(const struct nlattr *a, struct oak_blob *b, unsigned int *n)
+{
+	struct oak_blob in = { .p = mnl_attr_get_payload(a), .len = mnl_attr_get_payload_len(a) };
+
+	if (*n == OAK_MAX_CERTS || oak_blob_dup(&b[*n], &in))
+		return -1;
+	(*n)++;
+	return 0;
+}
+
 static int decode_conn_attr(const struct nlattr *a, struct oak_conn *c)
 {
 	struct oak_child *h;
@@ -677,6 +710,16 @@ static int decode_conn_attr(const struct nlattr *a, struct oak_conn *c)
 		return oak_attr_fixed(a, &c->auth, 1);
 	case OAKLEY_CONN_A_SECRET:
 		return oak_attr_str(a, c->secret, sizeof(c->secret));
+	case OAKLEY_CONN_A_REMOTE_AUTH:
+		return oak_attr_fixed(a, &c->remote_auth, 1);
+	case OAKLEY_CONN_A_KEY:
+		return oak_attr_str(a, c->key, sizeof(c->key));
+	case OAKLEY_CONN_A_CERT:
+		return decode_blob(a, c->certs, &c->ncerts);
+	case OAKLEY_CONN_A_CA:
+		return decode_blob(a, c->cas, &c->ncas);
+	case OAKLEY_CONN_A_CRL:
+		return decode_blob(a, c->crls, &c->ncrls);
 	case OAKLEY_CONN_A_IKE_PROPOSALS:
 		return decode_proposals(a, &c->ike);
 	case OAKLEY_CONN_A_EXCHANGE:
@@ -815,6 +858,14 @@ void oak_json_conn(struct json *j, const struct oak_conn *c)
 		json_str(j, "secret", c->secret);
 	else
 		json_null(j, "secret");
+	if (c->auth == OAKLEY_AUTH_PUBKEY || c->remote_auth == OAKLEY_AUTH_PUBKEY) {
+		json_str(j, "remote-auth", oak_auth_name(c->remote_auth));
+		if (c->key[0])
+			json_str(j, "key", c->key);
+		json_u64(j, "certs", c->ncerts);
+		json_u64(j, "cas", c->ncas);
+		json_u64(j, "crls", c->ncrls);
+	}
 	json_proposals(j, "ike", &c->ike);
 	if (c->exchange)
 		json_str(j, "exchange", oak_exchange_name(c->exchange));

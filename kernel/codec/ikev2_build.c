@@ -259,6 +259,15 @@ void ike_add_auth(struct ike_buf *b, u8 method, const u8 *data, size_t len)
 	add_typed(b, IKE_PL_AUTH, method, data, len);
 }
 
+void ike_add_cert(struct ike_buf *b, u8 type, u8 encoding, const u8 *data, size_t len)
+{
+	size_t off = ike_pl_begin(b, type, false);
+
+	ike_put_u8(b, encoding);
+	ike_put_bytes(b, data, len);
+	ike_pl_end(b, off);
+}
+
 void ike_add_notify(struct ike_buf *b, u8 protocol, const u8 *spi, u8 spi_len,
 		    u16 type, const u8 *data, size_t len)
 {

@@ -320,6 +320,16 @@ int ike_parse_auth(const u8 *body, size_t len, struct ike_auth *auth)
 	return 0;
 }
 
+int ike_parse_cert(const u8 *body, size_t len, struct ike_cert *cert)
+{
+	if (len < 2 || len > BODY_MAX)
+		return -EBADMSG;
+	cert->encoding = body[0];
+	cert->len = len - 1;
+	cert->data = body + 1;
+	return 0;
+}
+
 int ike_parse_notify(const u8 *body, size_t len, struct ike_notify *n)
 {
 	u8 spi_len;

@@ -79,6 +79,15 @@
 #define IKE_AUTH_PSK		2
 #define IKE_AUTH_DSS		3
 #define IKE_AUTH_DIGSIG		14
+#define IKE_AUTH_ECDSA_256	9
+#define IKE_AUTH_ECDSA_384	10
+
+/* Certificate encodings (§3.6), hash algorithms (RFC 7427 §7) */
+#define IKE_CERT_X509_SIG	4
+#define IKE_SIGHASH_SHA1	1
+#define IKE_SIGHASH_SHA2_256	2
+#define IKE_SIGHASH_SHA2_384	3
+#define IKE_SIGHASH_SHA2_512	4
 
 /* Traffic selector types */
 #define IKE_TS_IPV4_RANGE	7
@@ -187,6 +196,12 @@ struct ike_auth {
 	const u8 *data;
 };
 
+struct ike_cert {
+	u8 encoding;		/* IKE_CERT_* */
+	u16 len;
+	const u8 *data;
+};
+
 struct ike_notify {
 	u8 protocol;
 	u8 spi_len;
@@ -238,6 +253,8 @@ int ike_parse_ke(const u8 *body, size_t len, struct ike_ke *ke);
 int ike_parse_nonce(const u8 *body, size_t len, const u8 **nonce, u16 *nlen);
 int ike_parse_id(const u8 *body, size_t len, struct ike_id *id);
 int ike_parse_auth(const u8 *body, size_t len, struct ike_auth *auth);
+/* CERT or CERTREQ (§3.6, §3.7): encoding and data (at least one byte). */
+int ike_parse_cert(const u8 *body, size_t len, struct ike_cert *cert);
 int ike_parse_notify(const u8 *body, size_t len, struct ike_notify *n);
 int ike_parse_delete(const u8 *body, size_t len, struct ike_delete *d);
 int ike_parse_ts(const u8 *body, size_t len, struct ike_ts_payload *ts);
@@ -273,6 +290,8 @@ void ike_add_nonce(struct ike_buf *b, const u8 *nonce, size_t len);
 /* type is IKE_PL_IDI or IKE_PL_IDR. */
 void ike_add_id(struct ike_buf *b, u8 type, u8 id_type, const u8 *data, size_t len);
 void ike_add_auth(struct ike_buf *b, u8 method, const u8 *data, size_t len);
+/* type is IKE_PL_CERT or IKE_PL_CERTREQ. */
+void ike_add_cert(struct ike_buf *b, u8 type, u8 encoding, const u8 *data, size_t len);
 void ike_add_notify(struct ike_buf *b, u8 protocol, const u8 *spi, u8 spi_len,
 		    u16 type, const u8 *data, size_t len);
 void ike_add_delete(struct ike_buf *b, u8 protocol, u8 spi_len, const u8 *spis, u16 nspi);

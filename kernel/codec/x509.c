@@ -252,6 +252,19 @@ int x509_parse_sig_alg(struct der_cursor *c, struct x509_sig_alg *a, struct der_
 	return x509_null_params(&params);
 }
 
+int x509_parse_algid(const u8 *buf, size_t len, struct x509_sig_alg *a)
+{
+	struct der_cursor c;
+	struct der_span raw;
+	int rc;
+
+	der_init(&c, buf, len);
+	rc = x509_parse_sig_alg(&c, a, &raw);
+	if (!rc && !der_at_end(&c))
+		rc = -EBADMSG;	/* trailing bytes */
+	return rc;
+}
+
 /* ---- names, times ---- */
 
 /* One RelativeDistinguishedName: a non-empty SET of {type, value}. */

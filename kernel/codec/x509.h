@@ -130,6 +130,13 @@ struct x509_cert {
 
 int x509_parse(const u8 *buf, size_t len, struct x509_cert *c);
 
+/*
+ * A whole signature AlgorithmIdentifier in buf, nothing after it (the
+ * RFC 7427 Digital Signature AUTH payload): as in a certificate, an unknown
+ * algorithm is X509_SIG_UNKNOWN, not an error.
+ */
+int x509_parse_algid(const u8 *buf, size_t len, struct x509_sig_alg *a);
+
 /* A CRL: the revoked serials stay in the buffer, see x509_crl_revoked(). */
 struct x509_crl {
 	struct der_span raw;

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Oakley IKE engine: the IKE_AUTH exchange with a pre-shared key and the
- * first Child SA (RFC 7296 §1.2, §2.15, §2.9, §1.3.1).
+ * Oakley IKE engine: the IKE_AUTH exchange with a pre-shared key or a
+ * certificate (cert.c) and the first Child SA (RFC 7296 §1.2, §2.15, §2.9,
+ * §1.3.1).
  *
  *   Initiator                         Responder
- *   HDR, SK {IDi, [IDr,] AUTH,
+ *   HDR, SK {IDi, [CERT+,] [CERTREQ,] [IDr,] AUTH,
  *       [N(USE_TRANSPORT_MODE),]
  *       SAi2, TSi, TSr}          -->
- *                                <--  HDR, SK {IDr, AUTH,
+ *                                <--  HDR, SK {IDr, [CERT+,] AUTH,
  *                                         [N(USE_TRANSPORT_MODE),]
  *                                         SAr2, TSi, TSr}
  */
@@ -94,12 +95,64 @@ static int oak_auth_compute(struct oak_ike_sa *sa, struct oak_auth_ctx *x, bool 
 	return err;
 }
 
+/*
+ * What a signature AUTH signs (§2.15): the signer's IKE_SA_INIT message,
+ * the other side's nonce and prf(SK_p, ID body); kmalloc'd, NULL if out of
+ * memory.
+ */
+static u8 *oak_auth_octets(struct oak_ike_sa *sa, bool of_initiator, const u8 *id_body,
+			   size_t id_len, size_t *len)
+{
+	struct ikev2_sa *v2 = ikev2_sa(sa);
+	const u8 *msg = of_initiator ? v2->init_req : v2->init_resp;
+	size_t msg_len = of_initiator ? v2->init_req_len : v2->init_resp_len;
+	const u8 *nonce = of_initiator ? v2->nr : v2->ni;
+	size_t nonce_len = of_initiator ? v2->nr_len : v2->ni_len;
+	const u8 *sk_p = of_initiator ? v2->hs->keys.sk_pi : v2->hs->keys.sk_pr;
+	u8 *buf;
+
+	buf = kmalloc(msg_len + nonce_len + v2->prf_len, GFP_KERNEL);
+	if (!buf)
+		return NULL;
+	memcpy(buf, msg, msg_len);
+	memcpy(buf + msg_len, nonce, nonce_len);
+	if (oak_prf(sa->algs.prf, sk_p, v2->prf_len, id_body, id_len,
+		    buf + msg_len + nonce_len)) {
+		kfree(buf);
+		return NULL;
+	}
+	*len = msg_len + nonce_len + v2->prf_len;
+	return buf;
+}
+
+/* The peer's signature AUTH with its certificate; 0 if it authenticates. */
+static int oak_auth_verify_cert(struct oak_ike_sa *sa, const struct ike_msg *m,
+				const struct ike_id *id, const struct ike_auth *auth)
+{
+	size_t len;
+	u8 *octets;
+	int err;
+
+	if (auth->method == IKE_AUTH_PSK) {
+		oak_sa_log(pr_info_ratelimited, sa, NULL,
+			   "peer used a pre-shared key, remote-auth is pubkey\n");
+		return -EKEYREJECTED;
+	}
+	octets = oak_auth_octets(sa, !sa->initiator, id->body, id->body_len, &len);
+	if (!octets)
+		return -ENOMEM;
+	err = oak_cert_verify(sa, m, id, auth, octets, len);
+	kfree(octets);
+	return err;
+}
+
 /* Check the peer's IDx and AUTH payloads; 0 or an error notify type. */
 static u16 oak_auth_verify(struct oak_ike_sa *sa, struct oak_auth_ctx *x,
 			   const struct ike_msg *m, struct ike_id *id)
 {
 	const struct ike_payload *pid, *pauth;
 	struct ike_auth auth;
+	bool bad;
 
 	pid = ike_find(m, sa->initiator ? IKE_PL_IDR : IKE_PL_IDI);
 	pauth = ike_find(m, IKE_PL_AUTH);
@@ -108,27 +161,59 @@ static u16 oak_auth_verify(struct oak_ike_sa *sa, struct oak_auth_ctx *x,
 		oak_stat(sa, OAKLEY_STATS_A_INVALID_SYNTAX);
 		return IKE_N_INVALID_SYNTAX;
 	}
-	if (!oak_id_ok(sa->conn->remote_id, id) || auth.method != IKE_AUTH_PSK ||
-	    auth.len != ikev2_sa(sa)->prf_len ||
-	    oak_auth_compute(sa, x, !sa->initiator, id->body, id->body_len, x->auth2) ||
-	    crypto_memneq(auth.data, x->auth2, auth.len)) {
+	if (!oak_id_ok(sa->conn->remote_id, id))
+		bad = true;
+	else if (sa->conn->remote_auth == OAKLEY_AUTH_PUBKEY)
+		bad = oak_auth_verify_cert(sa, m, id, &auth);
+	else
+		bad = auth.method != IKE_AUTH_PSK || auth.len != ikev2_sa(sa)->prf_len ||
+		      oak_auth_compute(sa, x, !sa->initiator, id->body, id->body_len,
+				       x->auth2) ||
+		      crypto_memneq(auth.data, x->auth2, auth.len);
+	if (bad) {
 		oak_stat(sa, OAKLEY_STATS_A_AUTH_FAILED);
 		return IKE_N_AUTHENTICATION_FAILED;
 	}
 	return 0;
 }
 
-/* Our ID and AUTH payloads. */
+/* Our CERT payloads and signature AUTH. */
+static int oak_auth_add_cert(struct oak_ike_sa *sa, struct oak_auth_ctx *x, size_t id_len,
+			     struct ike_buf *b)
+{
+	size_t len;
+	u8 *octets;
+	int err;
+
+	octets = oak_auth_octets(sa, sa->initiator, x->id_body, id_len, &len);
+	if (!octets)
+		return -ENOMEM;
+	oak_cert_add_certs(sa, b);
+	if (sa->initiator)
+		oak_cert_add_certreq(sa, b);
+	err = oak_cert_sign(sa, octets, len, b);
+	kfree(octets);
+	return err;
+}
+
+/* Our ID and AUTH payloads (and CERT, CERTREQ). */
 static int oak_auth_add_own(struct oak_ike_sa *sa, struct oak_auth_ctx *x, struct ike_buf *b)
 {
 	const struct oakley_id *id = sa->conn->local_id;
 	size_t len = oak_id_body(id, x->id_body);
 	int err;
 
+	if (sa->conn->auth == OAKLEY_AUTH_PUBKEY) {
+		ike_add_id(b, sa->initiator ? IKE_PL_IDI : IKE_PL_IDR, id->type, id->data,
+			   id->len);
+		return oak_auth_add_cert(sa, x, len, b);
+	}
 	err = oak_auth_compute(sa, x, sa->initiator, x->id_body, len, x->auth);
 	if (err)
 		return err;
 	ike_add_id(b, sa->initiator ? IKE_PL_IDI : IKE_PL_IDR, id->type, id->data, id->len);
+	if (sa->initiator)
+		oak_cert_add_certreq(sa, b);
 	ike_add_auth(b, IKE_AUTH_PSK, x->auth, ikev2_sa(sa)->prf_len);
 	return 0;
 }

@@ -171,6 +171,14 @@ int oak_auth_start(struct oak_ike_sa *sa);
 void oak_auth_request(struct oak_ike_sa *sa, const struct ike_msg *m);
 void oak_auth_response(struct oak_ike_sa *sa, const struct ike_msg *m);
 int oak_psk_get(struct oak_ike_sa *sa, u8 *psk, size_t *len);
+
+/* cert.c: certificate authentication */
+void oak_cert_init_payloads(struct oak_ike_sa *sa, struct ike_buf *b, bool responder);
+void oak_cert_add_certreq(struct oak_ike_sa *sa, struct ike_buf *b);
+void oak_cert_add_certs(struct oak_ike_sa *sa, struct ike_buf *b);
+int oak_cert_sign(struct oak_ike_sa *sa, const u8 *octets, size_t len, struct ike_buf *b);
+int oak_cert_verify(struct oak_ike_sa *sa, const struct ike_msg *m, const struct ike_id *id,
+		    const struct ike_auth *auth, const u8 *octets, size_t len);
 void oak_auth_inherit_id(struct oak_ike_sa *nsa, const struct oak_ike_sa *old);
 
 /* keymat.c: derive @c's keys (KEYMAT, §2.17) and install it with selectors tsi/tsr */

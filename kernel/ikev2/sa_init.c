@@ -243,6 +243,7 @@ int oak_init_start(struct oak_ike_sa *sa, u16 group)
 	ike_add_ke(&b, group, oak_dh_public(ikev2_sa(sa)->dh), oak_dh_pub_len(group));
 	ike_add_nonce(&b, ikev2_sa(sa)->ni, ikev2_sa(sa)->ni_len);
 	oak_nat_add(sa, &b, zero);
+	oak_cert_init_payloads(sa, &b, false);
 	err = ike_buf_finish(&b);
 	if (err)
 		goto err;
@@ -442,6 +443,7 @@ static int oak_init_respond(struct oak_ike_sa *sa, const struct oak_dh *dh, u8 n
 	ike_add_nonce(&b, ikev2_sa(sa)->nr, ikev2_sa(sa)->nr_len);
 	if (sa->nat & OAK_NAT_SUPPORTED)
 		oak_nat_add(sa, &b, sa->spi_r);
+	oak_cert_init_payloads(sa, &b, true);
 	err = ike_buf_finish(&b);
 	if (err)
 		goto err;

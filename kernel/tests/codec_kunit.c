@@ -176,10 +176,38 @@ static void codec_build(struct kunit *test)
 	}
 }
 
+/* CERT and CERTREQ (RFC 7296 3.6, 3.7): encoding byte then data, no reserved bytes. */
+static void codec_cert(struct kunit *test)
+{
+	static const u8 want[] = { IKE_PL_CERTREQ, 0, 0, 8, IKE_CERT_X509_SIG, 0xc1, 0xc2, 0xc3,
+				   0, 0, 0, 7, IKE_CERT_X509_SIG, 0xd1, 0xd2 };
+	static const u8 der[] = { 0xc1, 0xc2, 0xc3 };
+	u8 *out = kunit_kzalloc(test, 64, GFP_KERNEL);
+	struct ike_cert cert;
+	struct ike_buf b;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, out);
+	ike_buf_init(&b, out, 64);
+	b.np_off = 0;
+	b.len = 1;	/* a fake "next payload" byte of a header before */
+	ike_add_cert(&b, IKE_PL_CERT, IKE_CERT_X509_SIG, der, sizeof(der));
+	ike_add_cert(&b, IKE_PL_CERTREQ, IKE_CERT_X509_SIG, (const u8 *)"\xd1\xd2", 2);
+	KUNIT_ASSERT_EQ(test, b.err, 0);
+	KUNIT_ASSERT_EQ(test, b.len, 1 + sizeof(want));
+	KUNIT_EXPECT_EQ(test, out[0], IKE_PL_CERT);
+	KUNIT_EXPECT_EQ(test, memcmp(out + 1, want, sizeof(want)), 0);
+	KUNIT_ASSERT_EQ(test, ike_parse_cert(out + 5, 4, &cert), 0);
+	KUNIT_EXPECT_EQ(test, cert.encoding, IKE_CERT_X509_SIG);
+	KUNIT_EXPECT_EQ(test, cert.len, 3);
+	KUNIT_EXPECT_EQ(test, memcmp(cert.data, der, 3), 0);
+	KUNIT_EXPECT_EQ(test, ike_parse_cert(out + 5, 1, &cert), -EBADMSG);
+}
+
 static struct kunit_case codec_cases[] = {
 	KUNIT_CASE(codec_sa_init_parse),
 	KUNIT_CASE(codec_malformed),
 	KUNIT_CASE(codec_build),
+	KUNIT_CASE(codec_cert),
 	{}
 };
 

@@ -162,7 +162,37 @@ static void x509_crl(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, x509_crl_parse(buf, sizeof(kunit_crl_inter) - 1, crl), -EBADMSG);
 }
 
+/* RFC 7427 AUTH data: a whole AlgorithmIdentifier, nothing after it. */
+static void x509_algid(struct kunit *test)
+{
+	/* sha256WithRSAEncryption with NULL parameters (RFC 7427 A.1), then a spare byte */
+	static const u8 rsa256[] = { 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d,
+				     0x01, 0x01, 0x0b, 0x05, 0x00, 0xff };
+	/* ecdsa-with-SHA384, no parameters */
+	static const u8 ec384[] = { 0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04,
+				    0x03, 0x03 };
+	/* an unknown OID: not an error, X509_SIG_UNKNOWN */
+	static const u8 other[] = { 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70 };
+	struct x509_sig_alg a;
+	u8 *buf = kunit_kmalloc(test, sizeof(rsa256), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	memcpy(buf, rsa256, sizeof(rsa256));
+	KUNIT_ASSERT_EQ(test, x509_parse_algid(buf, sizeof(rsa256) - 1, &a), 0);
+	KUNIT_EXPECT_EQ(test, a.type, X509_SIG_RSA_PKCS1);
+	KUNIT_EXPECT_EQ(test, a.hash, X509_HASH_SHA256);
+	KUNIT_EXPECT_EQ(test, x509_parse_algid(buf, sizeof(rsa256), &a), -EBADMSG);
+	KUNIT_EXPECT_NE(test, x509_parse_algid(buf, sizeof(rsa256) - 2, &a), 0);
+	KUNIT_EXPECT_NE(test, x509_parse_algid(buf, 0, &a), 0);
+	KUNIT_ASSERT_EQ(test, x509_parse_algid(ec384, sizeof(ec384), &a), 0);
+	KUNIT_EXPECT_EQ(test, a.type, X509_SIG_ECDSA);
+	KUNIT_EXPECT_EQ(test, a.hash, X509_HASH_SHA384);
+	KUNIT_ASSERT_EQ(test, x509_parse_algid(other, sizeof(other), &a), 0);
+	KUNIT_EXPECT_EQ(test, a.type, X509_SIG_UNKNOWN);
+}
+
 static struct kunit_case x509_cases[] = {
+	KUNIT_CASE(x509_algid),
 	KUNIT_CASE(x509_root_ec),
 	KUNIT_CASE(x509_leaf_ec),
 	KUNIT_CASE(x509_truncated),

@@ -214,7 +214,7 @@ enum oakley_conn_attr {
 	OAKLEY_CONN_A_REMOTE_PORT,	/* u16, default 500 */
 	OAKLEY_CONN_A_LOCAL_ID,		/* nest: enum oakley_id_attr; absent = address */
 	OAKLEY_CONN_A_REMOTE_ID,	/* nest: enum oakley_id_attr; absent = address */
-	OAKLEY_CONN_A_AUTH,		/* u8: enum oakley_auth (pubkey: EOPNOTSUPP for now) */
+	OAKLEY_CONN_A_AUTH,		/* u8: enum oakley_auth: how we authenticate */
 	OAKLEY_CONN_A_SECRET,		/* string: name of a secret */
 	OAKLEY_CONN_A_IKE_PROPOSALS,	/* nest: enum oakley_proposals_attr */
 	OAKLEY_CONN_A_EXCHANGE,		/* u8: enum oakley_exchange (IKEv1) */
@@ -227,6 +227,11 @@ enum oakley_conn_attr {
 	OAKLEY_CONN_A_JITTER,		/* u8: percent, 0..100 */
 	OAKLEY_CONN_A_CHILD,		/* nest: enum oakley_child_attr, repeated */
 	OAKLEY_CONN_A_SHA256_96,	/* u8: 1 = ESP HMAC-SHA2-256 ICV of 96 bits, 0 = 128 */
+	OAKLEY_CONN_A_REMOTE_AUTH,	/* u8: enum oakley_auth the peer must use; absent = auth */
+	OAKLEY_CONN_A_KEY,		/* string: name of a secret holding our private key */
+	OAKLEY_CONN_A_CERT,		/* binary: X.509 DER, repeated: our leaf, then its chain */
+	OAKLEY_CONN_A_CA,		/* binary: X.509 DER trust anchor, repeated */
+	OAKLEY_CONN_A_CRL,		/* binary: X.509 CRL DER of a trust anchor, repeated */
 	OAKLEY_CONN_A_ENCAP,		/* u8: 1 = UDP-encapsulate ESP without a NAT too */
 	OAKLEY_CONN_A_NAT_KEEPALIVE,	/* u32: seconds between NAT keepalives, 0 = off */
 
@@ -259,6 +264,7 @@ enum oakley_secret_attr {
 	OAKLEY_SECRET_A_UNSPEC,
 	OAKLEY_SECRET_A_NAME,		/* string, required */
 	OAKLEY_SECRET_A_PSK,		/* binary, 1..OAKLEY_PSK_MAX; never sent back */
+	OAKLEY_SECRET_A_RSA_KEY,	/* binary: PKCS#1 RSAPrivateKey DER; never sent back */
 
 	__OAKLEY_SECRET_A_MAX,
 	OAKLEY_SECRET_A_MAX = __OAKLEY_SECRET_A_MAX - 1

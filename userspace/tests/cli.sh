@@ -76,6 +76,52 @@ expect_fail "down checks the child name" "oak: down: bad name 'c/'" "$OAK" down 
 expect_fail "del checks the name" "oak: del: bad name 'x/y'" "$OAK" del "x/y"
 expect_fail "show takes conn or sa" "Usage: oak show [conn|sa] [NAME] [-j]" "$OAK" show conn a b
 
+# Certificates and keys (issue #17): PEM/DER, PKCS#1/PKCS#8 RSA read; other
+# keys refused with a reason.
+if command -v openssl >/dev/null; then
+	K=$TMP/pki
+	mkdir -p "$K"
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$K/ca.key" -out "$K/ca.pem" -days 3 \
+		-subj /CN=ca -addext basicConstraints=critical,CA:TRUE 2>/dev/null
+	openssl rsa -in "$K/ca.key" -out "$K/p1.pem" -traditional 2>/dev/null
+	openssl rsa -in "$K/ca.key" -out "$K/p1.der" -outform DER -traditional 2>/dev/null
+	openssl pkcs8 -topk8 -nocrypt -in "$K/ca.key" -out "$K/p8.der" -outform DER 2>/dev/null
+	openssl x509 -in "$K/ca.pem" -out "$K/ca.der" -outform DER
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$K/ec.pem" 2>/dev/null
+	openssl genrsa -out "$K/small.pem" 1024 2>/dev/null
+	openssl pkcs8 -topk8 -in "$K/ca.key" -out "$K/enc.pem" -passout pass:x 2>/dev/null
+	certconf() # KEYFILE CERTFILE
+	{
+		printf '[key k]\nfile = %s\n[ca r]\nfile = %s\n[connection c]\nlocal = 192.0.2.1\n' "$1" "$2"
+		printf 'remote = 192.0.2.2\nauth = pubkey\ncert = %s\nkey = k\n' "$2"
+	}
+	for k in ca.key p1.pem p1.der p8.der; do
+		certconf "$K/$k" "$K/ca.pem" >"$TMP/c.conf"
+		check "check: RSA key $k and a PEM certificate" "$OAK" check "$TMP/c.conf"
+	done
+	certconf "$K/p1.pem" "$K/ca.der" >"$TMP/c.conf"
+	check "check: a DER certificate" "$OAK" check "$TMP/c.conf"
+	check "check -j: pubkey, key, one cert, one ca" bash -c "'$OAK' check -j '$TMP/c.conf' |
+		jq -e '.[0] | .auth == \"pubkey\" and .key == \"k\" and .certs == 1 and .cas == 1' >/dev/null"
+	certconf "$K/ec.pem" "$K/ca.pem" >"$TMP/c.conf"
+	expect_fail "check: an ECDSA key is refused" \
+		"$TMP/c.conf:2: key 'file': an ECDSA or EdDSA key: the kernel (6.1) can sign only with RSA" \
+		"$OAK" check "$TMP/c.conf"
+	certconf "$K/small.pem" "$K/ca.pem" >"$TMP/c.conf"
+	expect_fail "check: RSA 1024 is refused" \
+		"$TMP/c.conf:2: key 'file': RSA key of 1024 bits: 2048 to 4096 bits only" \
+		"$OAK" check "$TMP/c.conf"
+	certconf "$K/enc.pem" "$K/ca.pem" >"$TMP/c.conf"
+	expect_fail "check: an encrypted key is refused" \
+		"$TMP/c.conf:2: key 'file': an encrypted private key: give it unencrypted (in a 0600 file)" \
+		"$OAK" check "$TMP/c.conf"
+	certconf "$K/p1.pem" "$K/p1.pem" >"$TMP/c.conf"
+	expect_fail "check: a key is not a certificate" \
+		"$TMP/c.conf:4: key 'file': no CERTIFICATE in the PEM file" "$OAK" check "$TMP/c.conf"
+	"$OAK" check -j "$TMP/c.conf" 2>/dev/null | grep -q 'PRIVATE' && nok "check -j prints no key" ||
+		ok "check -j prints no key"
+fi
+
 # Without the module (this host never loads it), kernel commands fail cleanly.
 if ! grep -qw oakley /proc/net/netlink 2>/dev/null && ! [[ -d /sys/module/oakley ]]; then
 	expect_fail "load without the module" \
