@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "config.h"
+#include "pem.h"
 #include "format.h"
 #include "proposal.h"
 
@@ -157,21 +158,6 @@ static int hexval(int c)
 	c = tolower(c);
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
-	return -1;
-}
-
-static int b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
 	return -1;
 }
 
@@ -467,11 +453,11 @@ int oak_parse_psk(const char *s, bool quoted, uint8_t *out, uint16_t *len, char 
 				pad++;
 				continue;
 			}
-			if (pad || b64val(*s) < 0) {
+			if (pad || oak_b64val(*s) < 0) {
 				snprintf(err, errlen, "bad base64 secret");
 				return -1;
 			}
-			acc = acc << 6 | (uint32_t)b64val(*s);
+			acc = acc << 6 | (uint32_t)oak_b64val(*s);
 			bits += 6;
 			if (bits >= 8) {
 				bits -= 8;

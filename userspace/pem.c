@@ -37,7 +37,7 @@ int oak_blob_dup(struct oak_blob *dst, const struct oak_blob *src)
 	return 0;
 }
 
-static int b64val(int c)
+int oak_b64val(int c)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -70,7 +70,7 @@ static int b64_decode(const char *s, const char *e, struct oak_blob *out)
 			pad = true;
 			continue;
 		}
-		v = b64val((unsigned char)*s);
+		v = oak_b64val((unsigned char)*s);
 		if (v < 0 || pad)
 			goto bad;
 		acc = (acc << 6) | (unsigned int)v;

@@ -29,6 +29,8 @@ int oak_pem_crl(const char *buf, size_t len, struct oak_blob *out, char *r, size
  */
 int oak_pem_rsa_key(const char *buf, size_t len, struct oak_blob *out, char *r, size_t rlen);
 
+/* The value of a base64 digit (RFC 4648), -1 for any other character. */
+int oak_b64val(int c);
 void oak_blob_free(struct oak_blob *b);
 /* free() after explicit_bzero(): for key material */
 void oak_blob_wipe(struct oak_blob *b);
