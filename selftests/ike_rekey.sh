@@ -114,7 +114,7 @@ ike_spi() { nsexec "$1" "$OAKLEY_OAK" show sa -j | jq -r '[.. | objects | select
 states() { ip -n "$1" xfrm state | grep -c '^src'; }
 
 # settled NS NCHILD: one established IKE SA, NCHILD Child SAs, 2*NCHILD states
-state_gone() { ! ip -n "$1" xfrm state | grep -q "spi 0x$2"; }	# NS SPI
+state_gone() { ! grep -q "spi 0x$2" <<<"$(ip -n "$1" xfrm state)"; }	# NS SPI
 
 settled()
 {

@@ -284,7 +284,7 @@ monitor_has "$O" '.event == "error" and .notify == 18' ||
 # charon took Oakley's protected notify in message 6's place (RFC 2408 §5.4)
 # and gave up at once, not after its ~41 s of retransmissions of message 5
 # (timed by charon's own log: swanctl alone can take seconds on a busy host)
-swan_log_tail 400 | grep -q 'received INVALID_ID_INFORMATION' ||
+grep -q 'received INVALID_ID_INFORMATION' <<<"$(swan_log_tail 400)" ||
 	die "$what: charon did not receive INVALID_ID_INFORMATION"
 [ "$took" -le "$QUICK" ] || die "$what: charon failed only after $took s"
 swan_case_clean "$what"
