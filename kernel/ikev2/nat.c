@@ -13,7 +13,8 @@
  * IKE_AUTH and everything after from port 4500 to port 4500, behind the
  * non-ESP marker (kernel/core/socket.c), and the Child SAs use ESP in UDP
  * on those ports (kernel/core/xfrm.c).  The responder follows the peer to
- * whatever address and port its last authenticated message came from.
+ * whatever address and port its last authenticated message came from,
+ * also when the peer moved to 4500 without a NAT (ESP then stays plain).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -144,13 +145,15 @@ void oak_nat_float(struct oak_ike_sa *sa)
 
 /*
  * May a message from @src to @dst belong to @sa, whose peer is elsewhere?
- * Only with NAT traversal, on port 4500, from the same address: the NAT
- * gave the peer's port 4500 a mapping of its own (or a new one).
+ * Only on port 4500, from the same address, with a peer that does NAT
+ * traversal: a NAT gave the peer's port 4500 a mapping of its own (or a
+ * new one), or the peer moved to 4500 without a NAT, as §2.23 allows and
+ * strongSwan does whenever it offers MOBIKE.
  */
 bool oak_nat_moved(const struct oak_ike_sa *sa, const struct oak_addr *src,
 		   const struct oak_addr *dst)
 {
-	return (sa->nat & OAK_NAT_ANY) && dst->port == OAK_NATT_PORT &&
+	return (sa->nat & OAK_NAT_SUPPORTED) && dst->port == OAK_NATT_PORT &&
 	       src->family == sa->remote.family &&
 	       !memcmp(src->addr, sa->remote.addr, sizeof(src->addr));
 }
@@ -179,6 +182,6 @@ void oak_nat_update(struct oak_ike_sa *sa, const struct oak_addr *src,
 			oak_sa_event(sa, OAKLEY_EVENT_NAT_MAPPING, NULL, 0, NULL);
 		}
 	}
-	if (floated && !sa->initiator)
+	if (floated && !sa->initiator && (sa->nat & OAK_NAT_ANY))
 		oak_nat_event(sa);
 }

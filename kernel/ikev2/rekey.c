@@ -67,6 +67,7 @@ static struct oak_ike_sa *oak_rekey_new_sa(struct oak_ike_sa *old, bool initiato
 		return NULL;
 	nsa->local = old->local;
 	nsa->remote = old->remote;
+	nsa->nat = old->nat;		/* its NAT traversal, ports included */
 	ikev2_sa(nsa)->msgid_out = 0;
 	ikev2_sa(nsa)->msgid_in = 0;
 	kref_get(&old->ref);
