@@ -161,8 +161,14 @@ for ((pass = 0; pass < 2; pass++)); do
 	measure
 	((grow - base <= BUDGET_KIB * N)) && break
 done
-((grow - base <= BUDGET_KIB * N)) ||
-	fail "$N idle namespaces cost $((grow - base)) KiB more with oakley.ko: over $BUDGET_KIB KiB each"
+# A KASAN kernel pads and quarantines every allocation: the figure is
+# reported there, the budget is the normal kernel's.
+if grep -q ' kasan_save_stack$' /proc/kallsyms 2>/dev/null; then
+	log "KASAN kernel: $(((grow - base) / N)) KiB each, the budget is not applied"
+else
+	((grow - base <= BUDGET_KIB * N)) ||
+		fail "$N idle namespaces cost $((grow - base)) KiB more with oakley.ko: over $BUDGET_KIB KiB each"
+fi
 
 pretty "a connection makes the engine and binds port 500; its removal undoes both"
 ns=${PFX}used
