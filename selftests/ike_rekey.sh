@@ -507,15 +507,24 @@ EOF
 	# ingress qdisc itself deactivates the device (qdisc_graft ->
 	# dev_deactivate), and a ping sent meanwhile is dropped before it
 	# reaches the wire (the 1 lost reply of 5w that issue 20 mentions).
+	# Port 4500 too: charon moves there after IKE_SA_INIT whenever the
+	# responder sends NAT detection (it offers MOBIKE), NAT or not.
 	hold_small_ike()
 	{
-		if [ "$1" = 1 ]; then
-			tc -n "$O" filter add dev veth-o parent ffff: protocol ip prio 1 u32 \
-				match ip protocol 17 0xff match ip dport 500 0xffff \
-				match u16 0 0xff80 at 2 action drop
-		else
-			tc -n "$O" filter del dev veth-o parent ffff: protocol ip prio 1
-		fi
+		local port prio
+
+		for port in 500 4500; do
+			prio=$((port == 500 ? 1 : 2))
+			if [ "$1" = 1 ]; then
+				tc -n "$O" filter add dev veth-o parent ffff: protocol ip \
+					prio "$prio" u32 match ip protocol 17 0xff \
+					match ip dport "$port" 0xffff \
+					match u16 0 0xff80 at 2 action drop || return 1
+			else
+				tc -n "$O" filter del dev veth-o parent ffff: protocol ip \
+					prio "$prio"
+			fi
+		done
 	}
 	# Charon rekeys the Child SA while its Delete cannot reach Oakley: the new
 	# inbound state is there, the outbound one is still the old one; once the
