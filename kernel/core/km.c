@@ -122,6 +122,22 @@ static int oak_km_acquire(struct xfrm_state *x, struct xfrm_tmpl *t, struct xfrm
 	return oak_km_queue(km, ev, true);
 }
 
+/* An event about state @x (expire, mapping): it names the state (atomic context). */
+static struct oak_km_event *oak_km_state_event(const struct xfrm_state *x, u8 type)
+{
+	struct oak_km_event *ev = kzalloc(sizeof(*ev), GFP_ATOMIC);
+
+	if (!ev)
+		return NULL;
+	ev->type = type;
+	ev->reqid = x->props.reqid;
+	ev->proto = x->id.proto;
+	ev->spi = x->id.spi;
+	ev->family = x->props.family;
+	ev->daddr = x->id.daddr;
+	return ev;
+}
+
 static int oak_km_notify(struct xfrm_state *x, const struct km_event *c)
 {
 	struct oak_km_net *km;
@@ -132,16 +148,10 @@ static int oak_km_notify(struct xfrm_state *x, const struct km_event *c)
 	km = oak_km_lookup(xs_net(x));
 	if (!km)
 		return 0;
-	ev = kzalloc(sizeof(*ev), GFP_ATOMIC);
+	ev = oak_km_state_event(x, OAK_KM_EXPIRE);
 	if (!ev)
 		return -ENOMEM;
-	ev->type = OAK_KM_EXPIRE;
-	ev->reqid = x->props.reqid;
 	ev->hard = c->data.hard;
-	ev->proto = x->id.proto;
-	ev->spi = x->id.spi;
-	ev->family = x->props.family;
-	ev->daddr = x->id.daddr;
 	oak_km_queue(km, ev, false);
 	return 0;
 }
@@ -179,15 +189,9 @@ static int oak_km_new_mapping(struct xfrm_state *x, xfrm_address_t *ipaddr, __be
 	km = oak_km_lookup(xs_net(x));
 	if (!km)
 		return -EINVAL;
-	ev = kzalloc(sizeof(*ev), GFP_ATOMIC);
+	ev = oak_km_state_event(x, OAK_KM_MAPPING);
 	if (!ev)
 		return -ENOMEM;
-	ev->type = OAK_KM_MAPPING;
-	ev->reqid = x->props.reqid;
-	ev->proto = x->id.proto;
-	ev->spi = x->id.spi;
-	ev->family = x->props.family;
-	ev->daddr = x->id.daddr;
 	ev->saddr = *ipaddr;
 	ev->port = sport;
 	return oak_km_queue(km, ev, false);
