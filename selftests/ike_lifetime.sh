@@ -414,7 +414,11 @@ part6()
 	wait_for 90 o_one "$spis" ||
 		sdie "after the reauth: Oakley $(ike_sas "$O"), charon $(swan_ike_sas) IKE SAs"
 	log "charon reauthenticated: $spis -> $(ike_spis "$O"), 1 IKE SA on each side"
-	[ "$(pol_reqids "$O")" = "$ro" ] || sdie "reqid $ro became $(pol_reqids "$O")"
+	[ "$(pol_reqids "$O")" = "$ro" ] || {
+		# oak_child_adopt_reqid() says (pr_debug) what the other IKE SAs held
+		dmesg | grep -e 'no predecessor' -e 'its child' >&2
+		sdie "reqid $ro became $(pol_reqids "$O")"
+	}
 	ping_done "$TMP/ping6" "$CHARON_DIR/charon.log"
 	[ "$GOT" = 175 ] || { grep -v icmp_seq "$TMP/ping6" >&2; sdie "$((175 - GOT)) of 175 pings lost"; }
 	log "175 of 175 pings answered across charon's reauth"

@@ -187,6 +187,31 @@ struct oak_child_sa *oak_child_predecessor(struct oak_ike_sa *sa, struct oak_chi
 }
 
 /*
+ * Debugging a successor that got no predecessor (ike_lifetime.sh part 6 saw
+ * a new reqid once, under load): what each other IKE SA of the connection
+ * and its children looked like.
+ */
+static void oak_child_no_predecessor(struct oak_ike_sa *sa, struct oak_child_sa *c)
+{
+	struct oak_child_sa *o;
+	struct oak_ike_sa *s;
+
+	list_for_each_entry(s, oak_sa_conn_list(sa->in, sa->conn->name), conn_node) {
+		if (s == sa)
+			continue;
+		oak_sa_log(pr_debug, sa, c->cfg->name,
+			   "no predecessor: IKE SA state %u dead %d kill_pending %d same peer %d\n",
+			   s->state, s->dead, s->kill_pending,
+			   !memcmp(s->remote.addr, sa->remote.addr, sizeof(s->remote.addr)));
+		list_for_each_entry(o, &s->children, node)
+			oak_sa_log(pr_debug, sa, c->cfg->name,
+				   "  its child %s reqid %u installed %d rekeyed %d free_pending %d same policies %d\n",
+				   o->cfg->name, o->p.reqid, o->installed, o->rekeyed, o->free_pending,
+				   oak_child_same_pols(&o->p, &c->p));
+	}
+}
+
+/*
  * The reqid names the policies (their templates) and the states they
  * choose from: a successor with another reqid would replace the policies
  * and the inbound ones would then refuse what the peer still sends on the
@@ -203,6 +228,8 @@ struct oak_child_sa *oak_child_adopt_reqid(struct oak_ike_sa *sa, struct oak_chi
 	if (c->installed)
 		return NULL;
 	o = oak_child_predecessor(sa, c);
+	if (!o)
+		oak_child_no_predecessor(sa, c);
 	if (!o || (!c->reqid_fresh && o->p.reqid != c->p.reqid))
 		return NULL;	/* a trap's or a rekey's reqid stays */
 	c->p.reqid = o->p.reqid;
