@@ -160,55 +160,72 @@ static bool oak_child_same_pols(const struct oak_child_params *a,
 	       !memcmp(a->remote_ts, b->remote_ts, a->n_remote_ts * sizeof(*a->remote_ts));
 }
 
+/* What oak_child_predecessor() looks for, and what it found. */
+struct oak_child_pred {
+	struct oak_ike_sa *sa;
+	struct oak_child_sa *c, *found;
+};
+
+static bool oak_child_pred_in(struct oak_ike_sa *s, void *arg)
+{
+	struct oak_child_pred *p = arg;
+	struct oak_ike_sa *sa = p->sa;
+	struct oak_child_sa *o;
+
+	if (!oak_sa_same_conn(sa, s) || s->remote.family != sa->remote.family ||
+	    memcmp(s->remote.addr, sa->remote.addr, sizeof(s->remote.addr)))
+		return false;
+	list_for_each_entry(o, &s->children, node)
+		if (o->installed && !o->rekeyed && !o->free_pending &&
+		    !strcmp(o->cfg->name, p->c->cfg->name) &&
+		    oak_child_same_pols(&o->p, &p->c->p)) {
+			p->found = o;
+			return true;
+		}
+	return false;
+}
+
 /*
  * Make-before-break reauthentication, and a peer's new IKE SA while the
  * old one lives (duplicates, INITIAL_CONTACT): the same child of the same
- * connection and peer, with exactly @c's selectors, in another IKE SA.  On
- * a %any connection every initiator has the same child with its own
- * (narrowed) selectors and address: those are not predecessors.
+ * connection and peer (address and ID), with exactly @c's selectors, in
+ * another IKE SA.  On a %any connection every initiator has the same child
+ * with its own (narrowed) selectors and address: those are not
+ * predecessors.  The search only visits the SAs of @sa's peer ID (sa.c's
+ * index): a responder with one connection for many peers paid a walk over
+ * all of their SAs for every new Child SA.
  */
 struct oak_child_sa *oak_child_predecessor(struct oak_ike_sa *sa, struct oak_child_sa *c)
 {
-	struct oak_child_sa *o;
-	struct oak_ike_sa *s;
+	struct oak_child_pred p = { .sa = sa, .c = c };
 
 	lockdep_assert_held(&sa->in->lock);
-	list_for_each_entry(s, oak_sa_conn_list(sa->in, sa->conn->name), conn_node) {
-		if (!oak_sa_same_conn(sa, s) || s->remote.family != sa->remote.family ||
-		    memcmp(s->remote.addr, sa->remote.addr, sizeof(s->remote.addr)))
-			continue;
-		list_for_each_entry(o, &s->children, node)
-			if (o->installed && !o->rekeyed && !o->free_pending &&
-			    !strcmp(o->cfg->name, c->cfg->name) &&
-			    oak_child_same_pols(&o->p, &c->p))
-				return o;
-	}
-	return NULL;
+	return oak_sa_find_same_peer(sa, oak_child_pred_in, &p) ? p.found : NULL;
 }
 
 /*
  * Debugging a successor that got no predecessor (ike_lifetime.sh part 6 saw
- * a new reqid once, under load): what each other IKE SA of the connection
- * and its children looked like.
+ * a new reqid once, under load): what the other IKE SAs of the peer and
+ * their children looked like.  Always false: it visits them all.
  */
-static void oak_child_no_predecessor(struct oak_ike_sa *sa, struct oak_child_sa *c)
+static bool oak_child_no_pred_in(struct oak_ike_sa *s, void *arg)
 {
+	struct oak_child_pred *p = arg;
+	struct oak_ike_sa *sa = p->sa;
 	struct oak_child_sa *o;
-	struct oak_ike_sa *s;
 
-	list_for_each_entry(s, oak_sa_conn_list(sa->in, sa->conn->name), conn_node) {
-		if (s == sa)
-			continue;
-		oak_sa_log(pr_debug, sa, c->cfg->name,
-			   "no predecessor: IKE SA state %u dead %d kill_pending %d same peer %d\n",
-			   s->state, s->dead, s->kill_pending,
-			   !memcmp(s->remote.addr, sa->remote.addr, sizeof(s->remote.addr)));
-		list_for_each_entry(o, &s->children, node)
-			oak_sa_log(pr_debug, sa, c->cfg->name,
-				   "  its child %s reqid %u installed %d rekeyed %d free_pending %d same policies %d\n",
-				   o->cfg->name, o->p.reqid, o->installed, o->rekeyed, o->free_pending,
-				   oak_child_same_pols(&o->p, &c->p));
-	}
+	if (s == sa)
+		return false;
+	oak_sa_log(pr_debug, sa, p->c->cfg->name,
+		   "no predecessor: IKE SA state %u dead %d kill_pending %d same conn %d same peer %d\n",
+		   s->state, s->dead, s->kill_pending, oak_sa_same_conn(sa, s),
+		   !memcmp(s->remote.addr, sa->remote.addr, sizeof(s->remote.addr)));
+	list_for_each_entry(o, &s->children, node)
+		oak_sa_log(pr_debug, sa, p->c->cfg->name,
+			   "  its child %s reqid %u installed %d rekeyed %d free_pending %d same policies %d\n",
+			   o->cfg->name, o->p.reqid, o->installed, o->rekeyed, o->free_pending,
+			   oak_child_same_pols(&o->p, &p->c->p));
+	return false;
 }
 
 /*
@@ -228,8 +245,11 @@ struct oak_child_sa *oak_child_adopt_reqid(struct oak_ike_sa *sa, struct oak_chi
 	if (c->installed)
 		return NULL;
 	o = oak_child_predecessor(sa, c);
-	if (!o)
-		oak_child_no_predecessor(sa, c);
+	if (!o) {
+		struct oak_child_pred p = { .sa = sa, .c = c };
+
+		oak_sa_find_same_peer(sa, oak_child_no_pred_in, &p);
+	}
 	if (!o || (!c->reqid_fresh && o->p.reqid != c->p.reqid))
 		return NULL;	/* a trap's or a rekey's reqid stays */
 	c->p.reqid = o->p.reqid;

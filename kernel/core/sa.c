@@ -364,6 +364,39 @@ struct oak_ike_sa *oak_sa_find_id(struct oak_ike_net *in, bool peer, u32 key,
 	return found;
 }
 
+/*
+ * Every SA filed under @sa's peer ID (@sa and dead ones too) until @fn
+ * returns true: that SA is returned.  Where the index cannot answer (@sa
+ * not filed under a peer ID, or an SA lost from the tables) every SA of
+ * @sa's connection is tried instead, so the answer is the same for callers
+ * that only want SAs of that connection and peer ID.  Caller holds
+ * in->lock.
+ */
+struct oak_ike_sa *oak_sa_find_same_peer(struct oak_ike_sa *sa,
+					 bool (*fn)(struct oak_ike_sa *o, void *arg), void *arg)
+{
+	struct oak_ike_net *in = sa->in;
+	struct oak_ike_sa *o, *found = NULL;
+	struct rhlist_head *list, *pos;
+
+	lockdep_assert_held(&in->lock);
+	if (!sa->hashed_peer_id || in->ids_lost) {
+		list_for_each_entry(o, oak_sa_conn_list(in, sa->conn->name), conn_node)
+			if (fn(o, arg))
+				return o;
+		return NULL;
+	}
+	rcu_read_lock();
+	list = rhltable_lookup(&in->by_peer_id, &sa->peer_id_key, oak_peer_id_params);
+	rhl_for_each_entry_rcu(o, pos, list, peer_id_node)
+		if (fn(o, arg)) {
+			found = o;
+			break;
+		}
+	rcu_read_unlock();
+	return found;
+}
+
 int oak_sa_tables_init(struct oak_ike_net *in)
 {
 	int err;

@@ -235,6 +235,8 @@ void oak_sa_table_del(struct oak_ike_sa *sa);
 u32 oak_addr_id_key(const struct oakley_id *local, const u8 *addr);
 u32 oak_peer_id_key(const struct oakley_id *local, const u8 *body, size_t len);
 void oak_sa_id_reindex(struct oak_ike_sa *sa);
+struct oak_ike_sa *oak_sa_find_same_peer(struct oak_ike_sa *sa,
+					 bool (*fn)(struct oak_ike_sa *o, void *arg), void *arg);
 struct oak_ike_sa *oak_sa_find_id(struct oak_ike_net *in, bool peer, u32 key,
 				  bool (*match)(const struct oak_ike_sa *o, const void *arg),
 				  const void *arg);

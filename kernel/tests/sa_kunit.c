@@ -245,6 +245,7 @@ static void sat_id_setup(struct kunit *test, struct sat_id_ctx *x)
 
 	x->ns = sat_ns_new(test);
 	in = &x->ns->in;
+	mutex_init(&in->lock);
 	INIT_LIST_HEAD(&in->sas);
 	in->by_conn = kunit_kcalloc(test, OAKLEY_HASH_SIZE, sizeof(*in->by_conn), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, in->by_conn);
@@ -309,6 +310,12 @@ static void sat_check_addr_ids(struct kunit *test, struct sat_id_ctx *x)
 	}
 }
 
+static bool sat_count_visit(struct oak_ike_sa *o, void *arg)
+{
+	(*(unsigned int *)arg)++;
+	return false;
+}
+
 static void sat_test_ids(struct kunit *test)
 {
 	struct sat_id_ctx *x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
@@ -327,6 +334,19 @@ static void sat_test_ids(struct kunit *test)
 		KUNIT_ASSERT_NOT_NULL(test, sa->peer_id);
 		sa->peer_id_len = 8;
 		oak_sa_id_reindex(sa);
+	}
+	/*
+	 * oak_sa_find_same_peer() visits the SAs filed under the peer ID, each
+	 * alone under its own here; SAs without one fall back to all SAs of
+	 * their connection.
+	 */
+	for (i = 0; i < SAT_ID_N; i++) {
+		unsigned int n = 0;
+
+		mutex_lock(&x->ns->in.lock);
+		KUNIT_EXPECT_NULL(test, oak_sa_find_same_peer(x->ns->sa[i], sat_count_visit, &n));
+		mutex_unlock(&x->ns->in.lock);
+		KUNIT_EXPECT_EQ(test, n, i % 2 ? SAT_ID_N / SAT_LIDS : 1U);
 	}
 	for (i = 0; i < SAT_ID_N; i++) {
 		sa = x->ns->sa[i];
