@@ -45,6 +45,76 @@ const char *oak_digest_name(enum oak_hash hash)
 }
 
 /*
+ * One unkeyed transform per plain digest, shared by every thread (the
+ * state of a digest is in its on-stack descriptor): NAT detection hashes
+ * twice per IKE_SA_INIT message, IKEv1 derives an IV per message.
+ */
+static struct crypto_shash *oak_digest_tfms[OAK_HASH_COUNT];
+
+static void oak_digest_tfms_free(void)
+{
+	int i;
+
+	for (i = 0; i < OAK_HASH_COUNT; i++) {
+		if (!IS_ERR_OR_NULL(oak_digest_tfms[i]))
+			crypto_free_shash(oak_digest_tfms[i]);
+		oak_digest_tfms[i] = NULL;
+	}
+}
+
+static int oak_digest_tfms_alloc(void)
+{
+	struct crypto_shash *tfm;
+	int i;
+
+	for (i = 0; i < OAK_HASH_COUNT; i++) {
+		tfm = crypto_alloc_shash(oak_digest_names[i], 0, 0);
+		if (IS_ERR(tfm)) {
+			pr_err("the kernel has no %s\n", oak_digest_names[i]);
+			oak_digest_tfms_free();
+			return PTR_ERR(tfm);
+		}
+		oak_digest_tfms[i] = tfm;
+	}
+	return 0;
+}
+
+int oak_digest(enum oak_hash hash, const struct oak_iov *iov, unsigned int n, u8 *out)
+{
+	struct crypto_shash *tfm;
+	unsigned int i;
+	int err;
+
+	if ((unsigned int)hash >= OAK_HASH_COUNT || !oak_digest_tfms[hash])
+		return -EINVAL;
+	tfm = oak_digest_tfms[hash];
+	{
+		SHASH_DESC_ON_STACK(desc, tfm);
+
+		desc->tfm = tfm;
+		err = crypto_shash_init(desc);
+		for (i = 0; !err && i < n; i++)
+			err = crypto_shash_update(desc, iov[i].p, iov[i].len);
+		if (!err)
+			err = crypto_shash_final(desc, out);
+		shash_desc_zero(desc);
+	}
+	return err;
+}
+
+unsigned int oak_digest_len(enum oak_hash hash)
+{
+	if ((unsigned int)hash >= OAK_HASH_COUNT || !oak_digest_tfms[hash])
+		return 0;
+	return crypto_shash_digestsize(oak_digest_tfms[hash]);
+}
+
+int oak_sha1(const struct oak_iov *iov, unsigned int n, u8 *out)
+{
+	return oak_digest(OAK_SHA1, iov, n, out);
+}
+
+/*
  * Counted, so that the KUnit suite can take its own reference whether or
  * not the module's init has already run.
  */
@@ -64,10 +134,16 @@ int oak_crypto_init(void)
 			goto err_users;
 		}
 	}
-	err = oak_sk_pool_init();
+	err = oak_digest_tfms_alloc();
 	if (err)
 		goto err_users;
+	err = oak_sk_pool_init();
+	if (err)
+		goto err_digests;
 	goto out;
+
+err_digests:
+	oak_digest_tfms_free();
 
 err_users:
 	oak_crypto_users--;
@@ -79,8 +155,10 @@ out:
 void oak_crypto_exit(void)
 {
 	mutex_lock(&oak_crypto_lock);
-	if (!WARN_ON(!oak_crypto_users) && !--oak_crypto_users)
+	if (!WARN_ON(!oak_crypto_users) && !--oak_crypto_users) {
 		oak_sk_pool_exit();
+		oak_digest_tfms_free();
+	}
 	mutex_unlock(&oak_crypto_lock);
 }
 

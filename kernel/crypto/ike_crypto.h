@@ -87,6 +87,8 @@ struct oak_iov {
 
 int oak_prfv(u16 prf, const u8 *key, size_t key_len,
 	     const struct oak_iov *iov, unsigned int n, u8 *out);
+/* SHA-1 over @n pieces, for NAT detection (RFC 7296 §2.23): a shared transform. */
+int oak_sha1(const struct oak_iov *iov, unsigned int n, u8 *out);
 /* prf+ (RFC 7296 §2.13): out_len bytes of T1 | T2 | ...; at most 255 blocks. */
 int oak_prf_plus(u16 prf, const u8 *key, size_t key_len,
 		 const u8 *seed, size_t seed_len, u8 *out, size_t out_len);

@@ -222,36 +222,15 @@ int oak_v1_hash_r(u16 hash, const u8 *skeyid, size_t skeyid_len,
 /* iv = the first block bytes of hash(iov[0] | iov[1]) */
 static int v1_digest_iv(u16 hash, const struct oak_iov *iov, u8 *iv, size_t block)
 {
-	struct crypto_shash *tfm;
 	u8 md[OAK_HASH_MAX_DIGEST];
 	int e = v1_hash(hash);
 	int err;
 
 	if (e < 0)
 		return e;
-	/* once per phase 1 and per phase-2 message: a transform per use */
-	tfm = crypto_alloc_shash(oak_digest_name(e), 0, 0);
-	if (IS_ERR(tfm))
-		return PTR_ERR(tfm);
-	if ((block != 8 && block != 16) || block > crypto_shash_digestsize(tfm) ||
-	    crypto_shash_digestsize(tfm) > OAK_HASH_MAX_DIGEST) {
-		crypto_free_shash(tfm);
+	if ((block != 8 && block != 16) || block > oak_digest_len(e))
 		return -EINVAL;
-	}
-	{
-		SHASH_DESC_ON_STACK(desc, tfm);
-
-		desc->tfm = tfm;
-		err = crypto_shash_init(desc);
-		if (!err)
-			err = crypto_shash_update(desc, iov[0].p, iov[0].len);
-		if (!err)
-			err = crypto_shash_update(desc, iov[1].p, iov[1].len);
-		if (!err)
-			err = crypto_shash_final(desc, md);
-		shash_desc_zero(desc);
-	}
-	crypto_free_shash(tfm);
+	err = oak_digest(e, iov, 2, md);
 	if (!err)
 		memcpy(iv, md, block);
 	memzero_explicit(md, sizeof(md));

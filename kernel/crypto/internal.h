@@ -34,6 +34,9 @@ struct oak_hmac {
 
 const char *oak_hmac_name(enum oak_hash hash);	/* "hmac(sha256)", ...; NULL if none */
 const char *oak_digest_name(enum oak_hash hash);	/* "sha256", ...; NULL if none */
+/* A plain digest over @n pieces, on the shared transform (from oak_crypto_init()). */
+int oak_digest(enum oak_hash hash, const struct oak_iov *iov, unsigned int n, u8 *out);
+unsigned int oak_digest_len(enum oak_hash hash);	/* 0 if none */
 int oak_prf_hash(u16 prf);	/* enum oak_hash or -EINVAL */
 int oak_integ_hash(u16 integ);	/* enum oak_hash or -EINVAL */
 unsigned int oak_integ_icv_len(u16 integ);	/* truncated ICV bytes, 0 if unknown */

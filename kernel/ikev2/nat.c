@@ -18,7 +18,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <crypto/hash.h>
 #include <crypto/algapi.h>
 #include <crypto/sha1.h>
 #include <linux/random.h>
@@ -27,22 +26,17 @@
 #include "../core/socket.h"
 
 /* SHA-1 of SPIi | SPIr | address | port (network order) */
-static int oak_nat_hash(struct crypto_shash *tfm, const u8 *spi_i, const u8 *spi_r,
-			const struct oak_addr *a, u8 *out)
+static int oak_nat_hash(const u8 *spi_i, const u8 *spi_r, const struct oak_addr *a, u8 *out)
 {
-	SHASH_DESC_ON_STACK(desc, tfm);
 	__be16 port = htons(a->port);
-	int err;
+	const struct oak_iov iov[] = {
+		{ spi_i, IKE_SPI_LEN },
+		{ spi_r, IKE_SPI_LEN },
+		{ a->addr, a->family == AF_INET ? 4 : 16 },
+		{ &port, sizeof(port) },
+	};
 
-	desc->tfm = tfm;
-	err = crypto_shash_init(desc) ?:
-	      crypto_shash_update(desc, spi_i, IKE_SPI_LEN) ?:
-	      crypto_shash_update(desc, spi_r, IKE_SPI_LEN) ?:
-	      crypto_shash_update(desc, a->addr, a->family == AF_INET ? 4 : 16) ?:
-	      crypto_shash_update(desc, (const u8 *)&port, sizeof(port)) ?:
-	      crypto_shash_final(desc, out);
-	shash_desc_zero(desc);
-	return err;
+	return oak_sha1(iov, ARRAY_SIZE(iov), out);
 }
 
 /*
@@ -53,21 +47,16 @@ static int oak_nat_hash(struct crypto_shash *tfm, const u8 *spi_i, const u8 *spi
 void oak_nat_add(struct oak_ike_sa *sa, struct ike_buf *b, const u8 *spi_r)
 {
 	u8 src[SHA1_DIGEST_SIZE], dst[SHA1_DIGEST_SIZE];
-	struct crypto_shash *tfm;
 
-	tfm = crypto_alloc_shash("sha1", 0, 0);
-	if (IS_ERR(tfm))
-		return;		/* then no NAT traversal: the peer sees no support */
+	/* on a failure no NAT traversal: the peer sees no support */
 	if (sa->conn->encap)
 		get_random_bytes(src, sizeof(src));	/* never matches: "we are behind a NAT" */
-	else if (oak_nat_hash(tfm, sa->spi_i, spi_r, &sa->local, src))
-		goto out;
-	if (oak_nat_hash(tfm, sa->spi_i, spi_r, &sa->remote, dst))
-		goto out;
+	else if (oak_nat_hash(sa->spi_i, spi_r, &sa->local, src))
+		return;
+	if (oak_nat_hash(sa->spi_i, spi_r, &sa->remote, dst))
+		return;
 	ike_add_notify(b, 0, NULL, 0, IKE_N_NAT_DETECTION_SOURCE_IP, src, sizeof(src));
 	ike_add_notify(b, 0, NULL, 0, IKE_N_NAT_DETECTION_DESTINATION_IP, dst, sizeof(dst));
-out:
-	crypto_free_shash(tfm);
 }
 
 /*
@@ -79,16 +68,12 @@ void oak_nat_detect(struct oak_ike_sa *sa, const struct ike_msg *m, const struct
 {
 	u8 want_src[SHA1_DIGEST_SIZE], want_dst[SHA1_DIGEST_SIZE];
 	bool seen_src = false, src_ok = false, dst_ok = false, seen_dst = false;
-	struct crypto_shash *tfm;
 	struct ike_notify n;
 	unsigned int i;
 
-	tfm = crypto_alloc_shash("sha1", 0, 0);
-	if (IS_ERR(tfm))
+	if (oak_nat_hash(m->spi_i, m->spi_r, src, want_src) ||
+	    oak_nat_hash(m->spi_i, m->spi_r, dst, want_dst))
 		return;
-	if (oak_nat_hash(tfm, m->spi_i, m->spi_r, src, want_src) ||
-	    oak_nat_hash(tfm, m->spi_i, m->spi_r, dst, want_dst))
-		goto out;
 	for (i = 0; i < m->npayloads; i++) {
 		if (m->pl[i].type != IKE_PL_NOTIFY ||
 		    ike_parse_notify(m->pl[i].body, m->pl[i].len, &n) ||
@@ -103,7 +88,7 @@ void oak_nat_detect(struct oak_ike_sa *sa, const struct ike_msg *m, const struct
 		}
 	}
 	if (!seen_src || !seen_dst)
-		goto out;	/* no NAT traversal with this peer */
+		return;		/* no NAT traversal with this peer */
 	sa->nat |= OAK_NAT_SUPPORTED;
 	if (!dst_ok)
 		sa->nat |= OAK_NAT_LOCAL;
@@ -116,8 +101,6 @@ void oak_nat_detect(struct oak_ike_sa *sa, const struct ike_msg *m, const struct
 			   sa->nat & OAK_NAT_LOCAL ? " we are behind one" : "",
 			   sa->nat & OAK_NAT_REMOTE ? " the peer is behind one" : "",
 			   sa->nat & OAK_NAT_FORCED ? " (encap = yes)" : "");
-out:
-	crypto_free_shash(tfm);
 }
 
 static void oak_nat_event(struct oak_ike_sa *sa)
