@@ -19,7 +19,9 @@
  *    @conn held by the caller for the duration of the call; @child is NULL
  *    for "all children" and otherwise names a child that exists in @conn;
  *  - oakley_ike_conn_warm: for each connection of a LOAD before it is
- *    installed, with no lock held (it may sleep for seconds);
+ *    installed, with no lock held (it may sleep for seconds), between
+ *    oakley_ike_warm_hold() (0 or an error; then the warm is skipped) and
+ *    oakley_ike_warm_release() after the commit;
  *  - oakley_ike_dump_sas: the dumpit of OAKLEY_CMD_SA_GET; put messages
  *    with oakley_nl_dump_put() / genlmsg_end(), return skb->len to be called
  *    again or 0 when done; cb->args[0..5] belong to the engine;
@@ -47,7 +49,9 @@ void oakley_ike_net_stop(struct oakley_net *on);
 void oakley_ike_net_wait(struct oakley_net *on);
 /* Engines not freed yet, in every namespace (a module parameter shows it). */
 int oakley_ike_engines(void);
+int oakley_ike_warm_hold(void);
 void oakley_ike_conn_warm(const struct oakley_conn *conn);
+void oakley_ike_warm_release(void);
 void oakley_ike_conn_added(struct oakley_net *on, struct oakley_conn *conn);
 void oakley_ike_conn_removed(struct oakley_net *on, struct oakley_conn *conn);
 int oakley_ike_initiate(struct oakley_net *on, struct oakley_conn *conn, const char *child,

@@ -375,6 +375,7 @@ int oakley_load(struct oakley_net *on, const struct nlattr *head, int len, bool 
 		struct netlink_ext_ack *extack)
 {
 	struct oakley_load ld = { .on = on, .replace = replace };
+	bool warm;
 	int err;
 
 	oakley_ike_limits_default(&ld.limits);
@@ -385,7 +386,9 @@ int oakley_load(struct oakley_net *on, const struct nlattr *head, int len, bool 
 	if (ld.conns && ld.secrets)
 		err = oakley_load_build(&ld, head, len, extack);
 	if (!err) {
-		oakley_load_warm(&ld);
+		warm = !oakley_ike_warm_hold();
+		if (warm)
+			oakley_load_warm(&ld);
 		mutex_lock(&on->lock);
 		err = oakley_load_check_secrets(&ld, extack);
 		/* the name tables and the engine, made by the first LOAD that needs them */
@@ -395,6 +398,8 @@ int oakley_load(struct oakley_net *on, const struct nlattr *head, int len, bool 
 			oakley_load_commit(&ld);
 		oakley_net_settle(on);
 		mutex_unlock(&on->lock);
+		if (warm)
+			oakley_ike_warm_release();
 	}
 	oakley_load_free(&ld);
 	return err;

@@ -107,6 +107,24 @@ static void oak_warm_ike_props(const struct oakley_conn *conn, const struct oakl
 }
 
 /**
+ * oakley_ike_warm_hold - keep the shared crypto state through a LOAD
+ *
+ * The SK transforms the IKE cipher preload instantiates live in a pool that
+ * exists while an engine does (oak_crypto_init()).  The first LOAD of a
+ * namespace warms before its engine exists: this reference keeps the pool
+ * from the warm until the engine made by the commit holds its own.
+ */
+int oakley_ike_warm_hold(void)
+{
+	return oak_crypto_init();
+}
+
+void oakley_ike_warm_release(void)
+{
+	oak_crypto_exit();
+}
+
+/**
  * oakley_ike_conn_warm - load and instantiate every algorithm @conn may use
  * @conn: a connection built for a LOAD, not yet installed
  *
