@@ -37,14 +37,14 @@
 
 #include "dh_groups.h"
 
-#define BENCH_MODP_EXP	32	/* bytes of MODP exponent, as kernel/crypto/dh.c */
-#define BENCH_BUF	512
+#define BENCH_MODP_EXP	64	/* most bytes of MODP exponent (kernel/crypto/dh.c) */
+#define BENCH_BUF	1024	/* an encoded MODP 4096 key: p, g and the exponent */
 
 static unsigned int ms = 3000;
 module_param(ms, uint, 0444);
 MODULE_PARM_DESC(ms, "milliseconds per algorithm and thread count (default 3000)");
 
-static char *algs = "x25519-lib,x25519,ecp256,modp2048";
+static char *algs = "x25519-lib,x25519,ecp256,modp2048,modp4096";
 module_param(algs, charp, 0444);
 MODULE_PARM_DESC(algs, "comma-separated list of algorithms to time");
 
@@ -62,6 +62,7 @@ static const struct bench_alg bench_algs[] = {
 	{ "x25519", "curve25519", BENCH_KPP25519, CURVE25519_KEY_SIZE },
 	{ "ecp256", "ecdh-nist-p256", BENCH_P256, 64 },	/* x | y */
 	{ "modp2048", "dh", BENCH_MODP, 256 },
+	{ "modp4096", "dh", BENCH_MODP, 512 },	/* the stall phase's PFS load */
 };
 
 /* One timing thread's state. */
@@ -88,20 +89,23 @@ static int bench_new_secret(struct bench_run *r)
 {
 	static const u8 two = 2;
 	u8 x[BENCH_MODP_EXP];
+	unsigned int xlen;
 	struct dh dp = {};
 	struct ecdh ep = {};
 	int err;
 
 	switch (r->alg->kind) {
 	case BENCH_MODP:
-		get_random_bytes(x, sizeof(x));
+		/* Oakley's exponent sizes: 256 bits for MODP 2048, 512 for 4096 */
+		xlen = r->alg->len == 512 ? 64 : 32;
+		get_random_bytes(x, xlen);
 		x[0] |= 0x80;
-		dp.p = oak_modp2048_p;
-		dp.p_size = sizeof(oak_modp2048_p);
+		dp.p = r->alg->len == 512 ? oak_modp4096_p : oak_modp2048_p;
+		dp.p_size = r->alg->len;
 		dp.g = &two;
 		dp.g_size = 1;
 		dp.key = x;
-		dp.key_size = sizeof(x);
+		dp.key_size = xlen;
 		r->keylen = crypto_dh_key_len(&dp);
 		err = r->keylen <= BENCH_BUF ?
 			crypto_dh_encode_key(r->keybuf, r->keylen, &dp) : -EINVAL;
