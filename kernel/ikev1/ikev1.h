@@ -167,6 +167,7 @@ struct v1_p2 {
 	u16 encr, keylen, integ, group;	/* IKEv2 IDs, as xfrm takes them */
 	u8 esp_id, mode;
 	u8 spi[V1_SPI_LEN];
+	u32 life_s, life_kb;		/* SA Life: seconds, kilobytes; 0: none */
 };
 
 /* @group: only the transforms of this group (Aggressive Mode), 0: all */
@@ -179,8 +180,10 @@ void v1_p2_build(struct isakmp_buf *b, const struct oakley_child *cfg, const u8 
 		 u16 *group);
 int v1_p2_select(const struct isakmp_sa *peer, const struct oakley_child *cfg,
 		 struct v1_p2 *out, u8 *pnum, u8 *tnum);
-void v1_p2_put(struct isakmp_buf *b, const struct v1_p2 *p, const struct oakley_child *cfg,
-	       const u8 *spi, u8 pnum, u8 tnum);
+void v1_p2_put(struct isakmp_buf *b, const struct v1_p2 *p, const u8 *spi, u8 pnum, u8 tnum);
+/* RESPONDER-LIFETIME (RFC 2407 §4.6.3.1): its attribute list, built and read */
+void v1_p2_life_attrs(struct isakmp_buf *b, u32 secs, u32 kb);
+int v1_p2_life_parse(const u8 *data, u16 len, struct v1_p2 *p);
 
 /* main_mode.c: also what Aggressive Mode shares */
 void v1_fail(struct oak_ike_sa *sa, u16 notify, const char *why);

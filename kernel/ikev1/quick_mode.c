@@ -358,6 +358,67 @@ static int v1_qm_dh(struct ikev1_qm *qm, const struct isakmp_msg *m)
 	return err;
 }
 
+/* ---- lifetimes (RFC 2407 §4.5, §4.6.3.1) ---- */
+
+#define V1_LIFE_DEFAULT		28800	/* seconds, when a proposal has none (§4.5) */
+
+/* Lower the hard limit @cur to @v (0: none); the core keeps the configured one if shorter. */
+static void v1_life_cap(u64 *cur, u64 v)
+{
+	if (v && (!*cur || v < *cur))
+		*cur = v;
+}
+
+/*
+ * Responder: the SA lives as long as the initiator proposed (§4.5's
+ * default when it proposed no time), or as our child's limits when they
+ * are shorter: then @rl gets the lifetimes we install, for a
+ * RESPONDER-LIFETIME in QR1, and true is returned.  The transform goes
+ * back as proposed (RFC 2408 §4.2: the responder does not modify it).
+ */
+static bool v1_qm_r_life(struct oak_child_sa *c, const struct v1_p2 *p, struct v1_p2 *rl)
+{
+	const struct oakley_child *cfg = c->cfg;
+	u64 peer_bytes = (u64)p->life_kb * 1024;
+	u32 peer_s = p->life_s ?: V1_LIFE_DEFAULT;
+	bool short_s = cfg->lifetime && cfg->lifetime < peer_s;
+	bool short_b = cfg->life_bytes && (!peer_bytes || cfg->life_bytes < peer_bytes);
+
+	v1_life_cap(&c->p.hard_time, peer_s);
+	v1_life_cap(&c->p.hard_bytes, peer_bytes);
+	rl->life_s = short_s ? cfg->lifetime : peer_s;
+	rl->life_kb = short_b ? (u32)min_t(u64, DIV_ROUND_UP_ULL(cfg->life_bytes, 1024),
+					   U32_MAX) : p->life_kb;
+	return short_s || short_b;
+}
+
+/*
+ * Initiator: the lifetimes in QR1's SA (a responder that shortened them
+ * there) and in a RESPONDER-LIFETIME notify for this SA pair (its SPI:
+ * the responder's inbound one, or ours), the shortest of each.
+ */
+static void v1_qm_i_life(struct oak_child_sa *c, const struct v1_p2 *p,
+			 const struct isakmp_msg *m)
+{
+	struct isakmp_notify n;
+	struct v1_p2 rl;
+	unsigned int i;
+
+	v1_life_cap(&c->p.hard_time, p->life_s);
+	v1_life_cap(&c->p.hard_bytes, (u64)p->life_kb * 1024);
+	for (i = 0; i < m->npayloads; i++) {
+		if (m->pl[i].type != ISAKMP_PL_N ||
+		    isakmp_parse_notify(m->pl[i].body, m->pl[i].len, &n) ||
+		    n.type != ISAKMP_N_RESPONDER_LIFETIME || n.protocol != ISAKMP_PROTO_ESP ||
+		    n.spi_len != V1_SPI_LEN || (memcmp(n.spi, &c->p.spi_out, V1_SPI_LEN) &&
+						memcmp(n.spi, &c->p.spi_in, V1_SPI_LEN)) ||
+		    v1_p2_life_parse(n.data, n.len, &rl))
+			continue;
+		v1_life_cap(&c->p.hard_time, rl.life_s);
+		v1_life_cap(&c->p.hard_bytes, (u64)rl.life_kb * 1024);
+	}
+}
+
 /* ---- message building ---- */
 
 /* Fill the HASH payload reserved at @hoff over the rest of the message. */
@@ -641,6 +702,7 @@ static int v1_qm_i_check(struct oak_ike_sa *sa, struct ikev1_qm *qm, const struc
 	c->algs.encr = p.encr;
 	c->algs.encr_keylen = p.keylen;
 	c->algs.integ = p.integ;
+	v1_qm_i_life(c, &p, m);
 	err = v1_qm_take(qm, m, true);
 	if (!err)
 		err = v1_qm_dh(qm, m);
@@ -721,8 +783,25 @@ static const struct oakley_child *v1_qm_child(struct oak_ike_sa *sa, struct ikev
 	return NULL;
 }
 
+/* RESPONDER-LIFETIME with our inbound SPI and the lifetimes of @rl. */
+static void v1_qm_add_rl(struct isakmp_buf *b, struct ikev1_qm *qm, const struct v1_p2 *rl)
+{
+	struct isakmp_buf ab;
+	u8 d[32];
+
+	isakmp_buf_init(&ab, d, sizeof(d));
+	v1_p2_life_attrs(&ab, rl->life_s, rl->life_kb);
+	if (ab.err) {
+		b->err = ab.err;
+		return;
+	}
+	isakmp_add_notify(b, ISAKMP_DOI_IPSEC, ISAKMP_PROTO_ESP, (const u8 *)&qm->c->p.spi_in,
+			  V1_SPI_LEN, ISAKMP_N_RESPONDER_LIFETIME, d, ab.len);
+}
+
+/* @rl: a RESPONDER-LIFETIME to add, or NULL */
 static int v1_qm_send2(struct oak_ike_sa *sa, struct ikev1_qm *qm, const struct v1_p2 *p,
-		       u8 pn, u8 tn, bool ids)
+		       u8 pn, u8 tn, bool ids, const struct v1_p2 *rl)
 {
 	struct isakmp_buf b;
 	size_t hoff;
@@ -734,7 +813,7 @@ static int v1_qm_send2(struct oak_ike_sa *sa, struct ikev1_qm *qm, const struct 
 		return -ENOMEM;
 	v1_hdr(sa, &b, ISAKMP_XCHG_QUICK, 0, qm->msgid);
 	hoff = v1_hash_reserve(sa, &b);
-	v1_p2_put(&b, p, qm->c->cfg, (const u8 *)&qm->c->p.spi_in, pn, tn);
+	v1_p2_put(&b, p, (const u8 *)&qm->c->p.spi_in, pn, tn);
 	isakmp_add_nonce(&b, qm->nr, qm->nr_len);
 	if (qm->group)
 		isakmp_add_ke(&b, oak_dh_public(qm->dh), oak_dh_pub_len(qm->group));
@@ -742,6 +821,8 @@ static int v1_qm_send2(struct oak_ike_sa *sa, struct ikev1_qm *qm, const struct 
 		v1_add_ts_id(&b, &qm->tsi);
 		v1_add_ts_id(&b, &qm->tsr);
 	}
+	if (rl)
+		v1_qm_add_rl(&b, qm, rl);
 	err = v1_qm_hash12(sa, qm, &b, hoff, true);
 	if (err) {
 		kfree(mem);
@@ -773,7 +854,7 @@ static u16 v1_qm_r_answer(struct oak_ike_sa *sa, struct ikev1_qm *qm, const stru
 	const struct oakley_child *cfg;
 	bool ids = isakmp_find(m, ISAKMP_PL_ID);
 	struct isakmp_sa *sap;
-	struct v1_p2 p;
+	struct v1_p2 p, rl;
 	u16 notify = ISAKMP_N_PAYLOAD_MALFORMED;
 	u8 pn, tn;
 
@@ -800,7 +881,7 @@ static u16 v1_qm_r_answer(struct oak_ike_sa *sa, struct ikev1_qm *qm, const stru
 	qm->c->algs.encr = p.encr;
 	qm->c->algs.encr_keylen = p.keylen;
 	qm->c->algs.integ = p.integ;
-	if (v1_qm_send2(sa, qm, &p, pn, tn, ids))
+	if (v1_qm_send2(sa, qm, &p, pn, tn, ids, v1_qm_r_life(qm->c, &p, &rl) ? &rl : NULL))
 		oak_sa_log(pr_info_ratelimited, sa, cfg->name, "cannot answer Quick Mode\n");
 out:
 	kfree(sap);
