@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# IKEv1 Quick Mode details.  Parts (OAKLEY_V1Q_PARTS="life", the default):
+# IKEv1 Quick Mode details.  Parts (OAKLEY_V1Q_PARTS="life qi2", default both):
 #
 # life: the lifetime of an SA pair is the shorter of the two sides'.  A
 #   responder whose child's `lifetime` (or `life-bytes`) is shorter than the
@@ -15,6 +15,12 @@
 #   notify: it installs its own `life_time` whatever was agreed (Oakley's
 #   1 h as responder against charon's 2 h: Oakley 1 h, charon 2 h), and as
 #   responder it accepts a longer proposal silently (Oakley keeps its 2 h).
+# qi2: QI2 of the first of three Quick Modes (three children, run back to
+#   back by the initiator) is dropped once (nft, in the initiator's
+#   namespace): the responder repeats QR1, which gets QI2 again although the
+#   next Quick Mode has started meanwhile; all three SA pairs come up on both
+#   sides.  Oakley <-> Oakley; then Oakley initiating to charon with the last
+#   QI2 lost (charon stops repeating a QR1 when the next Quick Mode begins).
 # Runs inside the test VM only:  selftests/vm/run.sh -- selftests/ikev1_quick.sh
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib/lib.sh"
@@ -25,9 +31,9 @@ set -o pipefail
 export LANG=C LC_ALL=C
 
 oakley_require_vm
-require_cmd ip jq modprobe swanctl unshare
+require_cmd ip jq modprobe nft swanctl unshare
 
-PARTS=${OAKLEY_V1Q_PARTS:-"life"}
+PARTS=${OAKLEY_V1Q_PARTS:-"life qi2"}
 PSK="ikev1_quick selftest secret 0123456789"
 A=oak-v1q-a
 B=oak-v1q-b
@@ -241,9 +247,66 @@ life-bytes = 20M" 3600 10485760
 	log "$what: ok"
 }
 
+# qi2_drop NS N: drop the Nth (from 0) QI2 (Quick Mode, exchange 32, short) NS sends
+qi2_drop()
+{
+	ip netns exec "$1" nft -f - <<EOF || die "nft: cannot add the QI2 rule in $1"
+table inet oakqi2 {
+	chain out {
+		type filter hook output priority 0; policy accept;
+		udp dport 500 @th,208,8 == 32 udp length < 120 numgen inc mod 1000000 == $2 counter drop
+	}
+}
+EOF
+}
+
+qi2_dropped()
+{
+	ip netns exec "$1" nft -j list table inet oakqi2 |
+		jq '[.nftables[] | .rule? // empty | .expr[] | .counter? // empty | .packets] | add'
+}
+
+part_qi2()
+{
+	local what n
+
+	what="qi2: Oakley <-> Oakley, first QI2 lost"
+	oak_conf "$TMP/a.conf" 10.98.0.1 10.98.0.2 3 ""
+	oak_conf "$TMP/b.conf" 10.98.0.2 10.98.0.1 3 ""
+	oak_in "$A" load "$TMP/a.conf" || die "$what: load A"
+	oak_in "$B" load "$TMP/b.conf" || die "$what: load B"
+	qi2_drop "$A" 0
+	oak_in "$A" up q || die "$what: oak up failed"
+	wait_for 40 oo_children 3 || die "$what: not all three SA pairs on both sides"
+	n=$(qi2_dropped "$A")
+	[ "$n" = 1 ] || die "$what: $n QI2 dropped, want 1"
+	oak_in "$A" down q || die "$what: oak down failed"
+	wait_for 20 oo_none || die "$what: SAs left after oak down"
+	ip netns exec "$A" nft delete table inet oakqi2
+	log "$what: ok"
+
+	# charon keeps one response to repeat: the next Quick Mode's QI1 ends its
+	# repetitions of QR1, and a Quick Mode whose QI2 was lost before another
+	# began stays pending there.  So the last QI2 is the one lost here.
+	what="qi2: Oakley initiates to charon, last QI2 lost"
+	oak_conf "$TMP/a.conf" 10.97.0.1 10.97.0.2 3 ""
+	oak_in "$A" load "$TMP/a.conf" || die "$what: load A"
+	swan_conf 3 ""
+	qi2_drop "$A" 2
+	oak_in "$A" up q || die "$what: oak up failed"
+	wait_for 40 os_children 3 || die "$what: not all three SA pairs on both sides"
+	n=$(qi2_dropped "$A")
+	[ "$n" = 1 ] || die "$what: $n QI2 dropped, want 1"
+	oak_in "$A" down q || die "$what: oak down failed"
+	wait_for 20 os_none || die "$what: SAs left after oak down"
+	ip netns exec "$A" nft delete table inet oakqi2
+	log "$what: ok"
+}
+
 for p in $PARTS; do
 	case $p in
 	life) part_life;;
+	qi2) part_qi2;;
 	*) fail "unknown part '$p'";;
 	esac
 done

@@ -82,6 +82,22 @@ struct ikev1_qm {
 	u8 round;			/* initiator: enum v1_qm_round */
 };
 
+/*
+ * QI2 of a Quick Mode we initiated, kept by its message ID after the
+ * exchange ended: a repeated QR1 (its length and last bytes) gets it again,
+ * even once the next Quick Mode runs (the responder may still wait for it).
+ */
+#define V1_QM_SENT		4	/* the last Quick Modes kept */
+#define V1_QM_SENT_MAX		160	/* bytes of a QI2: header, HASH(3), padding */
+
+struct v1_qm_sent {
+	u32 msgid;			/* 0: empty */
+	u32 rx_len;			/* QR1 */
+	u8 rx_tail[V1_TAIL];
+	u16 len;
+	u8 msg[V1_QM_SENT_MAX];		/* QI2 */
+};
+
 /* What an initiator's Quick Mode is part of: the next one follows when it ends. */
 enum v1_qm_round {
 	V1_QM_ONE,		/* itself alone */
@@ -98,6 +114,8 @@ struct ikev1_sa {
 	struct oak_v1_keys *keys;	/* SKEYID*, cipher key; NULL before */
 	struct ikev1_hs *hs;
 	struct ikev1_qm *qm;
+	struct v1_qm_sent *qm_sent;	/* [V1_QM_SENT], once we initiated one; quick_mode.c */
+	u8 qm_sent_next;		/* the slot to fill next */
 	void *cbc;			/* crypt.c: the phase 1 cipher */
 	u8 iv[OAK_V1_MAX_BLOCK];	/* phase 1 CBC chain; after it, its last block */
 	/* the last message we sent in an exchange (resent by the timer while @waiting) */
@@ -228,6 +246,8 @@ void v1_am_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m);
 int v1_qm_start(struct oak_ike_sa *sa, const struct oakley_child *cfg);
 void v1_qm_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m);
 void v1_qm_free(struct oak_ike_sa *sa);
+/* With the SA: the kept QI2s too. */
+void v1_qm_sa_free(struct oak_ike_sa *sa);
 /* Its retransmissions ran out, or it failed: the Child SA goes with it. */
 void v1_qm_abort(struct oak_ike_sa *sa);
 

@@ -27,6 +27,7 @@
 #include <linux/slab.h>
 
 #include "../core/sa.h"
+#include "../core/socket.h"
 #include "../core/ts.h"
 #include "../crypto/internal.h"
 #include "ikev1.h"
@@ -40,6 +41,13 @@ void v1_qm_free(struct oak_ike_sa *sa)
 	oak_dh_free(qm->dh);
 	oak_free_secret(qm, sizeof(*qm));
 	ikev1_sa(sa)->qm = NULL;
+}
+
+void v1_qm_sa_free(struct oak_ike_sa *sa)
+{
+	v1_qm_free(sa);
+	kfree_sensitive(ikev1_sa(sa)->qm_sent);
+	ikev1_sa(sa)->qm_sent = NULL;
 }
 
 static void v1_qm_drop(struct oak_ike_sa *sa)
@@ -711,6 +719,56 @@ out:
 	return err;
 }
 
+/*
+ * QI2 (just sent: @sa's last message) is kept by its message ID with the
+ * QR1 it answers; the plain last-message repetition of ikev1.c no longer
+ * answers that QR1 (the next Quick Mode replaces the last message).
+ */
+static void v1_qm_keep3(struct oak_ike_sa *sa, struct ikev1_qm *qm)
+{
+	struct ikev1_sa *v1 = ikev1_sa(sa);
+	struct v1_qm_sent *k;
+
+	if (!v1->last || v1->last_len > V1_QM_SENT_MAX)
+		return;
+	if (!v1->qm_sent) {
+		v1->qm_sent = kcalloc(V1_QM_SENT, sizeof(*v1->qm_sent), GFP_KERNEL);
+		if (!v1->qm_sent)
+			return;
+	}
+	k = &v1->qm_sent[v1->qm_sent_next];
+	v1->qm_sent_next = (v1->qm_sent_next + 1) % V1_QM_SENT;
+	k->msgid = qm->msgid;
+	k->rx_len = v1->rx_len;
+	memcpy(k->rx_tail, v1->rx_tail, V1_TAIL);
+	k->len = v1->last_len;
+	memcpy(k->msg, v1->last, v1->last_len);
+	v1->rx_len = 0;
+}
+
+/*
+ * A message of a Quick Mode we initiated and finished: a copy of its QR1
+ * gets its QI2 again (ours was lost), anything else is dropped.  False if
+ * @m belongs to none of them.
+ */
+static bool v1_qm_sent_rx(struct oak_ike_sa *sa, const struct isakmp_msg *m)
+{
+	struct ikev1_sa *v1 = ikev1_sa(sa);
+	struct v1_qm_sent *k;
+	unsigned int i;
+
+	for (i = 0; v1->qm_sent && i < V1_QM_SENT; i++) {
+		k = &v1->qm_sent[i];
+		if (!k->msgid || k->msgid != m->msgid)
+			continue;
+		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_REPLAY);
+		if (k->rx_len == v1->pend_len && !memcmp(k->rx_tail, v1->pend_tail, V1_TAIL))
+			oak_send(sa->in, &sa->local, &sa->remote, k->msg, k->len);
+		return true;
+	}
+	return false;
+}
+
 static void v1_qm_send3(struct oak_ike_sa *sa, struct ikev1_qm *qm)
 {
 	const struct oak_v1_keys *k = ikev1_sa(sa)->keys;
@@ -726,7 +784,8 @@ static void v1_qm_send3(struct oak_ike_sa *sa, struct ikev1_qm *qm)
 		return;
 	v1_hdr(sa, &b, ISAKMP_XCHG_QUICK, 0, qm->msgid);
 	isakmp_add_opaque(&b, ISAKMP_PL_HASH, hash, k->prf_len);
-	v1_qm_seal_send(sa, qm, mem, &b, false);
+	if (!v1_qm_seal_send(sa, qm, mem, &b, false))
+		v1_qm_keep3(sa, qm);
 }
 
 static void v1_qm_i_r1(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m)
@@ -957,6 +1016,8 @@ void v1_qm_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m)
 		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_MALFORMED);
 		return;
 	}
+	if ((!qm || qm->msgid != m->msgid) && v1_qm_sent_rx(sa, m))
+		return;
 	if (!qm) {
 		v1_qm_r_i1(sa, buf, len, m);
 		return;
