@@ -17,10 +17,12 @@
  * one ISAKMP SA (a datagram for it, its retransmission timer, the core's
  * timers) hold its lock and in->lock (oak_sa_lock(), asserted by
  * oak_sa_assert_locked()); the rest (a first message, netlink, the key
- * manager) hold in->lock alone and may act on any SA.  Two windows
- * (in->lock dropped, the SA's lock kept): phase 1's DH (main_mode.c
- * v1_dh()) and the build of a Quick Mode's xfrm states (quick_mode.c
- * v1_qm_install()).
+ * manager) hold in->lock alone and may act on any SA.  Windows (in->lock
+ * dropped, the SA's lock kept): phase 1's DH (main_mode.c v1_dh()), a
+ * Quick Mode's PFS DH (quick_mode.c v1_qm_dh(), v1_qm_kx_work()), the
+ * build of a Quick Mode's xfrm states (quick_mode.c v1_qm_install()); the
+ * initiator's key pairs wanted under in->lock alone are made by work items
+ * of the SA (am_kx_work, qm_kx_work) that take its lock.
  */
 #ifndef OAKLEY_IKEV1_H
 #define OAKLEY_IKEV1_H
@@ -116,6 +118,9 @@ struct ikev1_sa {
 	struct ikev1_qm *qm;
 	struct v1_qm_sent *qm_sent;	/* [V1_QM_SENT], once we initiated one; quick_mode.c */
 	u8 qm_sent_next;		/* the slot to fill next */
+	/* the initiator's key pairs, made as the SA's own context (in a window) */
+	struct work_struct qm_kx_work;	/* quick_mode.c: PFS, then QI1 */
+	struct work_struct am_kx_work;	/* aggressive_mode.c: phase 1, then I1 */
 	void *cbc;			/* crypt.c: the phase 1 cipher */
 	u8 iv[OAK_V1_MAX_BLOCK];	/* phase 1 CBC chain; after it, its last block */
 	/* the last message we sent in an exchange (resent by the timer while @waiting) */
@@ -196,6 +201,7 @@ void v1_p1_put(struct isakmp_buf *b, const struct v1_p1 *p, u8 pnum, u8 tnum);
 u16 v1_p1_first_group(const struct oakley_conn *conn);
 void v1_p2_build(struct isakmp_buf *b, const struct oakley_child *cfg, const u8 *spi,
 		 u16 *group);
+u16 v1_p2_pfs_group(const struct oakley_child *cfg);
 int v1_p2_select(const struct isakmp_sa *peer, const struct oakley_child *cfg,
 		 struct v1_p2 *out, u8 *pnum, u8 *tnum);
 void v1_p2_put(struct isakmp_buf *b, const struct v1_p2 *p, const u8 *spi, u8 pnum, u8 tnum);

@@ -374,6 +374,14 @@ static void v1_p2_attrs(struct isakmp_buf *b, const struct v1_p2 *p)
 	v1_p2_life_attrs(b, p->life_s, p->life_kb);
 }
 
+/* The PFS group a Quick Mode for @cfg offers (the first configured), 0: none. */
+u16 v1_p2_pfs_group(const struct oakley_child *cfg)
+{
+	struct v1_p2 p[V1_MAX_XFORMS];
+
+	return v1_p2_list(cfg, p) ? p[0].group : 0;
+}
+
 /* One ESP proposal with a transform per combination; *group: the PFS group offered first. */
 void v1_p2_build(struct isakmp_buf *b, const struct oakley_child *cfg, const u8 *spi,
 		 u16 *group)

@@ -19,6 +19,11 @@
  * The initiator installs after QR1, the responder after QI2.  One Quick
  * Mode at a time per ISAKMP SA: after phase 1 the initiator runs them for
  * the child it was set up for, then for the connection's other children.
+ * QI2 is kept by message ID after its exchange, for a repeated QR1.  The
+ * SA pair gets the shorter of both sides' lifetimes; a responder whose own
+ * is shorter says so in a RESPONDER-LIFETIME notify (RFC 2407 §4.6.3.1).
+ * The PFS DH runs in windows (in->lock dropped), the initiator's key pair
+ * in a work item of the SA.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -343,8 +348,15 @@ static int v1_qm_install(struct oak_ike_sa *sa, struct ikev1_qm *qm)
 	return err;
 }
 
-/* PFS: g(qm)^xy from the peer's KE. */
-static int v1_qm_dh(struct ikev1_qm *qm, const struct isakmp_msg *m)
+/*
+ * PFS: g(qm)^xy from the peer's KE (the responder makes its key pair
+ * first), in a window (in->lock dropped, the SA's lock kept), as phase 1's
+ * v1_dh(): what it writes, @qm's DH state, only the SA's own contexts read;
+ * the others see only that a Quick Mode is under way (-EBUSY), and a free
+ * of its Child SA waits for oak_sa_unlock().  An SA killed meanwhile gets
+ * -ECANCELED.
+ */
+static int v1_qm_dh(struct oak_ike_sa *sa, struct ikev1_qm *qm, const struct isakmp_msg *m)
 {
 	const struct isakmp_payload *pke = isakmp_find(m, ISAKMP_PL_KE);
 	const u8 *ke;
@@ -352,17 +364,20 @@ static int v1_qm_dh(struct ikev1_qm *qm, const struct isakmp_msg *m)
 	u16 kl;
 	int err;
 
+	oak_sa_assert_locked(sa);
 	if (!qm->group)
 		return pke ? -EINVAL : 0;
 	if (!pke || isakmp_parse_ke(pke->body, pke->len, &ke, &kl) ||
 	    kl != oak_dh_pub_len(qm->group))
 		return -EINVAL;
+	oak_sa_window_begin(sa);
 	if (!qm->dh)
 		qm->dh = oak_dh_new(qm->group);
-	if (!qm->dh)
-		return -ENOMEM;
-	err = oak_dh_compute(qm->dh, ke, kl, qm->gxy, &slen);
+	err = qm->dh ? oak_dh_compute(qm->dh, ke, kl, qm->gxy, &slen) : -ENOMEM;
+	oak_sa_window_end(sa);
 	qm->gxy_len = err ? 0 : slen;
+	if (!err && (sa->dead || sa->kill_pending || sa->in->dying))
+		err = -ECANCELED;
 	return err;
 }
 
@@ -477,10 +492,9 @@ static int v1_qm_send1(struct oak_ike_sa *sa, struct ikev1_qm *qm)
 	v1_p2_build(&b, cfg, (const u8 *)&qm->c->p.spi_in, &qm->group);
 	isakmp_add_nonce(&b, qm->ni, qm->ni_len);
 	if (qm->group) {
-		qm->dh = oak_dh_new(qm->group);
 		if (!qm->dh) {
 			kfree(mem);
-			return -ENOMEM;
+			return -EINVAL;
 		}
 		isakmp_add_ke(&b, oak_dh_public(qm->dh), oak_dh_pub_len(qm->group));
 	}
@@ -492,6 +506,56 @@ static int v1_qm_send1(struct oak_ike_sa *sa, struct ikev1_qm *qm)
 		return err;
 	}
 	return v1_qm_seal_send(sa, qm, mem, &b, true);
+}
+
+static void v1_qm_end(struct oak_ike_sa *sa, bool drop);
+
+/*
+ * The initiator's PFS key pair, then QI1, as one of the SA's own contexts
+ * (a Quick Mode may be started by netlink or the key manager under in->lock
+ * alone, without the SA's lock a window needs): the key pair is made in a
+ * window, as v1_qm_dh()'s.  A Quick Mode whose Child SA went meanwhile,
+ * or that cannot be sent, ends (the next of its round follows); an SA
+ * killed meanwhile sends nothing.
+ */
+static void v1_qm_kx_work(struct work_struct *work)
+{
+	struct ikev1_sa *v1 = container_of(work, struct ikev1_sa, qm_kx_work);
+	struct oak_ike_sa *sa = &v1->sa;
+	struct ikev1_qm *qm;
+	struct oak_dh *dh;
+
+	oak_sa_lock(sa);
+	qm = v1->qm;
+	if (sa->dead || sa->kill_pending || sa->in->dying || !qm || !qm->initiator ||
+	    !qm->group || qm->dh)
+		goto out;
+	oak_sa_window_begin(sa);
+	dh = oak_dh_new(qm->group);
+	oak_sa_window_end(sa);
+	qm->dh = dh;		/* freed with @qm */
+	if (sa->dead || sa->kill_pending || sa->in->dying)
+		goto out;
+	if (!dh || !qm->c || v1_qm_send1(sa, qm)) {
+		oak_sa_log(pr_info_ratelimited, sa, qm->cfg->name, "cannot start Quick Mode\n");
+		v1_qm_end(sa, true);
+	}
+out:
+	oak_sa_unlock(sa);
+	oak_sa_put(sa);
+}
+
+/* Any context, in->lock held: v1_qm_kx_work() for the Quick Mode just set up. */
+static void v1_qm_kx_queue(struct oak_ike_sa *sa)
+{
+	struct ikev1_sa *v1 = ikev1_sa(sa);
+
+	lockdep_assert_held(&sa->in->lock);
+	if (!v1->qm_kx_work.func)	/* the SA's first: zeroed until then */
+		INIT_WORK(&v1->qm_kx_work, v1_qm_kx_work);
+	kref_get(&sa->ref);
+	if (!queue_work(oak_wq, &v1->qm_kx_work))
+		oak_sa_put(sa);		/* pending: it takes this Quick Mode too */
 }
 
 /* Quick Mode for the pair @k of @cfg, with the selectors @l, @r. */
@@ -520,6 +584,11 @@ static int v1_qm_start_pair(struct oak_ike_sa *sa, const struct oakley_child *cf
 		goto err;
 	qm->ni_len = V1_NONCE_LEN;
 	get_random_bytes(qm->ni, qm->ni_len);
+	qm->group = v1_p2_pfs_group(cfg);
+	if (qm->group) {
+		v1_qm_kx_queue(sa);	/* QI1 after the key pair, in a window */
+		return 0;
+	}
 	err = v1_qm_send1(sa, qm);
 	if (!err)
 		return 0;
@@ -713,7 +782,7 @@ static int v1_qm_i_check(struct oak_ike_sa *sa, struct ikev1_qm *qm, const struc
 	v1_qm_i_life(c, &p, m);
 	err = v1_qm_take(qm, m, true);
 	if (!err)
-		err = v1_qm_dh(qm, m);
+		err = v1_qm_dh(sa, qm, m);
 out:
 	kfree(sap);
 	return err;
@@ -795,6 +864,7 @@ static void v1_qm_i_r1(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp
 	u8 next[OAK_V1_MAX_BLOCK], want[IKE_PRF_MAX_LEN];
 	const u8 *plain, *hash, *rest;
 	size_t rl;
+	int err;
 
 	if (v1_qm_open(sa, qm, buf, len, m, next, &plain, &hash))
 		return;
@@ -806,7 +876,10 @@ static void v1_qm_i_r1(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp
 	}
 	memcpy(qm->iv, next, ikev1_sa(sa)->block);
 	v1_rx_commit(sa);
-	if (v1_qm_i_check(sa, qm, m)) {
+	err = v1_qm_i_check(sa, qm, m);
+	if (err == -ECANCELED)
+		return;		/* the SA goes, the Quick Mode with it */
+	if (err) {
 		oak_stat(sa, OAKLEY_STATS_A_NO_PROPOSAL);
 		oak_sa_log(pr_info_ratelimited, sa, qm->c ? qm->c->cfg->name : NULL,
 			   "unacceptable Quick Mode answer\n");
@@ -916,6 +989,7 @@ static u16 v1_qm_r_answer(struct oak_ike_sa *sa, struct ikev1_qm *qm, const stru
 	struct v1_p2 p, rl;
 	u16 notify = ISAKMP_N_PAYLOAD_MALFORMED;
 	u8 pn, tn;
+	int err;
 
 	v1_qm_hosts(sa, qm);
 	sap = kmalloc(sizeof(*sap), GFP_KERNEL);
@@ -930,7 +1004,10 @@ static u16 v1_qm_r_answer(struct oak_ike_sa *sa, struct ikev1_qm *qm, const stru
 	qm->group = p.group;
 	qm->nr_len = V1_NONCE_LEN;
 	get_random_bytes(qm->nr, qm->nr_len);
-	if (v1_qm_dh(qm, m))
+	err = v1_qm_dh(sa, qm, m);
+	if (err == -ECANCELED)
+		notify = 0;	/* the SA goes: no answer */
+	if (err)
 		goto out;
 	notify = 0;
 	qm->c = oak_child_new(sa, cfg);
