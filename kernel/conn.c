@@ -970,6 +970,8 @@ static int oakley_conn_children(struct oakley_conn *conn, const struct nlattr *n
 		for (i = 0; i + 1 < conn->nchildren; i++)
 			if (!strcmp(conn->children[i]->name, child->name))
 				return oakley_err(extack, a, "duplicate child name");
+		if (conn->version == 1 && child->ah)
+			return oakley_unsupported(extack, a, "AH is not implemented for IKEv1 yet");
 	}
 	return 0;
 }

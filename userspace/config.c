@@ -1167,6 +1167,10 @@ static int finish_child(struct parser *p)
 		h->rts.n = 1;
 		host_ts(&h->rts.ts[0], c->family, c->remote_any ? NULL : c->raddr);
 	}
+	if (kl[HK_AH] && c->version == 1) {
+		perr(p, h->file, kl[HK_AH], "ah", "ah is not implemented for version = 1 yet");
+		return -1;
+	}
 	if (kl[HK_ESP] && kl[HK_AH]) {
 		bool ah_last = kl[HK_AH] > kl[HK_ESP];
 

@@ -68,13 +68,30 @@ static u64 oak_jitter(u64 v, u8 jitter)
 	return v > span ? v - span : 1;
 }
 
+/* The shorter of two limits, 0 meaning none. */
+static u64 oak_life_min(u64 a, u64 b)
+{
+	return a && (!b || a < b) ? a : b;
+}
+
+/* A soft limit below its hard one: 90 % of a hard limit it would reach. */
+static u64 oak_soft_below(u64 soft, u64 hard)
+{
+	return hard && soft >= hard ? max_t(u64, hard - div_u64(hard, 10), 1) : soft;
+}
+
+/*
+ * The configured lifetimes.  A hard time or byte limit the version set
+ * before (the peer's shorter one, IKEv1's RESPONDER-LIFETIME) stays when
+ * it is the shorter, and the soft one then comes before it.
+ */
 static void oak_child_lifetimes(struct oak_child_params *p, const struct oakley_child *cfg,
 				u8 jitter)
 {
-	p->soft_time = oak_jitter(cfg->rekey, jitter);
-	p->hard_time = cfg->lifetime;
-	p->soft_bytes = oak_jitter(cfg->rekey_bytes, jitter);
-	p->hard_bytes = cfg->life_bytes;
+	p->hard_time = oak_life_min(cfg->lifetime, p->hard_time);
+	p->soft_time = oak_soft_below(oak_jitter(cfg->rekey, jitter), p->hard_time);
+	p->hard_bytes = oak_life_min(cfg->life_bytes, p->hard_bytes);
+	p->soft_bytes = oak_soft_below(oak_jitter(cfg->rekey_bytes, jitter), p->hard_bytes);
 	p->soft_packets = oak_jitter(cfg->rekey_packets, jitter);
 	p->hard_packets = cfg->life_packets;
 }

@@ -39,7 +39,8 @@ static size_t v1_am_id(struct oak_ike_sa *sa, u8 *idb, size_t cap)
 
 /* ---- initiator ---- */
 
-int v1_am_start(struct oak_ike_sa *sa)
+/* I1 with the key pair made. */
+static int v1_am_send1(struct oak_ike_sa *sa)
 {
 	const struct oakley_id *id = sa->conn->local_id;
 	struct ikev1_hs *hs = ikev1_sa(sa)->hs;
@@ -48,13 +49,6 @@ int v1_am_start(struct oak_ike_sa *sa)
 	u8 *mem;
 	int err = -ENOMEM;
 
-	if (!hs)
-		return -EINVAL;
-	if (!hs->dh) {
-		err = v1_keygen(sa);
-		if (err)
-			return err;
-	}
 	mem = v1_msg_alloc(&b);
 	if (!mem)
 		return -ENOMEM;
@@ -78,6 +72,48 @@ int v1_am_start(struct oak_ike_sa *sa)
 err:
 	kfree(mem);
 	return err;
+}
+
+/*
+ * The key pair, then I1, as the SA's own context: oak up and the key
+ * manager start an SA under in->lock alone, without the SA's lock that
+ * phase 1's DH window (v1_dh()) needs.  An SA killed meanwhile sends
+ * nothing; one that cannot send I1 fails.
+ */
+static void v1_am_kx_work(struct work_struct *work)
+{
+	struct ikev1_sa *v1 = container_of(work, struct ikev1_sa, am_kx_work);
+	struct oak_ike_sa *sa = &v1->sa;
+	int err;
+
+	oak_sa_lock(sa);
+	if (sa->dead || sa->kill_pending || sa->in->dying || v1->step || !v1->hs)
+		goto out;
+	err = v1_dh(sa, true, false);
+	if (!err)
+		err = v1_am_send1(sa);
+	if (err && err != -ECANCELED)
+		v1_fail(sa, 0, "cannot start Aggressive Mode");
+out:
+	oak_sa_unlock(sa);
+	oak_sa_put(sa);
+}
+
+int v1_am_start(struct oak_ike_sa *sa)
+{
+	struct ikev1_sa *v1 = ikev1_sa(sa);
+
+	lockdep_assert_held(&sa->in->lock);
+	if (!v1->hs)
+		return -EINVAL;
+	if (v1->hs->dh)
+		return v1_am_send1(sa);
+	if (!v1->am_kx_work.func)	/* zeroed until the first */
+		INIT_WORK(&v1->am_kx_work, v1_am_kx_work);
+	kref_get(&sa->ref);
+	if (!queue_work(oak_wq, &v1->am_kx_work))
+		oak_sa_put(sa);
+	return 0;
 }
 
 static u16 v1_am_i_check(struct oak_ike_sa *sa, const struct isakmp_msg *m)

@@ -368,7 +368,7 @@ static void oak_ikev1_sa_free(struct oak_ike_sa *sa)
 {
 	struct ikev1_sa *v1 = ikev1_sa(sa);
 
-	v1_qm_free(sa);
+	v1_qm_sa_free(sa);
 	v1_hs_free(v1->hs);
 	v1->hs = NULL;
 	if (v1->keys)

@@ -17,10 +17,12 @@
  * one ISAKMP SA (a datagram for it, its retransmission timer, the core's
  * timers) hold its lock and in->lock (oak_sa_lock(), asserted by
  * oak_sa_assert_locked()); the rest (a first message, netlink, the key
- * manager) hold in->lock alone and may act on any SA.  Two windows
- * (in->lock dropped, the SA's lock kept): phase 1's DH (main_mode.c
- * v1_dh()) and the build of a Quick Mode's xfrm states (quick_mode.c
- * v1_qm_install()).
+ * manager) hold in->lock alone and may act on any SA.  Windows (in->lock
+ * dropped, the SA's lock kept): phase 1's DH (main_mode.c v1_dh()), a
+ * Quick Mode's PFS DH (quick_mode.c v1_qm_dh(), v1_qm_kx_work()), the
+ * build of a Quick Mode's xfrm states (quick_mode.c v1_qm_install()); the
+ * initiator's key pairs wanted under in->lock alone are made by work items
+ * of the SA (am_kx_work, qm_kx_work) that take its lock.
  */
 #ifndef OAKLEY_IKEV1_H
 #define OAKLEY_IKEV1_H
@@ -82,6 +84,22 @@ struct ikev1_qm {
 	u8 round;			/* initiator: enum v1_qm_round */
 };
 
+/*
+ * QI2 of a Quick Mode we initiated, kept by its message ID after the
+ * exchange ended: a repeated QR1 (its length and last bytes) gets it again,
+ * even once the next Quick Mode runs (the responder may still wait for it).
+ */
+#define V1_QM_SENT		4	/* the last Quick Modes kept */
+#define V1_QM_SENT_MAX		160	/* bytes of a QI2: header, HASH(3), padding */
+
+struct v1_qm_sent {
+	u32 msgid;			/* 0: empty */
+	u32 rx_len;			/* QR1 */
+	u8 rx_tail[V1_TAIL];
+	u16 len;
+	u8 msg[V1_QM_SENT_MAX];		/* QI2 */
+};
+
 /* What an initiator's Quick Mode is part of: the next one follows when it ends. */
 enum v1_qm_round {
 	V1_QM_ONE,		/* itself alone */
@@ -98,6 +116,11 @@ struct ikev1_sa {
 	struct oak_v1_keys *keys;	/* SKEYID*, cipher key; NULL before */
 	struct ikev1_hs *hs;
 	struct ikev1_qm *qm;
+	struct v1_qm_sent *qm_sent;	/* [V1_QM_SENT], once we initiated one; quick_mode.c */
+	u8 qm_sent_next;		/* the slot to fill next */
+	/* the initiator's key pairs, made as the SA's own context (in a window) */
+	struct work_struct qm_kx_work;	/* quick_mode.c: PFS, then QI1 */
+	struct work_struct am_kx_work;	/* aggressive_mode.c: phase 1, then I1 */
 	void *cbc;			/* crypt.c: the phase 1 cipher */
 	u8 iv[OAK_V1_MAX_BLOCK];	/* phase 1 CBC chain; after it, its last block */
 	/* the last message we sent in an exchange (resent by the timer while @waiting) */
@@ -167,6 +190,7 @@ struct v1_p2 {
 	u16 encr, keylen, integ, group;	/* IKEv2 IDs, as xfrm takes them */
 	u8 esp_id, mode;
 	u8 spi[V1_SPI_LEN];
+	u32 life_s, life_kb;		/* SA Life: seconds, kilobytes; 0: none */
 };
 
 /* @group: only the transforms of this group (Aggressive Mode), 0: all */
@@ -177,10 +201,13 @@ void v1_p1_put(struct isakmp_buf *b, const struct v1_p1 *p, u8 pnum, u8 tnum);
 u16 v1_p1_first_group(const struct oakley_conn *conn);
 void v1_p2_build(struct isakmp_buf *b, const struct oakley_child *cfg, const u8 *spi,
 		 u16 *group);
+u16 v1_p2_pfs_group(const struct oakley_child *cfg);
 int v1_p2_select(const struct isakmp_sa *peer, const struct oakley_child *cfg,
 		 struct v1_p2 *out, u8 *pnum, u8 *tnum);
-void v1_p2_put(struct isakmp_buf *b, const struct v1_p2 *p, const struct oakley_child *cfg,
-	       const u8 *spi, u8 pnum, u8 tnum);
+void v1_p2_put(struct isakmp_buf *b, const struct v1_p2 *p, const u8 *spi, u8 pnum, u8 tnum);
+/* RESPONDER-LIFETIME (RFC 2407 §4.6.3.1): its attribute list, built and read */
+void v1_p2_life_attrs(struct isakmp_buf *b, u32 secs, u32 kb);
+int v1_p2_life_parse(const u8 *data, u16 len, struct v1_p2 *p);
 
 /* main_mode.c: also what Aggressive Mode shares */
 void v1_fail(struct oak_ike_sa *sa, u16 notify, const char *why);
@@ -225,6 +252,8 @@ void v1_am_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m);
 int v1_qm_start(struct oak_ike_sa *sa, const struct oakley_child *cfg);
 void v1_qm_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m);
 void v1_qm_free(struct oak_ike_sa *sa);
+/* With the SA: the kept QI2s too. */
+void v1_qm_sa_free(struct oak_ike_sa *sa);
 /* Its retransmissions ran out, or it failed: the Child SA goes with it. */
 void v1_qm_abort(struct oak_ike_sa *sa);
 

@@ -59,6 +59,12 @@ static bool v1_props_have_dh(const struct oakley_proposals *props)
 	return false;
 }
 
+/* A Life Duration: TV, or TLV of up to 4 bytes; a longer one is as good as none. */
+static u32 v1_life_value(const struct isakmp_attr *a)
+{
+	return a->tv || a->len <= 4 ? a->value : U32_MAX;
+}
+
 /* ---- phase 1 ---- */
 
 static u16 v1_hash_of_integ(u16 integ)
@@ -168,7 +174,7 @@ static int v1_p1_parse(const struct isakmp_transform *t, struct v1_p1 *p)
 {
 	struct isakmp_attr a;
 	size_t pos = 0;
-	u16 auth = 0;
+	u16 auth = 0, ltype = 0;
 	int r;
 
 	memset(p, 0, sizeof(*p));
@@ -197,9 +203,11 @@ static int v1_p1_parse(const struct isakmp_transform *t, struct v1_p1 *p)
 			p->keylen = a.value;
 			break;
 		case IKEV1_ATTR_LIFE_DURATION:
-			p->life = a.value;
+			if (ltype == IKEV1_LIFE_SECONDS)
+				p->life = v1_life_value(&a);
 			break;
 		case IKEV1_ATTR_LIFE_TYPE:
+			ltype = a.value;
 			break;
 		default:
 			return -EINVAL;	/* group types, PRF: not ours */
@@ -298,6 +306,12 @@ static u16 v1_integ_of_auth(u16 auth)
 	return 0;
 }
 
+/* Bytes as SA Life kilobytes, rounded up; 0: none. */
+static u32 v1_life_kb(u64 bytes)
+{
+	return bytes ? (u32)min_t(u64, DIV_ROUND_UP_ULL(bytes, 1024), U32_MAX) : 0;
+}
+
 /* ESP combinations of a child: AEADs have no integrity transform in the config. */
 static unsigned int v1_p2_list(const struct oakley_child *cfg, struct v1_p2 *out)
 {
@@ -328,12 +342,26 @@ static unsigned int v1_p2_list(const struct oakley_child *cfg, struct v1_p2 *out
 			continue;
 		out[k++] = (struct v1_p2){ c[i].encr, c[i].keylen, c[i].integ, c[i].group,
 					   v1_esp_id(c[i].encr), cfg->mode };
+		out[k - 1].life_s = cfg->lifetime;
+		out[k - 1].life_kb = v1_life_kb(cfg->life_bytes);
 	}
 	return k;
 }
 
-static void v1_p2_attrs(struct isakmp_buf *b, const struct v1_p2 *p,
-			const struct oakley_child *cfg)
+/* SA Life attributes (RFC 2407 §4.5): seconds and/or kilobytes, 0: not sent. */
+void v1_p2_life_attrs(struct isakmp_buf *b, u32 secs, u32 kb)
+{
+	if (secs) {
+		isakmp_put_attr_tv(b, IPSEC_ATTR_LIFE_TYPE, IPSEC_LIFE_SECONDS);
+		isakmp_put_attr(b, IPSEC_ATTR_LIFE_DURATION, secs);
+	}
+	if (kb) {
+		isakmp_put_attr_tv(b, IPSEC_ATTR_LIFE_TYPE, IPSEC_LIFE_KILOBYTES);
+		isakmp_put_attr(b, IPSEC_ATTR_LIFE_DURATION, kb);
+	}
+}
+
+static void v1_p2_attrs(struct isakmp_buf *b, const struct v1_p2 *p)
 {
 	isakmp_put_attr_tv(b, IPSEC_ATTR_ENCAP_MODE, p->mode == OAKLEY_MODE_TRANSPORT ?
 			   IPSEC_ENCAP_TRANSPORT : IPSEC_ENCAP_TUNNEL);
@@ -343,10 +371,15 @@ static void v1_p2_attrs(struct isakmp_buf *b, const struct v1_p2 *p,
 		isakmp_put_attr_tv(b, IPSEC_ATTR_KEY_LENGTH, p->keylen);
 	if (p->group)
 		isakmp_put_attr_tv(b, IPSEC_ATTR_GROUP_DESC, p->group);
-	if (cfg->lifetime) {
-		isakmp_put_attr_tv(b, IPSEC_ATTR_LIFE_TYPE, IPSEC_LIFE_SECONDS);
-		isakmp_put_attr(b, IPSEC_ATTR_LIFE_DURATION, cfg->lifetime);
-	}
+	v1_p2_life_attrs(b, p->life_s, p->life_kb);
+}
+
+/* The PFS group a Quick Mode for @cfg offers (the first configured), 0: none. */
+u16 v1_p2_pfs_group(const struct oakley_child *cfg)
+{
+	struct v1_p2 p[V1_MAX_XFORMS];
+
+	return v1_p2_list(cfg, p) ? p[0].group : 0;
 }
 
 /* One ESP proposal with a transform per combination; *group: the PFS group offered first. */
@@ -368,32 +401,65 @@ void v1_p2_build(struct isakmp_buf *b, const struct oakley_child *cfg, const u8 
 	prop = isakmp_prop_begin(b, 1, ISAKMP_PROTO_ESP, spi, V1_SPI_LEN, n, true);
 	for (i = 0; i < n; i++) {
 		t = isakmp_trans_begin(b, i + 1, p[i].esp_id, i + 1 == n);
-		v1_p2_attrs(b, &p[i], cfg);
+		v1_p2_attrs(b, &p[i]);
 		isakmp_pl_end(b, t);
 	}
 	isakmp_pl_end(b, prop);
 	isakmp_pl_end(b, sa);
 }
 
-void v1_p2_put(struct isakmp_buf *b, const struct v1_p2 *p, const struct oakley_child *cfg,
-	       const u8 *spi, u8 pnum, u8 tnum)
+void v1_p2_put(struct isakmp_buf *b, const struct v1_p2 *p, const u8 *spi, u8 pnum, u8 tnum)
 {
 	size_t sa, prop, t;
 
 	sa = isakmp_sa_begin(b, ISAKMP_DOI_IPSEC, ISAKMP_SIT_IDENTITY_ONLY);
 	prop = isakmp_prop_begin(b, pnum, ISAKMP_PROTO_ESP, spi, V1_SPI_LEN, 1, true);
 	t = isakmp_trans_begin(b, tnum, p->esp_id, true);
-	v1_p2_attrs(b, p, cfg);
+	v1_p2_attrs(b, p);
 	isakmp_pl_end(b, t);
 	isakmp_pl_end(b, prop);
 	isakmp_pl_end(b, sa);
+}
+
+/* One Life Type / Life Duration pair: the shortest of each type counts. */
+static void v1_p2_life_take(struct v1_p2 *p, u16 type, u32 value)
+{
+	if (!value)
+		return;
+	if (type == IPSEC_LIFE_SECONDS && (!p->life_s || value < p->life_s))
+		p->life_s = value;
+	else if (type == IPSEC_LIFE_KILOBYTES && (!p->life_kb || value < p->life_kb))
+		p->life_kb = value;
+}
+
+/*
+ * SA Life attributes as a RESPONDER-LIFETIME notify carries them (RFC 2407
+ * §4.6.3.1, @data: an attribute list): into @p's life_s and life_kb.
+ */
+int v1_p2_life_parse(const u8 *data, u16 len, struct v1_p2 *p)
+{
+	struct isakmp_transform t = { .attrs = data, .attrs_len = len };
+	struct isakmp_attr a;
+	size_t pos = 0;
+	u16 ltype = 0;
+	int r;
+
+	p->life_s = 0;
+	p->life_kb = 0;
+	while ((r = isakmp_attr_next(&t, &pos, &a)) > 0) {
+		if (a.type == IPSEC_ATTR_LIFE_TYPE)
+			ltype = a.value;
+		else if (a.type == IPSEC_ATTR_LIFE_DURATION)
+			v1_p2_life_take(p, ltype, v1_life_value(&a));
+	}
+	return r;
 }
 
 static int v1_p2_parse(const struct isakmp_transform *t, struct v1_p2 *p)
 {
 	struct isakmp_attr a;
 	size_t pos = 0;
-	u16 mode = 0;
+	u16 mode = 0, ltype = 0;
 	int r;
 
 	memset(p, 0, sizeof(*p));
@@ -415,7 +481,10 @@ static int v1_p2_parse(const struct isakmp_transform *t, struct v1_p2 *p)
 			p->group = a.value;
 			break;
 		case IPSEC_ATTR_LIFE_TYPE:
+			ltype = a.value;
+			break;
 		case IPSEC_ATTR_LIFE_DURATION:
+			v1_p2_life_take(p, ltype, v1_life_value(&a));
 			break;
 		default:
 			return -EINVAL;
@@ -455,6 +524,9 @@ int v1_p2_select(const struct isakmp_sa *peer, const struct oakley_child *cfg,
 			if (k == n)
 				continue;
 			*out = ours[k];
+			/* the peer's lifetimes: a responder returns them as proposed */
+			out->life_s = got.life_s;
+			out->life_kb = got.life_kb;
 			memcpy(out->spi, pr->spi, V1_SPI_LEN);
 			*pnum = pr->num;
 			*tnum = pr->t[j].num;

@@ -19,6 +19,11 @@
  * The initiator installs after QR1, the responder after QI2.  One Quick
  * Mode at a time per ISAKMP SA: after phase 1 the initiator runs them for
  * the child it was set up for, then for the connection's other children.
+ * QI2 is kept by message ID after its exchange, for a repeated QR1.  The
+ * SA pair gets the shorter of both sides' lifetimes; a responder whose own
+ * is shorter says so in a RESPONDER-LIFETIME notify (RFC 2407 §4.6.3.1).
+ * The PFS DH runs in windows (in->lock dropped), the initiator's key pair
+ * in a work item of the SA.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -27,6 +32,7 @@
 #include <linux/slab.h>
 
 #include "../core/sa.h"
+#include "../core/socket.h"
 #include "../core/ts.h"
 #include "../crypto/internal.h"
 #include "ikev1.h"
@@ -40,6 +46,13 @@ void v1_qm_free(struct oak_ike_sa *sa)
 	oak_dh_free(qm->dh);
 	oak_free_secret(qm, sizeof(*qm));
 	ikev1_sa(sa)->qm = NULL;
+}
+
+void v1_qm_sa_free(struct oak_ike_sa *sa)
+{
+	v1_qm_free(sa);
+	kfree_sensitive(ikev1_sa(sa)->qm_sent);
+	ikev1_sa(sa)->qm_sent = NULL;
 }
 
 static void v1_qm_drop(struct oak_ike_sa *sa)
@@ -335,8 +348,15 @@ static int v1_qm_install(struct oak_ike_sa *sa, struct ikev1_qm *qm)
 	return err;
 }
 
-/* PFS: g(qm)^xy from the peer's KE. */
-static int v1_qm_dh(struct ikev1_qm *qm, const struct isakmp_msg *m)
+/*
+ * PFS: g(qm)^xy from the peer's KE (the responder makes its key pair
+ * first), in a window (in->lock dropped, the SA's lock kept), as phase 1's
+ * v1_dh(): what it writes, @qm's DH state, only the SA's own contexts read;
+ * the others see only that a Quick Mode is under way (-EBUSY), and a free
+ * of its Child SA waits for oak_sa_unlock().  An SA killed meanwhile gets
+ * -ECANCELED.
+ */
+static int v1_qm_dh(struct oak_ike_sa *sa, struct ikev1_qm *qm, const struct isakmp_msg *m)
 {
 	const struct isakmp_payload *pke = isakmp_find(m, ISAKMP_PL_KE);
 	const u8 *ke;
@@ -344,18 +364,82 @@ static int v1_qm_dh(struct ikev1_qm *qm, const struct isakmp_msg *m)
 	u16 kl;
 	int err;
 
+	oak_sa_assert_locked(sa);
 	if (!qm->group)
 		return pke ? -EINVAL : 0;
 	if (!pke || isakmp_parse_ke(pke->body, pke->len, &ke, &kl) ||
 	    kl != oak_dh_pub_len(qm->group))
 		return -EINVAL;
+	oak_sa_window_begin(sa);
 	if (!qm->dh)
 		qm->dh = oak_dh_new(qm->group);
-	if (!qm->dh)
-		return -ENOMEM;
-	err = oak_dh_compute(qm->dh, ke, kl, qm->gxy, &slen);
+	err = qm->dh ? oak_dh_compute(qm->dh, ke, kl, qm->gxy, &slen) : -ENOMEM;
+	oak_sa_window_end(sa);
 	qm->gxy_len = err ? 0 : slen;
+	if (!err && (sa->dead || sa->kill_pending || sa->in->dying))
+		err = -ECANCELED;
 	return err;
+}
+
+/* ---- lifetimes (RFC 2407 §4.5, §4.6.3.1) ---- */
+
+#define V1_LIFE_DEFAULT		28800	/* seconds, when a proposal has none (§4.5) */
+
+/* Lower the hard limit @cur to @v (0: none); the core keeps the configured one if shorter. */
+static void v1_life_cap(u64 *cur, u64 v)
+{
+	if (v && (!*cur || v < *cur))
+		*cur = v;
+}
+
+/*
+ * Responder: the SA lives as long as the initiator proposed (§4.5's
+ * default when it proposed no time), or as our child's limits when they
+ * are shorter: then @rl gets the lifetimes we install, for a
+ * RESPONDER-LIFETIME in QR1, and true is returned.  The transform goes
+ * back as proposed (RFC 2408 §4.2: the responder does not modify it).
+ */
+static bool v1_qm_r_life(struct oak_child_sa *c, const struct v1_p2 *p, struct v1_p2 *rl)
+{
+	const struct oakley_child *cfg = c->cfg;
+	u64 peer_bytes = (u64)p->life_kb * 1024;
+	u32 peer_s = p->life_s ?: V1_LIFE_DEFAULT;
+	bool short_s = cfg->lifetime && cfg->lifetime < peer_s;
+	bool short_b = cfg->life_bytes && (!peer_bytes || cfg->life_bytes < peer_bytes);
+
+	v1_life_cap(&c->p.hard_time, peer_s);
+	v1_life_cap(&c->p.hard_bytes, peer_bytes);
+	rl->life_s = short_s ? cfg->lifetime : peer_s;
+	rl->life_kb = short_b ? (u32)min_t(u64, DIV_ROUND_UP_ULL(cfg->life_bytes, 1024),
+					   U32_MAX) : p->life_kb;
+	return short_s || short_b;
+}
+
+/*
+ * Initiator: the lifetimes in QR1's SA (a responder that shortened them
+ * there) and in a RESPONDER-LIFETIME notify for this SA pair (its SPI:
+ * the responder's inbound one, or ours), the shortest of each.
+ */
+static void v1_qm_i_life(struct oak_child_sa *c, const struct v1_p2 *p,
+			 const struct isakmp_msg *m)
+{
+	struct isakmp_notify n;
+	struct v1_p2 rl;
+	unsigned int i;
+
+	v1_life_cap(&c->p.hard_time, p->life_s);
+	v1_life_cap(&c->p.hard_bytes, (u64)p->life_kb * 1024);
+	for (i = 0; i < m->npayloads; i++) {
+		if (m->pl[i].type != ISAKMP_PL_N ||
+		    isakmp_parse_notify(m->pl[i].body, m->pl[i].len, &n) ||
+		    n.type != ISAKMP_N_RESPONDER_LIFETIME || n.protocol != ISAKMP_PROTO_ESP ||
+		    n.spi_len != V1_SPI_LEN || (memcmp(n.spi, &c->p.spi_out, V1_SPI_LEN) &&
+						memcmp(n.spi, &c->p.spi_in, V1_SPI_LEN)) ||
+		    v1_p2_life_parse(n.data, n.len, &rl))
+			continue;
+		v1_life_cap(&c->p.hard_time, rl.life_s);
+		v1_life_cap(&c->p.hard_bytes, (u64)rl.life_kb * 1024);
+	}
 }
 
 /* ---- message building ---- */
@@ -408,10 +492,9 @@ static int v1_qm_send1(struct oak_ike_sa *sa, struct ikev1_qm *qm)
 	v1_p2_build(&b, cfg, (const u8 *)&qm->c->p.spi_in, &qm->group);
 	isakmp_add_nonce(&b, qm->ni, qm->ni_len);
 	if (qm->group) {
-		qm->dh = oak_dh_new(qm->group);
 		if (!qm->dh) {
 			kfree(mem);
-			return -ENOMEM;
+			return -EINVAL;
 		}
 		isakmp_add_ke(&b, oak_dh_public(qm->dh), oak_dh_pub_len(qm->group));
 	}
@@ -423,6 +506,56 @@ static int v1_qm_send1(struct oak_ike_sa *sa, struct ikev1_qm *qm)
 		return err;
 	}
 	return v1_qm_seal_send(sa, qm, mem, &b, true);
+}
+
+static void v1_qm_end(struct oak_ike_sa *sa, bool drop);
+
+/*
+ * The initiator's PFS key pair, then QI1, as one of the SA's own contexts
+ * (a Quick Mode may be started by netlink or the key manager under in->lock
+ * alone, without the SA's lock a window needs): the key pair is made in a
+ * window, as v1_qm_dh()'s.  A Quick Mode whose Child SA went meanwhile,
+ * or that cannot be sent, ends (the next of its round follows); an SA
+ * killed meanwhile sends nothing.
+ */
+static void v1_qm_kx_work(struct work_struct *work)
+{
+	struct ikev1_sa *v1 = container_of(work, struct ikev1_sa, qm_kx_work);
+	struct oak_ike_sa *sa = &v1->sa;
+	struct ikev1_qm *qm;
+	struct oak_dh *dh;
+
+	oak_sa_lock(sa);
+	qm = v1->qm;
+	if (sa->dead || sa->kill_pending || sa->in->dying || !qm || !qm->initiator ||
+	    !qm->group || qm->dh)
+		goto out;
+	oak_sa_window_begin(sa);
+	dh = oak_dh_new(qm->group);
+	oak_sa_window_end(sa);
+	qm->dh = dh;		/* freed with @qm */
+	if (sa->dead || sa->kill_pending || sa->in->dying)
+		goto out;
+	if (!dh || !qm->c || v1_qm_send1(sa, qm)) {
+		oak_sa_log(pr_info_ratelimited, sa, qm->cfg->name, "cannot start Quick Mode\n");
+		v1_qm_end(sa, true);
+	}
+out:
+	oak_sa_unlock(sa);
+	oak_sa_put(sa);
+}
+
+/* Any context, in->lock held: v1_qm_kx_work() for the Quick Mode just set up. */
+static void v1_qm_kx_queue(struct oak_ike_sa *sa)
+{
+	struct ikev1_sa *v1 = ikev1_sa(sa);
+
+	lockdep_assert_held(&sa->in->lock);
+	if (!v1->qm_kx_work.func)	/* the SA's first: zeroed until then */
+		INIT_WORK(&v1->qm_kx_work, v1_qm_kx_work);
+	kref_get(&sa->ref);
+	if (!queue_work(oak_wq, &v1->qm_kx_work))
+		oak_sa_put(sa);		/* pending: it takes this Quick Mode too */
 }
 
 /* Quick Mode for the pair @k of @cfg, with the selectors @l, @r. */
@@ -451,6 +584,11 @@ static int v1_qm_start_pair(struct oak_ike_sa *sa, const struct oakley_child *cf
 		goto err;
 	qm->ni_len = V1_NONCE_LEN;
 	get_random_bytes(qm->ni, qm->ni_len);
+	qm->group = v1_p2_pfs_group(cfg);
+	if (qm->group) {
+		v1_qm_kx_queue(sa);	/* QI1 after the key pair, in a window */
+		return 0;
+	}
 	err = v1_qm_send1(sa, qm);
 	if (!err)
 		return 0;
@@ -641,12 +779,63 @@ static int v1_qm_i_check(struct oak_ike_sa *sa, struct ikev1_qm *qm, const struc
 	c->algs.encr = p.encr;
 	c->algs.encr_keylen = p.keylen;
 	c->algs.integ = p.integ;
+	v1_qm_i_life(c, &p, m);
 	err = v1_qm_take(qm, m, true);
 	if (!err)
-		err = v1_qm_dh(qm, m);
+		err = v1_qm_dh(sa, qm, m);
 out:
 	kfree(sap);
 	return err;
+}
+
+/*
+ * QI2 (just sent: @sa's last message) is kept by its message ID with the
+ * QR1 it answers; the plain last-message repetition of ikev1.c no longer
+ * answers that QR1 (the next Quick Mode replaces the last message).
+ */
+static void v1_qm_keep3(struct oak_ike_sa *sa, struct ikev1_qm *qm)
+{
+	struct ikev1_sa *v1 = ikev1_sa(sa);
+	struct v1_qm_sent *k;
+
+	if (!v1->last || v1->last_len > V1_QM_SENT_MAX)
+		return;
+	if (!v1->qm_sent) {
+		v1->qm_sent = kcalloc(V1_QM_SENT, sizeof(*v1->qm_sent), GFP_KERNEL);
+		if (!v1->qm_sent)
+			return;
+	}
+	k = &v1->qm_sent[v1->qm_sent_next];
+	v1->qm_sent_next = (v1->qm_sent_next + 1) % V1_QM_SENT;
+	k->msgid = qm->msgid;
+	k->rx_len = v1->rx_len;
+	memcpy(k->rx_tail, v1->rx_tail, V1_TAIL);
+	k->len = v1->last_len;
+	memcpy(k->msg, v1->last, v1->last_len);
+	v1->rx_len = 0;
+}
+
+/*
+ * A message of a Quick Mode we initiated and finished: a copy of its QR1
+ * gets its QI2 again (ours was lost), anything else is dropped.  False if
+ * @m belongs to none of them.
+ */
+static bool v1_qm_sent_rx(struct oak_ike_sa *sa, const struct isakmp_msg *m)
+{
+	struct ikev1_sa *v1 = ikev1_sa(sa);
+	struct v1_qm_sent *k;
+	unsigned int i;
+
+	for (i = 0; v1->qm_sent && i < V1_QM_SENT; i++) {
+		k = &v1->qm_sent[i];
+		if (!k->msgid || k->msgid != m->msgid)
+			continue;
+		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_REPLAY);
+		if (k->rx_len == v1->pend_len && !memcmp(k->rx_tail, v1->pend_tail, V1_TAIL))
+			oak_send(sa->in, &sa->local, &sa->remote, k->msg, k->len);
+		return true;
+	}
+	return false;
 }
 
 static void v1_qm_send3(struct oak_ike_sa *sa, struct ikev1_qm *qm)
@@ -664,7 +853,8 @@ static void v1_qm_send3(struct oak_ike_sa *sa, struct ikev1_qm *qm)
 		return;
 	v1_hdr(sa, &b, ISAKMP_XCHG_QUICK, 0, qm->msgid);
 	isakmp_add_opaque(&b, ISAKMP_PL_HASH, hash, k->prf_len);
-	v1_qm_seal_send(sa, qm, mem, &b, false);
+	if (!v1_qm_seal_send(sa, qm, mem, &b, false))
+		v1_qm_keep3(sa, qm);
 }
 
 static void v1_qm_i_r1(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m)
@@ -674,6 +864,7 @@ static void v1_qm_i_r1(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp
 	u8 next[OAK_V1_MAX_BLOCK], want[IKE_PRF_MAX_LEN];
 	const u8 *plain, *hash, *rest;
 	size_t rl;
+	int err;
 
 	if (v1_qm_open(sa, qm, buf, len, m, next, &plain, &hash))
 		return;
@@ -685,7 +876,10 @@ static void v1_qm_i_r1(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp
 	}
 	memcpy(qm->iv, next, ikev1_sa(sa)->block);
 	v1_rx_commit(sa);
-	if (v1_qm_i_check(sa, qm, m)) {
+	err = v1_qm_i_check(sa, qm, m);
+	if (err == -ECANCELED)
+		return;		/* the SA goes, the Quick Mode with it */
+	if (err) {
 		oak_stat(sa, OAKLEY_STATS_A_NO_PROPOSAL);
 		oak_sa_log(pr_info_ratelimited, sa, qm->c ? qm->c->cfg->name : NULL,
 			   "unacceptable Quick Mode answer\n");
@@ -721,8 +915,25 @@ static const struct oakley_child *v1_qm_child(struct oak_ike_sa *sa, struct ikev
 	return NULL;
 }
 
+/* RESPONDER-LIFETIME with our inbound SPI and the lifetimes of @rl. */
+static void v1_qm_add_rl(struct isakmp_buf *b, struct ikev1_qm *qm, const struct v1_p2 *rl)
+{
+	struct isakmp_buf ab;
+	u8 d[32];
+
+	isakmp_buf_init(&ab, d, sizeof(d));
+	v1_p2_life_attrs(&ab, rl->life_s, rl->life_kb);
+	if (ab.err) {
+		b->err = ab.err;
+		return;
+	}
+	isakmp_add_notify(b, ISAKMP_DOI_IPSEC, ISAKMP_PROTO_ESP, (const u8 *)&qm->c->p.spi_in,
+			  V1_SPI_LEN, ISAKMP_N_RESPONDER_LIFETIME, d, ab.len);
+}
+
+/* @rl: a RESPONDER-LIFETIME to add, or NULL */
 static int v1_qm_send2(struct oak_ike_sa *sa, struct ikev1_qm *qm, const struct v1_p2 *p,
-		       u8 pn, u8 tn, bool ids)
+		       u8 pn, u8 tn, bool ids, const struct v1_p2 *rl)
 {
 	struct isakmp_buf b;
 	size_t hoff;
@@ -734,7 +945,7 @@ static int v1_qm_send2(struct oak_ike_sa *sa, struct ikev1_qm *qm, const struct 
 		return -ENOMEM;
 	v1_hdr(sa, &b, ISAKMP_XCHG_QUICK, 0, qm->msgid);
 	hoff = v1_hash_reserve(sa, &b);
-	v1_p2_put(&b, p, qm->c->cfg, (const u8 *)&qm->c->p.spi_in, pn, tn);
+	v1_p2_put(&b, p, (const u8 *)&qm->c->p.spi_in, pn, tn);
 	isakmp_add_nonce(&b, qm->nr, qm->nr_len);
 	if (qm->group)
 		isakmp_add_ke(&b, oak_dh_public(qm->dh), oak_dh_pub_len(qm->group));
@@ -742,6 +953,8 @@ static int v1_qm_send2(struct oak_ike_sa *sa, struct ikev1_qm *qm, const struct 
 		v1_add_ts_id(&b, &qm->tsi);
 		v1_add_ts_id(&b, &qm->tsr);
 	}
+	if (rl)
+		v1_qm_add_rl(&b, qm, rl);
 	err = v1_qm_hash12(sa, qm, &b, hoff, true);
 	if (err) {
 		kfree(mem);
@@ -773,9 +986,10 @@ static u16 v1_qm_r_answer(struct oak_ike_sa *sa, struct ikev1_qm *qm, const stru
 	const struct oakley_child *cfg;
 	bool ids = isakmp_find(m, ISAKMP_PL_ID);
 	struct isakmp_sa *sap;
-	struct v1_p2 p;
+	struct v1_p2 p, rl;
 	u16 notify = ISAKMP_N_PAYLOAD_MALFORMED;
 	u8 pn, tn;
+	int err;
 
 	v1_qm_hosts(sa, qm);
 	sap = kmalloc(sizeof(*sap), GFP_KERNEL);
@@ -790,7 +1004,10 @@ static u16 v1_qm_r_answer(struct oak_ike_sa *sa, struct ikev1_qm *qm, const stru
 	qm->group = p.group;
 	qm->nr_len = V1_NONCE_LEN;
 	get_random_bytes(qm->nr, qm->nr_len);
-	if (v1_qm_dh(qm, m))
+	err = v1_qm_dh(sa, qm, m);
+	if (err == -ECANCELED)
+		notify = 0;	/* the SA goes: no answer */
+	if (err)
 		goto out;
 	notify = 0;
 	qm->c = oak_child_new(sa, cfg);
@@ -800,7 +1017,7 @@ static u16 v1_qm_r_answer(struct oak_ike_sa *sa, struct ikev1_qm *qm, const stru
 	qm->c->algs.encr = p.encr;
 	qm->c->algs.encr_keylen = p.keylen;
 	qm->c->algs.integ = p.integ;
-	if (v1_qm_send2(sa, qm, &p, pn, tn, ids))
+	if (v1_qm_send2(sa, qm, &p, pn, tn, ids, v1_qm_r_life(qm->c, &p, &rl) ? &rl : NULL))
 		oak_sa_log(pr_info_ratelimited, sa, cfg->name, "cannot answer Quick Mode\n");
 out:
 	kfree(sap);
@@ -876,6 +1093,8 @@ void v1_qm_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m)
 		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_MALFORMED);
 		return;
 	}
+	if ((!qm || qm->msgid != m->msgid) && v1_qm_sent_rx(sa, m))
+		return;
 	if (!qm) {
 		v1_qm_r_i1(sa, buf, len, m);
 		return;

@@ -299,6 +299,7 @@ static const struct ctl_prop ike_dup = {
 
 static const struct ctl_prop esp_prf = { 2, { { 1, 20, 128 }, { 2, 5, 0 } } };
 static const struct ctl_prop ah_encr = { 1, { { 1, 20, 128 } } };
+static const struct ctl_prop ah_integ = { 1, { { 3, 12, 0 } } };
 
 static void child_esp_prf(struct sk_buff *skb)
 {
@@ -308,6 +309,16 @@ static void child_esp_prf(struct sk_buff *skb)
 static void child_ah_encr(struct sk_buff *skb)
 {
 	put_proposal(skb, OAKLEY_CHILD_A_AH_PROPOSALS, ah_encr.t, ah_encr.n);
+}
+
+static void conn_v1(struct sk_buff *skb)
+{
+	nla_put_u8(skb, OAKLEY_CONN_A_VERSION, 1);
+}
+
+static void child_ah(struct sk_buff *skb)
+{
+	put_proposal(skb, OAKLEY_CHILD_A_AH_PROPOSALS, ah_integ.t, ah_integ.n);
 }
 
 static void child_host_bits(struct sk_buff *skb)
@@ -399,6 +410,8 @@ static const struct ctl_bad_case ctl_bad_cases[] = {
 	  .child = child_port_no_proto },
 	{ "child life", "n", NULL, -EINVAL, "child lifetime is shorter than its rekey interval",
 	  .child = child_lifetime },
+	{ "ah v1", "n", conn_v1, -EOPNOTSUPP, "AH is not implemented for IKEv1 yet",
+	  .child = child_ah },
 	{ "dup child", "n", bad_dup_child, -EINVAL, "duplicate child name" },
 	{ "child name", "n", bad_child_name, -EINVAL,
 	  "invalid child name (want [A-Za-z0-9_.-]{1,32})" },

@@ -734,11 +734,64 @@ static void v1e_test_p2(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v1_p2_select(sap, cfg, &got, &pn, &tn), -ENOENT);
 }
 
+/*
+ * Phase 2 lifetimes: a child's lifetime and life-bytes are proposed (seconds,
+ * kilobytes rounded up), the responder's choice carries the initiator's, and
+ * a RESPONDER-LIFETIME attribute list reads back as built (RFC 2407 §4.5,
+ * §4.6.3.1); a long TLV duration is taken as the largest.
+ */
+static void v1e_test_p2_life(struct kunit *test)
+{
+	static const struct oakley_transform t[] = {
+		{ 0, OAKLEY_TRANS_ENCR, IKE_ENCR_AES_CBC, 128 },
+		{ 0, OAKLEY_TRANS_INTEG, IKE_INTEG_HMAC_SHA2_256_128, 0 },
+	};
+	static const u8 tlv8[] = { 0x80, 1, 0, 1, 0, 2, 0, 8, 0, 0, 0, 1, 0, 0, 0, 0 };
+	struct oakley_child *cfg = kunit_kzalloc(test, sizeof(*cfg), GFP_KERNEL);
+	struct isakmp_sa *sap = kunit_kzalloc(test, sizeof(*sap), GFP_KERNEL);
+	u8 mem[512], spi[4] = { 0xc0, 1, 2, 3 }, pn, tn;
+	struct isakmp_buf b;
+	struct v1_p2 got;
+	u16 group;
+
+	KUNIT_ASSERT_NOT_NULL(test, cfg);
+	KUNIT_ASSERT_NOT_NULL(test, sap);
+	cfg->esp = v1e_props(test, t, ARRAY_SIZE(t), 1);
+	cfg->mode = OAKLEY_MODE_TUNNEL;
+	cfg->lifetime = 100000;		/* a 4-byte TLV */
+	cfg->life_bytes = 10 * 1024 * 1024 + 1;
+	isakmp_buf_init(&b, mem, sizeof(mem));
+	v1_p2_build(&b, cfg, spi, &group);
+	KUNIT_ASSERT_EQ(test, isakmp_parse_sa(mem + 4, b.len - 4, sap), 0);
+	cfg->lifetime = 3600;		/* the responder's own do not count here */
+	cfg->life_bytes = 0;
+	KUNIT_ASSERT_EQ(test, v1_p2_select(sap, cfg, &got, &pn, &tn), 0);
+	KUNIT_EXPECT_EQ(test, got.life_s, 100000U);
+	KUNIT_EXPECT_EQ(test, got.life_kb, 10U * 1024 + 1);
+
+	isakmp_buf_init(&b, mem, sizeof(mem));
+	v1_p2_life_attrs(&b, 3600, 977);
+	KUNIT_ASSERT_EQ(test, b.err, 0);
+	KUNIT_EXPECT_EQ(test, b.len, (size_t)16);
+	KUNIT_ASSERT_EQ(test, v1_p2_life_parse(mem, b.len, &got), 0);
+	KUNIT_EXPECT_EQ(test, got.life_s, 3600U);
+	KUNIT_EXPECT_EQ(test, got.life_kb, 977U);
+	isakmp_buf_init(&b, mem, sizeof(mem));
+	v1_p2_life_attrs(&b, 0, 70000);
+	KUNIT_ASSERT_EQ(test, v1_p2_life_parse(mem, b.len, &got), 0);
+	KUNIT_EXPECT_EQ(test, got.life_s, 0U);
+	KUNIT_EXPECT_EQ(test, got.life_kb, 70000U);
+	KUNIT_ASSERT_EQ(test, v1_p2_life_parse(tlv8, sizeof(tlv8), &got), 0);
+	KUNIT_EXPECT_EQ(test, got.life_s, U32_MAX);
+	KUNIT_EXPECT_LT(test, v1_p2_life_parse(tlv8, 7, &got), 0);	/* cut short */
+}
+
 static struct kunit_case v1e_cases_list[] = {
 	KUNIT_CASE(v1e_test_cbc),
 	KUNIT_CASE(v1e_test_p1),
 	KUNIT_CASE(v1e_test_p1_legacy),
 	KUNIT_CASE(v1e_test_p2),
+	KUNIT_CASE(v1e_test_p2_life),
 	{}
 };
 

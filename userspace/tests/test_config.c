@@ -397,6 +397,11 @@ static const struct {
 	  "t.conf:3: key 'ca': remote-auth = pubkey needs a [ca] section" },
 	{ PSK CONN "version = 1\nremote-auth = pubkey\n",
 	  "t.conf:8: key 'remote-auth': pubkey is not implemented for version = 1 yet" },
+	{ PSK CONN "version = 1\n[child x]\nesp = aes128-sha256\n[child y]\nah = sha256\n",
+	  "t.conf:11: key 'ah': ah is not implemented for version = 1 yet" },
+	{ PSK CONN "[child x]\nah = sha256\n[connection d]\nlocal = 192.0.2.1\n"
+	  "remote = 198.51.100.8\nsecret = s\nversion = 1\n[child y]\nah = sha256\n",
+	  "t.conf:15: key 'ah': ah is not implemented for version = 1 yet" },
 	{ PSK CONN "cert = /nonexistent/oak.pem\n",
 	  "t.conf:7: key 'cert': cannot read '/nonexistent/oak.pem': No such file or directory" },
 	{ PSK CONN "key = k\n", "t.conf:7: key 'key': only for auth = pubkey" },
