@@ -28,7 +28,12 @@
 #           ISAKMP SA and one pair (charon's INITIAL-CONTACT);
 #         - Oakley forgets its SAs (Deletes dropped) and initiates again:
 #           charon keeps exactly one IKE SA (Oakley's INITIAL-CONTACT).
-# OAKLEY_V1LC_PARTS="oo swan" selects parts.
+#   trap  (not in the default run: +45 s) A with a `start = trap` child:
+#         policies and no state until a ping, then the tunnel; dpd-action =
+#         trap: B silent, dead-peer, no SA and no state but the trap
+#         policies; B back: traffic starts the connection again (acquire),
+#         one SA each side.
+# OAKLEY_V1LC_PARTS="oo swan" selects parts (add "trap" for the third).
 # Runs inside the test VM only:  selftests/vm/run.sh -- selftests/ikev1_lifecycle.sh
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib/lib.sh"
@@ -134,7 +139,7 @@ EOF
 }
 unblock() { ip netns exec "$1" nft delete table inet v1lc 2>/dev/null; true; }
 
-oak_conf()	# LOCAL REMOTE LTS RTS CONN DPD DPD-ACTION
+oak_conf()	# LOCAL REMOTE LTS RTS CONN DPD DPD-ACTION [CHILD-START]
 {
 	cat <<EOF
 [secret psk]
@@ -153,6 +158,7 @@ dpd-action = $7
 local-ts = $3
 remote-ts = $4
 esp = $ESP
+${8:+start = $8}
 EOF
 }
 
@@ -240,6 +246,42 @@ if part oo; then
 	oa del gw >/dev/null 2>&1
 	ob del gw >/dev/null 2>&1
 	[ "$(events dead-peer gw)" = 1 ] || die "$(events dead-peer gw) dead-peer events, expected 1"
+fi
+
+# ---------------- dpd-action = trap ----------------
+tr_up() { one "$A" tr && one "$B" tr; }
+ping_tr() { nsexec "$A" ping -c 1 -W 2 -I 10.1.0.1 10.2.0.1 >/dev/null 2>&1; }
+
+if part trap; then
+	oak_conf 10.97.0.1 10.97.0.2 10.1.0.0/24 10.2.0.0/24 tr 2s trap trap >"$TMP/a.conf"
+	oak_conf 10.97.0.2 10.97.0.1 10.2.0.0/24 10.1.0.0/24 tr 0 clear >"$TMP/b.conf"
+	oa load "$TMP/a.conf" || die "oak load tr in $A"
+	ob load "$TMP/b.conf" || die "oak load tr in $B"
+	# start = trap: policies, no state, no SA until traffic
+	[ -n "$(main_pols "$A")" ] && [ "$(states_of "$A")" = 0 ] && [ "$(ike_count "$A" tr)" = 0 ] ||
+		die "start = trap: no trap policies, or states/SAs before any traffic"
+	wait_for 60 ping_tr || die "start = trap: traffic did not start the connection"
+	wait_for 30 tr_up || die "start = trap: not one SA each side"
+	log "trap: start = trap: no state until a ping, then the tunnel"
+	dead0=$(events dead-peer tr)
+	block "$B"
+	t0=$(date +%s.%N)
+	wait_for 60 dead_more tr "$dead0" || die "trap: dead peer not detected within 60 s"
+	DPD_TRAP=$(echo "$(date +%s.%N) - $t0" | bc)
+	sleep 1
+	[ "$(ike_count "$A" tr)" = 0 ] && [ "$(states_of "$A")" = 0 ] ||
+		die "trap: SAs or states left after the dead peer"
+	[ -n "$(main_pols "$A")" ] || die "dpd-action = trap: no trap policies after the dead peer"
+	log "trap: dead peer detected after ${DPD_TRAP}s; only the trap policies are left" \
+		"($(main_pols "$A" | wc -l))"
+	unblock "$B"
+	wait_for 60 ping_tr || die "trap: traffic did not start the connection again"
+	wait_for 30 tr_up || die "trap: not one SA each side (A $(ike_count "$A" tr)," \
+		"B $(ike_count "$B" tr))"
+	log "trap: traffic brought tr back, one ISAKMP SA and one pair each side"
+	oa del tr >/dev/null 2>&1
+	ob del tr >/dev/null 2>&1
+	wait_for 20 none "$A" tr || die "trap: SAs left after oak del"
 fi
 
 # ---------------- strongSwan ----------------
