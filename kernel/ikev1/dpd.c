@@ -5,7 +5,8 @@
  * Each side says it does DPD with a Vendor ID in its first Main (or
  * Aggressive) Mode message.  The core's liveness timer (core/timers.c)
  * calls v1_dpd_liveness() when nothing came from the peer for `dpd`
- * seconds (no authentic ISAKMP message, no new inbound ESP packet); if
+ * seconds (no Main or Quick Mode message, no fresh R-U-THERE or ACK, no
+ * new inbound ESP packet); if
  * the peer announced DPD, an R-U-THERE goes in an Informational exchange
  * of its own (HDR*, HASH(1), N: protocol ISAKMP, SPI = both cookies, a
  * 4-octet sequence number as notification data).  The peer answers with
@@ -13,12 +14,14 @@
  * (below 2^31, so that they do not wrap soon) and grow by one with every
  * R-U-THERE, retransmissions included (each is a new Informational, with
  * its own message ID); an ACK counts only when it names one of the check
- * under way: a stale or repeated ACK changes nothing.  Unanswered, the
- * R-U-THERE is sent again V1_DPD_TRIES times, from V1_DPD_FIRST_MS on,
- * doubling up to V1_RTX_MAX_MS (23.5 s in all, as IKEv2's liveness
- * check); then the peer is dead: oak_rtx_exhausted() (the dead-peer event,
- * the SA goes, then dpd-action).  Any other authentic message from the
- * peer during the check ends it too.
+ * under way: a stale or repeated ACK changes nothing.  Only that ACK, or
+ * an R-U-THERE of the peer with a number above its last one, proves the
+ * peer alive: an Informational has no other protection against a replay
+ * (RFC 3706 §6).  Unanswered, the R-U-THERE is sent again V1_DPD_TRIES
+ * times, from V1_DPD_FIRST_MS on, doubling up to V1_RTX_MAX_MS (23.5 s in
+ * all, as IKEv2's liveness check); then the peer is dead: oak_rtx_exhausted() (the dead-peer event,
+ * the SA goes, then dpd-action).  A Main or Quick Mode message from the
+ * peer during the check (oak_timers_rx() by v1_rx_commit()) ends it too.
  *
  * An R-U-THERE from the peer is answered always, also when we did not
  * announce DPD, and every time it comes (the ACK is not retransmitted:
@@ -152,6 +155,12 @@ void v1_dpd_rx(struct oak_ike_sa *sa, const struct isakmp_notify *n)
 	}
 	seq = get_unaligned_be32(n->data);
 	if (n->type == ISAKMP_N_R_U_THERE) {
+		/* a number above the last one is news from the peer; answered anyway */
+		if (!v1->dpd_peer_seen || (s32)(seq - v1->dpd_peer_seq) > 0) {
+			v1->dpd_peer_seq = seq;
+			v1->dpd_peer_seen = true;
+			oak_timers_rx(sa);
+		}
 		if (v1_info_notify(sa, ISAKMP_N_R_U_THERE_ACK, n->data, n->len))
 			oak_sa_log(pr_debug, sa, NULL, "R-U-THERE-ACK not sent\n");
 		return;
@@ -161,5 +170,6 @@ void v1_dpd_rx(struct oak_ike_sa *sa, const struct isakmp_notify *n)
 		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_REPLAY);
 		return;
 	}
+	oak_timers_rx(sa);
 	v1_dpd_stop(sa);
 }

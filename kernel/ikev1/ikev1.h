@@ -121,6 +121,8 @@ struct ikev1_sa {
 	unsigned int dpd_ms;
 	u32 dpd_seq;			/* of our last R-U-THERE */
 	u32 dpd_first;			/* of the first R-U-THERE of the check under way */
+	u32 dpd_peer_seq;		/* of the peer's last fresh R-U-THERE */
+	bool dpd_peer_seen;		/* dpd_peer_seq is set */
 	unsigned long dpd_since;	/* jiffies: the check began */
 	struct delayed_work dpd_work;	/* its retransmissions */
 };

@@ -342,7 +342,11 @@ void v1_info_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m
 		v1_info_refused(sa, m);
 		return;
 	}
-	oak_timers_rx(sa);	/* not noted: a repeat of it is not answered */
+	/*
+	 * Not noted (a repeat of it is not answered), and no proof of life: an
+	 * Informational has no replay protection.  dpd.c takes a fresh
+	 * R-U-THERE or a matching ACK as one (RFC 3706 §6).
+	 */
 	for (i = 1; i < m->npayloads; i++) {
 		if (m->pl[i].type == ISAKMP_PL_N && !sa->dead)
 			v1_info_note(sa, &m->pl[i]);
