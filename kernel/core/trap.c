@@ -210,10 +210,10 @@ static int oak_trap_add(struct oak_ike_net *in, struct oakley_conn *conn,
 	return 0;
 }
 
-/* Only IKEv2 connections with a known peer can be initiated on traffic. */
+/* Only connections with a known peer can be initiated on traffic (IKEv2 and IKEv1). */
 static bool oak_trap_possible(const struct oakley_conn *conn)
 {
-	return conn->version == 2 && conn->has_remote;
+	return (conn->version == 2 || conn->version == 1) && conn->has_remote;
 }
 
 int oak_trap_install(struct oak_ike_net *in, struct oakley_conn *conn)

@@ -58,6 +58,7 @@ static int v1_am_send1(struct oak_ike_sa *sa)
 	isakmp_add_ke(&b, hs->gxi, hs->gx_len);
 	isakmp_add_nonce(&b, hs->ni, hs->ni_len);
 	isakmp_add_id(&b, id->type, 0, 0, id->data, id->len);
+	v1_dpd_add_vid(&b);
 	if (isakmp_buf_finish(&b))
 		goto err;
 	/* the SA payload's length is in its generic header */
@@ -192,6 +193,7 @@ static void v1_am_i_r1(struct oak_ike_sa *sa, const struct isakmp_msg *m)
 		return;
 	}
 	v1_rx_commit(sa);
+	v1_dpd_note_vid(sa, m);
 	if (v1_am_send2(sa)) {
 		v1_fail(sa, 0, "cannot send HASH_I");
 		return;
@@ -290,6 +292,7 @@ static int v1_am_send_r1(struct oak_ike_sa *sa, const struct v1_p1 *p, u8 pn, u8
 	isakmp_add_nonce(&b, hs->nr, hs->nr_len);
 	isakmp_add_id(&b, id->type, 0, 0, id->data, id->len);
 	isakmp_add_opaque(&b, ISAKMP_PL_HASH, hash, ikev1_sa(sa)->keys->prf_len);
+	v1_dpd_add_vid(&b);
 	if (isakmp_buf_finish(&b)) {
 		kfree(mem);
 		return -EINVAL;

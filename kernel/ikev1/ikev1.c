@@ -336,6 +336,7 @@ static int oak_ikev1_sa_init(struct oak_ike_sa *sa)
 		return -ENOMEM;
 	INIT_DELAYED_WORK(&v1->rtx_work, oak_v1_rtx_work);
 	v1->rtx_ms = V1_RTX_FIRST_MS;
+	v1_dpd_init(sa);
 	return 0;
 }
 
@@ -350,6 +351,7 @@ static void oak_ikev1_sa_up(struct oak_ike_sa *sa)
 static bool oak_ikev1_sa_kill(struct oak_ike_sa *sa)
 {
 	v1_tx_done(sa);
+	v1_dpd_stop(sa);
 	oak_timers_stop(sa);
 	return false;
 }
@@ -418,11 +420,6 @@ static int oak_ikev1_rekey_child(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	return -EOPNOTSUPP;
 }
 
-static int oak_ikev1_liveness(struct oak_ike_sa *sa)
-{
-	return 0;		/* DPD (RFC 3706) is not done yet */
-}
-
 static bool oak_ikev1_busy(const struct oak_ike_sa *sa)
 {
 	return ikev1_sa(sa)->qm || ikev1_sa(sa)->waiting;
@@ -466,7 +463,7 @@ const struct oak_proto_ops oak_ikev1_ops = {
 	.new_child = oak_ikev1_new_child,
 	.rekey_ike = oak_ikev1_rekey_ike,
 	.rekey_child = oak_ikev1_rekey_child,
-	.liveness = oak_ikev1_liveness,
+	.liveness = v1_dpd_liveness,
 	.busy = oak_ikev1_busy,
 	.delete_ike = v1_delete_ike,
 	.delete_child = v1_delete_child,

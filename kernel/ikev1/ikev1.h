@@ -9,7 +9,9 @@
  *   main_mode.c      Main Mode (§5, PSK): six messages, SKEYID*, HASH_I/_R
  *   aggressive_mode.c Aggressive Mode (§5, PSK): three messages, if configured
  *   quick_mode.c     Quick Mode (§5.5): HASH(1..3), PFS, KEYMAT, install
- *   informational.c  Informational exchanges (§5.7): Delete and Notify
+ *   informational.c  Informational exchanges (§5.7): Delete and Notify,
+ *                    INITIAL-CONTACT (RFC 2407 §4.6.3.3)
+ *   dpd.c            Dead Peer Detection (RFC 3706): Vendor ID, R-U-THERE
  *   proposal.c       SA payloads of phase 1 and phase 2: build and select
  *   crypt.c          CBC of the message bodies, the IVs (Appendix B)
  *
@@ -43,6 +45,8 @@
 #define V1_TAIL			32	/* bytes kept of a message to know its repetition */
 #define V1_MAX_XFORMS		16	/* transforms we offer in one SA payload */
 #define V1_SPI_LEN		4
+#define V1_DPD_FIRST_MS		500	/* R-U-THERE resent as IKEv2 resends a liveness check */
+#define V1_DPD_TRIES		5
 
 /* Where a Main Mode stands (ikev1_sa.step) */
 enum v1_step {
@@ -133,6 +137,17 @@ struct ikev1_sa {
 	u32 rx_len, pend_len;
 	u8 rx_tail[V1_TAIL];
 	u8 pend_tail[V1_TAIL];		/* of the message being handled */
+	/* dpd.c: Dead Peer Detection (RFC 3706) */
+	bool dpd_peer;			/* the peer sent the DPD Vendor ID */
+	bool dpd_wait;			/* our R-U-THERE is unanswered */
+	u8 dpd_tries;
+	unsigned int dpd_ms;
+	u32 dpd_seq;			/* of our last R-U-THERE */
+	u32 dpd_first;			/* of the first R-U-THERE of the check under way */
+	u32 dpd_peer_seq;		/* of the peer's last fresh R-U-THERE */
+	bool dpd_peer_seen;		/* dpd_peer_seq is set */
+	unsigned long dpd_since;	/* jiffies: the check began */
+	struct delayed_work dpd_work;	/* its retransmissions */
 };
 
 struct ikev1_child {
@@ -266,5 +281,25 @@ int v1_delete_ike(struct oak_ike_sa *sa);
 int v1_delete_child(struct oak_ike_sa *sa, struct oak_child_sa *c);
 void v1_send_notify_plain(struct oak_ike_net *in, const struct isakmp_msg *m,
 			  const struct oak_addr *from, const struct oak_addr *to, u16 type);
+/* A notify (protocol ISAKMP, SPI: both cookies) with @data in its own Informational. */
+int v1_info_notify(struct oak_ike_sa *sa, u16 type, const u8 *data, u16 len);
+/* Does @m carry a notify of @type? */
+bool v1_has_notify(const struct isakmp_msg *m, u16 type);
+/* INITIAL-CONTACT: may our Main Mode say it (no other SA with the peer)? */
+bool v1_contact_first(struct oak_ike_sa *sa);
+void v1_contact_add(struct oak_ike_sa *sa, struct isakmp_buf *b);
+/* The authenticated peer said it: its older ISAKMP SAs (and their IPsec SAs) go. */
+void v1_contact_rx(struct oak_ike_sa *sa);
+
+/* dpd.c */
+void v1_dpd_init(struct oak_ike_sa *sa);
+void v1_dpd_stop(struct oak_ike_sa *sa);
+/* The DPD Vendor ID, in the first message of each side (Main, Aggressive Mode) */
+void v1_dpd_add_vid(struct isakmp_buf *b);
+void v1_dpd_note_vid(struct oak_ike_sa *sa, const struct isakmp_msg *m);
+/* oak_ikev1_ops.liveness: an R-U-THERE if the peer does DPD */
+int v1_dpd_liveness(struct oak_ike_sa *sa);
+/* An authentic R-U-THERE or R-U-THERE-ACK */
+void v1_dpd_rx(struct oak_ike_sa *sa, const struct isakmp_notify *n);
 
 #endif /* OAKLEY_IKEV1_H */

@@ -5,8 +5,12 @@
  * HASH(1) = prf(SKEYID_a, M-ID | N/D) and its own IV, hash(last phase 1
  * block | M-ID); it does not move the phase 1 IV.  `oak down` sends a
  * Delete for each IPsec SA (our inbound SPIs) and one for the ISAKMP SA
- * (both cookies); a received Delete removes what it names.  Notifies are
- * logged and reported.  Before the ISAKMP SA is up only plain notifies
+ * (both cookies); a received Delete removes what it names.  Error notifies
+ * are logged and reported; R-U-THERE and its ACK go to dpd.c.
+ * INITIAL-CONTACT (RFC 2407 §4.6.3.3) goes in our Main Mode message 5 when
+ * we hold no other SA with the peer (as charon sends and expects it); the
+ * responder takes it there, or in an Informational, and removes the
+ * peer's older SAs.  Before the ISAKMP SA is up only plain notifies
  * are sent (NO-PROPOSAL-CHOSEN, PAYLOAD-MALFORMED to a first message).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -20,8 +24,16 @@
 #include "../core/socket.h"
 #include "ikev1.h"
 
-int v1_info_send(struct oak_ike_sa *sa, u8 protocol, const u8 *spis, u8 spi_len, u16 nspi,
-		 u16 notify)
+/* Both cookies: the SPI of a notify or Delete about the ISAKMP SA. */
+static void v1_cookies(const struct oak_ike_sa *sa, u8 *cky)
+{
+	memcpy(cky, sa->spi_i, ISAKMP_COOKIE_LEN);
+	memcpy(cky + ISAKMP_COOKIE_LEN, sa->spi_r, ISAKMP_COOKIE_LEN);
+}
+
+/* HDR*, HASH(1), then a notify (@notify, with @data) or a Delete. */
+static int v1_info_emit(struct oak_ike_sa *sa, u8 protocol, const u8 *spis, u8 spi_len,
+			u16 nspi, u16 notify, const u8 *data, u16 dlen)
 {
 	const struct oak_v1_keys *k = ikev1_sa(sa)->keys;
 	u8 iv[OAK_V1_MAX_BLOCK], cky[2 * ISAKMP_COOKIE_LEN];
@@ -41,14 +53,13 @@ int v1_info_send(struct oak_ike_sa *sa, u8 protocol, const u8 *spis, u8 spi_len,
 	mem = v1_msg_alloc(&b);
 	if (!mem)
 		return -ENOMEM;
-	memcpy(cky, sa->spi_i, ISAKMP_COOKIE_LEN);
-	memcpy(cky + ISAKMP_COOKIE_LEN, sa->spi_r, ISAKMP_COOKIE_LEN);
+	v1_cookies(sa, cky);
 	v1_hdr(sa, &b, ISAKMP_XCHG_INFO, 0, msgid);
 	hoff = v1_hash_reserve(sa, &b);
 	rest = hoff + k->prf_len;
 	if (notify)
 		isakmp_add_notify(&b, ISAKMP_DOI_IPSEC, ISAKMP_PROTO_ISAKMP, cky, sizeof(cky),
-				  notify, NULL, 0);
+				  notify, data, dlen);
 	else if (protocol == ISAKMP_PROTO_ISAKMP)
 		isakmp_add_delete(&b, ISAKMP_DOI_IPSEC, protocol, sizeof(cky), cky, 1);
 	else
@@ -62,6 +73,115 @@ int v1_info_send(struct oak_ike_sa *sa, u8 protocol, const u8 *spis, u8 spi_len,
 		err = oak_send(sa->in, &sa->local, &sa->remote, b.data, b.len);
 	kfree(mem);
 	return err;
+}
+
+int v1_info_send(struct oak_ike_sa *sa, u8 protocol, const u8 *spis, u8 spi_len, u16 nspi,
+		 u16 notify)
+{
+	return v1_info_emit(sa, protocol, spis, spi_len, nspi, notify, NULL, 0);
+}
+
+int v1_info_notify(struct oak_ike_sa *sa, u16 type, const u8 *data, u16 len)
+{
+	return v1_info_emit(sa, ISAKMP_PROTO_ISAKMP, NULL, 0, 0, type, data, len);
+}
+
+bool v1_has_notify(const struct isakmp_msg *m, u16 type)
+{
+	struct isakmp_notify n;
+	unsigned int i;
+
+	for (i = 0; i < m->npayloads; i++)
+		if (m->pl[i].type == ISAKMP_PL_N &&
+		    !isakmp_parse_notify(m->pl[i].body, m->pl[i].len, &n) && n.type == type)
+			return true;
+	return false;
+}
+
+/* ---- INITIAL-CONTACT (RFC 2407 §4.6.3.3) ---- */
+
+static bool v1_id_same(const struct oakley_id *a, const struct oakley_id *b)
+{
+	return a->type == b->type && a->len == b->len && !memcmp(a->data, b->data, a->len);
+}
+
+/* Another SA, in any state, to @arg's peer address from the same local ID. */
+static bool v1_contact_other(const struct oak_ike_sa *o, const void *arg)
+{
+	const struct oak_ike_sa *sa = arg;
+
+	return o != sa && !memcmp(o->remote.addr, sa->remote.addr, sizeof(o->remote.addr)) &&
+	       v1_id_same(o->conn->local_id, sa->conn->local_id);
+}
+
+/*
+ * No other SA of the connection, nor any to the peer's address from our
+ * same identity: the peer may have SAs with us that we have forgotten (we
+ * restarted).  O(1): the connection's list and the address index.
+ */
+bool v1_contact_first(struct oak_ike_sa *sa)
+{
+	const struct oakley_id *lid = sa->conn->local_id;
+	struct oak_ike_sa *o;
+
+	lockdep_assert_held(&sa->in->lock);
+	list_for_each_entry(o, oak_sa_conn_list(sa->in, sa->conn->name), conn_node)
+		if (oak_sa_same_conn(sa, o))
+			return false;
+	return !oak_sa_find_id(sa->in, false, oak_addr_id_key(lid, sa->remote.addr),
+			       v1_contact_other, sa);
+}
+
+/* Main Mode message 5, encrypted with it (what charon sends and expects there). */
+void v1_contact_add(struct oak_ike_sa *sa, struct isakmp_buf *b)
+{
+	u8 cky[2 * ISAKMP_COOKIE_LEN];
+
+	if (!v1_contact_first(sa))
+		return;
+	v1_cookies(sa, cky);
+	isakmp_add_notify(b, ISAKMP_DOI_IPSEC, ISAKMP_PROTO_ISAKMP, cky, sizeof(cky),
+			  ISAKMP_N_INITIAL_CONTACT, NULL, 0);
+	oak_sa_log(pr_debug, sa, NULL, "INITIAL-CONTACT sent\n");
+}
+
+/* An authenticated SA of the same peer identity, to our same identity. */
+static bool v1_contact_stale(const struct oak_ike_sa *o, const void *arg)
+{
+	const struct oak_ike_sa *sa = arg;
+
+	return o != sa && !o->kill_pending &&
+	       (o->state == OAKLEY_IKE_STATE_ESTABLISHED ||
+		o->state == OAKLEY_IKE_STATE_DELETING) &&
+	       o->peer_id && o->peer_id_len == sa->peer_id_len &&
+	       !memcmp(o->peer_id, sa->peer_id, sa->peer_id_len) &&
+	       v1_id_same(o->conn->local_id, sa->conn->local_id);
+}
+
+/*
+ * The peer, authenticated, said INITIAL-CONTACT: every other SA between
+ * its identity and ours is a leftover of its past (it restarted).  They
+ * and their IPsec SAs go without a Delete (the peer knows nothing of
+ * them), before the new SA's Quick Modes install the same selectors.
+ */
+void v1_contact_rx(struct oak_ike_sa *sa)
+{
+	struct oak_ike_sa *o;
+	u32 key;
+
+	lockdep_assert_held(&sa->in->lock);
+	if (!sa->peer_id)
+		return;
+	key = oak_peer_id_key(sa->conn->local_id, sa->peer_id, sa->peer_id_len);
+	while ((o = oak_sa_find_id(sa->in, true, key, v1_contact_stale, sa))) {
+		oak_sa_log(pr_debug, sa, NULL, "INITIAL-CONTACT: an older SA of %s goes\n",
+			   o->conn->name);
+		kref_get(&o->ref);	/* for oak_conn_sa_gone(), after the kill */
+		o->ops->children_down(o);
+		oak_sa_kill(o);
+		oak_conn_sa_gone(o);
+		oak_sa_put(o);
+	}
 }
 
 /* `oak down`, lifetime, connection removed: Deletes for all; the caller kills the SA. */
@@ -122,12 +242,29 @@ static bool v1_info_delete_isakmp(struct oak_ike_sa *sa, const struct isakmp_del
 	return true;
 }
 
-static void v1_info_notify(struct oak_ike_sa *sa, const struct isakmp_payload *pl)
+static void v1_info_status(struct oak_ike_sa *sa, const struct isakmp_notify *n)
+{
+	switch (n->type) {
+	case ISAKMP_N_R_U_THERE:
+	case ISAKMP_N_R_U_THERE_ACK:
+		v1_dpd_rx(sa, n);
+		break;
+	case ISAKMP_N_INITIAL_CONTACT:
+		v1_contact_rx(sa);	/* some peers send it right after phase 1 */
+		break;
+	}
+}
+
+static void v1_info_note(struct oak_ike_sa *sa, const struct isakmp_payload *pl)
 {
 	struct isakmp_notify n;
 
-	if (isakmp_parse_notify(pl->body, pl->len, &n) || n.type >= ISAKMP_N_RESPONDER_LIFETIME)
+	if (isakmp_parse_notify(pl->body, pl->len, &n))
 		return;
+	if (n.type >= ISAKMP_N_RESPONDER_LIFETIME) {
+		v1_info_status(sa, &n);
+		return;
+	}
 	oak_sa_log(pr_info_ratelimited, sa, NULL, "peer reports error notify %u\n", n.type);
 	oak_sa_event(sa, OAKLEY_EVENT_ERROR, NULL, n.type, "error notify in Informational");
 	if (ikev1_sa(sa)->qm && ikev1_sa(sa)->qm->initiator)
@@ -205,10 +342,14 @@ void v1_info_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m
 		v1_info_refused(sa, m);
 		return;
 	}
-	oak_timers_rx(sa);	/* not noted: a repeat of it is not answered */
+	/*
+	 * Not noted (a repeat of it is not answered), and no proof of life: an
+	 * Informational has no replay protection.  dpd.c takes a fresh
+	 * R-U-THERE or a matching ACK as one (RFC 3706 §6).
+	 */
 	for (i = 1; i < m->npayloads; i++) {
-		if (m->pl[i].type == ISAKMP_PL_N)
-			v1_info_notify(sa, &m->pl[i]);
+		if (m->pl[i].type == ISAKMP_PL_N && !sa->dead)
+			v1_info_note(sa, &m->pl[i]);
 		if (m->pl[i].type != ISAKMP_PL_D ||
 		    isakmp_parse_delete(m->pl[i].body, m->pl[i].len, &d))
 			continue;

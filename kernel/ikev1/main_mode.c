@@ -9,6 +9,9 @@
  *   I3  HDR*, IDii, HASH_I       -->
  *                                <--  R3  HDR*, IDir, HASH_R
  *
+ * Messages 1 and 2 carry the DPD Vendor ID (dpd.c); message 5 carries
+ * INITIAL-CONTACT when we hold no other SA with the peer (informational.c).
+ *
  * SKEYID = prf(PSK, Ni_b | Nr_b) and SKEYID_d/_a/_e, the cipher key and the
  * phase 1 IV come from crypto/ikev1_keys.c once both KE payloads are known
  * (after I2 for the responder, after R2 for the initiator).  HASH_I/_R take
@@ -289,6 +292,8 @@ static int v1_send_id_hash(struct oak_ike_sa *sa, bool wait)
 	v1_hdr(sa, &b, ISAKMP_XCHG_IDPROT, 0, 0);
 	isakmp_add_id(&b, id->type, 0, 0, id->data, id->len);
 	isakmp_add_opaque(&b, ISAKMP_PL_HASH, hash, ikev1_sa(sa)->keys->prf_len);
+	if (sa->initiator)
+		v1_contact_add(sa, &b);
 	err = v1_encrypt(sa, &b, ikev1_sa(sa)->iv);
 	if (err) {
 		kfree(mem);
@@ -373,7 +378,7 @@ int v1_mm_start(struct oak_ike_sa *sa)
 {
 	struct ikev1_hs *hs = ikev1_sa(sa)->hs;
 	struct isakmp_buf b;
-	size_t off;
+	size_t off, end;
 	u8 *mem;
 
 	if (!hs)
@@ -384,10 +389,12 @@ int v1_mm_start(struct oak_ike_sa *sa)
 	v1_hdr(sa, &b, ISAKMP_XCHG_IDPROT, 0, 0);
 	off = b.len;
 	v1_p1_build(&b, sa->conn, 0);
-	if (isakmp_buf_finish(&b) || b.len - off <= ISAKMP_GENERIC_HDR_LEN)
+	end = b.len;
+	v1_dpd_add_vid(&b);
+	if (isakmp_buf_finish(&b) || end - off <= ISAKMP_GENERIC_HDR_LEN)
 		goto err;
 	kfree(hs->sai_b);
-	hs->sai_len = b.len - off - ISAKMP_GENERIC_HDR_LEN;
+	hs->sai_len = end - off - ISAKMP_GENERIC_HDR_LEN;
 	hs->sai_b = kmemdup(b.data + off + ISAKMP_GENERIC_HDR_LEN, hs->sai_len, GFP_KERNEL);
 	if (!hs->sai_b)
 		goto err;
@@ -420,6 +427,7 @@ static void v1_mm_i_r1(struct oak_ike_sa *sa, const struct isakmp_msg *m)
 	}
 	memcpy(sa->spi_r, m->cky_r, ISAKMP_COOKIE_LEN);
 	v1_set_algs(sa, &p);
+	v1_dpd_note_vid(sa, m);
 	mem = v1_msg_alloc(&b);
 	if (!mem || v1_dh(sa, true, false)) {
 		kfree(mem);
@@ -550,6 +558,9 @@ static void v1_mm_r_i3(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp
 		return;
 	}
 	v1_rx_commit(sa);
+	/* the peer restarted: its older SAs go before this one takes their place */
+	if (v1_has_notify(m, ISAKMP_N_INITIAL_CONTACT))
+		v1_contact_rx(sa);
 	if (v1_send_id_hash(sa, false)) {
 		v1_fail(sa, 0, "cannot send IDir, HASH_R");
 		return;
@@ -632,6 +643,7 @@ static void v1_mm_r_answer(struct oak_ike_sa *sa, const u8 *buf, size_t len,
 		goto err;
 	v1_hdr(sa, &b, ISAKMP_XCHG_IDPROT, 0, 0);
 	v1_p1_put(&b, p, pn, tn);
+	v1_dpd_add_vid(&b);
 	if (isakmp_buf_finish(&b)) {
 		kfree(mem);
 		goto err;
@@ -711,6 +723,7 @@ void v1_p1_answer1(struct oak_ike_sa *sa, const u8 *buf, size_t len, const struc
 		   const struct v1_p1_req *req)
 {
 	oak_sa_assert_locked(sa);
+	v1_dpd_note_vid(sa, m);
 	if (m->exchange == ISAKMP_XCHG_AGGRESSIVE)
 		v1_am_r_answer(sa, buf, len, m, &req->p, req->pn, req->tn);
 	else

@@ -1,0 +1,455 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# IKEv1 lifecycle: Dead Peer Detection (RFC 3706), INITIAL-CONTACT (RFC 2407
+# §4.6.3.3) and Deletes, Oakley <-> Oakley and Oakley <-> strongSwan (charon
+# 5.9.8, `version = 1`).  Asserts on `oak show sa -j`, `oak stats -j`,
+# `oak monitor -j` events, xfrm states and `swanctl --list-sas`:
+#   oo    A (dpd = 2s, restart) and B (dpd = 0, answers only):
+#         - idle: A's R-U-THEREs are answered (A sends, no retransmission, no
+#           dead peer, the same SAs); with ping traffic A sends nothing;
+#         - B drops all its IKE (nft): A reports dead-peer within dpd + the
+#           retransmissions (printed), its SAs are gone; B back: A restarts,
+#           B ends with exactly one ISAKMP SA and one IPsec SA pair
+#           (INITIAL-CONTACT from A removed B's stale SAs), ping passes;
+#         - B restarts (its Deletes lost, then `oak up`): A ends with one
+#           ISAKMP SA and one pair;
+#         - `oak down` on either side clears the other within seconds.
+#   swan  charon as peer:
+#         - charon probes (dpd_delay 2s, dpd_timeout 6s), Oakley does not:
+#           its SA outlives several timeouts (Oakley answers); then
+#           `swanctl --terminate --ike` clears Oakley;
+#         - Oakley probes (dpd = 2s), charon does not: answered, SAs stay;
+#           `oak down` clears charon;
+#         - charon SIGKILLed: dead-peer (time printed), SAs and xfrm states
+#           gone; charon started again: dpd-action = restart brings the SA
+#           back, ping passes;
+#         - charon restarts and initiates again: Oakley keeps exactly one
+#           ISAKMP SA and one pair (charon's INITIAL-CONTACT);
+#         - Oakley forgets its SAs (Deletes dropped) and initiates again:
+#           charon keeps exactly one IKE SA (Oakley's INITIAL-CONTACT).
+#   trap  A with a `start = trap` child:
+#         policies and no state until a ping, then the tunnel; dpd-action =
+#         trap: B silent, dead-peer, no SA and no state but the trap
+#         policies; B back: traffic starts the connection again (acquire),
+#         one SA each side.
+# OAKLEY_V1LC_PARTS="oo trap swan" selects parts (~3.8 min in the TCG VM, the two
+# dead-peer waits of ~25 s each in oo and swan, one more in trap).
+# Runs inside the test VM only:  selftests/vm/run.sh -- selftests/ikev1_lifecycle.sh
+
+. "$(dirname "${BASH_SOURCE[0]}")/lib/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib/ike.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib/charon.sh"
+
+set -o pipefail
+export LANG=C LC_ALL=C
+
+oakley_require_vm
+require_cmd ip ping jq nft bc swanctl unshare
+
+PARTS=${OAKLEY_V1LC_PARTS:-"oo trap swan"}
+part() { [[ " $PARTS " == *" $1 "* ]]; }
+PSK="ikev1_lifecycle selftest secret 0123456789"
+IKE=aes128-sha256-modp2048
+ESP=aes128-sha256
+A=oak-v1lc-a
+B=oak-v1lc-b
+S=oak-v1lc-s
+
+ike_setup ikev1_lifecycle
+
+netns_add "$A" "$B" "$S"
+veth_pair "$A" veth-ab 10.97.0.1/24 "$B" veth-ba 10.97.0.2/24
+veth_pair "$A" veth-as 10.96.0.1/24 "$S" veth-sa 10.96.0.2/24
+ip -n "$A" addr add 10.1.0.1/24 dev lo
+ip -n "$A" addr add 10.1.1.1/24 dev lo
+ip -n "$B" addr add 10.2.0.1/24 dev lo
+ip -n "$S" addr add 10.3.0.1/24 dev lo
+ip -n "$A" route add 10.2.0.0/24 via 10.97.0.2 src 10.1.0.1
+ip -n "$B" route add 10.1.0.0/24 via 10.97.0.1 src 10.2.0.1
+ip -n "$A" route add 10.3.0.0/24 via 10.96.0.2 src 10.1.1.1
+ip -n "$S" route add 10.1.1.0/24 via 10.96.0.1 src 10.3.0.1
+
+# ip netns exec execs oak: $! is the monitor itself
+ip netns exec "$A" "$OAKLEY_OAK" monitor -j >>"$TMP/mon-a" 2>&1 &
+MON_A=$!
+at_exit "kill $MON_A"
+
+oa() { nsexec "$A" "$OAKLEY_OAK" "$@"; }
+ob() { nsexec "$B" "$OAKLEY_OAK" "$@"; }
+
+diag()
+{
+	ike_diag "$A" "$B"
+	echo "## $A: oak monitor -j (tail)"; tail -n 30 "$TMP/mon-a"
+	if [ -n "${CHARON_PID:-}" ]; then
+		echo "## swanctl --list-sas"; swan --list-sas
+		echo "## $S: ip xfrm state"; ip -n "$S" xfrm state
+		echo "## charon.log (tail)"; swan_log_tail 60
+	fi
+}
+
+die() { diag >&2; fail "$*"; }
+
+stat_of() { nsexec "$1" "$OAKLEY_OAK" stats -j | jq -r ".\"$2\""; }
+
+# ike_count NS CONN -> IKE SAs of the connection; est_count: established ones
+ike_count()
+{
+	nsexec "$1" "$OAKLEY_OAK" show sa -j | jq --arg c "$2" '[.[] | select(.conn == $c)] | length'
+}
+est_count()
+{
+	nsexec "$1" "$OAKLEY_OAK" show sa -j |
+		jq --arg c "$2" '[.[] | select(.conn == $c and .state == "established")] | length'
+}
+# kids NS CONN -> installed Child SAs of the connection
+kids()
+{
+	nsexec "$1" "$OAKLEY_OAK" show sa -j |
+		jq --arg c "$2" '[.[] | select(.conn == $c) | .. | objects | select(has("spi-in"))] |
+			length'
+}
+# spis NS CONN -> the IKE SAs' initiator SPIs and the Child SAs' inbound SPIs
+spis()
+{
+	nsexec "$1" "$OAKLEY_OAK" show sa -j |
+		jq -c --arg c "$2" '[.[] | select(.conn == $c) | .. | objects |
+			(.["spi-i"]?, .["spi-in"]?) | select(. != null)]'
+}
+states_of() { ip -n "$1" xfrm state | grep -c '^src'; }
+# events TYPE CONN -> how many TYPE events A's monitor printed for CONN
+events() { jq -c --arg t "$1" --arg c "$2" 'select(.event == $t and .conn == $c)' \
+	"$TMP/mon-a" 2>/dev/null | wc -l; }
+dead_more() { [ "$(events dead-peer "$1")" -gt "$2" ]; }
+
+# one NS CONN: exactly one ISAKMP SA (established), one IPsec SA, one pair of states
+one() { [ "$(ike_count "$1" "$2")" = 1 ] && [ "$(est_count "$1" "$2")" = 1 ] &&
+	[ "$(kids "$1" "$2")" = 1 ] && [ "$(states_of "$1")" = 2 ]; }
+none() { [ "$(ike_count "$1" "$2")" = 0 ] && [ "$(states_of "$1")" = 0 ]; }
+
+# block NS: drop all of NS's IKE (UDP 500/4500) both ways; unblock NS
+block()
+{
+	ip netns exec "$1" nft -f - <<EOF || die "nft: cannot block IKE in $1"
+table inet v1lc {
+	chain in { type filter hook input priority 0; udp dport { 500, 4500 } drop; }
+	chain out { type filter hook output priority 0; udp dport { 500, 4500 } drop; }
+}
+EOF
+}
+unblock() { ip netns exec "$1" nft delete table inet v1lc 2>/dev/null; true; }
+
+oak_conf()	# LOCAL REMOTE LTS RTS CONN DPD DPD-ACTION [CHILD-START]
+{
+	cat <<EOF
+[secret psk]
+psk = "$PSK"
+
+[connection $5]
+version = 1
+local = $1
+remote = $2
+secret = psk
+ike = $IKE
+dpd = $6
+dpd-action = $7
+
+[child net]
+local-ts = $3
+remote-ts = $4
+esp = $ESP
+${8:+start = $8}
+EOF
+}
+
+idle_probe()	# NS CONN SECONDS: the peer answers every R-U-THERE
+{
+	local tx0 rtx0 dead0 s0
+
+	tx0=$(stat_of "$1" tx-packets)
+	rtx0=$(stat_of "$1" retransmits)
+	dead0=$(events dead-peer "$2")
+	s0=$(spis "$1" "$2")
+	sleep "$3"
+	[ "$(stat_of "$1" tx-packets)" -ge $((tx0 + 2)) ] ||
+		die "$2: idle for $3 s, no R-U-THERE sent (tx $tx0 -> $(stat_of "$1" tx-packets))"
+	[ "$(stat_of "$1" retransmits)" = "$rtx0" ] ||
+		die "$2: R-U-THERE retransmitted: its ACK was not taken"
+	[ "$(events dead-peer "$2")" = "$dead0" ] || die "$2: dead-peer while the peer answers"
+	[ "$(spis "$1" "$2")" = "$s0" ] || die "$2: the SAs changed while idle ($s0 -> $(spis "$1" "$2"))"
+}
+
+# ---------------- Oakley <-> Oakley ----------------
+oo_up() { one "$A" gw && one "$B" gw; }
+ping_b() { nsexec "$A" ping -c 2 -i 0.2 -W 3 -I 10.1.0.1 10.2.0.1 >/dev/null 2>&1; }
+
+if part oo; then
+	oak_conf 10.97.0.1 10.97.0.2 10.1.0.0/24 10.2.0.0/24 gw 2s restart >"$TMP/a.conf"
+	oak_conf 10.97.0.2 10.97.0.1 10.2.0.0/24 10.1.0.0/24 gw 0 clear >"$TMP/b.conf"
+	oa load "$TMP/a.conf" || die "oak load in $A"
+	ob load "$TMP/b.conf" || die "oak load in $B"
+	oa up gw || die "oak up gw"
+	wait_for 60 oo_up || die "gw not up"
+	ping_b || die "no traffic through gw"
+
+	idle_probe "$A" gw 7
+	log "oo: idle, A's R-U-THEREs are answered by B (no retransmission, same SAs)"
+
+	# traffic from the peer: no R-U-THERE
+	nsexec "$A" ping -c 40 -i 0.2 -W 2 -I 10.1.0.1 10.2.0.1 >/dev/null 2>&1 &
+	pid=$!
+	sleep 3
+	tx0=$(stat_of "$A" tx-packets)
+	sleep 4
+	tx1=$(stat_of "$A" tx-packets)
+	wait $pid || die "ping through gw failed"
+	[ "$tx1" = "$tx0" ] || die "A sent $((tx1 - tx0)) IKE messages while ESP came in"
+	log "oo: with inbound ESP, no R-U-THERE"
+
+	dead0=$(events dead-peer gw)
+	block "$B"
+	t0=$(date +%s.%N)
+	wait_for 60 dead_more gw "$dead0" || die "dead peer not detected within 60 s"
+	DPD_OO=$(echo "$(date +%s.%N) - $t0" | bc)
+	[ "$(est_count "$A" gw)" = 0 ] && [ "$(kids "$A" gw)" = 0 ] &&
+		[ "$(states_of "$A")" = 0 ] || die "SAs left after the dead peer"
+	# at most 2 x dpd + the retransmissions (23.5 s) + rounding; more on a loaded TCG host
+	[ "$(echo "$DPD_OO < 45" | bc)" = 1 ] || die "dead peer detection took ${DPD_OO}s"
+	log "oo: dead peer detected after ${DPD_OO}s (dpd 2s + R-U-THERE retransmissions 23.5s)"
+	[ "$(ike_count "$B" gw)" = 1 ] || die "B should still hold its stale SA (dpd = 0)"
+	unblock "$B"
+	t0=$(date +%s.%N)
+	wait_for 90 oo_up || die "dpd-action = restart: not back with one SA on each side" \
+		"(A $(ike_count "$A" gw), B $(ike_count "$B" gw))"
+	ping_b || die "restart: no traffic through gw"
+	log "oo: restart: back $(echo "$(date +%s.%N) - $t0" | bc)s after unblocking;" \
+		"B kept one ISAKMP SA and one pair (INITIAL-CONTACT)"
+
+	# B restarts: its Deletes are lost, it initiates again
+	block "$B"
+	ob down gw || die "oak down gw in $B"
+	wait_for 10 none "$B" gw || die "B kept SAs after oak down"
+	unblock "$B"
+	ob up gw || die "oak up gw in $B"
+	wait_for 60 oo_up || die "B restarted: A has $(ike_count "$A" gw) ISAKMP SAs," \
+		"$(kids "$A" gw) IPsec SAs, $(states_of "$A") states"
+	ping_b || die "B restarted: no traffic"
+	log "oo: B restarted: A kept one ISAKMP SA and one pair (INITIAL-CONTACT)"
+
+	oa down gw || die "oak down gw in $A"
+	wait_for 10 none "$B" gw || die "oak down in A: B kept its SAs"
+	ob up gw || die "oak up gw in $B (2)"
+	wait_for 60 oo_up || die "gw not up (2)"
+	ob down gw || die "oak down gw in $B (2)"
+	wait_for 10 none "$A" gw || die "oak down in B: A kept its SAs"
+	log "oo: oak down on either side clears the other"
+	oa del gw >/dev/null 2>&1
+	ob del gw >/dev/null 2>&1
+	[ "$(events dead-peer gw)" = 1 ] || die "$(events dead-peer gw) dead-peer events, expected 1"
+fi
+
+# ---------------- dpd-action = trap ----------------
+tr_up() { one "$A" tr && one "$B" tr; }
+ping_tr() { nsexec "$A" ping -c 1 -W 2 -I 10.1.0.1 10.2.0.1 >/dev/null 2>&1; }
+
+if part trap; then
+	oak_conf 10.97.0.1 10.97.0.2 10.1.0.0/24 10.2.0.0/24 tr 2s trap trap >"$TMP/a.conf"
+	oak_conf 10.97.0.2 10.97.0.1 10.2.0.0/24 10.1.0.0/24 tr 0 clear >"$TMP/b.conf"
+	oa load "$TMP/a.conf" || die "oak load tr in $A"
+	ob load "$TMP/b.conf" || die "oak load tr in $B"
+	# start = trap: policies, no state, no SA until traffic
+	[ -n "$(main_pols "$A")" ] && [ "$(states_of "$A")" = 0 ] && [ "$(ike_count "$A" tr)" = 0 ] ||
+		die "start = trap: no trap policies, or states/SAs before any traffic"
+	wait_for 60 ping_tr || die "start = trap: traffic did not start the connection"
+	wait_for 30 tr_up || die "start = trap: not one SA each side"
+	log "trap: start = trap: no state until a ping, then the tunnel"
+	dead0=$(events dead-peer tr)
+	block "$B"
+	t0=$(date +%s.%N)
+	wait_for 60 dead_more tr "$dead0" || die "trap: dead peer not detected within 60 s"
+	DPD_TRAP=$(echo "$(date +%s.%N) - $t0" | bc)
+	sleep 1
+	[ "$(ike_count "$A" tr)" = 0 ] && [ "$(states_of "$A")" = 0 ] ||
+		die "trap: SAs or states left after the dead peer"
+	[ -n "$(main_pols "$A")" ] || die "dpd-action = trap: no trap policies after the dead peer"
+	log "trap: dead peer detected after ${DPD_TRAP}s; only the trap policies are left" \
+		"($(main_pols "$A" | wc -l))"
+	unblock "$B"
+	wait_for 60 ping_tr || die "trap: traffic did not start the connection again"
+	wait_for 30 tr_up || die "trap: not one SA each side (A $(ike_count "$A" tr)," \
+		"B $(ike_count "$B" tr))"
+	log "trap: traffic brought tr back, one ISAKMP SA and one pair each side"
+	oa del tr >/dev/null 2>&1
+	ob del tr >/dev/null 2>&1
+	wait_for 20 none "$A" tr || die "trap: SAs left after oak del"
+fi
+
+# ---------------- strongSwan ----------------
+swan_conf()	# DPD_DELAY
+{
+	cat >"$TMP/swanctl.conf" <<EOF
+connections {
+	oak {
+		version = 1
+		local_addrs = 10.96.0.2
+		remote_addrs = 10.96.0.1
+		proposals = $IKE
+		dpd_delay = $1
+		dpd_timeout = 6s
+		local {
+			auth = psk
+			id = 10.96.0.2
+		}
+		remote {
+			auth = psk
+			id = 10.96.0.1
+		}
+		children {
+			net {
+				local_ts = 10.3.0.0/24
+				remote_ts = 10.1.1.0/24
+				esp_proposals = $ESP
+				dpd_action = clear
+			}
+		}
+	}
+}
+secrets {
+	ike-oak {
+		id-1 = 10.96.0.1
+		id-2 = 10.96.0.2
+		secret = "$PSK"
+	}
+}
+EOF
+	swan --load-all --file "$TMP/swanctl.conf" >"$TMP/swan-load" 2>&1 ||
+		{ cat "$TMP/swan-load" >&2; die "swanctl --load-all failed"; }
+}
+
+swan_ike() { swan --list-sas 2>/dev/null | grep -c '^oak: #.*ESTABLISHED'; }
+swan_ikes() { swan --list-sas 2>/dev/null | grep -c '^oak: #'; }
+swan_kids() { swan --list-sas 2>/dev/null | grep -c 'INSTALLED'; }
+swan_one() { [ "$(swan_ikes)" = 1 ] && [ "$(swan_ike)" = 1 ] && [ "$(swan_kids)" = 1 ]; }
+swan_none() { [ "$(swan_ikes)" = 0 ]; }
+sw_up() { one "$A" sw && swan_one; }
+ping_s() { nsexec "$A" ping -c 2 -i 0.2 -W 3 -I 10.1.1.1 10.3.0.1 >/dev/null 2>&1; }
+swan_initiate()
+{
+	swan --initiate --child net >"$TMP/swan-init" 2>&1 ||
+		{ cat "$TMP/swan-init" >&2; die "$1: swanctl --initiate failed"; }
+}
+# charon comes back as after a reboot: no state left in its namespace
+swan_restart()	# DPD_DELAY
+{
+	kill -9 "$CHARON_PID" 2>/dev/null
+	charon_stop
+	ip -n "$S" xfrm state flush
+	ip -n "$S" xfrm policy flush
+	charon_start "$S" "$TMP"
+	swan_conf "$1"
+}
+
+if part swan; then
+	charon_start "$S" "$TMP"
+	swan_conf 2s
+	oak_conf 10.96.0.1 10.96.0.2 10.1.1.0/24 10.3.0.0/24 sw 0 clear >"$TMP/s.conf"
+	oa load "$TMP/s.conf" || die "oak load sw"
+
+	# charon probes, Oakley only answers
+	swan_initiate "charon probes"
+	wait_for 60 sw_up || die "sw not up (charon initiates)"
+	ping_s || die "no traffic through sw"
+	rx0=$(stat_of "$A" rx-packets)
+	tx0=$(stat_of "$A" tx-packets)
+	s0=$(spis "$A" sw)
+	sleep 12	# charon: 2 s idle + 6 s timeout, more than once
+	swan_one || die "charon dropped its SA: Oakley did not answer R-U-THERE"
+	[ "$(spis "$A" sw)" = "$s0" ] || die "Oakley's SAs changed while charon probed"
+	[ "$(stat_of "$A" rx-packets)" -ge $((rx0 + 3)) ] &&
+		[ "$(stat_of "$A" tx-packets)" -ge $((tx0 + 3)) ] ||
+		die "charon's R-U-THEREs not seen or not answered (rx $rx0 -> $(stat_of "$A" rx-packets)," \
+			"tx $tx0 -> $(stat_of "$A" tx-packets))"
+	log "swan: charon's R-U-THEREs answered by Oakley (dpd = 0): SA kept over 12 s idle"
+	swan --terminate --ike oak >/dev/null 2>&1 || die "swanctl --terminate --ike failed"
+	wait_for 10 none "$A" sw || die "swanctl --terminate --ike: Oakley kept its SAs"
+	log "swan: swanctl --terminate --ike clears Oakley"
+
+	# Oakley probes, charon only answers
+	swan_conf 0s
+	oak_conf 10.96.0.1 10.96.0.2 10.1.1.0/24 10.3.0.0/24 sw 2s restart >"$TMP/s.conf"
+	oa load "$TMP/s.conf" || die "oak load sw (dpd 2s)"
+	oa up sw || die "oak up sw"
+	wait_for 60 sw_up || die "sw not up (Oakley initiates)"
+	idle_probe "$A" sw 7
+	log "swan: Oakley's R-U-THEREs answered by charon"
+	oa down sw || die "oak down sw"
+	wait_for 10 swan_none || die "oak down: charon kept its SAs"
+	log "swan: oak down clears charon"
+
+	# charon dies without a Delete, then comes back
+	oa up sw || die "oak up sw (2)"
+	wait_for 60 sw_up || die "sw not up (2)"
+	dead0=$(events dead-peer sw)
+	kill -9 "$CHARON_PID" 2>/dev/null
+	charon_stop
+	t0=$(date +%s.%N)
+	wait_for 60 dead_more sw "$dead0" || die "killed charon not detected as dead within 60 s"
+	DPD_SWAN=$(echo "$(date +%s.%N) - $t0" | bc)
+	[ "$(est_count "$A" sw)" = 0 ] && [ "$(kids "$A" sw)" = 0 ] &&
+		[ "$(states_of "$A")" = 0 ] || die "SAs left after charon died"
+	[ "$(echo "$DPD_SWAN < 45" | bc)" = 1 ] || die "dead charon detection took ${DPD_SWAN}s"
+	log "swan: dead charon detected after ${DPD_SWAN}s, Oakley's SAs and xfrm states gone"
+	# Oakley's restart attempt must not meet a charon without its connection
+	# (NO-PROPOSAL-CHOSEN ends an attempt): its IKE is held back meanwhile
+	block "$A"
+	ip -n "$S" xfrm state flush
+	ip -n "$S" xfrm policy flush
+	charon_start "$S" "$TMP"
+	swan_conf 0s
+	unblock "$A"
+	t0=$(date +%s.%N)
+	wait_for 90 sw_up || die "dpd-action = restart: sw not back with charon"
+	ping_s || die "restart: no traffic through sw"
+	log "swan: dpd-action = restart: back $(echo "$(date +%s.%N) - $t0" | bc)s after charon"
+
+	# charon restarts and initiates again: its INITIAL-CONTACT
+	oa down sw || die "oak down sw (after restart)"
+	wait_for 10 swan_none || die "oak down: charon kept its SAs (after restart)"
+	oak_conf 10.96.0.1 10.96.0.2 10.1.1.0/24 10.3.0.0/24 sw 0 clear >"$TMP/s.conf"
+	oa load "$TMP/s.conf" || die "oak load sw (dpd 0)"
+	swan_initiate "charon restarts"
+	wait_for 60 sw_up || die "sw not up (charon initiates, 2)"
+	swan_restart 0s
+	swan_initiate "charon restarted"
+	wait_for 60 swan_one || die "restarted charon: no SA"
+	wait_for 20 one "$A" sw || die "charon restarted: Oakley has $(ike_count "$A" sw) ISAKMP" \
+		"SAs, $(kids "$A" sw) IPsec SAs, $(states_of "$A") states"
+	ping_s || die "charon restarted: no traffic"
+	log "swan: charon restarted: Oakley kept one ISAKMP SA and one pair (INITIAL-CONTACT)"
+
+	# Oakley forgets its SAs (its Deletes lost) and initiates again: its INITIAL-CONTACT
+	block "$A"
+	oa down sw || die "oak down sw (blocked)"
+	wait_for 10 none "$A" sw || die "Oakley kept SAs after oak down"
+	unblock "$A"
+	[ "$(swan_ikes)" = 1 ] || die "charon should still hold the SA Oakley forgot"
+	oa up sw || die "oak up sw (3)"
+	wait_for 60 one "$A" sw || die "sw not up (3)"
+	wait_for 20 swan_one || die "Oakley restarted: charon has $(swan_ikes) IKE SAs," \
+		"$(swan_kids) Child SAs"
+	ping_s || die "Oakley restarted: no traffic"
+	log "swan: Oakley restarted: charon kept one IKE SA (INITIAL-CONTACT)"
+	oa down sw || die "oak down sw (end)"
+	wait_for 10 swan_none || die "oak down: charon kept its SAs (end)"
+	charon_stop
+	log "DPD detection: ${DPD_OO:+Oakley peer ${DPD_OO}s, }charon ${DPD_SWAN}s"
+fi
+
+ip netns del "$A"
+ip netns del "$B"
+ip netns del "$S"
+sleep 0.5
+oakley_unload
+dmesg_check
+log "PASS"
