@@ -38,13 +38,17 @@ lsmod_list()
 {
 	local dirs="crypto arch/x86/crypto lib/crypto net/xfrm net/ipv4 net/ipv6 net/key
 		    fs/9p net/9p fs/overlayfs fs/netfs fs/fscache drivers/virtio"
-	local extra="veth dummy sch_netem sch_ingress cls_u32 act_gact udp_tunnel ip6_udp_tunnel"
+	# nftables: ike_natt.sh's NAT (masquerade, conntrack -F) and lib/ike.sh's
+	# ike_lossy (numgen, counter)
+	local extra="veth dummy sch_netem sch_ingress cls_u32 act_gact udp_tunnel ip6_udp_tunnel
+		     nf_tables nft_chain_nat nft_masq nft_nat nft_numgen nft_ct nf_nat
+		     nf_conntrack nf_conntrack_netlink nfnetlink"
 	local m d
 	{
 		for d in $dirs; do
 			find "/lib/modules/$stock/kernel/$d" -name '*.ko*' -printf '%f\n'
 		done | sed 's/\.ko.*//'
-		echo "$extra" | tr ' ' '\n'
+		printf '%s\n' $extra
 	} | sort -u | while read -r m; do
 		modprobe -S "$stock" --show-depends "$m" 2>/dev/null |
 			sed -n 's|^insmod .*/\([^/]*\)\.ko.*|\1|p'
