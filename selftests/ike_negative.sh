@@ -30,7 +30,6 @@ require_cmd ip ping jq modprobe nft
 IKE=aes256gcm16-prfsha384-x25519
 
 ike_setup ike_negative
-modprobe sch_netem || skip "no sch_netem"
 
 A=oak-neg-a
 B=oak-neg-b
@@ -260,30 +259,12 @@ both_none "TS_UNACCEPTABLE teardown"
 log "TS_UNACCEPTABLE: IKE SA without Child SA, nothing installed"
 
 # ---- every third IKE datagram lost, both ways: retransmissions carry the handshakes through ----
-# Deterministic (nft numgen) rather than netem's random loss: a random 30 % made a whole
-# exchange fail 6 tries in a row about once in 60 handshakes, and the test with it.  Dropping
-# every third datagram each way still loses requests, responses and retransmissions alike in
-# shifting positions over the rounds, and never two in a row, so every exchange must finish.
-lossy()	# NS: drop every third UDP datagram this namespace sends to an IKE port
-{
-	ip netns exec "$1" nft -f - <<EOF || die "nft: cannot add the loss rule in $1"
-table inet oakloss {
-	chain out {
-		type filter hook output priority 0;
-		udp dport { 500, 4500 } numgen inc mod 3 == 0 counter drop
-	}
-}
-EOF
-}
-dropped()	# NS: datagrams the loss rule dropped
-{
-	ip netns exec "$1" nft -j list table inet oakloss |
-		jq '[.nftables[] | .rule? // empty | .expr[] | .counter? // empty | .packets] | add'
-}
+# (deterministic, lib/ike.sh: a random 30 % made a whole exchange fail 6
+# tries in a row about once in 60 handshakes, and the test with it)
 load "$A" a
 load "$B" b
-lossy "$A"
-lossy "$B"
+ike_lossy "$A" || die "nft: cannot add the loss rule in $A"
+ike_lossy "$B" || die "nft: cannot add the loss rule in $B"
 rtx0=$(stat_of "$A" retransmits)
 for n in 1 2 3 4; do
 	nsexec "$A" "$OAKLEY_OAK" up gw || die "oak up gw (loss, round $n)"
@@ -294,10 +275,10 @@ for n in 1 2 3 4; do
 	wait_state "$B" none 10 || die "loss round $n: B kept its IKE SA"
 done
 rtx=$(($(stat_of "$A" retransmits) - rtx0))
-drop_a=$(dropped "$A")
-drop_b=$(dropped "$B")
-ip netns exec "$A" nft delete table inet oakloss
-ip netns exec "$B" nft delete table inet oakloss
+drop_a=$(ike_lossy_dropped "$A")
+drop_b=$(ike_lossy_dropped "$B")
+ike_lossy_off "$A"
+ike_lossy_off "$B"
 [ "$drop_a" -ge 1 ] && [ "$drop_b" -ge 1 ] || die "the loss rules dropped nothing ($drop_a, $drop_b)"
 [ "$rtx" -ge 1 ] || die "$drop_a datagrams lost but no retransmission"
 both_none "after the loss rounds"

@@ -100,6 +100,31 @@ esp_packets()
 		sub(/\(packets\)/, "", $2); n += $2 } END { print n + 0 }'
 }
 
+# Deterministic loss for the retransmission tests: NS drops every third UDP
+# datagram it sends to an IKE port (nft numgen), counted.  netem's random
+# loss can lose one exchange's every copy (or none at all), and the test
+# with it; every third never drops two in a row, so each exchange finishes,
+# and over a handshake requests, responses and retransmissions all get hit.
+ike_lossy()	# NS
+{
+	ip netns exec "$1" nft -f - <<EOF
+table inet oakloss {
+	chain out {
+		type filter hook output priority 0;
+		udp dport { 500, 4500 } numgen inc mod 3 == 0 counter drop
+	}
+}
+EOF
+}
+
+ike_lossy_dropped()	# NS: datagrams ike_lossy dropped so far
+{
+	ip netns exec "$1" nft -j list table inet oakloss |
+		jq '[.nftables[] | .rule? // empty | .expr[] | .counter? // empty | .packets] | add'
+}
+
+ike_lossy_off() { ip netns exec "$1" nft delete table inet oakloss; }
+
 # A lost ping reply explained: while a ping runs, record what can say where
 # its packet went, and print it around each lost icmp_seq
 # (selftests/tools/loss_witness.py).  The ping must run with -D -O.
