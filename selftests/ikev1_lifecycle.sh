@@ -15,6 +15,9 @@
 #         - B restarts (its Deletes lost, then `oak up`): A ends with one
 #           ISAKMP SA and one pair;
 #         - `oak down` on either side clears the other within seconds.
+#   am    Aggressive Mode (FQDN IDs): B restarts (its Deletes lost, then
+#         `oak up`): its INITIAL-CONTACT in message 3 leaves A with one
+#         ISAKMP SA and one pair;
 #   swan  charon as peer:
 #         - charon probes (dpd_delay 2s, dpd_timeout 6s), Oakley does not:
 #           its SA outlives several timeouts (Oakley answers); then
@@ -33,7 +36,7 @@
 #         trap: B silent, dead-peer, no SA and no state but the trap
 #         policies; B back: traffic starts the connection again (acquire),
 #         one SA each side.
-# OAKLEY_V1LC_PARTS="oo trap swan" selects parts (~3.8 min in the TCG VM, the two
+# OAKLEY_V1LC_PARTS="oo am trap swan" selects parts (~4 min in the TCG VM, the two
 # dead-peer waits of ~25 s each in oo and swan, one more in trap).
 # Runs inside the test VM only:  selftests/vm/run.sh -- selftests/ikev1_lifecycle.sh
 
@@ -47,7 +50,7 @@ export LANG=C LC_ALL=C
 oakley_require_vm
 require_cmd ip ping jq nft bc swanctl unshare
 
-PARTS=${OAKLEY_V1LC_PARTS:-"oo trap swan"}
+PARTS=${OAKLEY_V1LC_PARTS:-"oo am trap swan"}
 part() { [[ " $PARTS " == *" $1 "* ]]; }
 PSK="ikev1_lifecycle selftest secret 0123456789"
 IKE=aes128-sha256-modp2048
@@ -247,6 +250,39 @@ if part oo; then
 	oa del gw >/dev/null 2>&1
 	ob del gw >/dev/null 2>&1
 	[ "$(events dead-peer gw)" = 1 ] || die "$(events dead-peer gw) dead-peer events, expected 1"
+fi
+
+# ---------------- INITIAL-CONTACT in Aggressive Mode ----------------
+am_conf()	# LOCAL REMOTE LTS RTS LOCAL-ID REMOTE-ID
+{
+	oak_conf "$1" "$2" "$3" "$4" am 0 clear |
+		sed "s/^version = 1\$/&\nexchange = aggressive\nlocal-id = $5\nremote-id = $6/"
+}
+am_up() { one "$A" am && one "$B" am; }
+
+if part am; then
+	am_conf 10.97.0.1 10.97.0.2 10.1.0.0/24 10.2.0.0/24 a.v1lc.example b.v1lc.example \
+		>"$TMP/a-am.conf"
+	am_conf 10.97.0.2 10.97.0.1 10.2.0.0/24 10.1.0.0/24 b.v1lc.example a.v1lc.example \
+		>"$TMP/b-am.conf"
+	oa load "$TMP/a-am.conf" || die "oak load (am) in $A"
+	ob load "$TMP/b-am.conf" || die "oak load (am) in $B"
+	oa up am || die "oak up am"
+	wait_for 60 am_up || die "am not up"
+	ping_b || die "no traffic through am"
+	# B restarts: its Deletes are lost, it initiates again in Aggressive Mode
+	block "$B"
+	ob down am || die "oak down am in $B"
+	wait_for 10 none "$B" am || die "B kept SAs after oak down (am)"
+	unblock "$B"
+	ob up am || die "oak up am in $B"
+	wait_for 60 am_up || die "am: B restarted: A has $(ike_count "$A" am) ISAKMP SAs," \
+		"$(kids "$A" am) IPsec SAs, $(states_of "$A") states"
+	ping_b || die "am: B restarted: no traffic"
+	log "am: B restarted in Aggressive Mode: A kept one ISAKMP SA and one pair (INITIAL-CONTACT)"
+	oa del am >/dev/null 2>&1
+	ob del am >/dev/null 2>&1
+	wait_for 10 none "$A" am || die "am: A kept SAs after oak del"
 fi
 
 # ---------------- dpd-action = trap ----------------

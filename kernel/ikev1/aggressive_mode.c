@@ -174,6 +174,7 @@ static int v1_am_send2(struct oak_ike_sa *sa)
 		return -ENOMEM;
 	v1_hdr(sa, &b, ISAKMP_XCHG_AGGRESSIVE, 0, 0);
 	isakmp_add_opaque(&b, ISAKMP_PL_HASH, hash, ikev1_sa(sa)->keys->prf_len);
+	v1_contact_add(sa, &b);		/* encrypted with HASH_I, as in Main Mode's message 5 */
 	err = v1_encrypt(sa, &b, ikev1_sa(sa)->iv);
 	if (err) {
 		kfree(mem);
@@ -231,6 +232,13 @@ static void v1_am_r_i2(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp
 	if (enc)
 		memcpy(ikev1_sa(sa)->iv, next, ikev1_sa(sa)->block);
 	v1_rx_commit(sa);
+	/*
+	 * The peer restarted: its older SAs go.  Only from an encrypted
+	 * message 3: HASH_I does not cover the notify, so one in the clear
+	 * could have been added on the way.
+	 */
+	if (enc && v1_has_notify(m, ISAKMP_N_INITIAL_CONTACT))
+		v1_contact_rx(sa);
 	v1_tx_done(sa);
 	kfree_sensitive(ikev1_sa(sa)->last);	/* over: a copy of I2 gets no R1 */
 	ikev1_sa(sa)->last = NULL;

@@ -132,7 +132,10 @@ bool v1_contact_first(struct oak_ike_sa *sa)
 			       v1_contact_other, sa);
 }
 
-/* Main Mode message 5, encrypted with it (what charon sends and expects there). */
+/*
+ * Main Mode message 5, encrypted with it (what charon sends and expects
+ * there), and Aggressive Mode message 3 (encrypted too).
+ */
 void v1_contact_add(struct oak_ike_sa *sa, struct isakmp_buf *b)
 {
 	u8 cky[2 * ISAKMP_COOKIE_LEN];
