@@ -84,8 +84,8 @@ if [ -z "${IKE_BASIC_IKE:-}" ]; then
 fi
 # every preload worked, also A's, which ran before any engine existed (the IKE
 # cipher's shared transforms once failed there with -ENODEV)
-klog=$(dmesg | awk -v m="$OAKLEY_MARK" 'index($0, m) { n = 0 } { l[n++] = $0 } END { for (i = 0; i < n; i++) print l[i] }')
-! grep 'cannot preload' <<<"$klog" || die "oak load could not preload an algorithm"
+"$OAKLEY_LIB/dmesg-check.sh" --since "$OAKLEY_MARK" --match 'cannot preload' >&2 ||
+	die "oak load could not preload an algorithm"
 
 log "oak up gw (IKE $IKE, ESP $ESP)"
 nsexec "$A" "$OAKLEY_OAK" up gw || die "oak up gw failed"

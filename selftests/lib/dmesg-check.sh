@@ -1,12 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# dmesg-check.sh [--since MARK] [FILE]
+# dmesg-check.sh [--since MARK] [--match ERE] [FILE]
 # Scan a kernel log (FILE, or the live `dmesg`) for signs of a kernel bug:
 # BUG:, WARNING:, Oops, refcount_t, list_add/list_del corruption, UBSAN,
 # KASAN, general protection fault, kernel panic, lockdep splats.
 # With --since MARK only the lines after the last line containing MARK count
 # (tests write MARK to /dev/kmsg before they start; see lib.sh).
+# With --match ERE the lines matching ERE are the problem instead.
 # Exit 0 if clean; 1 (and the offending lines with some context on stdout)
 # if not; 2 on usage errors.
 
@@ -16,8 +17,9 @@ since=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--since) since=${2:?--since needs a MARK}; shift 2 ;;
+	--match) OAKLEY_DMESG_BAD=${2:?--match needs a pattern}; shift 2 ;;
 	--pattern) echo "$OAKLEY_DMESG_BAD"; exit 0 ;;
-	-h|--help) sed -n '3,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "dmesg-check: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
