@@ -27,6 +27,7 @@
 #include <linux/slab.h>
 
 #include "km.h"
+#include "proto.h"
 #include "sa.h"
 #include "ts.h"
 #include "xfrm.h"
@@ -210,10 +211,12 @@ static int oak_trap_add(struct oak_ike_net *in, struct oakley_conn *conn,
 	return 0;
 }
 
-/* Only connections with a known peer can be initiated on traffic (IKEv2 and IKEv1). */
+/* Only connections with a known peer, of a version that can initiate, start on traffic. */
 static bool oak_trap_possible(const struct oakley_conn *conn)
 {
-	return (conn->version == 2 || conn->version == 1) && conn->has_remote;
+	const struct oak_proto_ops *ops = oak_proto_by_version(conn->version);
+
+	return ops && !ops->unavailable && conn->has_remote;
 }
 
 int oak_trap_install(struct oak_ike_net *in, struct oakley_conn *conn)
