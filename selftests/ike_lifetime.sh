@@ -217,6 +217,11 @@ part2()
 	ab_up "ike-rekey = 0" "ike-lifetime = 8s"
 	t0=$T0
 	dt=$(secs_since "$t0")
+	# oak show sa -j: an IKEv2 SA without rekey, its hard lifetime counting down
+	nsexec "$A" "$OAKLEY_OAK" show sa -j >"$TMP/sa2" || die "oak show sa failed"
+	jq -e '.[0] | .version == 2 and .["rekey-in"] == null and .["expire-in"] <= 8 and
+	       (.children[0] | .["rekey-in"] > 0 and .["expire-in"] >= .["rekey-in"])' \
+		"$TMP/sa2" >/dev/null || { cat "$TMP/sa2" >&2; die "oak show sa: times wrong"; }
 	nsexec "$A" ping -c 2 -i 0.2 -W 2 -I 10.1.0.1 10.2.0.1 >"$TMP/ping2" 2>&1 ||
 		{ cat "$TMP/ping2" >&2; die "ping failed"; }
 	wait_for 60 both_none || die "the IKE SA outlived its hard lifetime"

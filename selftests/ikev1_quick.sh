@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# IKEv1 Quick Mode details.  Parts (OAKLEY_V1Q_PARTS="life qi2", default both):
+# IKEv1 Quick Mode and SA lifetimes.  Parts (OAKLEY_V1Q_PARTS="life p1life qi2",
+# default all):
 #
 # life: the lifetime of an SA pair is the shorter of the two sides'.  A
 #   responder whose child's `lifetime` (or `life-bytes`) is shorter than the
@@ -15,6 +16,10 @@
 #   notify: it installs its own `life_time` whatever was agreed (Oakley's
 #   1 h as responder against charon's 2 h: Oakley 1 h, charon 2 h), and as
 #   responder it accepts a longer proposal silently (Oakley keeps its 2 h).
+# p1life: the ISAKMP SA's lifetime is the shorter of both sides' (SA Life in
+#   the phase 1 transform): `oak show sa -j` expire-in on both sides,
+#   Oakley <-> Oakley both ways and charon initiating with a shorter one; an
+#   ISAKMP SA shows no rekey-in (not renewed), its Child SA does.
 # qi2: QI2 of the first of three Quick Modes (three children, run back to
 #   back by the initiator) is dropped once (nft, in the initiator's
 #   namespace): the responder repeats QR1, which gets QI2 again although the
@@ -35,7 +40,7 @@ export LANG=C LC_ALL=C
 oakley_require_vm
 require_cmd ip jq modprobe nft swanctl unshare
 
-PARTS=${OAKLEY_V1Q_PARTS:-"life qi2"}
+PARTS=${OAKLEY_V1Q_PARTS:-"life p1life qi2"}
 PSK="ikev1_quick selftest secret 0123456789"
 A=oak-v1q-a
 B=oak-v1q-b
@@ -61,8 +66,8 @@ die() { diag >&2; fail "$*"; }
 
 oak_in() { local ns=$1; shift; nsexec "$ns" "$OAKLEY_OAK" "$@"; }
 
-# oak_conf FILE LOCAL REMOTE NCHILDREN CHILD_EXTRA: children c1..cN with
-# 10.(10+i).0.0/24 on A's side and 10.(20+i).0.0/24 on the other
+# oak_conf FILE LOCAL REMOTE NCHILDREN CHILD_EXTRA [CONN_EXTRA]: children
+# c1..cN with 10.(10+i).0.0/24 on A's side and 10.(20+i).0.0/24 on the other
 oak_conf()
 {
 	local i lts rts
@@ -77,6 +82,7 @@ local = $2
 remote = $3
 secret = psk
 ike = aes128-sha256-modp2048
+${6:-}
 EOF
 	for i in $(seq 1 "$4"); do
 		lts=10.$((10 + i)).0.0/24
@@ -93,7 +99,7 @@ EOF
 	done
 }
 
-# swan_conf NCHILDREN CHILD_EXTRA: charon's side of A <-> S
+# swan_conf NCHILDREN CHILD_EXTRA [CONN_EXTRA]: charon's side of A <-> S
 swan_conf()
 {
 	local i
@@ -106,6 +112,7 @@ connections {
 		local_addrs = 10.97.0.2
 		remote_addrs = 10.97.0.1
 		proposals = aes128-sha256-modp2048
+		${3:-}
 		local {
 			auth = psk
 			id = 10.97.0.2
@@ -308,9 +315,102 @@ part_qi2()
 	log "$what: ok"
 }
 
+# sa_left NS KEY -> KEY ("expire-in", "rekey-in") of the IKE SA, then of each Child SA
+sa_left()
+{
+	nsexec "$1" "$OAKLEY_OAK" show sa -j | jq -r --arg k "$2" '.[0][$k], (.[0].children[] | .[$k])'
+}
+
+# expect_left WHAT NS LO HI: the IKE SA is IKEv1, not renewed (no rekey-in),
+# and expires in LO..HI seconds; its Child SA rekeys
+expect_left()
+{
+	local exp rk ver ch
+
+	ver=$(nsexec "$2" "$OAKLEY_OAK" show sa -j | jq -r '.[0].version')
+	exp=$(sa_left "$2" expire-in | head -1)
+	rk=$(sa_left "$2" rekey-in | head -1)
+	ch=$(sa_left "$2" rekey-in | sed -n 2p)
+	[ "$ver" = 1 ] || die "$1: $2's SA has version '$ver'"
+	[ "$rk" = null ] || die "$1: $2's ISAKMP SA has rekey-in '$rk' (it is not renewed)"
+	[ "$exp" != null ] && [ "$exp" -ge "$3" ] && [ "$exp" -le "$4" ] ||
+		die "$1: $2's ISAKMP SA expires in '$exp' s, want $3..$4"
+	[ -n "$ch" ] && [ "$ch" != null ] && [ "$ch" -gt 0 ] ||
+		die "$1: $2's Child SA has rekey-in '$ch'"
+	log "$1: $2's ISAKMP SA expires in $exp s, its Child SA rekeys in $ch s"
+}
+
+# oo_p1life WHAT A_EXTRA B_EXTRA LO HI: A initiates to B; both ISAKMP SAs expire in LO..HI s
+oo_p1life()
+{
+	oak_conf "$TMP/a.conf" 10.98.0.1 10.98.0.2 1 "" "$2"
+	oak_conf "$TMP/b.conf" 10.98.0.2 10.98.0.1 1 "" "$3"
+	oak_in "$A" load "$TMP/a.conf" || die "$1: load A"
+	oak_in "$B" load "$TMP/b.conf" || die "$1: load B"
+	oak_in "$A" up q || die "$1: oak up failed"
+	wait_for 30 oo_children 1 || die "$1: not established"
+	expect_left "$1" "$A" "$4" "$5"
+	expect_left "$1" "$B" "$4" "$5"
+	oak_in "$A" down q || die "$1: oak down failed"
+	wait_for 20 oo_none || die "$1: SAs left after oak down"
+	log "$1: ok"
+}
+
+# p1life: phase 1's SA Life.  The initiator proposes its `ike-lifetime`, the
+# responder returns it; each side ends the ISAKMP SA at the shorter of that
+# and its own, and a responder whose own is shorter says so in a
+# RESPONDER-LIFETIME notify after phase 1.  charon proposes its reauth_time
+# plus over_time.
+part_p1life()
+{
+	local what
+
+	oo_p1life "p1life: responder shorter" "ike-rekey = 2h
+ike-lifetime = 2h" "ike-rekey = 1h
+ike-lifetime = 1h" 3500 3600
+	oo_p1life "p1life: initiator shorter" "ike-rekey = 1h
+ike-lifetime = 1h" "ike-rekey = 2h
+ike-lifetime = 2h" 3500 3600
+
+	what="p1life: charon initiates with a shorter life"
+	oak_conf "$TMP/a.conf" 10.97.0.1 10.97.0.2 1 "" "ike-rekey = 2h
+ike-lifetime = 2h"
+	oak_in "$A" load "$TMP/a.conf" || die "$what: load A"
+	swan_conf 1 "" "reauth_time = 1h
+		over_time = 10m
+		rand_time = 0"
+	swan --initiate --child c1 >"$TMP/swan-init" 2>&1 ||
+		{ cat "$TMP/swan-init" >&2; die "$what: swanctl --initiate failed"; }
+	wait_for 30 os_children 1 || die "$what: not established"
+	expect_left "$what" "$A" 4100 4200
+	swan --terminate --ike q >/dev/null 2>&1 || die "$what: swanctl --terminate failed"
+	wait_for 20 os_none || die "$what: SAs left after swanctl --terminate"
+	log "$what: ok"
+
+	# Oakley answers with its shorter lifetime and a RESPONDER-LIFETIME
+	# notify, which charon takes without complaint (and ignores)
+	what="p1life: charon initiates with a longer life"
+	oak_conf "$TMP/a.conf" 10.97.0.1 10.97.0.2 1 "" "ike-rekey = 1h
+ike-lifetime = 1h"
+	oak_in "$A" load "$TMP/a.conf" || die "$what: load A"
+	swan_conf 1 "" "reauth_time = 3h
+		over_time = 10m
+		rand_time = 0"
+	swan --initiate --child c1 >"$TMP/swan-init" 2>&1 ||
+		{ cat "$TMP/swan-init" >&2; die "$what: swanctl --initiate failed"; }
+	wait_for 30 os_children 1 || die "$what: not established"
+	expect_left "$what" "$A" 3500 3600
+	sleep 2
+	os_children 1 || die "$what: charon did not keep the SA after RESPONDER-LIFETIME"
+	swan --terminate --ike q >/dev/null 2>&1 || die "$what: swanctl --terminate failed"
+	wait_for 20 os_none || die "$what: SAs left after swanctl --terminate"
+	log "$what: ok"
+}
+
 for p in $PARTS; do
 	case $p in
 	life) part_life;;
+	p1life) part_p1life;;
 	qi2) part_qi2;;
 	*) fail "unknown part '$p'";;
 	esac

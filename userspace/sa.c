@@ -69,6 +69,14 @@ static int decode_child_sa(const struct nlattr *nest, struct oak_child_sa *c)
 		case OAKLEY_CHILD_SA_A_PACKETS_OUT:
 			r = oak_attr_fixed(a, &c->packets_out, 8);
 			break;
+		case OAKLEY_CHILD_SA_A_REKEY_IN:
+			r = oak_attr_fixed(a, &c->left.rekey_in, 8);
+			c->left.rekey_set = true;
+			break;
+		case OAKLEY_CHILD_SA_A_EXPIRE_IN:
+			r = oak_attr_fixed(a, &c->left.expire_in, 8);
+			c->left.expire_set = true;
+			break;
 		}
 		if (r)
 			return -1;
@@ -116,6 +124,14 @@ static int decode_sa_attr(const struct nlattr *a, struct oak_ike_sa *s)
 		return oak_attr_fixed(a, &s->age, 8);
 	case OAKLEY_SA_A_NAT:
 		return oak_attr_fixed(a, &s->nat, 1);
+	case OAKLEY_SA_A_VERSION:
+		return oak_attr_fixed(a, &s->version, 1);
+	case OAKLEY_SA_A_REKEY_IN:
+		s->left.rekey_set = true;
+		return oak_attr_fixed(a, &s->left.rekey_in, 8);
+	case OAKLEY_SA_A_EXPIRE_IN:
+		s->left.expire_set = true;
+		return oak_attr_fixed(a, &s->left.expire_in, 8);
 	case OAKLEY_SA_A_CHILD:
 		c = oak_grow(s->children, s->nchildren, sizeof(*c));
 		if (!c)
@@ -173,6 +189,29 @@ static void alg(struct json *j, const char *key, uint8_t type, uint16_t id, uint
 	json_str(j, key, oak_transform_name(type, id, keylen, buf, sizeof(buf)));
 }
 
+static void json_u64_or_null(struct json *j, const char *key, bool set, uint64_t v)
+{
+	if (set)
+		json_u64(j, key, v);
+	else
+		json_null(j, key);
+}
+
+static void json_left(struct json *j, const struct oak_sa_left *l)
+{
+	json_u64_or_null(j, "rekey-in", l->rekey_set, l->rekey_in);
+	json_u64_or_null(j, "expire-in", l->expire_set, l->expire_in);
+}
+
+/* ", rekey in 3300s, expires in 3960s": what is set of it */
+static void print_left(const struct oak_sa_left *l)
+{
+	if (l->rekey_set)
+		printf(", rekey in %llus", (unsigned long long)l->rekey_in);
+	if (l->expire_set)
+		printf(", expires in %llus", (unsigned long long)l->expire_in);
+}
+
 static void json_child_sa(struct json *j, const struct oak_child_sa *c)
 {
 	char buf[32];
@@ -195,6 +234,7 @@ static void json_child_sa(struct json *j, const struct oak_child_sa *c)
 	json_u64(j, "bytes-out", c->bytes_out);
 	json_u64(j, "packets-in", c->packets_in);
 	json_u64(j, "packets-out", c->packets_out);
+	json_left(j, &c->left);
 	json_close_obj(j);
 }
 
@@ -241,6 +281,8 @@ void oak_json_sa(struct json *j, const struct oak_ike_sa *s)
 	alg(j, "prf", OAKLEY_TRANS_PRF, s->prf, 0);
 	alg(j, "dh", OAKLEY_TRANS_DH, s->dh, 0);
 	json_u64(j, "age", s->age);
+	json_u64_or_null(j, "version", s->version, s->version);
+	json_left(j, &s->left);
 	json_arr_open(j, "children");
 	for (i = 0; i < s->nchildren; i++)
 		json_child_sa(j, &s->children[i]);
@@ -272,8 +314,11 @@ void oak_print_sa(const struct oak_ike_sa *s)
 	oak_fmt_endpoint(r, sizeof(r), s->family, s->raddr, s->rport);
 	oak_fmt_hex(si, sizeof(si), "", s->spi_i, 8);
 	oak_fmt_hex(sr, sizeof(sr), "", s->spi_r, 8);
-	printf("ike-sa %s: %s, %s === %s, %s, age %llus\n", s->conn, state_name(s->state), l, r,
+	printf("ike-sa %s: %s%s, %s === %s, %s, age %llus", s->conn,
+	       s->version == 1 ? "IKEv1 " : "", state_name(s->state), l, r,
 	       s->initiator ? "initiator" : "responder", (unsigned long long)s->age);
+	print_left(&s->left);
+	printf("\n");
 	printf("  spi-i %s, spi-r %s\n  ", si, sr);
 	if (s->nat)
 		printf("NAT traversal (%s): ESP in UDP\n  ", nat_name(s->nat, nat, sizeof(nat)));
@@ -284,9 +329,11 @@ void oak_print_sa(const struct oak_ike_sa *s)
 
 		oak_fmt_hex(si, sizeof(si), "", c->spi_in, 4);
 		oak_fmt_hex(sr, sizeof(sr), "", c->spi_out, 4);
-		printf("  child-sa %s/%s: %s %s, spi in %s out %s, age %llus\n    ", s->conn,
+		printf("  child-sa %s/%s: %s %s, spi in %s out %s, age %llus", s->conn,
 		       c->name, c->proto == IPPROTO_AH ? "ah" : "esp", oak_mode_name(c->mode),
 		       si, sr, (unsigned long long)c->age);
+		print_left(&c->left);
+		printf("\n    ");
 		oak_print_tslist(&c->lts);
 		printf(" === ");
 		oak_print_tslist(&c->rts);

@@ -7,6 +7,12 @@
 #include "config.h"
 #include "json.h"
 
+/* Seconds left to a rekey and to the hard lifetime; each only if the kernel sent it. */
+struct oak_sa_left {
+	bool rekey_set, expire_set;
+	uint64_t rekey_in, expire_in;
+};
+
 struct oak_child_sa {
 	char name[OAKLEY_NAME_MAX + 1];
 	uint8_t spi_in[4], spi_out[4];
@@ -14,6 +20,7 @@ struct oak_child_sa {
 	uint16_t encr, keylen, integ, dh;
 	struct oak_tslist lts, rts;
 	uint64_t age, bytes_in, bytes_out, packets_in, packets_out;
+	struct oak_sa_left left;
 };
 
 struct oak_ike_sa {
@@ -26,6 +33,8 @@ struct oak_ike_sa {
 	uint16_t encr, keylen, prf, integ, dh;
 	uint64_t age;
 	uint8_t nat;			/* OAKLEY_SA_NAT_*, 0: no NAT traversal */
+	uint8_t version;		/* 1 or 2; 0: an older kernel did not say */
+	struct oak_sa_left left;
 	unsigned int nchildren;
 	struct oak_child_sa *children;
 };

@@ -448,6 +448,35 @@ static int oak_fill_tslist(struct sk_buff *skb, int attr, const struct oak_ts *t
 	return 0;
 }
 
+/* Seconds from now to @at (jiffies), 0 if it has passed. */
+static u64 oak_secs_to(unsigned long at)
+{
+	return time_after(at, jiffies) ? (at - jiffies) / HZ : 0;
+}
+
+/* Put @attr = @secs left of a limit @limit seconds after @since (boottime); none if @limit is 0. */
+static int oak_put_left(struct sk_buff *skb, int attr, int pad, u64 since, u64 limit)
+{
+	u64 now = ktime_get_boottime_seconds();
+
+	if (!limit)
+		return 0;
+	return nla_put_u64_64bit(skb, attr, since + limit > now ? since + limit - now : 0, pad);
+}
+
+/* When the Child SA's states rekey and expire (their soft and hard add-time limits). */
+static int oak_fill_child_times(struct sk_buff *skb, const struct oak_child_sa *c)
+{
+	const struct oak_child_params *p = &c->p;
+
+	if (!c->rekeyed &&
+	    oak_put_left(skb, OAKLEY_CHILD_SA_A_REKEY_IN, OAKLEY_CHILD_SA_A_PAD,
+			 c->established, p->soft_time))
+		return -EMSGSIZE;
+	return oak_put_left(skb, OAKLEY_CHILD_SA_A_EXPIRE_IN, OAKLEY_CHILD_SA_A_PAD,
+			    c->established, p->hard_time);
+}
+
 static int oak_fill_child(struct sk_buff *skb, const struct oak_child_sa *c)
 {
 	const struct oak_child_params *p = &c->p;
@@ -479,7 +508,8 @@ static int oak_fill_child(struct sk_buff *skb, const struct oak_child_sa *c)
 	    nla_put_u64_64bit(skb, OAKLEY_CHILD_SA_A_PACKETS_IN, cnt.packets_in,
 			      OAKLEY_CHILD_SA_A_PAD) ||
 	    nla_put_u64_64bit(skb, OAKLEY_CHILD_SA_A_PACKETS_OUT, cnt.packets_out,
-			      OAKLEY_CHILD_SA_A_PAD))
+			      OAKLEY_CHILD_SA_A_PAD) ||
+	    oak_fill_child_times(skb, c))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -499,6 +529,28 @@ static int oak_fill_nat(struct sk_buff *skb, const struct oak_ike_sa *sa)
 	if (sa->nat & OAK_NAT_FORCED)
 		nat |= OAKLEY_SA_NAT_FORCED;
 	return nla_put_u8(skb, OAKLEY_SA_A_NAT, nat);
+}
+
+/* The IKE SA's next rekey or reauthentication and its hard lifetime, once it is up. */
+static int oak_fill_sa_times(struct sk_buff *skb, const struct oak_ike_sa *sa)
+{
+	const struct oak_sa_timers *t = &sa->t;
+	unsigned long next = 0;
+
+	if (sa->state != OAKLEY_IKE_STATE_ESTABLISHED)
+		return 0;
+	if (t->rekey_at && !(t->flags & OAK_Q_REKEY_DONE))
+		next = t->rekey_at;
+	if (t->reauth_at && !(t->flags & OAK_Q_REAUTH_DONE) &&
+	    (!next || time_before(t->reauth_at, next)))
+		next = t->reauth_at;
+	if (next && nla_put_u64_64bit(skb, OAKLEY_SA_A_REKEY_IN, oak_secs_to(next),
+				      OAKLEY_SA_A_PAD))
+		return -EMSGSIZE;
+	if (t->expire_at && nla_put_u64_64bit(skb, OAKLEY_SA_A_EXPIRE_IN,
+					      oak_secs_to(t->expire_at), OAKLEY_SA_A_PAD))
+		return -EMSGSIZE;
+	return 0;
 }
 
 static int oak_fill_sa(struct sk_buff *skb, const struct oak_ike_sa *sa)
@@ -529,6 +581,8 @@ static int oak_fill_sa(struct sk_buff *skb, const struct oak_ike_sa *sa)
 	    nla_put_u16(skb, OAKLEY_SA_A_INTEG, sa->algs.integ) ||
 	    nla_put_u16(skb, OAKLEY_SA_A_DH, sa->algs.dh) ||
 	    nla_put_u64_64bit(skb, OAKLEY_SA_A_AGE, age, OAKLEY_SA_A_PAD) ||
+	    nla_put_u8(skb, OAKLEY_SA_A_VERSION, sa->ops->major) ||
+	    oak_fill_sa_times(skb, sa) ||
 	    oak_fill_nat(skb, sa))
 		return -EMSGSIZE;
 	list_for_each_entry(c, &sa->children, node)

@@ -277,6 +277,21 @@ void oak_timers_up(struct oak_ike_sa *sa)
 	oak_deadline_arm(sa);
 }
 
+/*
+ * The version agreed on a lifetime of @secs with the peer (IKEv1's SA Life
+ * attribute, 0: none): the SA expires then, if that comes before its
+ * connection's `ike-lifetime`.
+ */
+void oak_timers_cap_life(struct oak_ike_sa *sa, u32 secs)
+{
+	unsigned long at = jiffies + oak_secs_to_jiffies(secs);
+
+	if (!secs || (sa->t.expire_at && !time_before(at, sa->t.expire_at)))
+		return;
+	sa->t.expire_at = at;
+	oak_deadline_arm(sa);
+}
+
 /* ---- dead peers ---- */
 
 /*

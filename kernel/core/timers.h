@@ -43,6 +43,7 @@ struct oak_sa_timers {
 /* timers.c */
 void oak_timers_init(struct oak_ike_sa *sa);	/* from oak_sa_new() */
 void oak_timers_up(struct oak_ike_sa *sa);	/* the SA is up: arm DPD and its deadlines */
+void oak_timers_cap_life(struct oak_ike_sa *sa, u32 secs);	/* a shorter agreed lifetime */
 void oak_timers_stop(struct oak_ike_sa *sa);	/* cancel them (the SA goes) */
 void oak_timers_rx(struct oak_ike_sa *sa);	/* a valid message arrived from the peer */
 void oak_timers_restart_delay(struct oak_ike_sa *sa, unsigned int delay_s);

@@ -345,6 +345,9 @@ static void oak_ikev1_sa_up(struct oak_ike_sa *sa)
 	lockdep_assert_held(&sa->in->lock);
 	sa->t.last_rx = jiffies;
 	oak_timers_up(sa);
+	/* the ISAKMP SA is not renewed yet (`ike-rekey`): it lives to its end */
+	sa->t.rekey_at = 0;
+	oak_timers_cap_life(sa, ikev1_sa(sa)->p1_life);
 	oak_conn_sa_up(sa);
 }
 

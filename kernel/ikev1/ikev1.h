@@ -116,6 +116,7 @@ struct ikev1_sa {
 	u8 step;			/* enum v1_step */
 	u8 block;			/* cipher block: 8 or 16 */
 	u16 hash;			/* IKEV1_HASH_* of phase 1 */
+	u32 p1_life;			/* seconds: the SA Life phase 1 agreed on, 0: none */
 	u16 life;			/* proposed lifetime, seconds */
 	struct oak_v1_keys *keys;	/* SKEYID*, cipher key; NULL before */
 	struct ikev1_hs *hs;
@@ -221,6 +222,9 @@ int v1_p2_select(const struct isakmp_sa *peer, const struct oakley_child *cfg,
 		 struct v1_p2 *out, u8 *pnum, u8 *tnum);
 void v1_p2_put(struct isakmp_buf *b, const struct v1_p2 *p, const u8 *spi, u8 pnum, u8 tnum);
 /* RESPONDER-LIFETIME (RFC 2407 §4.6.3.1): its attribute list, built and read */
+void v1_p1_life_attrs(struct isakmp_buf *b, u32 secs);
+u32 v1_p1_life_parse(const u8 *data, u16 len);
+void v1_p1_life_rx(struct oak_ike_sa *sa, const struct isakmp_notify *n);
 void v1_p2_life_attrs(struct isakmp_buf *b, u32 secs, u32 kb);
 int v1_p2_life_parse(const u8 *data, u16 len, struct v1_p2 *p);
 

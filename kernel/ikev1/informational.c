@@ -255,6 +255,9 @@ static void v1_info_status(struct oak_ike_sa *sa, const struct isakmp_notify *n)
 	case ISAKMP_N_INITIAL_CONTACT:
 		v1_contact_rx(sa);	/* some peers send it right after phase 1 */
 		break;
+	case ISAKMP_N_RESPONDER_LIFETIME:
+		v1_p1_life_rx(sa, n);	/* for the ISAKMP SA; an SA pair's comes in QR1 */
+		break;
 	}
 }
 

@@ -74,6 +74,12 @@ void v1_set_algs(struct oak_ike_sa *sa, const struct v1_p1 *p)
 		sa->algs.integ = integ[p->hash];
 	}
 	ikev1_sa(sa)->hash = p->hash;
+	/*
+	 * The transform's SA Life: the initiator's proposal, which the
+	 * responder returns.  Each side ends the SA at the shorter of it and
+	 * its own `ike-lifetime` (oak_ikev1_sa_up()).
+	 */
+	ikev1_sa(sa)->p1_life = p->life;
 }
 
 /* Our DH value and nonce: the initiator's into gxi/ni, the responder's into gxr/nr. */
@@ -355,12 +361,51 @@ static u16 v1_verify_id_hash(struct oak_ike_sa *sa, u8 *buf, size_t len, struct 
 	return 0;
 }
 
+/*
+ * A responder whose own `ike-lifetime` is shorter than the initiator's SA
+ * Life (or than none) accepted the transform as proposed (a responder
+ * returns it unchanged) and ends the SA at its own time; it says so in a
+ * RESPONDER-LIFETIME notify for the ISAKMP SA (RFC 2407 §4.6.3.1, in an
+ * Informational right after phase 1, as other gateways send it), so that
+ * the initiator ends it then too instead of finding it gone.
+ */
+static void v1_p1_life_tell(struct oak_ike_sa *sa)
+{
+	u32 ours = sa->conn->ike_lifetime, theirs = ikev1_sa(sa)->p1_life;
+	struct isakmp_buf ab;
+	u8 d[16];
+	int err;
+
+	if (sa->initiator || !ours || (theirs && theirs <= ours))
+		return;
+	isakmp_buf_init(&ab, d, sizeof(d));
+	v1_p1_life_attrs(&ab, ours);
+	err = ab.err ?: v1_info_notify(sa, ISAKMP_N_RESPONDER_LIFETIME, d, ab.len);
+	if (err)
+		oak_sa_log(pr_debug, sa, NULL, "cannot send RESPONDER-LIFETIME: %d\n", err);
+}
+
+/* An initiator's ISAKMP SA: the responder's shorter lifetime counts. */
+void v1_p1_life_rx(struct oak_ike_sa *sa, const struct isakmp_notify *n)
+{
+	u32 secs;
+
+	if (!sa->initiator || n->protocol != ISAKMP_PROTO_ISAKMP)
+		return;
+	secs = v1_p1_life_parse(n->data, n->len);
+	if (!secs)
+		return;
+	oak_sa_log(pr_debug, sa, NULL, "the responder's lifetime: %u s\n", secs);
+	oak_timers_cap_life(sa, secs);
+}
+
 void v1_mm_done(struct oak_ike_sa *sa)
 {
 	ikev1_sa(sa)->step = V1_DONE;
 	v1_sa_down(sa);
 	oak_sa_log(pr_debug, sa, NULL, "ISAKMP SA established (Main Mode)\n");
 	oak_sa_established(sa);
+	v1_p1_life_tell(sa);
 }
 
 /* ---- initiator ---- */

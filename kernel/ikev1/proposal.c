@@ -421,6 +421,39 @@ void v1_p2_put(struct isakmp_buf *b, const struct v1_p2 *p, const u8 *spi, u8 pn
 	isakmp_pl_end(b, sa);
 }
 
+/*
+ * Phase 1's SA Life in seconds as a RESPONDER-LIFETIME notify for the
+ * ISAKMP SA carries it: attributes of the phase 1 transform (RFC 2409
+ * Appendix A), not those of the IPsec DOI.
+ */
+void v1_p1_life_attrs(struct isakmp_buf *b, u32 secs)
+{
+	isakmp_put_attr_tv(b, IKEV1_ATTR_LIFE_TYPE, IKEV1_LIFE_SECONDS);
+	isakmp_put_attr(b, IKEV1_ATTR_LIFE_DURATION, secs);
+}
+
+/* The shortest lifetime in seconds such an attribute list gives; 0: none (or malformed). */
+u32 v1_p1_life_parse(const u8 *data, u16 len)
+{
+	struct isakmp_transform t = { .attrs = data, .attrs_len = len };
+	struct isakmp_attr a;
+	size_t pos = 0;
+	u16 ltype = 0;
+	u32 secs = 0, v;
+	int r;
+
+	while ((r = isakmp_attr_next(&t, &pos, &a)) > 0) {
+		if (a.type == IKEV1_ATTR_LIFE_TYPE) {
+			ltype = a.value;
+		} else if (a.type == IKEV1_ATTR_LIFE_DURATION && ltype == IKEV1_LIFE_SECONDS) {
+			v = v1_life_value(&a);
+			if (v && (!secs || v < secs))
+				secs = v;
+		}
+	}
+	return r < 0 ? 0 : secs;
+}
+
 /* One Life Type / Life Duration pair: the shortest of each type counts. */
 static void v1_p2_life_take(struct v1_p2 *p, u16 type, u32 value)
 {

@@ -786,12 +786,37 @@ static void v1e_test_p2_life(struct kunit *test)
 	KUNIT_EXPECT_LT(test, v1_p2_life_parse(tlv8, 7, &got), 0);	/* cut short */
 }
 
+/* Phase 1's RESPONDER-LIFETIME data: its own attribute numbers, the shortest in seconds. */
+static void v1e_test_p1_life(struct kunit *test)
+{
+	static const u8 mixed[] = {
+		0x80, 11, 0x00, 2,		/* Life Type kilobytes */
+		0x80, 12, 0x00, 10,		/* 10 KB: not a time */
+		0x80, 11, 0x00, 1,		/* Life Type seconds */
+		0x00, 12, 0x00, 4, 0x00, 0x01, 0x51, 0x80,	/* 86400 s, TLV */
+		0x80, 12, 0x0e, 0x10,		/* 3600 s: the shorter */
+	};
+	static const u8 ipsec[] = { 0x80, 1, 0x00, 1, 0x80, 2, 0x0e, 0x10 };	/* IPsec DOI's */
+	struct isakmp_buf b;
+	u8 mem[32];
+
+	isakmp_buf_init(&b, mem, sizeof(mem));
+	v1_p1_life_attrs(&b, 100000);		/* a 4-byte TLV */
+	KUNIT_ASSERT_EQ(test, b.err, 0);
+	KUNIT_EXPECT_EQ(test, v1_p1_life_parse(mem, b.len), 100000U);
+	KUNIT_EXPECT_EQ(test, v1_p1_life_parse(mixed, sizeof(mixed)), 3600U);
+	KUNIT_EXPECT_EQ(test, v1_p1_life_parse(ipsec, sizeof(ipsec)), 0U);
+	KUNIT_EXPECT_EQ(test, v1_p1_life_parse(mixed, sizeof(mixed) - 1), 0U);	/* cut short */
+	KUNIT_EXPECT_EQ(test, v1_p1_life_parse(mixed, 0), 0U);
+}
+
 static struct kunit_case v1e_cases_list[] = {
 	KUNIT_CASE(v1e_test_cbc),
 	KUNIT_CASE(v1e_test_p1),
 	KUNIT_CASE(v1e_test_p1_legacy),
 	KUNIT_CASE(v1e_test_p2),
 	KUNIT_CASE(v1e_test_p2_life),
+	KUNIT_CASE(v1e_test_p1_life),
 	{}
 };
 

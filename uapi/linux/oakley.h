@@ -300,6 +300,9 @@ enum oakley_sa_attr {
 	OAKLEY_SA_A_CHILD,		/* nest: enum oakley_child_sa_attr, repeated */
 	OAKLEY_SA_A_PAD,
 	OAKLEY_SA_A_NAT,		/* u8: OAKLEY_SA_NAT_* flags; absent = no NAT traversal */
+	OAKLEY_SA_A_VERSION,		/* u8: the IKE major version, 1 or 2 */
+	OAKLEY_SA_A_REKEY_IN,		/* u64: seconds to the next rekey/reauth; absent: none */
+	OAKLEY_SA_A_EXPIRE_IN,		/* u64: seconds to the hard lifetime; absent = none */
 
 	__OAKLEY_SA_A_MAX,
 	OAKLEY_SA_A_MAX = __OAKLEY_SA_A_MAX - 1
@@ -324,6 +327,8 @@ enum oakley_child_sa_attr {
 	OAKLEY_CHILD_SA_A_PACKETS_IN,	/* u64 */
 	OAKLEY_CHILD_SA_A_PACKETS_OUT,	/* u64 */
 	OAKLEY_CHILD_SA_A_PAD,
+	OAKLEY_CHILD_SA_A_REKEY_IN,	/* u64: seconds to the time-based rekey; absent = none */
+	OAKLEY_CHILD_SA_A_EXPIRE_IN,	/* u64: seconds to the hard time limit; absent = none */
 
 	__OAKLEY_CHILD_SA_A_MAX,
 	OAKLEY_CHILD_SA_A_MAX = __OAKLEY_CHILD_SA_A_MAX - 1

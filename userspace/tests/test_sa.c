@@ -53,8 +53,12 @@ static void build(struct nlmsghdr *b, const char *conn, bool with_child)
 	mnl_attr_put_u16(b, OAKLEY_SA_A_PRF, 6);
 	mnl_attr_put_u16(b, OAKLEY_SA_A_DH, 31);
 	mnl_attr_put_u64(b, OAKLEY_SA_A_AGE, 42);
-	if (with_child)
+	if (with_child) {
+		/* an ISAKMP SA that expires and is not renewed: no REKEY_IN */
 		mnl_attr_put_u8(b, OAKLEY_SA_A_NAT, OAKLEY_SA_NAT_LOCAL | OAKLEY_SA_NAT_FORCED);
+		mnl_attr_put_u8(b, OAKLEY_SA_A_VERSION, 1);
+		mnl_attr_put_u64(b, OAKLEY_SA_A_EXPIRE_IN, 28800);
+	}
 	if (with_child) {
 		ch = mnl_attr_nest_start(b, OAKLEY_SA_A_CHILD);
 		mnl_attr_put_strz(b, OAKLEY_CHILD_SA_A_NAME, "lan");
@@ -73,6 +77,8 @@ static void build(struct nlmsghdr *b, const char *conn, bool with_child)
 		mnl_attr_put_u64(b, OAKLEY_CHILD_SA_A_BYTES_OUT, 2000);
 		mnl_attr_put_u64(b, OAKLEY_CHILD_SA_A_PACKETS_IN, 10);
 		mnl_attr_put_u64(b, OAKLEY_CHILD_SA_A_PACKETS_OUT, 20);
+		mnl_attr_put_u64(b, OAKLEY_CHILD_SA_A_REKEY_IN, 3300);
+		mnl_attr_put_u64(b, OAKLEY_CHILD_SA_A_EXPIRE_IN, 3960);
 		mnl_attr_nest_end(b, ch);
 	}
 	mnl_attr_nest_end(b, sa);
@@ -161,16 +167,19 @@ void test_sa(void)
 		  "\"spi-i\":\"0123456789abcdef\",\"spi-r\":\"fedcba9876543210\","
 		  "\"local\":\"192.0.2.1\",\"local-port\":500,\"remote\":\"198.51.100.7\","
 		  "\"remote-port\":4500,\"nat\":\"local encap\",\"encr\":\"aes256gcm16\",\"integ\":null,"
-		  "\"prf\":\"prfsha384\",\"dh\":\"x25519\",\"age\":42,\"children\":[{\"name\":\"lan\","
+		  "\"prf\":\"prfsha384\",\"dh\":\"x25519\",\"age\":42,\"version\":1,"
+		  "\"rekey-in\":null,\"expire-in\":28800,\"children\":[{\"name\":\"lan\","
 		  "\"spi-in\":\"c0ffee01\",\"spi-out\":\"00001002\",\"proto\":\"esp\",\"mode\":\"tunnel\","
 		  "\"encr\":\"aes128\",\"integ\":\"sha256\",\"dh\":\"modp2048\","
 		  "\"local-ts\":[\"10.1.0.0/16\"],\"remote-ts\":[\"10.2.0.0/16\"],\"age\":7,"
-		  "\"bytes-in\":1000,\"bytes-out\":2000,\"packets-in\":10,\"packets-out\":20}]}\n"
+		  "\"bytes-in\":1000,\"bytes-out\":2000,\"packets-in\":10,\"packets-out\":20,"
+		  "\"rekey-in\":3300,\"expire-in\":3960}]}\n"
 		  "{\"conn\":\"other\",\"state\":\"established\",\"initiator\":true,"
 		  "\"spi-i\":\"0123456789abcdef\",\"spi-r\":\"fedcba9876543210\","
 		  "\"local\":\"192.0.2.1\",\"local-port\":500,\"remote\":\"198.51.100.7\","
 		  "\"remote-port\":4500,\"nat\":null,\"encr\":\"aes256gcm16\",\"integ\":null,"
-		  "\"prf\":\"prfsha384\",\"dh\":\"x25519\",\"age\":42,\"children\":[]}\n",
+		  "\"prf\":\"prfsha384\",\"dh\":\"x25519\",\"age\":42,\"version\":null,"
+		  "\"rekey-in\":null,\"expire-in\":null,\"children\":[]}\n",
 		  "SA JSON: names spelled out, SPIs in hex, algorithms by name");
 	free(out);
 	oak_sa_list_free(&l);
