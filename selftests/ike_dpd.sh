@@ -12,7 +12,9 @@
 #  - both sides with start = start: one IKE SA (the same on both) remains;
 #  - DPD (dpd = 2s): the peer's link goes down, Oakley detects it within
 #    dpd + the retransmission budget (printed), removes the SAs, reports
-#    dead-peer; dpd-action = restart re-establishes when the link returns;
+#    dead-peer; dpd-action = restart re-establishes when the link returns,
+#    going on through attempts the peer refuses (NO_PROPOSAL_CHOSEN) until
+#    its configuration is back;
 #    dpd-action = trap puts the connection's trap policies back;
 #  - strongSwan: `oak down` removes charon's SAs, charon's --terminate
 #    --child / --ike remove Oakley's, a stopped charon is detected as dead.
@@ -129,6 +131,11 @@ states_of() { ip -n "$1" xfrm state | grep -c '^src'; }
 # events SIDE TYPE [CONN] -> how many TYPE events the monitor of SIDE printed
 events() { jq -c --arg t "$2" --arg c "${3:-gw}" 'select(.event == $t and .conn == $c)' \
 	"$TMP/mon-$1" 2>/dev/null | wc -l; }
+
+# refusals -> A's error events for gw with NO_PROPOSAL_CHOSEN (14)
+refusals() { jq -c 'select(.event == "error" and .conn == "gw" and .notify == 14)' \
+	"$TMP/mon-a" 2>/dev/null | wc -l; }
+refused_twice() { [ "$(refusals)" -ge "$(($1 + 2))" ]; }
 
 conf_ab()	# SIDE(a|b) DPD-ACTION DPD
 {
@@ -311,8 +318,18 @@ DPD_RESTART=$(echo "$t1 - $t0" | bc)
 log "dead peer detected after ${DPD_RESTART}s (dpd 2s + retransmissions 23.5s)"
 # expected: at most 2 x dpd (2 s) + the retransmissions (23.5 s) + rounding; more on a loaded TCG host
 [ "$(echo "$DPD_RESTART < 50" | bc)" = 1 ] || die "dead peer detection took ${DPD_RESTART}s"
+# The peer comes back refusing the proposal (its configuration not restored
+# yet): the restart attempts go on through NO_PROPOSAL_CHOSEN (two refusals
+# seen), and succeed once the peer's configuration is back.
+sed "s/^ike = .*/ike = aes128-sha256-modp3072/" "$TMP/b.conf" >"$TMP/b-other.conf"
+ob load "$TMP/b-other.conf" || die "oak load in $B (another proposal)"
+refused0=$(refusals)
 ip -n "$B" link set veth-b up
 ip -n "$B" route show 10.1.0.0/16 | grep -q . || ip -n "$B" route add 10.1.0.0/16 via 10.99.0.1
+wait_for 60 refused_twice "$refused0" ||
+	die "restart: $(($(refusals) - refused0)) refused attempts, the attempts stopped"
+log "restart: $(($(refusals) - refused0)) attempts refused (NO_PROPOSAL_CHOSEN), still trying"
+ob load "$TMP/b.conf" || die "oak load in $B"
 t0=$(date +%s.%N)
 back() { [ "$(conn_state "$A" gw)" = established ] && [ "$(children "$A")" != "" ] &&
 	[ "$(ike_count "$A")" = 1 ]; }

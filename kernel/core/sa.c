@@ -803,7 +803,8 @@ void oak_sa_fail(struct oak_ike_sa *sa, u16 notify, const char *why)
 		oak_stat(sa, OAKLEY_STATS_A_IKE_FAILED);
 	oak_sa_log(pr_debug, sa, NULL, "IKE SA failed: %s (notify %u)\n", why, notify);
 	oak_sa_event(sa, OAKLEY_EVENT_ERROR, NULL, notify, why);
-	oak_sa_kill(sa);
+	if (oak_restart_failed(sa))
+		oak_sa_kill(sa);
 }
 
 int oak_sa_event(struct oak_ike_sa *sa, u8 type, const char *child, u16 notify,

@@ -300,9 +300,6 @@ void oak_timers_cap_life(struct oak_ike_sa *sa, u32 secs)
  */
 void oak_rtx_exhausted(struct oak_ike_sa *sa, bool queued)
 {
-	struct oakley_conn *conn;
-	unsigned int next;
-
 	if (queued) {
 		if (sa->t.flags & OAK_Q_DELETING)
 			oak_sa_kill(sa);	/* Delete(IKE) unanswered: remove anyway */
@@ -310,17 +307,37 @@ void oak_rtx_exhausted(struct oak_ike_sa *sa, bool queued)
 			oak_peer_dead(sa);
 		return;
 	}
-	if (!(sa->t.flags & OAK_Q_RESTART) || sa->state == OAKLEY_IKE_STATE_ESTABLISHED) {
-		oak_sa_fail(sa, 0, "peer does not answer");
-		return;
-	}
+	oak_sa_fail(sa, 0, "peer does not answer");	/* a restart attempt: the next one */
+}
+
+/* oak_sa_fail() of a restart attempt; true when the caller should kill the SA itself. */
+bool oak_restart_failed(struct oak_ike_sa *sa)
+{
+	struct oakley_conn *conn;
+	unsigned int next;
+
+	if (!(sa->t.flags & OAK_Q_RESTART) || sa->state == OAKLEY_IKE_STATE_ESTABLISHED)
+		return true;
+	/*
+	 * dpd-action = restart tries until it succeeds: a peer that comes
+	 * back may refuse us for a while (its configuration not loaded yet:
+	 * NO_PROPOSAL_CHOSEN, AUTHENTICATION_FAILED) as well as not answer.
+	 * The delay doubles up to OAK_RESTART_MAX_S; `oak down` or removing
+	 * the connection ends the attempts.
+	 */
 	next = sa->t.restart_delay ? min(sa->t.restart_delay * 2, OAK_RESTART_MAX_S) :
 	       OAK_RESTART_FIRST_S;
 	conn = oakley_conn_get(sa->conn);
-	oak_sa_fail(sa, 0, "peer does not answer");
-	if (!sa->in->dying && oak_initiate_flags(sa->in, conn, OAK_Q_RESTART, next))
+	oak_sa_kill(sa);
+	if (sa->in->dying)
+		goto out;
+	if (oak_initiate_flags(sa->in, conn, OAK_Q_RESTART, next))
 		oak_conn_log(pr_debug, conn, NULL, "restart not scheduled\n");
+	else
+		oak_conn_log(pr_debug, conn, NULL, "restart attempt failed: next in %u s\n", next);
+out:
 	oakley_conn_put(conn);
+	return false;
 }
 
 /* No answer from the peer: remove its SA, then dpd-action. */

@@ -53,6 +53,7 @@ void oak_timers_restart_delay(struct oak_ike_sa *sa, unsigned int delay_s);
  * SA's first exchange (it fails; dpd-action = restart tries again later).
  */
 void oak_rtx_exhausted(struct oak_ike_sa *sa, bool queued);
+bool oak_restart_failed(struct oak_ike_sa *sa);	/* from oak_sa_fail() */
 void oak_peer_dead(struct oak_ike_sa *sa);
 void oak_conn_sa_up(struct oak_ike_sa *sa);	/* reauth finish, duplicate SAs */
 void oak_conn_sa_gone(struct oak_ike_sa *sa);	/* put back other SAs' policies */
