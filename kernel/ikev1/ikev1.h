@@ -56,7 +56,7 @@
  */
 #define V1_REKEY_OUT_MS		1000
 #define V1_REKEY_DEL_MS		2000
-#define V1_REKEY_GRACE_MS	5000
+#define V1_REKEY_GRACE_MS	3000
 #define V1_REKEY_POLL_MS	500
 
 /* Where a Main Mode stands (ikev1_sa.step) */

@@ -23,7 +23,11 @@
  * SA pair gets the shorter of both sides' lifetimes; a responder whose own
  * is shorter says so in a RESPONDER-LIFETIME notify (RFC 2407 §4.6.3.1).
  * The PFS DH runs in windows (in->lock dropped), the initiator's key pair
- * in a work item of the SA.
+ * in a work item of the SA.  A rekey is a Quick Mode for the selectors of
+ * an installed pair, on both sides: the new pair takes the old one's reqid,
+ * the initiator's outbound state waits V1_REKEY_OUT_MS after QI2, the
+ * responder's inbound one goes in before QR1, and the old pair is deleted
+ * once the new one carries the traffic (v1_child_work(), ikev1.md).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
