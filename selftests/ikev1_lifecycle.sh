@@ -31,7 +31,7 @@
 #           ISAKMP SA and one pair (charon's INITIAL-CONTACT);
 #         - Oakley forgets its SAs (Deletes dropped) and initiates again:
 #           charon keeps exactly one IKE SA (Oakley's INITIAL-CONTACT).
-#   rekey Quick Mode rekeys (the child's `rekey`, 7 s; charon's 10 s) under `ping -i 0.2`
+#   rekey Quick Mode rekeys (the child's `rekey`, 8 s; charon's 10 s) under `ping -i 0.2`
 #         (0 replies lost, the inbound SPIs change, at least two
 #         child-rekeyed events, exactly one SA pair per child once the old
 #         ones are deleted), Oakley <-> Oakley with A's timer and `oak
@@ -559,8 +559,26 @@ rk_ping()
 	[ -n "$sent" ] && [ "$sent" = "$4" ] && [ "$got" = "$sent" ] ||
 		die "$5: $((${sent:-0} - ${got:-0})) of ${sent:-?} replies lost across the rekeys"
 }
-rk_one_oo() { one "$A" "$1" && one "$B" "$1"; }
-rk_one_swan() { one "$A" "$1" && swan_one; }
+# One SA pair on each side, between two rekeys (8 s apart; the old pair's
+# states go ~4 s after each, so a window of ~3 s, which the TCG VM's slow
+# `oak show` must not miss): the cheap xfrm state counts first, then one
+# `oak show sa` per side for its established ISAKMP SAs and Child SAs
+rk_states2() { [ "$(states_of "$A")" = 2 ] && [ "$(states_of "${1:-$B}")" = 2 ]; }
+rk_sa_kids()	# NS CONN -> "ISAKMP-SAs/Child-SAs"
+{
+	nsexec "$1" "$OAKLEY_OAK" show sa -j | jq -r --arg c "$2" '[.[] | select(.conn == $c)] |
+		"\([.[] | select(.state == "established")] | length)/\([.. | objects |
+		select(has("spi-in"))] | length)"'
+}
+rk_one_oo()
+{
+	rk_states2 && [ "$(rk_sa_kids "$A" "$1")" = 1/1 ] && [ "$(rk_sa_kids "$B" "$1")" = 1/1 ]
+}
+rk_one_swan()
+{
+	rk_states2 "$A" && [ "$(rk_sa_kids "$A" "$1")" = 1/1 ] && [ "$(swan_kids)" = 1 ] &&
+		[ "$(swan_ike)" = 1 ]
+}
 rk_more() { [ "$(events child-rekeyed "$1")" -gt "$2" ]; }
 # rk_check CONN NAME EV_A0 EV_B0 SPI0 [swan]: two rekeys or more, new SPIs, one pair left
 # (and A's child-down events still $RK_DOWN0)
@@ -594,7 +612,7 @@ RK_SEEN=
 if part rekey; then
 	rk_t0=$SECONDS
 	# A rekeys (`oak rekey`, then its timer), B answers
-	rk_conf 10.97.0.1 10.97.0.2 10.1.0.0/24 10.2.0.0/24 rka 7s 30s >"$TMP/a-rk.conf"
+	rk_conf 10.97.0.1 10.97.0.2 10.1.0.0/24 10.2.0.0/24 rka 8s 30s >"$TMP/a-rk.conf"
 	rk_conf 10.97.0.2 10.97.0.1 10.2.0.0/24 10.1.0.0/24 rka 1h 2h >"$TMP/b-rk.conf"
 	oa load "$TMP/a-rk.conf" || die "oak load rka in $A"
 	ob load "$TMP/b-rk.conf" || die "oak load rka in $B"
@@ -609,15 +627,46 @@ if part rekey; then
 	wait_for 10 rk_more rka "$ea" || die "oak rekey rka/net: no child-rekeyed event"
 	[ "$(inspi "$A" rka)" != "$s0" ] || die "oak rekey rka/net: the inbound SPI did not change"
 	log "rekey: oak rekey rka/net: rekeyed"
-	rk_ping "$A" 10.1.0.1 10.2.0.1 80 rka
+	rk_ping "$A" 10.1.0.1 10.2.0.1 85 rka
 	rk_check rka "A's rekeys" "$ea" "$eb" "$s0"
+
+	# both sides rekey the pair at once (no rekey notify in IKEv1): A's IKE
+	# is held back while both start, so that each Quick Mode waits for its
+	# QR1 when the other's QI1 comes; B, the ISAKMP SA's responder, steps
+	# aside: one pair is left and no reply is lost
+	ea=$(events child-rekeyed rka)
+	s0=$(inspi "$A" rka)
+	echo "v1lc: rekey collision" >/dev/kmsg
+	(
+		sleep 1
+		block "$A"
+		oa rekey rka/net || echo "oak rekey rka/net in A failed"
+		ob rekey rka/net || echo "oak rekey rka/net in B failed"
+		sleep 0.5
+		unblock "$A"
+	) >"$TMP/rk-both" 2>&1 &
+	rk_pa=$!
+	rk_ping "$A" 10.1.0.1 10.2.0.1 45 rka-both
+	wait "$rk_pa"
+	[ ! -s "$TMP/rk-both" ] || die "rekey by both sides: $(cat "$TMP/rk-both")"
+	"$OAKLEY_LIB/dmesg-check.sh" --since "v1lc: rekey collision" \
+		--match 'rekey collision: the peer' >/dev/null &&
+		die "rekey by both sides: the Quick Modes did not cross (B did not step aside)"
+	[ "$(events child-rekeyed rka)" -gt "$ea" ] || die "rekey by both sides: not rekeyed"
+	[ "$(inspi "$A" rka)" != "$s0" ] || die "rekey by both sides: the inbound SPI did not change"
+	[ "$(events child-down rka)" = "$RK_DOWN0" ] || die "rekey by both sides: child-down events"
+	wait_for 20 rk_one_oo rka || die "rekey by both sides: not one pair left: A" \
+		"$(kids "$A" rka) Child SAs, $(states_of "$A") states; B $(kids "$B" rka)," \
+		"$(states_of "$B")"
+	log "rekey: both sides at once ($(($(events child-rekeyed rka) - ea)) rekeys, the Quick" \
+		"Modes crossed, B stepped aside): every ping answered, one pair left"
 	oa del rka >/dev/null 2>&1
 	ob del rka >/dev/null 2>&1
 	wait_for 10 none "$A" rka || die "rka: A kept SAs after oak del"
 
 	# B rekeys (its timer), A answers
 	rk_conf 10.97.0.1 10.97.0.2 10.1.0.0/24 10.2.0.0/24 rkb 1h 2h >"$TMP/a-rk.conf"
-	rk_conf 10.97.0.2 10.97.0.1 10.2.0.0/24 10.1.0.0/24 rkb 7s 30s >"$TMP/b-rk.conf"
+	rk_conf 10.97.0.2 10.97.0.1 10.2.0.0/24 10.1.0.0/24 rkb 8s 30s >"$TMP/b-rk.conf"
 	oa load "$TMP/a-rk.conf" || die "oak load rkb in $A"
 	ob load "$TMP/b-rk.conf" || die "oak load rkb in $B"
 	oa up rkb || die "oak up rkb"
@@ -627,7 +676,7 @@ if part rekey; then
 	ea=$(events child-rekeyed rkb)
 	eb=$(events child-rekeyed rkb b)
 	RK_DOWN0=$(events child-down rkb)
-	rk_ping "$A" 10.1.0.1 10.2.0.1 80 rkb
+	rk_ping "$A" 10.1.0.1 10.2.0.1 85 rkb
 	rk_check rkb "B's rekeys" "$ea" "$eb" "$s0"
 	oa del rkb >/dev/null 2>&1
 	ob del rkb >/dev/null 2>&1
@@ -638,7 +687,7 @@ if part rekey; then
 	for who in oakley charon; do
 		if [ $who = oakley ]; then
 			rk_swan_conf 1h 2h
-			rk_conf 10.96.0.1 10.96.0.2 10.1.1.0/24 10.3.0.0/24 rks 7s 30s >"$TMP/s-rk.conf"
+			rk_conf 10.96.0.1 10.96.0.2 10.1.1.0/24 10.3.0.0/24 rks 8s 30s >"$TMP/s-rk.conf"
 		else
 			rk_swan_conf 10s 40s
 			rk_conf 10.96.0.1 10.96.0.2 10.1.1.0/24 10.3.0.0/24 rks 1h 2h >"$TMP/s-rk.conf"
@@ -651,7 +700,9 @@ if part rekey; then
 		ea=$(events child-rekeyed rks)
 		RK_DOWN0=$(events child-down rks)
 		# charon's rekeys come 2 s or so before its rekey_time
-		rk_ping "$A" 10.1.1.1 10.3.0.1 $([ $who = oakley ] && echo 80 || echo 105) "rks-$who"
+		n=85
+		[ $who = oakley ] || n=105
+		rk_ping "$A" 10.1.1.1 10.3.0.1 "$n" "rks-$who"
 		rk_check rks "$who's rekeys with charon" "$ea" 0 "$s0" swan
 		oa down rks || die "oak down rks"
 		wait_for 10 swan_none || die "oak down: charon kept its SAs ($who rekeys)"
