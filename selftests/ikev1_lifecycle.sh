@@ -35,7 +35,8 @@
 #         (0 replies lost, the inbound SPIs change, at least two
 #         child-rekeyed events, exactly one SA pair per child once the old
 #         ones are deleted), Oakley <-> Oakley with A's timer and `oak
-#         rekey` (rka), then B's timer (rkb); charon as peer with Oakley's
+#         rekey` (rka, with PFS; then both sides at once: the Quick Modes
+#         cross, B steps aside), then B's timer (rkb); charon as peer with Oakley's
 #         timer (charon answers), then with charon's rekey_time (Oakley
 #         answers).
 #   trap  A with a `start = trap` child:
@@ -611,9 +612,11 @@ RK_SEEN=
 
 if part rekey; then
 	rk_t0=$SECONDS
-	# A rekeys (`oak rekey`, then its timer), B answers
-	rk_conf 10.97.0.1 10.97.0.2 10.1.0.0/24 10.2.0.0/24 rka 8s 30s >"$TMP/a-rk.conf"
-	rk_conf 10.97.0.2 10.97.0.1 10.2.0.0/24 10.1.0.0/24 rka 1h 2h >"$TMP/b-rk.conf"
+	# A rekeys (`oak rekey`, then its timer), B answers; with PFS
+	ESP=$ESP-modp2048 rk_conf 10.97.0.1 10.97.0.2 10.1.0.0/24 10.2.0.0/24 rka 8s 30s \
+		>"$TMP/a-rk.conf"
+	ESP=$ESP-modp2048 rk_conf 10.97.0.2 10.97.0.1 10.2.0.0/24 10.1.0.0/24 rka 1h 2h \
+		>"$TMP/b-rk.conf"
 	oa load "$TMP/a-rk.conf" || die "oak load rka in $A"
 	ob load "$TMP/b-rk.conf" || die "oak load rka in $B"
 	oa up rka || die "oak up rka"
@@ -629,6 +632,9 @@ if part rekey; then
 	log "rekey: oak rekey rka/net: rekeyed"
 	rk_ping "$A" 10.1.0.1 10.2.0.1 85 rka
 	rk_check rka "A's rekeys" "$ea" "$eb" "$s0"
+	pfs=$(nsexec "$A" "$OAKLEY_OAK" show sa -j | jq -r '[.. | objects | select(has("spi-in")) |
+		.dh] | join(" ")')
+	[ "$pfs" = modp2048 ] || die "rka: the rekeyed pair's PFS group is '$pfs', not modp2048"
 
 	# both sides rekey the pair at once (no rekey notify in IKEv1): A's IKE
 	# is held back while both start, so that each Quick Mode waits for its
