@@ -31,13 +31,21 @@
 #           ISAKMP SA and one pair (charon's INITIAL-CONTACT);
 #         - Oakley forgets its SAs (Deletes dropped) and initiates again:
 #           charon keeps exactly one IKE SA (Oakley's INITIAL-CONTACT).
+#   rekey Quick Mode rekeys (the child's `rekey`, 8 s; charon's 10 s) under `ping -i 0.2`
+#         (0 replies lost, the inbound SPIs change, at least two
+#         child-rekeyed events, exactly one SA pair per child once the old
+#         ones are deleted), Oakley <-> Oakley with A's timer and `oak
+#         rekey` (rka, with PFS; then both sides at once: the Quick Modes
+#         cross, B steps aside), then B's timer (rkb); charon as peer with Oakley's
+#         timer (charon answers), then with charon's rekey_time (Oakley
+#         answers).
 #   trap  A with a `start = trap` child:
 #         policies and no state until a ping, then the tunnel; dpd-action =
 #         trap: B silent, dead-peer, no SA and no state but the trap
 #         policies; B back: traffic starts the connection again (acquire),
 #         one SA each side.
-# OAKLEY_V1LC_PARTS="oo am trap swan" selects parts (~4 min in the TCG VM, the two
-# dead-peer waits of ~25 s each in oo and swan, one more in trap).
+# OAKLEY_V1LC_PARTS="oo am rekey trap swan" selects parts (~4 min in the TCG VM, the two
+# dead-peer waits of ~25 s each in oo and swan, one more in trap; rekey ~2.5 min).
 # Runs inside the test VM only:  selftests/vm/run.sh -- selftests/ikev1_lifecycle.sh
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib/lib.sh"
@@ -50,7 +58,7 @@ export LANG=C LC_ALL=C
 oakley_require_vm
 require_cmd ip ping jq nft bc swanctl unshare
 
-PARTS=${OAKLEY_V1LC_PARTS:-"oo am trap swan"}
+PARTS=${OAKLEY_V1LC_PARTS:-"oo am rekey trap swan"}
 part() { [[ " $PARTS " == *" $1 "* ]]; }
 PSK="ikev1_lifecycle selftest secret 0123456789"
 IKE=aes128-sha256-modp2048
@@ -77,6 +85,9 @@ ip -n "$S" route add 10.1.1.0/24 via 10.96.0.1 src 10.3.0.1
 ip netns exec "$A" "$OAKLEY_OAK" monitor -j >>"$TMP/mon-a" 2>&1 &
 MON_A=$!
 at_exit "kill $MON_A"
+ip netns exec "$B" "$OAKLEY_OAK" monitor -j >>"$TMP/mon-b" 2>&1 &
+MON_B=$!
+at_exit "kill $MON_B"
 
 oa() { nsexec "$A" "$OAKLEY_OAK" "$@"; }
 ob() { nsexec "$B" "$OAKLEY_OAK" "$@"; }
@@ -121,9 +132,9 @@ spis()
 			(.["spi-i"]?, .["spi-in"]?) | select(. != null)]'
 }
 states_of() { ip -n "$1" xfrm state | grep -c '^src'; }
-# events TYPE CONN -> how many TYPE events A's monitor printed for CONN
+# events TYPE CONN [a|b] -> how many TYPE events A's (or B's) monitor printed for CONN
 events() { jq -c --arg t "$1" --arg c "$2" 'select(.event == $t and .conn == $c)' \
-	"$TMP/mon-a" 2>/dev/null | wc -l; }
+	"$TMP/mon-${3:-a}" 2>/dev/null | wc -l; }
 dead_more() { [ "$(events dead-peer "$1")" -gt "$2" ]; }
 
 # one NS CONN: exactly one ISAKMP SA (established), one IPsec SA, one pair of states
@@ -480,6 +491,232 @@ if part swan; then
 	wait_for 10 swan_none || die "oak down: charon kept its SAs (end)"
 	charon_stop
 	log "DPD detection: ${DPD_OO:+Oakley peer ${DPD_OO}s, }charon ${DPD_SWAN}s"
+fi
+
+# ---------------- Quick Mode rekey ----------------
+# rk_conf LOCAL REMOTE LTS RTS CONN REKEY LIFETIME: oak_conf (dpd 0) with the child's lifetimes
+rk_conf()
+{
+	oak_conf "$1" "$2" "$3" "$4" "$5" 0 clear
+	printf 'rekey = %s\nlifetime = %s\n' "$6" "$7"
+}
+# rk_swan_conf REKEY_TIME LIFE_TIME: charon's connection oak for rks (IKEv1, PSK)
+rk_swan_conf()
+{
+	cat >"$TMP/swanctl.conf" <<EOF
+connections {
+	oak {
+		version = 1
+		local_addrs = 10.96.0.2
+		remote_addrs = 10.96.0.1
+		proposals = $IKE
+		local {
+			auth = psk
+			id = 10.96.0.2
+		}
+		remote {
+			auth = psk
+			id = 10.96.0.1
+		}
+		children {
+			net {
+				local_ts = 10.3.0.0/24
+				remote_ts = 10.1.1.0/24
+				esp_proposals = $ESP
+				rekey_time = $1
+				life_time = $2
+				rand_time = 1s
+			}
+		}
+	}
+}
+secrets {
+	ike-oak {
+		id-1 = 10.96.0.1
+		id-2 = 10.96.0.2
+		secret = "$PSK"
+	}
+}
+EOF
+	swan --load-all --file "$TMP/swanctl.conf" >"$TMP/swan-load" 2>&1 ||
+		{ cat "$TMP/swan-load" >&2; die "swanctl --load-all failed"; }
+}
+# inspi NS CONN -> the inbound SPIs of the connection's Child SAs
+inspi()
+{
+	nsexec "$1" "$OAKLEY_OAK" show sa -j |
+		jq -c --arg c "$2" '[.[] | select(.conn == $c) | .. | objects | .["spi-in"]? |
+			select(. != null)]'
+}
+# rk_ping NS SRC DST COUNT NAME: COUNT pings 0.2 s apart, every reply counted
+rk_ping()
+{
+	local out sent got
+
+	out=$(nsexec "$1" ping -c "$4" -i 0.2 -W 2 -I "$2" "$3" 2>&1)
+	sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' <<<"$out")
+	got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$out")
+	RK_PINGS="$RK_PINGS $5:${got:-?}/${sent:-?}"
+	[ -n "$sent" ] && [ "$sent" = "$4" ] && [ "$got" = "$sent" ] ||
+		die "$5: $((${sent:-0} - ${got:-0})) of ${sent:-?} replies lost across the rekeys"
+}
+# One SA pair on each side, between two rekeys (8 s apart; the old pair's
+# states go ~4 s after each, so a window of ~3 s, which the TCG VM's slow
+# `oak show` must not miss): the cheap xfrm state counts first, then one
+# `oak show sa` per side for its established ISAKMP SAs and Child SAs
+rk_states2() { [ "$(states_of "$A")" = 2 ] && [ "$(states_of "${1:-$B}")" = 2 ]; }
+rk_sa_kids()	# NS CONN -> "ISAKMP-SAs/Child-SAs"
+{
+	nsexec "$1" "$OAKLEY_OAK" show sa -j | jq -r --arg c "$2" '[.[] | select(.conn == $c)] |
+		"\([.[] | select(.state == "established")] | length)/\([.. | objects |
+		select(has("spi-in"))] | length)"'
+}
+rk_one_oo()
+{
+	rk_states2 && [ "$(rk_sa_kids "$A" "$1")" = 1/1 ] && [ "$(rk_sa_kids "$B" "$1")" = 1/1 ]
+}
+rk_one_swan()
+{
+	rk_states2 "$A" && [ "$(rk_sa_kids "$A" "$1")" = 1/1 ] && [ "$(swan_kids)" = 1 ] &&
+		[ "$(swan_ike)" = 1 ]
+}
+rk_more() { [ "$(events child-rekeyed "$1")" -gt "$2" ]; }
+# rk_check CONN NAME EV_A0 EV_B0 SPI0 [swan]: two rekeys or more, new SPIs, one pair left
+# (and A's child-down events still $RK_DOWN0)
+rk_check()
+{
+	local ra rb
+
+	ra=$(($(events child-rekeyed "$1") - $3))
+	rb=$(($(events child-rekeyed "$1" b) - $4))
+	[ "$ra" -ge 2 ] || die "$2: $ra child-rekeyed events in A, expected at least 2"
+	[ "${6:-}" = swan ] || [ "$rb" -ge 2 ] ||
+		die "$2: $rb child-rekeyed events in B, expected at least 2"
+	[ "$(inspi "$A" "$1")" != "$5" ] || die "$2: the inbound SPI did not change ($5)"
+	[ "$(events child-down "$1")" = "$RK_DOWN0" ] ||
+		die "$2: child-down events in A during the rekeys"
+	if [ "${6:-}" = swan ]; then
+		wait_for 20 rk_one_swan "$1" ||
+			die "$2: not one pair left: A $(kids "$A" "$1") Child SAs," \
+				"$(states_of "$A") states; charon $(swan_kids) Child SAs"
+	else
+		wait_for 20 rk_one_oo "$1" ||
+			die "$2: not one pair left: A $(kids "$A" "$1") Child SAs," \
+				"$(states_of "$A") states; B $(kids "$B" "$1"), $(states_of "$B")"
+	fi
+	RK_SEEN="$RK_SEEN $2:$ra"
+	log "rekey: $2: $ra rekeys seen by A, every ping answered, one pair left"
+}
+RK_PINGS=
+RK_SEEN=
+
+if part rekey; then
+	rk_t0=$SECONDS
+	# A rekeys (`oak rekey`, then its timer), B answers; with PFS
+	ESP=$ESP-modp2048 rk_conf 10.97.0.1 10.97.0.2 10.1.0.0/24 10.2.0.0/24 rka 8s 30s \
+		>"$TMP/a-rk.conf"
+	ESP=$ESP-modp2048 rk_conf 10.97.0.2 10.97.0.1 10.2.0.0/24 10.1.0.0/24 rka 1h 2h \
+		>"$TMP/b-rk.conf"
+	oa load "$TMP/a-rk.conf" || die "oak load rka in $A"
+	ob load "$TMP/b-rk.conf" || die "oak load rka in $B"
+	oa up rka || die "oak up rka"
+	wait_for 60 rk_one_oo rka || die "rka not up"
+	ping_b || die "no traffic through rka"
+	s0=$(inspi "$A" rka)
+	ea=$(events child-rekeyed rka)
+	eb=$(events child-rekeyed rka b)
+	RK_DOWN0=$(events child-down rka)
+	oa rekey rka/net || die "oak rekey rka/net refused"
+	wait_for 10 rk_more rka "$ea" || die "oak rekey rka/net: no child-rekeyed event"
+	[ "$(inspi "$A" rka)" != "$s0" ] || die "oak rekey rka/net: the inbound SPI did not change"
+	log "rekey: oak rekey rka/net: rekeyed"
+	rk_ping "$A" 10.1.0.1 10.2.0.1 85 rka
+	rk_check rka "A's rekeys" "$ea" "$eb" "$s0"
+	pfs=$(nsexec "$A" "$OAKLEY_OAK" show sa -j | jq -r '[.. | objects | select(has("spi-in")) |
+		.dh] | join(" ")')
+	[ "$pfs" = modp2048 ] || die "rka: the rekeyed pair's PFS group is '$pfs', not modp2048"
+
+	# both sides rekey the pair at once (no rekey notify in IKEv1): A's IKE
+	# is held back while both start, so that each Quick Mode waits for its
+	# QR1 when the other's QI1 comes; B, the ISAKMP SA's responder, steps
+	# aside: one pair is left and no reply is lost
+	ea=$(events child-rekeyed rka)
+	s0=$(inspi "$A" rka)
+	echo "v1lc: rekey collision" >/dev/kmsg
+	(
+		sleep 1
+		block "$A"
+		oa rekey rka/net || echo "oak rekey rka/net in A failed"
+		ob rekey rka/net || echo "oak rekey rka/net in B failed"
+		sleep 0.5
+		unblock "$A"
+	) >"$TMP/rk-both" 2>&1 &
+	rk_pa=$!
+	rk_ping "$A" 10.1.0.1 10.2.0.1 45 rka-both
+	wait "$rk_pa"
+	[ ! -s "$TMP/rk-both" ] || die "rekey by both sides: $(cat "$TMP/rk-both")"
+	"$OAKLEY_LIB/dmesg-check.sh" --since "v1lc: rekey collision" \
+		--match 'rekey collision: the peer' >/dev/null &&
+		die "rekey by both sides: the Quick Modes did not cross (B did not step aside)"
+	[ "$(events child-rekeyed rka)" -gt "$ea" ] || die "rekey by both sides: not rekeyed"
+	[ "$(inspi "$A" rka)" != "$s0" ] || die "rekey by both sides: the inbound SPI did not change"
+	[ "$(events child-down rka)" = "$RK_DOWN0" ] || die "rekey by both sides: child-down events"
+	wait_for 20 rk_one_oo rka || die "rekey by both sides: not one pair left: A" \
+		"$(kids "$A" rka) Child SAs, $(states_of "$A") states; B $(kids "$B" rka)," \
+		"$(states_of "$B")"
+	log "rekey: both sides at once ($(($(events child-rekeyed rka) - ea)) rekeys, the Quick" \
+		"Modes crossed, B stepped aside): every ping answered, one pair left"
+	oa del rka >/dev/null 2>&1
+	ob del rka >/dev/null 2>&1
+	wait_for 10 none "$A" rka || die "rka: A kept SAs after oak del"
+
+	# B rekeys (its timer), A answers
+	rk_conf 10.97.0.1 10.97.0.2 10.1.0.0/24 10.2.0.0/24 rkb 1h 2h >"$TMP/a-rk.conf"
+	rk_conf 10.97.0.2 10.97.0.1 10.2.0.0/24 10.1.0.0/24 rkb 8s 30s >"$TMP/b-rk.conf"
+	oa load "$TMP/a-rk.conf" || die "oak load rkb in $A"
+	ob load "$TMP/b-rk.conf" || die "oak load rkb in $B"
+	oa up rkb || die "oak up rkb"
+	wait_for 60 rk_one_oo rkb || die "rkb not up"
+	ping_b || die "no traffic through rkb"
+	s0=$(inspi "$A" rkb)
+	ea=$(events child-rekeyed rkb)
+	eb=$(events child-rekeyed rkb b)
+	RK_DOWN0=$(events child-down rkb)
+	rk_ping "$A" 10.1.0.1 10.2.0.1 85 rkb
+	rk_check rkb "B's rekeys" "$ea" "$eb" "$s0"
+	oa del rkb >/dev/null 2>&1
+	ob del rkb >/dev/null 2>&1
+	wait_for 10 none "$A" rkb || die "rkb: A kept SAs after oak del"
+
+	# charon: Oakley rekeys, charon answers; then charon rekeys, Oakley answers
+	charon_start "$S" "$TMP"
+	for who in oakley charon; do
+		if [ $who = oakley ]; then
+			rk_swan_conf 1h 2h
+			rk_conf 10.96.0.1 10.96.0.2 10.1.1.0/24 10.3.0.0/24 rks 8s 30s >"$TMP/s-rk.conf"
+		else
+			rk_swan_conf 10s 40s
+			rk_conf 10.96.0.1 10.96.0.2 10.1.1.0/24 10.3.0.0/24 rks 1h 2h >"$TMP/s-rk.conf"
+		fi
+		oa load "$TMP/s-rk.conf" || die "oak load rks in $A"
+		oa up rks || die "oak up rks"
+		wait_for 60 rk_one_swan rks || die "rks not up ($who rekeys)"
+		ping_s || die "no traffic through rks ($who rekeys)"
+		s0=$(inspi "$A" rks)
+		ea=$(events child-rekeyed rks)
+		RK_DOWN0=$(events child-down rks)
+		# charon's rekeys come 2 s or so before its rekey_time
+		n=85
+		[ $who = oakley ] || n=105
+		rk_ping "$A" 10.1.1.1 10.3.0.1 "$n" "rks-$who"
+		rk_check rks "$who's rekeys with charon" "$ea" 0 "$s0" swan
+		oa down rks || die "oak down rks"
+		wait_for 10 swan_none || die "oak down: charon kept its SAs ($who rekeys)"
+		oa del rks >/dev/null 2>&1
+	done
+	charon_stop
+	log "rekey: pings (received/sent)$RK_PINGS; rekeys seen by A$RK_SEEN;" \
+		"part took $((SECONDS - rk_t0)) s"
 fi
 
 ip netns del "$A"

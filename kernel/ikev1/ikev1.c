@@ -337,6 +337,7 @@ static int oak_ikev1_sa_init(struct oak_ike_sa *sa)
 	INIT_DELAYED_WORK(&v1->rtx_work, oak_v1_rtx_work);
 	v1->rtx_ms = V1_RTX_FIRST_MS;
 	v1_dpd_init(sa);
+	v1_child_work_init(sa);
 	return 0;
 }
 
@@ -355,6 +356,7 @@ static bool oak_ikev1_sa_kill(struct oak_ike_sa *sa)
 {
 	v1_tx_done(sa);
 	v1_dpd_stop(sa);
+	v1_child_work_stop(sa);
 	oak_timers_stop(sa);
 	return false;
 }
@@ -394,8 +396,7 @@ void v1_sa_down(struct oak_ike_sa *sa)
 
 static void oak_ikev1_child_gone(struct oak_ike_sa *sa, struct oak_child_sa *c)
 {
-	if (ikev1_sa(sa)->qm && ikev1_sa(sa)->qm->c == c)
-		ikev1_sa(sa)->qm->c = NULL;
+	v1_qm_child_gone(sa, c);
 }
 
 static u16 oak_ikev1_first_group(const struct oakley_conn *conn)
@@ -420,7 +421,7 @@ static int oak_ikev1_rekey_ike(struct oak_ike_sa *sa)
 
 static int oak_ikev1_rekey_child(struct oak_ike_sa *sa, struct oak_child_sa *c)
 {
-	return -EOPNOTSUPP;
+	return v1_qm_rekey(sa, c);
 }
 
 static bool oak_ikev1_busy(const struct oak_ike_sa *sa)
@@ -444,7 +445,7 @@ static void oak_ikev1_children_down(struct oak_ike_sa *sa)
 
 	lockdep_assert_held(&sa->in->lock);
 	list_for_each_entry(c, &sa->children, node)
-		if (c->installed)
+		if (c->installed && !c->rekeyed)	/* a rekeyed one was reported */
 			oak_sa_event(sa, OAKLEY_EVENT_CHILD_DOWN, c->cfg->name, 0, NULL);
 }
 

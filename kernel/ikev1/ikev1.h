@@ -47,6 +47,17 @@
 #define V1_SPI_LEN		4
 #define V1_DPD_FIRST_MS		500	/* R-U-THERE resent as IKEv2 resends a liveness check */
 #define V1_DPD_TRIES		5
+/*
+ * A Quick Mode rekey (quick_mode.c): the initiator's new outbound state
+ * goes in this long after QI2 (the responder installs with QI2), the old
+ * pair's Delete after this; a responder deletes a pair the peer rekeyed
+ * and did not delete itself after the grace.  A queued rekey is looked at
+ * again every V1_REKEY_POLL_MS while another Quick Mode runs.
+ */
+#define V1_REKEY_OUT_MS		1000
+#define V1_REKEY_DEL_MS		2000
+#define V1_REKEY_GRACE_MS	3000
+#define V1_REKEY_POLL_MS	500
 
 /* Where a Main Mode stands (ikev1_sa.step) */
 enum v1_step {
@@ -77,6 +88,7 @@ struct ikev1_qm {
 	bool initiator;
 	u8 iv[OAK_V1_MAX_BLOCK];
 	struct oak_child_sa *c;		/* being negotiated */
+	struct oak_child_sa *old;	/* a rekey: the SA pair it replaces */
 	struct oak_dh *dh;		/* PFS */
 	u16 group;			/* PFS group, 0: none */
 	u16 ni_len, nr_len, gxy_len;
@@ -126,6 +138,8 @@ struct ikev1_sa {
 	/* the initiator's key pairs, made as the SA's own context (in a window) */
 	struct work_struct qm_kx_work;	/* quick_mode.c: PFS, then QI1 */
 	struct work_struct am_kx_work;	/* aggressive_mode.c: phase 1, then I1 */
+	/* quick_mode.c: a rekey's later steps, queued rekeys (struct ikev1_child) */
+	struct delayed_work child_work;
 	void *cbc;			/* crypt.c: the phase 1 cipher */
 	u8 iv[OAK_V1_MAX_BLOCK];	/* phase 1 CBC chain; after it, its last block */
 	/* the last message we sent in an exchange (resent by the timer while @waiting) */
@@ -151,11 +165,22 @@ struct ikev1_sa {
 	struct delayed_work dpd_work;	/* its retransmissions */
 };
 
+/*
+ * A Quick Mode SA pair.  The deadlines of a rekey (quick_mode.c,
+ * v1_child_work()): the new pair's outbound state held back (its keys),
+ * the old pair's Delete; and a rekey waiting for the Quick Mode under way.
+ */
 struct ikev1_child {
 	struct oak_child_sa c;
+	u8 *out_km;			/* outbound keys to install at @out_at, or NULL */
+	u16 out_elen, out_alen;
+	bool rekey_wait;		/* rekey it when no Quick Mode runs */
+	unsigned long out_at;		/* jiffies */
+	unsigned long del_at;		/* jiffies; 0: none */
 };
 
 #define ikev1_sa(s)	container_of(s, struct ikev1_sa, sa)
+#define ikev1_child(x)	container_of(x, struct ikev1_child, c)
 
 /* ikev1.c */
 extern const struct oak_proto_ops oak_ikev1_ops;
@@ -275,6 +300,12 @@ void v1_qm_free(struct oak_ike_sa *sa);
 void v1_qm_sa_free(struct oak_ike_sa *sa);
 /* Its retransmissions ran out, or it failed: the Child SA goes with it. */
 void v1_qm_abort(struct oak_ike_sa *sa);
+/* oak_ikev1_ops.rekey_child: a Quick Mode for @c's selectors, now or queued */
+int v1_qm_rekey(struct oak_ike_sa *sa, struct oak_child_sa *c);
+void v1_child_work_init(struct oak_ike_sa *sa);
+void v1_child_work_stop(struct oak_ike_sa *sa);
+/* @c is about to be freed: its held keys go, a successor takes the traffic. */
+void v1_qm_child_gone(struct oak_ike_sa *sa, struct oak_child_sa *c);
 
 /* informational.c */
 void v1_info_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m);
@@ -283,6 +314,8 @@ int v1_info_send(struct oak_ike_sa *sa, u8 protocol, const u8 *spis, u8 spi_len,
 		 u16 notify);
 int v1_delete_ike(struct oak_ike_sa *sa);
 int v1_delete_child(struct oak_ike_sa *sa, struct oak_child_sa *c);
+/* A rekeyed pair: its Delete, then it goes (no child-down: it was reported rekeyed). */
+void v1_delete_rekeyed(struct oak_ike_sa *sa, struct oak_child_sa *c);
 void v1_send_notify_plain(struct oak_ike_net *in, const struct isakmp_msg *m,
 			  const struct oak_addr *from, const struct oak_addr *to, u16 type);
 /* A notify (protocol ISAKMP, SPI: both cookies) with @data in its own Informational. */

@@ -197,7 +197,8 @@ int v1_delete_ike(struct oak_ike_sa *sa)
 		if (!c->installed)
 			continue;
 		v1_info_send(sa, ISAKMP_PROTO_ESP, (const u8 *)&c->p.spi_in, V1_SPI_LEN, 1, 0);
-		oak_sa_event(sa, OAKLEY_EVENT_CHILD_DOWN, c->cfg->name, 0, NULL);
+		if (!c->rekeyed)
+			oak_sa_event(sa, OAKLEY_EVENT_CHILD_DOWN, c->cfg->name, 0, NULL);
 	}
 	v1_info_send(sa, ISAKMP_PROTO_ISAKMP, NULL, 0, 0, 0);
 	return 1;
@@ -208,10 +209,26 @@ int v1_delete_child(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	lockdep_assert_held(&sa->in->lock);
 	if (c->installed) {
 		v1_info_send(sa, ISAKMP_PROTO_ESP, (const u8 *)&c->p.spi_in, V1_SPI_LEN, 1, 0);
-		oak_sa_event(sa, OAKLEY_EVENT_CHILD_DOWN, c->cfg->name, 0, NULL);
+		if (!c->rekeyed)
+			oak_sa_event(sa, OAKLEY_EVENT_CHILD_DOWN, c->cfg->name, 0, NULL);
 	}
 	oak_child_free(sa, c);
 	return 0;
+}
+
+/*
+ * The old pair of a rekey, once the new one carries the traffic: its
+ * Delete, then it goes; its states stay for the core's grace
+ * (oak_child_uninstall(): a successor with its reqid and selectors).
+ */
+void v1_delete_rekeyed(struct oak_ike_sa *sa, struct oak_child_sa *c)
+{
+	lockdep_assert_held(&sa->in->lock);
+	oak_sa_log(pr_debug, sa, c->cfg->name, "rekeyed IPsec SA %08x deleted\n",
+		   ntohl(c->p.spi_in));
+	if (c->installed)
+		v1_info_send(sa, ISAKMP_PROTO_ESP, (const u8 *)&c->p.spi_in, V1_SPI_LEN, 1, 0);
+	oak_child_free(sa, c);
 }
 
 /* Our IPsec SAs whose outbound SPI a Delete names. */
@@ -229,7 +246,8 @@ static void v1_info_delete_esp(struct oak_ike_sa *sa, const struct isakmp_delete
 			if (!c->installed || c->p.spi_out != spi)
 				continue;
 			oak_sa_log(pr_debug, sa, c->cfg->name, "peer deleted the IPsec SA\n");
-			oak_sa_event(sa, OAKLEY_EVENT_CHILD_DOWN, c->cfg->name, 0, NULL);
+			if (!c->rekeyed)	/* a rekeyed one was reported as such */
+				oak_sa_event(sa, OAKLEY_EVENT_CHILD_DOWN, c->cfg->name, 0, NULL);
 			oak_child_free(sa, c);
 		}
 	}

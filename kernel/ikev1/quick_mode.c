@@ -23,7 +23,11 @@
  * SA pair gets the shorter of both sides' lifetimes; a responder whose own
  * is shorter says so in a RESPONDER-LIFETIME notify (RFC 2407 §4.6.3.1).
  * The PFS DH runs in windows (in->lock dropped), the initiator's key pair
- * in a work item of the SA.
+ * in a work item of the SA.  A rekey is a Quick Mode for the selectors of
+ * an installed pair, on both sides: the new pair takes the old one's reqid,
+ * the initiator's outbound state waits V1_REKEY_OUT_MS after QI2, the
+ * responder's inbound one goes in before QR1, and the old pair is deleted
+ * once the new one carries the traffic (v1_child_work(), ikev1.md).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -43,6 +47,8 @@ void v1_qm_free(struct oak_ike_sa *sa)
 
 	if (!qm)
 		return;
+	if (qm->old && qm->initiator)	/* our rekey of it is over */
+		qm->old->rekeying = false;
 	oak_dh_free(qm->dh);
 	oak_free_secret(qm, sizeof(*qm));
 	ikev1_sa(sa)->qm = NULL;
@@ -62,7 +68,8 @@ static void v1_qm_drop(struct oak_ike_sa *sa)
 	lockdep_assert_held(&sa->in->lock);
 	if (!qm)
 		return;
-	if (qm->c && !qm->c->installed)
+	/* not done: also a rekey's new pair whose inbound state is in already */
+	if (qm->c)
 		oak_child_free(sa, qm->c);
 	v1_qm_free(sa);
 	v1_tx_done(sa);
@@ -226,22 +233,45 @@ static int v1_pair_xfrm(const struct ike_ts *l, const struct ike_ts *r, struct o
 	return err;
 }
 
-/* Has @sa a current Child SA of @cfg for exactly the pair (@l ours, @r theirs)? */
-static bool v1_pair_up(struct oak_ike_sa *sa, const struct oakley_child *cfg,
-		       const struct ike_ts *l, const struct ike_ts *r)
+/* @sa's current Child SA of @cfg for exactly the pair (@l ours, @r theirs), or NULL. */
+static struct oak_child_sa *v1_pair_child(struct oak_ike_sa *sa, const struct oakley_child *cfg,
+					  const struct ike_ts *l, const struct ike_ts *r)
 {
 	struct oak_child_sa *c;
 	struct oak_ts ts[2];
 
 	if (v1_pair_xfrm(l, r, ts))
-		return false;
+		return NULL;
 	list_for_each_entry(c, &sa->children, node)
 		if (c->cfg == cfg && c->installed && !c->rekeyed && !c->deleting &&
 		    c->p.n_local_ts == 1 && c->p.n_remote_ts == 1 &&
 		    !memcmp(c->p.local_ts, &ts[0], sizeof(ts[0])) &&
 		    !memcmp(c->p.remote_ts, &ts[1], sizeof(ts[1])))
-			return true;
-	return false;
+			return c;
+	return NULL;
+}
+
+static bool v1_pair_up(struct oak_ike_sa *sa, const struct oakley_child *cfg,
+		       const struct ike_ts *l, const struct ike_ts *r)
+{
+	return v1_pair_child(sa, cfg, l, r);
+}
+
+/* An installed Child SA's selector as a range (what v1_pair_xfrm() made of it). */
+static int v1_ts_from_xfrm(const struct oak_ts *x, struct ike_ts *t)
+{
+	unsigned int alen = x->family == AF_INET ? 4 : 16;
+
+	if (x->family != AF_INET && x->family != AF_INET6)
+		return -EINVAL;
+	memset(t, 0, sizeof(*t));
+	t->type = alen == 4 ? IKE_TS_IPV4_RANGE : IKE_TS_IPV6_RANGE;
+	t->proto = x->proto;
+	t->start_port = x->start_port;
+	t->end_port = x->end_port;
+	memcpy(t->start, &x->start, alen);
+	memcpy(t->end, &x->end, alen);
+	return 0;
 }
 
 /* Is the pair (@l ours, @r theirs) within @cfg's selectors? */
@@ -301,19 +331,49 @@ static void v1_keys_set(struct oak_child_keys *k, const u8 *km, unsigned int ele
 	k->auth_len = alen;
 }
 
+/* What v1_qm_install() puts into xfrm. */
+enum v1_inst {
+	V1_INST_BOTH,		/* a new SA pair: both states */
+	V1_INST_IN,		/* a rekey: the inbound state (an initiator keeps its out keys) */
+	V1_INST_OUT,		/* a rekey we answer: the outbound state, after V1_INST_IN */
+};
+
+static void v1_out_drop(struct ikev1_child *k)
+{
+	if (k->out_km)
+		oak_free_secret(k->out_km, k->out_elen + k->out_alen);
+	k->out_km = NULL;
+}
+
+/* A rekey's initiator: the outbound keys, for v1_child_out() after V1_REKEY_OUT_MS. */
+static int v1_out_keep(struct oak_child_sa *c, const u8 *km, unsigned int elen,
+		       unsigned int alen)
+{
+	struct ikev1_child *k = ikev1_child(c);
+
+	v1_out_drop(k);
+	k->out_km = kmemdup(km, elen + alen, GFP_KERNEL);
+	if (!k->out_km)
+		return -ENOMEM;
+	k->out_elen = elen;
+	k->out_alen = alen;
+	k->out_at = jiffies + msecs_to_jiffies(V1_REKEY_OUT_MS);
+	return 0;
+}
+
 /*
- * KEYMAT, selectors, then the states and policies.  The states are built
- * in a window (kernel/core/sa.h: in->lock dropped, the SA's lock kept):
- * meanwhile other contexts may act on @sa under in->lock, but a Quick
- * Mode of theirs finds @qm busy, a kill of @sa or a free of @c waits
- * for oak_sa_unlock(), and @c is not installed yet, so nothing else
- * reads its parameters.  A Child SA that is to go by then gets no
- * CHILD_UP event.
+ * KEYMAT, selectors, then the states and policies (@how: enum v1_inst).
+ * The states are built in a window (kernel/core/sa.h: in->lock dropped,
+ * the SA's lock kept): meanwhile other contexts may act on @sa under
+ * in->lock, but a Quick Mode of theirs finds @qm busy, a kill of @sa or a
+ * free of @c waits for oak_sa_unlock(), and @c is not installed yet, so
+ * nothing else reads its parameters.  The events are the caller's
+ * (v1_qm_done()).
  */
-static int v1_qm_install(struct oak_ike_sa *sa, struct ikev1_qm *qm)
+static int v1_qm_install(struct oak_ike_sa *sa, struct ikev1_qm *qm, u8 how)
 {
 	struct oak_child_sa *c = qm->c;
-	unsigned int elen, alen;
+	unsigned int elen, alen, n;
 	u8 *km;
 	int err;
 
@@ -323,29 +383,192 @@ static int v1_qm_install(struct oak_ike_sa *sa, struct ikev1_qm *qm)
 	err = oak_xfrm_key_lens(c->algs.encr, c->algs.encr_keylen, c->algs.integ, &elen, &alen);
 	if (err)
 		return err;
-	if (elen + alen > OAK_V1_KEYMAT_MAX)
+	n = elen + alen;
+	if (n > OAK_V1_KEYMAT_MAX)
 		return -EINVAL;
-	km = kmalloc(2 * (elen + alen), GFP_KERNEL);
+	km = kmalloc(2 * n, GFP_KERNEL);
 	if (!km)
 		return -ENOMEM;
-	err = v1_keymat(sa, qm, c->p.spi_in, km, elen + alen);
+	err = v1_keymat(sa, qm, c->p.spi_in, km, n);
 	if (!err)
-		err = v1_keymat(sa, qm, c->p.spi_out, km + elen + alen, elen + alen);
+		err = v1_keymat(sa, qm, c->p.spi_out, km + n, n);
+	if (!err && how == V1_INST_OUT) {
+		v1_keys_set(&c->p.out, km + n, elen, alen);
+		err = c->installed ? oak_child_install_out_xfrm(c) : -ENOENT;
+		goto out;
+	}
 	if (!err)
 		err = v1_qm_set_ts(qm, c);
+	if (!err && how == V1_INST_IN && qm->initiator)
+		err = v1_out_keep(c, km + n, elen, alen);
 	if (!err) {
 		v1_keys_set(&c->p.in, km, elen, alen);
-		v1_keys_set(&c->p.out, km + elen + alen, elen, alen);
+		v1_keys_set(&c->p.out, km + n, elen, alen);
 		c->dh = qm->group;
-		err = oak_child_install_xfrm(sa, c, false, true);
+		err = oak_child_install_xfrm(sa, c, how == V1_INST_IN, true);
 	}
-	oak_free_secret(km, 2 * (elen + alen));
+out:
+	memset(&c->p.out, 0, sizeof(c->p.out));
+	oak_free_secret(km, 2 * n);
 	if (err)
 		oak_sa_log(pr_info_ratelimited, sa, c->cfg->name, "Child SA install failed: %d\n",
 			   err);
-	else if (!c->free_pending && !sa->kill_pending)
-		oak_sa_event(sa, OAKLEY_EVENT_CHILD_UP, c->cfg->name, 0, NULL);
 	return err;
+}
+
+/* ---- rekeys: the later steps of a Quick Mode that replaced an SA pair ---- */
+
+static void v1_earliest(unsigned long *next, bool *any, unsigned long t)
+{
+	if (!*any || time_before(t, *next))
+		*next = t;
+	*any = true;
+}
+
+/* The SA's child work at its children's next deadline (none: not armed). */
+static void v1_child_arm(struct oak_ike_sa *sa)
+{
+	struct ikev1_sa *v1 = ikev1_sa(sa);
+	unsigned long now = jiffies, next = 0;
+	struct oak_child_sa *c;
+	bool any = false;
+
+	lockdep_assert_held(&sa->in->lock);
+	if (sa->dead || sa->kill_pending)
+		return;
+	list_for_each_entry(c, &sa->children, node) {
+		struct ikev1_child *k = ikev1_child(c);
+
+		if (k->out_km)
+			v1_earliest(&next, &any, k->out_at);
+		if (k->del_at)
+			v1_earliest(&next, &any, k->del_at);
+		if (k->rekey_wait)
+			v1_earliest(&next, &any,
+				    now + (v1->qm ? msecs_to_jiffies(V1_REKEY_POLL_MS) : 0));
+	}
+	if (!any)
+		return;
+	if (!mod_delayed_work(oak_wq, &v1->child_work,
+			      time_after(next, now) ? next - now : 0))
+		kref_get(&sa->ref);
+}
+
+/* A rekey's new outbound state: from now on it carries our traffic. */
+static void v1_child_out(struct oak_ike_sa *sa, struct oak_child_sa *c)
+{
+	struct ikev1_child *k = ikev1_child(c);
+	int err = -ENOENT;
+
+	if (c->installed) {
+		v1_keys_set(&c->p.out, k->out_km, k->out_elen, k->out_alen);
+		err = oak_child_install_out_xfrm(c);
+	}
+	memset(&c->p.out, 0, sizeof(c->p.out));
+	v1_out_drop(k);
+	if (err)
+		oak_sa_log(pr_info_ratelimited, sa, c->cfg->name,
+			   "outbound state of the rekeyed SA pair not installed: %d\n", err);
+}
+
+void v1_qm_child_gone(struct oak_ike_sa *sa, struct oak_child_sa *c)
+{
+	struct ikev1_qm *qm = ikev1_sa(sa)->qm;
+	struct oak_child_sa *o;
+
+	if (qm && qm->c == c)
+		qm->c = NULL;
+	if (qm && qm->old == c)
+		qm->old = NULL;
+	v1_out_drop(ikev1_child(c));
+	if (!c->installed || sa->dead || sa->kill_pending)
+		return;
+	/* the old pair of a rekey goes early: its successor sends from now on */
+	list_for_each_entry(o, &sa->children, node)
+		if (o != c && ikev1_child(o)->out_km && o->p.reqid == c->p.reqid)
+			v1_child_out(sa, o);
+}
+
+/*
+ * The SA's own context for its children's deadlines: a rekey's new
+ * outbound state, the old pair's Delete, a rekey that waited for the Quick
+ * Mode under way.
+ */
+static void v1_child_work(struct work_struct *work)
+{
+	struct ikev1_sa *v1 = container_of(to_delayed_work(work), struct ikev1_sa, child_work);
+	struct oak_ike_sa *sa = &v1->sa;
+	struct oak_child_sa *c, *tmp;
+	unsigned long now = jiffies;
+	int err;
+
+	oak_sa_lock(sa);
+	if (sa->dead || sa->kill_pending || sa->in->dying)
+		goto out;
+	list_for_each_entry_safe(c, tmp, &sa->children, node) {
+		struct ikev1_child *k = ikev1_child(c);
+
+		if (k->out_km && time_after_eq(now, k->out_at))
+			v1_child_out(sa, c);
+		if (k->rekey_wait && !v1->qm) {
+			k->rekey_wait = false;
+			c->rekeying = false;
+			err = v1_qm_rekey(sa, c);
+			if (err)
+				oak_sa_log(pr_debug, sa, c->cfg->name, "queued rekey failed: %d\n",
+					   err);
+		}
+		if (k->del_at && time_after_eq(now, k->del_at)) {
+			k->del_at = 0;
+			v1_delete_rekeyed(sa, c);
+		}
+	}
+	v1_child_arm(sa);
+out:
+	oak_sa_unlock(sa);
+	oak_sa_put(sa);
+}
+
+void v1_child_work_init(struct oak_ike_sa *sa)
+{
+	INIT_DELAYED_WORK(&ikev1_sa(sa)->child_work, v1_child_work);
+}
+
+void v1_child_work_stop(struct oak_ike_sa *sa)
+{
+	lockdep_assert_held(&sa->in->lock);
+	if (cancel_delayed_work(&ikev1_sa(sa)->child_work))
+		oak_sa_put(sa);
+}
+
+/*
+ * The new SA pair is in: child-up, or for a rekey child-rekeyed, the old
+ * pair marked (the key manager and `oak rekey` leave it alone) and its
+ * Delete due: ours V1_REKEY_DEL_MS after our rekey (once the new outbound
+ * state carries the traffic), or after V1_REKEY_GRACE_MS for the peer's
+ * rekey if the peer has not deleted it by then.
+ */
+static void v1_qm_done(struct oak_ike_sa *sa, struct ikev1_qm *qm)
+{
+	struct oak_child_sa *c = qm->c, *old = qm->old;
+	unsigned int ms = qm->initiator ? V1_REKEY_DEL_MS : V1_REKEY_GRACE_MS;
+
+	if (!c || c->free_pending || sa->kill_pending)
+		return;
+	if (!old || old->free_pending) {
+		if (ikev1_child(c)->out_km)	/* the old pair went meanwhile */
+			v1_child_out(sa, c);
+		oak_sa_event(sa, OAKLEY_EVENT_CHILD_UP, c->cfg->name, 0, NULL);
+		return;
+	}
+	old->rekeying = false;
+	old->rekeyed = true;
+	ikev1_child(old)->rekey_wait = false;
+	ikev1_child(old)->del_at = (jiffies + msecs_to_jiffies(ms)) ?: 1;
+	oak_sa_log(pr_debug, sa, c->cfg->name, "IPsec SA %08x rekeyed: %08x\n",
+		   ntohl(old->p.spi_in), ntohl(c->p.spi_in));
+	oak_sa_event(sa, OAKLEY_EVENT_CHILD_REKEYED, c->cfg->name, 0, NULL);
+	v1_child_arm(sa);
 }
 
 /*
@@ -558,10 +781,10 @@ static void v1_qm_kx_queue(struct oak_ike_sa *sa)
 		oak_sa_put(sa);		/* pending: it takes this Quick Mode too */
 }
 
-/* Quick Mode for the pair @k of @cfg, with the selectors @l, @r. */
+/* Quick Mode for the pair @k of @cfg, with the selectors @l, @r; @old: the pair it rekeys. */
 static int v1_qm_start_pair(struct oak_ike_sa *sa, const struct oakley_child *cfg,
 			    unsigned int k, const struct ike_ts *l, const struct ike_ts *r,
-			    u8 round)
+			    u8 round, struct oak_child_sa *old)
 {
 	struct ikev1_qm *qm;
 	u32 msgid;
@@ -579,6 +802,12 @@ static int v1_qm_start_pair(struct oak_ike_sa *sa, const struct oakley_child *cf
 	qm->tsi = *l;
 	qm->tsr = *r;
 	qm->c = oak_child_new(sa, cfg);
+	if (qm->c && old) {
+		/* the same reqid: the policies stay, the newer states take over */
+		qm->c->p.reqid = old->p.reqid;
+		qm->old = old;
+		old->rekeying = true;
+	}
 	err = qm->c ? oak_child_reserve_spi(sa, qm->c) : -ENOMEM;
 	if (err)
 		goto err;
@@ -617,7 +846,7 @@ static int v1_qm_start_from(struct oak_ike_sa *sa, const struct oakley_child *cf
 		if (err)
 			return err;
 		if (!v1_pair_up(sa, cfg, &l, &r))
-			return v1_qm_start_pair(sa, cfg, k, &l, &r, round);
+			return v1_qm_start_pair(sa, cfg, k, &l, &r, round, NULL);
 	}
 }
 
@@ -701,6 +930,39 @@ int v1_qm_start(struct oak_ike_sa *sa, const struct oakley_child *cfg)
 	if (ikev1_sa(sa)->qm)
 		return -EBUSY;	/* one Quick Mode at a time */
 	return v1_qm_start_from(sa, cfg, 0, round);
+}
+
+/*
+ * A rekey of the SA pair @c (its soft lifetime, `oak rekey`): a Quick Mode
+ * for its selectors, with fresh nonces (and PFS if configured), whose pair
+ * takes @c's reqid; queued while another Quick Mode runs (v1_child_work()).
+ * IKEv1 has no rekey notify: the peer takes it for a rekey because the
+ * selectors are those of a pair it has.
+ */
+int v1_qm_rekey(struct oak_ike_sa *sa, struct oak_child_sa *c)
+{
+	struct ike_ts l, r;
+	int err;
+
+	lockdep_assert_held(&sa->in->lock);
+	if (sa->dead || sa->state != OAKLEY_IKE_STATE_ESTABLISHED || ikev1_sa(sa)->step != V1_DONE)
+		return -ENOTCONN;
+	if (!c->installed || c->rekeying || c->rekeyed || c->deleting)
+		return 0;	/* under way, or replaced already */
+	if (c->p.n_local_ts != 1 || c->p.n_remote_ts != 1 ||
+	    v1_ts_from_xfrm(c->p.local_ts, &l) || v1_ts_from_xfrm(c->p.remote_ts, &r))
+		return -EINVAL;
+	if (ikev1_sa(sa)->qm) {
+		c->rekeying = true;
+		ikev1_child(c)->rekey_wait = true;
+		v1_child_arm(sa);
+		return 0;
+	}
+	err = v1_qm_start_pair(sa, c->cfg, 0, &l, &r, V1_QM_ONE, c);
+	if (err)
+		oak_sa_log(pr_info_ratelimited, sa, c->cfg->name, "cannot start the rekey: %d\n",
+			   err);
+	return err;
 }
 
 /* Decrypt a Quick Mode message with the exchange's IV; its first payload is HASH. */
@@ -887,8 +1149,11 @@ static void v1_qm_i_r1(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp
 		return;
 	}
 	v1_qm_send3(sa, qm);
-	if (v1_qm_install(sa, qm) && qm->c)
+	/* a rekey: our new outbound state only once the peer has QI2 (v1_child_work()) */
+	if (v1_qm_install(sa, qm, qm->old ? V1_INST_IN : V1_INST_BOTH) && qm->c)
 		oak_child_free(sa, qm->c);
+	else
+		v1_qm_done(sa, qm);
 	v1_qm_end(sa, false);
 }
 
@@ -988,6 +1253,7 @@ static u16 v1_qm_r_answer(struct oak_ike_sa *sa, struct ikev1_qm *qm, const stru
 	struct isakmp_sa *sap;
 	struct v1_p2 p, rl;
 	u16 notify = ISAKMP_N_PAYLOAD_MALFORMED;
+	bool life;
 	u8 pn, tn;
 	int err;
 
@@ -1011,13 +1277,29 @@ static u16 v1_qm_r_answer(struct oak_ike_sa *sa, struct ikev1_qm *qm, const stru
 		goto out;
 	notify = 0;
 	qm->c = oak_child_new(sa, cfg);
-	if (!qm->c || oak_child_reserve_spi(sa, qm->c))
+	if (!qm->c)
+		goto out;
+	/* the selectors of a pair we have: the peer rekeys it, the new one takes its reqid */
+	qm->old = v1_pair_child(sa, cfg, &qm->tsr, &qm->tsi);
+	if (qm->old)
+		qm->c->p.reqid = qm->old->p.reqid;
+	if (oak_child_reserve_spi(sa, qm->c))
 		goto out;
 	memcpy(&qm->c->p.spi_out, p.spi, V1_SPI_LEN);
 	qm->c->algs.encr = p.encr;
 	qm->c->algs.encr_keylen = p.keylen;
 	qm->c->algs.integ = p.integ;
-	if (v1_qm_send2(sa, qm, &p, pn, tn, ids, v1_qm_r_life(qm->c, &p, &rl) ? &rl : NULL))
+	life = v1_qm_r_life(qm->c, &p, &rl);
+	/*
+	 * A rekey: the new inbound state before QR1, since the peer sends on
+	 * the new pair as soon as it has QR1; our outbound one with QI2.
+	 */
+	if (qm->old && v1_qm_install(sa, qm, V1_INST_IN)) {
+		if (qm->c)
+			oak_child_free(sa, qm->c);
+		goto out;
+	}
+	if (v1_qm_send2(sa, qm, &p, pn, tn, ids, life ? &rl : NULL))
 		oak_sa_log(pr_info_ratelimited, sa, cfg->name, "cannot answer Quick Mode\n");
 out:
 	kfree(sap);
@@ -1047,7 +1329,8 @@ static void v1_qm_r_i1(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp
 	memcpy(qm->iv, next, ikev1_sa(sa)->block);
 	v1_rx_commit(sa);
 	notify = v1_qm_r_answer(sa, qm, m);
-	if (!notify && qm->c && qm->c->spi_reserved)
+	/* answered: the SPI reserved, or (a rekey) the new inbound state in */
+	if (!notify && qm->c && (qm->c->spi_reserved || qm->c->installed))
 		return;
 	oak_stat(sa, notify == ISAKMP_N_INVALID_ID_INFORMATION ?
 		 OAKLEY_STATS_A_TS_UNACCEPTABLE : OAKLEY_STATS_A_NO_PROPOSAL);
@@ -1079,9 +1362,36 @@ static void v1_qm_r_i2(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp
 	/* the exchange is over: a copy of QI2 gets no answer (QR1 would start a ping-pong) */
 	kfree_sensitive(ikev1_sa(sa)->last);
 	ikev1_sa(sa)->last = NULL;
-	if (v1_qm_install(sa, qm) && qm->c)
+	if (v1_qm_install(sa, qm, qm->c && qm->c->installed ? V1_INST_OUT : V1_INST_BOTH) &&
+	    qm->c)
 		oak_child_free(sa, qm->c);
+	else
+		v1_qm_done(sa, qm);
 	v1_qm_free(sa);
+}
+
+/*
+ * A peer's Quick Mode while our rekey waits for its QR1: both sides would
+ * drop the other's QI1 until their retransmissions ran out.  The ISAKMP
+ * SA's responder steps aside: its rekey is dropped and queued again
+ * (v1_child_work(); if the peer's Quick Mode rekeyed the same pair, it is
+ * not needed any more), and it answers the peer's.
+ */
+static bool v1_qm_yield(struct oak_ike_sa *sa)
+{
+	struct ikev1_qm *qm = ikev1_sa(sa)->qm;
+	struct oak_child_sa *old = qm->old;
+
+	if (sa->initiator || !qm->initiator || !old)
+		return false;
+	oak_sa_log(pr_debug, sa, old->cfg->name, "rekey collision: the peer's Quick Mode first\n");
+	v1_qm_drop(sa);
+	if (!old->rekeyed && !old->deleting) {
+		old->rekeying = true;
+		ikev1_child(old)->rekey_wait = true;
+		v1_child_arm(sa);
+	}
+	return true;
 }
 
 void v1_qm_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m)
@@ -1100,6 +1410,10 @@ void v1_qm_rx(struct oak_ike_sa *sa, u8 *buf, size_t len, struct isakmp_msg *m)
 		return;
 	}
 	if (qm->msgid != m->msgid) {
+		if (v1_qm_yield(sa)) {
+			v1_qm_r_i1(sa, buf, len, m);
+			return;
+		}
 		oak_stat(sa, OAKLEY_STATS_A_RX_DROP_REPLAY);	/* one at a time */
 		return;
 	}
