@@ -19,8 +19,13 @@
  * garbage collection that runs at most once a second.  The table has at
  * most OAK_RL_MAX entries: when it is full of active sources (or an entry
  * cannot be allocated), every source it does not hold shares one more
- * bucket, so that spreading a flood over many addresses buys no more than
- * one source gets.
+ * bucket for the requests that would make state (those with a valid
+ * cookie), so that spreading a flood over many addresses buys no more SAs
+ * than one source gets.  A request without a cookie from such a source
+ * only gets a cookie (no state, a short answer) and is not limited: a
+ * shared bucket would let a flood of spoofed sources starve every new
+ * peer of its first answer (ike_flood.sh saw a new initiator get none in
+ * 40 s), and the rx queue's bound caps the work anyway.
  *
  * Half-open bytes: what responder SAs that are not yet established hold,
  * as oak_dos_charge() was told; at most half-open-bytes.
@@ -321,8 +326,11 @@ static struct oak_rl_entry *oak_rl_add(struct oak_dos *d, const u64 *key,
 	return e;
 }
 
-/* One request from @src: true if its bucket (or the shared one) had a token. */
-static bool oak_rl_allow(struct oak_dos *d, const struct oak_addr *src)
+/*
+ * One request from @src: true if its bucket had a token.  A source the
+ * table cannot hold takes the shared bucket's if @shared, else passes.
+ */
+static bool oak_rl_allow(struct oak_dos *d, const struct oak_addr *src, bool shared)
 {
 	u64 now = ktime_get_ns();
 	struct hlist_head *head;
@@ -335,8 +343,8 @@ static bool oak_rl_allow(struct oak_dos *d, const struct oak_addr *src)
 	e = oak_rl_find(d, key, &head);
 	if (!e)
 		e = oak_rl_add(d, key, head, now);
-	if (!e)
-		return oak_rl_take(&d->lim, &d->rl_rest, now);	/* see the top of the file */
+	if (!e)		/* see the top of the file */
+		return shared ? oak_rl_take(&d->lim, &d->rl_rest, now) : true;
 	return oak_rl_take(&d->lim, &e->b, now);
 }
 
@@ -347,9 +355,24 @@ static u64 oak_half_open(struct oak_ike_net *in)
 	return oakley_stat_read(in->on, OAKLEY_STATS_A_HALF_OPEN);
 }
 
-/* Checks 1 and 2 of dos.h; @loaded: cookies are due. */
+/* Cookies are due: as many half-open SAs as half-open-cookie. */
+static bool oak_dos_loaded(struct oak_ike_net *in)
+{
+	struct oak_dos *d = in->dos;
+	bool loaded;
+
+	spin_lock_bh(&d->lock);
+	loaded = oak_half_open(in) >= d->lim.half_open_cookie;
+	spin_unlock_bh(&d->lock);
+	return loaded;
+}
+
+/*
+ * Checks 1 and 2 of dos.h; @loaded: cookies are due, @state: the request
+ * would make state (IKEv1's message 1, an IKE_SA_INIT with a valid cookie).
+ */
 static enum oak_dos_verdict oak_dos_limit(struct oak_ike_net *in, const struct oak_addr *src,
-					  bool *loaded)
+					  bool loaded, bool state)
 {
 	struct oak_dos *d = in->dos;
 	u64 half_open = oak_half_open(in);
@@ -363,9 +386,8 @@ static enum oak_dos_verdict oak_dos_limit(struct oak_ike_net *in, const struct o
 	 * load (as many half-open SAs as make us ask for cookies) each source
 	 * address gets its bucket.
 	 */
-	*loaded = half_open >= d->lim.half_open_cookie;
-	if (*loaded && d->lim.init_rate)
-		rate_ok = oak_rl_allow(d, src);
+	if (loaded && d->lim.init_rate)
+		rate_ok = oak_rl_allow(d, src, state);
 	max = d->lim.half_open_max;
 	spin_unlock_bh(&d->lock);
 	if (!rate_ok) {
@@ -383,23 +405,26 @@ enum oak_dos_verdict oak_dos_check_init(struct oak_ike_net *in, const struct ike
 					const struct oak_addr *src, u8 *cookie)
 {
 	const struct ike_payload *pn;
+	bool loaded, nonce = false, valid = false;
 	enum oak_dos_verdict v;
-	const u8 *ni;
-	bool loaded;
-	u16 ni_len;
+	const u8 *ni = NULL;
+	u16 ni_len = 0;
 
-	v = oak_dos_limit(in, src, &loaded);
-	if (v != OAK_DOS_PASS || !loaded)
+	loaded = oak_dos_loaded(in);
+	if (loaded) {
+		/* the cookie covers Ni: a request without one is no request */
+		pn = ike_find(m, IKE_PL_NONCE);
+		nonce = pn && !ike_parse_nonce(pn->body, pn->len, &ni, &ni_len) &&
+			ni_len >= IKE_NONCE_MIN && ni_len <= IKE_NONCE_MAX;
+		valid = nonce && oak_cookie_valid(in, m, ni, ni_len, src);
+	}
+	v = oak_dos_limit(in, src, loaded, valid);
+	if (v != OAK_DOS_PASS || !loaded || valid)
 		return v;
-	/* the cookie covers Ni: a request without one is no request */
-	pn = ike_find(m, IKE_PL_NONCE);
-	if (!pn || ike_parse_nonce(pn->body, pn->len, &ni, &ni_len) ||
-	    ni_len < IKE_NONCE_MIN || ni_len > IKE_NONCE_MAX) {
+	if (!nonce) {
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
 		return OAK_DOS_DROP;
 	}
-	if (oak_cookie_valid(in, m, ni, ni_len, src))
-		return OAK_DOS_PASS;
 	/* answer with N(COOKIE) only (the caller sends it); no state is kept */
 	if (oak_dos_cookie(in, -1, ni, ni_len, src, m->spi_i, cookie))
 		return OAK_DOS_DROP;
@@ -408,9 +433,7 @@ enum oak_dos_verdict oak_dos_check_init(struct oak_ike_net *in, const struct ike
 
 enum oak_dos_verdict oak_dos_check_v1(struct oak_ike_net *in, const struct oak_addr *src)
 {
-	bool loaded;
-
-	return oak_dos_limit(in, src, &loaded);
+	return oak_dos_limit(in, src, oak_dos_loaded(in), true);	/* no cookie: state */
 }
 
 int oak_dos_charge(struct oak_ike_net *in, u32 bytes)

@@ -16,7 +16,9 @@
  *  1. oak_dos_check_init(): under load (half-open >= half-open-cookie),
  *     the source's token bucket (IPv4 per address, IPv6 per /64; when the
  *     table of buckets is full, one bucket shared by every untracked
- *     source): over the rate -> drop, rx-drop-ratelimit;
+ *     source for the requests that would make state, those with a valid
+ *     cookie: the others only get a cookie and pass): over the rate ->
+ *     drop, rx-drop-ratelimit;
  *  2. half-open IKE SAs >= half-open-max -> drop, rx-drop-half-open;
  *  3. half-open IKE SAs >= half-open-cookie -> the request must carry a
  *     valid N(COOKIE), else it is answered with a fresh N(COOKIE) only

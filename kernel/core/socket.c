@@ -59,6 +59,29 @@ static struct oak_rx_worker *oak_rx_worker(struct oak_ike_net *in, struct sk_buf
 	return &in->rx[jhash(spi_i, IKE_SPI_LEN, in->rx_seed) % OAK_RX_WORKERS];
 }
 
+/*
+ * Room in the rx queue for @skb?  A first message (SPIr, or IKEv1's CKY-R,
+ * all zero: IKE_SA_INIT, Main or Aggressive Mode message 1, what a spoofed
+ * flood sends) gets three quarters of it; messages of existing SAs
+ * (rekeys, liveness checks, Deletes of the established tunnels) the whole,
+ * so that a flood that fills the queue does not cut them off.
+ */
+static bool oak_rxq_room(struct oak_ike_net *in, struct sk_buff *skb, unsigned int marker)
+{
+	unsigned int len = atomic_read(&in->rxq_len);
+	u8 buf[IKE_SPI_LEN];
+	const u8 *spi_r;
+
+	if (len >= OAK_RXQ_MAX ||
+	    atomic_read(&in->rxq_bytes) + skb->truesize > OAK_RXQ_BYTES)
+		return false;
+	if (len < OAK_RXQ_MAX / 4 * 3)
+		return true;
+	spi_r = skb_header_pointer(skb, skb_transport_offset(skb) + sizeof(struct udphdr) +
+				   marker + IKE_SPI_LEN, IKE_SPI_LEN, buf);
+	return spi_r && memchr_inv(spi_r, 0, IKE_SPI_LEN);
+}
+
 /* Queue an IKE datagram (after @marker bytes of non-ESP marker) for its rx worker. */
 static int oak_ike_rcv(struct sock *sk, struct sk_buff *skb, unsigned int marker)
 {
@@ -73,8 +96,7 @@ static int oak_ike_rcv(struct sock *sk, struct sk_buff *skb, unsigned int marker
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_MALFORMED);
 		goto drop;
 	}
-	if (atomic_read(&in->rxq_len) >= OAK_RXQ_MAX ||
-	    atomic_read(&in->rxq_bytes) + skb->truesize > OAK_RXQ_BYTES) {
+	if (!oak_rxq_room(in, skb, marker)) {
 		oakley_stat_inc(in->on, OAKLEY_STATS_A_RX_DROP_RATELIMIT);
 		goto drop;
 	}

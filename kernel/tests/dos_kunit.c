@@ -55,8 +55,10 @@ static u64 dost_stat(struct dost_ctx *x, int attr)
  * Loaded from the first request (half-open-cookie 0), one request per
  * source per second, no burst: every request passes the rate check once
  * and is then dropped for its missing nonce (rx-drop-malformed).  When the
- * table of 4096 sources is full, the sources it cannot hold share one
- * bucket: the first of them passes, the second is rate-limited.
+ * table of 4096 sources is full, the sources it cannot hold are not
+ * limited for requests without a valid cookie (those only get a cookie: a
+ * spoofed flood must not starve a new peer of it); with one they share a
+ * bucket (oak_rl_allow(), reached through IKEv1's message 1 here).
  */
 static void dost_test_full_table(struct kunit *test)
 {
@@ -80,12 +82,18 @@ static void dost_test_full_table(struct kunit *test)
 	dost_src(&src, 7);
 	oak_dos_check_init(x.in, x.m, &src, cookie);
 	KUNIT_EXPECT_EQ(test, dost_stat(&x, OAKLEY_STATS_A_RX_DROP_RATELIMIT), 1);
-	/* two new sources, table full: they share one bucket of one token */
-	dost_src(&src, 5000);
-	oak_dos_check_init(x.in, x.m, &src, cookie);
+	/* new sources, table full, no cookie: not limited (malformed: no nonce) */
+	for (i = 5000; i < 5010; i++) {
+		dost_src(&src, i);
+		KUNIT_EXPECT_EQ(test, oak_dos_check_init(x.in, x.m, &src, cookie), OAK_DOS_DROP);
+	}
 	KUNIT_EXPECT_EQ(test, dost_stat(&x, OAKLEY_STATS_A_RX_DROP_RATELIMIT), 1);
-	dost_src(&src, 5001);
-	oak_dos_check_init(x.in, x.m, &src, cookie);
+	KUNIT_EXPECT_EQ(test, dost_stat(&x, OAKLEY_STATS_A_RX_DROP_MALFORMED), 4096 + 10);
+	/* state-making requests of two new sources: one bucket of one token */
+	dost_src(&src, 6000);
+	KUNIT_EXPECT_EQ(test, oak_dos_check_v1(x.in, &src), OAK_DOS_PASS);
+	dost_src(&src, 6001);
+	KUNIT_EXPECT_EQ(test, oak_dos_check_v1(x.in, &src), OAK_DOS_DROP);
 	KUNIT_EXPECT_EQ(test, dost_stat(&x, OAKLEY_STATS_A_RX_DROP_RATELIMIT), 2);
 	oak_dos_net_exit(x.in);
 }
