@@ -2,8 +2,8 @@
 /*
  * Oakley: what the version-neutral core (kernel/core/) asks of an IKE
  * version.  One struct oak_proto_ops per version: IKEv2 (kernel/ikev2/,
- * oak_ikev2_ops) and IKEv1 (kernel/ikev1/, oak_ikev1_ops; its IKE and
- * Child SA rekeys are not done yet).  The core calls a version only through these
+ * oak_ikev2_ops) and IKEv1 (kernel/ikev1/, oak_ikev1_ops; its ISAKMP SA
+ * is not renewed yet).  The core calls a version only through these
  * operations; the version calls the core directly (sa.c, child.c, xfrm.c,
  * timers.c, socket.c, ...).  Dependencies point one way: control plane ->
  * core -> version -> codec/crypto, with this table as the only way back.
