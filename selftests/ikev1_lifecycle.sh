@@ -333,7 +333,8 @@ if part trap; then
 fi
 
 # ---------------- strongSwan ----------------
-swan_conf()	# DPD_DELAY
+# swan_conf_with CONN_EXTRA CHILD_EXTRA: charon's connection oak (IKEv1, PSK)
+swan_conf_with()
 {
 	cat >"$TMP/swanctl.conf" <<EOF
 connections {
@@ -342,8 +343,7 @@ connections {
 		local_addrs = 10.96.0.2
 		remote_addrs = 10.96.0.1
 		proposals = $IKE
-		dpd_delay = $1
-		dpd_timeout = 6s
+		$1
 		local {
 			auth = psk
 			id = 10.96.0.2
@@ -357,7 +357,7 @@ connections {
 				local_ts = 10.3.0.0/24
 				remote_ts = 10.1.1.0/24
 				esp_proposals = $ESP
-				dpd_action = clear
+				$2
 			}
 		}
 	}
@@ -372,6 +372,12 @@ secrets {
 EOF
 	swan --load-all --file "$TMP/swanctl.conf" >"$TMP/swan-load" 2>&1 ||
 		{ cat "$TMP/swan-load" >&2; die "swanctl --load-all failed"; }
+}
+
+swan_conf()	# DPD_DELAY
+{
+	swan_conf_with "dpd_delay = $1
+		dpd_timeout = 6s" "dpd_action = clear"
 }
 
 swan_ike() { swan --list-sas 2>/dev/null | grep -c '^oak: #.*ESTABLISHED'; }
@@ -503,43 +509,9 @@ rk_conf()
 # rk_swan_conf REKEY_TIME LIFE_TIME: charon's connection oak for rks (IKEv1, PSK)
 rk_swan_conf()
 {
-	cat >"$TMP/swanctl.conf" <<EOF
-connections {
-	oak {
-		version = 1
-		local_addrs = 10.96.0.2
-		remote_addrs = 10.96.0.1
-		proposals = $IKE
-		local {
-			auth = psk
-			id = 10.96.0.2
-		}
-		remote {
-			auth = psk
-			id = 10.96.0.1
-		}
-		children {
-			net {
-				local_ts = 10.3.0.0/24
-				remote_ts = 10.1.1.0/24
-				esp_proposals = $ESP
-				rekey_time = $1
+	swan_conf_with "" "rekey_time = $1
 				life_time = $2
-				rand_time = 1s
-			}
-		}
-	}
-}
-secrets {
-	ike-oak {
-		id-1 = 10.96.0.1
-		id-2 = 10.96.0.2
-		secret = "$PSK"
-	}
-}
-EOF
-	swan --load-all --file "$TMP/swanctl.conf" >"$TMP/swan-load" 2>&1 ||
-		{ cat "$TMP/swan-load" >&2; die "swanctl --load-all failed"; }
+				rand_time = 1s"
 }
 # inspi NS CONN -> the inbound SPIs of the connection's Child SAs
 inspi()

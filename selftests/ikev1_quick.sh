@@ -356,6 +356,28 @@ oo_p1life()
 	log "$1: ok"
 }
 
+# os_p1life WHAT OAK_LIFE SWAN_REAUTH LO HI: charon (reauth_time SWAN_REAUTH +
+# over_time 10m) initiates to Oakley (ike-lifetime OAK_LIFE); Oakley's
+# ISAKMP SA expires in LO..HI s and charon keeps the SA
+os_p1life()
+{
+	oak_conf "$TMP/a.conf" 10.97.0.1 10.97.0.2 1 "" "ike-rekey = $2
+ike-lifetime = $2"
+	oak_in "$A" load "$TMP/a.conf" || die "$1: load A"
+	swan_conf 1 "" "reauth_time = $3
+		over_time = 10m
+		rand_time = 0"
+	swan --initiate --child c1 >"$TMP/swan-init" 2>&1 ||
+		{ cat "$TMP/swan-init" >&2; die "$1: swanctl --initiate failed"; }
+	wait_for 30 os_children 1 || die "$1: not established"
+	expect_left "$1" "$A" "$4" "$5"
+	sleep 2
+	os_children 1 || die "$1: charon did not keep the SA"
+	swan --terminate --ike q >/dev/null 2>&1 || die "$1: swanctl --terminate failed"
+	wait_for 20 os_none || die "$1: SAs left after swanctl --terminate"
+	log "$1: ok"
+}
+
 # p1life: phase 1's SA Life.  The initiator proposes its `ike-lifetime`, the
 # responder returns it; each side ends the ISAKMP SA at the shorter of that
 # and its own, and a responder whose own is shorter says so in a
@@ -363,8 +385,6 @@ oo_p1life()
 # plus over_time.
 part_p1life()
 {
-	local what
-
 	oo_p1life "p1life: responder shorter" "ike-rekey = 2h
 ike-lifetime = 2h" "ike-rekey = 1h
 ike-lifetime = 1h" 3500 3600
@@ -372,39 +392,10 @@ ike-lifetime = 1h" 3500 3600
 ike-lifetime = 1h" "ike-rekey = 2h
 ike-lifetime = 2h" 3500 3600
 
-	what="p1life: charon initiates with a shorter life"
-	oak_conf "$TMP/a.conf" 10.97.0.1 10.97.0.2 1 "" "ike-rekey = 2h
-ike-lifetime = 2h"
-	oak_in "$A" load "$TMP/a.conf" || die "$what: load A"
-	swan_conf 1 "" "reauth_time = 1h
-		over_time = 10m
-		rand_time = 0"
-	swan --initiate --child c1 >"$TMP/swan-init" 2>&1 ||
-		{ cat "$TMP/swan-init" >&2; die "$what: swanctl --initiate failed"; }
-	wait_for 30 os_children 1 || die "$what: not established"
-	expect_left "$what" "$A" 4100 4200
-	swan --terminate --ike q >/dev/null 2>&1 || die "$what: swanctl --terminate failed"
-	wait_for 20 os_none || die "$what: SAs left after swanctl --terminate"
-	log "$what: ok"
-
+	os_p1life "p1life: charon initiates with a shorter life" 2h 1h 4100 4200
 	# Oakley answers with its shorter lifetime and a RESPONDER-LIFETIME
 	# notify, which charon takes without complaint (and ignores)
-	what="p1life: charon initiates with a longer life"
-	oak_conf "$TMP/a.conf" 10.97.0.1 10.97.0.2 1 "" "ike-rekey = 1h
-ike-lifetime = 1h"
-	oak_in "$A" load "$TMP/a.conf" || die "$what: load A"
-	swan_conf 1 "" "reauth_time = 3h
-		over_time = 10m
-		rand_time = 0"
-	swan --initiate --child c1 >"$TMP/swan-init" 2>&1 ||
-		{ cat "$TMP/swan-init" >&2; die "$what: swanctl --initiate failed"; }
-	wait_for 30 os_children 1 || die "$what: not established"
-	expect_left "$what" "$A" 3500 3600
-	sleep 2
-	os_children 1 || die "$what: charon did not keep the SA after RESPONDER-LIFETIME"
-	swan --terminate --ike q >/dev/null 2>&1 || die "$what: swanctl --terminate failed"
-	wait_for 20 os_none || die "$what: SAs left after swanctl --terminate"
-	log "$what: ok"
+	os_p1life "p1life: charon initiates with a longer life" 1h 3h 3500 3600
 }
 
 for p in $PARTS; do
