@@ -582,22 +582,30 @@ rk_check()
 RK_PINGS=
 RK_SEEN=
 
+# rk_oo_up CONN "A_REKEY A_LIFE" "B_REKEY B_LIFE": CONN up A -> B with those
+# child lifetimes, traffic through it; sets s0 (A's inbound SPIs), ea/eb
+# (child-rekeyed events of A/B) and RK_DOWN0 (A's child-down events)
+rk_oo_up()
+{
+	# shellcheck disable=SC2086 # the lifetimes are two words
+	rk_conf 10.97.0.1 10.97.0.2 10.1.0.0/24 10.2.0.0/24 "$1" $2 >"$TMP/a-rk.conf"
+	# shellcheck disable=SC2086
+	rk_conf 10.97.0.2 10.97.0.1 10.2.0.0/24 10.1.0.0/24 "$1" $3 >"$TMP/b-rk.conf"
+	oa load "$TMP/a-rk.conf" || die "oak load $1 in $A"
+	ob load "$TMP/b-rk.conf" || die "oak load $1 in $B"
+	oa up "$1" || die "oak up $1"
+	wait_for 60 rk_one_oo "$1" || die "$1 not up"
+	ping_b || die "no traffic through $1"
+	s0=$(inspi "$A" "$1")
+	ea=$(events child-rekeyed "$1")
+	eb=$(events child-rekeyed "$1" b)
+	RK_DOWN0=$(events child-down "$1")
+}
+
 if part rekey; then
 	rk_t0=$SECONDS
 	# A rekeys (`oak rekey`, then its timer), B answers; with PFS
-	ESP=$ESP-modp2048 rk_conf 10.97.0.1 10.97.0.2 10.1.0.0/24 10.2.0.0/24 rka 8s 30s \
-		>"$TMP/a-rk.conf"
-	ESP=$ESP-modp2048 rk_conf 10.97.0.2 10.97.0.1 10.2.0.0/24 10.1.0.0/24 rka 1h 2h \
-		>"$TMP/b-rk.conf"
-	oa load "$TMP/a-rk.conf" || die "oak load rka in $A"
-	ob load "$TMP/b-rk.conf" || die "oak load rka in $B"
-	oa up rka || die "oak up rka"
-	wait_for 60 rk_one_oo rka || die "rka not up"
-	ping_b || die "no traffic through rka"
-	s0=$(inspi "$A" rka)
-	ea=$(events child-rekeyed rka)
-	eb=$(events child-rekeyed rka b)
-	RK_DOWN0=$(events child-down rka)
+	ESP=$ESP-modp2048 rk_oo_up rka "8s 30s" "1h 2h"
 	oa rekey rka/net || die "oak rekey rka/net refused"
 	wait_for 10 rk_more rka "$ea" || die "oak rekey rka/net: no child-rekeyed event"
 	[ "$(inspi "$A" rka)" != "$s0" ] || die "oak rekey rka/net: the inbound SPI did not change"
@@ -643,17 +651,7 @@ if part rekey; then
 	wait_for 10 none "$A" rka || die "rka: A kept SAs after oak del"
 
 	# B rekeys (its timer), A answers
-	rk_conf 10.97.0.1 10.97.0.2 10.1.0.0/24 10.2.0.0/24 rkb 1h 2h >"$TMP/a-rk.conf"
-	rk_conf 10.97.0.2 10.97.0.1 10.2.0.0/24 10.1.0.0/24 rkb 8s 30s >"$TMP/b-rk.conf"
-	oa load "$TMP/a-rk.conf" || die "oak load rkb in $A"
-	ob load "$TMP/b-rk.conf" || die "oak load rkb in $B"
-	oa up rkb || die "oak up rkb"
-	wait_for 60 rk_one_oo rkb || die "rkb not up"
-	ping_b || die "no traffic through rkb"
-	s0=$(inspi "$A" rkb)
-	ea=$(events child-rekeyed rkb)
-	eb=$(events child-rekeyed rkb b)
-	RK_DOWN0=$(events child-down rkb)
+	rk_oo_up rkb "1h 2h" "8s 30s"
 	rk_ping "$A" 10.1.0.1 10.2.0.1 85 rkb
 	rk_check rkb "B's rekeys" "$ea" "$eb" "$s0"
 	oa del rkb >/dev/null 2>&1

@@ -535,15 +535,11 @@ static int oak_fill_nat(struct sk_buff *skb, const struct oak_ike_sa *sa)
 static int oak_fill_sa_times(struct sk_buff *skb, const struct oak_ike_sa *sa)
 {
 	const struct oak_sa_timers *t = &sa->t;
-	unsigned long next = 0;
+	unsigned long next;
 
 	if (sa->state != OAKLEY_IKE_STATE_ESTABLISHED)
 		return 0;
-	if (t->rekey_at && !(t->flags & OAK_Q_REKEY_DONE))
-		next = t->rekey_at;
-	if (t->reauth_at && !(t->flags & OAK_Q_REAUTH_DONE) &&
-	    (!next || time_before(t->reauth_at, next)))
-		next = t->reauth_at;
+	next = oak_timers_next_rekey(sa);
 	if (next && nla_put_u64_64bit(skb, OAKLEY_SA_A_REKEY_IN, oak_secs_to(next),
 				      OAKLEY_SA_A_PAD))
 		return -EMSGSIZE;

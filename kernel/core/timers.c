@@ -35,7 +35,7 @@
 #define OAK_REAUTH_GRACE	(10 * HZ)	/* old IKE SA kept after a reauth */
 #define OAK_DUP_WINDOW		(20 * HZ)	/* "initiated at the same time" */
 
-static void oak_timer_arm(struct oak_ike_sa *sa, struct delayed_work *dw, unsigned long delay)
+void oak_timer_arm(struct oak_ike_sa *sa, struct delayed_work *dw, unsigned long delay)
 {
 	if (sa->dead || sa->in->dying)
 		return;
@@ -148,8 +148,8 @@ static void oak_dpd_work(struct work_struct *work)
 	oak_sa_put(sa);
 }
 
-/* The earliest deadline of the SA that has not fired yet, or 0. */
-static unsigned long oak_next_deadline(const struct oak_ike_sa *sa)
+/* The SA's next rekey or reauthentication that has not fired yet (jiffies), or 0. */
+unsigned long oak_timers_next_rekey(const struct oak_ike_sa *sa)
 {
 	unsigned long next = 0;
 
@@ -158,6 +158,14 @@ static unsigned long oak_next_deadline(const struct oak_ike_sa *sa)
 	if (sa->t.reauth_at && !(sa->t.flags & OAK_Q_REAUTH_DONE) &&
 	    (!next || time_before(sa->t.reauth_at, next)))
 		next = sa->t.reauth_at;
+	return next;
+}
+
+/* The earliest deadline of the SA that has not fired yet, or 0. */
+static unsigned long oak_next_deadline(const struct oak_ike_sa *sa)
+{
+	unsigned long next = oak_timers_next_rekey(sa);
+
 	if (sa->t.expire_at && (!next || time_before(sa->t.expire_at, next)))
 		next = sa->t.expire_at;
 	return next;

@@ -44,6 +44,9 @@ struct oak_sa_timers {
 void oak_timers_init(struct oak_ike_sa *sa);	/* from oak_sa_new() */
 void oak_timers_up(struct oak_ike_sa *sa);	/* the SA is up: arm DPD and its deadlines */
 void oak_timers_cap_life(struct oak_ike_sa *sa, u32 secs);	/* a shorter agreed lifetime */
+unsigned long oak_timers_next_rekey(const struct oak_ike_sa *sa);	/* jiffies, 0: none */
+/* Arm one of the SA's delayed works (a reference while it is pending); not on a dead SA. */
+void oak_timer_arm(struct oak_ike_sa *sa, struct delayed_work *dw, unsigned long delay);
 void oak_timers_stop(struct oak_ike_sa *sa);	/* cancel them (the SA goes) */
 void oak_timers_rx(struct oak_ike_sa *sa);	/* a valid message arrived from the peer */
 void oak_timers_restart_delay(struct oak_ike_sa *sa, unsigned int delay_s);

@@ -105,10 +105,8 @@ static void v1_p1_attrs(struct isakmp_buf *b, const struct v1_p1 *p)
 	isakmp_put_attr_tv(b, IKEV1_ATTR_HASH, p->hash);
 	isakmp_put_attr_tv(b, IKEV1_ATTR_AUTH, IKEV1_AUTH_PSK);
 	isakmp_put_attr_tv(b, IKEV1_ATTR_GROUP_DESC, p->group);
-	if (p->life) {
-		isakmp_put_attr_tv(b, IKEV1_ATTR_LIFE_TYPE, IKEV1_LIFE_SECONDS);
-		isakmp_put_attr(b, IKEV1_ATTR_LIFE_DURATION, p->life);
-	}
+	if (p->life)
+		v1_p1_life_attrs(b, p->life);
 }
 
 static unsigned int v1_p1_list(const struct oakley_conn *conn, struct v1_p1 *out)

@@ -447,11 +447,16 @@ static void v1_child_arm(struct oak_ike_sa *sa)
 			v1_earliest(&next, &any,
 				    now + (v1->qm ? msecs_to_jiffies(V1_REKEY_POLL_MS) : 0));
 	}
-	if (!any)
-		return;
-	if (!mod_delayed_work(oak_wq, &v1->child_work,
-			      time_after(next, now) ? next - now : 0))
-		kref_get(&sa->ref);
+	if (any)
+		oak_timer_arm(sa, &v1->child_work, time_after(next, now) ? next - now : 0);
+}
+
+/* Rekey @c when the Quick Mode under way is over (v1_child_work()). */
+static void v1_rekey_queue(struct oak_ike_sa *sa, struct oak_child_sa *c)
+{
+	c->rekeying = true;
+	ikev1_child(c)->rekey_wait = true;
+	v1_child_arm(sa);
 }
 
 /* A rekey's new outbound state: from now on it carries our traffic. */
@@ -953,9 +958,7 @@ int v1_qm_rekey(struct oak_ike_sa *sa, struct oak_child_sa *c)
 	    v1_ts_from_xfrm(c->p.local_ts, &l) || v1_ts_from_xfrm(c->p.remote_ts, &r))
 		return -EINVAL;
 	if (ikev1_sa(sa)->qm) {
-		c->rekeying = true;
-		ikev1_child(c)->rekey_wait = true;
-		v1_child_arm(sa);
+		v1_rekey_queue(sa, c);
 		return 0;
 	}
 	err = v1_qm_start_pair(sa, c->cfg, 0, &l, &r, V1_QM_ONE, c);
@@ -1386,11 +1389,8 @@ static bool v1_qm_yield(struct oak_ike_sa *sa)
 		return false;
 	oak_sa_log(pr_debug, sa, old->cfg->name, "rekey collision: the peer's Quick Mode first\n");
 	v1_qm_drop(sa);
-	if (!old->rekeyed && !old->deleting) {
-		old->rekeying = true;
-		ikev1_child(old)->rekey_wait = true;
-		v1_child_arm(sa);
-	}
+	if (!old->rekeyed && !old->deleting)
+		v1_rekey_queue(sa, old);
 	return true;
 }
 
